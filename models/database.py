@@ -1,0 +1,205 @@
+"""Connection to the database: a local SQLite file or a shared PostgreSQL server.
+
+SQLite is opened in WAL mode with foreign keys on; write transactions begin with
+``BEGIN IMMEDIATE`` so that concurrent writers queue on the lock instead of failing
+with "database is locked" half way. Read-only sessions begin a deferred transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import DatabaseProblem
+from .i18n import _
+
+READONLY = "accoglienza_readonly"
+BUSY_TIMEOUT_MS = 60_000
+NETWORK_FILESYSTEMS = {
+    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs",
+    "fuse.sshfs", "9p", "davfs", "fuse.davfs2", "glusterfs", "ceph", "lustre",
+}
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("Accoglienza", appauthor=False)) / "accoglienza.sqlite3"
+
+
+def resolve_url(url: str | None) -> str:
+    """The URL to use: the given one, ``ACCOGLIENZA_DATABASE_URL``, or the local file."""
+    url = url or os.environ.get("ACCOGLIENZA_DATABASE_URL")
+    if url:
+        if "://" not in url:  # a plain path means a SQLite file
+            return f"sqlite:///{Path(url).expanduser().resolve()}"
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    path = default_database_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    u = make_url(url) if isinstance(url, str) else url
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def is_network_path(path: Path) -> bool:
+    """True when ``path`` lies on a network share (SMB, NFS...), where SQLite is unsafe."""
+    text_path = str(path)
+    if text_path.startswith("\\\\") or text_path.startswith("//"):
+        return True
+    if os.name == "nt":  # pragma: no cover - Windows only
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(text_path))[0] + "\\"
+        return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # DRIVE_REMOTE
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(path.resolve())
+    best, best_type = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type in NETWORK_FILESYSTEMS
+
+
+def describe(url: str) -> str:
+    """How the database is shown to a user: the local file, or server and database name."""
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        return _("Local file: {path}").format(path=u.database)
+    return _("Shared server: {host}/{database}").format(host=u.host or "localhost", database=u.database)
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode != "memory" and mode != "wal":
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    if conn.get_execution_options().get(READONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> Engine:
+    """An engine for ``url`` with the settings each backend needs."""
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseProblem(_("Not a valid database address: {url}").format(url=url)) from exc
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        path = sqlite_path(u)
+        if path is not None and check_share and is_network_path(path.parent):
+            raise DatabaseProblem(
+                _(
+                    "The database file {path} is on a network share, where a local "
+                    "database can be damaged. Use the shared mode (a PostgreSQL server) "
+                    "for several PCs instead."
+                ).format(path=path)
+            )
+        engine = create_engine(
+            u,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        if u.drivername == "postgresql":
+            u = u.set(drivername="postgresql+psycopg")
+        return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    raise DatabaseProblem(
+        _("Unsupported database: {backend}. Use a local file or PostgreSQL.").format(
+            backend=backend
+        )
+    )
+
+
+class Database:
+    """The engine and the two kinds of session the services use."""
+
+    def __init__(self, url: str, *, echo: bool = False, check_share: bool = True) -> None:
+        self.url = url
+        self.engine = make_engine(url, echo=echo, check_share=check_share)
+        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            self.engine.execution_options(**{READONLY: True}), expire_on_commit=False
+        )
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.backend == "sqlite"
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed whole at the end, rolled back whole on any error."""
+        with self._write.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def ping(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except (OperationalError, DBAPIError) as exc:
+            raise DatabaseProblem(connection_message(self.url, exc)) from exc
+
+
+def connection_message(url: str, exc: BaseException) -> str:
+    raw = str(getattr(exc, "orig", exc)).lower()
+    if "file is not a database" in raw or "malformed" in raw or "not a database" in raw:
+        return _("The database file is damaged or is not an Accoglienza database.")
+    if "unable to open" in raw:
+        return _("The database file cannot be opened: check the folder and its permissions.")
+    if make_url(url).get_backend_name() == "postgresql":
+        return _("Cannot reach the shared database server ({where}).").format(
+            where=f"{make_url(url).host or 'localhost'}:{make_url(url).port or 5432}"
+        )
+    return _("Cannot open the database.")

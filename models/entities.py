@@ -1,0 +1,425 @@
+"""ORM entities of the domain (SQLAlchemy 2, typed ``Mapped[]``).
+
+Italian words users say are given beside each class. The schema itself is owned by
+Alembic (``models/migrations``); a test checks that these classes match it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as the value string with a CHECK constraint on both engines: readable in
+    # psql and sqlite3, and no PostgreSQL ENUM type for migrations to alter.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class ProgrammeKind(enum.StrEnum):
+    SAI = "sai"
+    ANTI_TRAFFICKING = "anti_trafficking"
+    OTHER = "other"
+
+
+class SaiCategory(enum.StrEnum):
+    ORD = "ord"
+    DM_DS = "dm_ds"
+    MSNA = "msna"
+
+
+class TargetGroup(enum.StrEnum):
+    """Target groups of a structure (destinatari)."""
+
+    MEN = "men"
+    WOMEN = "women"
+    FAMILIES = "families"
+    SINGLE_PARENT = "single_parent"
+    LGBTQIA = "lgbtqia"
+    TRANSGENDER = "transgender"
+    MINORS = "minors"
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    OTHER = "X"
+
+
+class LegalStatus(enum.StrEnum):
+    ASYLUM_SEEKER = "asylum_seeker"
+    REFUGEE = "refugee"
+    SUBSIDIARY_PROTECTION = "subsidiary_protection"
+    SPECIAL_PROTECTION = "special_protection"
+    ART18_PERMIT = "art18_permit"
+    UNACCOMPANIED_MINOR = "unaccompanied_minor"
+    OTHER = "other"
+
+
+class Relationship(enum.StrEnum):
+    REFERENCE = "reference"
+    PARTNER = "partner"
+    CHILD = "child"
+    PARENT = "parent"
+    SIBLING = "sibling"
+    OTHER_RELATIVE = "other_relative"
+    OTHER = "other"
+
+
+class ExitReason(enum.StrEnum):
+    SOCIO_ECONOMIC = "socio_economic"
+    TERM_EXPIRED = "term_expired"
+    VOLUNTARY_ABANDONMENT = "voluntary_abandonment"
+    REVOCATION = "revocation"
+    ASSISTED_RETURN = "assisted_return"
+    TRANSFER_OTHER_PROJECT = "transfer_other_project"
+    DUBLIN_TRANSFER = "dublin_transfer"
+    OTHER = "other"
+
+
+class PlacementStatus(enum.StrEnum):
+    ACTIVE = "active"
+    EXITED = "exited"
+    CANCELLED = "cancelled"
+
+
+class ReservationStatus(enum.StrEnum):
+    HELD = "held"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class Versioned:
+    """Optimistic concurrency: a version counter checked on every UPDATE."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class Programme(Versioned, Base):
+    """Progetto SAI / programma art. 18."""
+
+    __tablename__ = "programme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ProgrammeKind] = mapped_column(_enum(ProgrammeKind, "programme_kind"))
+    sai_category: Mapped[SaiCategory | None] = mapped_column(
+        _enum(SaiCategory, "sai_category"), nullable=True
+    )
+    holder: Mapped[str] = mapped_column(String(200), default="")
+    managing_partner: Mapped[str] = mapped_column(String(200), default="")
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+    structures: Mapped[list[Structure]] = relationship(back_populates="programme")
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),
+    )
+
+
+class Structure(Versioned, Base):
+    """Struttura, appartamento."""
+
+    __tablename__ = "structure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    comune: Mapped[str] = mapped_column(String(120), default="")
+    province: Mapped[str] = mapped_column(String(2), index=True)
+    # Comma-separated TargetGroup values, sorted; see ``targets``.
+    target_groups: Mapped[str] = mapped_column(String(200), default="")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+    programme: Mapped[Programme] = relationship(back_populates="structures")
+    rooms: Mapped[list[Room]] = relationship(back_populates="structure", order_by="Room.name")
+    capacity_periods: Mapped[list[CapacityPeriod]] = relationship(
+        back_populates="structure", order_by="CapacityPeriod.valid_from"
+    )
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (
+        CheckConstraint("closed_on IS NULL OR closed_on > opened_on", name="dates"),
+    )
+
+    @property
+    def targets(self) -> frozenset[TargetGroup]:
+        return frozenset(TargetGroup(t) for t in self.target_groups.split(",") if t)
+
+    @targets.setter
+    def targets(self, value: set[TargetGroup] | frozenset[TargetGroup]) -> None:
+        self.target_groups = ",".join(sorted(TargetGroup(t).value for t in value))
+
+
+class CapacityPeriod(Base):
+    """Capienza: places authorised from a date until the next period."""
+
+    __tablename__ = "capacity_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    places: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+    structure: Mapped[Structure] = relationship(back_populates="capacity_periods")
+    __table_args__ = (
+        UniqueConstraint("structure_id", "valid_from"),
+        CheckConstraint("places >= 0", name="places"),
+    )
+
+
+class Room(Base):
+    """Stanza."""
+
+    __tablename__ = "room"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+    structure: Mapped[Structure] = relationship(back_populates="rooms")
+    beds: Mapped[list[Bed]] = relationship(back_populates="room", order_by="Bed.label")
+    __table_args__ = (UniqueConstraint("structure_id", "name"),)
+
+
+class Bed(Base):
+    """Posto letto."""
+
+    __tablename__ = "bed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+
+    room: Mapped[Room] = relationship(back_populates="beds")
+    __table_args__ = (UniqueConstraint("room_id", "label"),)
+
+
+class BedOutage(Base):
+    """A bed out of service for ``[start_date, end_date)`` (repairs, closure)."""
+
+    __tablename__ = "bed_outage"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bed_id: Mapped[int] = mapped_column(ForeignKey("bed.id"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),
+    )
+
+
+class Person(Versioned, Base):
+    """Ospite, beneficiario."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    first_name: Mapped[str] = mapped_column(String(120))
+    last_name: Mapped[str] = mapped_column(String(120))
+    alias: Mapped[str] = mapped_column(String(120), default="")
+    sex: Mapped[Sex] = mapped_column(_enum(Sex, "sex"))
+    gender_identity: Mapped[str] = mapped_column(String(80), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    citizenship: Mapped[str] = mapped_column(String(80), default="")
+    legal_status: Mapped[LegalStatus] = mapped_column(
+        _enum(LegalStatus, "legal_status"), default=LegalStatus.OTHER
+    )
+    # Lower-case "first last alias code", kept by the services, for search as you type.
+    search_text: Mapped[str] = mapped_column(String(500), default="", index=True)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+    def is_minor_on(self, day: dt.date) -> bool:
+        return is_minor(self.birth_date, day)
+
+
+def is_minor(birth_date: dt.date | None, day: dt.date) -> bool:
+    if birth_date is None:
+        return False
+    years = day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+    return years < 18
+
+
+class Household(Versioned, Base):
+    """Nucleo familiare (monogenitoriale when one adult with minors)."""
+
+    __tablename__ = "household"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    members: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="household", order_by="HouseholdMember.id"
+    )
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class HouseholdMember(Base):
+    __tablename__ = "household_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    # A person belongs to one household.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    relationship_: Mapped[Relationship] = mapped_column(
+        "relationship", _enum(Relationship, "relationship")
+    )
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+
+class Placement(Versioned, Base):
+    """Inserimento, accoglienza: a household's stay in a programme."""
+
+    __tablename__ = "placement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    planned_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    exit_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    exit_reason: Mapped[ExitReason | None] = mapped_column(
+        _enum(ExitReason, "exit_reason"), nullable=True
+    )
+    exit_destination: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[PlacementStatus] = mapped_column(
+        _enum(PlacementStatus, "placement_status"), default=PlacementStatus.ACTIVE, index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    household: Mapped[Household] = relationship()
+    programme: Mapped[Programme] = relationship()
+    extensions: Mapped[list[Extension]] = relationship(order_by="Extension.id")
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (
+        CheckConstraint("exit_date IS NULL OR exit_date >= entry_date", name="dates"),
+    )
+
+
+class Extension(Base):
+    """Proroga of a placement's planned end."""
+
+    __tablename__ = "extension"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    previous_planned_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    new_planned_end: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(500))
+    authorised_by: Mapped[str] = mapped_column(String(200), default="")
+    granted_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class BedStay(Base):
+    """Assegnazione letto: one person in one bed for ``[start_date, end_date)``.
+
+    The database refuses two live stays of one bed, or of one person, on the same
+    night (PostgreSQL exclusion constraints, SQLite triggers).
+    """
+
+    __tablename__ = "bed_stay"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    bed_id: Mapped[int] = mapped_column(ForeignKey("bed.id"))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why a target-group rule was overridden for this stay, if it was.
+    override_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    placement: Mapped[Placement] = relationship()
+    person: Mapped[Person] = relationship()
+    bed: Mapped[Bed] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),
+        Index("ix_bed_stay_bed_dates", "bed_id", "start_date", "end_date"),
+        Index("ix_bed_stay_person_dates", "person_id", "start_date", "end_date"),
+        Index("ix_bed_stay_dates", "start_date", "end_date"),
+    )
+
+
+class Reservation(Versioned, Base):
+    """Prenotazione: beds held for a household expected on a date.
+
+    The beds are held from ``held_from`` until the reservation is confirmed or
+    cancelled (``closed_on``).
+    """
+
+    __tablename__ = "reservation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"), index=True)
+    held_from: Mapped[dt.date] = mapped_column(Date)
+    expected_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[ReservationStatus] = mapped_column(
+        _enum(ReservationStatus, "reservation_status"), default=ReservationStatus.HELD
+    )
+    note: Mapped[str] = mapped_column(String(500), default="")
+    beds: Mapped[list[ReservationBed]] = relationship(order_by="ReservationBed.id")
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+
+
+class ReservationBed(Base):
+    __tablename__ = "reservation_bed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservation.id"), index=True)
+    bed_id: Mapped[int] = mapped_column(ForeignKey("bed.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True)
+
+
+class AuditEntry(Base):
+    """Audit trail of every change. Holds ids, dates and reasons, never names."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False), server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(120), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    details: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)

@@ -1,0 +1,58 @@
+"""Domain errors: each carries a message a coordinator understands, in their language."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refused operation. ``str(error)`` is the translated message; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFoundError(DomainError):
+    pass
+
+
+class ValidationError(DomainError):
+    pass
+
+
+class BedOccupiedError(DomainError):
+    pass
+
+
+class PersonAlreadyPlacedError(DomainError):
+    pass
+
+
+class BedOutOfServiceError(DomainError):
+    pass
+
+
+class BedReservedError(DomainError):
+    pass
+
+
+class StructureFullError(DomainError):
+    pass
+
+
+class TargetGroupError(DomainError):
+    """The structure's target group does not fit; an override with a reason is possible."""
+
+
+class MinorAloneError(DomainError):
+    pass
+
+
+class ConcurrentEditError(DomainError):
+    pass
+
+
+class DatabaseProblem(DomainError):
+    """The database cannot be used as it is (newer version, corrupted, network share...)."""

@@ -1,0 +1,215 @@
+"""The schema's life: upgrade at start (after a backup), refuse newer or damaged databases.
+
+Alembic owns the schema. Its scripts live in ``models/migrations``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from .database import Database, connection_message, sqlite_path
+from .errors import DatabaseProblem
+from .i18n import _
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, heads
+    return heads[0]
+
+
+def current_revision(db: Database) -> str | None:
+    try:
+        with db.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise DatabaseProblem(connection_message(db.url, exc)) from exc
+
+
+def _known_revisions() -> set[str]:
+    return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database (before SQLAlchemy touches it)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header != b"SQLite format 3\x00":
+        raise DatabaseProblem(
+            _("The file {path} is damaged or is not an Accoglienza database.").format(path=path)
+        )
+
+
+def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
+    """Bring the schema to the head revision. Returns the backup taken, if any.
+
+    A database written by a newer version of the application is refused; an older
+    SQLite file is copied (online backup) before it is changed.
+    """
+    path = sqlite_path(db.url)
+    if path is not None:
+        check_sqlite_file(path)
+    current = current_revision(db)
+    head = head_revision()
+    if current == head:
+        return None
+    if current is not None and current not in _known_revisions():
+        raise DatabaseProblem(
+            _(
+                "This database was written by a newer version of Accoglienza. "
+                "Install the latest version to open it."
+            )
+        )
+    backup = None
+    if path is not None and current is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or path.parent
+        backup = folder / f"{path.stem}.before-upgrade-{stamp}{path.suffix}"
+        backup_database(db, backup)
+    if current is None and path is None:
+        with db.engine.connect() as conn:
+            if inspect(conn).get_table_names():
+                names = set(inspect(conn).get_table_names())
+                if "programme" in names:
+                    raise DatabaseProblem(
+                        _("The database has tables but no schema version: it cannot be upgraded.")
+                    )
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    return backup
+
+
+def downgrade(db: Database, revision: str) -> None:
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def ensure_current(db: Database) -> None:
+    """Refuse to work on a database that is not at our head revision."""
+    current = current_revision(db)
+    if current == head_revision():
+        return
+    if current is not None and current not in _known_revisions():
+        raise DatabaseProblem(
+            _(
+                "This database was written by a newer version of Accoglienza. "
+                "Install the latest version to open it."
+            )
+        )
+    raise DatabaseProblem(_("The database must be upgraded first: run 'accoglienza db upgrade'."))
+
+
+def backup_database(db: Database, target: Path) -> Path:
+    """An online backup: SQLite's backup API, or ``pg_dump`` for PostgreSQL."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(db.url)
+    if path is not None:
+        check_sqlite_file(path)
+        tmp = target.with_name(target.name + ".part")
+        try:
+            src = sqlite3.connect(str(path), timeout=60)
+            dst = sqlite3.connect(str(tmp))
+            with dst:
+                src.backup(dst)
+            dst.close()
+            src.close()
+        except sqlite3.DatabaseError as exc:
+            tmp.unlink(missing_ok=True)
+            raise DatabaseProblem(connection_message(db.url, exc)) from exc
+        tmp.replace(target)
+        return target
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        raise DatabaseProblem(_("pg_dump is not installed: cannot back up the shared database."))
+    u = db.engine.url.set(drivername="postgresql")
+    dsn = u.render_as_string(hide_password=False)
+    result = subprocess.run(
+        [pg_dump, "--format=custom", f"--file={target}", dsn],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DatabaseProblem(_("The backup of the shared database failed."))
+    return target
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    ok: bool
+    revision: str | None
+    problems: list[str]
+
+
+def check(db: Database) -> CheckReport:
+    """Integrity of the file (SQLite), foreign keys, schema version, and the stay rules."""
+    problems: list[str] = []
+    path = sqlite_path(db.url)
+    if path is not None:
+        if not path.exists():
+            raise DatabaseProblem(_("The database file {path} does not exist.").format(path=path))
+        check_sqlite_file(path)
+    try:
+        revision = current_revision(db)
+        with db.engine.connect() as conn:
+            if db.is_sqlite:
+                rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
+                if [r[0] for r in rows] != ["ok"]:
+                    problems.append(_("The file is damaged ({count} problems).").format(count=len(rows)))
+                fks = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if fks:
+                    problems.append(
+                        _("{count} rows point to records that do not exist.").format(count=len(fks))
+                    )
+            if revision != head_revision():
+                problems.append(_("The schema is not up to date."))
+            else:
+                overlaps = conn.execute(
+                    text(
+                        "SELECT count(*) FROM bed_stay a JOIN bed_stay b ON a.id < b.id "
+                        "AND (a.bed_id = b.bed_id OR a.person_id = b.person_id) "
+                        "AND NOT a.cancelled AND NOT b.cancelled "
+                        "AND a.start_date < COALESCE(b.end_date, DATE '9999-12-31') "
+                        "AND b.start_date < COALESCE(a.end_date, DATE '9999-12-31')"
+                        if not db.is_sqlite
+                        else "SELECT count(*) FROM bed_stay a JOIN bed_stay b ON a.id < b.id "
+                        "AND (a.bed_id = b.bed_id OR a.person_id = b.person_id) "
+                        "AND NOT a.cancelled AND NOT b.cancelled "
+                        "AND a.start_date < COALESCE(b.end_date, '9999-12-31') "
+                        "AND b.start_date < COALESCE(a.end_date, '9999-12-31')"
+                    )
+                ).scalar_one()
+                if overlaps:
+                    problems.append(
+                        _("{count} overlapping bed stays.").format(count=overlaps)
+                    )
+    except DBAPIError as exc:
+        raise DatabaseProblem(connection_message(db.url, exc)) from exc
+    return CheckReport(ok=not problems, revision=revision, problems=problems)
