@@ -175,11 +175,9 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        # close() ends the transaction and detaches the rows without expiring them.
         with self._read() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,246 @@
+"""Command line: ``accoglienza`` starts the desktop; sub-commands work without a window.
+
+Every error ends in one clear line on standard error and a non-zero exit code; no
+traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from models import i18n
+from models.errors import DomainError
+from models.i18n import _
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a valid date: {text} (use YYYY-MM-DD)").format(text=text)
+        ) from None
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    try:
+        d = dt.datetime.strptime(text, "%Y-%m")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("not a valid month: {text} (use YYYY-MM)").format(text=text)
+        ) from None
+    return d.year, d.month
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="accoglienza", description=_("Occupancy of reception structures."))
+    parser.add_argument("--database", metavar="URL", help=_("database URL or SQLite file path"))
+    parser.add_argument("--language", choices=list(i18n.SUPPORTED), help=_("interface language"))
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help=_("create a demo database with fictitious people"))
+    demo.add_argument("--scale", choices=["coop", "region", "national"], default="coop")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--today", type=parse_date, default=None, help=argparse.SUPPRESS)
+
+    occ = sub.add_parser("occupancy", help=_("occupancy table at a date"))
+    occ.add_argument("--date", type=parse_date, default=None)
+    occ.add_argument("--province")
+    occ.add_argument("--programme")
+    occ.add_argument("--json", action="store_true")
+
+    db = sub.add_parser("db", help=_("database maintenance"))
+    dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    dbsub.add_parser("upgrade", help=_("bring the database to the current version"))
+    dbsub.add_parser("check", help=_("verify the integrity of the database"))
+    backup = dbsub.add_parser("backup", help=_("take an online backup"))
+    backup.add_argument("path", type=Path)
+
+    from desktop import cli_print
+
+    cli_print.add_parser(sub)
+    return parser
+
+
+def open_database(url: str | None, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
+    from models import schema
+    from models.database import Database, resolve_url
+
+    db = Database(resolve_url(url))
+    if upgrade:
+        schema.upgrade(db)
+    else:
+        schema.ensure_current(db)
+    return db
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from models import demo, schema
+    from models.database import Database, resolve_url
+
+    url = resolve_url(args.database) if args.database else None
+    if url is None:
+        from desktop.paths import demo_database_path
+
+        url = resolve_url(str(demo_database_path()))
+    db = Database(url)
+    schema.upgrade(db)
+    summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
+    print(
+        _("Demo network ({scale}) written to {where}: {programmes} programmes, {structures} structures, "
+          "{beds} beds, {people} people, {stays} bed stays.").format(
+            scale=args.scale, where=db.url, **summary
+        )
+    )
+    return 0
+
+
+def cmd_occupancy(args: argparse.Namespace) -> int:
+    from models import queries
+    from models.formatting import format_percent
+
+    db = open_database(args.database, upgrade=False)
+    day = args.date or dt.date.today()
+    rows = queries.occupancy(db, day, province=args.province, programme_code=args.programme)
+    total = queries.occupancy(db, day, group_by="network", province=args.province, programme_code=args.programme)[0]
+    if args.json:
+        data = {
+            "date": day.isoformat(),
+            "structures": [
+                {
+                    "code": r.key, "name": r.label, "province": r.province, "programme": r.programme_code,
+                    "capacity": r.capacity, "beds": r.beds, "occupied": r.occupied, "reserved": r.reserved,
+                    "out_of_service": r.out_of_service, "free": r.free,
+                    "rate": round(r.rate, 4) if r.rate is not None else None,
+                }
+                for r in rows
+            ],
+            "total": {
+                "structures": total.structures, "capacity": total.capacity, "beds": total.beds,
+                "occupied": total.occupied, "reserved": total.reserved,
+                "out_of_service": total.out_of_service, "free": total.free,
+                "rate": round(total.rate, 4) if total.rate is not None else None,
+            },
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    from models.formatting import format_date
+
+    headers = [_("Code"), _("Structure"), _("Prov."), _("Programme"), _("Capacity"), _("Occupied"),
+               _("Reserved"), _("Out of service"), _("Free"), _("Rate")]
+    table = [
+        [r.key, r.label[:40], r.province, r.programme_code, str(r.capacity), str(r.occupied), str(r.reserved),
+         str(r.out_of_service), str(r.free), format_percent(r.rate)]
+        for r in rows
+    ]
+    table.append(["", _("Total"), "", "", str(total.capacity), str(total.occupied), str(total.reserved),
+                  str(total.out_of_service), str(total.free), format_percent(total.rate)])
+    widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
+    print(_("Occupancy on {date}").format(date=format_date(day, "long")))
+    numeric = set(range(4, 10))
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(widths[i]) if i in numeric else c.ljust(widths[i]) for i, c in enumerate(cells))
+
+    print(line(headers))
+    print("  ".join("-" * w for w in widths))
+    for row in table[:-1]:
+        print(line(row))
+    print("  ".join("-" * w for w in widths))
+    print(line(table[-1]))
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from models import schema
+    from models.database import Database, resolve_url
+
+    db = Database(resolve_url(args.database))
+    if args.db_command == "upgrade":
+        before = schema.current_revision(db)
+        backup = schema.upgrade(db)
+        after = schema.current_revision(db)
+        if before == after:
+            print(_("The database is up to date (version {rev}).").format(rev=after))
+        else:
+            print(_("Database upgraded from version {old} to {new}.").format(old=before or "-", new=after))
+        if backup:
+            print(_("Backup taken before the upgrade: {path}").format(path=backup))
+        return 0
+    if args.db_command == "check":
+        report = schema.check(db)
+        if report.ok:
+            print(_("The database is sound (version {rev}).").format(rev=report.revision))
+            return 0
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    if args.db_command == "backup":
+        target = schema.backup_database(db, args.path)
+        print(_("Backup written to {path}").format(path=target))
+        return 0
+    return 2
+
+
+COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language is chosen before the parser is built, so that its help is translated.
+    lang = None
+    for i, a in enumerate(argv):
+        if a == "--language" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif a.startswith("--language="):
+            lang = a.split("=", 1)[1]
+    if lang is None:
+        from desktop.settings import saved_language
+
+        lang = saved_language()
+    i18n.set_language(lang)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            from desktop.app import run_desktop
+
+            return run_desktop(args)
+        if args.command == "print":
+            from desktop import cli_print
+
+            return cli_print.run(args)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(_("accoglienza: {message}").format(message=exc), file=sys.stderr)
+        return 2
+    except DomainError as exc:
+        print(_("accoglienza: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        from desktop.crash import report_unexpected
+
+        print(_("accoglienza: {message}").format(message=report_unexpected(exc)), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

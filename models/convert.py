@@ -1,0 +1,142 @@
+"""Turn ORM rows into the plain results of ``models.results``."""
+
+from __future__ import annotations
+
+from . import entities as e
+from . import results as r
+
+
+def programme(p: e.Programme) -> r.ProgrammeInfo:
+    return r.ProgrammeInfo(
+        id=p.id,
+        code=p.code,
+        name=p.name,
+        kind=p.kind.value,
+        sai_category=p.sai_category.value if p.sai_category else None,
+        holder=p.holder,
+        managing_partner=p.managing_partner,
+        start_date=p.start_date,
+        end_date=p.end_date,
+        version=p.version,
+    )
+
+
+def structure(s: e.Structure) -> r.StructureInfo:
+    return r.StructureInfo(
+        id=s.id,
+        code=s.code,
+        name=s.name,
+        programme_id=s.programme_id,
+        programme_code=s.programme.code,
+        programme_name=s.programme.name,
+        programme_kind=s.programme.kind.value,
+        holder=s.programme.holder,
+        address=s.address,
+        comune=s.comune,
+        province=s.province,
+        targets=frozenset(t.value for t in s.targets),
+        confidential=s.confidential,
+        opened_on=s.opened_on,
+        closed_on=s.closed_on,
+        version=s.version,
+    )
+
+
+def capacity(c: e.CapacityPeriod) -> r.CapacityInfo:
+    return r.CapacityInfo(c.id, c.structure_id, c.valid_from, c.places, c.note)
+
+
+def bed(b: e.Bed) -> r.BedInfo:
+    return r.BedInfo(b.id, b.label, b.room_id, b.room.name, b.room.structure_id)
+
+
+def person(p: e.Person, member: e.HouseholdMember | None = None) -> r.PersonInfo:
+    return r.PersonInfo(
+        id=p.id,
+        code=p.code,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        alias=p.alias,
+        sex=p.sex.value,
+        gender_identity=p.gender_identity,
+        birth_date=p.birth_date,
+        citizenship=p.citizenship,
+        legal_status=p.legal_status.value,
+        version=p.version,
+        household_id=member.household_id if member else None,
+        household_code=member.household.code if member else None,
+        relationship=member.relationship_.value if member else None,
+    )
+
+
+def household(h: e.Household) -> r.HouseholdInfo:
+    return r.HouseholdInfo(
+        id=h.id,
+        code=h.code,
+        members=tuple(r.MemberInfo(person(m.person, m), m.relationship_.value) for m in h.members),
+        version=h.version,
+    )
+
+
+def placement(p: e.Placement) -> r.PlacementInfo:
+    return r.PlacementInfo(
+        id=p.id,
+        household_id=p.household_id,
+        household_code=p.household.code,
+        programme_id=p.programme_id,
+        programme_code=p.programme.code,
+        entry_date=p.entry_date,
+        planned_end=p.planned_end,
+        exit_date=p.exit_date,
+        exit_reason=p.exit_reason.value if p.exit_reason else None,
+        exit_destination=p.exit_destination,
+        status=p.status.value,
+        version=p.version,
+        extensions=tuple(
+            r.ExtensionInfo(
+                x.id, x.previous_planned_end, x.new_planned_end, x.reason, x.authorised_by, x.granted_on
+            )
+            for x in p.extensions
+        ),
+    )
+
+
+def stay(s: e.BedStay) -> r.StayInfo:
+    st = s.bed.room.structure
+    return r.StayInfo(
+        id=s.id,
+        placement_id=s.placement_id,
+        person_id=s.person_id,
+        person_code=s.person.code,
+        person_name=f"{s.person.last_name} {s.person.first_name}",
+        bed_id=s.bed_id,
+        bed_label=s.bed.label,
+        room_name=s.bed.room.name,
+        structure_id=st.id,
+        structure_code=st.code,
+        structure_name=st.name,
+        programme_code=s.placement.programme.code,
+        start_date=s.start_date,
+        end_date=s.end_date,
+        cancelled=s.cancelled,
+        override_reason=s.override_reason,
+    )
+
+
+def reservation(x: e.Reservation, structure_code: str, household_code: str) -> r.ReservationInfo:
+    return r.ReservationInfo(
+        id=x.id,
+        household_id=x.household_id,
+        household_code=household_code,
+        programme_id=x.programme_id,
+        structure_id=x.structure_id,
+        structure_code=structure_code,
+        held_from=x.held_from,
+        expected_on=x.expected_on,
+        closed_on=x.closed_on,
+        status=x.status.value,
+        bed_ids=tuple(b.bed_id for b in x.beds),
+        person_ids=tuple(b.person_id for b in x.beds),
+        note=x.note,
+        version=x.version,
+    )

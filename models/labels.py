@@ -1,0 +1,96 @@
+"""Translated labels of the domain's codes (target groups, exit reasons, ...)."""
+
+from __future__ import annotations
+
+from .i18n import N_, _
+
+TARGET_GROUPS = {
+    "men": N_("men"),
+    "women": N_("women"),
+    "families": N_("families"),
+    "single_parent": N_("single-parent families"),
+    "lgbtqia": N_("LGBTQIA+"),
+    "transgender": N_("transgender people"),
+    "minors": N_("unaccompanied minors"),
+}
+
+EXIT_REASONS = {
+    "socio_economic": N_("socio-economic integration"),
+    "term_expired": N_("end of the term"),
+    "voluntary_abandonment": N_("voluntary abandonment"),
+    "revocation": N_("removal / revocation"),
+    "assisted_return": N_("assisted voluntary return"),
+    "transfer_other_project": N_("transfer to another project"),
+    "dublin_transfer": N_("Dublin transfer"),
+    "other": N_("other"),
+}
+
+RELATIONSHIPS = {
+    "reference": N_("reference person"),
+    "partner": N_("partner"),
+    "child": N_("child"),
+    "parent": N_("parent"),
+    "sibling": N_("sibling"),
+    "other_relative": N_("other relative"),
+    "other": N_("other"),
+}
+
+PROGRAMME_KINDS = {
+    "sai": N_("SAI"),
+    "anti_trafficking": N_("anti-trafficking (art. 18)"),
+    "other": N_("other"),
+}
+
+SAI_CATEGORIES = {"ord": N_("ordinary"), "dm_ds": N_("mental health / disability (DM-DS)"), "msna": N_("unaccompanied minors (MSNA)")}
+
+SEXES = {"F": N_("female"), "M": N_("male"), "X": N_("other / not stated")}
+
+LEGAL_STATUSES = {
+    "asylum_seeker": N_("asylum seeker"),
+    "refugee": N_("refugee status"),
+    "subsidiary_protection": N_("subsidiary protection"),
+    "special_protection": N_("special protection"),
+    "art18_permit": N_("art. 18 permit"),
+    "unaccompanied_minor": N_("unaccompanied minor"),
+    "other": N_("other"),
+}
+
+PLACEMENT_STATUSES = {"active": N_("active"), "exited": N_("exited"), "cancelled": N_("cancelled")}
+
+
+def _label(table: dict[str, str], code: str | None) -> str:
+    if code is None:
+        return ""
+    return _(table[code]) if code in table else code
+
+
+def target_group_label(code: str) -> str:
+    return _label(TARGET_GROUPS, code)
+
+
+def exit_reason_label(code: str | None) -> str:
+    return _label(EXIT_REASONS, code)
+
+
+def relationship_label(code: str | None) -> str:
+    return _label(RELATIONSHIPS, code)
+
+
+def programme_kind_label(code: str | None) -> str:
+    return _label(PROGRAMME_KINDS, code)
+
+
+def sai_category_label(code: str | None) -> str:
+    return _label(SAI_CATEGORIES, code)
+
+
+def sex_label(code: str | None) -> str:
+    return _label(SEXES, code)
+
+
+def legal_status_label(code: str | None) -> str:
+    return _label(LEGAL_STATUSES, code)
+
+
+def placement_status_label(code: str | None) -> str:
+    return _label(PLACEMENT_STATUSES, code)

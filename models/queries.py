@@ -1,0 +1,729 @@
+"""Read-only questions: occupancy, who is where, histories, presence days, expiring stays.
+
+Each function takes a ``Database`` and returns plain rows. Counting is done by the
+database with a fixed number of grouped statements, whatever the size of the network.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from . import entities as e
+from .database import Database
+from .services import live_stay_clause
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    """Occupancy of a group (structure, province, programme or the network) on a date."""
+
+    key: str
+    label: str
+    capacity: int
+    beds: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+    structures: int = 1
+    province: str = ""
+    programme_code: str = ""
+    structure_id: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return self.occupied / self.capacity if self.capacity else None
+
+
+@dataclass
+class _Counts:
+    capacity: int = 0
+    beds: int = 0
+    occupied: int = 0
+    reserved: int = 0
+    out_of_service: int = 0
+    free: int = 0
+    structures: int = 0
+
+    def add(self, other: _Counts) -> None:
+        for name in ("capacity", "beds", "occupied", "reserved", "out_of_service", "free", "structures"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _structure_filter(stmt: Select, province: str | None, programme_code: str | None, structure_id: int | None) -> Select:
+    if province:
+        stmt = stmt.where(e.Structure.province == province.upper())
+    if programme_code:
+        stmt = stmt.where(e.Programme.code == programme_code)
+    if structure_id is not None:
+        stmt = stmt.where(e.Structure.id == structure_id)
+    return stmt
+
+
+def _open_on(day: dt.date):  # type: ignore[no-untyped-def]
+    return and_(e.Structure.opened_on <= day, or_(e.Structure.closed_on.is_(None), e.Structure.closed_on > day))
+
+
+def structure_counts(
+    s: Session,
+    day: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+    include_closed: bool = False,
+) -> list[tuple[Any, _Counts]]:
+    """Per structure: capacity in force, beds, occupied, reserved, out of service, free."""
+    base = select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id)
+    base = _structure_filter(base, province, programme_code, structure_id)
+    if not include_closed:
+        base = base.where(_open_on(day))
+    ids_subq = base.subquery()
+
+    structures = s.execute(
+        select(e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.province,
+               e.Programme.code.label("programme_code"), e.Programme.name.label("programme_name"))
+        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .where(e.Structure.id.in_(select(ids_subq.c.id)))
+        .order_by(e.Structure.province, e.Programme.code, e.Structure.code)
+    ).all()
+
+    latest = (
+        select(e.CapacityPeriod.structure_id, func.max(e.CapacityPeriod.valid_from).label("vf"))
+        .where(e.CapacityPeriod.valid_from <= day, e.CapacityPeriod.structure_id.in_(select(ids_subq.c.id)))
+        .group_by(e.CapacityPeriod.structure_id)
+        .subquery()
+    )
+    capacity = dict(
+        s.execute(
+            select(e.CapacityPeriod.structure_id, e.CapacityPeriod.places).join(
+                latest,
+                and_(latest.c.structure_id == e.CapacityPeriod.structure_id, latest.c.vf == e.CapacityPeriod.valid_from),
+            )
+        ).all()
+    )
+    bed_struct = (
+        select(e.Bed.id.label("bed_id"), e.Room.structure_id.label("structure_id"))
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .where(e.Room.structure_id.in_(select(ids_subq.c.id)))
+        .subquery()
+    )
+    beds = dict(s.execute(select(bed_struct.c.structure_id, func.count()).group_by(bed_struct.c.structure_id)).all())
+    occupied_beds = (
+        select(e.BedStay.bed_id).where(live_stay_clause(day)).distinct().subquery()
+    )
+    occupied = dict(
+        s.execute(
+            select(bed_struct.c.structure_id, func.count())
+            .join(occupied_beds, occupied_beds.c.bed_id == bed_struct.c.bed_id)
+            .group_by(bed_struct.c.structure_id)
+        ).all()
+    )
+    held_beds = (
+        select(e.ReservationBed.bed_id)
+        .join(e.Reservation, e.Reservation.id == e.ReservationBed.reservation_id)
+        .where(
+            e.Reservation.status != e.ReservationStatus.CANCELLED,
+            e.Reservation.held_from <= day,
+            or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > day),
+        )
+        .distinct()
+        .subquery()
+    )
+    reserved = dict(
+        s.execute(
+            select(bed_struct.c.structure_id, func.count())
+            .join(held_beds, held_beds.c.bed_id == bed_struct.c.bed_id)
+            .where(bed_struct.c.bed_id.not_in(select(occupied_beds.c.bed_id)))
+            .group_by(bed_struct.c.structure_id)
+        ).all()
+    )
+    out_beds = (
+        select(e.BedOutage.bed_id)
+        .where(e.BedOutage.start_date <= day, or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day))
+        .distinct()
+        .subquery()
+    )
+    out = dict(
+        s.execute(
+            select(bed_struct.c.structure_id, func.count())
+            .join(out_beds, out_beds.c.bed_id == bed_struct.c.bed_id)
+            .where(bed_struct.c.bed_id.not_in(select(occupied_beds.c.bed_id)))
+            .group_by(bed_struct.c.structure_id)
+        ).all()
+    )
+    rows = []
+    for st in structures:
+        c = _Counts(
+            capacity=capacity.get(st.id, 0),
+            beds=beds.get(st.id, 0),
+            occupied=occupied.get(st.id, 0),
+            reserved=reserved.get(st.id, 0),
+            out_of_service=out.get(st.id, 0),
+            structures=1,
+        )
+        usable = c.beds - c.out_of_service
+        c.free = max(0, min(c.capacity, usable) - c.occupied - c.reserved)
+        rows.append((st, c))
+    return rows
+
+
+def occupancy(
+    db: Database,
+    day: dt.date,
+    *,
+    group_by: str = "structure",
+    province: str | None = None,
+    programme_code: str | None = None,
+) -> list[OccupancyRow]:
+    """Occupancy at ``day`` per structure, province, programme, or for the whole network."""
+    with db.read() as s:
+        per_structure = structure_counts(s, day, province=province, programme_code=programme_code)
+    if group_by == "structure":
+        return [
+            OccupancyRow(
+                key=st.code, label=st.name, province=st.province, programme_code=st.programme_code,
+                structure_id=st.id, **vars(c),
+            )
+            for st, c in per_structure
+        ]
+    groups: dict[str, _Counts] = defaultdict(_Counts)
+    labels: dict[str, str] = {}
+    for st, c in per_structure:
+        if group_by == "province":
+            key, label = st.province, st.province
+        elif group_by == "programme":
+            key, label = st.programme_code, st.programme_name
+        elif group_by == "network":
+            key, label = "*", "*"
+        else:
+            raise ValueError(group_by)
+        groups[key].add(c)
+        labels[key] = label
+    if group_by == "network" and not groups:
+        groups["*"] = _Counts()
+        labels["*"] = "*"
+    return [
+        OccupancyRow(key=k, label=labels[k], **vars(groups[k]),
+                     province=k if group_by == "province" else "",
+                     programme_code=k if group_by == "programme" else "")
+        for k in sorted(groups)
+    ]
+
+
+def _days_between(start, end, dialect: str):  # type: ignore[no-untyped-def]
+    """Number of nights from ``start`` to ``end`` as an SQL expression."""
+    if dialect == "sqlite":
+        return func.cast(func.julianday(end) - func.julianday(start), e.Integer)
+    return end - start
+
+
+def occupancy_rate(
+    db: Database,
+    start: dt.date,
+    end: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+) -> tuple[int, int, float | None]:
+    """Occupied bed-nights, capacity-nights and their ratio over ``[start, end)``."""
+    if end <= start:
+        return 0, 0, None
+    with db.read() as s:
+        dialect = db.backend
+        ids = _structure_filter(
+            select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
+            province, programme_code, structure_id,
+        ).subquery()
+        lo = func.max(e.BedStay.start_date, literal(start)) if dialect == "sqlite" else func.greatest(e.BedStay.start_date, literal(start))
+        hi_end = func.coalesce(e.BedStay.end_date, literal(end))
+        hi = func.min(hi_end, literal(end)) if dialect == "sqlite" else func.least(hi_end, literal(end))
+        nights = s.scalar(
+            select(func.coalesce(func.sum(_days_between(lo, hi, dialect)), 0))
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(
+                e.Room.structure_id.in_(select(ids.c.id)),
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.start_date < end,
+                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+            )
+        ) or 0
+        periods = s.execute(
+            select(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from, e.CapacityPeriod.places,
+                   e.Structure.opened_on, e.Structure.closed_on)
+            .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
+            .where(e.CapacityPeriod.structure_id.in_(select(ids.c.id)), e.CapacityPeriod.valid_from < end)
+            .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
+        ).all()
+    cap_nights = 0
+    by_structure: dict[int, list] = defaultdict(list)
+    for row in periods:
+        by_structure[row[0]].append(row)
+    for rows in by_structure.values():
+        for i, (_sid, vf, places, opened, closed) in enumerate(rows):
+            nxt = rows[i + 1][1] if i + 1 < len(rows) else end
+            a = max(vf, start, opened)
+            b = min(nxt, end, closed or end)
+            if b > a:
+                cap_nights += places * (b - a).days
+    return int(nights), cap_nights, (int(nights) / cap_nights if cap_nights else None)
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    """Someone sleeping in a bed on a date, with what the sheets show."""
+
+    stay_id: int
+    person_id: int
+    person_code: str
+    first_name: str
+    last_name: str
+    alias: str
+    sex: str
+    birth_date: dt.date | None
+    citizenship: str
+    minor: bool
+    household_id: int
+    household_code: str
+    relationship: str | None
+    placement_id: int
+    entry_date: dt.date
+    planned_end: dt.date | None
+    stay_start: dt.date
+    stay_end: dt.date | None
+    bed_id: int
+    bed_label: str
+    room_name: str
+    structure_id: int
+    structure_code: str
+    structure_name: str
+    province: str
+    programme_code: str
+
+
+def who_is_where(
+    db: Database,
+    day: dt.date,
+    *,
+    structure_id: int | None = None,
+    programme_code: str | None = None,
+    province: str | None = None,
+    household_id: int | None = None,
+) -> list[PresenceRow]:
+    with db.read() as s:
+        return _presence(s, day, structure_id=structure_id, programme_code=programme_code,
+                         province=province, household_id=household_id)
+
+
+def _presence(s: Session, day: dt.date, **filters) -> list[PresenceRow]:  # type: ignore[no-untyped-def]
+    stmt = (
+        select(
+            e.BedStay, e.Person, e.HouseholdMember.relationship_, e.Household.id, e.Household.code,
+            e.Placement, e.Bed.label, e.Room.name, e.Structure, e.Programme.code,
+        )
+        .join(e.Person, e.Person.id == e.BedStay.person_id)
+        .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+        .join(e.Household, e.Household.id == e.Placement.household_id)
+        .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .join(e.Structure, e.Structure.id == e.Room.structure_id)
+        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .where(live_stay_clause(day))
+        .order_by(e.Structure.code, e.Room.name, e.Bed.label)
+    )
+    if filters.get("structure_id") is not None:
+        stmt = stmt.where(e.Structure.id == filters["structure_id"])
+    if filters.get("programme_code"):
+        stmt = stmt.where(e.Programme.code == filters["programme_code"])
+    if filters.get("province"):
+        stmt = stmt.where(e.Structure.province == filters["province"].upper())
+    if filters.get("household_id") is not None:
+        stmt = stmt.where(e.Household.id == filters["household_id"])
+    out = []
+    for stay, p, rel, hid, hcode, pl, bed_label, room_name, st, prog_code in s.execute(stmt):
+        out.append(
+            PresenceRow(
+                stay_id=stay.id, person_id=p.id, person_code=p.code, first_name=p.first_name,
+                last_name=p.last_name, alias=p.alias, sex=p.sex.value, birth_date=p.birth_date,
+                citizenship=p.citizenship, minor=p.is_minor_on(day), household_id=hid, household_code=hcode,
+                relationship=rel.value if rel else None, placement_id=pl.id, entry_date=pl.entry_date,
+                planned_end=pl.planned_end, stay_start=stay.start_date, stay_end=stay.end_date,
+                bed_id=stay.bed_id, bed_label=bed_label, room_name=room_name, structure_id=st.id,
+                structure_code=st.code, structure_name=st.name, province=st.province, programme_code=prog_code,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class BedLine:
+    """One bed of a structure on a date, for the structure page and the occupancy sheet."""
+
+    bed_id: int
+    room_name: str
+    bed_label: str
+    status: str  # occupied | reserved | out_of_service | free
+    occupant: PresenceRow | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StructureSheet:
+    structure_id: int
+    code: str
+    name: str
+    address: str
+    comune: str
+    province: str
+    confidential: bool
+    targets: frozenset[str]
+    programme_code: str
+    programme_name: str
+    programme_kind: str
+    holder: str
+    day: dt.date
+    beds: tuple[BedLine, ...]
+    capacity: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+
+
+def structure_sheet(db: Database, structure_id: int, day: dt.date) -> StructureSheet:
+    """Every bed of a structure by room on ``day``, with its occupant and the totals."""
+    from .errors import NotFoundError
+    from .i18n import _
+
+    with db.read() as s:
+        st = s.get(e.Structure, structure_id)
+        if st is None:
+            raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+        prog = st.programme
+        beds = s.execute(
+            select(e.Bed.id, e.Room.name, e.Bed.label)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.Room.structure_id == structure_id)
+            .order_by(e.Room.name, e.Bed.label)
+        ).all()
+        occupants = {r.bed_id: r for r in _presence(s, day, structure_id=structure_id)}
+        outages = dict(
+            s.execute(
+                select(e.BedOutage.bed_id, e.BedOutage.reason)
+                .join(e.Bed, e.Bed.id == e.BedOutage.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .where(
+                    e.Room.structure_id == structure_id, e.BedOutage.start_date <= day,
+                    or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day),
+                )
+            ).all()
+        )
+        held = dict(
+            s.execute(
+                select(e.ReservationBed.bed_id, e.Household.code)
+                .join(e.Reservation, e.Reservation.id == e.ReservationBed.reservation_id)
+                .join(e.Household, e.Household.id == e.Reservation.household_id)
+                .where(
+                    e.Reservation.structure_id == structure_id,
+                    e.Reservation.status != e.ReservationStatus.CANCELLED,
+                    e.Reservation.held_from <= day,
+                    or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > day),
+                )
+            ).all()
+        )
+        capacity = s.scalar(
+            select(e.CapacityPeriod.places)
+            .where(e.CapacityPeriod.structure_id == structure_id, e.CapacityPeriod.valid_from <= day)
+            .order_by(e.CapacityPeriod.valid_from.desc())
+            .limit(1)
+        ) or 0
+        lines = []
+        for bed_id, room, label in beds:
+            if bed_id in occupants:
+                lines.append(BedLine(bed_id, room, label, "occupied", occupants[bed_id]))
+            elif bed_id in held:
+                lines.append(BedLine(bed_id, room, label, "reserved", None, held[bed_id]))
+            elif bed_id in outages:
+                lines.append(BedLine(bed_id, room, label, "out_of_service", None, outages[bed_id] or ""))
+            else:
+                lines.append(BedLine(bed_id, room, label, "free", None))
+        occupied = sum(1 for x in lines if x.status == "occupied")
+        reserved = sum(1 for x in lines if x.status == "reserved")
+        out = sum(1 for x in lines if x.status == "out_of_service")
+        free = max(0, min(capacity, len(lines) - out) - occupied - reserved)
+        return StructureSheet(
+            structure_id=st.id, code=st.code, name=st.name, address=st.address, comune=st.comune,
+            province=st.province, confidential=st.confidential, targets=frozenset(t.value for t in st.targets),
+            programme_code=prog.code, programme_name=prog.name, programme_kind=prog.kind.value,
+            holder=prog.holder, day=day, beds=tuple(lines), capacity=capacity, occupied=occupied,
+            reserved=reserved, out_of_service=out, free=free,
+        )
+
+
+@dataclass(frozen=True)
+class PresenceDays:
+    """Nights of presence of one person in a month (in one structure or programme)."""
+
+    person_id: int
+    person_code: str
+    first_name: str
+    last_name: str
+    alias: str
+    structure_codes: tuple[str, ...]
+    days: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def total(self) -> int:
+        return len(self.days)
+
+
+def presence_days(
+    db: Database,
+    year: int,
+    month: int,
+    *,
+    structure_id: int | None = None,
+    programme_code: str | None = None,
+) -> list[PresenceDays]:
+    """Registro presenze: for each person, the nights of ``month`` covered by a stay."""
+    first = dt.date(year, month, 1)
+    last_day = calendar.monthrange(year, month)[1]
+    after = first + dt.timedelta(days=last_day)
+    with db.read() as s:
+        stmt = (
+            select(e.BedStay.start_date, e.BedStay.end_date, e.Person.id, e.Person.code, e.Person.first_name,
+                   e.Person.last_name, e.Person.alias, e.Structure.code)
+            .join(e.Person, e.Person.id == e.BedStay.person_id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .join(e.Structure, e.Structure.id == e.Room.structure_id)
+            .where(
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.start_date < after,
+                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > first),
+            )
+        )
+        if structure_id is not None:
+            stmt = stmt.where(e.Structure.id == structure_id)
+        if programme_code:
+            stmt = stmt.join(e.Placement, e.Placement.id == e.BedStay.placement_id).join(
+                e.Programme, e.Programme.id == e.Placement.programme_id
+            ).where(e.Programme.code == programme_code)
+        rows = s.execute(stmt).all()
+    people: dict[int, dict] = {}
+    for start, end, pid, code, first_name, last_name, alias, scode in rows:
+        entry = people.setdefault(
+            pid, {"code": code, "first": first_name, "last": last_name, "alias": alias, "structures": [], "days": set()}
+        )
+        if scode not in entry["structures"]:
+            entry["structures"].append(scode)
+        a = max(start, first)
+        b = min(end or after, after)
+        entry["days"].update(range(a.day, a.day + (b - a).days))
+    result = [
+        PresenceDays(pid, v["code"], v["first"], v["last"], v["alias"], tuple(v["structures"]), frozenset(v["days"]))
+        for pid, v in people.items()
+    ]
+    result.sort(key=lambda x: (x.last_name.lower(), x.first_name.lower(), x.person_code))
+    return result
+
+
+@dataclass(frozen=True)
+class ExpiringPlacement:
+    placement_id: int
+    household_id: int
+    household_code: str
+    reference_name: str
+    reference_code: str
+    programme_code: str
+    structure_code: str
+    structure_name: str
+    entry_date: dt.date
+    planned_end: dt.date
+    days_left: int
+    people: int
+
+
+def expiring_placements(
+    db: Database,
+    day: dt.date,
+    within_days: int = 30,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+) -> list[ExpiringPlacement]:
+    """Active placements whose planned end falls within ``within_days`` of ``day``."""
+    limit = day + dt.timedelta(days=within_days)
+    with db.read() as s:
+        stmt = (
+            select(e.Placement, e.Household.code, e.Structure.code, e.Structure.name, e.Programme.code,
+                   func.count(e.BedStay.id))
+            .join(e.Household, e.Household.id == e.Placement.household_id)
+            .join(e.Programme, e.Programme.id == e.Placement.programme_id)
+            .join(e.BedStay, e.BedStay.placement_id == e.Placement.id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .join(e.Structure, e.Structure.id == e.Room.structure_id)
+            .where(
+                e.Placement.status == e.PlacementStatus.ACTIVE,
+                e.Placement.planned_end.is_not(None),
+                e.Placement.planned_end >= day,
+                e.Placement.planned_end <= limit,
+                live_stay_clause(day),
+            )
+            .group_by(e.Placement.id, e.Household.code, e.Structure.code, e.Structure.name, e.Programme.code)
+            .order_by(e.Placement.planned_end, e.Household.code)
+        )
+        stmt = _structure_filter(stmt, province, programme_code, structure_id)
+        rows = s.execute(stmt).all()
+        refs = {}
+        if rows:
+            hids = {pl.household_id for pl, *_ in rows}
+            for hid, p in s.execute(
+                select(e.HouseholdMember.household_id, e.Person)
+                .join(e.Person, e.Person.id == e.HouseholdMember.person_id)
+                .where(e.HouseholdMember.household_id.in_(hids), e.HouseholdMember.relationship_ == e.Relationship.REFERENCE)
+            ):
+                refs[hid] = p
+    out = []
+    for pl, hcode, scode, sname, pcode, count in rows:
+        ref = refs.get(pl.household_id)
+        out.append(
+            ExpiringPlacement(
+                placement_id=pl.id, household_id=pl.household_id, household_code=hcode,
+                reference_name=f"{ref.last_name} {ref.first_name}" if ref else "", reference_code=ref.code if ref else "",
+                programme_code=pcode, structure_code=scode, structure_name=sname, entry_date=pl.entry_date,
+                planned_end=pl.planned_end, days_left=(pl.planned_end - day).days, people=count,
+            )
+        )
+    return out
+
+
+def person_history(db: Database, person_id: int) -> list:
+    """Every stay of a person, oldest first, cancelled ones included and marked."""
+    from . import convert
+
+    with db.read() as s:
+        stays = s.scalars(
+            select(e.BedStay).where(e.BedStay.person_id == person_id).order_by(e.BedStay.start_date, e.BedStay.id)
+        ).all()
+        return [convert.stay(x) for x in stays]
+
+
+def placements_of_household(db: Database, household_id: int) -> list:
+    from . import convert
+
+    with db.read() as s:
+        return [
+            convert.placement(p)
+            for p in s.scalars(
+                select(e.Placement).where(e.Placement.household_id == household_id).order_by(e.Placement.entry_date)
+            )
+        ]
+
+
+def search_people(db: Database, text: str, *, limit: int = 200) -> list:
+    """People whose name, alias, code or citizenship contains every word of ``text``."""
+    from . import convert
+
+    words = [w for w in text.lower().split() if w]
+    with db.read() as s:
+        stmt = (
+            select(e.Person, e.HouseholdMember)
+            .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
+            .order_by(e.Person.last_name, e.Person.first_name, e.Person.id)
+            .limit(limit)
+        )
+        for w in words:
+            stmt = stmt.where(e.Person.search_text.contains(w, autoescape=True))
+        return [convert.person(p, m) for p, m in s.execute(stmt)]
+
+
+def list_programmes(db: Database) -> list:
+    from . import convert
+
+    with db.read() as s:
+        return [convert.programme(p) for p in s.scalars(select(e.Programme).order_by(e.Programme.code))]
+
+
+def list_structures(db: Database, *, programme_id: int | None = None, province: str | None = None) -> list:
+    from sqlalchemy.orm import joinedload
+
+    from . import convert
+
+    with db.read() as s:
+        stmt = select(e.Structure).options(joinedload(e.Structure.programme)).order_by(e.Structure.province, e.Structure.code)
+        if programme_id is not None:
+            stmt = stmt.where(e.Structure.programme_id == programme_id)
+        if province:
+            stmt = stmt.where(e.Structure.province == province.upper())
+        return [convert.structure(x) for x in s.scalars(stmt)]
+
+
+def capacity_history(db: Database, structure_id: int) -> list:
+    from . import convert
+
+    with db.read() as s:
+        return [
+            convert.capacity(c)
+            for c in s.scalars(
+                select(e.CapacityPeriod).where(e.CapacityPeriod.structure_id == structure_id).order_by(e.CapacityPeriod.valid_from)
+            )
+        ]
+
+
+def household(db: Database, household_id: int):  # type: ignore[no-untyped-def]
+    from . import convert
+    from .errors import NotFoundError
+    from .i18n import _
+
+    with db.read() as s:
+        h = s.get(e.Household, household_id)
+        if h is None:
+            raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+        return convert.household(h)
+
+
+def structure_by_code(db: Database, code: str):  # type: ignore[no-untyped-def]
+    from . import convert
+
+    with db.read() as s:
+        st = s.scalar(select(e.Structure).where(e.Structure.code == code))
+        return convert.structure(st) if st else None
+
+
+def provinces(db: Database) -> list[str]:
+    with db.read() as s:
+        return list(s.scalars(select(e.Structure.province).distinct().order_by(e.Structure.province)))
+
+
+def monthly_occupancy(db: Database, end: dt.date, months: int = 12, **filters) -> list[tuple[dt.date, float | None]]:  # type: ignore[no-untyped-def]
+    """Occupancy rate of each of the last ``months`` calendar months up to ``end``."""
+    out = []
+    y, m = end.year, end.month
+    points = []
+    for _i in range(months):
+        points.append((y, m))
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    for y, m in reversed(points):
+        start = dt.date(y, m, 1)
+        stop = dt.date(y + (m == 12), (m % 12) + 1, 1)
+        stop = min(stop, end + dt.timedelta(days=1))
+        _n, _c, rate = occupancy_rate(db, start, stop, **filters)
+        out.append((start, rate))
+    return out
+
+
