@@ -727,3 +727,55 @@ def monthly_occupancy(db: Database, end: dt.date, months: int = 12, **filters) -
     return out
 
 
+
+
+def stays_of_household(db: Database, household_id: int) -> list:
+    """Every bed stay of the household's placements, oldest first, cancelled ones included."""
+    from . import convert
+
+    with db.read() as s:
+        stays = s.scalars(
+            select(e.BedStay)
+            .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+            .where(e.Placement.household_id == household_id)
+            .order_by(e.BedStay.start_date, e.BedStay.id)
+        ).all()
+        return [convert.stay(x) for x in stays]
+
+
+def reservations(
+    db: Database, *, household_id: int | None = None, structure_id: int | None = None,
+    held_only: bool = True, limit: int = 500,
+) -> list:
+    """Reservations (prenotazioni), the held ones by default, by expected date."""
+    from . import convert
+
+    with db.read() as s:
+        stmt = (
+            select(e.Reservation, e.Structure.code, e.Household.code)
+            .join(e.Structure, e.Structure.id == e.Reservation.structure_id)
+            .join(e.Household, e.Household.id == e.Reservation.household_id)
+            .order_by(e.Reservation.expected_on, e.Reservation.id)
+            .limit(limit)
+        )
+        if held_only:
+            stmt = stmt.where(e.Reservation.status == e.ReservationStatus.HELD)
+        if household_id is not None:
+            stmt = stmt.where(e.Reservation.household_id == household_id)
+        if structure_id is not None:
+            stmt = stmt.where(e.Reservation.structure_id == structure_id)
+        return [convert.reservation(r, scode, hcode) for r, scode, hcode in s.execute(stmt)]
+
+
+def structure_beds(db: Database, structure_id: int) -> list:
+    """Every bed of a structure, by room and label."""
+    from . import convert
+
+    with db.read() as s:
+        beds = s.scalars(
+            select(e.Bed)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.Room.structure_id == structure_id)
+            .order_by(e.Room.name, e.Bed.label)
+        ).all()
+        return [convert.bed(b) for b in beds]
