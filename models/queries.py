@@ -779,3 +779,12 @@ def structure_beds(db: Database, structure_id: int) -> list:
             .order_by(e.Room.name, e.Bed.label)
         ).all()
         return [convert.bed(b) for b in beds]
+
+
+def change_marker(db: Database) -> int:
+    """A number that grows with every change, by any PC: the last audit entry.
+
+    The desktop polls it to refresh its screens when another office PC changed data.
+    """
+    with db.read() as s:
+        return int(s.scalar(select(func.max(e.AuditEntry.id))) or 0)
