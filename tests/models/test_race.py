@@ -1,0 +1,167 @@
+"""Races: many coordinators placing different households into the same bed at once.
+
+Exactly one placement wins; every other one gets the domain's "bed already occupied"
+error (never "database is locked", never a raw database error), and the database
+holds no overlapping stays afterwards. The race is run twice: with the service's own
+check, and with that check switched off so that only the database stops the losers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import Counter
+
+import pytest
+from sqlalchemy import text
+
+from models.database import Database
+from models.errors import BedOccupiedError, DatabaseProblem
+from models.services import NewPerson, Services
+from tests.factories import D, scenario
+from tests.models.helpers import bed_ids
+
+DAY = D(2023, 3, 1)
+OVERLAPS = """
+SELECT count(*) FROM bed_stay a JOIN bed_stay b ON a.id < b.id
+ AND (a.bed_id = b.bed_id OR a.person_id = b.person_id)
+ AND NOT a.cancelled AND NOT b.cancelled
+ AND a.start_date < COALESCE(b.end_date, '9999-12-31')
+ AND b.start_date < COALESCE(a.end_date, '9999-12-31')
+"""
+
+
+def _prepare(services: Services, n: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """n single women (the families structure takes women) and the bed they all want."""
+    sc = scenario(services)
+    bed = bed_ids(services, sc.families.id)[0]
+    people = []
+    for i in range(n):
+        hh = services.register_household([NewPerson(f"Donna{i}", "Prova", "F", D(1990, 1, 1))])
+        people.append((hh.id, hh.members[0].person.id))
+    return sc.families.id, bed, people
+
+
+def _skip_python_check(monkeypatch_or_none=None) -> None:
+    """Let the service's own bed check pass, so that only the database can refuse."""
+    if monkeypatch_or_none is not None:
+        monkeypatch_or_none.setattr(Services, "_bed_problem", lambda *a, **k: None)
+    else:
+        Services._bed_problem = lambda *a, **k: None  # type: ignore[method-assign]
+
+
+def _classify(exc: BaseException) -> str:
+    if isinstance(exc, BedOccupiedError):
+        return "occupied"
+    cause = str(exc.__cause__ or exc).lower()
+    if "locked" in cause or "busy" in cause:
+        return "locked"
+    return f"other: {type(exc).__name__}"
+
+
+def _attempt(sv: Services, structure: int, bed: int, household: int, person: int) -> str:
+    try:
+        sv.place(household, structure, DAY, beds={person: bed})
+    except (BedOccupiedError, DatabaseProblem) as exc:
+        return _classify(exc)
+    except Exception as exc:  # noqa: BLE001 - anything else is a failure the test reports
+        return f"other: {type(exc).__name__}: {exc}"
+    return "placed"
+
+
+def _check_outcome(db: Database, outcomes: list[str], bed: int, total: int) -> None:
+    counts = Counter(outcomes)
+    assert counts == Counter({"placed": 1, "occupied": total - 1}), counts
+    with db.engine.connect() as c:
+        assert c.execute(text(OVERLAPS)).scalar_one() == 0
+        live = c.execute(text(f"SELECT count(*) FROM bed_stay WHERE bed_id = {bed} AND NOT cancelled")).scalar_one()
+        placements = c.execute(text("SELECT count(*) FROM placement")).scalar_one()
+    assert live == 1
+    assert placements == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("python_check", [True, False], ids=["service-check", "database-only"])
+def test_postgresql_race_fifty_placements_one_bed(pg_server, python_check, monkeypatch):
+    db = Database(pg_server.create())
+    try:
+        structure, bed, people = _prepare(Services(db, actor="setup"), 50)
+        if not python_check:
+            _skip_python_check(monkeypatch)
+        threads_n = 10
+        barrier = threading.Barrier(threads_n)
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def worker(chunk: list[tuple[int, int]]) -> None:
+            sv = Services(db, actor="race")
+            barrier.wait()
+            for household, person in chunk:
+                result = _attempt(sv, structure, bed, household, person)
+                with lock:
+                    outcomes.append(result)
+
+        threads = [threading.Thread(target=worker, args=(people[i::threads_n],)) for i in range(threads_n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        _check_outcome(db, outcomes, bed, 50)
+    finally:
+        db.dispose()
+
+
+def _sqlite_worker(url, structure, bed, chunk, python_check, barrier, queue) -> None:  # type: ignore[no-untyped-def]
+    if not python_check:
+        _skip_python_check()
+    db = Database(url)
+    sv = Services(db, actor="race")
+    barrier.wait()
+    for household, person in chunk:
+        queue.put(_attempt(sv, structure, bed, household, person))
+    db.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("python_check", [True, False], ids=["service-check", "database-only"])
+def test_sqlite_file_race_from_several_processes(sqlite_template, tmp_path, python_check):
+    import shutil
+
+    path = tmp_path / "race.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    db = Database(url)
+    try:
+        structure, bed, people = _prepare(Services(db, actor="setup"), 40)
+        ctx = multiprocessing.get_context("spawn")
+        procs_n = 8
+        barrier = ctx.Barrier(procs_n)
+        queue = ctx.Queue()
+        procs = [
+            ctx.Process(target=_sqlite_worker,
+                        args=(url, structure, bed, people[i::procs_n], python_check, barrier, queue))
+            for i in range(procs_n)
+        ]
+        for p in procs:
+            p.start()
+        outcomes = [queue.get(timeout=120) for _ in people]
+        for p in procs:
+            p.join(timeout=60)
+            assert p.exitcode == 0
+        _check_outcome(db, outcomes, bed, len(people))
+    finally:
+        db.dispose()
+
+
+def test_database_refusal_maps_to_bed_occupied(services, db, monkeypatch):
+    """When the service's check is passed (a race) and the database refuses, the user
+    still reads "bed already occupied" and nothing is written."""
+    structure, bed, people = _prepare(services, 2)
+    services.place(people[0][0], structure, DAY, beds={people[0][1]: bed})
+    _skip_python_check(monkeypatch)
+    with db.engine.connect() as c:
+        before = c.execute(text("SELECT count(*) FROM placement")).scalar_one()
+    with pytest.raises(BedOccupiedError):
+        services.place(people[1][0], structure, D(2023, 2, 1), beds={people[1][1]: bed})
+    with db.engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM placement")).scalar_one() == before
