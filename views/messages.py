@@ -1,0 +1,100 @@
+"""One small service for message boxes (Picard style), so logic that asks can be tested.
+
+Views call ``messages.get().error(text)`` or ``messages.get().confirm(question)`` instead of
+building ``QMessageBox`` themselves. Tests install a ``RecordingMessages`` that keeps what
+was shown and answers with prepared replies, so no real prompt ever blocks a test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from models.i18n import _
+
+
+def _title(title: str | None) -> str:
+    return title or _("Accoglienza")
+
+
+class MessageService:
+    """Real message boxes, parented to the given widget (or the active window)."""
+
+    def info(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+        QMessageBox.information(parent, _title(title), text)
+
+    def warning(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+        QMessageBox.warning(parent, _title(title), text)
+
+    def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+        QMessageBox.critical(parent, _title(title), text)
+
+    def confirm(self, question: str, *, title: str | None = None, parent: QWidget | None = None) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, _title(title), question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def ask_text(
+        self, question: str, *, title: str | None = None, default: str = "", parent: QWidget | None = None
+    ) -> str | None:
+        """A line of text, or None when the user cancels."""
+        text, ok = QInputDialog.getText(parent, _title(title), question, QLineEdit.EchoMode.Normal, default)
+        return text if ok else None
+
+
+@dataclass
+class Shown:
+    kind: str  # info | warning | error | confirm | ask_text
+    text: str
+
+
+@dataclass
+class RecordingMessages(MessageService):
+    """For tests: records every message and answers from prepared replies.
+
+    ``confirm`` answers ``confirm_answer``; ``ask_text`` pops ``text_answers`` (None when
+    empty, as if the user cancelled).
+    """
+
+    shown: list[Shown] = field(default_factory=list)
+    confirm_answer: bool = True
+    text_answers: list[str | None] = field(default_factory=list)
+
+    def info(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+        self.shown.append(Shown("info", text))
+
+    def warning(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+        self.shown.append(Shown("warning", text))
+
+    def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+        self.shown.append(Shown("error", text))
+
+    def confirm(self, question: str, *, title: str | None = None, parent: QWidget | None = None) -> bool:
+        self.shown.append(Shown("confirm", question))
+        return self.confirm_answer
+
+    def ask_text(
+        self, question: str, *, title: str | None = None, default: str = "", parent: QWidget | None = None
+    ) -> str | None:
+        self.shown.append(Shown("ask_text", question))
+        return self.text_answers.pop(0) if self.text_answers else None
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [m.text for m in self.shown if kind is None or m.kind == kind]
+
+
+_current: MessageService = MessageService()
+
+
+def get() -> MessageService:
+    """The message service in use."""
+    return _current
+
+
+def install(service: MessageService) -> MessageService:
+    """Replace the message service (tests); returns the previous one."""
+    global _current
+    previous, _current = _current, service
+    return previous

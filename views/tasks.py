@@ -1,0 +1,216 @@
+"""One task runner for database work off the UI thread (Anki's QueryOp/CollectionOp style).
+
+    runner.run(lambda: backend.queries.occupancy(day), on_success=self._show)
+
+``fn`` runs in a ``QThreadPool`` worker; ``on_success(result)`` or the failure handling
+runs back on the UI thread. ``fn`` must never touch a widget: compute plain data there,
+show it in ``on_success``.
+
+Failures: a ``DomainError`` shows its (already translated) message through the message
+service; anything else shows a generic translated message and logs only the exception
+type (desktop/crash.py style), never a traceback to the user.
+
+Work that lasts more than a moment (``BUSY_DELAY_MS``) shows a busy indicator: the runner
+emits ``busy_changed(True, label)`` (the main window shows it in the status bar) and, when
+a ``progress_label`` is given, a small progress dialog.
+
+Tests: ``TaskRunner.synchronous = True`` (or ``synchronous=True`` in the constructor) runs
+``fn`` and the callbacks at once on the calling thread, so pytest-qt tests are
+deterministic; ``wait_all()`` waits for every running task in asynchronous mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from models.errors import DomainError
+from models.i18n import _
+
+from . import messages
+
+log = logging.getLogger(__name__)
+
+BUSY_DELAY_MS = 300
+
+
+class _Relay(QObject):
+    """Carries a worker's outcome to the UI thread (lives in the UI thread)."""
+
+    finished = Signal(object, object)  # result, exception
+
+
+class _Worker(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn = fn
+        self.relay = relay
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            result, error = self.fn(), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the UI thread
+            result, error = None, exc
+        # RuntimeError: the runner (and its relay) went away while we worked; nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            self.relay.finished.emit(result, error)
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """The message shown for an unexpected error; logs the exception type and frames only."""
+    try:
+        from desktop.crash import report_unexpected  # type: ignore[import-not-found]
+
+        detail = report_unexpected(exc)
+    except Exception:  # noqa: BLE001 - the report itself must never fail the UI
+        detail = type(exc).__name__
+    log.error("unexpected error in a task: %s", type(exc).__name__)
+    return _("Something went wrong and the operation was not completed.") + "\n\n" + detail
+
+
+def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
+    """Show a failure to the user: the domain message, or a generic one."""
+    if isinstance(exc, DomainError):
+        messages.get().error(str(exc), parent=parent)
+    else:
+        messages.get().error(unexpected_message(exc), parent=parent)
+
+
+@dataclass
+class _Pending:
+    on_success: Callable[[Any], None]
+    on_failure: Callable[[BaseException], None] | None
+    label: str | None
+    timer: QTimer
+    key: str | None
+    busy: bool = False
+
+
+class TaskRunner(QObject):
+    """Runs database work in a thread pool and calls back on the UI thread."""
+
+    busy_changed = Signal(bool, str)
+    synchronous: ClassVar[bool] = False
+
+    def __init__(self, parent: QObject | None = None, *, synchronous: bool | None = None,
+                 pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._sync = synchronous
+        self._pool = pool or QThreadPool.globalInstance()
+        self._running: dict[_Relay, _Pending] = {}
+        self._latest: dict[str, _Relay] = {}
+        self._busy_count = 0
+        self._progress: QProgressDialog | None = None
+
+    # -- public ----------------------------------------------------------------------
+
+    def is_synchronous(self) -> bool:
+        return self._sync if self._sync is not None else type(self).synchronous
+
+    def run(
+        self,
+        fn: Callable[[], Any],
+        *,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None = None,
+        progress_label: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        """Run ``fn`` off the UI thread, then ``on_success(result)`` on it.
+
+        ``on_failure(exc)`` replaces the default message box. With ``key``, only the
+        latest task of that key is delivered: a result overtaken by a newer request
+        (the user changed the date twice) is dropped.
+        """
+        if self.is_synchronous():
+            try:
+                result = fn()
+            except Exception as exc:  # noqa: BLE001 - reported like in a worker
+                self._fail(exc, on_failure)
+            else:
+                on_success(result)
+            return
+        # Parented to the runner so that Qt, not Python's garbage collector, deletes it
+        # (deleteLater) once its signal has been delivered.
+        relay = _Relay(self)
+        relay.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        timer = QTimer()  # owned by Python (the _Pending entry), dropped when the task ends
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda r=relay: self._show_busy(r))
+        self._running[relay] = _Pending(on_success, on_failure, progress_label, timer, key)
+        if key is not None:
+            self._latest[key] = relay
+        timer.start(BUSY_DELAY_MS)
+        self._pool.start(_Worker(fn, relay))
+
+    def pending(self) -> int:
+        return len(self._running)
+
+    def wait_all(self, timeout_ms: int = 60_000) -> None:
+        """Wait for every task and deliver its callbacks (tests, shutdown)."""
+        self._pool.waitForDone(timeout_ms)
+        app = QApplication.instance()
+        for _i in range(100):
+            if not self._running or app is None:
+                break
+            app.processEvents()
+
+    # -- internals -------------------------------------------------------------------
+
+    def _fail(self, exc: BaseException, on_failure: Callable[[BaseException], None] | None) -> None:
+        if on_failure is not None:
+            on_failure(exc)
+            return
+        parent = self.parent()
+        report_failure(exc, parent if isinstance(parent, QWidget) else None)
+
+    def _show_busy(self, relay: _Relay) -> None:
+        pending = self._running.get(relay)
+        if pending is None:
+            return
+        pending.busy = True
+        self._busy_count += 1
+        label = pending.label or _("Working...")
+        if self._busy_count == 1:
+            self.busy_changed.emit(True, label)
+        if pending.label and self._progress is None:
+            parent = self.parent()
+            dlg = QProgressDialog(label, "", 0, 0, parent if isinstance(parent, QWidget) else None)
+            dlg.setCancelButton(None)
+            dlg.setWindowModality(Qt.WindowModality.WindowModal)
+            dlg.setMinimumDuration(0)
+            dlg.setWindowTitle(_("Accoglienza"))
+            dlg.show()
+            self._progress = dlg
+
+    @Slot(object, object)
+    def _on_finished(self, result: Any, exc: BaseException | None) -> None:
+        relay = self.sender()
+        pending = self._running.pop(relay, None)  # type: ignore[call-overload]
+        if pending is None:
+            return
+        pending.timer.stop()
+        if pending.busy:
+            self._busy_count -= 1
+            if self._busy_count == 0:
+                self.busy_changed.emit(False, "")
+                if self._progress is not None:
+                    self._progress.close()
+                    self._progress.deleteLater()
+                    self._progress = None
+        relay.deleteLater()
+        if pending.key is not None:
+            if self._latest.get(pending.key) is not relay:
+                return  # overtaken by a newer request of the same kind
+            del self._latest[pending.key]
+        if exc is not None:
+            self._fail(exc, pending.on_failure)
+        else:
+            pending.on_success(result)
