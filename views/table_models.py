@@ -1,0 +1,263 @@
+"""Table models over lists of plain rows (Vorta's archive table style), and a lazy one.
+
+A model is declared with named columns::
+
+    class ProvinceModel(RowTableModel):
+        COLUMNS = (Column(N_("Province"), "label"), Column(N_("Capacity"), "capacity", kind=INT))
+        LABEL, CAPACITY = range(2)
+
+``set_rows(rows)`` resets it; ``ROW_ROLE`` gives the underlying object of a row and
+``SORT_ROLE`` a value that sorts correctly (numbers as numbers, dates by date, text
+without case) for ``SortFilterProxy``. Header labels are English source strings marked
+with ``N_`` and translated when shown.
+
+``PagedTableModel`` is for lists too long to load at once (the people of the national
+network): it asks ``fetch_page(offset, limit)`` for one page at a time as the view scrolls
+(``canFetchMore``/``fetchMore``), so only what is visible is ever loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from models.formatting import format_number, format_percent, format_short_date
+from models.i18n import _
+
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+RAW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+
+TEXT, INT, DATE, PERCENT, BOOL = "text", "int", "date", "percent", "bool"
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header (an ``N_`` source string) and where its value comes from.
+
+    ``value`` is an attribute name of the row or a function of the row; ``display``
+    optionally turns the value into the shown text (default: by ``kind``).
+    """
+
+    title: str
+    value: str | Callable[[Any], Any]
+    kind: str = TEXT
+    display: Callable[[Any], str] | None = None
+    tooltip: str = ""
+
+    def raw(self, row: Any) -> Any:
+        if callable(self.value):
+            return self.value(row)
+        return getattr(row, self.value, None)
+
+    def text(self, value: Any) -> str:
+        if self.display is not None:
+            return self.display(value)
+        if value is None:
+            return "" if self.kind != PERCENT else "—"
+        if self.kind == INT:
+            return format_number(value)
+        if self.kind == DATE:
+            return format_short_date(value)
+        if self.kind == PERCENT:
+            return format_percent(value)
+        if self.kind == BOOL:
+            return _("yes") if value else _("no")
+        return str(value)
+
+    def sort_key(self, value: Any) -> Any:
+        """A value Qt compares correctly, never None (None sorts first)."""
+        if self.kind in (INT, PERCENT):
+            return float(value) if value is not None else float("-inf")
+        if self.kind == DATE:
+            return value.isoformat() if isinstance(value, dt.date) else ""
+        if self.kind == BOOL:
+            return 1 if value else 0
+        return str(value).casefold() if value is not None else ""
+
+
+class RowTableModel(QAbstractTableModel):
+    """A read-only table over a list of plain rows (dataclasses, named tuples...)."""
+
+    COLUMNS: Sequence[Column] = ()
+
+    def __init__(self, parent: Any = None, *, columns: Sequence[Column] | None = None) -> None:
+        super().__init__(parent)
+        self.columns: tuple[Column, ...] = tuple(columns if columns is not None else self.COLUMNS)
+        self._rows: list[Any] = []
+
+    # -- data in ----------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    # -- hooks for subclasses ---------------------------------------------------------
+
+    def row_foreground(self, row: Any) -> QColor | None:
+        """Colour of a whole row's text (e.g. grey for a bed out of service)."""
+        return None
+
+    def row_background(self, row: Any) -> QColor | None:
+        return None
+
+    def row_tooltip(self, row: Any, column: int) -> str:
+        return ""
+
+    # -- Qt ---------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        col = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(col.title)
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
+            return _(col.tooltip)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.kind in (INT, PERCENT):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(col.raw(row))
+        if role == SORT_ROLE:
+            return col.sort_key(col.raw(row))
+        if role == ROW_ROLE:
+            return row
+        if role == RAW_ROLE:
+            return col.raw(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if col.kind in (INT, PERCENT):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            color = self.row_foreground(row)
+            return QBrush(color) if color is not None else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            color = self.row_background(row)
+            return QBrush(color) if color is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.row_tooltip(row, index.column()) or None
+        return None
+
+
+class PagedTableModel(RowTableModel):
+    """Loads rows a page at a time as the view scrolls (``canFetchMore``/``fetchMore``).
+
+    ``fetch_page(offset, limit)`` returns up to ``limit`` rows from ``offset``; a short
+    page means the end. With a ``runner`` (views.tasks.TaskRunner) pages are fetched off
+    the UI thread and appended when they arrive.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int, int], Sequence[Any]] | None = None,
+        parent: Any = None,
+        *,
+        columns: Sequence[Column] | None = None,
+        page_size: int = 200,
+        runner: Any = None,
+    ) -> None:
+        super().__init__(parent, columns=columns)
+        self._fetch_page = fetch_page
+        self.page_size = page_size
+        self._runner = runner
+        self._at_end = fetch_page is None
+        self._loading = False
+        self._generation = 0
+
+    def set_source(self, fetch_page: Callable[[int, int], Sequence[Any]] | None) -> None:
+        """Start over with a new source (a new search): loads the first page."""
+        self._generation += 1
+        self._fetch_page = fetch_page
+        self._at_end = fetch_page is None
+        self._loading = False
+        self.set_rows([])
+        if fetch_page is not None:
+            self.fetchMore(QModelIndex())
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt's signature
+        return not parent.isValid() and not self._at_end and not self._loading
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
+        if parent.isValid() or self._at_end or self._loading or self._fetch_page is None:
+            return
+        fetch, offset, size, generation = self._fetch_page, len(self._rows), self.page_size, self._generation
+        self._loading = True
+        if self._runner is None:
+            self._append(generation, fetch(offset, size))
+        else:
+            self._runner.run(lambda: fetch(offset, size),
+                             on_success=lambda page: self._append(generation, page),
+                             on_failure=lambda exc: self._failed(generation, exc))
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self._at_end = True
+        from .tasks import report_failure
+
+        report_failure(exc)
+
+    def _append(self, generation: int, page: Sequence[Any]) -> None:
+        if generation != self._generation:
+            return  # a page of an older search
+        self._loading = False
+        page = list(page)
+        if len(page) < self.page_size:
+            self._at_end = True
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def all_loaded(self) -> bool:
+        return self._at_end
+
+
+class SortFilterProxy(QSortFilterProxyModel):
+    """Sorts by ``SORT_ROLE`` and filters on every column, ignoring case."""
+
+    def __init__(self, source: QAbstractTableModel | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        if source is not None:
+            self.setSourceModel(source)
+
+    def row_at(self, proxy_row: int) -> Any:
+        return self.index(proxy_row, 0).data(ROW_ROLE)
