@@ -102,9 +102,11 @@ def household_groups(members: Sequence[tuple[e.Person, e.Relationship]], day: dt
     if sexes == {e.Sex.FEMALE}:
         groups.add(e.TargetGroup.WOMEN)
     if len(adults) == 1:
-        groups.add(e.TargetGroup.LGBTQIA)
+        # Nothing in the record says someone is LGBTQIA+ except a sex other than F/M or
+        # a recorded gender identity; anyone else needs the coordinator's reason.
         p = adults[0]
         if p.sex == e.Sex.OTHER or p.gender_identity.strip():
+            groups.add(e.TargetGroup.LGBTQIA)
             groups.add(e.TargetGroup.TRANSGENDER)
     return groups
 
@@ -808,13 +810,16 @@ class Services:
             st = self._lock_structure(s, structure_id)
             programme = st.programme
             members = self._select_members(s, household_id, person_ids)
+            # First the rule no reason can override: no minor left without an adult.
+            problem = self._minor_problem(
+                s, household_id, programme, entry_date, dict.fromkeys([m.person_id for m in members], st.id)
+            )
+            if problem:
+                raise MinorAloneError(problem)
             chosen = self._assign(
                 s, st=st, programme=programme, household_id=household_id, people=members,
                 start=entry_date, beds=beds, override_reason=override_reason,
             )
-            problem = self._minor_problem(s, household_id, programme, entry_date, dict.fromkeys(chosen, st.id))
-            if problem:
-                raise MinorAloneError(problem)
             pl = e.Placement(
                 household_id=household_id,
                 programme_id=programme.id,
@@ -896,13 +901,14 @@ class Services:
             # Same bed again is no transfer.
             if beds is not None and all(current[pid].bed_id == beds.get(pid) for pid in moving_ids):
                 raise ValidationError(_("The destination is the bed the person is in already."))
+            # First the rule no reason can override: no minor left without an adult.
+            problem = self._minor_problem(s, pl.household_id, pl.programme, day, dict.fromkeys(moving_ids, dest.id))
+            if problem:
+                raise MinorAloneError(problem)
             chosen = self._assign(
                 s, st=dest, programme=new_programme, household_id=pl.household_id, people=members,
                 start=day, beds=beds, override_reason=override_reason, ignore_stays=ignore,
             )
-            problem = self._minor_problem(s, pl.household_id, pl.programme, day, dict.fromkeys(chosen, dest.id))
-            if problem:
-                raise MinorAloneError(problem)
             for pid in moving_ids:
                 current[pid].end_date = day
             s.flush()
