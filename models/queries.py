@@ -788,3 +788,51 @@ def change_marker(db: Database) -> int:
     """
     with db.read() as s:
         return int(s.scalar(select(func.max(e.AuditEntry.id))) or 0)
+
+
+@dataclass(frozen=True)
+class TargetFreeRow:
+    """Free beds on a date among the structures open to one target group."""
+
+    target: str
+    structures: int
+    capacity: int
+    occupied: int
+    free: int
+
+
+def free_beds_by_target(
+    db: Database,
+    day: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+) -> list[TargetFreeRow]:
+    """For each target group, the free beds of the structures that welcome it.
+
+    A structure for women and families counts its free beds under both groups, as a
+    coordinator looking for a bed for either would count them.
+    """
+    with db.read() as s:
+        per_structure = structure_counts(
+            s, day, province=province, programme_code=programme_code, structure_id=structure_id
+        )
+        ids = [st.id for st, _c in per_structure]
+        groups: dict[int, str] = {}
+        for chunk in range(0, len(ids), 5000):
+            groups.update(
+                s.execute(
+                    select(e.Structure.id, e.Structure.target_groups).where(e.Structure.id.in_(ids[chunk:chunk + 5000]))
+                ).all()
+            )
+    totals: dict[str, _Counts] = defaultdict(_Counts)
+    for st, c in per_structure:
+        for target in filter(None, (groups.get(st.id) or "").split(",")):
+            totals[target].add(c)
+    order = [t.value for t in e.TargetGroup]
+    return [
+        TargetFreeRow(target=t, structures=totals[t].structures, capacity=totals[t].capacity,
+                      occupied=totals[t].occupied, free=totals[t].free)
+        for t in sorted(totals, key=lambda t: order.index(t) if t in order else len(order))
+    ]
