@@ -1,0 +1,271 @@
+"""Riepilogo occupazione: one line per structure, subtotals per province and programme.
+
+Built for the whole national network (8,000 structures): every row has the same
+height, so the rows are cut into one table per page beforehand and ReportLab never
+has to split a long table (which costs time proportional to its length per page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+
+from models import queries
+from models.database import Database
+from models.formatting import format_date, format_number, format_percent
+from models.i18n import _
+
+from .common import confidential_text, resolve_pseudonymised
+from .fonts import BOLD, REGULAR
+from .template import (
+    BAND_FILL,
+    INK,
+    SUBTOTAL_FILL,
+    PageInfo,
+    Progress,
+    content_width,
+    default_site_name,
+    esc,
+    fit_text,
+    grid_style,
+    key_values,
+    render,
+    styles,
+)
+
+ROW_H = 11.5
+HEAD_H = 21
+FONT = 7.5
+NUMERIC = ("capacity", "occupied", "reserved", "out_of_service", "free")
+_ALL = ("capacity", "beds", "occupied", "reserved", "out_of_service", "free")
+
+
+@dataclass
+class _Totals:
+    structures: int = 0
+    capacity: int = 0
+    beds: int = 0
+    occupied: int = 0
+    reserved: int = 0
+    out_of_service: int = 0
+    free: int = 0
+
+    def add(self, row: object) -> None:
+        self.structures += getattr(row, "structures", 1)
+        for name in _ALL:
+            setattr(self, name, getattr(self, name) + getattr(row, name))
+
+    @property
+    def rate(self) -> float | None:
+        return self.occupied / self.capacity if self.capacity else None
+
+    def cells(self) -> list[str]:
+        return [format_number(getattr(self, n)) for n in NUMERIC] + [format_percent(self.rate)]
+
+
+@dataclass
+class _Line:
+    kind: str  # band | structure | subtotal | province_total | grand
+    cells: list[str]
+
+
+def _headers() -> list[str]:
+    return [_("Code"), _("Structure"), _("Programme"), _("Capacity"), _("Occupied"),
+            _("Reserved"), _("Out of service"), _("Free"), _("Rate")]
+
+
+def _col_widths(width: float) -> list[float]:
+    fixed = [19 * mm, 0, 21 * mm] + [15.5 * mm] * 5 + [15 * mm]
+    fixed[1] = width - sum(fixed)
+    return fixed
+
+
+def occupancy_summary(
+    db: Database,
+    day: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    pseudonymised: bool | None = None,
+    progress: Progress | None = None,
+    site_name: str | None = None,
+    output: str | Path | None = None,
+) -> bytes:
+    """The occupancy summary of the network, a province or a programme on ``day``."""
+    rows = queries.occupancy(db, day, province=province, programme_code=programme_code)
+    programmes = {p.code: p for p in queries.list_programmes(db)}
+    kind = programmes[programme_code].kind if programme_code and programme_code in programmes else None
+    pseudo = resolve_pseudonymised(pseudonymised, kind)
+    confidential: set[int] = set()
+    if pseudo:
+        # Names of confidential apartments can point to where they are: codes only.
+        confidential = {s.id for s in queries.list_structures(db, province=province) if s.confidential}
+    total = len(rows)
+    if progress is not None:
+        progress(0, total)
+
+    width = content_width()
+    widths = _col_widths(width)
+    name_w = widths[1] - 6
+    lines: list[_Line] = []
+    grand = _Totals()
+    by_programme: dict[str, _Totals] = defaultdict(_Totals)
+    by_province: dict[str, _Totals] = defaultdict(_Totals)
+
+    def group(items: Iterable, key):  # type: ignore[no-untyped-def]
+        out: dict[str, list] = {}
+        for item in items:
+            out.setdefault(key(item), []).append(item)
+        return out
+
+    for prov, prov_rows in group(rows, lambda r: r.province).items():
+        lines.append(_Line("band", ["", _("Province {code}").format(code=prov)] + [""] * 8))
+        prov_tot = by_province[prov]
+        per_prog = group(prov_rows, lambda r: r.programme_code)
+        for prog, prog_rows in per_prog.items():
+            prog_tot = _Totals()
+            for r in prog_rows:
+                name = confidential_text() if r.structure_id in confidential else r.label
+                rate = r.occupied / r.capacity if r.capacity else None
+                lines.append(_Line("structure", [
+                    r.key, fit_text(name, name_w, REGULAR, FONT), r.programme_code,
+                    *(format_number(getattr(r, n)) for n in NUMERIC), format_percent(rate),
+                ]))
+                prog_tot.add(r)
+            if len(per_prog) > 1:
+                lines.append(_Line("subtotal", [
+                    "", fit_text(_("Subtotal {programme} in {province} ({n} structures)").format(
+                        programme=prog, province=prov, n=prog_tot.structures), name_w + widths[2], BOLD, FONT),
+                    "", *prog_tot.cells()]))
+            by_programme[prog].structures += prog_tot.structures
+            for n in _ALL:
+                setattr(by_programme[prog], n, getattr(by_programme[prog], n) + getattr(prog_tot, n))
+            for n in ("structures", *_ALL):
+                setattr(prov_tot, n, getattr(prov_tot, n) + getattr(prog_tot, n))
+        lines.append(_Line("province_total", [
+            "", fit_text(_("Total province {province} ({n} structures)").format(province=prov, n=prov_tot.structures),
+                         name_w + widths[2], BOLD, FONT), "", *prov_tot.cells()]))
+        for n in ("structures", *_ALL):
+            setattr(grand, n, getattr(grand, n) + getattr(prov_tot, n))
+    lines.append(_Line("grand", ["", _("Grand total ({n} structures)").format(n=grand.structures), "",
+                                 *grand.cells()]))
+
+    st = styles()
+    if programme_code:
+        prog = programmes.get(programme_code)
+        scope = f"{programme_code} — {prog.name}" if prog else programme_code
+        scope_label = _("Programme")
+    elif province:
+        scope, scope_label = province.upper(), _("Province")
+    else:
+        scope, scope_label = _("whole network"), _("Scope")
+    facts = [(scope_label, scope), (_("Situation on"), format_date(day, "long"))]
+    if programme_code and programme_code in programmes:
+        facts.append((_("Holder"), programmes[programme_code].holder or "—"))
+    facts.append((_("Structures"), format_number(grand.structures)))
+    intro: list[Flowable] = [key_values(facts, width), Spacer(1, 4 * mm)]
+    if not rows:
+        intro.append(Paragraph(esc(_("No structure open on this date.")), st["base"]))
+
+    frame_h = _frame_height()
+    first_h = frame_h - sum(f.wrap(width, frame_h)[1] for f in intro)
+    story: list[Flowable] = list(intro)
+    story.extend(_paged_tables(lines, widths, first_h, frame_h))
+
+    # Recap per programme and per province, each on as many pages as it takes.
+    # Recap per programme and per province (short: one table each, split by ReportLab).
+    recap_prog = [
+        [code, fit_text(programmes[code].name if code in programmes else code, name_w, REGULAR, FONT),
+         format_number(t.structures), *t.cells()]
+        for code, t in sorted(by_programme.items())
+    ]
+    recap_prov = [[code, _("Province {code}").format(code=code), format_number(t.structures), *t.cells()]
+                  for code, t in sorted(by_province.items())]
+    for title, label, body in ((_("Totals by programme"), _("Programme"), recap_prog),
+                               (_("Totals by province"), _("Province"), recap_prov)):
+        story.append(CondPageBreak(50 * mm))
+        story.append(Paragraph(esc(title), st["h2"]))
+        story.append(_recap_table(body, grand, widths, [_("Code"), label, _("Structures"), *_headers()[3:]]))
+
+    info = PageInfo(
+        title=_("Occupancy summary"),
+        subject=_("{scope} — situation on {date}").format(scope=scope, date=format_date(day, "long")),
+        site_name=site_name or default_site_name(),
+        pseudonymised=pseudo,
+    )
+    return render(story, info, progress=progress, total_rows=total, output=output)
+
+
+def _header_cells(headers: list[str], numeric_from: int) -> list[Paragraph]:
+    """Header cells that wrap on two lines when a translation is long."""
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    left = ParagraphStyle("head", fontName=BOLD, fontSize=FONT - 0.5, leading=FONT + 1, textColor=INK)
+    right = ParagraphStyle("head_r", parent=left, alignment=TA_RIGHT)
+    return [Paragraph(esc(h), right if i >= numeric_from else left) for i, h in enumerate(headers)]
+
+
+def _recap_table(body: list[list[str]], grand: _Totals, widths: list[float], headers: list[str]) -> Table:
+    rows = [_header_cells(headers, 2), *body,
+            ["", _("Grand total"), format_number(grand.structures), *grand.cells()]]
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    cmds = grid_style(numeric_from=2, font_size=FONT)
+    cmds += [("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+             ("FONT", (0, -1), (-1, -1), BOLD, FONT + 0.5), ("LINEABOVE", (0, -1), (-1, -1), 1.2, INK),
+             ("LINEBELOW", (0, -1), (-1, -1), 1.2, INK)]
+    table.setStyle(TableStyle(cmds))
+    return table
+
+
+def _frame_height() -> float:
+    from reportlab.lib.pagesizes import A4
+
+    from .template import MARGIN_BOTTOM, MARGIN_TOP
+
+    # SimpleDocTemplate's frame, less its own 6-point paddings (see template.render).
+    return A4[1] - (MARGIN_TOP - 6) - (MARGIN_BOTTOM - 6) - 12
+
+
+def _paged_tables(
+    lines: list[_Line], widths: list[float], first_h: float, page_h: float
+) -> list[Flowable]:
+    """Cut ``lines`` into one table per page, each with the column header."""
+    out: list[Flowable] = []
+    start = 0
+    avail = first_h
+    head = _header_cells(_headers(), 3)
+    while start < len(lines):
+        fit = max(1, int((avail - HEAD_H - 2) // ROW_H))
+        chunk = lines[start:start + fit]
+        table = Table([head] + [ln.cells for ln in chunk], colWidths=widths,
+                      rowHeights=[HEAD_H] + [ROW_H] * len(chunk), hAlign="LEFT")
+        cmds = grid_style(numeric_from=3, font_size=FONT)
+        cmds.append(("VALIGN", (0, 0), (-1, 0), "BOTTOM"))
+        cmds.append(("TOPPADDING", (0, 0), (-1, -1), 1))
+        cmds.append(("BOTTOMPADDING", (0, 0), (-1, -1), 2))
+        for i, ln in enumerate(chunk, start=1):
+            if ln.kind == "band":
+                cmds += [("SPAN", (1, i), (-1, i)), ("FONT", (0, i), (-1, i), BOLD, FONT + 0.5),
+                         ("BACKGROUND", (0, i), (-1, i), BAND_FILL), ("LINEABOVE", (0, i), (-1, i), 0.6, INK)]
+            elif ln.kind in ("subtotal", "province_total"):
+                cmds += [("SPAN", (1, i), (2, i)), ("FONT", (0, i), (-1, i), BOLD, FONT),
+                         ("BACKGROUND", (0, i), (-1, i), SUBTOTAL_FILL)]
+                if ln.kind == "province_total":
+                    cmds.append(("LINEABOVE", (0, i), (-1, i), 0.6, INK))
+            elif ln.kind == "grand":
+                cmds += [("FONT", (0, i), (-1, i), BOLD, FONT + 0.5), ("LINEABOVE", (0, i), (-1, i), 1.2, INK),
+                         ("LINEBELOW", (0, i), (-1, i), 1.2, INK)]
+        table.setStyle(TableStyle(cmds))
+        table.progress_rows = sum(1 for ln in chunk if ln.kind == "structure")  # type: ignore[attr-defined]
+        out.append(table)
+        start += fit
+        avail = page_h
+    return out
