@@ -1,0 +1,114 @@
+"""Preferences (Preferenze): the language of the interface and the site's name on
+printed documents.
+
+Saved in the user's settings (keys ``language`` and ``site_name``). A new language
+takes effect at the next start: the open windows were built in the old one, and a
+screen half in one language and half in the other would be worse than waiting.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import i18n
+from models.i18n import _
+
+SYSTEM = ""  # the combo's value for "follow the system"
+
+
+class SettingsStore(Protocol):
+    def load(self) -> dict[str, Any]: ...
+
+    def save(self, values: dict[str, Any]) -> None: ...
+
+
+def _default_store() -> SettingsStore:
+    from desktop import settings  # the module is the store: load() and save()
+
+    return settings  # type: ignore[return-value]
+
+
+class PreferencesDialog(QDialog):
+    """Language (Italiano, English, or as the system) and the site's name."""
+
+    def __init__(self, parent: QWidget | None = None, store: SettingsStore | None = None) -> None:
+        super().__init__(parent)
+        self.store = store or _default_store()
+        values = self.store.load()
+        self._initial_language = values.get("language") or SYSTEM
+        self.setWindowTitle(_("Preferences"))
+
+        self.language = QComboBox()
+        system = i18n.LANGUAGE_NAMES[i18n.system_language()]
+        self.language.addItem(_("Same as the system ({language})").format(language=system), SYSTEM)
+        for code in i18n.SUPPORTED:
+            # Each language is written in itself, so anyone can find their own.
+            self.language.addItem(i18n.LANGUAGE_NAMES[code], code)
+        index = self.language.findData(self._initial_language)
+        self.language.setCurrentIndex(max(index, 0))
+        self.language_note = QLabel()
+        self.language_note.setWordWrap(True)
+
+        language_box = QGroupBox(_("Language"))
+        form = QFormLayout(language_box)
+        form.addRow(_("&Interface language:"), self.language)
+        form.addRow(self.language_note)
+
+        self.site_name = QLineEdit(str(values.get("site_name") or ""))
+        self.site_name.setPlaceholderText(_("e.g. Cooperativa sociale — SAI Sondrio"))
+        self.site_name.setMaxLength(120)
+        site_hint = QLabel(_("Printed at the top of every occupancy sheet and register."))
+        site_hint.setWordWrap(True)
+        printing_box = QGroupBox(_("Printed documents"))
+        form2 = QFormLayout(printing_box)
+        form2.addRow(_("&Site name:"), self.site_name)
+        form2.addRow(site_hint)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(language_box)
+        layout.addWidget(printing_box)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+        self.language.currentIndexChanged.connect(self._update_note)
+        self._update_note()
+        self.setMinimumWidth(460)
+
+    def chosen_language(self) -> str | None:
+        """The chosen code, or None to follow the system."""
+        value = self.language.currentData()
+        return value or None
+
+    def language_changed(self) -> bool:
+        return (self.chosen_language() or SYSTEM) != self._initial_language
+
+    def _update_note(self) -> None:
+        if self.language_changed():
+            self.language_note.setText(
+                _("The new language is used from the next time Accoglienza starts.")
+            )
+        else:
+            self.language_note.setText(_("Also used for printed documents and the command line."))
+
+    def accept(self) -> None:
+        self.store.save({"language": self.chosen_language(), "site_name": self.site_name.text().strip()})
+        super().accept()
