@@ -1,0 +1,149 @@
+"""Occupancy, rates, presence days and expiring placements on hand-computable examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import queries
+from models.services import NewPerson
+from tests.factories import D, scenario
+from tests.models.helpers import bed_ids, single
+
+
+@pytest.fixture
+def sc(services):
+    return scenario(services)
+
+
+def _besozzo(services, sc):
+    """36 places from 2018, 13 from July 2021; 36 beds in three rooms."""
+    st = services.create_structure(sc.programme.id, "T-BES", "Casa Besozzo", "VA", D(2018, 1, 1),
+                                   targets=["men", "women", "families"], places=36)
+    for room in ("A", "B", "C"):
+        services.add_room(st.id, f"Camera {room}", 12)
+    services.set_capacity(st.id, D(2021, 7, 1), 13, "riduzione posti")
+    return st
+
+
+def test_occupancy_follows_capacity_history(services, db, sc):
+    st = _besozzo(services, sc)
+    beds = bed_ids(services, st.id)
+    for i, name in enumerate(("Ada", "Bice")):
+        hh, p = single(services, name)
+        services.place(hh.id, st.id, D(2020, 1, 1), beds={p: beds[i]})
+    services.put_bed_out_of_service(beds[2], D(2019, 1, 1), None, "bagno inagibile")
+    family, _p = single(services, "Carla")
+    services.reserve(family.id, st.id, D(2030, 1, 1), held_from=D(2020, 1, 1), beds={_p: beds[3]})
+
+    def row(day):
+        return {r.key: r for r in queries.occupancy(db, day)}["T-BES"]
+
+    before, after = row(D(2020, 6, 1)), row(D(2022, 6, 1))
+    assert (before.capacity, before.beds, before.occupied, before.reserved, before.out_of_service, before.free) == (
+        36, 36, 2, 1, 1, 32)
+    assert (after.capacity, after.beds, after.occupied, after.reserved, after.out_of_service, after.free) == (
+        13, 36, 2, 1, 1, 10)
+    assert after.rate == pytest.approx(2 / 13)
+    # The day before the reduction still has 36 places; the day itself has 13.
+    assert row(D(2021, 6, 30)).capacity == 36
+    assert row(D(2021, 7, 1)).capacity == 13
+    # Before the structure opened it is not listed.
+    assert "T-BES" not in {r.key for r in queries.occupancy(db, D(2017, 12, 31))}
+
+
+def test_occupancy_groups_add_up(services, db, sc):
+    _besozzo(services, sc)
+    services.place(sc.mother.id, sc.families.id, D(2023, 1, 10))
+    hh, _p = single(services, "Dora")
+    services.place(hh.id, sc.other.id, D(2023, 1, 10))
+    day = D(2023, 2, 1)
+    structures = queries.occupancy(db, day)
+    assert {r.key: (r.capacity, r.occupied) for r in structures} == {
+        "T-FAM": (4, 3), "T-UOM": (2, 0), "T-PIC": (2, 0), "T-ART": (4, 1), "T-BES": (13, 0)}
+    provinces = {r.key: (r.capacity, r.occupied, r.structures) for r in queries.occupancy(db, day, group_by="province")}
+    assert provinces == {"SO": (8, 3, 3), "MI": (4, 1, 1), "VA": (13, 0, 1)}
+    programmes = {r.key: (r.capacity, r.occupied) for r in queries.occupancy(db, day, group_by="programme")}
+    assert programmes == {"SAI-TEST": (21, 3), "ART18-T": (4, 1)}
+    (network,) = queries.occupancy(db, day, group_by="network")
+    assert (network.capacity, network.occupied, network.structures) == (25, 4, 5)
+    assert network.free == sum(r.free for r in structures)
+    only_so = queries.occupancy(db, day, province="so")
+    assert {r.key for r in only_so} == {"T-FAM", "T-UOM", "T-PIC"}
+    only_art = queries.occupancy(db, day, programme_code="ART18-T", group_by="network")
+    assert (only_art[0].capacity, only_art[0].occupied) == (4, 1)
+
+
+def test_occupancy_rate_in_bed_nights(services, db, sc):
+    # Casa Glicine: 4 places until 6 Jan 2023, then 2. Over [1 Jan, 11 Jan): 4*5 + 2*5 = 30 place-nights.
+    services.set_capacity(sc.families.id, D(2023, 1, 6), 2)
+    beds = bed_ids(services, sc.families.id)
+    b, pb = single(services, "Bice")
+    services.place(b.id, sc.families.id, D(2022, 12, 20), beds={pb: beds[1]})  # 10 nights in the window
+    a, pa = single(services, "Ada")
+    pl = services.place(a.id, sc.families.id, D(2023, 1, 1), beds={pa: beds[0]})
+    services.record_exit(pl.id, D(2023, 1, 6), "other")  # 5 nights: 1..5 January
+    c, pc = single(services, "Carla")
+    services.place(c.id, sc.families.id, D(2023, 1, 8), beds={pc: beds[2]})  # 3 nights: 8, 9, 10
+    nights, capacity_nights, rate = queries.occupancy_rate(
+        db, D(2023, 1, 1), D(2023, 1, 11), structure_id=sc.families.id)
+    assert (nights, capacity_nights) == (18, 30)
+    assert rate == pytest.approx(0.6)
+    # The whole network over the same window adds the other structures' places.
+    n_all, cap_all, _ = queries.occupancy_rate(db, D(2023, 1, 1), D(2023, 1, 11))
+    assert (n_all, cap_all) == (18, 30 + 2 * 10 + 2 * 10 + 4 * 10)
+    assert queries.occupancy_rate(db, D(2023, 1, 11), D(2023, 1, 11)) == (0, 0, None)
+
+
+def test_presence_days_are_nights_half_open(services, db, sc):
+    hh, p = single(services)
+    pl = services.place(hh.id, sc.families.id, D(2023, 3, 1))
+    services.record_exit(pl.id, D(2023, 3, 11), "other")
+    (row,) = queries.presence_days(db, 2023, 3)
+    assert row.days == frozenset(range(1, 11)) and row.total == 10
+    assert queries.who_is_where(db, D(2023, 3, 10), household_id=hh.id)
+    assert queries.who_is_where(db, D(2023, 3, 11), household_id=hh.id) == []
+    assert queries.presence_days(db, 2023, 2) == [] and queries.presence_days(db, 2023, 4) == []
+
+
+def test_presence_across_months_and_transfer(services, db, sc):
+    dest = services.create_structure(sc.programme.id, "T-FA2", "Casa Tiglio", "SO", D(2014, 2, 1),
+                                     targets=["families", "single_parent", "women"], places=4)
+    services.add_room(dest.id, "Camera 1", 4)
+    hh, p = single(services)
+    pl = services.place(hh.id, sc.families.id, D(2024, 1, 20))
+    services.transfer(pl.id, D(2024, 2, 10), dest.id)
+    (jan,) = queries.presence_days(db, 2024, 1)
+    assert jan.days == frozenset(range(20, 32))
+    (feb,) = queries.presence_days(db, 2024, 2)  # leap year: 29 nights, the 10th once
+    assert feb.total == 29 and set(feb.structure_codes) == {"T-FAM", "T-FA2"}
+    (old,) = queries.presence_days(db, 2024, 2, structure_id=sc.families.id)
+    (new,) = queries.presence_days(db, 2024, 2, structure_id=dest.id)
+    assert old.days == frozenset(range(1, 10)) and new.days == frozenset(range(10, 30))
+    # Occupancy on the day of the transfer counts the person once, in the new structure.
+    rows = {r.key: r.occupied for r in queries.occupancy(db, D(2024, 2, 10))}
+    assert (rows["T-FAM"], rows["T-FA2"]) == (0, 1)
+    assert queries.presence_days(db, 2024, 2, programme_code="SAI-TEST")[0].total == 29
+    del p
+
+
+def test_expiring_placements_within_days(services, db, sc):
+    day = D(2023, 6, 1)
+    due = {}
+    for name, end in (("Ada", D(2023, 6, 1)), ("Bice", D(2023, 7, 1)), ("Carla", D(2023, 7, 2)),
+                      ("Dora", D(2023, 5, 31))):
+        hh, _p = single(services, name)
+        due[name] = services.place(hh.id, sc.families.id, D(2023, 1, 10), planned_end=end)
+    gone, _p = single(services, "Elsa", "M")
+    left = services.place(gone.id, sc.men.id, D(2023, 1, 10), planned_end=D(2023, 6, 15))
+    services.record_exit(left.id, D(2023, 5, 1), "voluntary_abandonment")
+    rows = queries.expiring_placements(db, day, 30)
+    assert [(r.placement_id, r.days_left, r.people, r.structure_code) for r in rows] == [
+        (due["Ada"].id, 0, 1, "T-FAM"), (due["Bice"].id, 30, 1, "T-FAM")]
+    family = services.register_household([
+        NewPerson("Gaia", "Prova", "F", D(1988, 1, 1)),
+        NewPerson("Ivo", "Prova", "M", D(2017, 1, 1), relationship="child"),
+    ])
+    services.place(family.id, sc.small.id, D(2023, 1, 10), planned_end=D(2023, 6, 20))
+    rows = {r.structure_code: r for r in queries.expiring_placements(db, day, 30)}
+    assert rows["T-PIC"].people == 2 and rows["T-PIC"].reference_code == family.members[0].person.code
+    assert {r.structure_code for r in queries.expiring_placements(db, day, 30, province="MI")} == set()
