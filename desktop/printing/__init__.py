@@ -10,5 +10,6 @@ from __future__ import annotations
 from .common import pseudonymise_by_default
 from .occupancy_sheet import occupancy_sheet
 from .occupancy_summary import occupancy_summary
+from .presence_register import presence_register
 
-__all__ = ["occupancy_sheet", "occupancy_summary", "pseudonymise_by_default"]
+__all__ = ["occupancy_sheet", "occupancy_summary", "presence_register", "pseudonymise_by_default"]
