@@ -733,9 +733,7 @@ class Services:
                 ) or 0
             if occupied - leaving + len(persons) > capacity:
                 raise StructureFullError(
-                    _(
-                        "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
-                    ).format(structure=st.name, date=fmt_date(start), occupied=occupied, capacity=capacity)
+                    capacity_message(st.name, start, occupied - leaving, capacity, len(persons))
                 )
         return dict(beds)
 
@@ -766,12 +764,9 @@ class Services:
                     )
                 )
             capacity = self._capacity_on(s, st.id, day)
-            if capacity is not None and self._occupied_count(s, st.id, day) + len(persons) > capacity:
-                reasons.append(
-                    _("Structure {structure} is full on {date}: {occupied} of {capacity} places are taken.").format(
-                        structure=st.name, date=fmt_date(day), occupied=self._occupied_count(s, st.id, day), capacity=capacity
-                    )
-                )
+            occupied = self._occupied_count(s, st.id, day) if capacity is not None else 0
+            if capacity is not None and occupied + len(persons) > capacity:
+                reasons.append(capacity_message(st.name, day, occupied, capacity, len(persons)))
             return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
 
     def _select_members(self, s: Session, household_id: int, person_ids: Sequence[int] | None) -> list[e.HouseholdMember]:
@@ -1207,6 +1202,17 @@ class Services:
             s.flush()
             self._audit(s, "cancel", "placement", pl.id, reason=reason.strip())
             return convert.placement(pl)
+
+
+def capacity_message(structure: str, day: dt.date, occupied: int, capacity: int, needed: int) -> str:
+    """Why the authorised places are not enough: full, or too few places left for everyone."""
+    if occupied >= capacity:
+        return _("Structure {structure} is full on {date}: {occupied} of {capacity} places are taken.").format(
+            structure=structure, date=fmt_date(day), occupied=occupied, capacity=capacity
+        )
+    return _(
+        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people."
+    ).format(structure=structure, free=capacity - occupied, capacity=capacity, date=fmt_date(day), count=needed)
 
 
 def res_household_code(s: Session, household_id: int) -> str:

@@ -245,6 +245,7 @@ class DateEdit(QDateEdit):
         self.setCalendarPopup(True)
         self.setDisplayFormat("dd/MM/yyyy")
         self.setMinimumDate(QDate(1900, 1, 1))
+        self.setMinimumWidth(130)
 
     def value(self) -> dt.date:
         return from_qdate(self.date())
@@ -254,32 +255,45 @@ class DateEdit(QDateEdit):
 
 
 class OptionalDateEdit(QWidget):
-    """A date that may be left out (a planned end, an end of stay): a tick and a date."""
+    """A date that may be left out (a planned end, an end of stay): a date and a "none" tick."""
 
     changed = Signal()
 
-    def __init__(self, day: dt.date | None, label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, day: dt.date | None, none_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.check = QCheckBox(label)
         self.edit = DateEdit(day or dt.date.today())
-        lay.addWidget(self.check)
-        lay.addWidget(self.edit, 1)
-        self.check.setChecked(day is not None)
+        self.edit.setMinimumWidth(130)
+        self.none = QCheckBox(none_label)
+        lay.addWidget(self.edit)
+        lay.addWidget(self.none)
+        lay.addStretch(1)
+        self.none.setChecked(day is None)
         self.edit.setEnabled(day is not None)
-        self.check.toggled.connect(self.edit.setEnabled)
-        self.check.toggled.connect(lambda _on: self.changed.emit())
+        self.none.toggled.connect(lambda on: self.edit.setEnabled(not on))
+        self.none.toggled.connect(lambda _on: self.changed.emit())
         self.edit.dateChanged.connect(lambda _d: self.changed.emit())
-        self.setFocusProxy(self.check)
+        self.setFocusProxy(self.edit)
 
     def value(self) -> dt.date | None:
-        return self.edit.value() if self.check.isChecked() else None
+        return None if self.none.isChecked() else self.edit.value()
 
     def set_value(self, day: dt.date | None) -> None:
-        self.check.setChecked(day is not None)
+        self.none.setChecked(day is None)
         if day is not None:
             self.edit.set_value(day)
+
+
+def date_row(*widgets: QWidget) -> QWidget:
+    """Date fields at their natural width, left aligned, in one form row."""
+    host = QWidget()
+    lay = QHBoxLayout(host)
+    lay.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        lay.addWidget(w)
+    lay.addStretch(1)
+    return host
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -480,15 +494,12 @@ class MembersTable(QTableWidget):
                 combo.setEnabled(False)
             else:
                 combo.setEnabled(bool(options))
-                if not options:
-                    combo.addItem(_("no free bed"), None)
+                combo.addItem(_("— choose a bed —") if options else _("no free bed"), None)
                 for bed_id, label in options:
                     combo.addItem(label, bed_id)
                 wanted = proposal.get(pid)
-                if wanted is not None:
-                    idx = combo.findData(wanted)
-                    if idx >= 0:
-                        combo.setCurrentIndex(idx)
+                idx = combo.findData(wanted) if wanted is not None else -1
+                combo.setCurrentIndex(max(idx, 0))
             combo.blockSignals(False)
 
     def chosen_beds(self) -> dict[int, int]:
@@ -544,7 +555,8 @@ class StructureChooser(QWidget):
         lay.addLayout(form)
         self.table = QTableWidget()
         self.table.setObjectName("structureTable")
-        setup_table(self.table, [_("Structure"), _("Province"), _("For"), _("Fits?")], stretch=self.COL_FIT)
+        setup_table(self.table, [_("Structure"), _("Province"), _("For"), _("Fits?")], stretch=self.COL_FOR)
+        self.table.setWordWrap(True)
         self.table.setMinimumHeight(150)
         lay.addWidget(self.table, 1)
         self.explanation = QLabel()
@@ -588,12 +600,15 @@ class StructureChooser(QWidget):
         self.reports = {}
         if self._context is not None:
             self._compute()
+        self.table.resizeRowsToContents()
         self._selected()
 
     def set_context(self, household_id: int | None, person_ids: Sequence[int] | None, day: dt.date) -> None:
         """Recompute the fit of every structure for these people on ``day``."""
         self._context = (household_id, tuple(person_ids) if person_ids is not None else None, day)
         self._compute()
+        self.table.resizeColumnToContents(self.COL_FIT)
+        self.table.resizeRowsToContents()
         self._selected()
 
     def _compute(self) -> None:

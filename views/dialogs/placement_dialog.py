@@ -1,0 +1,186 @@
+"""New placement (inserimento): household, programme and structure, beds, dates.
+
+Each structure of the programme says whether the household fits on the entry date and,
+when it does not, why (target group, no free beds, closed). Free beds are proposed and
+can be changed person by person. A structure of another target group can be chosen only
+with a reason, which is recorded with the stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.errors import ValidationError
+from models.i18n import _
+
+from .common import (
+    DateEdit,
+    HouseholdPicker,
+    MembersTable,
+    OptionalDateEdit,
+    StructureChooser,
+    WorkflowDialog,
+    add_months,
+    bed_options,
+    date_row,
+    household_people,
+)
+
+DEFAULT_MONTHS = 6  # an ordinary SAI placement lasts six months, then extensions
+
+
+class PlacementDialog(WorkflowDialog):
+    def __init__(
+        self,
+        backend: Any,
+        parent: QWidget | None = None,
+        *,
+        day: dt.date,
+        household_id: int | None = None,
+        placement_id: int | None = None,
+        structure_id: int | None = None,
+    ) -> None:
+        super().__init__(backend, parent, day=day, title=_("New placement"), ok_text=_("Place"))
+        columns = QHBoxLayout()
+        self.body.addLayout(columns, 1)
+
+        who = QGroupBox(_("Who"))
+        who_lay = QVBoxLayout(who)
+        self.picker = HouseholdPicker(backend, day)
+        who_lay.addWidget(self.picker)
+        self.members = MembersTable(with_beds=True)
+        who_lay.addWidget(QLabel(_("People to place (untick anyone who is not coming) and their beds:")))
+        who_lay.addWidget(self.members, 1)
+        columns.addWidget(who, 1)
+
+        where = QGroupBox(_("Where"))
+        where_lay = QVBoxLayout(where)
+        self.chooser = StructureChooser(backend)
+        where_lay.addWidget(self.chooser)
+        columns.addWidget(where, 1)
+
+        when = QGroupBox(_("When"))
+        form = QFormLayout(when)
+        self.entry_date = DateEdit(day)
+        self.entry_date.setObjectName("entryDate")
+        form.addRow(_("&Entry date:"), date_row(self.entry_date))
+        self.planned_end = OptionalDateEdit(add_months(day, DEFAULT_MONTHS), _("no planned end"))
+        self.planned_end.setObjectName("plannedEnd")
+        form.addRow(_("Planned &end:"), self.planned_end)
+        self.override_label = QLabel(_("Reason for the &exception (required):"))
+        self.override = QLineEdit()
+        self.override.setObjectName("overrideReason")
+        self.override.setPlaceholderText(_("Why they are placed outside the structure's target group"))
+        self.override_label.setBuddy(self.override)
+        form.addRow(self.override_label, self.override)
+        self.note = QLineEdit()
+        self.note.setObjectName("placementNote")
+        form.addRow(_("&Note:"), self.note)
+        self.body.addWidget(when)
+
+        self._end_touched = False
+        self.fit_timer = QTimer(self)
+        self.fit_timer.setSingleShot(True)
+        self.fit_timer.setInterval(200)
+        self.fit_timer.timeout.connect(self.refresh_fit)
+        self.picker.household_changed.connect(self._household_changed)
+        self.members.selection_changed.connect(self.fit_timer.start)
+        self.entry_date.dateChanged.connect(self._entry_changed)
+        self.planned_end.changed.connect(self._end_changed)
+        self.chooser.structure_changed.connect(self._structure_changed)
+        self._update_override()
+
+        if structure_id is not None:
+            self.chooser.select_structure(structure_id)
+        if household_id is not None:
+            self.picker.set_household(household_id, locked=False)
+        self.refresh_fit()
+        self.resize(1100, 640)
+        (self.chooser.table if household_id is not None else self.picker).setFocus()
+
+    # -- reactions --
+    def _household_changed(self, h: Any) -> None:
+        self.members.set_people(household_people(h) if h is not None else [], self.entry_date.value())
+        self.refresh_fit()
+
+    def _entry_changed(self) -> None:
+        if not self._end_touched:
+            self.planned_end.blockSignals(True)
+            self.planned_end.edit.set_value(add_months(self.entry_date.value(), DEFAULT_MONTHS))
+            self.planned_end.blockSignals(False)
+        self.fit_timer.start()
+
+    def _end_changed(self) -> None:
+        self._end_touched = True
+
+    def person_ids(self) -> list[int] | None:
+        """The ticked members; None when it is the whole household."""
+        return None if self.members.all_checked() else self.members.checked_ids()
+
+    def refresh_fit(self) -> None:
+        self.fit_timer.stop()
+        h = self.picker.household
+        self.chooser.set_context(h.id if h else None, self.person_ids(), self.entry_date.value())
+
+    def _structure_changed(self) -> None:
+        h = self.picker.household
+        sid = self.chooser.structure_id()
+        rep = self.chooser.report()
+        if h is not None and sid is not None:
+            options = bed_options(self.backend, sid, self.entry_date.value(), h.id)
+            self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
+        else:
+            self.members.set_bed_options([], {})
+        self._update_override()
+
+    def _update_override(self) -> None:
+        rep = self.chooser.report()
+        needed = bool(rep and rep.target_group_problem)
+        self.override_label.setVisible(needed)
+        self.override.setVisible(needed)
+
+    # -- apply --
+    def apply(self) -> Any:
+        if self.fit_timer.isActive():
+            self.refresh_fit()
+        h = self.picker.household
+        if h is None:
+            raise ValidationError(_("Choose the household to place: search it by name above."))
+        if not self.members.checked_ids():
+            raise ValidationError(_("Tick at least one person to place."))
+        sid = self.chooser.structure_id()
+        if sid is None:
+            raise ValidationError(_("Choose the structure from the list."))
+        entry = self.entry_date.value()
+        end = self.planned_end.value()
+        if end is not None and end <= entry:
+            raise ValidationError(_("The planned end must come after the entry date."))
+        rep = self.chooser.report()
+        reason = self.override.text().strip() if self.override.isVisible() else ""
+        if rep is not None and rep.target_group_problem and not reason:
+            self.override.setFocus()
+            raise ValidationError(
+                _("This structure is not meant for these people. To place them anyway, write the reason "
+                  "for the exception; otherwise choose another structure.")
+            )
+        beds: dict[int, int] | None = self.members.chosen_beds()
+        if not beds:
+            beds = None  # nothing to choose from: the service proposes beds or explains why not
+        elif len(beds) != len(self.members.checked_ids()):
+            raise ValidationError(_("Choose a bed for each person to place."))
+        return self.backend.services.place(
+            h.id, sid, entry, planned_end=end, beds=beds, person_ids=self.person_ids(),
+            override_reason=reason, note=self.note.text().strip(),
+        )
