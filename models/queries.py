@@ -836,3 +836,16 @@ def free_beds_by_target(
                       occupied=totals[t].occupied, free=totals[t].free)
         for t in sorted(totals, key=lambda t: order.index(t) if t in order else len(order))
     ]
+
+
+def placement(db: Database, placement_id: int):  # type: ignore[no-untyped-def]
+    """One placement (inserimento) with its extensions."""
+    from . import convert
+    from .errors import NotFoundError
+    from .i18n import _
+
+    with db.read() as s:
+        p = s.get(e.Placement, placement_id)
+        if p is None:
+            raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+        return convert.placement(p)
