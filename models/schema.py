@@ -65,8 +65,9 @@ def check_sqlite_file(path: Path) -> None:
 def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
     """Bring the schema to the head revision. Returns the backup taken, if any.
 
-    A database written by a newer version of the application is refused; an older
-    SQLite file is copied (online backup) before it is changed.
+    A database written by a newer version of the application is refused, and so is a
+    database that has tables but no schema version (not ours); an older SQLite file is
+    copied (online backup) before it is changed.
     """
     path = sqlite_path(db.url)
     if path is not None:
@@ -88,14 +89,15 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
         folder = backup_dir or path.parent
         backup = folder / f"{path.stem}.before-upgrade-{stamp}{path.suffix}"
         backup_database(db, backup)
-    if current is None and path is None:
+    if current is None:
+        # Never write our tables into a database that holds someone else's (a SQLite file
+        # of another program, a PostgreSQL database used for something else).
         with db.engine.connect() as conn:
-            if inspect(conn).get_table_names():
-                names = set(inspect(conn).get_table_names())
-                if "programme" in names:
-                    raise DatabaseProblem(
-                        _("The database has tables but no schema version: it cannot be upgraded.")
-                    )
+            names = set(inspect(conn).get_table_names()) - {"alembic_version"}
+        if names:
+            raise DatabaseProblem(
+                _("The database has tables but no schema version: it cannot be upgraded.")
+            )
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
