@@ -140,17 +140,18 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    from models.formatting import format_date
+    from models.formatting import format_date, format_number
 
     headers = [_("Code"), _("Structure"), _("Prov."), _("Programme"), _("Capacity"), _("Occupied"),
                _("Reserved"), _("Out of service"), _("Free"), _("Rate")]
     table = [
-        [r.key, r.label[:40], r.province, r.programme_code, str(r.capacity), str(r.occupied), str(r.reserved),
-         str(r.out_of_service), str(r.free), format_percent(r.rate)]
+        [r.key, r.label[:40], r.province, r.programme_code, format_number(r.capacity), format_number(r.occupied),
+         format_number(r.reserved), format_number(r.out_of_service), format_number(r.free), format_percent(r.rate)]
         for r in rows
     ]
-    table.append(["", _("Total"), "", "", str(total.capacity), str(total.occupied), str(total.reserved),
-                  str(total.out_of_service), str(total.free), format_percent(total.rate)])
+    table.append(["", _("Total"), "", "", format_number(total.capacity), format_number(total.occupied),
+                  format_number(total.reserved), format_number(total.out_of_service), format_number(total.free),
+                  format_percent(total.rate)])
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     print(_("Occupancy on {date}").format(date=format_date(day, "long")))
     numeric = set(range(4, 10))
@@ -215,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         lang = saved_language()
     i18n.set_language(lang)
+    from desktop import argparse_i18n
+
+    argparse_i18n.install()
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
