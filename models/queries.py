@@ -849,3 +849,30 @@ def placement(db: Database, placement_id: int):  # type: ignore[no-untyped-def]
         if p is None:
             raise NotFoundError(_("The record no longer exists (it may have been removed)."))
         return convert.placement(p)
+
+
+@dataclass(frozen=True)
+class BedOutageRow:
+    """A period in which a bed of a structure is out of service."""
+
+    outage_id: int
+    bed_id: int
+    room_name: str
+    bed_label: str
+    start_date: dt.date
+    end_date: dt.date | None
+    reason: str
+
+
+def bed_outages(db: Database, structure_id: int) -> list[BedOutageRow]:
+    """Every out-of-service period of the structure's beds, latest first."""
+    with db.read() as s:
+        rows = s.execute(
+            select(e.BedOutage.id, e.BedOutage.bed_id, e.Room.name, e.Bed.label, e.BedOutage.start_date,
+                   e.BedOutage.end_date, e.BedOutage.reason)
+            .join(e.Bed, e.Bed.id == e.BedOutage.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.Room.structure_id == structure_id)
+            .order_by(e.BedOutage.start_date.desc(), e.Room.name, e.Bed.label)
+        ).all()
+    return [BedOutageRow(*row) for row in rows]
