@@ -702,3 +702,32 @@ def active_placement(backend: Any, household_id: int) -> Any:
 
 def date_text(day: dt.date | None) -> str:
     return format_short_date(day) if day else "—"
+
+
+# -- the placement a dialog works on -------------------------------------------------
+
+
+def find_placement(backend: Any, placement_id: int | None, household_id: int | None) -> Any:
+    """The placement given, or the household's active one; None when there is none."""
+    if placement_id is not None:
+        return backend.queries.placement(placement_id)
+    if household_id is not None:
+        return active_placement(backend, household_id)
+    return None
+
+
+def placement_summary(backend: Any, placement: Any, day: dt.date) -> str:
+    """One rich-text line: who, which programme, since when, where they sleep now."""
+    h = backend.queries.household(placement.household_id)
+    ref = h.reference
+    rows = [r for r in backend.queries.who_is_where(day, household_id=h.id) if r.placement_id == placement.id]
+    where = sorted({r.structure_name for r in rows})
+    text = _("<b>{name}</b> — household {code}, {programme} since {entry}").format(
+        name=person_name(ref) if ref else "", code=h.code, programme=placement.programme_code,
+        entry=date_text(placement.entry_date),
+    )
+    if placement.planned_end:
+        text += ", " + _("planned end {date}").format(date=date_text(placement.planned_end))
+    if where:
+        text += "<br>" + _("On {date} in: {structures}").format(date=date_text(day), structures=", ".join(where))
+    return text
