@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
@@ -77,11 +79,11 @@ def occupancy_sheet(
     if pseudo:
         headers = [_("Room"), _("Bed"), _("Person code"), _("Household"), _("Relationship"), _("Minor"),
                    _("Entry"), _("Planned end")]
-        widths = [24, 11, 38, 24, 27, 13, 21, 21]
+        widths = [22, 10, 36, 24, 29, 14, 21, 21]
     else:
         headers = [_("Room"), _("Bed"), _("Guest"), _("Born"), _("Household"), _("Relationship"), _("Minor"),
                    _("Entry"), _("Planned end")]
-        widths = [20, 8, 44, 18, 18, 26, 11, 18, 18]
+        widths = [19, 10, 40, 18, 18, 26, 13, 19, 19]
     scale = width / (sum(widths) * mm)
     col_widths = [w * mm * scale for w in widths]
     person_col = 2
@@ -132,7 +134,9 @@ def occupancy_sheet(
     rate = sheet.occupied / sheet.capacity if sheet.capacity else None
     totals = [str(sheet.capacity), str(len(sheet.beds)), str(sheet.occupied), str(sheet.reserved),
               str(sheet.out_of_service), str(sheet.free), format_percent(rate)]
-    tot = Table([totals_head, totals], colWidths=[width / 7] * 7, hAlign="LEFT")
+    head_style = ParagraphStyle("tot_head", fontName=BOLD, fontSize=8, leading=9.5, alignment=TA_CENTER, textColor=INK)
+    tot = Table([[Paragraph(esc(h), head_style) for h in totals_head], totals], colWidths=[width / 7] * 7,
+                hAlign="LEFT")
     tot_style = grid_style(font_size=9)
     tot_style += [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONT", (0, 1), (-1, 1), BOLD, 10),
                   ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK), ("TOPPADDING", (0, 1), (-1, 1), 4),

@@ -165,8 +165,9 @@ def presence_register(
     ]
     for c in weekend_cols:
         cmds.append(("BACKGROUND", (c, 0), (c, -2), WEEKEND_FILL))
-    for c in range(2 if not pseudo else 1):
+    for c in [*range(first_day_col), len(widths) - 1]:
         cmds.append(("SPAN", (c, 0), (c, 1)))
+        cmds.append(("VALIGN", (c, 0), (c, 1), "MIDDLE"))
     table = Table(rows, colWidths=widths, repeatRows=2, hAlign="LEFT")
     table.setStyle(TableStyle(cmds))
     table.progress_rows = len(people)  # type: ignore[attr-defined]

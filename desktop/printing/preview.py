@@ -1,0 +1,83 @@
+"""The desktop's print actions: a preview dialog fed by a closure over the database.
+
+``views`` never sees the database; these functions build the ``generate`` closures
+(pseudonymised flag -> PDF bytes) and open ``PrintPreviewDialog`` with the right default
+(pseudonymised for anti-trafficking programmes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from models import queries
+from models.database import Database
+from models.i18n import _
+from views.dialogs.print_preview_dialog import PrintPreviewDialog
+from views.tasks import TaskRunner
+
+from .common import pseudonymise_by_default
+from .occupancy_sheet import occupancy_sheet
+from .occupancy_summary import occupancy_summary
+from .presence_register import presence_register
+
+Progress = Callable[[int, int], None]
+
+
+def _programme_kind(db: Database, code: str | None) -> str | None:
+    if not code:
+        return None
+    return next((p.kind for p in queries.list_programmes(db) if p.code == code), None)
+
+
+def occupancy_sheet_preview(
+    db: Database, structure_id: int, day: dt.date, *, site_name: str | None = None,
+    runner: TaskRunner | None = None, parent: QWidget | None = None,
+) -> PrintPreviewDialog:
+    sheet = queries.structure_sheet(db, structure_id, day)
+
+    def generate(pseudonymised: bool) -> bytes:
+        return occupancy_sheet(db, structure_id, day, pseudonymised=pseudonymised, site_name=site_name)
+
+    return PrintPreviewDialog(
+        generate, title=_("Occupancy sheet"), pseudonymised=pseudonymise_by_default(sheet.programme_kind),
+        file_name=f"{_('occupancy')}-{sheet.code}-{day.isoformat()}.pdf", runner=runner, parent=parent,
+    )
+
+
+def occupancy_summary_preview(
+    db: Database, day: dt.date, *, province: str | None = None, programme_code: str | None = None,
+    site_name: str | None = None, runner: TaskRunner | None = None, parent: QWidget | None = None,
+) -> PrintPreviewDialog:
+    def generate(pseudonymised: bool, progress: Progress | None = None) -> bytes:
+        return occupancy_summary(db, day, province=province, programme_code=programme_code,
+                                 pseudonymised=pseudonymised, progress=progress, site_name=site_name)
+
+    scope = programme_code or province or _("network")
+    return PrintPreviewDialog(
+        generate, title=_("Occupancy summary"),
+        pseudonymised=pseudonymise_by_default(_programme_kind(db, programme_code)),
+        file_name=f"{_('summary')}-{scope}-{day.isoformat()}.pdf", runner=runner, parent=parent,
+    )
+
+
+def presence_register_preview(
+    db: Database, year: int, month: int, *, structure_id: int | None = None, programme_code: str | None = None,
+    site_name: str | None = None, runner: TaskRunner | None = None, parent: QWidget | None = None,
+) -> PrintPreviewDialog:
+    if structure_id is not None:
+        sheet = queries.structure_sheet(db, structure_id, dt.date(year, month, 1))
+        kind, scope = sheet.programme_kind, sheet.code
+    else:
+        kind, scope = _programme_kind(db, programme_code), str(programme_code)
+
+    def generate(pseudonymised: bool, progress: Progress | None = None) -> bytes:
+        return presence_register(db, year, month, structure_id=structure_id, programme_code=programme_code,
+                                 pseudonymised=pseudonymised, progress=progress, site_name=site_name)
+
+    return PrintPreviewDialog(
+        generate, title=_("Presence register"), pseudonymised=pseudonymise_by_default(kind),
+        file_name=f"{_('register')}-{scope}-{year:04d}-{month:02d}.pdf", runner=runner, parent=parent,
+    )
