@@ -629,7 +629,7 @@ class StructureChooser(QWidget):
                 item.setText("✔ " + _("fits"))
                 item.setForeground(OK_COLOUR)
             elif rep.target_group_problem and len(rep.reasons) == 1:
-                item.setText("⚠ " + _("other target group (needs a reason)"))
+                item.setText("⚠ " + _("other target group"))
                 item.setForeground(WARNING_COLOUR)
             else:
                 item.setText("✘ " + short_reason(rep, st, day))

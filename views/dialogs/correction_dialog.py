@@ -1,0 +1,169 @@
+"""Correct a wrong entry: change a stay's dates or bed, or cancel a stay or a whole placement
+entered by mistake. Nothing is deleted: cancelled records stay, marked, and every change
+is kept in the audit trail with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QRadioButton,
+    QTableWidget,
+    QWidget,
+)
+
+from models.errors import ValidationError
+from models.i18n import _
+
+from .common import (
+    BAD_COLOUR,
+    DateEdit,
+    HouseholdPicker,
+    OptionalDateEdit,
+    WorkflowDialog,
+    date_row,
+    date_text,
+    hint,
+    ro_item,
+    setup_table,
+)
+
+
+class CorrectionDialog(WorkflowDialog):
+    CORRECT, CANCEL_STAY, CANCEL_PLACEMENT = range(3)
+
+    def __init__(
+        self,
+        backend: Any,
+        parent: QWidget | None = None,
+        *,
+        day: dt.date,
+        household_id: int | None = None,
+        placement_id: int | None = None,
+        structure_id: int | None = None,
+    ) -> None:
+        super().__init__(backend, parent, day=day, title=_("Correct a wrong entry"), ok_text=_("Save correction"))
+        self.placement_id = placement_id
+        if placement_id is not None and household_id is None:
+            household_id = backend.queries.placement(placement_id).household_id
+        self.body.addWidget(hint(_(
+            "Choose the stay that was entered wrongly. Correct its dates or bed, or cancel it if it "
+            "never happened: nothing is deleted, the correction and its reason are kept."
+        )))
+        self.picker = HouseholdPicker(backend, day)
+        self.body.addWidget(self.picker)
+        self.stays_table = QTableWidget()
+        self.stays_table.setObjectName("staysTable")
+        setup_table(self.stays_table, [_("Person"), _("Structure"), _("Bed"), _("From"), _("To"), _("Programme"),
+                                       _("State")])
+        self.body.addWidget(self.stays_table, 1)
+
+        what = QGroupBox(_("What to do"))
+        form = QFormLayout(what)
+        self.mode = QButtonGroup(self)
+        self.mode_correct = QRadioButton(_("C&orrect the dates or the bed of this stay"))
+        self.mode_cancel = QRadioButton(_("Cancel this &stay (it never happened)"))
+        self.mode_cancel_all = QRadioButton(_("Cancel the &whole placement of the household (entered by mistake)"))
+        for i, rb in enumerate((self.mode_correct, self.mode_cancel, self.mode_cancel_all)):
+            self.mode.addButton(rb, i)
+            form.addRow(rb)
+        self.mode_correct.setChecked(True)
+        self.start = DateEdit(day)
+        self.start.setObjectName("stayStart")
+        form.addRow(_("&From:"), date_row(self.start))
+        self.end = OptionalDateEdit(day, _("still there (no end)"))
+        self.end.set_value(None)
+        self.end.setObjectName("stayEnd")
+        form.addRow(_("&To (day of leaving):"), self.end)
+        self.bed = QComboBox()
+        self.bed.setObjectName("stayBed")
+        form.addRow(_("&Bed:"), self.bed)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("correctionReason")
+        self.reason.setPlaceholderText(_("What was wrong (required)"))
+        form.addRow(_("&Reason:"), self.reason)
+        self.body.addWidget(what)
+        self.stays: list[Any] = []
+
+        self.picker.household_changed.connect(self._household_changed)
+        self.stays_table.itemSelectionChanged.connect(self._stay_selected)
+        self.mode.idToggled.connect(lambda _i, _on: self._mode_changed())
+        if household_id is not None:
+            self.picker.set_household(household_id)
+        self._mode_changed()
+        self.resize(900, 620)
+
+    def _household_changed(self, h: Any) -> None:
+        stays = self.backend.queries.stays_of_household(h.id) if h is not None else []
+        if self.placement_id is not None:
+            stays = [s for s in stays if s.placement_id == self.placement_id]
+        self.stays = stays
+        self.stays_table.setRowCount(len(stays))
+        for row, s in enumerate(stays):
+            cells = [s.person_name, f"{s.structure_name} ({s.structure_code})", f"{s.room_name} / {s.bed_label}",
+                     date_text(s.start_date), date_text(s.end_date) if s.end_date else _("still there"),
+                     s.programme_code, _("cancelled") if s.cancelled else _("valid")]
+            for col, text in enumerate(cells):
+                item = ro_item(text)
+                if s.cancelled:
+                    item.setForeground(BAD_COLOUR)
+                self.stays_table.setItem(row, col, item)
+            self.stays_table.item(row, 0).setData(Qt.ItemDataRole.UserRole, s.id)
+        # The latest valid stay is the usual one to correct.
+        valid = [i for i, s in enumerate(stays) if not s.cancelled]
+        if valid:
+            self.stays_table.selectRow(valid[-1])
+        self._stay_selected()
+
+    def stay(self) -> Any:
+        rows = self.stays_table.selectionModel().selectedRows()
+        return self.stays[rows[0].row()] if rows else None
+
+    def _stay_selected(self) -> None:
+        s = self.stay()
+        self.bed.clear()
+        if s is None:
+            return
+        self.start.set_value(s.start_date)
+        self.end.set_value(s.end_date)
+        for b in self.backend.queries.structure_beds(s.structure_id):
+            self.bed.addItem(f"{b.room_name} / {b.label}", b.id)
+        self.bed.setCurrentIndex(max(0, self.bed.findData(s.bed_id)))
+        self._mode_changed()
+
+    def _mode_changed(self) -> None:
+        correcting = self.mode.checkedId() == self.CORRECT
+        for w in (self.start, self.end, self.bed):
+            w.setEnabled(correcting)
+        self.ok_button.setText(_("Save correction") if correcting else _("Cancel it"))
+
+    def apply(self) -> Any:
+        s = self.stay()
+        if s is None:
+            raise ValidationError(_("Choose the stay to correct from the list."))
+        reason = self.reason.text().strip()
+        if not reason:
+            self.reason.setFocus()
+            raise ValidationError(_("Write the reason of the correction: it is kept in the history."))
+        mode = self.mode.checkedId()
+        if mode == self.CANCEL_PLACEMENT:
+            return self.backend.services.cancel_placement(s.placement_id, reason)
+        if s.cancelled:
+            raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
+        if mode == self.CANCEL_STAY:
+            return self.backend.services.cancel_stay(s.id, reason)
+        start, end = self.start.value(), self.end.value()
+        if end is not None and end <= start:
+            raise ValidationError(_("The day of leaving must come after the first day of the stay."))
+        bed = self.bed.currentData()
+        if start == s.start_date and end == s.end_date and bed == s.bed_id:
+            raise ValidationError(_("Nothing was changed: change the dates or the bed, or cancel the stay."))
+        return self.backend.services.correct_stay(s.id, reason, start_date=start, end_date=end, bed_id=bed)
