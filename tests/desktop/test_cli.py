@@ -1,0 +1,148 @@
+"""The command line as a user runs it: one clear line and a non-zero exit on any error.
+
+Each test runs ``python -m desktop`` in a subprocess on a temporary SQLite file. English
+is forced (``--language en``) but the assertions rest on exit codes, the number of lines
+and the absence of a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models.database import Database
+from models.services import Services
+from tests.factories import D, scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, LANG="C", LC_ALL="C", PYTHONWARNINGS="ignore")
+    env.pop("ACCOGLIENZA_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "--language", "en", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.fixture
+def sound_db(sqlite_template, tmp_path) -> Path:
+    """A migrated SQLite file with the small scenario and one family placed."""
+    path = tmp_path / "sound.sqlite3"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    sv = Services(db, actor="test")
+    sc = scenario(sv)
+    sv.place(sc.mother.id, sc.families.id, D(2023, 1, 10))
+    db.dispose()
+    return path
+
+
+def test_occupancy_json_parses(sound_db):
+    result = run("--database", str(sound_db), "occupancy", "--date", "2023-02-01", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["date"] == "2023-02-01"
+    fam = {s["code"]: s for s in data["structures"]}["T-FAM"]
+    assert (fam["capacity"], fam["occupied"], fam["free"], fam["rate"]) == (4, 3, 1, 0.75)
+    assert data["total"]["occupied"] == 3 and data["total"]["structures"] == 4
+
+
+def test_occupancy_table_is_printed(sound_db):
+    result = run("--database", str(sound_db), "occupancy", "--date", "2023-02-01", "--province", "SO")
+    assert result.returncode == 0, result.stderr
+    assert "T-FAM" in result.stdout and "T-ART" not in result.stdout
+
+
+def test_check_sound_database(sound_db):
+    result = run("--database", str(sound_db), "db", "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("where", ["header page", "later pages", "whole file"])
+def test_check_corrupted_file_is_one_line(sound_db, tmp_path, where):
+    broken = tmp_path / "broken.sqlite3"
+    data = bytearray(sound_db.read_bytes())
+    garbage = bytes((i * 37 + 11) % 256 for i in range(4096))
+    if where == "header page":
+        data[100:1100] = garbage[:1000]
+    elif where == "later pages":
+        page = 4096
+        for start in range(page, len(data), 3 * page):
+            data[start:start + page] = garbage
+    else:
+        data = bytearray(garbage * 4)
+    broken.write_bytes(bytes(data))
+    original = bytes(data)
+    one_line_error(run("--database", str(broken), "db", "check"))
+    assert broken.read_bytes() == original  # checking does not try to repair or rewrite
+    one_line_error(run("--database", str(broken), "occupancy"))
+
+
+def test_check_missing_file_is_one_line(tmp_path):
+    one_line_error(run("--database", str(tmp_path / "nowhere.sqlite3"), "db", "check"))
+
+
+def test_backup_is_a_valid_sqlite_file(sound_db, tmp_path):
+    target = tmp_path / "copies" / "backup.sqlite3"
+    result = run("--database", str(sound_db), "db", "backup", str(target))
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT count(*) FROM bed_stay").fetchone()[0] == 3
+
+
+def test_upgrade_of_a_new_file_then_up_to_date(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    first = run("--database", str(path), "db", "upgrade")
+    assert first.returncode == 0, first.stderr
+    again = run("--database", str(path), "db", "upgrade")
+    assert again.returncode == 0 and again.stdout.strip()
+    assert run("--database", str(path), "db", "check").returncode == 0
+
+
+def test_invalid_date_is_a_usage_error(sound_db):
+    result = run("--database", str(sound_db), "occupancy", "--date", "2023-13-45")
+    assert "2023-13-45" in one_line_error(result)
+    assert result.returncode == 2
+
+
+def test_unknown_command_is_a_usage_error(sound_db):
+    result = run("--database", str(sound_db), "explode")
+    one_line_error(result)
+    assert result.returncode == 2
+
+
+def test_newer_database_is_refused_in_one_line(sound_db):
+    con = sqlite3.connect(sound_db)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.close()  # the last connection to close folds the WAL into the file
+    before = sound_db.read_bytes()
+    for args in (("occupancy",), ("db", "upgrade"), ("db", "check")):
+        line = one_line_error(run("--database", str(sound_db), *args))
+        assert line
+    assert "newer version" in one_line_error(run("--database", str(sound_db), "db", "upgrade"))
+    assert sound_db.read_bytes() == before
+
+
+def test_unreachable_server_is_one_line():
+    result = run("--database", "postgresql://nobody@127.0.0.1:1/none", "occupancy")
+    one_line_error(result)
