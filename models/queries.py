@@ -633,8 +633,11 @@ def placements_of_household(db: Database, household_id: int) -> list:
         ]
 
 
-def search_people(db: Database, text: str, *, limit: int = 200) -> list:
-    """People whose name, alias, code or citizenship contains every word of ``text``."""
+def search_people(db: Database, text: str, *, limit: int = 200, offset: int = 0) -> list:
+    """People whose name, alias, code or citizenship contains every word of ``text``.
+
+    ``offset`` skips the first matches, for lists that load a page at a time.
+    """
     from . import convert
 
     words = [w for w in text.lower().split() if w]
@@ -644,6 +647,7 @@ def search_people(db: Database, text: str, *, limit: int = 200) -> list:
             .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
             .order_by(e.Person.last_name, e.Person.first_name, e.Person.id)
             .limit(limit)
+            .offset(offset)
         )
         for w in words:
             stmt = stmt.where(e.Person.search_text.contains(w, autoescape=True))
