@@ -8,6 +8,7 @@ with "database is locked" half way. Read-only sessions begin a deferred transact
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,8 +57,24 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(u.database)
 
 
-def is_network_path(path: Path) -> bool:
-    """True when ``path`` lies on a network share (SMB, NFS...), where SQLite is unsafe."""
+def _proc_mounts() -> str | None:
+    try:
+        return Path("/proc/mounts").read_text()
+    except OSError:
+        return None
+
+
+def _unescape_mount(field: str) -> str:
+    # /proc/mounts writes space, tab, newline and backslash as octal escapes (\040...).
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def is_network_path(path: Path, mounts: str | None = None) -> bool:
+    """True when ``path`` lies on a network share (SMB, NFS...), where SQLite is unsafe.
+
+    ``mounts`` is the text of ``/proc/mounts`` (read when not given); the deepest mount
+    point holding the path decides.
+    """
     text_path = str(path)
     if text_path.startswith("\\\\") or text_path.startswith("//"):
         return True
@@ -66,17 +83,17 @@ def is_network_path(path: Path) -> bool:
 
         drive = os.path.splitdrive(os.path.abspath(text_path))[0] + "\\"
         return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # DRIVE_REMOTE
-    try:
-        mounts = Path("/proc/mounts").read_text().splitlines()
-    except OSError:
-        return False
+    if mounts is None:
+        mounts = _proc_mounts()
+        if mounts is None:
+            return False
     resolved = str(path.resolve())
     best, best_type = "", ""
-    for line in mounts:
+    for line in mounts.splitlines():
         parts = line.split()
         if len(parts) < 3:
             continue
-        mount_point = parts[1].replace("\\040", " ")
+        mount_point = _unescape_mount(parts[1])
         if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
             mount_point
         ) >= len(best):
