@@ -1,0 +1,394 @@
+"""People and households (ospiti e nuclei): search as you type, the household editor, and a
+person's history of stays and placements. The workflow dialogs open from here.
+
+The list never loads everybody: it asks the database for the people matching the search,
+a page at a time as the list scrolls (the national network has half a million people).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.errors import DomainError
+from models.i18n import N_, _
+from models.labels import RELATIONSHIPS, exit_reason_label, placement_status_label, sex_label
+
+from . import messages
+from .dialogs.common import WARNING_COLOUR, age_text, date_text, person_name, ro_item, setup_table
+from .dialogs.correction_dialog import CorrectionDialog
+from .dialogs.exit_dialog import ExitDialog
+from .dialogs.extension_dialog import ExtensionDialog
+from .dialogs.placement_dialog import PlacementDialog
+from .dialogs.register_household_dialog import RegisterHouseholdDialog
+from .dialogs.reservation_dialog import ReservationDialog
+from .dialogs.transfer_dialog import TransferDialog
+from .table_models import DATE, Column, PagedTableModel, RowTableModel
+from .tasks import TaskRunner
+from .widgets import make_table, section_label
+
+PAGE_SIZE = 200
+
+
+class PeopleModel(PagedTableModel):
+    """People found by the search, loaded a page at a time."""
+
+    day: dt.date = dt.date.today()
+
+    def __init__(self, parent: Any = None, *, runner: Any = None) -> None:
+        columns = (
+            Column(N_("Last name"), "last_name"),
+            Column(N_("First name"), "first_name"),
+            Column(N_("Alias"), "alias"),
+            Column(N_("Code"), "code"),
+            Column(N_("Birth date"), "birth_date", kind=DATE),
+            Column(N_("Age"), lambda p: p.age_on(self.day), display=lambda _v: ""),
+            Column(N_("Citizenship"), "citizenship"),
+            Column(N_("Household"), "household_code"),
+        )
+        super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
+
+    AGE = 5
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == self.AGE and index.row() < len(self._rows):
+            p = self._rows[index.row()]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return age_text(p.birth_date, self.day)
+            if role == Qt.ItemDataRole.ForegroundRole and p.is_minor_on(self.day):
+                return WARNING_COLOUR
+        return super().data(index, role)
+
+
+class PlacementsModel(RowTableModel):
+    COLUMNS = (
+        Column(N_("Programme"), "programme_code"),
+        Column(N_("Entry"), "entry_date", kind=DATE),
+        Column(N_("Planned end"), "planned_end", kind=DATE),
+        Column(N_("Exit"), "exit_date", kind=DATE),
+        Column(N_("Exit reason"), "exit_reason", display=exit_reason_label),
+        Column(N_("Destination"), "exit_destination"),
+        Column(N_("State"), "status", display=placement_status_label),
+        Column(N_("Extensions"), lambda p: len(p.extensions), display=lambda n: str(n) if n else ""),
+    )
+
+
+class HistoryModel(RowTableModel):
+    """A person's bed stays, oldest first; cancelled ones shown, marked."""
+
+    COLUMNS = (
+        Column(N_("Structure"), lambda s: f"{s.structure_name} ({s.structure_code})"),
+        Column(N_("Bed"), lambda s: f"{s.room_name} / {s.bed_label}"),
+        Column(N_("From"), "start_date", kind=DATE),
+        Column(N_("To"), "end_date", kind=DATE),
+        Column(N_("Programme"), "programme_code"),
+        Column(N_("Note"), lambda s: (_("cancelled") if s.cancelled else "")
+               + ((" · " if s.cancelled else "") + _("exception: {reason}").format(reason=s.override_reason)
+                  if s.override_reason else "")),
+    )
+
+    def row_foreground(self, row: Any) -> Any:
+        from .dialogs.common import BAD_COLOUR
+
+        return BAD_COLOUR if row.cancelled else None
+
+
+class PeoplePage(QWidget):
+    """Search people, edit their household, see their history, start the workflows."""
+
+    data_changed = Signal()
+    SEARCH_DELAY_MS = 250
+
+    def __init__(self, backend: Any, parent: QWidget | None = None, *, runner: TaskRunner | None = None,
+                 day: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.runner = runner or TaskRunner(self)
+        self.day = day or dt.date.today()
+        self.household: Any = None
+        self.person: Any = None
+        # Tests replace this to drive a dialog instead of blocking in exec().
+        self.exec_dialog = lambda dialog: dialog.exec()
+
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("peopleSearch")
+        self.search.setPlaceholderText(_("Search people: part of a name, alias, code or citizenship"))
+        self.search.setClearButtonEnabled(True)
+        top.addWidget(self.search, 1)
+        self.register_button = QPushButton(_("&Register person or household…"))
+        self.register_button.setObjectName("registerButton")
+        top.addWidget(self.register_button)
+        outer.addLayout(top)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("peopleCount")
+        outer.addWidget(self.count_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        outer.addWidget(splitter, 1)
+        self.model = PeopleModel(self, runner=self.runner)
+        self.model.day = self.day
+        self.table = make_table("peopleTable")
+        self.table.setSortingEnabled(False)  # the database sorts; pages arrive in order
+        self.table.setModel(self.model)
+        splitter.addWidget(self.table)
+
+        right = QWidget()
+        rlay = QVBoxLayout(right)
+        rlay.setContentsMargins(6, 0, 0, 0)
+        self.household_title = section_label(_("Household"))
+        rlay.addWidget(self.household_title)
+        self.household_info = QLabel(_("Choose a person in the list to see their household and history."))
+        self.household_info.setWordWrap(True)
+        rlay.addWidget(self.household_info)
+        self.members = QTableWidget()
+        self.members.setObjectName("householdMembers")
+        setup_table(self.members, [_("Person"), _("Sex"), _("Birth date"), _("Age"), _("Relationship")], stretch=0)
+        self.members.setMinimumHeight(120)
+        rlay.addWidget(self.members, 1)
+        mbuttons = QHBoxLayout()
+        self.add_member_button = QPushButton(_("&Add member…"))
+        self.add_member_button.setObjectName("addMemberButton")
+        mbuttons.addWidget(self.add_member_button)
+        mbuttons.addStretch(1)
+        rlay.addLayout(mbuttons)
+
+        actions = QGroupBox(_("Placement"))
+        alay = QHBoxLayout(actions)
+        self.place_button = QPushButton(_("New &placement…"))
+        self.place_button.setObjectName("placeButton")
+        self.reserve_button = QPushButton(_("Re&servation…"))
+        self.reserve_button.setObjectName("reserveButton")
+        self.transfer_button = QPushButton(_("&Transfer…"))
+        self.transfer_button.setObjectName("transferButton")
+        self.exit_button = QPushButton(_("E&xit…"))
+        self.exit_button.setObjectName("exitButton")
+        self.extend_button = QPushButton(_("Exte&nd…"))
+        self.extend_button.setObjectName("extendButton")
+        self.correct_button = QPushButton(_("&Correct…"))
+        self.correct_button.setObjectName("correctButton")
+        for b in (self.place_button, self.reserve_button, self.transfer_button, self.exit_button,
+                  self.extend_button, self.correct_button):
+            alay.addWidget(b)
+        alay.addStretch(1)
+        rlay.addWidget(actions)
+
+        rlay.addWidget(section_label(_("Placements of the household")))
+        self.placements_model = PlacementsModel(self)
+        self.placements = make_table("placementsTable")
+        self.placements.setSortingEnabled(False)  # oldest first, as the services give them
+        self.placements.setModel(self.placements_model)
+        rlay.addWidget(self.placements, 1)
+        self.history_title = section_label(_("History of stays"))
+        rlay.addWidget(self.history_title)
+        self.history_model = HistoryModel(self)
+        self.history = make_table("historyTable")
+        self.history.setSortingEnabled(False)
+        self.history.setModel(self.history_model)
+        rlay.addWidget(self.history, 1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([560, 740])
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(self.SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self.timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._person_chosen(cur.row()))
+        self.model.rowsInserted.connect(lambda *_a: self._update_count())
+        self.model.modelReset.connect(self._update_count)
+        self.register_button.clicked.connect(self.open_register)
+        self.add_member_button.clicked.connect(self.open_add_member)
+        self.place_button.clicked.connect(lambda: self.open_workflow(PlacementDialog))
+        self.reserve_button.clicked.connect(lambda: self.open_workflow(ReservationDialog))
+        self.transfer_button.clicked.connect(lambda: self.open_workflow(TransferDialog))
+        self.exit_button.clicked.connect(lambda: self.open_workflow(ExitDialog))
+        self.extend_button.clicked.connect(lambda: self.open_workflow(ExtensionDialog))
+        self.correct_button.clicked.connect(lambda: self.open_workflow(CorrectionDialog))
+        self._show_household(None)
+        self._update_count()
+
+    # -- date --
+    def set_day(self, day: dt.date) -> None:
+        """The date of the main window: ages and the dialogs follow it."""
+        self.day = day
+        self.model.day = day
+        self.model.layoutChanged.emit()
+        self.reload_household()
+
+    # -- search --
+    def run_search(self) -> None:
+        self.timer.stop()
+        text = self.search.text().strip()
+        selected = self.person.id if self.person is not None else None
+        if not text:
+            self.model.set_source(None)
+        else:
+            search = self.backend.queries.search_people
+            self.model.set_source(lambda offset, limit: search(text, limit=limit, offset=offset))
+        self.table.resizeColumnsToContents()
+        if selected is not None:
+            self.select_person(selected)
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        if not self.search.text().strip():
+            self.count_label.setText(_("Type in the search box to find people by name, alias, code or citizenship."))
+        elif n == 0 and self.model.all_loaded():
+            self.count_label.setText(_("Nobody found. Check the spelling, or register the person."))
+        elif self.model.all_loaded():
+            self.count_label.setText(_("{n} found").format(n=n))
+        else:
+            self.count_label.setText(_("First {n} found: scroll for more, or type more to narrow the search.").format(n=n))
+
+    def select_person(self, person_id: int) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).id == person_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _person_chosen(self, row: int) -> None:
+        if row < 0 or row >= self.model.rowCount():
+            return
+        p = self.model.row_at(row)
+        self.show_person(p.id, p.household_id)
+
+    # -- household editor --
+    def show_person(self, person_id: int | None, household_id: int | None) -> None:
+        self.person = None
+        h = self.backend.queries.household(household_id) if household_id is not None else None
+        if h is not None and person_id is not None:
+            self.person = next((m.person for m in h.members if m.person.id == person_id), None)
+        self._show_household(h)
+
+    def reload_household(self) -> None:
+        if self.household is not None:
+            self.show_person(self.person.id if self.person else None, self.household.id)
+
+    def _show_household(self, h: Any) -> None:
+        self.household = h
+        has = h is not None
+        for b in (self.add_member_button, self.place_button, self.reserve_button, self.correct_button):
+            b.setEnabled(has)
+        active = None
+        placements = self.backend.queries.placements_of_household(h.id) if has else []
+        active = next((p for p in reversed(placements) if p.status == "active"), None)
+        for b in (self.transfer_button, self.exit_button, self.extend_button):
+            b.setEnabled(active is not None)
+        self.placements_model.set_rows(placements)
+        self.placements.resizeColumnsToContents()
+        self.members.setRowCount(0)
+        if not has:
+            self.household_title.setText(_("Household"))
+            self.history_model.set_rows([])
+            self.history_title.setText(_("History of stays"))
+            return
+        ref = h.reference
+        self.household_title.setText(_("Household {code}").format(code=h.code))
+        where = ""
+        if active is not None:
+            rows = self.backend.queries.who_is_where(self.day, household_id=h.id)
+            names = sorted({r.structure_name for r in rows})
+            where = _("In {programme} since {date}").format(programme=active.programme_code,
+                                                             date=date_text(active.entry_date))
+            if names:
+                where += " — " + ", ".join(names)
+        else:
+            where = _("Not placed at the moment.")
+        self.household_info.setText(
+            _("Reference person: {name}. {where}").format(name=person_name(ref) if ref else "—", where=where)
+        )
+        self.members.setRowCount(len(h.members))
+        for row, m in enumerate(h.members):
+            p = m.person
+            name = ro_item(f"{person_name(p)} ({p.code})")
+            name.setData(Qt.ItemDataRole.UserRole, p.id)
+            self.members.setItem(row, 0, name)
+            self.members.setItem(row, 1, ro_item(sex_label(p.sex)))
+            self.members.setItem(row, 2, ro_item(date_text(p.birth_date) if p.birth_date else ""))
+            age = ro_item(age_text(p.birth_date, self.day))
+            if p.is_minor_on(self.day):
+                age.setForeground(WARNING_COLOUR)
+            self.members.setItem(row, 3, age)
+            combo = QComboBox()
+            combo.setObjectName(f"relationship_{p.id}")
+            for code, label in RELATIONSHIPS.items():
+                combo.addItem(_(label), code)
+            combo.setCurrentIndex(combo.findData(m.relationship))
+            combo.currentIndexChanged.connect(
+                lambda _i, pid=p.id, c=combo: self.change_relationship(pid, c.currentData())
+            )
+            self.members.setCellWidget(row, 4, combo)
+            if self.person is not None and p.id == self.person.id:
+                self.members.selectRow(row)
+        self.members.resizeColumnsToContents()
+        person = self.person or ref
+        if person is not None:
+            self.history_title.setText(_("History of stays of {name}").format(name=person_name(person)))
+            self.history_model.set_rows(self.backend.queries.person_history(person.id))
+            self.history.resizeColumnsToContents()
+
+    def change_relationship(self, person_id: int, relationship: str) -> None:
+        if self.household is None:
+            return
+        try:
+            self.backend.services.set_relationship(self.household.id, person_id, relationship)
+        except DomainError as exc:
+            messages.get().error(str(exc), parent=self)
+        else:
+            self.data_changed.emit()
+        # Reload either way: making someone the reference changes the previous reference too.
+        QTimer.singleShot(0, self.reload_household)
+
+    # -- workflows --
+    def _after(self, dialog: QDialog, person_id: int | None = None) -> bool:
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        self.data_changed.emit()
+        if person_id is not None and self.household is None:
+            self.show_person(person_id, None)
+        self.reload_household()
+        return True
+
+    def open_register(self) -> bool:
+        dialog = RegisterHouseholdDialog(self.backend, self, day=self.day)
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        h = dialog.result_value
+        self.data_changed.emit()
+        ref = h.reference if h is not None else None
+        if ref is not None:
+            # Show the new household: search it by its reference person's code.
+            self.search.setText(ref.code)
+            self.run_search()
+            self.show_person(ref.id, h.id)
+        return True
+
+    def open_add_member(self) -> bool:
+        if self.household is None:
+            return False
+        return self._after(RegisterHouseholdDialog(self.backend, self, day=self.day, household_id=self.household.id))
+
+    def open_workflow(self, cls: type) -> bool:
+        hid = self.household.id if self.household is not None else None
+        return self._after(cls(self.backend, self, day=self.day, household_id=hid))
