@@ -1,0 +1,309 @@
+"""The dashboard (cruscotto): occupancy at the chosen date for the selection in the navigation.
+
+Figures for the selection, occupancy per province and per programme with a bar per row,
+free beds by target group, placements ending within 30 days, and the occupancy of the
+last months as a chart. Everything comes from grouped queries (a fixed number of
+statements whatever the size of the network) and is loaded by the task runner; the chart,
+which reads a year of bed stays, is loaded separately so the tables never wait for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.formatting import format_date, format_number, format_percent
+from models.i18n import N_, _, ngettext
+from models.labels import target_group_label
+
+from .navigation import STRUCTURE, Selection
+from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
+from .tasks import TaskRunner
+from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, section_label
+
+EXPIRING_WITHIN_DAYS = 30
+
+
+def _rate(row: Any) -> float | None:
+    return row.rate
+
+
+class OccupancyModel(RowTableModel):
+    """Occupancy rows (models.queries.OccupancyRow) grouped by province or programme."""
+
+    LABEL, STRUCTURES, CAPACITY, OCCUPIED, RESERVED, OUT, FREE, RATE = range(8)
+
+    def __init__(self, first_title: str, parent: Any = None) -> None:
+        super().__init__(parent, columns=(
+            Column(first_title, "label"),
+            Column(N_("Structures"), "structures", kind=INT),
+            Column(N_("Capacity"), "capacity", kind=INT, tooltip=N_("Places authorised on the date")),
+            Column(N_("Occupied"), "occupied", kind=INT),
+            Column(N_("Reserved"), "reserved", kind=INT),
+            Column(N_("Out of service"), "out_of_service", kind=INT),
+            Column(N_("Free"), "free", kind=INT),
+            Column(N_("Rate"), _rate, kind=PERCENT, tooltip=N_("Occupied beds out of the places authorised")),
+        ))
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    """An occupancy row shown with the programme's name and code."""
+
+    label: str
+    code: str
+    structures: int
+    capacity: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+    rate: float | None
+
+
+class TargetModel(RowTableModel):
+    TARGET, STRUCTURES, CAPACITY, OCCUPIED, FREE = range(5)
+    COLUMNS = (
+        Column(N_("Target group"), "target", display=target_group_label),
+        Column(N_("Structures"), "structures", kind=INT),
+        Column(N_("Capacity"), "capacity", kind=INT),
+        Column(N_("Occupied"), "occupied", kind=INT),
+        Column(N_("Free"), "free", kind=INT),
+    )
+
+    def row_foreground(self, row: Any) -> Any:
+        from PySide6.QtGui import QColor
+
+        return QColor("#b00020") if row.free == 0 else None
+
+
+class ExpiringModel(RowTableModel):
+    END, DAYS, HOUSEHOLD, REFERENCE, PEOPLE, STRUCTURE, PROGRAMME = range(7)
+    COLUMNS = (
+        Column(N_("Planned end"), "planned_end", kind=DATE),
+        Column(N_("Days left"), "days_left", kind=INT),
+        Column(N_("Household"), "household_code"),
+        Column(N_("Reference person"), "reference_name"),
+        Column(N_("People"), "people", kind=INT),
+        Column(N_("Structure"), lambda r: f"{r.structure_code} · {r.structure_name}"),
+        Column(N_("Programme"), "programme_code"),
+    )
+
+    def row_foreground(self, row: Any) -> Any:
+        from PySide6.QtGui import QColor
+
+        return QColor("#b35c00") if row.days_left <= 7 else None
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    day: dt.date
+    total: Any  # OccupancyRow for the selection
+    provinces: list[Any]
+    programmes: list[ProgrammeRow]
+    targets: list[Any]
+    expiring: list[Any]
+
+
+def load_dashboard(backend: Any, day: dt.date, selection: Selection) -> DashboardData:
+    """Runs in a worker: every table of the dashboard for ``selection`` at ``day``."""
+    q = backend.queries
+    filters = selection.filters()
+    structure_id = selection.structure_id if selection.kind == STRUCTURE else None
+    if structure_id is not None:
+        per_structure = [r for r in q.occupancy(day, group_by="structure", **filters) if r.structure_id == structure_id]
+        total = per_structure[0] if per_structure else q.occupancy(day, group_by="network", **filters)[0]
+    else:
+        total = q.occupancy(day, group_by="network", **filters)[0]
+    provinces = q.occupancy(day, group_by="province", **filters)
+    names = {p.code: p.name for p in q.list_programmes()}
+    programmes = [
+        ProgrammeRow(label=names.get(r.key, r.label), code=r.key, structures=r.structures, capacity=r.capacity,
+                     occupied=r.occupied, reserved=r.reserved, out_of_service=r.out_of_service, free=r.free,
+                     rate=r.rate)
+        for r in q.occupancy(day, group_by="programme", **filters)
+    ]
+    targets = q.free_beds_by_target(day, structure_id=structure_id, **filters)
+    expiring = q.expiring_placements(day, EXPIRING_WITHIN_DAYS, structure_id=structure_id, **filters)
+    return DashboardData(day, total, provinces, programmes, targets, expiring)
+
+
+class DashboardPage(QWidget):
+    """Cruscotto. ``structure_requested(structure_id)`` asks to open a structure."""
+
+    structure_requested = Signal(int)
+    months_changed = Signal(int)
+
+    def __init__(self, backend: Any, runner: TaskRunner, parent: QWidget | None = None, *, months: int = 12) -> None:
+        super().__init__(parent)
+        self.setObjectName("dashboardPage")
+        self.backend = backend
+        self.runner = runner
+        self.day = dt.date.today()
+        self.selection = Selection()
+        self.data: DashboardData | None = None
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+
+        self.title_label = QLabel(body)
+        self.title_label.setObjectName("dashboardTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        layout.addWidget(self.title_label)
+
+        tiles = QHBoxLayout()
+        self.tiles = {
+            "capacity": FigureTile(_("Places"), "tileCapacity"),
+            "occupied": FigureTile(_("Occupied"), "tileOccupied"),
+            "reserved": FigureTile(_("Reserved"), "tileReserved"),
+            "out_of_service": FigureTile(_("Out of service"), "tileOutOfService"),
+            "free": FigureTile(_("Free"), "tileFree"),
+            "rate": FigureTile(_("Occupancy rate"), "tileRate"),
+        }
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(6)
+        layout.addLayout(grid, 1)
+
+        self.province_model = OccupancyModel(N_("Province"), self)
+        self.province_table = self._table("dashboardProvinceTable", self.province_model, OccupancyModel.RATE)
+        self.programme_model = OccupancyModel(N_("Programme"), self)
+        self.programme_table = self._table("dashboardProgrammeTable", self.programme_model, OccupancyModel.RATE)
+        self.group_tabs = QTabWidget(body)
+        self.group_tabs.setObjectName("dashboardGroupTabs")
+        self.group_tabs.addTab(self.province_table, _("By province"))
+        self.group_tabs.addTab(self.programme_table, _("By programme"))
+        grid.addWidget(self.group_tabs, 0, 0, 2, 2)
+
+        self.target_model = TargetModel(self)
+        self.target_table = self._table("dashboardTargetTable", self.target_model)
+        grid.addWidget(section_label(_("Free beds by target group")), 2, 0)
+        grid.addWidget(self.target_table, 3, 0)
+
+        chart_head = QHBoxLayout()
+        self.chart_title = section_label(_("Occupancy, month by month"))
+        chart_head.addWidget(self.chart_title)
+        chart_head.addStretch(1)
+        self.months_combo = QComboBox(body)
+        self.months_combo.setObjectName("dashboardMonths")
+        for n in (6, 12, 24, 36):
+            self.months_combo.addItem(ngettext("last {n} month", "last {n} months", n).format(n=n), n)
+        self.months_combo.setCurrentIndex(max(0, self.months_combo.findData(months)))
+        self.months_combo.currentIndexChanged.connect(self._months_changed)
+        chart_head.addWidget(self.months_combo)
+        grid.addLayout(chart_head, 2, 1)
+        self.chart = MonthlyChart(body)
+        self.chart.setObjectName("dashboardChart")
+        grid.addWidget(self.chart, 3, 1)
+
+        self.expiring_label = section_label(_("Planned ends within 30 days"))
+        grid.addWidget(self.expiring_label, 4, 0, 1, 2)
+        self.expiring_model = ExpiringModel(self)
+        self.expiring_table = self._table("dashboardExpiringTable", self.expiring_model)
+        self.expiring_table.setToolTip(_("Double-click a row to open its structure."))
+        self.expiring_table.doubleClicked.connect(self._open_expiring)
+        grid.addWidget(self.expiring_table, 5, 0, 1, 2)
+        grid.setRowStretch(1, 3)
+        grid.setRowStretch(3, 3)
+        grid.setRowStretch(5, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+    def _table(self, name: str, model: RowTableModel, rate_column: int | None = None) -> QTableView:
+        view = make_table(name, self)
+        proxy = SortFilterProxy(model, view)
+        view.setModel(proxy)
+        view.setMinimumHeight(150)
+        if rate_column is not None:
+            view.setItemDelegateForColumn(rate_column, RateBarDelegate(view))
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        return view
+
+    # -- context ------------------------------------------------------------------------
+
+    def months(self) -> int:
+        return int(self.months_combo.currentData() or 12)
+
+    def set_context(self, day: dt.date, selection: Selection) -> None:
+        self.day, self.selection = day, selection
+        self.refresh()
+
+    def refresh(self) -> None:
+        day, selection, backend = self.day, self.selection, self.backend
+        self.title_label.setText(_("Occupancy on {date}").format(date=format_date(day, "long")))
+        self.runner.run(lambda: load_dashboard(backend, day, selection), on_success=self._show, key="dashboard")
+        self._load_chart()
+
+    def _load_chart(self) -> None:
+        day, selection, backend, months = self.day, self.selection, self.backend, self.months()
+        filters = selection.filters()
+        if selection.kind == STRUCTURE and selection.structure_id is not None:
+            filters["structure_id"] = selection.structure_id
+        self.chart.set_message(_("Loading..."))
+        self.runner.run(lambda: backend.queries.monthly_occupancy(day, months, **filters),
+                        on_success=self.chart.set_points, key="dashboard-chart")
+
+    def _months_changed(self) -> None:
+        self.months_changed.emit(self.months())
+        self._load_chart()
+
+    def _show(self, data: DashboardData) -> None:
+        self.data = data
+        t = data.total
+        self.tiles["capacity"].set_value(format_number(t.capacity))
+        self.tiles["occupied"].set_value(format_number(t.occupied))
+        self.tiles["reserved"].set_value(format_number(t.reserved))
+        self.tiles["out_of_service"].set_value(format_number(t.out_of_service))
+        self.tiles["free"].set_value(format_number(t.free))
+        self.tiles["rate"].set_value(format_percent(t.rate))
+        self.province_model.set_rows(data.provinces)
+        self.programme_model.set_rows(data.programmes)
+        self.target_model.set_rows(data.targets)
+        self.expiring_model.set_rows(data.expiring)
+        self.expiring_label.setText(
+            _("Planned ends within 30 days") + f"  ({format_number(len(data.expiring))})")
+        header = self.expiring_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
+
+    def _open_expiring(self, index: Any) -> None:
+        row = self.expiring_table.model().index(index.row(), 0).data(ROW_ROLE)
+        if row is None:
+            return
+        backend, code = self.backend, row.structure_code
+        self.runner.run(lambda: backend.queries.structure_by_code(code),
+                        on_success=lambda st: st is not None and self.structure_requested.emit(st.id))

@@ -1,0 +1,259 @@
+"""The navigation on the left: the whole network, its programmes, provinces and structures.
+
+The tree is built from two short lists (programmes, structures) loaded by the task
+runner. Structures are added under a province only when it is opened, so that the
+national network (8,000 structures) does not fill the tree at once. A filter box finds a
+structure by code, name, comune or province.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.i18n import _, ngettext
+from models.labels import programme_kind_label
+
+NETWORK, PROGRAMME, PROVINCE, STRUCTURE = "network", "programme", "province", "structure"
+SELECTION_ROLE = int(Qt.ItemDataRole.UserRole) + 10
+LOADED_ROLE = int(Qt.ItemDataRole.UserRole) + 11
+MAX_FILTER_RESULTS = 300
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the coordinator is looking at: the network, a programme, a province of a
+    programme, or one structure."""
+
+    kind: str = NETWORK
+    label: str = ""
+    programme_code: str | None = None
+    province: str | None = None
+    structure_id: int | None = None
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword filters for the grouped queries (province, programme_code)."""
+        out: dict[str, Any] = {}
+        if self.programme_code:
+            out["programme_code"] = self.programme_code
+        if self.province:
+            out["province"] = self.province
+        return out
+
+    def title(self) -> str:
+        return self.label or _("All network")
+
+
+@dataclass(frozen=True)
+class NavigationData:
+    programmes: Sequence[Any]  # ProgrammeInfo
+    structures: Sequence[Any]  # StructureInfo
+
+
+def load_navigation(backend: Any) -> NavigationData:
+    """Runs in a worker: the two lists the tree is built from."""
+    return NavigationData(backend.queries.list_programmes(), backend.queries.list_structures())
+
+
+class NavigationTree(QWidget):
+    """Tree of the network; emits ``selection_changed(Selection)``."""
+
+    selection_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("navigation")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("navigationFilter")
+        self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)..."))
+        self.filter_edit.setClearButtonEnabled(True)
+        layout.addWidget(self.filter_edit)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("navigationTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        layout.addWidget(self.tree, 1)
+        self._by_group: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        self._structures: list[Any] = []
+        self._programmes: dict[str, Any] = {}
+        self._structure_items: dict[int, QTreeWidgetItem] = {}
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(200)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        self.tree.itemExpanded.connect(self._fill)
+        self.tree.currentItemChanged.connect(self._current_changed)
+
+    # -- data ---------------------------------------------------------------------------
+
+    def set_data(self, data: NavigationData) -> None:
+        """Rebuild the tree, keeping the current selection when it still exists."""
+        previous = self.current_selection()
+        self._programmes = {p.code: p for p in data.programmes}
+        self._structures = list(data.structures)
+        self._by_group = defaultdict(list)
+        for st in self._structures:
+            self._by_group[(st.programme_code, st.province)].append(st)
+        self._build()
+        if previous is not None:
+            self.select(previous, emit=False)
+
+    def structure(self, structure_id: int) -> Any | None:
+        for st in self._structures:
+            if st.id == structure_id:
+                return st
+        return None
+
+    def programme_name(self, code: str | None) -> str | None:
+        p = self._programmes.get(code or "")
+        return p.name if p is not None else None
+
+    def structures(self) -> list[Any]:
+        return list(self._structures)
+
+    def _build(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._structure_items = {}
+        root = QTreeWidgetItem([_("All network")])
+        root.setData(0, SELECTION_ROLE, Selection(NETWORK, _("All network")))
+        root.setToolTip(0, ngettext("{n} structure", "{n} structures", len(self._structures)).format(
+            n=len(self._structures)))
+        font = root.font(0)
+        font.setBold(True)
+        root.setFont(0, font)
+        self.tree.addTopLevelItem(root)
+        provinces_of: dict[str, list[str]] = defaultdict(list)
+        for programme_code, province in sorted(self._by_group):
+            provinces_of[programme_code].append(province)
+        for code in sorted(self._programmes, key=lambda c: self._programmes[c].name.casefold()):
+            p = self._programmes[code]
+            count = sum(len(self._by_group[(code, prov)]) for prov in provinces_of[code])
+            item = QTreeWidgetItem([p.name])
+            item.setData(0, SELECTION_ROLE, Selection(PROGRAMME, p.name, programme_code=code))
+            item.setToolTip(0, f"{p.code} · {programme_kind_label(p.kind)} · {p.holder} · "
+                            + ngettext("{n} structure", "{n} structures", count).format(n=count))
+            root.addChild(item)
+            for prov in provinces_of[code]:
+                n = len(self._by_group[(code, prov)])
+                child = QTreeWidgetItem([f"{prov} ({n})"])
+                child.setData(0, SELECTION_ROLE, Selection(PROVINCE, f"{p.name} · {prov}",
+                                                           programme_code=code, province=prov))
+                child.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                item.addChild(child)
+        root.setExpanded(True)
+        self.tree.setCurrentItem(root)
+        self.tree.blockSignals(False)
+
+    def _structure_item(self, st: Any) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([f"{st.code} · {st.name}"])
+        item.setData(0, SELECTION_ROLE, Selection(STRUCTURE, f"{st.code} · {st.name}",
+                                                  programme_code=st.programme_code, province=st.province,
+                                                  structure_id=st.id))
+        where = _("confidential address") if st.confidential else (st.comune or st.province)
+        item.setToolTip(0, f"{st.name} · {where}")
+        return item
+
+    def _fill(self, item: QTreeWidgetItem) -> None:
+        """Add the structures of a province when it is first opened."""
+        sel = item.data(0, SELECTION_ROLE)
+        if not isinstance(sel, Selection) or sel.kind != PROVINCE or item.data(0, LOADED_ROLE):
+            return
+        item.setData(0, LOADED_ROLE, True)
+        for st in self._by_group.get((sel.programme_code or "", sel.province or ""), []):
+            child = self._structure_item(st)
+            item.addChild(child)
+            self._structure_items[st.id] = child
+
+    # -- selection ----------------------------------------------------------------------
+
+    def current_selection(self) -> Selection | None:
+        item = self.tree.currentItem()
+        sel = item.data(0, SELECTION_ROLE) if item is not None else None
+        return sel if isinstance(sel, Selection) else None
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: Any) -> None:
+        if current is None:
+            return
+        sel = current.data(0, SELECTION_ROLE)
+        if isinstance(sel, Selection):
+            self.selection_changed.emit(sel)
+
+    def _find(self, match: Callable[[Selection], bool]) -> QTreeWidgetItem | None:
+        stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            sel = item.data(0, SELECTION_ROLE)
+            if isinstance(sel, Selection) and match(sel):
+                return item
+            stack.extend(item.child(i) for i in range(item.childCount()))
+        return None
+
+    def select(self, selection: Selection, *, emit: bool = True) -> bool:
+        """Make ``selection`` current (opening its province if needed)."""
+        if selection.kind == STRUCTURE:
+            province_item = self._find(lambda s: s.kind == PROVINCE and s.programme_code == selection.programme_code
+                                       and s.province == selection.province)
+            if province_item is not None:
+                self._fill(province_item)
+                province_item.parent().setExpanded(True)
+                province_item.setExpanded(True)
+            item = self._find(lambda s: s.kind == STRUCTURE and s.structure_id == selection.structure_id)
+        else:
+            item = self._find(lambda s: s.kind == selection.kind and s.programme_code == selection.programme_code
+                              and s.province == selection.province)
+        if item is None:
+            return False
+        self.tree.blockSignals(not emit)
+        self.tree.setCurrentItem(item)
+        self.tree.scrollToItem(item)
+        self.tree.blockSignals(False)
+        return True
+
+    def select_structure(self, structure_id: int) -> bool:
+        st = self.structure(structure_id)
+        if st is None:
+            return False
+        return self.select(Selection(STRUCTURE, f"{st.code} · {st.name}", programme_code=st.programme_code,
+                                     province=st.province, structure_id=st.id))
+
+    # -- filter -------------------------------------------------------------------------
+
+    def _apply_filter(self) -> None:
+        words = [w for w in self.filter_edit.text().casefold().split() if w]
+        if not words:
+            self._build()
+            return
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        self._structure_items = {}
+        found = 0
+        for st in self._structures:
+            text = f"{st.code} {st.name} {'' if st.confidential else st.comune} {st.province} {st.programme_code}".casefold()
+            if all(w in text for w in words):
+                item = self._structure_item(st)
+                self.tree.addTopLevelItem(item)
+                self._structure_items[st.id] = item
+                found += 1
+                if found >= MAX_FILTER_RESULTS:
+                    break
+        if found == 0:
+            empty = QTreeWidgetItem([_("No structure found")])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.tree.addTopLevelItem(empty)
+        self.tree.blockSignals(False)

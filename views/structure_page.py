@@ -1,0 +1,504 @@
+"""The structure page (scheda struttura): details, beds and their occupants at the chosen
+date, capacity history, beds out of service.
+
+The bed table follows the global date, so the same table answers "who is there now" and
+"who was there on 12 March 2022". Actions on an occupied bed (transfer, exit, extension,
+correction) open the workflow dialogs through the ``action_requested`` signal, which the
+main window handles; small changes that belong to the structure itself (capacity from a
+date, a bed out of service) are done here with small dialogs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.formatting import format_date, format_short_date
+from models.i18n import N_, _
+from models.labels import programme_kind_label, relationship_label, target_group_label
+
+from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
+from .tasks import TaskRunner, report_failure
+from .widgets import FigureTile, make_table, section_label
+
+STATUS_LABELS = {
+    "occupied": N_("occupied"),
+    "reserved": N_("reserved"),
+    "out_of_service": N_("out of service"),
+    "free": N_("free"),
+}
+STATUS_COLOURS = {
+    "occupied": None,
+    "reserved": QColor("#fff4d6"),
+    "out_of_service": QColor("#eeeeee"),
+    "free": QColor("#e7f5ea"),
+}
+
+
+def _occ(attr: str):  # type: ignore[no-untyped-def]
+    def get(line: Any) -> Any:
+        return getattr(line.occupant, attr) if line.occupant is not None else None
+
+    return get
+
+
+def _person(line: Any) -> str:
+    o = line.occupant
+    if o is None:
+        return ""
+    name = f"{o.last_name} {o.first_name}".strip()
+    if o.alias:
+        name = f"{name} ({o.alias})" if name else o.alias
+    return name
+
+
+def _note(line: Any) -> str:
+    if line.status == "reserved":
+        return _("held for household {code}").format(code=line.note) if line.note else ""
+    if line.status == "occupied" and line.occupant is not None and line.occupant.minor:
+        return _("minor")
+    return line.note
+
+
+class BedModel(RowTableModel):
+    """The beds of a structure at a date (models.queries.BedLine)."""
+
+    ROOM, BED, STATUS, PERSON, AGE, HOUSEHOLD, RELATIONSHIP, ENTRY, PLANNED_END, NOTE = range(10)
+    COLUMNS = (
+        Column(N_("Room"), "room_name"),
+        Column(N_("Bed"), "bed_label"),
+        Column(N_("Status"), "status", display=lambda s: _(STATUS_LABELS.get(s, s))),
+        Column(N_("Person"), _person),
+        Column(N_("Age"), "age", kind=INT),  # replaced per instance: depends on the date
+        Column(N_("Household"), _occ("household_code")),
+        Column(N_("Relationship"), _occ("relationship"), display=relationship_label),
+        Column(N_("Entry date"), _occ("entry_date"), kind=DATE),
+        Column(N_("Planned end"), _occ("planned_end"), kind=DATE),
+        Column(N_("Note"), _note),
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.day = dt.date.today()
+        columns = list(self.columns)
+        columns[self.AGE] = Column(N_("Age"), self._age, kind=INT)
+        self.columns = tuple(columns)
+
+    def _age(self, line: Any) -> int | None:
+        o = line.occupant
+        if o is None or o.birth_date is None:
+            return None
+        b = o.birth_date
+        return self.day.year - b.year - ((self.day.month, self.day.day) < (b.month, b.day))
+
+    def set_lines(self, day: dt.date, lines: Any) -> None:
+        self.day = day
+        self.set_rows(lines)
+
+    def row_background(self, row: Any) -> QColor | None:
+        return STATUS_COLOURS.get(row.status)
+
+    def row_foreground(self, row: Any) -> QColor | None:
+        return QColor("#777777") if row.status == "out_of_service" else None
+
+
+class CapacityModel(RowTableModel):
+    FROM, PLACES, NOTE = range(3)
+    COLUMNS = (
+        Column(N_("From"), "valid_from", kind=DATE),
+        Column(N_("Places"), "places", kind=INT),
+        Column(N_("Note"), "note"),
+    )
+
+
+class OutageModel(RowTableModel):
+    ROOM, BED, FROM, UNTIL, REASON = range(5)
+    COLUMNS = (
+        Column(N_("Room"), "room_name"),
+        Column(N_("Bed"), "bed_label"),
+        Column(N_("From"), "start_date", kind=DATE),
+        Column(N_("Until"), "end_date", kind=DATE, display=lambda d: format_short_date(d) if d else _("open")),
+        Column(N_("Reason"), "reason"),
+    )
+
+
+@dataclass(frozen=True)
+class StructureData:
+    sheet: Any  # StructureSheet
+    capacity: list[Any]
+    outages: list[Any]
+    info: Any  # StructureInfo or None
+
+
+def load_structure(backend: Any, structure_id: int, day: dt.date) -> StructureData:
+    """Runs in a worker: everything the structure page shows."""
+    q = backend.queries
+    sheet = q.structure_sheet(structure_id, day)
+    info = q.structure_by_code(sheet.code)
+    return StructureData(sheet, q.capacity_history(structure_id), q.bed_outages(structure_id), info)
+
+
+class CapacityDialog(QDialog):
+    """Cambia capienza da una data: places authorised from a date on."""
+
+    def __init__(self, day: dt.date, places: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Change capacity from a date"))
+        form = QFormLayout(self)
+        self.date_edit = QDateEdit(QDate(day.year, day.month, day.day), self)
+        self.date_edit.setObjectName("capacityDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.places = QSpinBox(self)
+        self.places.setObjectName("capacityPlaces")
+        self.places.setRange(0, 10_000)
+        self.places.setValue(places)
+        self.note = QLineEdit(self)
+        self.note.setObjectName("capacityNote")
+        self.note.setPlaceholderText(_("e.g. agreement of 12/03/2021 with the holder"))
+        form.addRow(_("From"), self.date_edit)
+        form.addRow(_("Places"), self.places)
+        form.addRow(_("Note"), self.note)
+        form.addRow(QLabel(_("The earlier history is kept: the new capacity applies from this date on.")))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[dt.date, int, str]:
+        q = self.date_edit.date()
+        return dt.date(q.year(), q.month(), q.day()), self.places.value(), self.note.text().strip()
+
+
+class OutageDialog(QDialog):
+    """Put a bed out of service from a date, until a date or until further notice."""
+
+    def __init__(self, bed_name: str, day: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Put a bed out of service"))
+        form = QFormLayout(self)
+        form.addRow(_("Bed"), QLabel(bed_name))
+        self.start = QDateEdit(QDate(day.year, day.month, day.day), self)
+        self.start.setObjectName("outageStart")
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("dd/MM/yyyy")
+        self.has_end = QCheckBox(_("until"), self)
+        self.has_end.setObjectName("outageHasEnd")
+        self.end = QDateEdit(QDate(day.year, day.month, day.day).addDays(30), self)
+        self.end.setObjectName("outageEnd")
+        self.end.setCalendarPopup(True)
+        self.end.setDisplayFormat("dd/MM/yyyy")
+        self.end.setEnabled(False)
+        self.has_end.toggled.connect(self.end.setEnabled)
+        row = QHBoxLayout()
+        row.addWidget(self.has_end)
+        row.addWidget(self.end, 1)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("outageReason")
+        self.reason.setPlaceholderText(_("e.g. repairs, mould, broken bed"))
+        form.addRow(_("From"), self.start)
+        form.addRow(_("End"), row)
+        form.addRow(_("Reason"), self.reason)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Put out of service"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[dt.date, dt.date | None, str]:
+        def d(q: QDate) -> dt.date:
+            return dt.date(q.year(), q.month(), q.day())
+
+        return d(self.start.date()), d(self.end.date()) if self.has_end.isChecked() else None, self.reason.text()
+
+
+class StructurePage(QWidget):
+    """Scheda struttura. ``action_requested(action, placement_id, structure_id)`` asks the
+    main window to open a workflow dialog; ``changed()`` tells it data were changed here."""
+
+    action_requested = Signal(str, object, object)
+    changed = Signal()
+
+    def __init__(self, backend: Any, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("structurePage")
+        self.backend = backend
+        self.runner = runner
+        self.day = dt.date.today()
+        self.structure_id: int | None = None
+        self.data: StructureData | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+
+        self.title_label = QLabel(_("Choose a structure on the left."), self)
+        self.title_label.setObjectName("structureTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        layout.addWidget(self.title_label)
+
+        details = QGridLayout()
+        details.setHorizontalSpacing(16)
+        self.programme_label = self._detail(details, 0, 0, _("Programme"), "structureProgramme")
+        self.holder_label = self._detail(details, 1, 0, _("Holder"), "structureHolder")
+        self.address_label = self._detail(details, 0, 2, _("Address"), "structureAddress")
+        self.targets_label = self._detail(details, 1, 2, _("Target groups"), "structureTargets")
+        details.setColumnStretch(1, 1)
+        details.setColumnStretch(3, 1)
+        layout.addLayout(details)
+
+        tiles = QHBoxLayout()
+        self.tiles = {
+            "capacity": FigureTile(_("Places"), "structureTileCapacity"),
+            "occupied": FigureTile(_("Occupied"), "structureTileOccupied"),
+            "reserved": FigureTile(_("Reserved"), "structureTileReserved"),
+            "out_of_service": FigureTile(_("Out of service"), "structureTileOut"),
+            "free": FigureTile(_("Free"), "structureTileFree"),
+        }
+        for tile in self.tiles.values():
+            tiles.addWidget(tile)
+        layout.addLayout(tiles)
+
+        self.history_label = QLabel(self)
+        self.history_label.setObjectName("structureHistoryNote")
+        self.history_label.setStyleSheet("background: #fff4d6; border: 1px solid #e0c36a; padding: 4px;")
+        self.history_label.setWordWrap(True)
+        self.history_label.hide()
+        layout.addWidget(self.history_label)
+
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setObjectName("structureSplitter")
+        layout.addWidget(split, 1)
+
+        beds_box = QWidget(split)
+        beds_layout = QVBoxLayout(beds_box)
+        beds_layout.setContentsMargins(0, 0, 0, 0)
+        self.beds_title = section_label(_("Beds"), beds_box)
+        beds_layout.addWidget(self.beds_title)
+        self.bed_model = BedModel(self)
+        self.beds_table = make_table("structureBedsTable", beds_box)
+        self.beds_proxy = SortFilterProxy(self.bed_model, self.beds_table)
+        self.beds_table.setModel(self.beds_proxy)
+        self.beds_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.beds_table.customContextMenuRequested.connect(self._bed_menu)
+        self.beds_table.doubleClicked.connect(lambda _i: self._default_bed_action())
+        self.beds_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        beds_layout.addWidget(self.beds_table, 1)
+        buttons = QHBoxLayout()
+        self.bed_buttons: dict[str, QPushButton] = {}
+        for key, text in (
+            ("placement", _("New placement...")),
+            ("transfer", _("Transfer...")),
+            ("exit", _("Exit...")),
+            ("extension", _("Extension...")),
+            ("correction", _("Correct...")),
+            ("outage", _("Put bed out of service...")),
+        ):
+            b = QPushButton(text, beds_box)
+            b.setObjectName(f"structure_{key}_button")
+            b.clicked.connect(lambda _c=False, k=key: self._bed_action(k))
+            buttons.addWidget(b)
+            self.bed_buttons[key] = b
+        buttons.addStretch(1)
+        beds_layout.addLayout(buttons)
+
+        tabs = QTabWidget(split)
+        tabs.setObjectName("structureTabs")
+        cap_box = QWidget()
+        cap_layout = QVBoxLayout(cap_box)
+        self.capacity_model = CapacityModel(self)
+        self.capacity_table = make_table("structureCapacityTable", cap_box)
+        self.capacity_table.setModel(SortFilterProxy(self.capacity_model, self.capacity_table))
+        cap_layout.addWidget(self.capacity_table, 1)
+        self.capacity_button = QPushButton(_("Change capacity from a date..."), cap_box)
+        self.capacity_button.setObjectName("changeCapacityButton")
+        self.capacity_button.clicked.connect(self.change_capacity)
+        row = QHBoxLayout()
+        row.addWidget(self.capacity_button)
+        row.addStretch(1)
+        cap_layout.addLayout(row)
+        tabs.addTab(cap_box, _("Capacity history"))
+        out_box = QWidget()
+        out_layout = QVBoxLayout(out_box)
+        self.outage_model = OutageModel(self)
+        self.outage_table = make_table("structureOutageTable", out_box)
+        self.outage_table.setModel(SortFilterProxy(self.outage_model, self.outage_table))
+        out_layout.addWidget(self.outage_table, 1)
+        tabs.addTab(out_box, _("Beds out of service"))
+        self.tabs = tabs
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.splitter = split
+        self._update_buttons()
+
+    def _detail(self, grid: QGridLayout, row: int, col: int, caption: str, name: str) -> QLabel:
+        cap = QLabel(caption + ":", self)
+        cap.setStyleSheet("color: #555;")
+        value = QLabel("—", self)
+        value.setObjectName(name)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid.addWidget(cap, row, col)
+        grid.addWidget(value, row, col + 1)
+        return value
+
+    # -- context ------------------------------------------------------------------------
+
+    def set_context(self, day: dt.date, structure_id: int | None) -> None:
+        self.day, self.structure_id = day, structure_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.structure_id is None:
+            return
+        backend, sid, day = self.backend, self.structure_id, self.day
+        self.runner.run(lambda: load_structure(backend, sid, day), on_success=self._show, key="structure")
+
+    def _show(self, data: StructureData) -> None:
+        self.data = data
+        sh = data.sheet
+        self.title_label.setText(f"{sh.code} · {sh.name}")
+        self.programme_label.setText(f"{sh.programme_name} ({sh.programme_code}, {programme_kind_label(sh.programme_kind)})")
+        self.holder_label.setText(sh.holder or "—")
+        if sh.confidential:
+            self.address_label.setText(_("Confidential address") + f" · {sh.province}")
+            self.address_label.setToolTip(_("The address of a protected apartment is not shown or printed."))
+        else:
+            where = ", ".join(x for x in (sh.address, sh.comune) if x)
+            self.address_label.setText(f"{where} ({sh.province})" if where else sh.province)
+            self.address_label.setToolTip("")
+        self.targets_label.setText(", ".join(target_group_label(t) for t in sorted(sh.targets)) or "—")
+        for key in ("capacity", "occupied", "reserved", "out_of_service", "free"):
+            self.tiles[key].set_value(str(getattr(sh, key)))
+        self.bed_model.set_lines(sh.day, sh.beds)
+        self.beds_table.resizeColumnsToContents()
+        self.beds_table.horizontalHeader().setSectionResizeMode(BedModel.NOTE, QHeaderView.ResizeMode.Stretch)
+        self.beds_title.setText(_("Beds on {date}").format(date=format_date(sh.day, "full")))
+        today = dt.date.today()
+        if sh.day != today:
+            self.history_label.setText(
+                (_("History: who was there on {date}.") if sh.day < today else _("Situation planned for {date}."))
+                .format(date=format_date(sh.day, "long")) + " " + _("Press \"Today\" to come back to today."))
+            self.history_label.show()
+        else:
+            self.history_label.hide()
+        self.capacity_model.set_rows(data.capacity)
+        self.outage_model.set_rows(data.outages)
+        self._update_buttons()
+
+    # -- beds -----------------------------------------------------------------------------
+
+    def selected_line(self) -> Any | None:
+        rows = self.beds_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return rows[0].data(ROW_ROLE)
+
+    def selected_placement_id(self) -> int | None:
+        line = self.selected_line()
+        return line.occupant.placement_id if line is not None and line.occupant is not None else None
+
+    def select_bed(self, bed_id: int) -> bool:
+        for r in range(self.beds_proxy.rowCount()):
+            if self.beds_proxy.row_at(r).bed_id == bed_id:
+                self.beds_table.selectRow(r)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        line = self.selected_line()
+        occupied = line is not None and line.status == "occupied"
+        for key in ("transfer", "exit", "extension", "correction"):
+            self.bed_buttons[key].setEnabled(occupied)
+        self.bed_buttons["outage"].setEnabled(line is not None and line.status == "free")
+        self.bed_buttons["placement"].setEnabled(self.structure_id is not None)
+        self.capacity_button.setEnabled(self.structure_id is not None)
+
+    def _default_bed_action(self) -> None:
+        line = self.selected_line()
+        if line is not None and line.status == "occupied":
+            self._bed_action("transfer")
+        elif line is not None and line.status == "free":
+            self._bed_action("placement")
+
+    def _bed_action(self, key: str) -> None:
+        if key == "outage":
+            self.put_out_of_service()
+            return
+        self.action_requested.emit(key, self.selected_placement_id(), self.structure_id)
+
+    def _bed_menu(self, pos: QPoint) -> None:
+        index = self.beds_table.indexAt(pos)
+        if index.isValid():
+            self.beds_table.selectRow(index.row())
+        line = self.selected_line()
+        menu = QMenu(self)
+        for key in ("transfer", "exit", "extension", "correction", "placement", "outage"):
+            button = self.bed_buttons[key]
+            act = QAction(button.text(), menu)
+            act.setEnabled(button.isEnabled())
+            act.triggered.connect(lambda _c=False, k=key: self._bed_action(k))
+            menu.addAction(act)
+            if key == "correction":
+                menu.addSeparator()
+        if line is not None:
+            menu.popup(self.beds_table.viewport().mapToGlobal(pos))
+
+    # -- changes made here -------------------------------------------------------------
+
+    def change_capacity(self) -> None:
+        if self.structure_id is None:
+            return
+        current = self.data.sheet.capacity if self.data is not None else 0
+        dlg = CapacityDialog(self.day, current, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        day, places, note = dlg.values()
+        backend, sid = self.backend, self.structure_id
+        self.runner.run(lambda: backend.services.set_capacity(sid, day, places, note),
+                        on_success=lambda _r: self._changed())
+
+    def put_out_of_service(self) -> None:
+        line = self.selected_line()
+        if line is None or line.status != "free":
+            return
+        dlg = OutageDialog(f"{line.room_name} · {line.bed_label}", self.day, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        start, end, reason = dlg.values()
+        backend, bed_id = self.backend, line.bed_id
+        self.runner.run(lambda: backend.services.put_bed_out_of_service(bed_id, start, end, reason),
+                        on_success=lambda _r: self._changed(),
+                        on_failure=lambda exc: report_failure(exc, self))
+
+    def _changed(self) -> None:
+        self.changed.emit()
+        self.refresh()

@@ -1,0 +1,209 @@
+"""Small widgets shared by the pages: the rate bar delegate, the monthly chart, figure
+tiles, and a table view with the usual settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from babel.dates import format_date
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.formatting import format_percent
+from models.i18n import _, babel_locale
+
+from .table_models import RAW_ROLE
+
+BAR_COLOUR = QColor("#4a90c2")
+BAR_FULL_COLOUR = QColor("#2e7d4f")
+BAR_OVER_COLOUR = QColor("#c0392b")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def bar_colour(rate: float) -> QColor:
+    if rate > 1.0:
+        return BAR_OVER_COLOUR
+    if rate >= 0.95:
+        return BAR_FULL_COLOUR
+    return BAR_COLOUR
+
+
+class RateBarDelegate(QStyledItemDelegate):
+    """Paints an occupancy rate (0..1, from ``RAW_ROLE``) as a bar behind its text."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        rate = index.data(RAW_ROLE)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget is not None else None
+        text = opt.text
+        opt.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        rect = QRectF(option.rect).adjusted(4, 5, -4, -5)
+        if isinstance(rate, int | float):
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#e6eef5"))
+            painter.drawRoundedRect(rect, 3, 3)
+            filled = QRectF(rect)
+            filled.setWidth(rect.width() * max(0.0, min(float(rate), 1.0)))
+            painter.setBrush(bar_colour(float(rate)))
+            painter.drawRoundedRect(filled, 3, 3)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText) if selected and not isinstance(
+            rate, int | float) else QColor("#1a1a1a"))
+        painter.drawText(rect.adjusted(4, 0, -4, 0), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         text)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(max(hint.width(), 110), hint.height())
+
+
+class MonthlyChart(QWidget):
+    """Occupancy rate month by month, as bars (painted with QPainter, no chart library)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._points: list[tuple[dt.date, float | None]] = []
+        self._message = _("Loading...")
+        self.setMinimumSize(320, 180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_points(self, points: Sequence[tuple[dt.date, float | None]]) -> None:
+        self._points = list(points)
+        self._message = "" if any(r is not None for _d, r in self._points) else _("No places in this period.")
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        self._points = []
+        self._message = text
+        self.update()
+
+    def points(self) -> list[tuple[dt.date, float | None]]:
+        return list(self._points)
+
+    def paintEvent(self, _event: object) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        if self._message or not self._points:
+            p.setPen(QColor("#777777"))
+            p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self._message or _("No data"))
+            p.end()
+            return
+        fm = p.fontMetrics()
+        left, right, top, bottom = fm.horizontalAdvance("100 %") + 10, 8, fm.height() + 6, fm.height() * 2 + 6
+        plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+        top_value = max(1.0, max((r or 0.0) for _d, r in self._points))
+        # grid lines at 0, 50 and 100 %
+        for level in (0.0, 0.5, 1.0):
+            y = plot.bottom() - plot.height() * level / top_value
+            p.setPen(QPen(QColor("#cccccc") if level < 1.0 else QColor("#888888"), 1,
+                          Qt.PenStyle.SolidLine if level != 0.5 else Qt.PenStyle.DashLine))
+            p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
+            p.setPen(QColor("#555555"))
+            p.drawText(QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
+                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{int(level * 100)} %")
+        n = len(self._points)
+        slot = plot.width() / n
+        small = QFont(p.font())
+        small.setPointSizeF(max(6.0, p.font().pointSizeF() * 0.85))
+        for i, (month, rate) in enumerate(self._points):
+            x = plot.left() + i * slot
+            if rate is not None:
+                h = plot.height() * rate / top_value
+                bar = QRectF(x + slot * 0.15, plot.bottom() - h, slot * 0.7, h)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(bar_colour(rate))
+                p.drawRect(bar)
+                p.setPen(QColor("#333333"))
+                p.setFont(small)
+                p.drawText(QRectF(x, bar.top() - fm.height(), slot, fm.height()),
+                           int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
+                           f"{round(rate * 100)}")
+            p.setFont(small)
+            p.setPen(QColor("#333333"))
+            label = format_date(month, "MMM", locale=babel_locale())
+            p.drawText(QRectF(x, plot.bottom() + 2, slot, fm.height()), int(Qt.AlignmentFlag.AlignHCenter), label)
+            if month.month == 1 or i == 0:
+                p.drawText(QRectF(x, plot.bottom() + 2 + fm.height(), slot * 2, fm.height()),
+                           int(Qt.AlignmentFlag.AlignLeft), str(month.year))
+        p.end()
+
+
+class FigureTile(QFrame):
+    """A big number with its caption (capacity, occupied, free...)."""
+
+    def __init__(self, caption: str, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"#{object_name} {{ background: #f7f9fb; border: 1px solid #d5dde5; border-radius: 6px; }}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(0)
+        self.value_label = QLabel("—", self)
+        self.value_label.setObjectName(object_name + "Value")
+        font = self.value_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.value_label.setFont(font)
+        self.caption_label = QLabel(caption, self)
+        self.caption_label.setStyleSheet("color: #555;")
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.caption_label)
+
+    def set_value(self, text: str) -> None:
+        self.value_label.setText(text)
+
+    def value(self) -> str:
+        return self.value_label.text()
+
+
+def rate_text(rate: float | None) -> str:
+    return format_percent(rate)
+
+
+def make_table(object_name: str, parent: QWidget | None = None) -> QTableView:
+    """A read-only, sortable table view with the settings every page uses."""
+    view = QTableView(parent)
+    view.setObjectName(object_name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def section_label(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
