@@ -1,0 +1,129 @@
+"""The print preview dialog with real documents: pages, pseudonymised switch, save, print."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog
+
+from desktop.printing.preview import occupancy_sheet_preview, occupancy_summary_preview
+from models.services import NewPerson
+from tests.desktop.printing_scenario import DAY, print_scenario
+from views import messages
+from views.dialogs.print_preview_dialog import PrintPreviewDialog
+from views.tasks import TaskRunner
+
+D = DAY.__class__
+
+
+@pytest.fixture(autouse=True)
+def recorded_messages() -> Iterator[messages.RecordingMessages]:
+    fake = messages.RecordingMessages()
+    previous = messages.install(fake)
+    yield fake
+    messages.install(previous)
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _big_structure(services, programme_id: int) -> int:  # type: ignore[no-untyped-def]
+    st = services.create_structure(programme_id, "T-GRA", "Casa Grande", "SO", D(2014, 2, 1),
+                                   targets=["men"], places=40)
+    for r in range(10):
+        services.add_room(st.id, f"Camera {r + 1:02d}", 4)
+    h = services.register_household([NewPerson("Ğani", "Şahin", "M", D(1991, 5, 5))])
+    services.place(h.id, st.id, D(2024, 10, 1))
+    return st.id
+
+
+def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(qtbot, services, recorded_messages):
+    sc = print_scenario(services)
+    sid = _big_structure(services, sc.base.programme.id)
+    runner = TaskRunner(synchronous=True)
+    dlg = occupancy_sheet_preview(services.db, sid, DAY, runner=runner)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    pages = len(PdfReader(io.BytesIO(dlg.pdf_bytes)).pages)
+    assert pages >= 2
+    assert dlg.page_count() == pages
+    assert dlg.page_total.text().endswith(str(pages))
+    assert not dlg.is_pseudonymised()  # SAI: names by default
+    assert "ŞAHIN Ğani" in _text(dlg.pdf_bytes)
+    assert dlg.page_label.pixmap() is not None and not dlg.page_label.pixmap().isNull()
+
+    dlg.next_button.click()
+    assert dlg.current_page() == 2
+    dlg.page_spin.setValue(1)
+    assert dlg.current_page() == 1
+
+    dlg.pseudonymised_box.setChecked(True)
+    text = _text(dlg.pdf_bytes)
+    assert "Şahin" not in text and "ŞAHIN" not in text
+    assert dlg.page_count() == pages
+    assert recorded_messages.shown == []
+
+
+def test_anti_trafficking_preview_starts_pseudonymised(qtbot, services):
+    sc = print_scenario(services)
+    dlg = occupancy_sheet_preview(services.db, sc.base.other.id, DAY, runner=TaskRunner(synchronous=True))
+    qtbot.addWidget(dlg)
+    assert dlg.is_pseudonymised()
+    assert "KAYALI" not in _text(dlg.pdf_bytes)
+
+
+def test_save_as_pdf_writes_the_previewed_document(qtbot, services, tmp_path: Path, monkeypatch):
+    sc = print_scenario(services)
+    dlg = occupancy_sheet_preview(services.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True))
+    qtbot.addWidget(dlg)
+    target = tmp_path / "foglio"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    dlg.save_button.click()
+    written = tmp_path / "foglio.pdf"
+    assert written.read_bytes() == dlg.pdf_bytes
+    assert "ĞÜLŞEN Amina" in _text(written.read_bytes())
+    # Cancelled: nothing is written.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    assert dlg.save_as() is False
+
+
+def test_printing_paints_every_page_on_the_printer(qtbot, services, tmp_path: Path):
+    sc = print_scenario(services)
+    sid = _big_structure(services, sc.base.programme.id)
+    dlg = occupancy_sheet_preview(services.db, sid, DAY, runner=TaskRunner(synchronous=True))
+    qtbot.addWidget(dlg)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    assert dlg.print_to(printer)
+    assert len(PdfReader(out).pages) == dlg.page_count()
+
+
+def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, services, monkeypatch):
+    print_scenario(services)
+    seen: list[tuple[int, int]] = []
+    original = PrintPreviewDialog._on_progress
+
+    def recording(self, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+        seen.append((done, total))
+        original(self, done, total)
+
+    monkeypatch.setattr(PrintPreviewDialog, "_on_progress", recording)
+    runner = TaskRunner(synchronous=False)
+    dlg = occupancy_summary_preview(services.db, DAY, runner=runner)
+    qtbot.addWidget(dlg)
+    if not dlg.pdf_bytes:
+        assert not dlg.print_button.isEnabled()  # nothing to print while it is prepared
+        with qtbot.waitSignal(dlg.generated, timeout=30_000):
+            pass
+    assert dlg.page_count() >= 1
+    assert "T-FAM" in _text(dlg.pdf_bytes)
+    assert dlg.print_button.isEnabled() and dlg.progress.isHidden()
+    assert seen and seen[-1] == (4, 4)
