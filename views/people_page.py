@@ -235,6 +235,26 @@ class PeoplePage(QWidget):
         self.model.layoutChanged.emit()
         self.reload_household()
 
+    # -- what the main window asks --
+    def refresh(self) -> None:
+        """Read again after a change elsewhere (another page, another PC)."""
+        if self.search.text().strip():
+            self.run_search()
+        self.reload_household()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def selected_household_id(self) -> int | None:
+        return self.household.id if self.household is not None else None
+
+    def selected_placement_id(self) -> int | None:
+        if self.household is None:
+            return None
+        active = [p for p in self.placements_model.rows() if p.status == "active"]
+        return active[-1].id if active else None
+
     # -- search --
     def run_search(self) -> None:
         self.timer.stop()

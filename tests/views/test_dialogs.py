@@ -1,0 +1,415 @@
+"""The workflow dialogs on real widgets, on SQLite and PostgreSQL.
+
+A single-parent family (a mother and two minors) is placed, transferred and sent out
+with the dialogs, and after each step the screens of the main window show the figures a
+coordinator would check. Refusals are shown in the dialog, which stays open, and change
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QTableView, QWidget
+
+from models.backend import Backend
+from models.i18n import _
+from models.services import NewPerson
+from tests.factories import scenario
+from views.dialogs.correction_dialog import CorrectionDialog
+from views.dialogs.exit_dialog import ExitDialog
+from views.dialogs.extension_dialog import ExtensionDialog
+from views.dialogs.placement_dialog import PlacementDialog
+from views.dialogs.register_household_dialog import RegisterHouseholdDialog
+from views.dialogs.reservation_dialog import ReservationDialog
+from views.dialogs.transfer_dialog import TransferDialog
+from views.main_window import MainWindow
+from views.people_page import PeoplePage
+
+D = dt.date
+ENTRY, MOVE, LEAVE = D(2024, 3, 1), D(2024, 4, 15), D(2024, 6, 1)
+
+
+@pytest.fixture
+def backend(db) -> Backend:  # type: ignore[no-untyped-def]
+    return Backend(db, actor="test")
+
+
+@pytest.fixture
+def sc(backend):  # type: ignore[no-untyped-def]
+    return scenario(backend.services)
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def click_ok(qtbot, dialog: QDialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+
+def choose_structure(dialog, structure_id: int) -> None:  # type: ignore[no-untyped-def]
+    dialog.chooser.select_structure(structure_id)
+    assert dialog.chooser.structure_id() == structure_id
+
+
+def table_texts(view: QTableView) -> list[dict[str, str]]:
+    """Rows of a table view as {header: shown text}."""
+    model = view.model()
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    return [
+        {headers[c]: model.index(r, c).data() or "" for c in range(model.columnCount())}
+        for r in range(model.rowCount())
+    ]
+
+
+def tile(win: QWidget, name: str) -> str:
+    return win.findChild(QWidget, name).value()
+
+
+def live_counts(backend, day: dt.date) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(people in a bed on the night of ``day``, placements of every household)."""
+    people = len(backend.queries.who_is_where(day))
+    placements = sum(
+        len(backend.queries.placements_of_household(h))
+        for h in {p.household_id for p in backend.queries.search_people("", limit=1000)}
+    )
+    return people, placements
+
+
+def structure_beds(win: MainWindow, structure_id: int) -> list[dict[str, str]]:
+    win.show_structure(structure_id)
+    win.structure_page.set_context(win.day, structure_id)
+    return table_texts(win.findChild(QTableView, "structureBedsTable"))
+
+
+# -- the family's journey ---------------------------------------------------------------
+
+
+def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    win = MainWindow(backend, today=ENTRY)
+    qtbot.addWidget(win)
+    people = PeoplePage(backend, day=ENTRY)
+    qtbot.addWidget(people)
+
+    # 1. Place the mother and her two children into Casa Glicine.
+    dlg = PlacementDialog(backend, win, day=ENTRY, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    choose_structure(dlg, sc.families.id)
+    assert dlg.chooser.report().fits
+    assert not dlg.override.isVisible()
+    assert len(dlg.members.chosen_beds()) == 3  # a free bed proposed for each of them
+    dlg.planned_end.edit.set_value(D(2024, 9, 1))
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    win.data_changed.emit()
+
+    win.show_dashboard()
+    assert tile(win, "tileOccupied") == "3"
+    beds = structure_beds(win, sc.families.id)
+    assert [b[_("Household")] for b in beds].count(sc.mother.code) == 3
+    assert tile(win, "structureTileOccupied") == "3"
+    assert tile(win, "structureTileFree") == "1"
+
+    # 2. Transfer the whole family to the protected apartment of the other programme.
+    win.set_day(MOVE)
+    dlg = TransferDialog(backend, win, day=MOVE, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert len(dlg.members.people) == 3 and dlg.members.all_checked()
+    choose_structure(dlg, sc.other.id)
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    win.data_changed.emit()
+
+    assert all(b[_("Household")] == "" for b in structure_beds(win, sc.families.id))
+    assert tile(win, "structureTileOccupied") == "0"
+    moved = structure_beds(win, sc.other.id)
+    assert [b[_("Household")] for b in moved].count(sc.mother.code) == 3
+    assert tile(win, "structureTileOccupied") == "3"
+    win.show_dashboard()
+    assert tile(win, "tileOccupied") == "3"
+
+    people.search.setText("Amina")
+    people.run_search()
+    people.table.selectRow(0)
+    history = table_texts(people.history)
+    assert [h[_("Structure")] for h in history] == ["Casa Glicine (T-FAM)", "Appartamento Riservato (T-ART)"]
+    assert history[0][_("To")] == "15/04/2024" and history[1][_("From")] == "15/04/2024"
+
+    # 3. Record the exit of the family.
+    win.set_day(LEAVE)
+    dlg = ExitDialog(backend, win, day=LEAVE, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert len(dlg.members.people) == 3
+    dlg.reason.setCurrentIndex(dlg.reason.findData("socio_economic"))
+    dlg.destination.setText("Sondrio, alloggio privato")
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    win.data_changed.emit()
+
+    assert tile(win, "tileOccupied") == "0"
+    assert all(b[_("Household")] == "" for b in structure_beds(win, sc.other.id))
+    assert tile(win, "structureTileFree") == "4"
+    # The day before the exit they were still there: history is kept.
+    win.set_day(LEAVE - dt.timedelta(days=1))
+    assert [b[_("Household")] for b in structure_beds(win, sc.other.id)].count(sc.mother.code) == 3
+    assert tile(win, "structureTileOccupied") == "3"
+
+    people.refresh()
+    history = table_texts(people.history)
+    assert history[-1][_("To")] == "01/06/2024"
+    placements = table_texts(people.placements)
+    assert [p[_("State")] for p in placements] == [_("exited"), _("exited")]
+    assert placements[-1][_("Exit reason")] == _("socio-economic integration")
+
+
+# -- refusals ---------------------------------------------------------------------------
+
+
+def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    other = backend.services.register_household([
+        NewPerson("Joy", "Edo", "F", D(1992, 1, 1)), NewPerson("Blessing", "Edo", "F", D(2019, 1, 1), relationship="child"),
+    ])
+    backend.services.place(other.id, sc.small.id, ENTRY)
+    before = live_counts(backend, ENTRY)
+
+    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    choose_structure(dlg, sc.small.id)
+    rep = dlg.chooser.report()
+    assert not rep.fits and not rep.target_group_problem
+    # The list and the explanation say why before anything is tried.
+    assert "✘" in dlg.chooser.table.item(dlg.chooser.table.currentRow(), 3).text()
+    assert "Casa Betulla" in dlg.chooser.explanation.text()
+    click_ok(qtbot, dlg)
+    assert dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.isVisible() or not dlg.result()
+    assert "Casa Betulla" in dlg.error_label.text()
+    assert live_counts(backend, ENTRY) == before
+
+
+def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    man = backend.services.register_household([NewPerson("Kofi", "Mensah", "M", D(1988, 5, 5))])
+    before = live_counts(backend, ENTRY)
+
+    dlg = PlacementDialog(backend, day=ENTRY, household_id=man.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    choose_structure(dlg, sc.families.id)
+    rep = dlg.chooser.report()
+    assert rep.target_group_problem
+    assert dlg.override.isVisible()
+    assert rep.reasons[0] in dlg.chooser.explanation.text()
+    click_ok(qtbot, dlg)
+    assert dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.error_label.isVisible() and dlg.error_label.text()
+    assert live_counts(backend, ENTRY) == before
+
+    qtbot.keyClicks(dlg.override, "Nessun posto per uomini in provincia; accordo con il Servizio Centrale")
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    stays = backend.queries.person_history(man.members[0].person.id)
+    assert len(stays) == 1 and stays[0].structure_id == sc.families.id
+    assert stays[0].override_reason.startswith("Nessun posto per uomini")
+
+    page = PeoplePage(backend, day=ENTRY)
+    qtbot.addWidget(page)
+    page.search.setText("Mensah")
+    page.run_search()
+    page.table.selectRow(0)
+    assert "Nessun posto per uomini" in table_texts(page.history)[0][_("Note")]
+
+
+def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    before = live_counts(backend, MOVE)
+
+    def refused(dlg: QDialog, expected: str | None = None) -> None:
+        qtbot.addWidget(dlg)
+        click_ok(qtbot, dlg)
+        assert dlg.result() != QDialog.DialogCode.Accepted
+        assert dlg.error_label.text(), "no message shown"
+        if expected is not None:
+            assert dlg.error_label.text() == expected
+        assert live_counts(backend, MOVE) == before
+
+    # Placement: planned end before the entry.
+    dlg = PlacementDialog(backend, day=MOVE, household_id=sc.mother.id)
+    choose_structure(dlg, sc.other.id)
+    dlg.planned_end.edit.set_value(MOVE - dt.timedelta(days=3))
+    refused(dlg, _("The planned end must come after the entry date."))
+    # Placement: the family already has beds (the service's refusal, shown as is).
+    dlg.planned_end.edit.set_value(D(2024, 12, 1))
+    refused(dlg)
+
+    # Transfer before the entry date.
+    dlg = TransferDialog(backend, day=MOVE, placement_id=pl.id)
+    choose_structure(dlg, sc.other.id)
+    dlg.date.set_value(D(2024, 2, 1))
+    refused(dlg)
+    # Transfer without anybody ticked.
+    dlg.date.set_value(MOVE)
+    dlg.refresh()
+    for p in dlg.members.people:
+        dlg.members.set_checked(p.id, False)
+    refused(dlg, _("Tick at least one person to transfer."))
+
+    # Exit before the entry, then without a reason.
+    dlg = ExitDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg.date.set_value(D(2024, 2, 1))
+    dlg.reason.setCurrentIndex(dlg.reason.findData("other"))
+    refused(dlg)
+    dlg.date.set_value(MOVE)
+    dlg.reason.setCurrentIndex(0)
+    refused(dlg, _("Choose the reason of the exit."))
+    # Only the children leave: a minor would be left without... no, the mother stays;
+    # only the mother leaves: the minors would be left alone.
+    dlg.reason.setCurrentIndex(dlg.reason.findData("other"))
+    for p in dlg.members.people:
+        dlg.members.set_checked(p.id, p.relationship == "reference")
+    refused(dlg)
+
+    # Extension: not later than the current planned end; no reason.
+    dlg = ExtensionDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg.new_end.set_value(D(2024, 8, 1))
+    dlg.reason.setText("attesa permesso")
+    refused(dlg)
+    dlg.new_end.set_value(D(2025, 3, 1))
+    dlg.reason.setText("  ")
+    refused(dlg, _("Write the reason of the extension."))
+
+    # Correction: no reason; then an end before the start.
+    dlg = CorrectionDialog(backend, day=MOVE, placement_id=pl.id)
+    assert dlg.stays_table.rowCount() == 3
+    dlg.end.set_value(D(2024, 2, 1))
+    refused(dlg)
+    dlg.reason.setText("data sbagliata")
+    refused(dlg, _("The day of leaving must come after the first day of the stay."))
+
+    # Register: a row without sex; a birth date that is not a date; one in the future.
+    dlg = RegisterHouseholdDialog(backend, day=MOVE)
+    dlg.rows[0].first_name.setText("Sara")
+    refused(dlg, _("Row {n}: choose the sex.").format(n=1))
+    dlg.rows[0].sex.setCurrentIndex(dlg.rows[0].sex.findData("F"))
+    dlg.rows[0].birth_date.setText("31/02/1990")
+    refused(dlg)
+    dlg.rows[0].birth_date.setText("01/01/2999")
+    refused(dlg)
+    assert backend.queries.search_people("Sara") == []
+
+    # Reservation: no household chosen.
+    dlg = ReservationDialog(backend, day=MOVE)
+    choose_structure(dlg, sc.other.id)
+    refused(dlg)
+
+
+def test_extension_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    dlg = ExtensionDialog(backend, day=MOVE, placement_id=pl.id)
+    qtbot.addWidget(dlg)
+    assert dlg.new_end.value() == D(2025, 3, 1)  # six more months by default
+    qtbot.keyClicks(dlg.reason, "anno scolastico dei figli")
+    qtbot.keyClicks(dlg.authorised_by, "Servizio Centrale")
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    after = backend.queries.placement(pl.id)
+    assert after.planned_end == D(2025, 3, 1)
+    assert after.extensions[0].reason == "anno scolastico dei figli"
+
+
+def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    expected = D(2024, 3, 10)
+    dlg = ReservationDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert dlg.tabs.currentIndex() == dlg.NEW
+    dlg.expected.set_value(expected)
+    choose_structure(dlg, sc.families.id)
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    sheet = backend.queries.structure_sheet(sc.families.id, ENTRY)
+    assert sheet.reserved == 3 and sheet.free == 1
+
+    # The family arrives: the held tab opens first; confirm.
+    dlg = ReservationDialog(backend, day=expected, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert dlg.tabs.currentIndex() == dlg.HELD
+    assert dlg.held.rowCount() == 1
+    assert dlg.arrival.value() == expected
+    qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    sheet = backend.queries.structure_sheet(sc.families.id, expected)
+    assert sheet.occupied == 3 and sheet.reserved == 0
+
+    # Another household is expected, then is not coming: cancel needs a reason.
+    single = backend.services.register_household([NewPerson("Mary", "Obi", "F", D(1999, 9, 9))])
+    res = backend.services.reserve(single.id, sc.families.id, D(2024, 3, 20), held_from=expected)
+    dlg = ReservationDialog(backend, day=expected, household_id=single.id)
+    qtbot.addWidget(dlg)
+    qtbot.mouseClick(dlg.cancel_res_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.error_label.text() == _("Write why the reservation is cancelled.")
+    assert [r.id for r in backend.queries.reservations()] == [res.id]
+    qtbot.keyClicks(dlg.cancel_reason, "trasferita in altro progetto")
+    qtbot.mouseClick(dlg.cancel_res_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert backend.queries.reservations() == []
+
+
+def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY)
+    stays = backend.queries.stays_of_household(sc.mother.id)
+    omar = next(s for s in stays if s.person_name.endswith("Omar"))
+    free_bed = next(b for b in backend.queries.structure_sheet(sc.families.id, ENTRY).beds if b.status == "free")
+
+    dlg = CorrectionDialog(backend, day=MOVE, placement_id=pl.id)
+    qtbot.addWidget(dlg)
+    dlg.stays_table.selectRow(next(i for i, s in enumerate(dlg.stays) if s.id == omar.id))
+    dlg.bed.setCurrentIndex(dlg.bed.findData(free_bed.bed_id))
+    qtbot.keyClicks(dlg.reason, "letto sbagliato")
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert backend.queries.person_history(omar.person_id)[0].bed_id == free_bed.bed_id
+
+    dlg = CorrectionDialog(backend, day=MOVE, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    dlg.stays_table.selectRow(next(i for i, s in enumerate(dlg.stays) if s.id == omar.id))
+    dlg.mode_cancel.setChecked(True)
+    assert not dlg.bed.isEnabled()
+    qtbot.keyClicks(dlg.reason, "mai arrivato")
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    history = backend.queries.person_history(omar.person_id)
+    assert len(history) == 1 and history[0].cancelled  # kept, marked cancelled
+    assert backend.queries.structure_sheet(sc.families.id, MOVE).occupied == 2
+
+
+def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    dlg = RegisterHouseholdDialog(backend, day=ENTRY)
+    qtbot.addWidget(dlg)
+    first = dlg.rows[0]
+    assert first.reference.isChecked()
+    qtbot.keyClicks(first.first_name, "Fatoumata")
+    qtbot.keyClicks(first.last_name, "Diallo")
+    first.sex.setCurrentIndex(first.sex.findData("F"))
+    qtbot.keyClicks(first.birth_date, "04/03/1991")
+    qtbot.keyClicks(first.citizenship, "Guinea")
+    assert _("minor") not in first.age.text()
+    qtbot.mouseClick(dlg.add_button, Qt.MouseButton.LeftButton)
+    child = dlg.rows[1]
+    assert child.last_name.text() == "Diallo" and child.relationship.currentData() == "child"
+    qtbot.keyClicks(child.first_name, "Awa")
+    child.sex.setCurrentIndex(child.sex.findData("F"))
+    qtbot.keyClicks(child.birth_date, "1/6/2016")
+    assert _("minor") in child.age.text()
+    # Making the child the reference person moves the mark: still exactly one.
+    child.reference.setChecked(True)
+    assert not first.reference.isChecked() and first.relationship.isEnabled()
+    first.reference.setChecked(True)
+    child.relationship.setCurrentIndex(child.relationship.findData("child"))
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    h = dlg.result_value
+    assert [m.relationship for m in h.members] == ["reference", "child"]
+    assert h.members[1].person.is_minor_on(ENTRY)
+    assert h.members[0].person.citizenship == "Guinea"
