@@ -1,0 +1,237 @@
+"""The coordinator's desktop on real widgets: navigation, dashboard, structure page,
+status bar. Runs on SQLite and PostgreSQL (the ``db`` fixture)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QTableView, QTreeWidget
+
+from models.backend import Backend
+from models.i18n import _
+from tests.factories import scenario
+from views.main_window import PAGE_DASHBOARD, PAGE_STRUCTURE, MainWindow, MemorySettings
+from views.structure_page import BedModel, CapacityDialog, OutageDialog
+
+D = dt.date
+
+
+@pytest.fixture
+def world(db, services):
+    sc = scenario(services)
+    return Backend(db, actor="test"), sc
+
+
+def make_window(qtbot, backend, day=None, settings=None):
+    w = MainWindow(backend, today=day or D(2024, 1, 10), settings=settings)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def table(w, name) -> QTableView:
+    view = w.findChild(QTableView, name)
+    assert view is not None, name
+    return view
+
+
+def cells(view: QTableView, column: int) -> list[str]:
+    m = view.model()
+    return [m.index(r, column).data() for r in range(m.rowCount())]
+
+
+def row_of(view: QTableView, first_cell: str) -> list[str]:
+    m = view.model()
+    for r in range(m.rowCount()):
+        if m.index(r, 0).data() == first_cell:
+            return [m.index(r, c).data() for c in range(m.columnCount())]
+    raise AssertionError(f"no row {first_cell!r} in {cells(view, 0)}")
+
+
+def set_date(w, day):
+    w.findChild(QDateEdit, "dateEdit").setDate(QDate(day.year, day.month, day.day))
+
+
+def test_navigation_shows_programmes_provinces_and_structures(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    tree = w.findChild(QTreeWidget, "navigationTree")
+    root = tree.topLevelItem(0)
+    assert root.text(0) == _("All network")
+    programmes = [root.child(i).text(0) for i in range(root.childCount())]
+    assert programmes == ["Derive di prova", "SAI minori (prova)", "SAI Valtellina (prova)"]
+    valtellina = root.child(2)
+    assert [valtellina.child(i).text(0) for i in range(valtellina.childCount())] == ["SO (3)"]
+    province = valtellina.child(0)
+    province.setExpanded(True)
+    assert sorted(province.child(i).text(0) for i in range(province.childCount())) == [
+        "T-FAM · Casa Glicine", "T-PIC · Casa Betulla", "T-UOM · Casa Abete"]
+    # choosing a structure opens its page
+    tree.setCurrentItem(province.child(0))
+    assert w.pages.currentIndex() == PAGE_STRUCTURE
+    tree.setCurrentItem(root)
+    assert w.pages.currentIndex() == PAGE_DASHBOARD
+
+
+def test_dashboard_figures_follow_the_date(qtbot, world):
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5), planned_end=D(2024, 1, 25))
+    w = make_window(qtbot, backend, day=D(2024, 1, 4))
+    provinces = table(w, "dashboardProvinceTable")
+    # Columns: province, structures, capacity, occupied, reserved, out of service, free, rate
+    assert row_of(provinces, "SO")[1:7] == ["3", "8", "0", "0", "0", "8"]
+    assert row_of(provinces, "MI")[1:7] == ["1", "4", "0", "0", "0", "4"]
+    assert w.findChild(QLabel, "tileOccupiedValue").text() == "0"
+    assert cells(table(w, "dashboardExpiringTable"), 2) == []  # not yet arrived
+
+    set_date(w, D(2024, 1, 10))
+    assert w.day == D(2024, 1, 10)
+    assert row_of(provinces, "SO")[1:7] == ["3", "8", "3", "0", "0", "5"]
+    assert row_of(provinces, "SO")[7].startswith("37,5")
+    assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"
+    assert w.findChild(QLabel, "tileFreeValue").text() == "9"
+    assert cells(table(w, "dashboardExpiringTable"), 2) == ["H000001"]  # ends within 30 days
+    programmes = table(w, "dashboardProgrammeTable")
+    assert row_of(programmes, "SAI Valtellina (prova)")[3] == "3"
+    targets = {r[0]: r[4] for r in (row_of(table(w, "dashboardTargetTable"), t) for t in
+                                    cells(table(w, "dashboardTargetTable"), 0))}
+    assert targets == {_("men"): "2", _("women"): "5", _("families"): "7", _("single-parent families"): "7"}
+
+    set_date(w, D(2024, 3, 1))  # planned end passed long ago: no longer "expiring"
+    assert cells(table(w, "dashboardExpiringTable"), 2) == []
+
+
+def test_dashboard_follows_the_navigation(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.navigation.select(w.navigation._find(lambda s: s.programme_code == "ART18-T").data(0, Qt.ItemDataRole.UserRole + 10))
+    assert cells(table(w, "dashboardProvinceTable"), 0) == ["MI"]
+    assert w.findChild(QLabel, "tileCapacityValue").text() == "4"
+    assert "Derive di prova" in w.context_label.text()
+
+
+def test_structure_page_shows_who_is_in_each_bed_on_any_date(qtbot, world):
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    assert w.pages.currentIndex() == PAGE_STRUCTURE
+    beds = table(w, "structureBedsTable")
+    people = [p for p in cells(beds, BedModel.PERSON) if p]
+    assert sorted(people) == ["Ğülşen Amina", "Ğülşen Omar", "Ğülşen Łucja"]
+    assert set(cells(beds, BedModel.HOUSEHOLD)) == {"H000001", ""}
+    assert cells(beds, BedModel.STATUS).count(_("free")) == 1
+    assert "Via dei Tigli 3" in w.findChild(QLabel, "structureAddress").text()
+    # the same table, the day before the entry: history
+    set_date(w, D(2024, 1, 4))
+    assert [p for p in cells(beds, BedModel.PERSON) if p] == []
+    assert w.findChild(QLabel, "structureHistoryNote").isVisibleTo(w)
+
+
+def test_confidential_address_is_hidden(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.other.id)
+    address = w.findChild(QLabel, "structureAddress").text()
+    assert _("Confidential address") in address
+    assert "Nascosta" not in address
+
+
+def test_status_bar_shows_the_database_and_the_date(qtbot, world, engine_name):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    text = w.findChild(QLabel, "databaseLabel").text()
+    assert text == backend.description
+    if engine_name == "sqlite":
+        assert text.startswith(_("Local file: {path}").split("{")[0]) and text.endswith("test.sqlite3")
+    else:
+        assert text.startswith(_("Shared server: {host}/{database}").split("{")[0]) and "127.0.0.1/acc_" in text
+    assert "2024" in w.findChild(QLabel, "statusDateLabel").text()
+
+
+def test_change_capacity_from_a_date(qtbot, world, monkeypatch):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+
+    def accept(dlg):
+        dlg.date_edit.setDate(QDate(2024, 1, 8))
+        dlg.places.setValue(3)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CapacityDialog, "exec", accept)
+    w.structure_page.capacity_button.click()
+    assert cells(table(w, "structureCapacityTable"), 1) == ["4", "3"]
+    assert w.findChild(QLabel, "structureTileCapacityValue").text() == "3"
+
+
+def test_put_a_free_bed_out_of_service(qtbot, world, monkeypatch, recorded_messages):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.men.id)
+    page = w.structure_page
+    assert not page.bed_buttons["outage"].isEnabled()
+    page.beds_table.selectRow(0)
+    assert page.bed_buttons["outage"].isEnabled()
+    assert not page.bed_buttons["transfer"].isEnabled()  # a free bed has nobody to transfer
+
+    def accept(dlg):
+        dlg.reason.setText("muffa")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(OutageDialog, "exec", accept)
+    page.bed_buttons["outage"].click()
+    assert cells(table(w, "structureBedsTable"), BedModel.STATUS).count(_("out of service")) == 1
+    assert cells(table(w, "structureOutageTable"), 4) == ["muffa"]
+    assert recorded_messages.shown == []
+
+
+def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    calls = []
+
+    class FakePlacementDialog(QDialog):
+        def __init__(self, backend_, parent=None, *, day, household_id=None, placement_id=None, structure_id=None):
+            super().__init__(parent)
+            calls.append((day, household_id, placement_id, structure_id))
+
+        def exec(self):
+            backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(w, "dialog_class", lambda key: FakePlacementDialog if key == "placement" else None)
+    with qtbot.waitSignal(w.data_changed, timeout=1000):
+        w.act_placement.trigger()
+    assert calls == [(D(2024, 1, 10), None, None, sc.families.id)]
+    assert len([p for p in cells(table(w, "structureBedsTable"), BedModel.PERSON) if p]) == 3
+    # an occupied bed row: its placement is handed to the transfer dialog
+    w.structure_page.beds_table.selectRow(0)
+    assert w.structure_page.bed_buttons["transfer"].isEnabled()
+    placement_id = w.structure_page.selected_placement_id()
+    assert placement_id is not None
+
+
+def test_missing_dialog_explains_itself(qtbot, world, monkeypatch, recorded_messages):
+    backend, _sc = world
+    w = make_window(qtbot, backend)
+    monkeypatch.setattr(w, "dialog_class", lambda key: None)
+    assert w.open_dialog("reservation") is False
+    assert recorded_messages.texts("info") == [_("This function is not available in this version yet.")]
+
+
+def test_window_layout_and_chart_range_are_remembered(qtbot, world):
+    backend, _sc = world
+    settings = MemorySettings()
+    w = make_window(qtbot, backend, settings=settings)
+    w.dashboard.months_combo.setCurrentIndex(w.dashboard.months_combo.findData(24))
+    w.resize(1100, 700)
+    w.close()
+    saved = settings.load()
+    assert saved["chart_months"] == 24 and saved["window_geometry"]
+    w2 = make_window(qtbot, backend, settings=settings)
+    assert w2.dashboard.months() == 24
+    assert len(w2.dashboard.chart.points()) == 24
