@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         self.open_backend = open_backend
         self.print_handler = print_handler
         self.runner = TaskRunner(self)
+        # Tests replace this to drive a dialog instead of blocking in exec().
+        self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
         self.day = today or dt.date.today()
         self.selection = Selection(NETWORK, _("All network"))
         self._stale: set[int] = set()
@@ -241,7 +243,7 @@ class MainWindow(QMainWindow):
             page.setObjectName("peoplePage")
             return page
         try:
-            page = cls(self.backend, self.pages, day=self.day)
+            page = cls(self.backend, self.pages, runner=self.runner, day=self.day)
         except TypeError:
             page = cls(self.backend, self.pages)
         if not page.objectName():
@@ -598,7 +600,7 @@ class MainWindow(QMainWindow):
             report_failure(exc, self)
             return False
         self.last_dialog = dialog
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted
         if accepted:
             self.data_changed.emit()
         return accepted
@@ -611,10 +613,10 @@ class MainWindow(QMainWindow):
             messages.get().info(_("This function is not available in this version yet."), parent=self)
             return
         try:
-            dialog = cls(self)
+            dialog = cls(self, store=self.settings)
         except TypeError:
-            dialog = cls(self.backend, self)
-        dialog.exec()
+            dialog = cls(self)
+        self.exec_dialog(dialog)
 
     def print_current(self) -> None:
         if self.print_handler is None:
