@@ -49,6 +49,7 @@ class PeopleModel(PagedTableModel):
     """People found by the search, loaded a page at a time."""
 
     day: dt.date = dt.date.today()
+    page_loaded = Signal()  # also after an empty page, which inserts no rows
 
     def __init__(self, parent: Any = None, *, runner: Any = None) -> None:
         columns = (
@@ -64,6 +65,10 @@ class PeopleModel(PagedTableModel):
         super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
 
     AGE = 5
+
+    def _append(self, generation: int, page: Any) -> None:
+        super()._append(generation, page)
+        self.page_loaded.emit()
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and index.column() == self.AGE and index.row() < len(self._rows):
@@ -214,7 +219,7 @@ class PeoplePage(QWidget):
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.search.returnPressed.connect(self.run_search)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._person_chosen(cur.row()))
-        self.model.rowsInserted.connect(lambda *_a: self._update_count())
+        self.model.page_loaded.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
         self.register_button.clicked.connect(self.open_register)
         self.add_member_button.clicked.connect(self.open_add_member)

@@ -1,0 +1,155 @@
+"""The people page on real widgets: search as you type, the household editor, the history,
+and the workflow dialogs opened from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog
+
+from models.backend import Backend
+from models.i18n import _
+from models.services import NewPerson
+from tests.factories import scenario
+from views.dialogs.placement_dialog import PlacementDialog
+from views.dialogs.register_household_dialog import RegisterHouseholdDialog
+from views.people_page import PAGE_SIZE, PeoplePage
+
+D = dt.date
+DAY = D(2024, 3, 1)
+
+
+@pytest.fixture
+def backend(db) -> Backend:  # type: ignore[no-untyped-def]
+    return Backend(db, actor="test")
+
+
+@pytest.fixture
+def sc(backend):  # type: ignore[no-untyped-def]
+    return scenario(backend.services)
+
+
+@pytest.fixture
+def page(qtbot, backend, sc) -> PeoplePage:  # type: ignore[no-untyped-def]
+    p = PeoplePage(backend, day=DAY)
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def shown_names(page: PeoplePage) -> list[str]:
+    return [f"{page.model.row_at(r).first_name}" for r in range(page.model.rowCount())]
+
+
+def type_search(qtbot, page: PeoplePage, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.search.clear()
+    if text.isascii():
+        qtbot.keyClicks(page.search, text)
+    else:  # QTest types ASCII keys only
+        page.search.setText(text)
+    # The search runs a moment after the last key (debounce), not at every key.
+    qtbot.waitUntil(lambda: not page.timer.isActive())
+
+
+def test_search_as_you_type_finds_a_person_by_part_of_the_name(qtbot, page, sc) -> None:  # type: ignore[no-untyped-def]
+    assert page.model.rowCount() == 0  # nobody is loaded before a search
+    type_search(qtbot, page, "ami")
+    assert shown_names(page) == ["Amina"]
+    type_search(qtbot, page, "ülş")
+    assert sorted(shown_names(page)) == ["Amina", "Omar", "Łucja"]
+    type_search(qtbot, page, "turch")  # citizenship
+    assert shown_names(page) == ["Amina"]
+    type_search(qtbot, page, "P000003")  # code
+    assert shown_names(page) == ["Omar"]
+    type_search(qtbot, page, "amina x")  # every word must match
+    assert shown_names(page) == []
+    assert page.count_label.text() == _("Nobody found. Check the spelling, or register the person.")
+
+
+def test_long_results_load_a_page_at_a_time(qtbot, page, backend) -> None:  # type: ignore[no-untyped-def]
+    many = [NewPerson(f"Nome{i:03d}", "Rossetti", "M", D(1990, 1, 1),
+                      relationship="reference" if i == 0 else "other_relative") for i in range(PAGE_SIZE + 30)]
+    backend.services.register_household(many)
+    type_search(qtbot, page, "rossetti")
+    assert page.model.rowCount() == PAGE_SIZE
+    assert not page.model.all_loaded()
+    page.model.fetchMore(page.model.index(0, 0).parent())
+    assert page.model.rowCount() == PAGE_SIZE + 30
+    assert page.model.all_loaded()
+    assert page.count_label.text() == _("{n} found").format(n=PAGE_SIZE + 30)
+
+
+def test_household_editor_shows_minors_relationships_and_history(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    backend.services.place(sc.mother.id, sc.families.id, DAY)
+    type_search(qtbot, page, "omar")
+    page.table.selectRow(0)
+    assert page.household.id == sc.mother.id
+    assert page.members.rowCount() == 3
+    ages = [page.members.item(r, 3).text() for r in range(3)]
+    assert [(_("minor") in a) for a in ages] == [False, True, True]
+    assert page.history.model().rowCount() == 1
+    assert page.history.model().index(0, 0).data() == "Casa Glicine (T-FAM)"
+    assert page.transfer_button.isEnabled() and page.exit_button.isEnabled()
+
+    # Making a child the reference person: the mother stops being it (one reference only).
+    omar = next(m.person for m in sc.mother.members if m.person.first_name == "Omar")
+    combo = page.members.findChild(QComboBox, f"relationship_{omar.id}")
+    with qtbot.waitSignal(page.data_changed):
+        combo.setCurrentIndex(combo.findData("reference"))
+    qtbot.waitUntil(lambda: backend.queries.household(sc.mother.id).reference.id == omar.id)
+    rels = {m.person.first_name: m.relationship for m in backend.queries.household(sc.mother.id).members}
+    assert list(rels.values()).count("reference") == 1
+
+
+def test_buttons_open_the_workflows_for_the_chosen_household(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    type_search(qtbot, page, "amina")
+    page.table.selectRow(0)
+    assert not page.transfer_button.isEnabled()  # not placed yet
+    opened: list[QDialog] = []
+
+    def place(dialog: QDialog) -> int:
+        opened.append(dialog)
+        assert isinstance(dialog, PlacementDialog)
+        assert dialog.picker.household.id == sc.mother.id
+        dialog.chooser.select_structure(sc.families.id)
+        dialog.accept()
+        return dialog.result()
+
+    page.exec_dialog = place
+    with qtbot.waitSignal(page.data_changed):
+        qtbot.mouseClick(page.place_button, Qt.MouseButton.LeftButton)
+    assert opened and opened[0].result() == QDialog.DialogCode.Accepted
+    assert page.transfer_button.isEnabled()
+    assert page.history.model().rowCount() == 1
+
+    def add_member(dialog: QDialog) -> int:
+        assert isinstance(dialog, RegisterHouseholdDialog) and dialog.household_id == sc.mother.id
+        row = dialog.rows[0]
+        row.first_name.setText("Yusuf")
+        row.sex.setCurrentIndex(row.sex.findData("M"))
+        row.birth_date.setText("02/02/2023")
+        dialog.accept()
+        return dialog.result()
+
+    page.exec_dialog = add_member
+    qtbot.mouseClick(page.add_member_button, Qt.MouseButton.LeftButton)
+    assert page.members.rowCount() == 4
+    assert _("minor") in page.members.item(3, 3).text()
+
+
+def test_register_opens_the_new_household(qtbot, page, backend) -> None:  # type: ignore[no-untyped-def]
+    def register(dialog: QDialog) -> int:
+        row = dialog.rows[0]
+        row.first_name.setText("Esther")
+        row.last_name.setText("Nwosu")
+        row.sex.setCurrentIndex(row.sex.findData("F"))
+        dialog.accept()
+        return dialog.result()
+
+    page.exec_dialog = register
+    with qtbot.waitSignal(page.data_changed):
+        qtbot.mouseClick(page.register_button, Qt.MouseButton.LeftButton)
+    assert shown_names(page) == ["Esther"]
+    assert page.household is not None and page.members.rowCount() == 1
