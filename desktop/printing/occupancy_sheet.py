@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from models import queries
 from models.database import Database
@@ -79,11 +79,11 @@ def occupancy_sheet(
     if pseudo:
         headers = [_("Room"), _("Bed"), _("Person code"), _("Household"), _("Relationship"), _("Minor"),
                    _("Entry"), _("Planned end")]
-        widths = [22, 10, 36, 24, 29, 14, 21, 21]
+        widths = [22, 10, 35, 24, 29, 14, 21, 22]
     else:
         headers = [_("Room"), _("Bed"), _("Guest"), _("Born"), _("Household"), _("Relationship"), _("Minor"),
                    _("Entry"), _("Planned end")]
-        widths = [19, 10, 40, 18, 18, 26, 13, 19, 19]
+        widths = [18, 9, 37, 17.5, 16, 30, 12, 18.5, 22]
     scale = width / (sum(widths) * mm)
     col_widths = [w * mm * scale for w in widths]
     person_col = 2
@@ -91,14 +91,20 @@ def occupancy_sheet(
     cmds = grid_style(font_size=8)
     last_room = None
     for line in sheet.beds:
-        room = line.room_name if line.room_name != last_room else ""
+        # The room is written on every row (a page may break inside a room), in bold on
+        # its first bed and in grey on the others.
+        room = line.room_name
+        if line.room_name == last_room:
+            cmds.append(("TEXTCOLOR", (0, len(rows)), (0, len(rows)), MUTED))
+        else:
+            cmds.append(("FONT", (0, len(rows)), (0, len(rows)), BOLD, 8))
         r = len(rows)
         if line.room_name != last_room and last_room is not None:
             cmds.append(("LINEABOVE", (0, r), (-1, r), 0.6, MUTED))
         last_room = line.room_name
         o = line.occupant
         if o is not None:
-            rel = Paragraph(esc(relationship_label(o.relationship)), st["cell"]) if o.relationship else ""
+            rel = Paragraph(esc(relationship_label(o.relationship)), st["cell_small"]) if o.relationship else ""
             minor = _("yes") if o.minor else ""
             if pseudo:
                 who = o.person_code
@@ -123,7 +129,9 @@ def occupancy_sheet(
     if len(rows) == 1:
         rows.append([Paragraph(esc(_("This structure has no beds.")), st["cell_muted"])] + [""] * (len(headers) - 1))
         cmds.append(("SPAN", (0, 1), (-1, 1)))
-    cmds.append(("FONT", (0, 1), (0, -1), BOLD, 8))
+    # Roomy rows: the office adds notes by hand on the printed sheet.
+    cmds.append(("TOPPADDING", (0, 1), (-1, -1), 4.2))
+    cmds.append(("BOTTOMPADDING", (0, 1), (-1, -1), 4.2))
     table = Table(rows, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(cmds))
     story.append(table)
@@ -142,16 +150,15 @@ def occupancy_sheet(
                   ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK), ("TOPPADDING", (0, 1), (-1, 1), 4),
                   ("BOTTOMPADDING", (0, 1), (-1, 1), 4), ("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE)]
     tot.setStyle(TableStyle(tot_style))
-    story.append(tot)
     people = sum(1 for b in sheet.beds if b.occupant is not None)
     minors = sum(1 for b in sheet.beds if b.occupant is not None and b.occupant.minor)
     households = len({b.occupant.household_code for b in sheet.beds if b.occupant is not None})
-    story.append(Paragraph(esc(
+    note = Paragraph(esc(
         _("Guests: {people} · households: {households} · minors: {minors}").format(
             people=people, households=households, minors=minors)
-    ), st["note"]))
-    story.append(Spacer(1, 8 * mm))
-    story.append(signature_block(width))
+    ), st["note"])
+    # The totals and the signature stay together: a signature alone on a page signs nothing.
+    story.append(KeepTogether([tot, note, Spacer(1, 8 * mm), signature_block(width)]))
 
     info = PageInfo(
         title=_("Occupancy sheet"),

@@ -62,6 +62,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
         "muted": ParagraphStyle("muted", parent=base, fontSize=7.5, leading=9, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.5),
+        "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7, leading=8.5),
         "cell_muted": ParagraphStyle("cell_muted", parent=base, fontSize=8, leading=9.5, textColor=MUTED),
         "label": ParagraphStyle("label", parent=base, fontSize=7, leading=8.5, textColor=MUTED),
         "value": ParagraphStyle("value", parent=base, fontName=BOLD, fontSize=9, leading=11),

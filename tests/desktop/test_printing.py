@@ -66,7 +66,7 @@ def test_occupancy_sheet_lists_every_bed_with_its_occupant_and_the_totals(servic
     # Every bed by room, with its occupant, household, dates.
     for name in ("ĞÜLŞEN Amina", "ĞÜLŞEN Łucja", "ĞÜLŞEN Omar"):
         assert name in lines
-    assert lines.count("Camera 1") == 1 and lines.count("Camera 2") == 1
+    assert lines.count("Camera 1") == 2 and lines.count("Camera 2") == 2  # the room on each of its beds
     assert lines.count(format_short_date(D(2024, 9, 2))) == 3  # entry date of the three
     assert lines.count(format_short_date(D(2025, 3, 1))) == 3  # planned end
     assert "04/03/1990" in lines  # birth date of the mother, as the office writes dates
@@ -109,9 +109,9 @@ def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services
         lines = _lines(page)
         i = lines.index(header[0])
         assert lines[i:i + len(header)] == header
-    # All 40 beds are listed exactly once across the pages.
+    # All 40 beds are listed exactly once across the pages, each with its room.
     beds = sum(len(re.findall(r"^Camera \d\d$", p, flags=re.M)) for p in pages)
-    assert beds == 10
+    assert beds == 40
     assert sum(_lines(p).count(_("free")) for p in pages) == 28
 
 
