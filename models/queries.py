@@ -880,3 +880,11 @@ def bed_outages(db: Database, structure_id: int) -> list[BedOutageRow]:
             .order_by(e.BedOutage.start_date.desc(), e.Room.name, e.Bed.label)
         ).all()
     return [BedOutageRow(*row) for row in rows]
+
+
+def programmes_with_open_structures(db: Database, day: dt.date) -> set[int]:
+    """Ids of the programmes that have at least one structure open on ``day``."""
+    with db.read() as s:
+        return set(
+            s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct())
+        )
