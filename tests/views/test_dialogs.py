@@ -180,7 +180,9 @@ def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend,
     rep = dlg.chooser.report()
     assert not rep.fits and not rep.target_group_problem
     # The list and the explanation say why before anything is tried.
-    assert "✘" in dlg.chooser.table.item(dlg.chooser.table.currentRow(), 3).text()
+    row = dlg.chooser.table.currentRow()
+    assert dlg.chooser.table.item(row, dlg.chooser.COL_FREE).text() == "0"
+    assert "✘" in dlg.chooser.table.item(row, dlg.chooser.COL_FIT).text()
     assert "Casa Betulla" in dlg.chooser.explanation.text()
     click_ok(qtbot, dlg)
     assert dlg.result() != QDialog.DialogCode.Accepted

@@ -433,8 +433,12 @@ class MembersTable(QTableWidget):
         headers = [_("Person"), _("Age"), _("Relationship")]
         if with_beds:
             headers.append(_("Bed"))
-        setup_table(self, headers, stretch=self.COL_BED if with_beds else self.COL_REL)
+        setup_table(self, headers, stretch=self.COL_NAME)
+        if with_beds:
+            self.horizontalHeader().setSectionResizeMode(self.COL_BED, QHeaderView.ResizeMode.Fixed)
+            self.setColumnWidth(self.COL_BED, 190)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setWordWrap(False)
         self.people: list[PersonInfo] = []
         self.combos: dict[int, QComboBox] = {}
         self.itemChanged.connect(lambda _i: self.selection_changed.emit())
@@ -445,7 +449,8 @@ class MembersTable(QTableWidget):
         self.combos = {}
         self.setRowCount(len(self.people))
         for row, p in enumerate(self.people):
-            name = QTableWidgetItem(f"{person_name(p)} ({p.code})")
+            name = QTableWidgetItem(person_name(p))
+            name.setToolTip(p.code)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             name.setCheckState(
                 Qt.CheckState.Checked if checked is None or p.id in checked else Qt.CheckState.Unchecked
@@ -460,11 +465,9 @@ class MembersTable(QTableWidget):
             if self.with_beds:
                 combo = QComboBox()
                 combo.setObjectName(f"bedCombo_{p.id}")
-                combo.setMinimumWidth(160)
                 self.combos[p.id] = combo
                 self.setCellWidget(row, self.COL_BED, combo)
         self.blockSignals(False)
-        self.resizeColumnsToContents()
         self.setMinimumHeight(min(6, max(2, len(self.people))) * 30 + 30)
         self.selection_changed.emit()
 
@@ -534,28 +537,36 @@ class StructureChooser(QWidget):
     """Programme, then structure: every structure says whether the household fits, and why not."""
 
     structure_changed = Signal()
-    COL_NAME, COL_PROV, COL_FOR, COL_FIT = range(4)
+    COL_NAME, COL_PROV, COL_FOR, COL_FREE, COL_FIT = range(5)
 
-    def __init__(self, backend: Any, parent: QWidget | None = None, *, exclude_structure: int | None = None) -> None:
+    def __init__(self, backend: Any, parent: QWidget | None = None, *, day: dt.date | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
-        self.exclude_structure = exclude_structure
         self.reports: dict[int, FitReport] = {}
         self.structures: list[Any] = []
+        self.user_chose_programme = False
         self._context: tuple[int | None, tuple[int, ...] | None, dt.date] | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.programme = QComboBox()
         self.programme.setObjectName("programmeCombo")
-        for p in backend.queries.list_programmes():
+        # Programmes with a structure open on the date first; the others after, marked.
+        day = day or dt.date.today()
+        open_ids = backend.queries.programmes_with_open_structures(day)
+        programmes = backend.queries.list_programmes()
+        for p in [p for p in programmes if p.id in open_ids] + [p for p in programmes if p.id not in open_ids]:
             text = f"{p.code} — {p.name}"
+            if p.id not in open_ids:
+                text += " " + _("(no structure open on this date)")
             self.programme.addItem(text, p.id)
+        self.programme.activated.connect(self._programme_activated)
         form.addRow(_("&Programme:"), self.programme)
         lay.addLayout(form)
         self.table = QTableWidget()
         self.table.setObjectName("structureTable")
-        setup_table(self.table, [_("Structure"), _("Province"), _("For"), _("Fits?")], stretch=self.COL_FOR)
+        setup_table(self.table, [_("Structure"), _("Province"), _("For"), _("Free beds"), _("Fits?")],
+                    stretch=self.COL_FOR)
         self.table.setWordWrap(True)
         self.table.setMinimumHeight(150)
         lay.addWidget(self.table, 1)
@@ -567,6 +578,14 @@ class StructureChooser(QWidget):
         self.programme.currentIndexChanged.connect(self._load_structures)
         self.table.itemSelectionChanged.connect(self._selected)
         self._load_structures()
+
+    def _programme_activated(self, _index: int) -> None:
+        self.user_chose_programme = True
+
+    def prefer_programme(self, programme_id: int | None) -> None:
+        """Show this programme unless the user already chose one (the household's last programme)."""
+        if programme_id is not None and not self.user_chose_programme:
+            self.select_programme(programme_id)
 
     def select_programme(self, programme_id: int) -> None:
         idx = self.programme.findData(programme_id)
@@ -585,10 +604,7 @@ class StructureChooser(QWidget):
 
     def _load_structures(self) -> None:
         pid = self.programme.currentData()
-        self.structures = [
-            s for s in (self.backend.queries.list_structures(programme_id=pid) if pid is not None else [])
-            if s.id != self.exclude_structure
-        ]
+        self.structures = self.backend.queries.list_structures(programme_id=pid) if pid is not None else []
         self.table.setRowCount(len(self.structures))
         for row, st in enumerate(self.structures):
             name = ro_item(f"{st.name} ({st.code})")
@@ -596,6 +612,7 @@ class StructureChooser(QWidget):
             self.table.setItem(row, self.COL_NAME, name)
             self.table.setItem(row, self.COL_PROV, ro_item(st.province))
             self.table.setItem(row, self.COL_FOR, ro_item(targets_text(st.targets)))
+            self.table.setItem(row, self.COL_FREE, ro_item(""))
             self.table.setItem(row, self.COL_FIT, ro_item(""))
         self.reports = {}
         if self._context is not None:
@@ -615,7 +632,14 @@ class StructureChooser(QWidget):
         assert self._context is not None
         household_id, person_ids, day = self._context
         self.reports = {}
+        free: dict[int, int] = {}
+        if self.structures:
+            code = self.structures[0].programme_code
+            free = {r.structure_id: r.free for r in self.backend.queries.occupancy(day, programme_code=code)}
         for row, st in enumerate(self.structures):
+            free_item = self.table.item(row, self.COL_FREE)
+            free_item.setText(str(free[st.id]) if st.id in free else _("closed"))
+            free_item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item = self.table.item(row, self.COL_FIT)
             if household_id is None or (person_ids is not None and not person_ids):
                 item.setText("")
@@ -653,7 +677,10 @@ class StructureChooser(QWidget):
         rep = self.report()
         st = self.structure()
         if st is None:
-            self.explanation.setText(_("Choose a structure from the list."))
+            self.explanation.setText(
+                _("Choose a structure from the list.") if self.structures
+                else _("This programme has no structures: choose another programme.")
+            )
             self.explanation.setStyleSheet("")
         elif rep is None:
             self.explanation.setText("")
@@ -698,6 +725,12 @@ def active_placement(backend: Any, household_id: int) -> Any:
     """The household's active placement, if any (the latest one)."""
     active = [p for p in backend.queries.placements_of_household(household_id) if p.status == "active"]
     return active[-1] if active else None
+
+
+def last_programme(backend: Any, household_id: int) -> int | None:
+    """The programme of the household's latest placement, the usual one for the next step."""
+    placements = [p for p in backend.queries.placements_of_household(household_id) if p.status != "cancelled"]
+    return placements[-1].programme_id if placements else None
 
 
 def date_text(day: dt.date | None) -> str:

@@ -36,6 +36,7 @@ from .common import (
     bed_options,
     date_row,
     household_people,
+    last_programme,
 )
 
 DEFAULT_MONTHS = 6  # an ordinary SAI placement lasts six months, then extensions
@@ -63,13 +64,13 @@ class PlacementDialog(WorkflowDialog):
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(QLabel(_("People to place (untick anyone who is not coming) and their beds:")))
         who_lay.addWidget(self.members, 1)
-        columns.addWidget(who, 1)
+        columns.addWidget(who, 4)
 
         where = QGroupBox(_("Where"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(backend)
+        self.chooser = StructureChooser(backend, day=day)
         where_lay.addWidget(self.chooser)
-        columns.addWidget(where, 1)
+        columns.addWidget(where, 5)
 
         when = QGroupBox(_("When"))
         form = QFormLayout(when)
@@ -107,12 +108,14 @@ class PlacementDialog(WorkflowDialog):
         if household_id is not None:
             self.picker.set_household(household_id, locked=False)
         self.refresh_fit()
-        self.resize(1100, 640)
+        self.resize(1200, 660)
         (self.chooser.table if household_id is not None else self.picker).setFocus()
 
     # -- reactions --
     def _household_changed(self, h: Any) -> None:
         self.members.set_people(household_people(h) if h is not None else [], self.entry_date.value())
+        if h is not None and self.chooser.structure_id() is None:
+            self.chooser.prefer_programme(last_programme(self.backend, h.id))
         self.refresh_fit()
 
     def _entry_changed(self) -> None:

@@ -37,6 +37,7 @@ from .common import (
     date_text,
     hint,
     household_people,
+    last_programme,
     person_name,
     ro_item,
     setup_table,
@@ -69,7 +70,7 @@ class ReservationDialog(WorkflowDialog):
         if household_id is not None and self.held_rows:
             self.tabs.setCurrentIndex(self.HELD)
         self._tab_changed(self.tabs.currentIndex())
-        self.resize(1100, 640)
+        self.resize(1200, 660)
 
     # -- new reservation --
     def _build_new(self, day: dt.date, household_id: int | None, structure_id: int | None) -> QWidget:
@@ -84,12 +85,12 @@ class ReservationDialog(WorkflowDialog):
         who_lay.addWidget(self.picker)
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(self.members, 1)
-        columns.addWidget(who, 1)
+        columns.addWidget(who, 4)
         where = QGroupBox(_("Where"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(self.backend)
+        self.chooser = StructureChooser(self.backend, day=day)
         where_lay.addWidget(self.chooser)
-        columns.addWidget(where, 1)
+        columns.addWidget(where, 5)
         lay.addLayout(columns, 1)
         form = QFormLayout()
         self.expected = DateEdit(day + dt.timedelta(days=7))
@@ -122,6 +123,8 @@ class ReservationDialog(WorkflowDialog):
 
     def _household_changed(self, h: Any) -> None:
         self.members.set_people(household_people(h) if h is not None else [], self.expected.value())
+        if h is not None and self.chooser.structure_id() is None:
+            self.chooser.prefer_programme(last_programme(self.backend, h.id))
         self.refresh_fit()
 
     def person_ids(self) -> list[int] | None:

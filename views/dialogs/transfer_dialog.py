@@ -64,12 +64,12 @@ class TransferDialog(WorkflowDialog):
         who_lay.addWidget(QLabel(_("Untick anyone who stays where they are. New bed of each person:")))
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(self.members, 1)
-        columns.addWidget(who, 1)
+        columns.addWidget(who, 4)
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(backend)
+        self.chooser = StructureChooser(backend, day=day)
         where_lay.addWidget(self.chooser)
-        columns.addWidget(where, 1)
+        columns.addWidget(where, 5)
         self.body.addLayout(columns, 1)
         extra = QFormLayout()
         self.override_label = QLabel(_("Reason for the &exception (required):"))
@@ -98,7 +98,7 @@ class TransferDialog(WorkflowDialog):
             if structure_id is not None:
                 self.chooser.select_structure(structure_id)
             self.refresh()
-        self.resize(1100, 600)
+        self.resize(1200, 620)
         self.chooser.table.setFocus()
 
     def _rows(self, day: dt.date) -> list[Any]:
