@@ -71,17 +71,18 @@ class _Totals:
 
 @dataclass
 class _Line:
-    kind: str  # band | structure | subtotal | province_total | grand
+    kind: str  # band | programme | structure | subtotal | province_total | grand
     cells: list[str]
 
 
 def _headers() -> list[str]:
-    return [_("Code"), _("Structure"), _("Programme"), _("Capacity"), _("Occupied"),
+    return [_("Code"), _("Structure"), _("Capacity"), _("Occupied"),
             _("Reserved"), _("Out of service"), _("Free"), _("Rate")]
 
 
-def _col_widths(width: float) -> list[float]:
-    fixed = [19 * mm, 0, 21 * mm] + [15.5 * mm] * 5 + [15 * mm]
+def _col_widths(width: float, first: float = 22 * mm, extra: int = 0) -> list[float]:
+    """Code, name, ``extra`` numeric columns (the recaps' structure count), the figures."""
+    fixed = [first, 0] + [17 * mm] * extra + [15 * mm] * 5 + [15 * mm]
     fixed[1] = width - sum(fixed)
     return fixed
 
@@ -124,25 +125,29 @@ def occupancy_summary(
             out.setdefault(key(item), []).append(item)
         return out
 
+    blank = [""] * (len(widths) - 2)
     for prov, prov_rows in group(rows, lambda r: r.province).items():
-        lines.append(_Line("band", ["", _("Province {code}").format(code=prov)] + [""] * 8))
+        lines.append(_Line("band", ["", _("Province {code}").format(code=prov), *blank]))
         prov_tot = by_province[prov]
         per_prog = group(prov_rows, lambda r: r.programme_code)
         for prog, prog_rows in per_prog.items():
+            prog_name = programmes[prog].name if prog in programmes else ""
+            heading = f"{prog} — {prog_name}" if prog_name else prog
+            lines.append(_Line("programme", ["", fit_text(heading, width - widths[0] - 6, BOLD, FONT), *blank]))
             prog_tot = _Totals()
             for r in prog_rows:
                 name = confidential_text() if r.structure_id in confidential else r.label
                 rate = r.occupied / r.capacity if r.capacity else None
                 lines.append(_Line("structure", [
-                    r.key, fit_text(name, name_w, REGULAR, FONT), r.programme_code,
+                    fit_text(r.key, widths[0] - 6, REGULAR, FONT), fit_text(name, name_w, REGULAR, FONT),
                     *(format_number(getattr(r, n)) for n in NUMERIC), format_percent(rate),
                 ]))
                 prog_tot.add(r)
             if len(per_prog) > 1:
                 lines.append(_Line("subtotal", [
-                    "", fit_text(_("Subtotal {programme} in {province} ({n} structures)").format(
-                        programme=prog, province=prov, n=prog_tot.structures), name_w + widths[2], BOLD, FONT),
-                    "", *prog_tot.cells()]))
+                    "", fit_text(_("Subtotal {programme} ({n} structures)").format(
+                        programme=prog, n=prog_tot.structures), name_w, BOLD, FONT),
+                    *prog_tot.cells()]))
             by_programme[prog].structures += prog_tot.structures
             for n in _ALL:
                 setattr(by_programme[prog], n, getattr(by_programme[prog], n) + getattr(prog_tot, n))
@@ -150,10 +155,10 @@ def occupancy_summary(
                 setattr(prov_tot, n, getattr(prov_tot, n) + getattr(prog_tot, n))
         lines.append(_Line("province_total", [
             "", fit_text(_("Total province {province} ({n} structures)").format(province=prov, n=prov_tot.structures),
-                         name_w + widths[2], BOLD, FONT), "", *prov_tot.cells()]))
+                         name_w, BOLD, FONT), *prov_tot.cells()]))
         for n in ("structures", *_ALL):
             setattr(grand, n, getattr(grand, n) + getattr(prov_tot, n))
-    lines.append(_Line("grand", ["", _("Grand total ({n} structures)").format(n=grand.structures), "",
+    lines.append(_Line("grand", ["", _("Grand total ({n} structures)").format(n=grand.structures),
                                  *grand.cells()]))
 
     st = styles()
@@ -180,8 +185,11 @@ def occupancy_summary(
 
     # Recap per programme and per province, each on as many pages as it takes.
     # Recap per programme and per province (short: one table each, split by ReportLab).
+    recap_widths = _col_widths(width, first=34 * mm, extra=1)
+    recap_name_w = recap_widths[1] - 6
     recap_prog = [
-        [code, fit_text(programmes[code].name if code in programmes else code, name_w, REGULAR, FONT),
+        [fit_text(code, recap_widths[0] - 6, REGULAR, FONT),
+         fit_text(programmes[code].name if code in programmes else code, recap_name_w, REGULAR, FONT),
          format_number(t.structures), *t.cells()]
         for code, t in sorted(by_programme.items())
     ]
@@ -191,7 +199,7 @@ def occupancy_summary(
                                (_("Totals by province"), _("Province"), recap_prov)):
         story.append(CondPageBreak(50 * mm))
         story.append(Paragraph(esc(title), st["h2"]))
-        story.append(_recap_table(body, grand, widths, [_("Code"), label, _("Structures"), *_headers()[3:]]))
+        story.append(_recap_table(body, grand, recap_widths, [_("Code"), label, _("Structures"), *_headers()[2:]]))
 
     info = PageInfo(
         title=_("Occupancy summary"),
@@ -241,13 +249,13 @@ def _paged_tables(
     out: list[Flowable] = []
     start = 0
     avail = first_h
-    head = _header_cells(_headers(), 3)
+    head = _header_cells(_headers(), 2)
     while start < len(lines):
         fit = max(1, int((avail - HEAD_H - 2) // ROW_H))
         chunk = lines[start:start + fit]
         table = Table([head] + [ln.cells for ln in chunk], colWidths=widths,
                       rowHeights=[HEAD_H] + [ROW_H] * len(chunk), hAlign="LEFT")
-        cmds = grid_style(numeric_from=3, font_size=FONT)
+        cmds = grid_style(numeric_from=2, font_size=FONT)
         cmds.append(("VALIGN", (0, 0), (-1, 0), "BOTTOM"))
         cmds.append(("TOPPADDING", (0, 0), (-1, -1), 1))
         cmds.append(("BOTTOMPADDING", (0, 0), (-1, -1), 2))
@@ -255,8 +263,10 @@ def _paged_tables(
             if ln.kind == "band":
                 cmds += [("SPAN", (1, i), (-1, i)), ("FONT", (0, i), (-1, i), BOLD, FONT + 0.5),
                          ("BACKGROUND", (0, i), (-1, i), BAND_FILL), ("LINEABOVE", (0, i), (-1, i), 0.6, INK)]
+            elif ln.kind == "programme":
+                cmds += [("SPAN", (1, i), (-1, i)), ("FONT", (0, i), (-1, i), BOLD, FONT)]
             elif ln.kind in ("subtotal", "province_total"):
-                cmds += [("SPAN", (1, i), (2, i)), ("FONT", (0, i), (-1, i), BOLD, FONT),
+                cmds += [("FONT", (0, i), (-1, i), BOLD, FONT),
                          ("BACKGROUND", (0, i), (-1, i), SUBTOTAL_FILL)]
                 if ln.kind == "province_total":
                     cmds.append(("LINEABOVE", (0, i), (-1, i), 0.6, INK))

@@ -92,9 +92,9 @@ def presence_register(
     show_structure = structure_id is None
     fixed = [7 * mm, 19 * mm]
     if not pseudo:
-        fixed.append(44 * mm)
+        fixed.append(40 * mm)
     if show_structure:
-        fixed.append(17 * mm)
+        fixed.append(23 * mm)
     total_w = 13 * mm
     day_w = (width - sum(fixed) - total_w) / ndays
     widths = fixed + [day_w] * ndays + [total_w]
@@ -121,13 +121,13 @@ def presence_register(
     rows: list[list] = [head1, head2]
     per_night = [0] * (ndays + 1)
     grand = 0
-    name_w = 44 * mm - 6
+    name_w = 40 * mm - 6
     for i, p in enumerate(people, start=1):
         row: list = [str(i), p.person_code]
         if not pseudo:
             row.append(fit_text(person_name(p.last_name, p.first_name), name_w, REGULAR, FONT))
         if show_structure:
-            row.append(fit_text(", ".join(p.structure_codes), 17 * mm - 6, REGULAR, FONT))
+            row.append(fit_text(", ".join(p.structure_codes), 23 * mm - 6, REGULAR, FONT))
         for d in range(1, ndays + 1):
             if d in p.days:
                 row.append(MARK)
