@@ -415,3 +415,21 @@ def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -
     assert [m.relationship for m in h.members] == ["reference", "child"]
     assert h.members[1].person.is_minor_on(ENTRY)
     assert h.members[0].person.citizenship == "Guinea"
+
+
+def test_household_search_enter_picks_the_household_and_does_not_press_ok(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    dlg = PlacementDialog(backend, day=ENTRY)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.picker.household is None
+    qtbot.keyClicks(dlg.picker.search, "amina")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)
+    assert dlg.picker.household is not None and dlg.picker.household.id == sc.mother.id
+    assert dlg.isVisible() and not dlg.error_label.text()
+    assert len(dlg.members.people) == 3
+    # The household's beds are proposed as soon as a structure is chosen; Esc closes without a change.
+    choose_structure(dlg, sc.families.id)
+    assert len(dlg.members.chosen_beds()) == 3
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert dlg.result() == QDialog.DialogCode.Rejected
+    assert backend.queries.placements_of_household(sc.mother.id) == []

@@ -307,20 +307,38 @@ def add_months(day: dt.date, months: int) -> dt.date:
 # -- household picker ----------------------------------------------------------------
 
 
+class SearchEdit(QLineEdit):
+    """A search field where Enter picks the first result instead of pressing the dialog's OK,
+    and the down arrow goes to the results."""
+
+    go_down = Signal()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+        elif event.key() == Qt.Key.Key_Down:
+            self.go_down.emit()
+
+
 class HouseholdPicker(QWidget):
-    """Search a household as you type (name, alias, code, citizenship) and pick it."""
+    """Search a household as you type (name, alias, code or citizenship) and pick it."""
 
     household_changed = Signal(object)  # HouseholdInfo | None
     SEARCH_LIMIT = 50
 
     def __init__(self, backend: Any, day: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        from views.tasks import TaskRunner
+
         self.backend = backend
         self.day = day
+        self.runner = TaskRunner(self)
         self.household: HouseholdInfo | None = None
+        self._pick_when_loaded = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit()
+        self.search = SearchEdit()
         self.search.setObjectName("householdSearch")
         self.search.setPlaceholderText(_("Type part of a name, alias, code or citizenship"))
         self.search.setClearButtonEnabled(True)
@@ -344,6 +362,7 @@ class HouseholdPicker(QWidget):
         self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.search.returnPressed.connect(self._pick_first)
+        self.search.go_down.connect(self._to_results)
         self.results.itemActivated.connect(self._pick_item)
         self.results.itemClicked.connect(self._pick_item)
         self.change.clicked.connect(self._unlock)
@@ -351,13 +370,19 @@ class HouseholdPicker(QWidget):
         self._show_chosen(None)
 
     def run_search(self) -> None:
+        """Search off the UI thread (a national database has half a million people)."""
         self.timer.stop()
         text = self.search.text().strip()
-        self.results.clear()
         if not text:
+            self.results.clear()
             return
+        search, limit = self.backend.queries.search_people, self.SEARCH_LIMIT
+        self.runner.run(lambda: search(text, limit=limit), on_success=self._show_results, key="household-search")
+
+    def _show_results(self, people: Any) -> None:
+        self.results.clear()
         seen: set[int] = set()
-        for p in self.backend.queries.search_people(text, limit=self.SEARCH_LIMIT):
+        for p in people:
             if p.household_id is None or p.household_id in seen:
                 continue
             seen.add(p.household_id)
@@ -375,12 +400,22 @@ class HouseholdPicker(QWidget):
             self.results.addItem(item)
         else:
             self.results.setCurrentRow(0)
+        if self._pick_when_loaded:
+            self._pick_when_loaded = False
+            first = self.results.item(0)
+            if first is not None and first.data(Qt.ItemDataRole.UserRole) is not None:
+                self._pick_item(first)
 
     def _pick_first(self) -> None:
+        if not self.search.text().strip():
+            return
+        self._pick_when_loaded = True
         self.run_search()
-        item = self.results.item(0)
-        if item is not None and item.data(Qt.ItemDataRole.UserRole) is not None:
-            self._pick_item(item)
+
+    def _to_results(self) -> None:
+        if self.results.count():
+            self.results.setFocus()
+            self.results.setCurrentRow(max(0, self.results.currentRow()))
 
     def _pick_item(self, item: QListWidgetItem) -> None:
         hid = item.data(Qt.ItemDataRole.UserRole)
