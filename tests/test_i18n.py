@@ -230,3 +230,48 @@ def test_qt_standard_buttons_are_translated(qapp) -> None:  # type: ignore[no-un
         assert QLocale().toString(QDate(2023, 6, 1), "d MMMM yyyy") == "1 June 2023"
     finally:
         install_translators(qapp, "it")
+
+
+# -- strings that escape the catalogues ---------------------------------------------------
+
+QT_TEXT_METHODS = {"setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setStatusTip", "setTitle",
+                   "addTab", "setTabText", "addMenu", "addRow", "showMessage", "setLabelText", "setWhatsThis"}
+QT_TEXT_CLASSES = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
+                   "QMenu"}
+GETTEXT = {"_", "N_", "ngettext", "pgettext"}
+
+
+def _literal(node: object) -> str | None:
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return None
+
+
+def test_visible_texts_go_through_gettext() -> None:
+    """A word written straight into a label, button or title would stay English (or
+    Italian) whatever the language; an f-string inside _() is never found in a catalogue."""
+    import ast
+
+    found = []
+    for path in sorted([*ROOT.glob("views/**/*.py"), *ROOT.glob("desktop/**/*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            if name in QT_TEXT_METHODS or name in QT_TEXT_CLASSES:
+                args = node.args[1:2] if name in ("addTab", "setTabText") else node.args[:1]
+                for arg in args:
+                    text = _literal(arg)
+                    # Words need a translation; symbols (◀, ✕) and addresses (postgresql://) do not.
+                    if text and re.search(r"[A-Za-z]{2,}", text) and not re.match(r"^\w+://", text):
+                        found.append(f"{where}: {name}({text!r})")
+            if name in GETTEXT and node.args and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp)):
+                found.append(f"{where}: {name}() of a computed string: use a literal with {{fields}}")
+    assert found == []
