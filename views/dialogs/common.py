@@ -468,10 +468,11 @@ class MembersTable(QTableWidget):
         headers = [_("Person"), _("Age"), _("Relationship")]
         if with_beds:
             headers.append(_("Bed"))
-        setup_table(self, headers, stretch=self.COL_NAME)
+        # The name is never cut; the relationship gives way when space is short.
+        setup_table(self, headers, stretch=self.COL_REL)
         if with_beds:
             self.horizontalHeader().setSectionResizeMode(self.COL_BED, QHeaderView.ResizeMode.Fixed)
-            self.setColumnWidth(self.COL_BED, 190)
+            self.setColumnWidth(self.COL_BED, 175)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setWordWrap(False)
         self.people: list[PersonInfo] = []
@@ -521,14 +522,16 @@ class MembersTable(QTableWidget):
     def all_checked(self) -> bool:
         return len(self.checked_ids()) == len(self.people)
 
-    def set_bed_options(self, options: Sequence[tuple[int, str]], proposal: dict[int, int]) -> None:
+    def set_bed_options(
+        self, options: Sequence[tuple[int, str]], proposal: dict[int, int], *, structure_chosen: bool = True
+    ) -> None:
         """Fill each person's bed list with the free beds; preselect the proposed ones."""
         checked = set(self.checked_ids())
         for pid, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()
-            if pid not in checked:
-                combo.addItem("—", None)
+            if pid not in checked or not structure_chosen:
+                combo.addItem("—" if structure_chosen else _("choose the structure"), None)
                 combo.setEnabled(False)
             else:
                 combo.setEnabled(bool(options))

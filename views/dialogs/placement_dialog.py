@@ -145,7 +145,7 @@ class PlacementDialog(WorkflowDialog):
             options = bed_options(self.backend, sid, self.entry_date.value(), h.id)
             self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
         else:
-            self.members.set_bed_options([], {})
+            self.members.set_bed_options([], {}, structure_chosen=False)
         self._update_override()
 
     def _update_override(self) -> None:

@@ -143,7 +143,7 @@ class ReservationDialog(WorkflowDialog):
             options = bed_options(self.backend, sid, self.expected.value(), h.id)
             self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
         else:
-            self.members.set_bed_options([], {})
+            self.members.set_bed_options([], {}, structure_chosen=False)
         needed = bool(rep and rep.target_group_problem)
         self.override_label.setVisible(needed)
         self.override.setVisible(needed)

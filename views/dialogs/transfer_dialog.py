@@ -141,7 +141,7 @@ class TransferDialog(WorkflowDialog):
             options = bed_options(self.backend, sid, self.date.value(), self.placement.household_id)
             self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
         else:
-            self.members.set_bed_options([], {})
+            self.members.set_bed_options([], {}, structure_chosen=False)
         needed = bool(rep and rep.target_group_problem)
         self.override_label.setVisible(needed)
         self.override.setVisible(needed)
