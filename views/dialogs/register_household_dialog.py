@@ -144,8 +144,8 @@ class RegisterHouseholdDialog(WorkflowDialog):
         row = _Row(ref, QLineEdit(), QLineEdit(), QLineEdit(), sex, QLineEdit(), birth, QLabel(),
                    QLineEdit(), legal, rel, QPushButton("✕"))
         widths = {row.first_name: 115, row.last_name: 115, row.alias: 85, row.sex: 120, row.gender_identity: 95,
-                  row.birth_date: 95, row.age: 105, row.citizenship: 100, row.legal_status: 150,
-                  row.relationship: 125}
+                  row.birth_date: 95, row.age: 100, row.citizenship: 100, row.legal_status: 140,
+                  row.relationship: 160}
         for w, width in widths.items():
             w.setMinimumWidth(width)
         row.remove.setToolTip(_("Remove this row"))
