@@ -580,6 +580,10 @@ class StructureChooser(QWidget):
     def __init__(self, backend: Any, parent: QWidget | None = None, *, day: dt.date | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
+        from views.tasks import TaskRunner
+
+        self.runner = TaskRunner(self)
+        self.computing = False
         self.reports: dict[int, FitReport] = {}
         self.structures: list[Any] = []
         self.user_chose_programme = False
@@ -662,32 +666,52 @@ class StructureChooser(QWidget):
         """Recompute the fit of every structure for these people on ``day``."""
         self._context = (household_id, tuple(person_ids) if person_ids is not None else None, day)
         self._compute()
-        self.table.resizeColumnToContents(self.COL_FIT)
-        self.table.resizeRowsToContents()
         self._selected()
 
     def _compute(self) -> None:
+        """Check every structure of the programme off the UI thread, then show the answers."""
         assert self._context is not None
         household_id, person_ids, day = self._context
+        structures = list(self.structures)
+        backend = self.backend
         self.reports = {}
-        free: dict[int, int] = {}
-        if self.structures:
-            code = self.structures[0].programme_code
-            free = {r.structure_id: r.free for r in self.backend.queries.occupancy(day, programme_code=code)}
-        for row, st in enumerate(self.structures):
+        self.computing = True
+        for row in range(self.table.rowCount()):
+            self.table.item(row, self.COL_FIT).setText("…")
+
+        def work() -> tuple[list[Any], dict[int, int], dict[int, FitReport]]:
+            free: dict[int, int] = {}
+            reports: dict[int, FitReport] = {}
+            if structures:
+                code = structures[0].programme_code
+                free = {r.structure_id: r.free for r in backend.queries.occupancy(day, programme_code=code)}
+            if household_id is None or (person_ids is not None and not person_ids):
+                return structures, free, reports
+            for st in structures:
+                try:
+                    reports[st.id] = backend.services.check_fit(household_id, st.id, day, person_ids=person_ids)
+                except DomainError as exc:
+                    reports[st.id] = FitReport(st.id, False, (str(exc),), False, {})
+            return structures, free, reports
+
+        self.runner.run(work, on_success=self._show_fit, key="fit")
+
+    def _show_fit(self, result: tuple[list[Any], dict[int, int], dict[int, FitReport]]) -> None:
+        structures, free, reports = result
+        if [s.id for s in structures] != [s.id for s in self.structures]:
+            return  # the programme changed meanwhile; its own check is on the way
+        self.computing = False
+        self.reports = reports
+        day = self._context[2] if self._context else dt.date.today()
+        for row, st in enumerate(structures):
             free_item = self.table.item(row, self.COL_FREE)
             free_item.setText(str(free[st.id]) if st.id in free else _("closed"))
             free_item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             item = self.table.item(row, self.COL_FIT)
-            if household_id is None or (person_ids is not None and not person_ids):
+            rep = reports.get(st.id)
+            if rep is None:
                 item.setText("")
-                continue
-            try:
-                rep = self.backend.services.check_fit(household_id, st.id, day, person_ids=person_ids)
-            except DomainError as exc:
-                rep = FitReport(st.id, False, (str(exc),), False, {})
-            self.reports[st.id] = rep
-            if rep.fits:
+            elif rep.fits:
                 item.setText("✔ " + _("fits"))
                 item.setForeground(OK_COLOUR)
             elif rep.target_group_problem and len(rep.reasons) == 1:
@@ -696,6 +720,9 @@ class StructureChooser(QWidget):
             else:
                 item.setText("✘ " + short_reason(rep, st, day))
                 item.setForeground(BAD_COLOUR)
+        self.table.resizeColumnToContents(self.COL_FIT)
+        self.table.resizeRowsToContents()
+        self._selected()
 
     def structure_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -721,7 +748,8 @@ class StructureChooser(QWidget):
             )
             self.explanation.setStyleSheet("")
         elif rep is None:
-            self.explanation.setText("")
+            self.explanation.setText(_("Checking the structures…") if self.computing else "")
+            self.explanation.setStyleSheet("")
         elif rep.fits:
             self.explanation.setText(
                 _("{structure} has room for them: the proposed beds are below.").format(structure=st.name)

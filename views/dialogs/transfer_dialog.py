@@ -123,7 +123,7 @@ class TransferDialog(WorkflowDialog):
         was = set(self.members.checked_ids()) if self.members.people else None
         self.members.set_people(people, day, checked=was)
         self.current_beds = {r.person_id: (r.structure_id, r.bed_id) for r in rows}
-        self._members_changed()
+        # set_people announced the ticked members: the destinations are being checked.
 
     def person_ids(self) -> list[int] | None:
         return None if self.members.all_checked() else self.members.checked_ids()
