@@ -125,22 +125,15 @@ def load_dashboard(backend: Any, day: dt.date, selection: Selection) -> Dashboar
     q = backend.queries
     filters = selection.filters()
     structure_id = selection.structure_id if selection.kind == STRUCTURE else None
-    if structure_id is not None:
-        per_structure = [r for r in q.occupancy(day, group_by="structure", **filters) if r.structure_id == structure_id]
-        total = per_structure[0] if per_structure else q.occupancy(day, group_by="network", **filters)[0]
-    else:
-        total = q.occupancy(day, group_by="network", **filters)[0]
-    provinces = q.occupancy(day, group_by="province", **filters)
-    names = {p.code: p.name for p in q.list_programmes()}
+    overview = q.occupancy_overview(day, structure_id=structure_id, **filters)
     programmes = [
-        ProgrammeRow(label=names.get(r.key, r.label), code=r.key, structures=r.structures, capacity=r.capacity,
+        ProgrammeRow(label=r.label, code=r.key, structures=r.structures, capacity=r.capacity,
                      occupied=r.occupied, reserved=r.reserved, out_of_service=r.out_of_service, free=r.free,
                      rate=r.rate)
-        for r in q.occupancy(day, group_by="programme", **filters)
+        for r in overview.programmes
     ]
-    targets = q.free_beds_by_target(day, structure_id=structure_id, **filters)
     expiring = q.expiring_placements(day, EXPIRING_WITHIN_DAYS, structure_id=structure_id, **filters)
-    return DashboardData(day, total, provinces, programmes, targets, expiring)
+    return DashboardData(day, overview.total, overview.provinces, programmes, overview.targets, expiring)
 
 
 class DashboardPage(QWidget):

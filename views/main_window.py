@@ -471,6 +471,9 @@ class MainWindow(QMainWindow):
 
     def _update_context(self) -> None:
         """Where we are, as a path: All network › programme › province › structure."""
+        if self.pages.currentIndex() == PAGE_PEOPLE:
+            self.context_label.setText(_("People and households"))
+            return
         sel = self.selection
         parts = [_("All network")]
         programme = self.navigation.programme_name(sel.programme_code) if sel.programme_code else None
@@ -508,6 +511,7 @@ class MainWindow(QMainWindow):
     def _page_changed(self, index: int) -> None:
         for i, act in enumerate((self.act_dashboard, self.act_structure, self.act_people)):
             act.setChecked(i == index)
+        self._update_context()
         if index in self._stale:
             self._refresh_page(index)
 

@@ -168,7 +168,12 @@ class RowTableModel(QAbstractTableModel):
             color = self.row_background(row)
             return QBrush(color) if color is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.row_tooltip(row, index.column()) or None
+            # Long texts may be cut by the column width: the tooltip shows them whole.
+            tip = self.row_tooltip(row, index.column())
+            if not tip and col.kind == TEXT:
+                text = col.text(col.raw(row))
+                tip = text if len(text) > 18 else ""
+            return tip or None
         return None
 
 

@@ -28,19 +28,24 @@ from models.i18n import _, babel_locale
 
 from .table_models import RAW_ROLE
 
-BAR_COLOUR = QColor("#4a90c2")
-BAR_FULL_COLOUR = QColor("#2e7d4f")
-BAR_OVER_COLOUR = QColor("#c0392b")
+# Light tones, so that the figure written over the bar stays readable.
+BAR_COLOUR = QColor("#8dbbe0")
+BAR_FULL_COLOUR = QColor("#8fd19e")
+BAR_OVER_COLOUR = QColor("#f0a39b")
+# Stronger tones for the chart, where bars stand alone.
+CHART_COLOUR = QColor("#4a90c2")
+CHART_FULL_COLOUR = QColor("#2e7d4f")
+CHART_OVER_COLOUR = QColor("#c0392b")
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def bar_colour(rate: float) -> QColor:
+def bar_colour(rate: float, *, strong: bool = False) -> QColor:
     if rate > 1.0:
-        return BAR_OVER_COLOUR
+        return CHART_OVER_COLOUR if strong else BAR_OVER_COLOUR
     if rate >= 0.95:
-        return BAR_FULL_COLOUR
-    return BAR_COLOUR
+        return CHART_FULL_COLOUR if strong else BAR_FULL_COLOUR
+    return CHART_COLOUR if strong else BAR_COLOUR
 
 
 class RateBarDelegate(QStyledItemDelegate):
@@ -132,7 +137,7 @@ class MonthlyChart(QWidget):
                 h = plot.height() * rate / top_value
                 bar = QRectF(x + slot * 0.15, plot.bottom() - h, slot * 0.7, h)
                 p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(bar_colour(rate))
+                p.setBrush(bar_colour(rate, strong=True))
                 p.drawRect(bar)
                 p.setPen(QColor("#333333"))
                 p.setFont(small)

@@ -31,3 +31,45 @@ def test_bed_outages_lists_the_periods_of_a_structure(db, services):
     assert (row.room_name, row.bed_label, row.start_date, row.end_date, row.reason) == (
         "Camera 2", "X", dt.date(2024, 2, 1), dt.date(2024, 3, 1), "muffa")
     assert queries.bed_outages(db, sc.families.id) == []
+
+
+def test_overview_counts_like_the_separate_queries(db, services):
+    sc = scenario(services)
+    services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5))
+    beds = services.add_room(sc.men.id, "Camera 2", ["X"])
+    services.put_bed_out_of_service(beds[0].id, dt.date(2024, 1, 1), None, "lavori")
+    day = dt.date(2024, 1, 10)
+    for filters in ({}, {"province": "SO"}, {"programme_code": "ART18-T"}):
+        overview = queries.occupancy_overview(db, day, **filters)
+        assert overview.total == queries.occupancy(db, day, group_by="network", **filters)[0]
+        assert overview.provinces == queries.occupancy(db, day, group_by="province", **filters)
+        assert overview.programmes == queries.occupancy(db, day, group_by="programme", **filters)
+        assert overview.targets == queries.free_beds_by_target(db, day, **filters)
+    total = queries.occupancy_overview(db, day).total
+    assert (total.capacity, total.occupied, total.out_of_service, total.free) == (12, 3, 1, 9)
+    one = queries.occupancy_overview(db, day, structure_id=sc.families.id)
+    assert (one.total.capacity, one.total.occupied, one.total.free) == (4, 3, 1)
+    assert [r.key for r in one.provinces] == ["SO"]
+
+
+def test_monthly_occupancy_matches_occupancy_rate_month_by_month(db, services):
+    sc = scenario(services)
+    services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5))
+    services.set_capacity(sc.families.id, dt.date(2024, 2, 15), 3)
+    from models.services import NewPerson
+
+    man = services.register_household([NewPerson("Ivo", "Prova", "M", dt.date(1980, 1, 1))])
+    pl = services.place(man.id, sc.men.id, dt.date(2023, 12, 20))
+    services.record_exit(pl.id, dt.date(2024, 2, 10), "socio_economic")
+    end = dt.date(2024, 3, 17)
+    for filters in ({}, {"province": "SO"}, {"programme_code": "SAI-TEST"}, {"structure_id": sc.men.id},
+                    {"province": "MI"}):
+        points = queries.monthly_occupancy(db, end, 5, **filters)
+        assert [p for p, _r in points] == [dt.date(2023, 11, 1), dt.date(2023, 12, 1), dt.date(2024, 1, 1),
+                                           dt.date(2024, 2, 1), dt.date(2024, 3, 1)]
+        for month, rate in points:
+            stop = min(dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1),
+                       end + dt.timedelta(days=1))
+            assert rate == queries.occupancy_rate(db, month, stop, **filters)[2], (filters, month)
+    men = dict(queries.monthly_occupancy(db, end, 5, structure_id=sc.men.id))
+    assert men[dt.date(2024, 1, 1)] == 31 / 62  # one of two places, every night of January
