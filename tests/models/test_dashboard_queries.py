@@ -1,4 +1,4 @@
-"""Free beds by target group: what the dashboard shows a coordinator looking for a bed."""
+"""Queries behind the dashboard and the structure page: overview, free beds by target group, monthly chart, outages."""
 
 from __future__ import annotations
 
