@@ -31,6 +31,7 @@ from . import entities as e
 from .database import Database
 from .errors import ValidationError
 from .i18n import _
+from .services import search_text
 
 BIG = dt.date(9999, 12, 31).toordinal()
 D = dt.date
@@ -839,7 +840,7 @@ def _finalise_rows(w: _Writer) -> None:
     people = []
     for pid, first, last, alias, sex, identity, birth, country, legal in w.rows.get("person", []):
         code = f"P{pid:06d}"
-        search = " ".join([first, last, alias, code, country]).lower()
+        search = search_text(first, last, alias, code, country)
         people.append((pid, code, first, last, alias, sex, identity, birth, country, legal, search, 1))
     w.rows["person"] = people
 

@@ -67,6 +67,25 @@ def fmt_date(day: dt.date | None) -> str:
     return format_date(day, format="medium", locale=babel_locale())
 
 
+_UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
+def search_text(*parts: str) -> str:
+    """The lower-case words a person is found by, also without accents.
+
+    A coordinator types "gulsen" on an Italian keyboard and finds "Ğülşen": the folded
+    spelling is stored after the original one when they differ.
+    """
+    import unicodedata
+
+    text = " ".join(parts).lower()
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", text.translate(_UNACCENTED)) if not unicodedata.combining(c)
+    )
+    both = text if folded == text else f"{text} {folded}"
+    return both if len(both) <= 500 else text[:500]
+
+
 @dataclass(frozen=True)
 class NewPerson:
     """A person to register, with their relationship to the household's reference person."""
@@ -411,7 +430,7 @@ class Services:
 
     @staticmethod
     def _search_text(p: e.Person) -> str:
-        return " ".join([p.first_name, p.last_name, p.alias, p.code, p.citizenship]).lower()
+        return search_text(p.first_name, p.last_name, p.alias, p.code, p.citizenship)
 
     def _new_person(self, s: Session, data: NewPerson, code: str | None = None) -> e.Person:
         first, last = data.first_name.strip(), data.last_name.strip()
