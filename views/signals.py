@@ -7,6 +7,9 @@ interpreter aborts ("Fatal Python error: bool_dealloc"). PySide6 6.11 does not d
 
 ``emit`` measures the fault once (a few emits of a private signal) and gives the
 reference back when it is there; on a sound PySide6 it is a plain ``emit``.
+
+(Wrapping ``SignalInstance.emit`` itself for the whole application does not work:
+``a.connect(b.emit)`` then fails, because PySide6 recognises only its own ``emit``.)
 """
 
 from __future__ import annotations
