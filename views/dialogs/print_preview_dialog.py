@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -149,6 +150,7 @@ class PrintPreviewDialog(QDialog):
         self.page_label = QLabel()
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.page_label.setStyleSheet("background: white; border: 1px solid #9aa5ae;")
+        self.page_label.hide()  # until the first page is rendered
         holder = QWidget()
         holder.setStyleSheet("background: #6b7780;")
         hl = QVBoxLayout(holder)
@@ -365,7 +367,9 @@ class PrintPreviewDialog(QDialog):
             return SCREEN_DPI
         if self._zoom == FIT_WIDTH:
             width_pt = self._doc[self._page].get_size()[0]
-            avail = max(200, self.scroll.viewport().width() - 40)
+            # Leave room for the vertical scroll bar, which a fitted page always needs.
+            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            avail = max(200, self.scroll.width() - bar - 2 * self.scroll.frameWidth() - 36)
             return avail / width_pt * 72.0
         return SCREEN_DPI * self._zoom
 
@@ -377,6 +381,7 @@ class PrintPreviewDialog(QDialog):
         pixmap = QPixmap.fromImage(image)
         pixmap.setDevicePixelRatio(ratio)
         self.page_label.setPixmap(pixmap)
+        self.page_label.show()
         self.page_label.setFixedSize(pixmap.deviceIndependentSize().toSize())
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
