@@ -1,0 +1,177 @@
+"""Regenerate the screenshots shown in the README (docs/screenshots/*.png).
+
+    .venv/bin/python docs/screenshots.py [--scale coop] [--language it] [--out docs/screenshots]
+
+Builds the demo network (fictitious people) in a temporary SQLite file, opens the main
+window offscreen at 1280x800 and grabs each screen: the dashboard, a programme, a
+structure with its beds, a confidential structure on a past date, the people page, the
+workflow dialogs and the print preview.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SIZE = (1280, 800)
+
+
+def settle(app: Any, rounds: int = 10) -> None:
+    for _i in range(rounds):
+        app.processEvents()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="coop")
+    parser.add_argument("--language", default="it")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+    args = parser.parse_args(argv)
+
+    from models import i18n
+
+    i18n.set_language(args.language)
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+    app = QApplication.instance() or QApplication([])
+    from desktop import refcount_guard
+
+    refcount_guard.install(app)
+    from desktop.app import app_icon
+    from desktop.qt_i18n import install_translators
+
+    install_translators(app, args.language)
+    app.setWindowIcon(app_icon())
+
+    from models import schema
+    from models.backend import Backend
+    from models.database import Database
+    from views.main_window import MainWindow, MemorySettings
+    from views.navigation import PROGRAMME, Selection
+    from views.tasks import TaskRunner
+
+    TaskRunner.synchronous = True  # every screen is complete when grabbed
+    today = args.today or dt.date.today()
+    tmp = Path(tempfile.mkdtemp()) / "screens.sqlite3"
+    db = Database(f"sqlite:///{tmp}")
+    schema.upgrade(db)
+    try:
+        from models import demo
+
+        demo.generate(db, scale=args.scale, seed=1, today=today)
+    except ImportError:
+        from models.services import Services
+        from tests.factories import scenario
+
+        scenario(Services(db, actor="screenshots"))
+    backend = Backend(db, actor="screenshots")
+    args.out.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+
+    def grab(widget: QWidget, name: str) -> None:
+        settle(app)
+        path = args.out / f"{name}.png"
+        widget.grab().save(str(path))
+        shots.append(path)
+
+    window = MainWindow(backend, settings=MemorySettings(), today=today)
+    window.resize(*SIZE)
+    window.show()
+    settle(app)
+    grab(window, "01-dashboard")
+
+    programmes = backend.queries.list_programmes()
+    sai = next((p for p in programmes if p.kind == "sai"), programmes[0])
+    window.navigation.select(Selection(PROGRAMME, sai.name, programme_code=sai.code))
+    grab(window, "02-dashboard-programme")
+
+    # the structure with most people today
+    rows = backend.queries.occupancy(today, group_by="structure")
+    busiest = max(rows, key=lambda r: (r.occupied, -r.free))
+    window.show_structure(busiest.structure_id)
+    window.structure_page.beds_table.selectRow(0)
+    grab(window, "03-structure")
+
+    confidential = [s for s in backend.queries.list_structures() if s.confidential]
+    if confidential:
+        window.show_structure(confidential[0].id)
+        window.set_day(today - dt.timedelta(days=365))
+        grab(window, "04-structure-confidential-history")
+        window.set_day(today)
+
+    window.show_people()
+    page = window.people_page
+    search = getattr(page, "search", None)
+    people = backend.queries.who_is_where(today, structure_id=busiest.structure_id)
+    if search is not None and people:
+        search.setText(people[0].last_name[:4])
+        run = getattr(page, "run_search", None)
+        if callable(run):
+            run()
+        settle(app)
+        table = getattr(page, "table", None) or getattr(page, "view", None)
+        if table is not None and hasattr(table, "selectRow"):
+            table.selectRow(0)
+            chosen = getattr(page, "_person_chosen", None)
+            if callable(chosen):
+                chosen(0)
+    grab(window, "05-people")
+
+    # the workflow dialogs, as they open from the main window
+    window.show_structure(busiest.structure_id)
+    placement_id = people[0].placement_id if people else None
+    household_id = people[0].household_id if people else None
+
+    def dialog_shot(key: str, name: str, **ids: Any) -> None:
+        cls = window.dialog_class(key)
+        if cls is None:
+            return
+        try:
+            dlg = cls(backend, window, day=today, **ids)
+        except Exception as exc:  # noqa: BLE001 - a screenshot script reports and goes on
+            print(f"{key}: cannot open ({type(exc).__name__}: {exc})", file=sys.stderr)
+            return
+        dlg.show()
+        settle(app)
+        grab(dlg, name)
+        dlg.reject()
+
+    dialog_shot("register", "10-register-household")
+    dialog_shot("placement", "11-placement", structure_id=busiest.structure_id)
+    dialog_shot("transfer", "12-transfer", placement_id=placement_id, household_id=household_id)
+    dialog_shot("exit", "13-exit", placement_id=placement_id, household_id=household_id)
+    dialog_shot("extension", "14-extension", placement_id=placement_id, household_id=household_id)
+    dialog_shot("reservation", "15-reservation", structure_id=busiest.structure_id)
+    dialog_shot("correction", "16-correction", placement_id=placement_id, household_id=household_id)
+
+    try:
+        from desktop.printing.preview import occupancy_sheet_preview
+
+        preview: QDialog = occupancy_sheet_preview(db, busiest.structure_id, today, runner=window.runner, parent=window)
+        preview.resize(*SIZE)
+        preview.show()
+        settle(app, 30)
+        grab(preview, "20-print-preview")
+        preview.reject()
+    except ImportError:
+        pass
+
+    window.close()
+    db.dispose()
+    for path in shots:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
