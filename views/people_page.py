@@ -171,6 +171,9 @@ class PeoplePage(QWidget):
         self.add_member_button = QPushButton(_("&Add member…"))
         self.add_member_button.setObjectName("addMemberButton")
         mbuttons.addWidget(self.add_member_button)
+        self.edit_person_button = QPushButton(_("&Edit person…"))
+        self.edit_person_button.setObjectName("editPersonButton")
+        mbuttons.addWidget(self.edit_person_button)
         mbuttons.addStretch(1)
         rlay.addLayout(mbuttons)
 
@@ -223,6 +226,8 @@ class PeoplePage(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.register_button.clicked.connect(self.open_register)
         self.add_member_button.clicked.connect(self.open_add_member)
+        self.edit_person_button.clicked.connect(self.open_edit_person)
+        self.members.itemSelectionChanged.connect(self._member_chosen)
         self.place_button.clicked.connect(lambda: self.open_workflow(PlacementDialog))
         self.reserve_button.clicked.connect(lambda: self.open_workflow(ReservationDialog))
         self.transfer_button.clicked.connect(lambda: self.open_workflow(TransferDialog))
@@ -313,7 +318,8 @@ class PeoplePage(QWidget):
     def _show_household(self, h: Any) -> None:
         self.household = h
         has = h is not None
-        for b in (self.add_member_button, self.place_button, self.reserve_button, self.correct_button):
+        for b in (self.add_member_button, self.edit_person_button, self.place_button, self.reserve_button,
+                  self.correct_button):
             b.setEnabled(has)
         active = None
         placements = self.backend.queries.placements_of_household(h.id) if has else []
@@ -343,6 +349,7 @@ class PeoplePage(QWidget):
         self.household_info.setText(
             _("Reference person: {name}. {where}").format(name=person_name(ref) if ref else "—", where=where)
         )
+        self.members.blockSignals(True)
         self.members.setRowCount(len(h.members))
         for row, m in enumerate(h.members):
             p = m.person
@@ -364,14 +371,29 @@ class PeoplePage(QWidget):
                 lambda _i, pid=p.id, c=combo: self.change_relationship(pid, c.currentData())
             )
             self.members.setCellWidget(row, 4, combo)
-            if self.person is not None and p.id == self.person.id:
+        self.person = self.person or ref
+        for row, m in enumerate(h.members):
+            if self.person is not None and m.person.id == self.person.id:
                 self.members.selectRow(row)
+        self.members.blockSignals(False)
         self.members.resizeColumnsToContents()
-        person = self.person or ref
+        self._show_history()
+
+    def _show_history(self) -> None:
+        person = self.person
         if person is not None:
             self.history_title.setText(_("History of stays of {name}").format(name=person_name(person)))
             self.history_model.set_rows(self.backend.queries.person_history(person.id))
             self.history.resizeColumnsToContents()
+
+    def _member_chosen(self) -> None:
+        """A click on a member shows that member's history."""
+        rows = self.members.selectionModel().selectedRows()
+        if not rows or self.household is None:
+            return
+        pid = self.members.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        self.person = next((m.person for m in self.household.members if m.person.id == pid), self.person)
+        self._show_history()
 
     def change_relationship(self, person_id: int, relationship: str) -> None:
         if self.household is None:
@@ -413,6 +435,19 @@ class PeoplePage(QWidget):
         if self.household is None:
             return False
         return self._after(RegisterHouseholdDialog(self.backend, self, day=self.day, household_id=self.household.id))
+
+    def open_edit_person(self) -> bool:
+        if self.household is None or self.person is None:
+            return False
+        from .dialogs.edit_person_dialog import EditPersonDialog
+
+        dialog = EditPersonDialog(self.backend, self, day=self.day, person_id=self.person.id,
+                                  household_id=self.household.id)
+        if not self._after(dialog):
+            return False
+        if self.search.text().strip():
+            self.run_search()
+        return True
 
     def open_workflow(self, cls: type) -> bool:
         hid = self.household.id if self.household is not None else None

@@ -157,3 +157,29 @@ def test_register_opens_the_new_household(qtbot, page, backend) -> None:  # type
         qtbot.mouseClick(page.register_button, Qt.MouseButton.LeftButton)
     assert shown_names(page) == ["Esther"]
     assert page.household is not None and page.members.rowCount() == 1
+
+
+def test_edit_a_members_details_from_the_household(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    type_search(qtbot, page, "amina")
+    page.table.selectRow(0)
+    lucja_row = next(r for r in range(page.members.rowCount()) if "Łucja" in page.members.item(r, 0).text())
+    page.members.selectRow(lucja_row)
+    assert page.person.first_name == "Łucja"
+    assert "Łucja" in page.history_title.text()
+
+    def edit(dialog: QDialog) -> int:
+        dialog.birth_date.setText("31/31/2015")
+        dialog.accept()
+        assert dialog.result() != QDialog.DialogCode.Accepted and dialog.error_label.text()
+        dialog.birth_date.setText("01/06/2015")
+        dialog.first_name.setText("Lucia")
+        dialog.accept()
+        return dialog.result()
+
+    page.exec_dialog = edit
+    with qtbot.waitSignal(page.data_changed):
+        qtbot.mouseClick(page.edit_person_button, Qt.MouseButton.LeftButton)
+    names = {m.person.first_name for m in backend.queries.household(sc.mother.id).members}
+    assert names == {"Amina", "Lucia", "Omar"}
+    type_search(qtbot, page, "lucia")
+    assert shown_names(page) == ["Lucia"]
