@@ -48,7 +48,7 @@ def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(qtbot
     sid = _big_structure(services, sc.base.programme.id)
     runner = TaskRunner(synchronous=True)
     dlg = occupancy_sheet_preview(services.db, sid, DAY, runner=runner)
-    qtbot.addWidget(dlg)
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     dlg.show()
     pages = len(PdfReader(io.BytesIO(dlg.pdf_bytes)).pages)
     assert pages >= 2
@@ -73,7 +73,7 @@ def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(qtbot
 def test_anti_trafficking_preview_starts_pseudonymised(qtbot, services):
     sc = print_scenario(services)
     dlg = occupancy_sheet_preview(services.db, sc.base.other.id, DAY, runner=TaskRunner(synchronous=True))
-    qtbot.addWidget(dlg)
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     assert dlg.is_pseudonymised()
     assert "KAYALI" not in _text(dlg.pdf_bytes)
 
@@ -81,7 +81,7 @@ def test_anti_trafficking_preview_starts_pseudonymised(qtbot, services):
 def test_save_as_pdf_writes_the_previewed_document(qtbot, services, tmp_path: Path, monkeypatch):
     sc = print_scenario(services)
     dlg = occupancy_sheet_preview(services.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True))
-    qtbot.addWidget(dlg)
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     target = tmp_path / "foglio"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     dlg.save_button.click()
@@ -97,7 +97,7 @@ def test_printing_paints_every_page_on_the_printer(qtbot, services, tmp_path: Pa
     sc = print_scenario(services)
     sid = _big_structure(services, sc.base.programme.id)
     dlg = occupancy_sheet_preview(services.db, sid, DAY, runner=TaskRunner(synchronous=True))
-    qtbot.addWidget(dlg)
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
@@ -118,7 +118,7 @@ def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, servic
     monkeypatch.setattr(PrintPreviewDialog, "_on_progress", recording)
     runner = TaskRunner(synchronous=False)
     dlg = occupancy_summary_preview(services.db, DAY, runner=runner)
-    qtbot.addWidget(dlg)
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     if not dlg.pdf_bytes:
         assert not dlg.print_button.isEnabled()  # nothing to print while it is prepared
         with qtbot.waitSignal(dlg.generated, timeout=30_000):
