@@ -83,12 +83,14 @@ def occupancy_sheet(
     else:
         headers = [_("Room"), _("Bed"), _("Guest"), _("Born"), _("Household"), _("Relationship"), _("Minor"),
                    _("Entry"), _("Planned end")]
-        widths = [18, 9, 37, 17.5, 16, 30, 12, 18.5, 22]
+        widths = [18, 9, 36, 17.5, 17.5, 29.5, 12, 18.5, 22]
     scale = width / (sum(widths) * mm)
     col_widths = [w * mm * scale for w in widths]
     person_col = 2
+    minor_col = headers.index(_("Minor"))
     rows: list[list] = [headers]
     cmds = grid_style(font_size=8)
+    cmds.append(("ALIGN", (minor_col, 0), (minor_col, -1), "CENTER"))
     last_room = None
     for line in sheet.beds:
         # The room is written on every row (a page may break inside a room), in bold on
