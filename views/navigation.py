@@ -91,6 +91,7 @@ class NavigationTree(QWidget):
         self._structures: list[Any] = []
         self._programmes: dict[str, Any] = {}
         self._structure_items: dict[int, QTreeWidgetItem] = {}
+        self._last: Selection | None = None
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(200)
@@ -192,6 +193,7 @@ class NavigationTree(QWidget):
             return
         sel = current.data(0, SELECTION_ROLE)
         if isinstance(sel, Selection):
+            self._last = sel
             self.selection_changed.emit(sel)
 
     def _find(self, match: Callable[[Selection], bool]) -> QTreeWidgetItem | None:
@@ -219,6 +221,7 @@ class NavigationTree(QWidget):
                               and s.province == selection.province)
         if item is None:
             return False
+        self._last = selection
         self.tree.blockSignals(not emit)
         self.tree.setCurrentItem(item)
         self.tree.scrollToItem(item)
@@ -238,6 +241,8 @@ class NavigationTree(QWidget):
         words = [w for w in self.filter_edit.text().casefold().split() if w]
         if not words:
             self._build()
+            if self._last is not None:
+                self.select(self._last, emit=False)
             return
         self.tree.blockSignals(True)
         self.tree.clear()

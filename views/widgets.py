@@ -200,6 +200,9 @@ def make_table(object_name: str, parent: QWidget | None = None) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setHighlightSections(False)
+    # Fitting columns to their contents looks at the first rows only: a table of the
+    # national network (1,000 programmes) must not measure every row.
+    view.horizontalHeader().setResizeContentsPrecision(60)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     return view
