@@ -147,12 +147,24 @@ def main(argv: list[str] | None = None) -> int:
         dlg.reject()
 
     dialog_shot("register", "10-register-household")
-    dialog_shot("placement", "11-placement", structure_id=busiest.structure_id)
+    held = backend.queries.reservations()
+    if held:  # a household expected in a structure: the dialog proposes its beds
+        dialog_shot("placement", "11-placement", household_id=held[0].household_id,
+                    structure_id=held[0].structure_id)
+    else:
+        dialog_shot("placement", "11-placement", structure_id=busiest.structure_id)
     dialog_shot("transfer", "12-transfer", placement_id=placement_id, household_id=household_id)
     dialog_shot("exit", "13-exit", placement_id=placement_id, household_id=household_id)
     dialog_shot("extension", "14-extension", placement_id=placement_id, household_id=household_id)
     dialog_shot("reservation", "15-reservation", structure_id=busiest.structure_id)
     dialog_shot("correction", "16-correction", placement_id=placement_id, household_id=household_id)
+
+    from views.dialogs.print_choice_dialog import PrintChoiceDialog
+
+    chooser = PrintChoiceDialog(window.selection.title(), today, structure=True, programme=True, parent=window)
+    chooser.show()
+    grab(chooser, "19-print-choice")
+    chooser.reject()
 
     try:
         from desktop.printing.preview import occupancy_sheet_preview
