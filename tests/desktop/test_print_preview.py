@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.printing.preview import occupancy_sheet_preview, occupancy_summary_preview
 from models.services import NewPerson
@@ -127,3 +127,51 @@ def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, servic
     assert "T-FAM" in _text(dlg.pdf_bytes)
     assert dlg.print_button.isEnabled() and dlg.progress.isHidden()
     assert seen and seen[-1] == (4, 4)
+
+
+class _FakeWindow(QWidget):
+    """What the main window hands the print action: selection, date, backend, runner."""
+
+    def __init__(self, db, selection, choice: str) -> None:  # type: ignore[no-untyped-def]
+        from types import SimpleNamespace
+
+        super().__init__()
+        self.selection = selection
+        self.day = DAY
+        self.backend = SimpleNamespace(db=db)
+        self.runner = TaskRunner(synchronous=True)
+        self.settings = SimpleNamespace(load=lambda: {"site_name": "Sede di prova"})
+        self.choice = choice
+        self.previews: list[PrintPreviewDialog] = []
+
+    def exec_dialog(self, dialog):  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QDialog
+
+        if isinstance(dialog, PrintPreviewDialog):
+            self.previews.append(dialog)
+            return QDialog.DialogCode.Rejected
+        dialog.options[self.choice].setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+
+@pytest.mark.parametrize("choice", ["sheet", "summary", "register"])
+def test_the_main_window_print_action_previews_the_chosen_document(qtbot, services, choice):
+    from desktop.print_actions import make_print_handler
+    from views.navigation import Selection
+
+    sc = print_scenario(services)
+    selection = Selection(kind="structure", label="T-FAM", programme_code="SAI-TEST", province="SO",
+                          structure_id=sc.families.id)
+    window = _FakeWindow(services.db, selection, choice)
+    qtbot.addWidget(window)
+    make_print_handler()(window)
+    assert len(window.previews) == 1
+    dlg = window.previews[0]
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
+    text = _text(dlg.pdf_bytes)
+    assert "Sede di prova" in text
+    expected = {"sheet": "Foglio di occupazione", "summary": "Riepilogo dell'occupazione",
+                "register": "Registro presenze"}[choice]
+    assert expected in text
+    if choice != "summary":
+        assert "ĞÜLŞEN Amina" in text
