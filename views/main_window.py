@@ -304,7 +304,11 @@ class MainWindow(QMainWindow):
                             "actionSearch", _("Find a person by name, alias, code or citizenship"))
         self.act_refresh = a(_("Refresh"), self.refresh_all, QKeySequence.StandardKey.Refresh, "actionRefresh",
                              _("Read the data again"))
-        self.act_today = a(_("Go to today"), lambda: self.set_day(dt.date.today()), "Ctrl+Home", "actionToday")
+        self.act_today = a(_("Go to today"), lambda: self.set_day(dt.date.today()), "Alt+Home", "actionToday")
+        self.act_previous_day = a(_("Previous day"), lambda: self.set_day(self.day - dt.timedelta(days=1)),
+                                  "Alt+Left", "actionPreviousDay")
+        self.act_next_day = a(_("Next day"), lambda: self.set_day(self.day + dt.timedelta(days=1)),
+                              "Alt+Right", "actionNextDay")
         self.act_about = a(_("About Accoglienza"), self.about, None, "actionAbout")
         for act in (self.act_dashboard, self.act_structure, self.act_people):
             act.setCheckable(True)
@@ -329,6 +333,8 @@ class MainWindow(QMainWindow):
             view.addAction(act)
         view.addSeparator()
         view.addAction(self.act_search)
+        view.addAction(self.act_previous_day)
+        view.addAction(self.act_next_day)
         view.addAction(self.act_today)
         view.addAction(self.act_refresh)
         help_menu = bar.addMenu(_("&Help"))

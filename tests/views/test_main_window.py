@@ -235,3 +235,19 @@ def test_window_layout_and_chart_range_are_remembered(qtbot, world):
     w2 = make_window(qtbot, backend, settings=settings)
     assert w2.dashboard.months() == 24
     assert len(w2.dashboard.chart.points()) == 24
+
+
+def test_keyboard_shortcuts_open_the_workflows(qtbot, world, monkeypatch):
+    backend, _sc = world
+    w = make_window(qtbot, backend)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    opened = []
+    # the actions call self.open_dialog when triggered: record instead of opening
+    monkeypatch.setattr(w, "open_dialog", lambda key, **ids: opened.append(key))
+    for key in (Qt.Key.Key_N, Qt.Key.Key_I, Qt.Key.Key_T, Qt.Key.Key_E):
+        qtbot.keyClick(w.pages, key, Qt.KeyboardModifier.ControlModifier)
+    assert opened == ["register", "placement", "transfer", "exit"]
+    qtbot.keyClick(w.pages, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert w.day == D(2024, 1, 9)
+    assert w.findChild(QDateEdit, "dateEdit").date() == QDate(2024, 1, 9)
