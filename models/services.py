@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import convert
@@ -185,6 +188,14 @@ class Services:
         if obj is None:
             raise NotFoundError(_("The record no longer exists (it may have been removed)."))
         return obj
+
+    @staticmethod
+    def _touch(obj: Any) -> None:
+        """Count a change made through child rows as a change of ``obj``: the next flush
+        updates its row, so the mapper bumps its version and stale copies are refused."""
+        mapper = sa_inspect(obj).mapper
+        key = next(a.key for a in mapper.column_attrs if a.key not in ("id", "version"))
+        flag_modified(obj, key)
 
     @staticmethod
     def _check_version(obj: Any, version: int | None) -> None:
@@ -421,12 +432,18 @@ class Services:
 
     # -- people and households --------------------------------------------------------
 
-    def _next_code(self, s: Session, cls: type[e.Person] | type[e.Household], prefix: str) -> str:
-        last = s.scalar(select(func.max(cls.id))) or 0
-        n = last + 1
-        while s.scalar(select(cls.id).where(cls.code == f"{prefix}{n:06d}")):
-            n += 1
-        return f"{prefix}{n:06d}"
+    @staticmethod
+    def _code_from_id(s: Session, obj: e.Person | e.Household, prefix: str) -> None:
+        """Give a new row its code (P000123, H000123) from its id, after a flush.
+
+        Ids come from the database, so coordinators registering people at the same time
+        on the shared server never get the same code (a count of rows would collide).
+        """
+        cls = type(obj)
+        n = obj.id
+        while s.scalar(select(cls.id).where(cls.code == f"{prefix}{n:06d}", cls.id != obj.id)):
+            n += 1  # only with codes given by hand in older data
+        obj.code = f"{prefix}{n:06d}"
 
     @staticmethod
     def _search_text(p: e.Person) -> str:
@@ -444,7 +461,7 @@ class Services:
         except ValueError as exc:
             raise ValidationError(_("Unknown value: {value}").format(value=exc)) from exc
         p = e.Person(
-            code=code or self._next_code(s, e.Person, "P"),
+            code=code or _provisional_code(),
             first_name=first,
             last_name=last,
             alias=data.alias.strip(),
@@ -454,8 +471,11 @@ class Services:
             citizenship=data.citizenship.strip(),
             legal_status=legal,
         )
-        p.search_text = self._search_text(p)
         s.add(p)
+        s.flush()
+        if code is None:
+            self._code_from_id(s, p, "P")
+        p.search_text = self._search_text(p)
         s.flush()
         return p
 
@@ -467,9 +487,10 @@ class Services:
         if len(refs) != 1:
             raise ValidationError(_("A household needs exactly one reference person."))
         with self._tx() as s:
-            h = e.Household(code=self._next_code(s, e.Household, "H"))
+            h = e.Household(code=_provisional_code())
             s.add(h)
             s.flush()
+            self._code_from_id(s, h, "H")
             for data in people:
                 p = self._new_person(s, data)
                 s.add(e.HouseholdMember(household_id=h.id, person_id=p.id, relationship_=e.Relationship(data.relationship)))
@@ -511,7 +532,7 @@ class Services:
             self._check_version(h, version)
             p = self._new_person(s, person)
             s.add(e.HouseholdMember(household_id=h.id, person_id=p.id, relationship_=e.Relationship(person.relationship)))
-            h.version += 0  # the mapper bumps the version on flush of a dirty row
+            self._touch(h)
             s.flush()
             self._audit(s, "add_member", "household", h.id, person=p.id)
             s.refresh(h)
@@ -946,7 +967,7 @@ class Services:
                         end_date=None, override_reason=override_reason.strip(),
                     )
                 )
-            pl.version += 0
+            self._touch(pl)
             s.flush()
             self._audit(s, "transfer", "placement", pl.id, to_structure=dest.id, people=len(chosen),
                         to_placement=target.id, override=bool(override_reason.strip()))
@@ -1003,7 +1024,7 @@ class Services:
                 pl.exit_reason = exit_reason
                 pl.exit_destination = destination.strip()
                 pl.status = e.PlacementStatus.EXITED
-            pl.version += 0
+            self._touch(pl)
             s.flush()
             self._audit(s, "exit", "placement", pl.id, day=day, reason=exit_reason.value, people=len(leaving),
                         whole=not remaining)
@@ -1124,10 +1145,16 @@ class Services:
             )
             s.add(pl)
             s.flush()
+            # The reason given when the beds were held (kept in the note) is recorded on the
+            # stays when the target group still needs it, as a direct placement would.
+            recorded = override_reason.strip()
+            if not recorded and self._target_problem(st, [(m.person, m.relationship_) for m in members], day):
+                recorded = res.note
             for pid, bed_id in chosen.items():
-                s.add(e.BedStay(placement_id=pl.id, person_id=pid, bed_id=bed_id, start_date=day, end_date=None))
+                s.add(e.BedStay(placement_id=pl.id, person_id=pid, bed_id=bed_id, start_date=day, end_date=None,
+                                override_reason=recorded))
             s.flush()
-            self._audit(s, "confirm", "reservation", res.id, placement=pl.id)
+            self._audit(s, "confirm", "reservation", res.id, placement=pl.id, override=bool(recorded))
             return convert.placement(pl)
 
     def cancel_reservation(self, reservation_id: int, *, day: dt.date | None = None, reason: str = "") -> r.ReservationInfo:
@@ -1232,6 +1259,11 @@ def capacity_message(structure: str, day: dt.date, occupied: int, capacity: int,
     return _(
         "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people."
     ).format(structure=structure, free=capacity - occupied, capacity=capacity, date=fmt_date(day), count=needed)
+
+
+def _provisional_code() -> str:
+    """A unique placeholder until the row has an id to take its code from."""
+    return "~" + uuid.uuid4().hex
 
 
 def res_household_code(s: Session, household_id: int) -> str:

@@ -165,3 +165,40 @@ def test_database_refusal_maps_to_bed_occupied(services, db, monkeypatch):
         services.place(people[1][0], structure, D(2023, 2, 1), beds={people[1][1]: bed})
     with db.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM placement")).scalar_one() == before
+
+
+@pytest.mark.slow
+def test_postgresql_concurrent_registrations_all_succeed(pg_server):
+    """Coordinators registering people at the same time each get new, distinct codes."""
+    db = Database(pg_server.create())
+    try:
+        threads_n, each = 8, 5
+        barrier = threading.Barrier(threads_n)
+        errors: list[str] = []
+        codes: list[str] = []
+        lock = threading.Lock()
+
+        def worker(i: int) -> None:
+            sv = Services(db, actor="race")
+            barrier.wait()
+            for k in range(each):
+                try:
+                    hh = sv.register_household([NewPerson(f"Nome{i}-{k}", "Prova", "F", D(1990, 1, 1)),
+                                                NewPerson(f"Figlia{i}-{k}", "Prova", "F", D(2015, 1, 1),
+                                                          relationship="child")])
+                except Exception as exc:  # noqa: BLE001 - collected and reported below
+                    with lock:
+                        errors.append(f"{type(exc).__name__}: {exc}")
+                else:
+                    with lock:
+                        codes.extend([hh.code, *(m.person.code for m in hh.members)])
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(threads_n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len(codes) == len(set(codes)) == threads_n * each * 3
+    finally:
+        db.dispose()

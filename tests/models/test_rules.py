@@ -321,3 +321,49 @@ def test_bad_input_is_refused_and_changes_nothing(services, db, sc):
         services.place(hh.id, sc.other.id, D(2019, 6, 1))
     with Unchanged(db), pytest.raises(ValidationError):
         services.set_capacity(sc.families.id, D(2023, 1, 1), -1)
+
+
+def test_transfer_and_partial_exit_make_older_copies_stale(services, db, sc):
+    """A coordinator who loaded the placement before a transfer cannot act on the old copy."""
+    dest = _second_family_structure(services, sc)
+    pl = services.place(sc.mother.id, sc.families.id, D(2023, 1, 10))
+    moved = services.transfer(pl.id, D(2023, 2, 1), dest.id, version=pl.version)
+    assert moved.version > pl.version
+    with Unchanged(db), pytest.raises(ConcurrentEditError):
+        services.record_exit(pl.id, D(2023, 3, 1), "other", version=pl.version)
+    hh = services.register_household([NewPerson("Sara", "Prova", "F", D(1985, 1, 1)),
+                                      NewPerson("Rita", "Prova", "F", D(1987, 1, 1), relationship="sibling")])
+    two = services.place(hh.id, sc.families.id, D(2023, 2, 1))
+    one_left = services.record_exit(two.id, D(2023, 3, 1), "other", person_ids=[hh.members[1].person.id],
+                                    version=two.version)
+    assert one_left.status == "active" and one_left.version > two.version
+    with Unchanged(db), pytest.raises(ConcurrentEditError):
+        services.transfer(two.id, D(2023, 4, 1), dest.id, version=two.version)
+
+
+def test_adding_a_member_makes_older_household_copies_stale(services, db, sc):
+    h = services.add_household_member(sc.mother.id, sc.mother.version,
+                                      NewPerson("Nadia", "Ğülşen", "F", D(2020, 1, 1), relationship="child"))
+    assert h.version > sc.mother.version and len(h.members) == 4
+    with Unchanged(db), pytest.raises(ConcurrentEditError):
+        services.add_household_member(sc.mother.id, sc.mother.version,
+                                      NewPerson("Zoe", "Ğülşen", "F", D(2021, 1, 1), relationship="child"))
+
+
+def test_override_reason_given_at_reservation_is_recorded_on_the_stays(services, db, sc):
+    women = services.create_structure(sc.programme.id, "T-DON", "Casa Donne", "SO", D(2014, 2, 1),
+                                      targets=["women"], places=2)
+    services.add_room(women.id, "Camera 1", 2)
+    hh, man = single(services, "Luca", "M")
+    with Unchanged(db), pytest.raises(TargetGroupError):
+        services.reserve(hh.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1))
+    res = services.reserve(hh.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1),
+                           override_reason="Emergenza freddo", note="Arriva in treno")
+    services.confirm_reservation(res.id)
+    (stay,) = queries.person_history(db, man)
+    assert "Emergenza freddo" in stay.override_reason
+    # A reservation that needed no reason records none, whatever its note.
+    other, woman = single(services, "Dora")
+    res2 = services.reserve(other.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1), note="Arriva in treno")
+    services.confirm_reservation(res2.id)
+    assert queries.person_history(db, woman)[0].override_reason == ""
