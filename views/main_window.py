@@ -497,7 +497,20 @@ class MainWindow(QMainWindow):
             self.set_selection(Selection(STRUCTURE, st.name if st else "", structure_id=structure_id))
 
     def show_dashboard(self) -> None:
+        """The dashboard of the current selection (a structure's own figures when a
+        structure is selected; see ``show_network`` for the whole network)."""
         self.pages.setCurrentIndex(PAGE_DASHBOARD)
+
+    def show_network(self) -> None:
+        """Select "All network" in the navigation and show its dashboard."""
+        self.navigation.select(Selection(NETWORK, _("All network")), emit=False)
+        self.selection = Selection(NETWORK, _("All network"))
+        self._update_context()
+        self._stale.add(PAGE_DASHBOARD)
+        if self.pages.currentIndex() == PAGE_DASHBOARD:
+            self._refresh_page(PAGE_DASHBOARD)
+        else:
+            self.pages.setCurrentIndex(PAGE_DASHBOARD)
 
     def show_people(self) -> None:
         self.pages.setCurrentIndex(PAGE_PEOPLE)

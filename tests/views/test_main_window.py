@@ -251,3 +251,18 @@ def test_keyboard_shortcuts_open_the_workflows(qtbot, world, monkeypatch):
     qtbot.keyClick(w.pages, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert w.day == D(2024, 1, 9)
     assert w.findChild(QDateEdit, "dateEdit").date() == QDate(2024, 1, 9)
+
+
+def test_dashboard_of_a_structure_and_back_to_the_network(qtbot, world):
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.other.id, D(2024, 1, 5))
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    w.show_dashboard()  # the selected structure's own figures
+    assert w.findChild(QLabel, "tileCapacityValue").text() == "4"
+    assert w.findChild(QLabel, "tileOccupiedValue").text() == "0"
+    assert cells(table(w, "dashboardProvinceTable"), 0) == ["SO"]
+    w.show_network()
+    assert w.findChild(QLabel, "tileCapacityValue").text() == "12"
+    assert row_of(table(w, "dashboardProvinceTable"), "MI")[3] == "3"
+    assert w.navigation.current_selection().kind == "network"
