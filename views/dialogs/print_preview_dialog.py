@@ -43,7 +43,6 @@ from models.errors import DomainError
 from models.i18n import _
 
 from .. import messages
-from ..signals import emit
 from ..tasks import TaskRunner, unexpected_message
 
 Generate = Callable[..., bytes]
@@ -219,7 +218,7 @@ class PrintPreviewDialog(QDialog):
 
         def work() -> bytes:
             if self._takes_progress:
-                return self._generate(flag, progress=lambda done, total: emit(relay.changed, done, total))
+                return self._generate(flag, progress=lambda done, total: relay.changed.emit(done, total))
             return self._generate(flag)
 
         self._runner.run(work, on_success=self._loaded, on_failure=self._failed, key="print-preview")
@@ -342,7 +341,7 @@ class PrintPreviewDialog(QDialog):
         self.page_spin.setMaximum(max(1, count))
         self.page_total.setText(_("of {pages}").format(pages=count))
         self.show_page(min(self._page, count - 1))
-        emit(self.generated)
+        self.generated.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._generating = False
