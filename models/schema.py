@@ -112,8 +112,16 @@ def downgrade(db: Database, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
+def _require_file(db: Database) -> None:
+    """Refuse a SQLite file that does not exist (opening it would create an empty one)."""
+    path = sqlite_path(db.url)
+    if path is not None and not path.exists():
+        raise DatabaseProblem(_("The database file {path} does not exist.").format(path=path))
+
+
 def ensure_current(db: Database) -> None:
-    """Refuse to work on a database that is not at our head revision."""
+    """Refuse to work on a database that is not at our head revision (or is missing)."""
+    _require_file(db)
     current = current_revision(db)
     if current == head_revision():
         return
@@ -130,6 +138,7 @@ def ensure_current(db: Database) -> None:
 def backup_database(db: Database, target: Path) -> Path:
     """An online backup: SQLite's backup API, or ``pg_dump`` for PostgreSQL."""
     target = Path(target)
+    _require_file(db)
     target.parent.mkdir(parents=True, exist_ok=True)
     path = sqlite_path(db.url)
     if path is not None:

@@ -146,3 +146,12 @@ def test_newer_database_is_refused_in_one_line(sound_db):
 def test_unreachable_server_is_one_line():
     result = run("--database", "postgresql://nobody@127.0.0.1:1/none", "occupancy")
     one_line_error(result)
+
+
+def test_missing_database_is_reported_not_created(tmp_path):
+    missing = tmp_path / "typo.sqlite3"
+    for args in (("occupancy",), ("db", "backup", str(tmp_path / "copy.sqlite3")), ("db", "check")):
+        line = one_line_error(run("--database", str(missing), *args))
+        assert str(missing) in line
+        assert not missing.exists()
+    assert not (tmp_path / "copy.sqlite3").exists()
