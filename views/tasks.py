@@ -91,6 +91,7 @@ class _Pending:
     timer: QTimer
     key: str | None
     busy: bool = False
+    worker: Any = None
 
 
 class TaskRunner(QObject):
@@ -144,11 +145,39 @@ class TaskRunner(QObject):
         timer = QTimer()  # owned by Python (the _Pending entry), dropped when the task ends
         timer.setSingleShot(True)
         timer.timeout.connect(lambda r=relay: self._show_busy(r))
-        self._running[relay] = _Pending(on_success, on_failure, progress_label, timer, key)
+        if key is not None:
+            self._drop_queued(key)
+        worker = _Worker(fn, relay)
+        self._running[relay] = _Pending(on_success, on_failure, progress_label, timer, key, worker=worker)
         if key is not None:
             self._latest[key] = relay
         timer.start(BUSY_DELAY_MS)
-        self._pool.start(_Worker(fn, relay))
+        self._pool.start(worker)
+
+    def _drop_queued(self, key: str) -> None:
+        """A newer request of the same kind replaces an older one still waiting for a
+        thread: the older one is taken out of the queue and never runs."""
+        relay = self._latest.get(key)
+        pending = self._running.get(relay) if relay is not None else None
+        if pending is None or pending.worker is None:
+            return
+        if self._pool.tryTake(pending.worker):
+            del self._running[relay]
+            pending.timer.stop()
+            self._end_busy(pending)
+            relay.deleteLater()
+
+    def _end_busy(self, pending: _Pending) -> None:
+        if not pending.busy:
+            return
+        pending.busy = False
+        self._busy_count -= 1
+        if self._busy_count == 0:
+            self.busy_changed.emit(False, "")
+            if self._progress is not None:
+                self._progress.close()
+                self._progress.deleteLater()
+                self._progress = None
 
     def pending(self) -> int:
         return len(self._running)
@@ -197,14 +226,7 @@ class TaskRunner(QObject):
         if pending is None:
             return
         pending.timer.stop()
-        if pending.busy:
-            self._busy_count -= 1
-            if self._busy_count == 0:
-                self.busy_changed.emit(False, "")
-                if self._progress is not None:
-                    self._progress.close()
-                    self._progress.deleteLater()
-                    self._progress = None
+        self._end_busy(pending)
         relay.deleteLater()
         if pending.key is not None:
             if self._latest.get(pending.key) is not relay:

@@ -76,3 +76,31 @@ def test_custom_failure_handler(recorded_messages):
     runner.run(lambda: 1 / 0, on_success=lambda _v: None, on_failure=failures.append)
     assert isinstance(failures[0], ZeroDivisionError)
     assert recorded_messages.shown == []
+
+
+def test_a_waiting_request_is_replaced_by_a_newer_one(qtbot):
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    runner = TaskRunner(synchronous=False, pool=pool)
+    gate = threading.Event()
+    ran, got = [], []
+
+    def job(name):
+        def work():
+            if name == "first":
+                gate.wait(5)
+            ran.append(name)
+            return name
+        return work
+
+    runner.run(job("first"), on_success=got.append, key="page")   # takes the only thread
+    runner.run(job("second"), on_success=got.append, key="page")  # waits...
+    runner.run(job("third"), on_success=got.append, key="page")   # ...and is replaced by this
+    gate.set()
+    runner.wait_all()
+    qtbot.waitUntil(lambda: runner.pending() == 0)
+    pool.waitForDone()
+    assert ran == ["first", "third"]
+    assert got == ["third"]
