@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from models.database import Database
-from models.errors import BedOccupiedError, DatabaseProblem
+from models.errors import BedOccupiedError, DatabaseProblem, PersonAlreadyPlacedError
 from models.services import NewPerson, Services
 from tests.factories import D, scenario
 from tests.models.helpers import bed_ids
@@ -200,5 +200,44 @@ def test_postgresql_concurrent_registrations_all_succeed(pg_server):
             t.join()
         assert errors == []
         assert len(codes) == len(set(codes)) == threads_n * each * 3
+    finally:
+        db.dispose()
+
+
+@pytest.mark.slow
+def test_postgresql_same_person_into_two_structures_at_once(pg_server):
+    """Two coordinators place the same woman in two different apartments at the same
+    moment: the structures are locked separately, so only the database can stop it."""
+    db = Database(pg_server.create())
+    try:
+        sv = Services(db, actor="setup")
+        sc = scenario(sv)
+        hh = sv.register_household([NewPerson("Sola", "Prova", "F", D(1990, 1, 1))])
+        targets = [sc.families.id, sc.other.id] * 3
+        barrier = threading.Barrier(len(targets))
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def worker(structure: int) -> None:
+            mine = Services(db, actor="race")
+            barrier.wait()
+            try:
+                mine.place(hh.id, structure, DAY)
+                result = "placed"
+            except PersonAlreadyPlacedError:
+                result = "already placed"
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion
+                result = f"other: {type(exc).__name__}: {exc}"
+            with lock:
+                outcomes.append(result)
+
+        threads = [threading.Thread(target=worker, args=(t,)) for t in targets]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert Counter(outcomes) == Counter({"placed": 1, "already placed": len(targets) - 1})
+        with db.engine.connect() as c:
+            assert c.execute(text(OVERLAPS)).scalar_one() == 0
     finally:
         db.dispose()
