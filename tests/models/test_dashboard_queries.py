@@ -73,3 +73,11 @@ def test_monthly_occupancy_matches_occupancy_rate_month_by_month(db, services):
             assert rate == queries.occupancy_rate(db, month, stop, **filters)[2], (filters, month)
     men = dict(queries.monthly_occupancy(db, end, 5, structure_id=sc.men.id))
     assert men[dt.date(2024, 1, 1)] == 31 / 62  # one of two places, every night of January
+
+
+def test_expiring_placements_on_a_past_date_include_those_ended_since(db, services):
+    sc = scenario(services)
+    pl = services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5), planned_end=dt.date(2024, 3, 1))
+    services.record_exit(pl.id, dt.date(2024, 3, 1), "term_expired")
+    assert [r.placement_id for r in queries.expiring_placements(db, dt.date(2024, 2, 10), 30)] == [pl.id]
+    assert queries.expiring_placements(db, dt.date(2024, 3, 1), 30) == []  # gone that day
