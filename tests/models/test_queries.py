@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from models import queries
@@ -147,3 +149,24 @@ def test_expiring_placements_within_days(services, db, sc):
     rows = {r.structure_code: r for r in queries.expiring_placements(db, day, 30)}
     assert rows["T-PIC"].people == 2 and rows["T-PIC"].reference_code == family.members[0].person.code
     assert {r.structure_code for r in queries.expiring_placements(db, day, 30, province="MI")} == set()
+
+
+def test_monthly_occupancy_matches_the_rate_of_each_month(services, db, sc):
+    """The dashboard's monthly chart gives the same figures as occupancy_rate month by month."""
+    services.set_capacity(sc.families.id, D(2023, 2, 15), 3)
+    beds = bed_ids(services, sc.families.id)
+    a, pa = single(services, "Ada")
+    first = services.place(a.id, sc.families.id, D(2022, 12, 20), beds={pa: beds[0]})
+    services.record_exit(first.id, D(2023, 2, 3), "other")
+    b, pb = single(services, "Bice")
+    services.place(b.id, sc.families.id, D(2023, 1, 31), beds={pb: beds[1]})
+    c, _pc = single(services, "Carla")
+    services.place(c.id, sc.other.id, D(2023, 3, 5))
+    end = D(2023, 3, 20)
+    for filters in ({}, {"structure_id": sc.families.id}, {"province": "SO"}, {"programme_code": "ART18-T"}):
+        chart = queries.monthly_occupancy(db, end, 4, **filters)
+        assert [month for month, _rate in chart] == [D(2022, 12, 1), D(2023, 1, 1), D(2023, 2, 1), D(2023, 3, 1)]
+        for month, rate in chart:
+            stop = min(D(month.year + month.month // 12, month.month % 12 + 1, 1), end + dt.timedelta(days=1))
+            expected = queries.occupancy_rate(db, month, stop, **filters)[2]
+            assert rate == pytest.approx(expected) if expected is not None else rate is None, (filters, month)
