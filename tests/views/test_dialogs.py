@@ -26,6 +26,7 @@ from views.dialogs.register_household_dialog import RegisterHouseholdDialog
 from views.dialogs.reservation_dialog import ReservationDialog
 from views.dialogs.transfer_dialog import TransferDialog
 from views.main_window import MainWindow
+from views.navigation import NETWORK, Selection
 from views.people_page import PeoplePage
 
 D = dt.date
@@ -78,6 +79,14 @@ def live_counts(backend, day: dt.date) -> tuple[int, int]:  # type: ignore[no-un
     return people, placements
 
 
+def province_occupied(win: MainWindow) -> dict[str, str]:
+    """Occupied beds per province, as the dashboard's table shows them for the whole network."""
+    win.set_selection(Selection(NETWORK, "network"))
+    win.show_dashboard()
+    rows = table_texts(win.findChild(QTableView, "dashboardProvinceTable"))
+    return {r[_("Province")]: r[_("Occupied")] for r in rows}
+
+
 def structure_beds(win: MainWindow, structure_id: int) -> list[dict[str, str]]:
     win.show_structure(structure_id)
     win.structure_page.set_context(win.day, structure_id)
@@ -107,6 +116,7 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
 
     win.show_dashboard()
     assert tile(win, "tileOccupied") == "3"
+    assert province_occupied(win) == {"MI": "0", "SO": "3"}
     beds = structure_beds(win, sc.families.id)
     assert [b[_("Household")] for b in beds].count(sc.mother.code) == 3
     assert tile(win, "structureTileOccupied") == "3"
@@ -129,6 +139,7 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
     assert tile(win, "structureTileOccupied") == "3"
     win.show_dashboard()
     assert tile(win, "tileOccupied") == "3"
+    assert province_occupied(win) == {"MI": "3", "SO": "0"}
 
     people.search.setText("Amina")
     people.run_search()
@@ -149,6 +160,7 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
     win.data_changed.emit()
 
     assert tile(win, "tileOccupied") == "0"
+    assert province_occupied(win) == {"MI": "0", "SO": "0"}
     assert all(b[_("Household")] == "" for b in structure_beds(win, sc.other.id))
     assert tile(win, "structureTileFree") == "4"
     # The day before the exit they were still there: history is kept.
