@@ -58,6 +58,6 @@ class PrintChoiceDialog(QDialog):
 
     def choice(self) -> str:
         for key, button in self.options.items():
-            if button.isChecked():
+            if button.isChecked() and button.isEnabled():
                 return key
         return SUMMARY
