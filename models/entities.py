@@ -376,6 +376,8 @@ class BedStay(Base):
         Index("ix_bed_stay_bed_dates", "bed_id", "start_date", "end_date"),
         Index("ix_bed_stay_person_dates", "person_id", "start_date", "end_date"),
         Index("ix_bed_stay_dates", "start_date", "end_date"),
+        # Stays still open or ending after a date (occupancy today): see migration 0003.
+        Index("ix_bed_stay_end_dates", "end_date", "start_date"),
     )
 
 
