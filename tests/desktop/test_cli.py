@@ -155,3 +155,23 @@ def test_missing_database_is_reported_not_created(tmp_path):
         assert str(missing) in line
         assert not missing.exists()
     assert not (tmp_path / "copy.sqlite3").exists()
+
+
+def test_check_reports_dangling_rows_and_overlaps(sound_db):
+    """Rows written behind the application's back (foreign keys off, rules dropped) are found."""
+    con = sqlite3.connect(sound_db)
+    con.execute("PRAGMA foreign_keys = OFF")
+    with con:
+        con.execute("INSERT INTO room (structure_id, name) VALUES (999, 'Fantasma')")
+    with con:
+        con.execute("DROP TRIGGER ex_bed_stay_bed_overlap_insert")
+        con.execute(
+            "INSERT INTO bed_stay (placement_id, person_id, bed_id, start_date, end_date, cancelled, override_reason) "
+            "SELECT placement_id, person_id + 100, bed_id, '2023-02-01', NULL, 0, '' FROM bed_stay LIMIT 1"
+        )
+    con.close()
+    result = run("--database", str(sound_db), "db", "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    problems = result.stderr.strip().splitlines()
+    assert len(problems) == 2, problems
