@@ -886,10 +886,11 @@ def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
             )
         )
     # Fresh statistics, so that the query planner knows the sizes.
-    with db.engine.connect() as conn:
-        if db.is_sqlite:
+    if db.is_sqlite:
+        with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
-        else:
+    else:
+        with db.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
 
 
