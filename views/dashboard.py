@@ -171,6 +171,17 @@ class DashboardPage(QWidget):
         self.title_label.setFont(font)
         layout.addWidget(self.title_label)
 
+        self.empty_note = QLabel(body)
+        self.empty_note.setObjectName("dashboardEmptyNote")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.setStyleSheet("background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;")
+        self.empty_note.setText(_(
+            "There are no structures open on this date. If the database is new, the demo network "
+            "(fictitious people) shows how the application works: start it with \"./dev.sh run --demo\" "
+            "or create it with \"accoglienza demo --scale coop\" and open it with File › Open database."))
+        self.empty_note.hide()
+        layout.addWidget(self.empty_note)
+
         tiles = QHBoxLayout()
         self.tiles = {
             "capacity": FigureTile(_("Places"), "tileCapacity"),
@@ -277,6 +288,7 @@ class DashboardPage(QWidget):
     def _show(self, data: DashboardData) -> None:
         self.data = data
         t = data.total
+        self.empty_note.setVisible(t.structures == 0 and self.selection.kind == "network")
         self.tiles["capacity"].set_value(format_number(t.capacity))
         self.tiles["occupied"].set_value(format_number(t.occupied))
         self.tiles["reserved"].set_value(format_number(t.reserved))
