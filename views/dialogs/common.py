@@ -584,6 +584,7 @@ class StructureChooser(QWidget):
 
         self.runner = TaskRunner(self)
         self.computing = False
+        self.free: dict[int, int] = {}
         self.reports: dict[int, FitReport] = {}
         self.structures: list[Any] = []
         self.user_chose_programme = False
@@ -702,6 +703,7 @@ class StructureChooser(QWidget):
             return  # the programme changed meanwhile; its own check is on the way
         self.computing = False
         self.reports = reports
+        self.free = free
         day = self._context[2] if self._context else dt.date.today()
         for row, st in enumerate(structures):
             free_item = self.table.item(row, self.COL_FREE)
@@ -751,9 +753,10 @@ class StructureChooser(QWidget):
             self.explanation.setText(_("Checking the structures…") if self.computing else "")
             self.explanation.setStyleSheet("")
         elif rep.fits:
-            self.explanation.setText(
-                _("{structure} has room for them: the proposed beds are below.").format(structure=st.name)
-            )
+            text = _("{structure} has room for them: the proposed beds are below.").format(structure=st.name)
+            if self.free.get(st.id) == 0:
+                text += " " + _("They are the beds held for this household.")
+            self.explanation.setText(text)
             self.explanation.setStyleSheet(f"color: {OK_COLOUR.name()};")
         else:
             self.explanation.setText("\n".join(rep.reasons))
@@ -774,7 +777,7 @@ def short_reason(rep: FitReport, st: Any = None, day: dt.date | None = None) -> 
         parts.append(_("other target group"))
     others = len(rep.reasons) - int(rep.target_group_problem) - int(closed)
     if others > 0:
-        parts.append(_("no free beds") if not closed else _("not available"))
+        parts.append(_("not enough free beds") if not closed else _("not available"))
     return ", ".join(parts) or _("does not fit")
 
 

@@ -26,6 +26,7 @@ from models.errors import ValidationError
 from models.i18n import _
 
 from .common import (
+    WARNING_COLOUR,
     DateEdit,
     HouseholdPicker,
     MembersTable,
@@ -35,6 +36,7 @@ from .common import (
     add_months,
     bed_options,
     date_row,
+    date_text,
     household_people,
     last_programme,
 )
@@ -64,6 +66,12 @@ class PlacementDialog(WorkflowDialog):
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(QLabel(_("People to place (untick anyone who is not coming) and their beds:")))
         who_lay.addWidget(self.members, 1)
+        self.reservation_hint = QLabel()
+        self.reservation_hint.setObjectName("reservationHint")
+        self.reservation_hint.setWordWrap(True)
+        self.reservation_hint.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.reservation_hint.hide()
+        who_lay.addWidget(self.reservation_hint)
         columns.addWidget(who, 4)
 
         where = QGroupBox(_("Where"))
@@ -114,6 +122,14 @@ class PlacementDialog(WorkflowDialog):
     # -- reactions --
     def _household_changed(self, h: Any) -> None:
         self.members.set_people(household_people(h) if h is not None else [], self.entry_date.value())
+        held = self.backend.queries.reservations(household_id=h.id) if h is not None else []
+        if held:
+            r = held[0]
+            self.reservation_hint.setText(_(
+                "Beds are held for this household in {structure} from {date}: when they arrive, confirm the "
+                "reservation (Reservations, held reservations) so that the held beds are freed."
+            ).format(structure=r.structure_code, date=date_text(r.expected_on)))
+        self.reservation_hint.setVisible(bool(held))
         if h is not None and self.chooser.structure_id() is None:
             self.chooser.prefer_programme(last_programme(self.backend, h.id))
         self.refresh_fit()
