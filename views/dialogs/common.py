@@ -197,9 +197,6 @@ class WorkflowDialog(QDialog):
     def clear_error(self) -> None:
         self.error_label.show_message("")
 
-    def error_text(self) -> str:
-        return self.error_label.text() if self.error_label.isVisible() or self.error_label.text() else ""
-
     # -- the work --
     def apply(self) -> Any:  # pragma: no cover - every dialog implements it
         raise NotImplementedError
@@ -217,14 +214,6 @@ class WorkflowDialog(QDialog):
             self.show_error(unexpected_message(exc))
             return
         super().accept()
-
-
-def section_title(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
 
 
 def hint(text: str) -> QLabel:

@@ -234,6 +234,11 @@ class ReservationDialog(WorkflowDialog):
         finally:
             self.action = "reserve"
 
+    def accept(self) -> None:
+        if self.action == "reserve" and self.tabs.currentIndex() == self.HELD:
+            return  # Enter or Ctrl+Enter on the held tab: its buttons say what to do
+        super().accept()
+
     # -- apply --
     def apply(self) -> Any:
         if self.action == "confirm":
