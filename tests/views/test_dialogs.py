@@ -445,3 +445,21 @@ def test_household_search_enter_picks_the_household_and_does_not_press_ok(qtbot,
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     assert dlg.result() == QDialog.DialogCode.Rejected
     assert backend.queries.placements_of_household(sc.mother.id) == []
+
+
+def test_a_change_made_meanwhile_on_another_pc_is_detected_and_shown(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    dlg = ExitDialog(backend, day=MOVE, placement_id=pl.id)
+    qtbot.addWidget(dlg)
+    dlg.reason.setCurrentIndex(dlg.reason.findData("term_expired"))
+    # Another coordinator extends the placement while the dialog is open.
+    other_pc = Backend(backend.db, actor="other")
+    other_pc.services.extend(pl.id, D(2025, 3, 1), "proroga concessa")
+    click_ok(qtbot, dlg)
+    assert dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.error_label.text()
+    assert backend.queries.placement(pl.id).status == "active"
+    assert "01/03/2025" in dlg.summary.text()  # the dialog shows the placement as it is now
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert backend.queries.placement(pl.id).exit_reason == "term_expired"

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.errors import DomainError, ValidationError
+from models.errors import ConcurrentEditError, DomainError, ValidationError
 from models.formatting import format_short_date
 from models.i18n import _, ngettext
 from models.labels import relationship_label, target_group_label
@@ -201,10 +201,19 @@ class WorkflowDialog(QDialog):
     def apply(self) -> Any:  # pragma: no cover - every dialog implements it
         raise NotImplementedError
 
+    def reload(self) -> None:
+        """Read again what the dialog works on (after a change made elsewhere)."""
+
     def accept(self) -> None:
         self.clear_error()
         try:
             self.result_value = self.apply()
+        except ConcurrentEditError as exc:
+            # Someone changed the record on another PC: show it as it is now and let the
+            # coordinator check before pressing OK again.
+            self.reload()
+            self.show_error(str(exc) + " " + _("The dialog now shows the current data: check it and confirm again."))
+            return
         except DomainError as exc:
             self.show_error(str(exc))
             return

@@ -94,6 +94,15 @@ class EditPersonDialog(WorkflowDialog):
         minor = (age_on(birth, self.day) or 99) < 18
         self.age.setStyleSheet(f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else "")
 
+    def reload(self) -> None:
+        p = self.person = self._load(self.person.id, self.person.household_id)
+        for edit, value in ((self.first_name, p.first_name), (self.last_name, p.last_name), (self.alias, p.alias),
+                            (self.gender_identity, p.gender_identity), (self.citizenship, p.citizenship),
+                            (self.birth_date, format_short_date(p.birth_date))):
+            edit.setText(value)
+        self.sex.setCurrentIndex(max(0, self.sex.findData(p.sex)))
+        self.legal_status.setCurrentIndex(max(0, self.legal_status.findData(p.legal_status)))
+
     def apply(self) -> Any:
         birth = parse_date(self.birth_date.text())
         if birth is not None and birth > self.backend.services.today():

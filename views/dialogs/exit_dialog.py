@@ -84,6 +84,11 @@ class ExitDialog(WorkflowDialog):
         was = set(self.members.checked_ids()) if self.members.people else None
         self.members.set_people(people, day, checked=was)
 
+    def reload(self) -> None:
+        if self.placement is not None:
+            self.placement = self.backend.queries.placement(self.placement.id)
+            self.refresh()
+
     def apply(self) -> Any:
         if self.placement is None:
             raise ValidationError(_("This household has no active placement: there is no exit to record."))

@@ -76,6 +76,11 @@ class ExtensionDialog(WorkflowDialog):
         self.resize(620, 300)
         self.new_end.setFocus()
 
+    def reload(self) -> None:
+        if self.placement is not None:
+            self.placement = self.backend.queries.placement(self.placement.id)
+            self.summary.setText(placement_summary(self.backend, self.placement, self.day))
+
     def apply(self) -> Any:
         if self.placement is None:
             raise ValidationError(_("This household has no active placement: there is nothing to extend."))

@@ -146,6 +146,11 @@ class TransferDialog(WorkflowDialog):
         self.override_label.setVisible(needed)
         self.override.setVisible(needed)
 
+    def reload(self) -> None:
+        if self.placement is not None:
+            self.placement = self.backend.queries.placement(self.placement.id)
+            self.refresh()
+
     def apply(self) -> Any:
         if self.timer.isActive():
             self.refresh()
