@@ -266,3 +266,31 @@ def test_dashboard_of_a_structure_and_back_to_the_network(qtbot, world):
     assert w.findChild(QLabel, "tileCapacityValue").text() == "12"
     assert row_of(table(w, "dashboardProvinceTable"), "MI")[3] == "3"
     assert w.navigation.current_selection().kind == "network"
+
+
+def test_open_another_database(qtbot, world, tmp_path, monkeypatch):
+    from models import schema
+    from models.database import Database
+    from views.dialogs.open_database_dialog import OpenDatabaseDialog
+
+    backend, _sc = world
+    other_path = tmp_path / "altro.sqlite3"
+    opened = []
+
+    def open_backend(target):
+        db = Database(f"sqlite:///{target}")
+        schema.upgrade(db)
+        opened.append(target)
+        return Backend(db)
+
+    w = MainWindow(backend, today=D(2024, 1, 10), open_backend=open_backend)
+    qtbot.addWidget(w)
+    monkeypatch.setattr(OpenDatabaseDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(OpenDatabaseDialog, "target", lambda self: str(other_path))
+    w.act_open.trigger()
+    assert opened == [str(other_path)]
+    assert w.findChild(QLabel, "databaseLabel").text().endswith("altro.sqlite3")
+    tree = w.findChild(QTreeWidget, "navigationTree")
+    assert tree.topLevelItem(0).childCount() == 0  # the new database has no programmes
+    assert w.findChild(QLabel, "tileCapacityValue").text() == "0"
+    w.backend.db.dispose()
