@@ -398,7 +398,10 @@ class StructurePage(QWidget):
         self.targets_label.setText(", ".join(target_group_label(t) for t in sorted(sh.targets)) or "—")
         for key in ("capacity", "occupied", "reserved", "out_of_service", "free"):
             self.tiles[key].set_value(str(getattr(sh, key)))
+        previous = self.selected_line()
         self.bed_model.set_lines(sh.day, sh.beds)
+        if previous is not None:
+            self.select_bed(previous.bed_id)  # a refresh keeps the bed the coordinator was on
         self.beds_table.resizeColumnsToContents()
         self.beds_table.horizontalHeader().setSectionResizeMode(BedModel.NOTE, QHeaderView.ResizeMode.Stretch)
         self.beds_title.setText(_("Beds on {date}").format(date=format_date(sh.day, "full")))

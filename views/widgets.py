@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from babel.dates import format_date
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -105,6 +106,33 @@ class MonthlyChart(QWidget):
     def points(self) -> list[tuple[dt.date, float | None]]:
         return list(self._points)
 
+    def _plot_rect(self) -> QRectF:
+        fm = self.fontMetrics()
+        left, right, top, bottom = fm.horizontalAdvance("100 %") + 10, 8, fm.height() + 6, fm.height() * 2 + 6
+        return QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+
+    def point_at(self, x: float) -> tuple[dt.date, float | None] | None:
+        """The month under the horizontal position ``x`` (for the tooltip)."""
+        if not self._points:
+            return None
+        plot = self._plot_rect()
+        if not plot.left() <= x < plot.right():
+            return None
+        return self._points[int((x - plot.left()) / (plot.width() / len(self._points)))]
+
+    def event(self, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.ToolTip:
+            point = self.point_at(ev.pos().x())  # type: ignore[attr-defined]
+            if point is None:
+                QToolTip.hideText()
+            else:
+                month, rate = point
+                QToolTip.showText(ev.globalPos(),  # type: ignore[attr-defined]
+                                  f"{format_date(month, 'LLLL yyyy', locale=babel_locale())}: {format_percent(rate)}",
+                                  self)
+            return True
+        return super().event(ev)
+
     def paintEvent(self, _event: object) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -115,8 +143,8 @@ class MonthlyChart(QWidget):
             p.end()
             return
         fm = p.fontMetrics()
-        left, right, top, bottom = fm.horizontalAdvance("100 %") + 10, 8, fm.height() + 6, fm.height() * 2 + 6
-        plot = QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+        plot = self._plot_rect()
+        left = plot.left()
         top_value = max(1.0, max((r or 0.0) for _d, r in self._points))
         # grid lines at 0, 50 and 100 %
         for level in (0.0, 0.5, 1.0):

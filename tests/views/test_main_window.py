@@ -294,3 +294,39 @@ def test_open_another_database(qtbot, world, tmp_path, monkeypatch):
     assert tree.topLevelItem(0).childCount() == 0  # the new database has no programmes
     assert w.findChild(QLabel, "tileCapacityValue").text() == "0"
     w.backend.db.dispose()
+
+
+def test_refresh_keeps_the_chosen_bed_and_ctrl_f_goes_to_people(qtbot, world):
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    page = w.structure_page
+    page.beds_table.selectRow(2)
+    chosen = page.selected_line().bed_id
+    w.act_refresh.trigger()
+    assert page.selected_line() is not None and page.selected_line().bed_id == chosen
+    w.act_search.trigger()
+    assert w.current_page() is w.people_page
+
+
+def test_expiring_row_opens_its_structure(qtbot, world):
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5), planned_end=D(2024, 1, 20))
+    w = make_window(qtbot, backend)
+    view = table(w, "dashboardExpiringTable")
+    view.doubleClicked.emit(view.model().index(0, 0))
+    assert w.current_page() is w.structure_page
+    assert w.findChild(QLabel, "structureTitle").text() == "T-FAM · Casa Glicine"
+
+
+def test_monthly_chart_tells_the_month_under_the_mouse(qtbot, world):
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2023, 12, 1))
+    w = make_window(qtbot, backend)
+    chart = w.dashboard.chart
+    chart.resize(600, 240)
+    points = chart.points()
+    assert len(points) == 12 and points[-1][0] == D(2024, 1, 1)
+    assert points[-1][1] == 30 / (12 * 10)  # 3 of 12 places, 10 nights of January
+    assert chart.point_at(chart.width() - 15) == points[-1]
