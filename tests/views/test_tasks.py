@@ -104,3 +104,16 @@ def test_a_waiting_request_is_replaced_by_a_newer_one(qtbot):
     pool.waitForDone()
     assert ran == ["first", "third"]
     assert got == ["third"]
+
+
+def test_long_work_shows_the_busy_indicator_until_it_ends(qtbot):
+    runner = TaskRunner(synchronous=False)
+    gate = threading.Event()
+    states = []
+    runner.busy_changed.connect(lambda busy, label: states.append((busy, label)))
+    with qtbot.waitSignal(runner.busy_changed, timeout=5000):
+        runner.run(lambda: gate.wait(5), on_success=lambda _v: None)
+    assert len(states) == 1 and states[0][0] is True and states[0][1]  # a label is shown
+    gate.set()
+    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=5000)
+    assert states[-1] == (False, "")
