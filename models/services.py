@@ -596,6 +596,26 @@ class Services:
             )
         )
 
+    def _companions(
+        self, s: Session, household_id: int, structure_id: int, day: dt.date, exclude: Iterable[int]
+    ) -> list[e.HouseholdMember]:
+        """Members of the household (other than ``exclude``) in a bed of the structure on ``day``."""
+        members = self._members(s, household_id)
+        excluded = set(exclude)
+        there = set(
+            s.scalars(
+                select(e.BedStay.person_id)
+                .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .where(
+                    e.Room.structure_id == structure_id,
+                    e.BedStay.person_id.in_([m.person_id for m in members if m.person_id not in excluded]),
+                    live_stay_clause(day),
+                )
+            )
+        )
+        return [m for m in members if m.person_id in there]
+
     def _bed_problem(
         self, s: Session, b: e.Bed, start: dt.date, end: dt.date | None, household_id: int, ignore_stays: set[int] = frozenset()  # type: ignore[assignment]
     ) -> DomainError | None:
@@ -724,11 +744,17 @@ class Services:
         beds: Mapping[int, int] | None,
         override_reason: str,
         ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+        companions: Sequence[e.HouseholdMember] = (),
     ) -> dict[int, int]:
-        """Check every rule for putting ``people`` into ``st`` from ``start``; return person -> bed."""
+        """Check every rule for putting ``people`` into ``st`` from ``start``; return person -> bed.
+
+        ``companions`` are members of the household already sleeping in ``st``: the target
+        group is the one of everybody who will be there together (a child moving to another
+        bed of its mother's apartment is still part of a single-parent family).
+        """
         self._check_structure_open(st, programme, start)
         persons = [m.person for m in people]
-        problem = self._target_problem(st, [(m.person, m.relationship_) for m in people], start)
+        problem = self._target_problem(st, [(m.person, m.relationship_) for m in [*people, *companions]], start)
         if problem and not override_reason.strip():
             raise TargetGroupError(problem + " " + _("To place them anyway, give a reason."))
         for p in persons:
@@ -791,7 +817,8 @@ class Services:
                 self._check_structure_open(st, programme, day)
             except DomainError as exc:
                 reasons.append(str(exc))
-            problem = self._target_problem(st, [(m.person, m.relationship_) for m in members], day)
+            together = [*members, *self._companions(s, household_id, st.id, day, [m.person_id for m in members])]
+            problem = self._target_problem(st, [(m.person, m.relationship_) for m in together], day)
             if problem:
                 reasons.append(problem)
                 target_problem = True
@@ -854,6 +881,7 @@ class Services:
             chosen = self._assign(
                 s, st=st, programme=programme, household_id=household_id, people=members,
                 start=entry_date, beds=beds, override_reason=override_reason,
+                companions=self._companions(s, household_id, st.id, entry_date, [m.person_id for m in members]),
             )
             pl = e.Placement(
                 household_id=household_id,
@@ -943,6 +971,7 @@ class Services:
             chosen = self._assign(
                 s, st=dest, programme=new_programme, household_id=pl.household_id, people=members,
                 start=day, beds=beds, override_reason=override_reason, ignore_stays=ignore,
+                companions=self._companions(s, pl.household_id, dest.id, day, moving_ids),
             )
             for pid in moving_ids:
                 current[pid].end_date = day

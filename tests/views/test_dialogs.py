@@ -463,3 +463,45 @@ def test_a_change_made_meanwhile_on_another_pc_is_detected_and_shown(qtbot, back
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     assert backend.queries.placement(pl.id).exit_reason == "term_expired"
+
+
+def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    omar = next(m.person for m in sc.mother.members if m.person.first_name == "Omar")
+    mother = sc.mother.reference
+
+    # Placing the children without their mother is refused: a minor is never left alone.
+    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    dlg.members.set_checked(mother.id, False)
+    dlg.refresh_fit()
+    choose_structure(dlg, sc.families.id)
+    click_ok(qtbot, dlg)
+    assert dlg.result() != QDialog.DialogCode.Accepted and dlg.error_label.text()
+    assert backend.queries.placements_of_household(sc.mother.id) == []
+
+    # The whole family, with the beds chosen by hand.
+    dlg.members.set_checked(mother.id, True)
+    dlg.refresh_fit()
+    choose_structure(dlg, sc.families.id)
+    wanted = {}
+    for pid, combo in dlg.members.combos.items():
+        combo.setCurrentIndex(combo.count() - 1 - len(wanted))  # the last free beds, one each
+        wanted[pid] = combo.currentData()
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert {r.person_id: r.bed_id for r in backend.queries.who_is_where(ENTRY)} == wanted
+
+    # Only Omar moves, to the free bed of the same apartment.
+    dlg = TransferDialog(backend, day=MOVE, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    for p in dlg.members.people:
+        dlg.members.set_checked(p.id, p.id == omar.id)
+    choose_structure(dlg, sc.families.id)
+    combo = dlg.members.combos[omar.id]
+    free = [combo.itemData(i) for i in range(combo.count()) if combo.itemData(i) not in (None, *wanted.values())]
+    assert len(free) == 1
+    combo.setCurrentIndex(combo.findData(free[0]))
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    now = {r.person_id: r.bed_id for r in backend.queries.who_is_where(MOVE)}
+    assert now[omar.id] == free[0] and now[mother.id] == wanted[mother.id]
