@@ -347,10 +347,15 @@ def who_is_where(
 
 
 def _presence(s: Session, day: dt.date, **filters) -> list[PresenceRow]:  # type: ignore[no-untyped-def]
+    # Plain columns, not entities: no identity map to fill for rows thrown away at once.
     stmt = (
         select(
-            e.BedStay, e.Person, e.HouseholdMember.relationship_, e.Household.id, e.Household.code,
-            e.Placement, e.Bed.label, e.Room.name, e.Structure, e.Programme.code,
+            e.BedStay.id, e.BedStay.bed_id, e.BedStay.start_date, e.BedStay.end_date,
+            e.Person.id, e.Person.code, e.Person.first_name, e.Person.last_name, e.Person.alias, e.Person.sex,
+            e.Person.birth_date, e.Person.citizenship, e.HouseholdMember.relationship_, e.Household.id,
+            e.Household.code, e.Placement.id, e.Placement.entry_date, e.Placement.planned_end,
+            e.Bed.label, e.Room.name, e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.province,
+            e.Programme.code,
         )
         .join(e.Person, e.Person.id == e.BedStay.person_id)
         .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
@@ -372,16 +377,18 @@ def _presence(s: Session, day: dt.date, **filters) -> list[PresenceRow]:  # type
     if filters.get("household_id") is not None:
         stmt = stmt.where(e.Household.id == filters["household_id"])
     out = []
-    for stay, p, rel, hid, hcode, pl, bed_label, room_name, st, prog_code in s.execute(stmt):
+    for (stay_id, bed_id, start, end, pid, pcode, first, last, alias, sex, birth, citizenship, rel, hid, hcode,
+         placement_id, entry, planned_end, bed_label, room_name, sid, scode, sname, province,
+         prog_code) in s.execute(stmt):
         out.append(
             PresenceRow(
-                stay_id=stay.id, person_id=p.id, person_code=p.code, first_name=p.first_name,
-                last_name=p.last_name, alias=p.alias, sex=p.sex.value, birth_date=p.birth_date,
-                citizenship=p.citizenship, minor=p.is_minor_on(day), household_id=hid, household_code=hcode,
-                relationship=rel.value if rel else None, placement_id=pl.id, entry_date=pl.entry_date,
-                planned_end=pl.planned_end, stay_start=stay.start_date, stay_end=stay.end_date,
-                bed_id=stay.bed_id, bed_label=bed_label, room_name=room_name, structure_id=st.id,
-                structure_code=st.code, structure_name=st.name, province=st.province, programme_code=prog_code,
+                stay_id=stay_id, person_id=pid, person_code=pcode, first_name=first,
+                last_name=last, alias=alias, sex=sex.value, birth_date=birth,
+                citizenship=citizenship, minor=e.is_minor(birth, day), household_id=hid, household_code=hcode,
+                relationship=rel.value if rel else None, placement_id=placement_id, entry_date=entry,
+                planned_end=planned_end, stay_start=start, stay_end=end,
+                bed_id=bed_id, bed_label=bed_label, room_name=room_name, structure_id=sid,
+                structure_code=scode, structure_name=sname, province=province, programme_code=prog_code,
             )
         )
     return out
@@ -427,48 +434,61 @@ def structure_sheet(db: Database, structure_id: int, day: dt.date) -> StructureS
     from .errors import NotFoundError
     from .i18n import _
 
+    capacity_in_force = (
+        select(e.CapacityPeriod.places)
+        .where(e.CapacityPeriod.structure_id == structure_id, e.CapacityPeriod.valid_from <= day)
+        .order_by(e.CapacityPeriod.valid_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # The household a bed is held for, and why it is out of service, on ``day``.
+    held_for = (
+        select(e.Household.code)
+        .join(e.Reservation, e.Reservation.household_id == e.Household.id)
+        .join(e.ReservationBed, e.ReservationBed.reservation_id == e.Reservation.id)
+        .where(
+            e.ReservationBed.bed_id == e.Bed.id,
+            e.Reservation.structure_id == structure_id,
+            e.Reservation.status != e.ReservationStatus.CANCELLED,
+            e.Reservation.held_from <= day,
+            or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > day),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    outage_reason = (
+        select(e.BedOutage.reason)
+        .where(
+            e.BedOutage.bed_id == e.Bed.id, e.BedOutage.start_date <= day,
+            or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
     with db.read() as s:
-        st = s.get(e.Structure, structure_id)
+        st = s.execute(
+            select(e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.address, e.Structure.comune,
+                   e.Structure.province, e.Structure.confidential, e.Structure.target_groups,
+                   e.Programme.code, e.Programme.name, e.Programme.kind, e.Programme.holder,
+                   capacity_in_force)
+            .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+            .where(e.Structure.id == structure_id)
+        ).first()
         if st is None:
             raise NotFoundError(_("The record no longer exists (it may have been removed)."))
-        prog = st.programme
+        (sid, code, name, address, comune, province, confidential, target_groups, prog_code, prog_name,
+         prog_kind, holder, capacity) = st
+        capacity = capacity or 0
         beds = s.execute(
-            select(e.Bed.id, e.Room.name, e.Bed.label)
+            select(e.Bed.id, e.Room.name, e.Bed.label, held_for, outage_reason)
             .join(e.Room, e.Room.id == e.Bed.room_id)
             .where(e.Room.structure_id == structure_id)
             .order_by(e.Room.name, e.Bed.label)
         ).all()
         occupants = {r.bed_id: r for r in _presence(s, day, structure_id=structure_id)}
-        outages = dict(
-            s.execute(
-                select(e.BedOutage.bed_id, e.BedOutage.reason)
-                .join(e.Bed, e.Bed.id == e.BedOutage.bed_id)
-                .join(e.Room, e.Room.id == e.Bed.room_id)
-                .where(
-                    e.Room.structure_id == structure_id, e.BedOutage.start_date <= day,
-                    or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day),
-                )
-            ).all()
-        )
-        held = dict(
-            s.execute(
-                select(e.ReservationBed.bed_id, e.Household.code)
-                .join(e.Reservation, e.Reservation.id == e.ReservationBed.reservation_id)
-                .join(e.Household, e.Household.id == e.Reservation.household_id)
-                .where(
-                    e.Reservation.structure_id == structure_id,
-                    e.Reservation.status != e.ReservationStatus.CANCELLED,
-                    e.Reservation.held_from <= day,
-                    or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > day),
-                )
-            ).all()
-        )
-        capacity = s.scalar(
-            select(e.CapacityPeriod.places)
-            .where(e.CapacityPeriod.structure_id == structure_id, e.CapacityPeriod.valid_from <= day)
-            .order_by(e.CapacityPeriod.valid_from.desc())
-            .limit(1)
-        ) or 0
+        held = {bed_id: household for bed_id, _r, _l, household, _o in beds if household is not None}
+        outages = {bed_id: reason for bed_id, _r, _l, _h, reason in beds if reason is not None}
+        beds = [(bed_id, room, label) for bed_id, room, label, _h, _o in beds]
         lines = []
         for bed_id, room, label in beds:
             if bed_id in occupants:
@@ -484,10 +504,11 @@ def structure_sheet(db: Database, structure_id: int, day: dt.date) -> StructureS
         out = sum(1 for x in lines if x.status == "out_of_service")
         free = max(0, min(capacity, len(lines) - out) - occupied - reserved)
         return StructureSheet(
-            structure_id=st.id, code=st.code, name=st.name, address=st.address, comune=st.comune,
-            province=st.province, confidential=st.confidential, targets=frozenset(t.value for t in st.targets),
-            programme_code=prog.code, programme_name=prog.name, programme_kind=prog.kind.value,
-            holder=prog.holder, day=day, beds=tuple(lines), capacity=capacity, occupied=occupied,
+            structure_id=sid, code=code, name=name, address=address, comune=comune,
+            province=province, confidential=confidential,
+            targets=frozenset(t for t in target_groups.split(",") if t),
+            programme_code=prog_code, programme_name=prog_name, programme_kind=prog_kind.value,
+            holder=holder, day=day, beds=tuple(lines), capacity=capacity, occupied=occupied,
             reserved=reserved, out_of_service=out, free=free,
         )
 
@@ -724,10 +745,12 @@ def household(db: Database, household_id: int):  # type: ignore[no-untyped-def]
 
 
 def structure_by_code(db: Database, code: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy.orm import joinedload
+
     from . import convert
 
     with db.read() as s:
-        st = s.scalar(select(e.Structure).where(e.Structure.code == code))
+        st = s.scalar(select(e.Structure).options(joinedload(e.Structure.programme)).where(e.Structure.code == code))
         return convert.structure(st) if st else None
 
 
