@@ -93,6 +93,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
                    _("Birth date"), _("Age"), _("Citizenship"), _("Legal status"), _("Relationship"), ""]
         for col, text in enumerate(headers):
             label = QLabel(f"<b>{text}</b>")
+            label.setVisible(not (adding and col == 0))  # the reference person is already chosen
             self.grid.addWidget(label, 0, col)
         self.grid.setColumnStretch(1, 2)
         self.grid.setColumnStretch(2, 2)
@@ -116,7 +117,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
             if ref is not None:
                 self.rows[0].last_name.setText(ref.last_name)
                 self.rows[0].citizenship.setText(ref.citizenship)
-        self.resize(1320, 360)
+        self.resize(1320, 240 if adding else 360)
         self.rows[0].first_name.setFocus()
 
     # -- rows --
