@@ -24,6 +24,20 @@ system_libraries() {
             echo "Qt needs libEGL, libGL and libxkbcommon: install them with your package manager" >&2
         fi
     fi
+    # On a display (X11, also a virtual one such as Xvfb) Qt's xcb plugin needs these too.
+    local libs=""
+    if [ -n "${DISPLAY:-}" ] && command -v ldconfig >/dev/null 2>&1; then libs=$(ldconfig -p); fi
+    if [ -n "$libs" ] && ! { grep -q 'libxcb-cursor.so.0' <<<"$libs" && grep -q 'libxcb-icccm.so.4' <<<"$libs" \
+               && grep -q 'libxcb-keysyms.so.1' <<<"$libs" && grep -q 'libxkbcommon-x11.so.0' <<<"$libs"; }; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
+                libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 >/dev/null
+        else
+            echo "Qt needs the xcb libraries on a display: install libxcb-cursor0, libxcb-icccm4," \
+                 "libxcb-keysyms1 and libxkbcommon-x11-0 with your package manager" >&2
+        fi
+    fi
 }
 
 setup() {
