@@ -140,6 +140,7 @@ class DashboardPage(QWidget):
     """Cruscotto. ``structure_requested(structure_id)`` asks to open a structure."""
 
     structure_requested = Signal(int)
+    programme_requested = Signal(str)
     months_changed = Signal(int)
 
     def __init__(self, backend: Any, runner: TaskRunner, parent: QWidget | None = None, *, months: int = 12) -> None:
@@ -204,6 +205,8 @@ class DashboardPage(QWidget):
         self.province_table = self._table("dashboardProvinceTable", self.province_model, OccupancyModel.RATE)
         self.programme_model = OccupancyModel(N_("Programme"), self)
         self.programme_table = self._table("dashboardProgrammeTable", self.programme_model, OccupancyModel.RATE)
+        self.programme_table.setToolTip(_("Double-click a programme to see its figures."))
+        self.programme_table.doubleClicked.connect(self._open_programme)
         self.group_tabs = QTabWidget(body)
         self.group_tabs.setObjectName("dashboardGroupTabs")
         self.group_tabs.addTab(self.province_table, _("By province"))
@@ -304,6 +307,11 @@ class DashboardPage(QWidget):
         header = self.expiring_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
+
+    def _open_programme(self, index: Any) -> None:
+        row = self.programme_table.model().index(index.row(), 0).data(ROW_ROLE)
+        if row is not None:
+            self.programme_requested.emit(row.code)
 
     def _open_expiring(self, index: Any) -> None:
         row = self.expiring_table.model().index(index.row(), 0).data(ROW_ROLE)

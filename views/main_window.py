@@ -50,7 +50,7 @@ from models.i18n import _
 
 from . import messages
 from .dashboard import DashboardPage
-from .navigation import NETWORK, STRUCTURE, NavigationTree, Selection, load_navigation
+from .navigation import NETWORK, PROGRAMME, STRUCTURE, NavigationTree, Selection, load_navigation
 from .structure_page import StructurePage
 from .tasks import TaskRunner, report_failure
 
@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(self.backend, self.runner, self.pages,
                                        months=int(saved.get("chart_months", 12) or 12))
         self.dashboard.structure_requested.connect(self.show_structure)
+        self.dashboard.programme_requested.connect(self.show_programme)
         self.dashboard.months_changed.connect(lambda n: self.settings.save({"chart_months": n}))
         self.structure_page = StructurePage(self.backend, self.runner, self.pages)
         self.structure_page.action_requested.connect(
@@ -500,6 +501,11 @@ class MainWindow(QMainWindow):
         """The dashboard of the current selection (a structure's own figures when a
         structure is selected; see ``show_network`` for the whole network)."""
         self.pages.setCurrentIndex(PAGE_DASHBOARD)
+
+    def show_programme(self, code: str) -> None:
+        """Select a programme in the navigation (its dashboard follows)."""
+        name = self.navigation.programme_name(code) or code
+        self.navigation.select(Selection(PROGRAMME, name, programme_code=code))
 
     def show_network(self) -> None:
         """Select "All network" in the navigation and show its dashboard."""

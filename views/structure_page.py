@@ -40,6 +40,7 @@ from models.formatting import format_date, format_short_date
 from models.i18n import N_, _
 from models.labels import programme_kind_label, relationship_label, target_group_label
 
+from . import messages
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure
 from .widgets import FigureTile, make_table, section_label
@@ -353,6 +354,14 @@ class StructurePage(QWidget):
         self.outage_table = make_table("structureOutageTable", out_box)
         self.outage_table.setModel(SortFilterProxy(self.outage_model, self.outage_table))
         out_layout.addWidget(self.outage_table, 1)
+        self.end_outage_button = QPushButton(_("Back in service on the chosen date..."), out_box)
+        self.end_outage_button.setObjectName("endOutageButton")
+        self.end_outage_button.clicked.connect(self.end_outage)
+        self.outage_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        row = QHBoxLayout()
+        row.addWidget(self.end_outage_button)
+        row.addStretch(1)
+        out_layout.addLayout(row)
         tabs.addTab(out_box, _("Beds out of service"))
         self.tabs = tabs
         split.setStretchFactor(0, 3)
@@ -444,6 +453,9 @@ class StructurePage(QWidget):
         self.bed_buttons["outage"].setEnabled(line is not None and line.status == "free")
         self.bed_buttons["placement"].setEnabled(self.structure_id is not None)
         self.capacity_button.setEnabled(self.structure_id is not None)
+        outage = self.selected_outage()
+        self.end_outage_button.setEnabled(
+            outage is not None and (outage.end_date is None or outage.end_date > self.day) and outage.start_date < self.day)
 
     def _default_bed_action(self) -> None:
         line = self.selected_line()
@@ -501,6 +513,25 @@ class StructurePage(QWidget):
         self.runner.run(lambda: backend.services.put_bed_out_of_service(bed_id, start, end, reason),
                         on_success=lambda _r: self._changed(),
                         on_failure=lambda exc: report_failure(exc, self))
+
+    def selected_outage(self) -> Any | None:
+        if not hasattr(self, "outage_table"):
+            return None
+        rows = self.outage_table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def end_outage(self) -> None:
+        """The bed is usable again from the date at the top of the window."""
+        outage = self.selected_outage()
+        if outage is None:
+            return
+        question = _("Put bed {bed} of {room} back in service from {date}?").format(
+            bed=outage.bed_label, room=outage.room_name, date=format_short_date(self.day))
+        if not messages.get().confirm(question, parent=self):
+            return
+        backend, outage_id, day = self.backend, outage.outage_id, self.day
+        self.runner.run(lambda: backend.services.end_bed_outage(outage_id, day),
+                        on_success=lambda _r: self._changed())
 
     def _changed(self) -> None:
         self.changed.emit()

@@ -330,3 +330,29 @@ def test_monthly_chart_tells_the_month_under_the_mouse(qtbot, world):
     assert len(points) == 12 and points[-1][0] == D(2024, 1, 1)
     assert points[-1][1] == 30 / (12 * 10)  # 3 of 12 places, 10 nights of January
     assert chart.point_at(chart.width() - 15) == points[-1]
+
+
+def test_programme_row_opens_its_dashboard(qtbot, world):
+    backend, _sc = world
+    w = make_window(qtbot, backend)
+    view = table(w, "dashboardProgrammeTable")
+    row = cells(view, 0).index("Derive di prova")
+    view.doubleClicked.emit(view.model().index(row, 0))
+    assert w.selection.programme_code == "ART18-T"
+    assert w.findChild(QLabel, "tileCapacityValue").text() == "4"
+
+
+def test_bed_back_in_service_from_the_chosen_date(qtbot, world, recorded_messages):
+    backend, sc = world
+    beds = backend.services.add_room(sc.men.id, "Camera 2", ["X"])
+    backend.services.put_bed_out_of_service(beds[0].id, D(2024, 1, 1), None, "lavori")
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.men.id)
+    page = w.structure_page
+    assert cells(table(w, "structureBedsTable"), BedModel.STATUS).count(_("out of service")) == 1
+    page.outage_table.selectRow(0)
+    assert page.end_outage_button.isEnabled()
+    page.end_outage_button.click()
+    assert recorded_messages.texts("confirm")  # asked first
+    assert cells(table(w, "structureBedsTable"), BedModel.STATUS).count(_("out of service")) == 0
+    assert cells(table(w, "structureOutageTable"), 3) == ["10/01/2024"]
