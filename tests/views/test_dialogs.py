@@ -505,3 +505,13 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     now = {r.person_id: r.bed_id for r in backend.queries.who_is_where(MOVE)}
     assert now[omar.id] == free[0] and now[mother.id] == wanted[mother.id]
+
+
+def test_placement_dialog_says_when_the_household_is_already_placed(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert not dlg.reservation_hint.text()
+    backend.services.place(sc.mother.id, sc.families.id, ENTRY)
+    dlg = PlacementDialog(backend, day=MOVE, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert "Casa Glicine" in dlg.reservation_hint.text()

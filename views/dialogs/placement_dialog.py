@@ -122,17 +122,29 @@ class PlacementDialog(WorkflowDialog):
     # -- reactions --
     def _household_changed(self, h: Any) -> None:
         self.members.set_people(household_people(h) if h is not None else [], self.entry_date.value())
-        held = self.backend.queries.reservations(household_id=h.id) if h is not None else []
-        if held:
-            r = held[0]
-            self.reservation_hint.setText(_(
-                "Beds are held for this household in {structure} from {date}: when they arrive, confirm the "
-                "reservation (Reservations, held reservations) so that the held beds are freed."
-            ).format(structure=r.structure_code, date=date_text(r.expected_on)))
-        self.reservation_hint.setVisible(bool(held))
         if h is not None and self.chooser.structure_id() is None:
             self.chooser.prefer_programme(last_programme(self.backend, h.id))
         self.refresh_fit()
+
+    def _update_hints(self) -> None:
+        """Say when the household already has beds on the entry date, or beds held for it."""
+        h = self.picker.household
+        hints = []
+        if h is not None:
+            day = self.entry_date.value()
+            placed = {r.structure_name for r in self.backend.queries.who_is_where(day, household_id=h.id)}
+            if placed:
+                hints.append(_(
+                    "On {date} this household already has beds in {structures}: to move it, use Transfer."
+                ).format(date=date_text(day), structures=", ".join(sorted(placed))))
+            held = self.backend.queries.reservations(household_id=h.id)
+            if held:
+                hints.append(_(
+                    "Beds are held for this household in {structure} from {date}: when they arrive, confirm the "
+                    "reservation (Reservations, held reservations) so that the held beds are freed."
+                ).format(structure=held[0].structure_code, date=date_text(held[0].expected_on)))
+        self.reservation_hint.setText("\n".join(hints))
+        self.reservation_hint.setVisible(bool(hints))
 
     def _entry_changed(self) -> None:
         if not self._end_touched:
@@ -150,6 +162,7 @@ class PlacementDialog(WorkflowDialog):
 
     def refresh_fit(self) -> None:
         self.fit_timer.stop()
+        self._update_hints()
         h = self.picker.household
         self.chooser.set_context(h.id if h else None, self.person_ids(), self.entry_date.value())
 
