@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         self.navigation.selection_changed.connect(self.set_selection)
         self.runner.busy_changed.connect(self._busy)
         self.data_changed.connect(self.refresh_current)
+        # Our own change is already on screen: the next poll only takes the new marker.
+        self.data_changed.connect(lambda: setattr(self, "_marker", None))
         self._poll = QTimer(self)
         self._poll.setInterval(CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_changes)
@@ -181,6 +183,9 @@ class MainWindow(QMainWindow):
         self.date_edit = QDateEdit(bar)
         self.date_edit.setObjectName("dateEdit")
         self.date_edit.setCalendarPopup(True)
+        # Typed dates count when complete (Enter, leaving the field): no reload per digit.
+        # Arrow keys and the calendar still change the date at once.
+        self.date_edit.setKeyboardTracking(False)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setMinimumDate(QDate(1990, 1, 1))
         self.date_edit.setMaximumDate(QDate(2100, 12, 31))

@@ -356,3 +356,14 @@ def test_bed_back_in_service_from_the_chosen_date(qtbot, world, recorded_message
     assert recorded_messages.texts("confirm")  # asked first
     assert cells(table(w, "structureBedsTable"), BedModel.STATUS).count(_("out of service")) == 0
     assert cells(table(w, "structureOutageTable"), 3) == ["10/01/2024"]
+
+
+def test_changes_made_on_another_pc_appear(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w._check_changes()  # the window learns where the data stand
+    assert row_of(table(w, "dashboardProvinceTable"), "SO")[3] == "0"
+    other_pc = Backend(backend.db, actor="altro-pc")
+    other_pc.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
+    w._check_changes()  # what the 15-second poll does
+    assert row_of(table(w, "dashboardProvinceTable"), "SO")[3] == "3"
