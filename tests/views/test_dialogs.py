@@ -350,6 +350,12 @@ def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # typ
     assert dlg.tabs.currentIndex() == dlg.HELD
     assert dlg.held.rowCount() == 1
     assert dlg.arrival.value() == expected
+    dlg.arrival_end.edit.set_value(expected - dt.timedelta(days=1))
+    qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() != QDialog.DialogCode.Accepted
+    assert dlg.error_label.text() == _("The planned end must come after the entry date.")
+    assert backend.queries.placements_of_household(sc.mother.id) == []
+    dlg.arrival_end.edit.set_value(D(2024, 9, 10))
     qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     sheet = backend.queries.structure_sheet(sc.families.id, expected)
