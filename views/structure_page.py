@@ -76,9 +76,16 @@ def _person(line: Any) -> str:
     return name
 
 
+def _household(line: Any) -> str | None:
+    """The occupant's household, or the household a reserved bed is held for."""
+    if line.occupant is not None:
+        return str(line.occupant.household_code)
+    return line.note if line.status == "reserved" else None
+
+
 def _note(line: Any) -> str:
     if line.status == "reserved":
-        return _("held for household {code}").format(code=line.note) if line.note else ""
+        return ""  # the household it is held for is in the Household column
     if line.status == "occupied" and line.occupant is not None and line.occupant.minor:
         return _("minor")
     return line.note
@@ -94,7 +101,7 @@ class BedModel(RowTableModel):
         Column(N_("Status"), "status", display=lambda s: _(STATUS_LABELS.get(s, s))),
         Column(N_("Person"), _person),
         Column(N_("Age"), "age", kind=INT),  # replaced per instance: depends on the date
-        Column(N_("Household"), _occ("household_code")),
+        Column(N_("Household"), _household),
         Column(N_("Relationship"), _occ("relationship"), display=relationship_label),
         Column(N_("Entry date"), _occ("entry_date"), kind=DATE),
         Column(N_("Planned end"), _occ("planned_end"), kind=DATE),
@@ -156,10 +163,8 @@ class StructureData:
 
 def load_structure(backend: Any, structure_id: int, day: dt.date) -> StructureData:
     """Runs in a worker: everything the structure page shows."""
-    q = backend.queries
-    sheet = q.structure_sheet(structure_id, day)
-    info = q.structure_by_code(sheet.code)
-    return StructureData(sheet, q.capacity_history(structure_id), q.bed_outages(structure_id), info)
+    page = backend.queries.structure_page(structure_id, day)  # one read transaction
+    return StructureData(page.sheet, page.capacity, page.outages, page.info)
 
 
 class CapacityDialog(QDialog):
