@@ -104,8 +104,12 @@ def main(argv: list[str] | None = None) -> int:
 
     confidential = [s for s in backend.queries.list_structures() if s.confidential]
     if confidential:
-        window.show_structure(confidential[0].id)
-        window.set_day(today - dt.timedelta(days=365))
+        # a past date on which somebody lived in a protected apartment
+        past = [today - dt.timedelta(days=d) for d in range(30, 3650, 30)]
+        where = next(((st, day) for day in past for st in confidential
+                      if backend.queries.who_is_where(day, structure_id=st.id)), (confidential[0], past[11]))
+        window.show_structure(where[0].id)
+        window.set_day(where[1])
         grab(window, "04-structure-confidential-history")
         window.set_day(today)
 
