@@ -238,6 +238,8 @@ class NavigationTree(QWidget):
     # -- filter -------------------------------------------------------------------------
 
     def _apply_filter(self) -> None:
+        """Programmes (in bold) and structures whose code, name, holder or town contain
+        every word typed."""
         words = [w for w in self.filter_edit.text().casefold().split() if w]
         if not words:
             self._build()
@@ -248,7 +250,22 @@ class NavigationTree(QWidget):
         self.tree.clear()
         self._structure_items = {}
         found = 0
+        for code in sorted(self._programmes, key=lambda c: self._programmes[c].name.casefold()):
+            p = self._programmes[code]
+            if all(w in f"{p.code} {p.name} {p.holder}".casefold() for w in words):
+                item = QTreeWidgetItem([p.name])
+                item.setData(0, SELECTION_ROLE, Selection(PROGRAMME, p.name, programme_code=code))
+                font = item.font(0)
+                font.setBold(True)
+                item.setFont(0, font)
+                item.setToolTip(0, f"{p.code} · {programme_kind_label(p.kind)} · {p.holder}")
+                self.tree.addTopLevelItem(item)
+                found += 1
+                if found >= MAX_FILTER_RESULTS:
+                    break
         for st in self._structures:
+            if found >= MAX_FILTER_RESULTS:
+                break
             text = f"{st.code} {st.name} {'' if st.confidential else st.comune} {st.province} {st.programme_code}".casefold()
             if all(w in text for w in words):
                 item = self._structure_item(st)

@@ -367,3 +367,24 @@ def test_changes_made_on_another_pc_appear(qtbot, world):
     other_pc.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
     w._check_changes()  # what the 15-second poll does
     assert row_of(table(w, "dashboardProvinceTable"), "SO")[3] == "3"
+
+
+def test_navigation_filter_finds_programmes_and_structures(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    nav = w.navigation
+    nav.filter_edit.setText("glicine")
+    nav._apply_filter()  # what the 200 ms timer does
+    tree = nav.tree
+    assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == ["T-FAM · Casa Glicine"]
+    tree.setCurrentItem(tree.topLevelItem(0))
+    assert w.current_page() is w.structure_page
+    nav.filter_edit.setText("derive")
+    nav._apply_filter()
+    assert tree.topLevelItem(0).text(0) == "Derive di prova"
+    nav.filter_edit.setText("Milano")  # the town of a protected apartment is not searchable
+    nav._apply_filter()
+    assert tree.topLevelItem(0).text(0) == _("No structure found")
+    nav.filter_edit.clear()
+    nav._apply_filter()
+    assert nav.current_selection().structure_id == sc.families.id  # back to the full tree, same place
