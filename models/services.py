@@ -1038,8 +1038,14 @@ class Services:
                             date=fmt_date(x.start_date)
                         )
                     )
-                if x.end_date is not None and x.end_date > day:
-                    pass
+                if x.end_date is not None:
+                    # Someone who already left (on a later date) keeps that record:
+                    # shortening it here would overwrite history without a trace.
+                    raise ValidationError(
+                        _("A member already left on {date}: correct that stay first.").format(
+                            date=fmt_date(x.end_date)
+                        )
+                    )
             if person_ids is not None:
                 problem = self._minor_problem(s, pl.household_id, pl.programme, day, dict.fromkeys(person_ids))
                 if problem:

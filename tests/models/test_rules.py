@@ -367,3 +367,19 @@ def test_override_reason_given_at_reservation_is_recorded_on_the_stays(services,
     res2 = services.reserve(other.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1), note="Arriva in treno")
     services.confirm_reservation(res2.id)
     assert queries.person_history(db, woman)[0].override_reason == ""
+
+
+def test_whole_exit_before_an_earlier_partial_exit_is_refused_not_overwritten(services, db):
+    """A member who already left on a later date keeps that date: the exit is refused."""
+    sc = scenario(services)
+    couple = services.register_household([
+        NewPerson("Yusuf", "Prova", "M", D(1985, 1, 1)),
+        NewPerson("Ayşe", "Prova", "F", D(1987, 2, 2), relationship="partner"),
+    ])
+    partner = couple.members[1].person.id
+    pl = services.place(couple.id, sc.families.id, D(2023, 1, 10))
+    services.record_exit(pl.id, D(2023, 6, 30), "socio_economic", person_ids=[partner])
+    with Unchanged(db), pytest.raises(ValidationError):
+        services.record_exit(pl.id, D(2023, 3, 1), "term_expired")
+    (stay,) = [s for s in queries.person_history(db, partner)]
+    assert stay.end_date == D(2023, 6, 30)
