@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from babel.dates import format_date as _format_date
 from babel.numbers import format_decimal
@@ -27,8 +28,20 @@ def format_short_date(day: dt.date | None) -> str:
 def format_percent(value: float | None) -> str:
     if value is None:
         return "—"
-    return _format_percent(value, format="#,##0.0 %", locale=babel_locale())
+    return _percent(value, babel_locale())
 
 
 def format_number(value: int | float) -> str:
-    return format_decimal(value, locale=babel_locale())
+    return _number(value, babel_locale())
+
+
+# Reports format the same few numbers thousands of times (8,000 structures nationally),
+# and Babel parses its pattern at every call: the results are kept per locale.
+@lru_cache(maxsize=8192)
+def _number(value: int | float, locale: str) -> str:
+    return format_decimal(value, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _percent(value: float, locale: str) -> str:
+    return _format_percent(value, format="#,##0.0 %", locale=locale)
