@@ -8,12 +8,14 @@ structure by code, name, comune or province.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QLineEdit,
     QTreeWidget,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.formatting import format_short_date
 from models.i18n import _, ngettext
 from models.labels import programme_kind_label
 
@@ -168,6 +171,11 @@ class NavigationTree(QWidget):
                                                   structure_id=st.id))
         where = _("confidential address") if st.confidential else (st.comune or st.province)
         item.setToolTip(0, f"{st.name} · {where}")
+        if st.closed_on is not None and st.closed_on <= dt.date.today():
+            # A closed structure stays in the tree for its history, greyed.
+            item.setForeground(0, QBrush(QColor("#888888")))
+            item.setToolTip(0, f"{st.name} · {where} · " + _("This structure closed on {date}.").format(
+                date=format_short_date(st.closed_on)))
         return item
 
     def _fill(self, item: QTreeWidgetItem) -> None:

@@ -420,13 +420,18 @@ class StructurePage(QWidget):
         self.beds_table.horizontalHeader().setSectionResizeMode(BedModel.NOTE, QHeaderView.ResizeMode.Stretch)
         self.beds_title.setText(_("Beds on {date}").format(date=format_date(sh.day, "full")))
         today = dt.date.today()
+        notes = []
+        info = data.info
+        if info is not None and info.closed_on is not None and sh.day >= info.closed_on:
+            notes.append(_("This structure closed on {date}.").format(date=format_date(info.closed_on, "long")))
+        elif info is not None and sh.day < info.opened_on:
+            notes.append(_("This structure opened on {date}.").format(date=format_date(info.opened_on, "long")))
         if sh.day != today:
-            self.history_label.setText(
+            notes.append(
                 (_("History: who was there on {date}.") if sh.day < today else _("Situation planned for {date}."))
                 .format(date=format_date(sh.day, "long")) + " " + _("Press \"Today\" to come back to today."))
-            self.history_label.show()
-        else:
-            self.history_label.hide()
+        self.history_label.setText(" ".join(notes))
+        self.history_label.setVisible(bool(notes))
         self.capacity_model.set_rows(data.capacity)
         self.outage_model.set_rows(data.outages)
         self._update_buttons()

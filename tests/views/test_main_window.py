@@ -388,3 +388,13 @@ def test_navigation_filter_finds_programmes_and_structures(qtbot, world):
     nav.filter_edit.clear()
     nav._apply_filter()
     assert nav.current_selection().structure_id == sc.families.id  # back to the full tree, same place
+
+
+def test_closed_structure_says_so(qtbot, world):
+    backend, sc = world
+    info = backend.queries.structure_by_code("T-UOM")
+    backend.services.update_structure(sc.men.id, info.version, closed_on=D(2023, 12, 31))
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.men.id)
+    note = w.findChild(QLabel, "structureHistoryNote")
+    assert note.isVisibleTo(w) and "2023" in note.text()
