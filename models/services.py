@@ -872,6 +872,18 @@ class Services:
             st = self._lock_structure(s, structure_id)
             programme = st.programme
             members = self._select_members(s, household_id, person_ids)
+            held = s.scalar(
+                select(e.Reservation).where(
+                    e.Reservation.household_id == household_id,
+                    e.Reservation.status == e.ReservationStatus.HELD,
+                )
+            )
+            if held is not None:
+                # Placing beside a held reservation would keep its beds held for nobody.
+                raise ValidationError(
+                    _("This household has beds reserved (expected on {date}): confirm the "
+                      "reservation, or cancel it first.").format(date=fmt_date(held.expected_on))
+                )
             # First the rule no reason can override: no minor left without an adult.
             problem = self._minor_problem(
                 s, household_id, programme, entry_date, dict.fromkeys([m.person_id for m in members], st.id)

@@ -383,3 +383,12 @@ def test_whole_exit_before_an_earlier_partial_exit_is_refused_not_overwritten(se
         services.record_exit(pl.id, D(2023, 3, 1), "term_expired")
     (stay,) = [s for s in queries.person_history(db, partner)]
     assert stay.end_date == D(2023, 6, 30)
+
+
+def test_placing_a_household_with_held_beds_asks_to_confirm_the_reservation(services, db, sc):
+    res = services.reserve(sc.mother.id, sc.families.id, D(2023, 3, 1), held_from=D(2023, 2, 1))
+    with Unchanged(db), pytest.raises(ValidationError) as info:
+        services.place(sc.mother.id, sc.other.id, D(2023, 3, 1))
+    assert "prenot" in str(info.value).lower() or "reserv" in str(info.value).lower()
+    services.cancel_reservation(res.id, day=D(2023, 2, 20))
+    services.place(sc.mother.id, sc.families.id, D(2023, 3, 1))
