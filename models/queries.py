@@ -891,30 +891,42 @@ def _period_nights(
         ).subquery()
         # One scan of the stays that touch the whole range, with one sum per period:
         # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
+        # The stays are found in two halves (open; ending after ``first``) that the
+        # (end_date, start_date) index answers without walking the older history.
+        # Each stay's start and end as day numbers from ``first``, computed once per stay
+        # (not once per month): the sums below are then plain arithmetic.
+        lf, ll = literal(first, Date), literal(last, Date)
+        end_or_last = func.coalesce(e.BedStay.end_date, ll)
+        if dialect == "sqlite":
+            day_of = (_days_between(lf, e.BedStay.start_date, dialect), _days_between(lf, end_or_last, dialect))
+        else:
+            day_of = (e.BedStay.start_date - lf, end_or_last - lf)
+        cols = (e.BedStay.bed_id, day_of[0].label("d0"), day_of[1].label("d1"))
+        touching = union_all(
+            select(*cols).where(e.BedStay.cancelled.is_(False), e.BedStay.end_date.is_(None),
+                                e.BedStay.start_date < last),
+            select(*cols).where(e.BedStay.cancelled.is_(False), e.BedStay.end_date > first,
+                                e.BedStay.start_date < last),
+        ).subquery()
+        d0, d1 = touching.c.d0, touching.c.d1
         sums = []
         for a, b in bounds:
-            la, lb = literal(a, Date), literal(b, Date)
-            if dialect == "sqlite":
-                lo = func.max(e.BedStay.start_date, la)
-                hi = func.min(func.coalesce(e.BedStay.end_date, lb), lb)
-                nights_in = func.max(_days_between(lo, hi, dialect), 0)
-            else:
-                lo = func.greatest(e.BedStay.start_date, la)
-                hi = func.least(func.coalesce(e.BedStay.end_date, lb), lb)
-                nights_in = func.greatest(_days_between(lo, hi, dialect), 0)
-            sums.append(func.coalesce(func.sum(nights_in), 0))
-        totals = s.execute(
-            select(*sums)
-            .select_from(e.BedStay)
-            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
-            .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(
-                e.Room.structure_id.in_(select(ids.c.id)),
-                e.BedStay.cancelled.is_(False),
-                e.BedStay.start_date < last,
-                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > first),
-            )
-        ).one()
+            la, lb = literal((a - first).days), literal((b - first).days)
+            # CASE rather than SQLite's min()/max(): twelve sums over every stay of the
+            # year, and a function call costs more than the arithmetic.
+            hi = case((d1 < lb, d1), else_=lb)
+            lo = case((d0 > la, d0), else_=la)
+            sums.append(func.coalesce(func.sum(case((hi > lo, hi - lo), else_=0)), 0))
+        if not (province or programme_code or structure_id is not None):
+            totals = s.execute(select(*sums).select_from(touching)).one()  # the whole network
+        else:
+            totals = s.execute(
+                select(*sums)
+                .select_from(touching)
+                .join(e.Bed, e.Bed.id == touching.c.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .where(e.Room.structure_id.in_(select(ids.c.id)))
+            ).one()
         capacity_rows = s.execute(
             select(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from, e.CapacityPeriod.places,
                    e.Structure.opened_on, e.Structure.closed_on)
