@@ -138,9 +138,6 @@ def run_desktop(args: argparse.Namespace) -> int:
     from desktop.qt_i18n import install_translators
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from desktop import refcount_guard
-
-    refcount_guard.install(app)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)

@@ -44,9 +44,6 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     app = QApplication.instance() or QApplication([])
-    from desktop import refcount_guard
-
-    refcount_guard.install(app)
     from desktop.app import app_icon
     from desktop.qt_i18n import install_translators
 

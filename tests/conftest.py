@@ -45,15 +45,6 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
 
 
 @pytest.fixture(autouse=True)
-def _qt_refcount_guard() -> None:
-    """PySide6 6.12.0 on Python < 3.12 loses a reference to None on every Qt call and
-    aborts the process after a few thousand: see desktop/refcount_guard.py."""
-    from desktop import refcount_guard
-
-    refcount_guard.keep_alive()
-
-
-@pytest.fixture(autouse=True)
 def _language() -> Iterator[None]:
     i18n.set_language(os.environ.get("ACCOGLIENZA_LANGUAGE", "it"))
     yield
