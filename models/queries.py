@@ -795,17 +795,37 @@ def list_programmes(db: Database) -> list:
 
 
 def list_structures(db: Database, *, programme_id: int | None = None, province: str | None = None) -> list:
-    from sqlalchemy.orm import joinedload
+    from . import results as r
 
-    from . import convert
-
+    # Plain columns, not entities: the navigation tree lists all 8,000 structures of the
+    # national network at start, and loading them as objects took three times as long.
+    stmt = (
+        select(e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.programme_id, e.Programme.code,
+               e.Programme.name, e.Programme.kind, e.Programme.holder, e.Structure.address, e.Structure.comune,
+               e.Structure.province, e.Structure.target_groups, e.Structure.confidential, e.Structure.opened_on,
+               e.Structure.closed_on, e.Structure.version)
+        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .order_by(e.Structure.province, e.Structure.code)
+    )
+    if programme_id is not None:
+        stmt = stmt.where(e.Structure.programme_id == programme_id)
+    if province:
+        stmt = stmt.where(e.Structure.province == province.upper())
+    targets_of: dict[str, frozenset[str]] = {}
+    out = []
     with db.read() as s:
-        stmt = select(e.Structure).options(joinedload(e.Structure.programme)).order_by(e.Structure.province, e.Structure.code)
-        if programme_id is not None:
-            stmt = stmt.where(e.Structure.programme_id == programme_id)
-        if province:
-            stmt = stmt.where(e.Structure.province == province.upper())
-        return [convert.structure(x) for x in s.scalars(stmt)]
+        for (sid, code, name, pid, pcode, pname, kind, holder, address, comune, prov, groups, confidential,
+             opened_on, closed_on, version) in s.execute(stmt):
+            targets = targets_of.get(groups)
+            if targets is None:
+                targets = targets_of[groups] = frozenset(t for t in groups.split(",") if t)
+            out.append(r.StructureInfo(
+                id=sid, code=code, name=name, programme_id=pid, programme_code=pcode, programme_name=pname,
+                programme_kind=kind.value, holder=holder, address=address, comune=comune, province=prov,
+                targets=targets, confidential=confidential, opened_on=opened_on, closed_on=closed_on,
+                version=version,
+            ))
+    return out
 
 
 def capacity_history(db: Database, structure_id: int) -> list:
