@@ -144,6 +144,10 @@ def run_desktop(args: argparse.Namespace) -> int:
     app.setWindowIcon(app_icon())
     install_translators(app, i18n.current_language())
     install_excepthook()
+    from desktop.crash import report_unexpected
+    from views import tasks
+
+    tasks.set_unexpected_reporter(report_unexpected)
 
     saved = user_settings.load()
     try:

@@ -62,3 +62,8 @@ def test_importing_every_model_module_loads_no_qt():
 
 def test_views_never_import_sqlalchemy_or_the_orm():
     assert offenders("views", ("sqlalchemy", "alembic", "models.entities", "models.database", "models.schema")) == {}
+
+
+def test_views_never_import_the_desktop_layer_above_them():
+    """desktop/ wires views; a view that reached up into desktop/ could not be reused or tested alone."""
+    assert offenders("views", ("desktop",)) == {}

@@ -646,10 +646,7 @@ class MainWindow(QMainWindow):
         except (ImportError, AttributeError):
             messages.get().info(_("This function is not available in this version yet."), parent=self)
             return
-        try:
-            dialog = cls(self, store=self.settings)
-        except TypeError:
-            dialog = cls(self)
+        dialog = cls(self, store=self.settings)
         self.exec_dialog(dialog)
 
     def print_current(self) -> None:

@@ -63,12 +63,20 @@ class _Worker(QRunnable):
             self.relay.finished.emit(result, error)
 
 
+# Set by the application (desktop/app.py) to write the details of an unexpected error to
+# its log and say where; views do not know where the application keeps its files.
+_unexpected_reporter: Callable[[BaseException], str] | None = None
+
+
+def set_unexpected_reporter(reporter: Callable[[BaseException], str] | None) -> None:
+    global _unexpected_reporter
+    _unexpected_reporter = reporter
+
+
 def unexpected_message(exc: BaseException) -> str:
     """The message shown for an unexpected error; logs the exception type and frames only."""
     try:
-        from desktop.crash import report_unexpected  # type: ignore[import-not-found]
-
-        detail = report_unexpected(exc)
+        detail = _unexpected_reporter(exc) if _unexpected_reporter else type(exc).__name__
     except Exception:  # noqa: BLE001 - the report itself must never fail the UI
         detail = type(exc).__name__
     log.error("unexpected error in a task: %s", type(exc).__name__)

@@ -34,18 +34,12 @@ class SettingsStore(Protocol):
     def save(self, values: dict[str, Any]) -> None: ...
 
 
-def _default_store() -> SettingsStore:
-    from desktop import settings  # the module is the store: load() and save()
-
-    return settings  # type: ignore[return-value]
-
-
 class PreferencesDialog(QDialog):
     """Language (Italiano, English, or as the system) and the site's name."""
 
-    def __init__(self, parent: QWidget | None = None, store: SettingsStore | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, store: SettingsStore) -> None:
         super().__init__(parent)
-        self.store = store or _default_store()
+        self.store = store
         values = self.store.load()
         self._initial_language = values.get("language") or SYSTEM
         self.setWindowTitle(_("Preferences"))
