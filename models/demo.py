@@ -114,7 +114,7 @@ def _coop_network(rng: random.Random) -> list[ProgrammeSpec]:
         ("SO-08", "Tartano", "Morbegno", "families single_parent", D(2015, 6, 1), 4),
         ("SO-09", "Mera", "Chiavenna", "families single_parent women", D(2016, 3, 1), 4),
         ("SO-10", "Spluga", "Chiavenna", "men", D(2016, 3, 1), 4),
-        ("SO-11", "Disgrazia", "Ponte in Valtellina", "families single_parent", D(2018, 5, 1), 4),
+        ("SO-11", "Scerscen", "Ponte in Valtellina", "families single_parent", D(2018, 5, 1), 4),
     ]
     for code, house, comune, targets, opened, places in rows:
         sondrio.structures.append(st(code, f"Casa {house}", comune, "SO", targets, opened, places))
