@@ -47,6 +47,7 @@ def backend(sqlite_template: Path, tmp_path: Path) -> Iterator[Backend]:
     b = Backend(db, actor="test")
     sc = scenario(b.services)
     b.services.place(sc.mother.id, sc.families.id, DAY - dt.timedelta(days=40))
+    b.household_id = sc.mother.id  # type: ignore[attr-defined]
     yield b
     db.dispose()
 
@@ -65,10 +66,12 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
 
 
 def _show(widget: QWidget, size: tuple[int, int] | None = None) -> None:
-    if size:
-        widget.resize(*size)
-    else:
-        widget.adjustSize()
+    if size is None:
+        # What a dialog gets on a 1366x768 screen: its size hint, at most the screen
+        # (adjustSize() would cap it to the small virtual screen of the offscreen platform).
+        hint = widget.sizeHint().expandedTo(widget.minimumSizeHint())
+        size = (min(hint.width(), SCREEN[0]), min(hint.height(), SCREEN[1]))
+    widget.resize(*size)
     widget.show()
     for _ in range(3):
         QApplication.processEvents()
@@ -161,20 +164,35 @@ def test_pages_show_every_label_whole(page: str, language: str, backend: Backend
 
 
 def _dialogs(backend: Backend) -> dict[str, Callable[[], QDialog]]:
+    from views.dialogs.correction_dialog import CorrectionDialog
+    from views.dialogs.exit_dialog import ExitDialog
+    from views.dialogs.extension_dialog import ExtensionDialog
+    from views.dialogs.open_database_dialog import OpenDatabaseDialog
     from views.dialogs.placement_dialog import PlacementDialog
+    from views.dialogs.print_choice_dialog import PrintChoiceDialog
     from views.dialogs.register_household_dialog import RegisterHouseholdDialog
     from views.dialogs.reservation_dialog import ReservationDialog
     from views.dialogs.transfer_dialog import TransferDialog
 
+    placed = backend.household_id  # type: ignore[attr-defined]
     return {
         "placement": lambda: PlacementDialog(backend, None, day=DAY),
         "register": lambda: RegisterHouseholdDialog(backend, None, day=DAY),
         "reservation": lambda: ReservationDialog(backend, None, day=DAY),
-        "transfer": lambda: TransferDialog(backend, None, day=DAY),
+        "transfer": lambda: TransferDialog(backend, None, day=DAY, household_id=placed),
+        "exit": lambda: ExitDialog(backend, None, day=DAY, household_id=placed),
+        "extension": lambda: ExtensionDialog(backend, None, day=DAY, household_id=placed),
+        "correction": lambda: CorrectionDialog(backend, None, day=DAY, household_id=placed),
+        "print": lambda: PrintChoiceDialog("T-FAM · Casa Glicine", DAY, structure=True, programme=False),
+        "open_database": lambda: OpenDatabaseDialog(backend.description),
     }
 
 
-@pytest.mark.parametrize("name", ["placement", "register", "reservation", "transfer"])
+DIALOG_NAMES = ["placement", "register", "reservation", "transfer", "exit", "extension", "correction", "print",
+                "open_database"]
+
+
+@pytest.mark.parametrize("name", DIALOG_NAMES)
 def test_dialogs_show_every_label_whole(name: str, language: str, backend: Backend, qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = _dialogs(backend)[name]()
     qtbot.addWidget(dialog)
