@@ -402,9 +402,19 @@ def summary_pdf_ours(db: Database, day: dt.date) -> bytes:
 
 
 def summary_pdf_bare(db: Database, day: dt.date) -> bytes:
-    """The same rows in bare ReportLab tables, one per page, default style."""
+    """The same rows in bare ReportLab tables, one per page, default style.
+
+    The one thing taken from the application is the font: the standard PDF fonts
+    cannot write names such as "Ğülşen", so a table of the same rows needs an embedded
+    font that can.
+    """
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Table, TableStyle
+
+    from desktop.printing.fonts import REGULAR, register_fonts
+
+    register_fonts()
+    font = TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 7.5)])
 
     rows = queries.occupancy(db, day)
     head = ["Code", "Structure", "Prov.", "Programme", "Capacity", "Occupied", "Reserved", "Out", "Free"]
@@ -413,7 +423,7 @@ def summary_pdf_bare(db: Database, day: dt.date) -> bytes:
     story: list[Any] = []
     per_page = 45
     for start in range(0, len(body), per_page):
-        story.append(Table([head, *body[start:start + per_page]]))
+        story.append(Table([head, *body[start:start + per_page]], style=font))
         story.append(PageBreak())
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(story or [Table([head])])
