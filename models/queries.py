@@ -176,7 +176,7 @@ def structure_counts(
     if not include_closed:
         stmt = stmt.where(_open_on(day))
     rows = []
-    for st in s.execute(stmt):
+    for st in s.connection().execute(stmt):  # Core rows: no ORM result processing
         capacity, beds, occupied = st.capacity or 0, st.beds, st.occupied
         reserved, out = int(st.reserved or 0), int(st.out or 0)
         free = max(0, min(capacity, beds - out) - occupied - reserved)
@@ -1131,9 +1131,23 @@ def occupancy_overview(
         per_structure = structure_counts(
             s, day, province=province, programme_code=programme_code, structure_id=structure_id
         )
+    # One pass over the structures for every group (8,000 of them nationally).
+    total = _Counts()
+    provinces: dict[str, _Counts] = defaultdict(_Counts)
+    programmes: dict[str, _Counts] = defaultdict(_Counts)
+    programme_names: dict[str, str] = {}
     totals: dict[str, _Counts] = defaultdict(_Counts)
+    split_targets: dict[str, list[str]] = {}
     for st, c in per_structure:
-        for target in filter(None, (st.target_groups or "").split(",")):
+        total.add(c)
+        provinces[st.province].add(c)
+        programmes[st.programme_code].add(c)
+        programme_names[st.programme_code] = st.programme_name
+        groups = st.target_groups or ""
+        names = split_targets.get(groups)
+        if names is None:
+            names = split_targets[groups] = [t for t in groups.split(",") if t]
+        for target in names:
             totals[target].add(c)
     order = [t.value for t in e.TargetGroup]
     targets = [
@@ -1142,8 +1156,9 @@ def occupancy_overview(
         for t in sorted(totals, key=lambda t: order.index(t) if t in order else len(order))
     ]
     return OccupancyOverview(
-        total=_group_rows(per_structure, "network")[0],
-        provinces=_group_rows(per_structure, "province"),
-        programmes=_group_rows(per_structure, "programme"),
+        total=OccupancyRow(key="*", label="*", **vars(total)),
+        provinces=[OccupancyRow(key=k, label=k, province=k, **vars(provinces[k])) for k in sorted(provinces)],
+        programmes=[OccupancyRow(key=k, label=programme_names[k], programme_code=k, **vars(programmes[k]))
+                    for k in sorted(programmes)],
         targets=targets,
     )
