@@ -6,39 +6,49 @@ Alembic owns the schema. Its scripts live in ``models/migrations``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from .database import Database, connection_message, sqlite_path
+from .database import READONLY, Database, connection_message, sqlite_path
 from .errors import DatabaseProblem
 from .i18n import _
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where it is used: loading it costs about 150 ms, and at every start
+# of the application the database is usually at the head already (see ``upgrade``).
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     assert len(heads) == 1, heads
     return heads[0]
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with db.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -47,6 +57,8 @@ def current_revision(db: Database) -> str | None:
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
@@ -72,6 +84,9 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
     path = sqlite_path(db.url)
     if path is not None:
         check_sqlite_file(path)
+    quick_head = _head_from_files()
+    if quick_head is not None and _stored_revision(db) == quick_head:
+        return None  # the usual case at start, answered without loading Alembic
     current = current_revision(db)
     head = head_revision()
     if current == head:
@@ -98,6 +113,8 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
             raise DatabaseProblem(
                 _("The database has tables but no schema version: it cannot be upgraded.")
             )
+    from alembic import command
+
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -105,7 +122,35 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
     return backup
 
 
+def _head_from_files() -> str | None:
+    """The head revision read from the migration scripts' own lines, or None if unsure."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\s*=\s*[\"']([^\"']+)[\"']", source, re.MULTILINE)
+        parent = re.search(r"^down_revision\s*=\s*[\"']([^\"']+)[\"']", source, re.MULTILINE)
+        if revision is None:
+            return None
+        revisions.add(revision.group(1))
+        if parent is not None:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(db: Database) -> str | None:
+    """The revision written in the database, or None if it cannot be read simply."""
+    try:
+        with db.engine.connect().execution_options(**{READONLY: True}) as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        return None
+
+
 def downgrade(db: Database, revision: str) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
