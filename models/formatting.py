@@ -15,14 +15,20 @@ from .i18n import babel_locale
 def format_date(day: dt.date | None, fmt: str = "medium") -> str:
     if day is None:
         return "—"
-    return _format_date(day, format=fmt, locale=babel_locale())
+    return _date(day, fmt, babel_locale())
 
 
 def format_short_date(day: dt.date | None) -> str:
     """dd/mm/yyyy in Italian, the office's usual way of writing a date."""
     if day is None:
         return ""
-    return _format_date(day, format="dd/MM/yyyy", locale=babel_locale())
+    return _date(day, "dd/MM/yyyy", babel_locale())
+
+
+# Tables show the same dates over and over (a sorted column asks for every row's text).
+@lru_cache(maxsize=8192)
+def _date(day: dt.date, fmt: str, locale: str) -> str:
+    return _format_date(day, format=fmt, locale=locale)
 
 
 def format_percent(value: float | None) -> str:
