@@ -52,19 +52,6 @@ def app_icon() -> Any:
     return icon
 
 
-def choose_database_url(args: argparse.Namespace, saved: dict[str, Any]) -> str | None:
-    """The database to open (None: the default local file)."""
-    explicit = getattr(args, "database", None) or os.environ.get("ACCOGLIENZA_DATABASE_URL")
-    if explicit:
-        return str(explicit)
-    remembered = saved.get("database")
-    if isinstance(remembered, str) and remembered:
-        return remembered
-    from desktop import site_profile
-
-    return site_profile.default_database_url()
-
-
 def open_backend(target: str | None) -> Any:
     """Open (and upgrade) a database and hand back the views' Backend."""
     from desktop.cli import open_database
@@ -151,7 +138,9 @@ def run_desktop(args: argparse.Namespace) -> int:
 
     saved = user_settings.load()
     try:
-        backend = open_backend(choose_database_url(args, saved))
+        from desktop.cli import chosen_database
+
+        backend = open_backend(chosen_database(getattr(args, "database", None), saved))
     except DomainError as exc:
         _show_fatal(str(exc))
         return 1

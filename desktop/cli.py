@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -78,11 +79,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chosen_database(explicit: str | None, saved: dict | None = None) -> str | None:
+    """The database the desktop and the command line work on, the first that is given of:
+    ``--database``, ``ACCOGLIENZA_DATABASE_URL``, the one last opened in the desktop, the
+    site profile's shared server. None means the default local file."""
+    explicit = explicit or os.environ.get("ACCOGLIENZA_DATABASE_URL")
+    if explicit:
+        return str(explicit)
+    if saved is None:
+        from desktop import settings
+
+        saved = settings.load()
+    remembered = saved.get("database")
+    if isinstance(remembered, str) and remembered:
+        return remembered
+    from desktop import site_profile
+
+    return site_profile.default_database_url()
+
+
 def open_database(url: str | None, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
     from models import schema
     from models.database import Database, resolve_url
 
-    db = Database(resolve_url(url))
+    db = Database(resolve_url(chosen_database(url)))
     if upgrade:
         schema.upgrade(db)
     else:
@@ -94,12 +114,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from models import demo, schema
     from models.database import Database, resolve_url
 
-    url = resolve_url(args.database) if args.database else None
-    if url is None:
-        from desktop.paths import demo_database_path
-
-        url = resolve_url(str(demo_database_path()))
-    db = Database(url)
+    # Into the chosen database (the default local file unless told otherwise): the
+    # generator refuses one that already holds data, so real records never mix with it.
+    db = Database(resolve_url(chosen_database(args.database)))
     schema.upgrade(db)
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
@@ -230,7 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop import cli_print
 
             return cli_print.run(args)
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled below
+        return code
     except UsageError as exc:
         print(_("accoglienza: {message}").format(message=exc), file=sys.stderr)
         return 2
@@ -239,6 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``accoglienza occupancy | head``): nothing more to say.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
         from desktop.crash import report_unexpected
 

@@ -175,3 +175,24 @@ def test_check_reports_dangling_rows_and_overlaps(sound_db):
     assert "Traceback" not in result.stderr
     problems = result.stderr.strip().splitlines()
     assert len(problems) == 2, problems
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error_message(tmp_path, monkeypatch, capsys):
+    """``accoglienza occupancy | head``: the reader went away; no "unexpected error" line."""
+    import os
+    import sys
+
+    from desktop import cli
+
+    path = tmp_path / "demo.sqlite3"
+    assert cli.main(["--database", str(path), "demo", "--scale", "coop"]) == 0
+    capsys.readouterr()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: every write fails with a broken pipe
+    broken = os.fdopen(write_end, "w")
+    monkeypatch.setattr(sys, "stdout", broken)
+    code = cli.main(["--database", str(path), "occupancy", "--date", "2022-06-01"])
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "unexpected" not in err.lower() and "imprevisto" not in err.lower() and "Traceback" not in err
