@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -500,16 +501,19 @@ def cold_start(db: Database, repeat: int) -> list[Row] | None:
     app_cmd = [sys.executable, "-m", "desktop", "--database", db.url]
     bare_cmd = [sys.executable, str(script)]
     ours, bare, memory = [], [], []
-    for i in range(repeat + 1):
-        t_bare, _m, code_b = run_child(bare_cmd, env)
-        t_app, mem, code_a = run_child(app_cmd, env)
-        if code_a or code_b:
-            print(f"  cold start: exit codes app={code_a} bare={code_b}", file=sys.stderr)
-            return None
-        if i:  # the first round fills the file cache (and upgrades an older database)
-            ours.append(t_app)
-            bare.append(t_bare)
-            memory.append(mem)
+    try:
+        for i in range(repeat + 1):
+            t_bare, _m, code_b = run_child(bare_cmd, env)
+            t_app, mem, code_a = run_child(app_cmd, env)
+            if code_a or code_b:
+                print(f"  cold start: exit codes app={code_a} bare={code_b}", file=sys.stderr)
+                return None
+            if i:  # the first round fills the file cache (and upgrades an older database)
+                ours.append(t_app)
+                bare.append(t_bare)
+                memory.append(mem)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
     o, b = statistics.median(ours), statistics.median(bare)
     row = ratio_row("cold start to main window shown", o, b, 1.5)
     row.unit = "s"
