@@ -85,7 +85,7 @@ def _structure_filter(stmt: Select, province: str | None, programme_code: str | 
     return stmt
 
 
-def live_stay_beds(day: dt.date) -> Any:
+def live_stay_beds(day: Any) -> Any:
     """Subquery of the beds with a live stay on the night of ``day`` (column ``bed_id``).
 
     Written as two halves, the open stays and the stays ending after ``day``, each of
@@ -102,24 +102,17 @@ def live_stay_beds(day: dt.date) -> Any:
     return union_all(open_stays, ending_later).subquery()
 
 
-def _open_on(day: dt.date):  # type: ignore[no-untyped-def]
+def _open_on(day: Any):  # type: ignore[no-untyped-def]
     return and_(e.Structure.opened_on <= day, or_(e.Structure.closed_on.is_(None), e.Structure.closed_on > day))
 
 
-def structure_counts(
-    s: Session,
-    day: dt.date,
-    *,
-    province: str | None = None,
-    programme_code: str | None = None,
-    structure_id: int | None = None,
-    include_closed: bool = False,
-) -> list[tuple[Any, _Counts]]:
-    """Per structure: capacity in force, beds, occupied, reserved, out of service, free.
+# Built once per shape of selection: building the statement cost more than running it
+# on a small network (the dashboard is reloaded at every click).
+_COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool], Any] = {}
 
-    One grouped statement for the whole selection (8,000 structures nationally): every
-    bed's state is found with the live stays looked up once.
-    """
+
+def _counts_statement(by_province: bool, by_programme: bool, by_structure: bool, include_closed: bool) -> Any:
+    day = bindparam("day", type_=Date)
     occupied_beds = live_stay_beds(day)
     # The reservations in force first, then their beds: joined the other way round,
     # SQLite walks every reserved bed of the history.
@@ -172,11 +165,44 @@ def structure_counts(
         .group_by(e.Structure.id, e.Programme.id)
         .order_by(e.Structure.province, e.Programme.code, e.Structure.code)
     )
-    stmt = _structure_filter(stmt, province, programme_code, structure_id)
+    if by_province:
+        stmt = stmt.where(e.Structure.province == bindparam("province"))
+    if by_programme:
+        stmt = stmt.where(e.Programme.code == bindparam("programme_code"))
+    if by_structure:
+        stmt = stmt.where(e.Structure.id == bindparam("structure_id", type_=Integer))
     if not include_closed:
         stmt = stmt.where(_open_on(day))
+    return stmt
+
+
+def structure_counts(
+    s: Session,
+    day: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+    include_closed: bool = False,
+) -> list[tuple[Any, _Counts]]:
+    """Per structure: capacity in force, beds, occupied, reserved, out of service, free.
+
+    One grouped statement for the whole selection (8,000 structures nationally): every
+    bed's state is found with the live stays looked up once.
+    """
+    shape = (bool(province), bool(programme_code), structure_id is not None, include_closed)
+    stmt = _COUNTS_STATEMENTS.get(shape)
+    if stmt is None:
+        stmt = _COUNTS_STATEMENTS[shape] = _counts_statement(*shape)
+    params: dict[str, Any] = {"day": day}
+    if province:
+        params["province"] = province.upper()
+    if programme_code:
+        params["programme_code"] = programme_code
+    if structure_id is not None:
+        params["structure_id"] = structure_id
     rows = []
-    for st in s.connection().execute(stmt):  # Core rows: no ORM result processing
+    for st in s.connection().execute(stmt, params):  # Core rows: no ORM result processing
         capacity, beds, occupied = st.capacity or 0, st.beds, st.occupied
         reserved, out = int(st.reserved or 0), int(st.out or 0)
         free = max(0, min(capacity, beds - out) - occupied - reserved)
