@@ -644,6 +644,9 @@ class PresenceDays:
         return len(self.days)
 
 
+_PRESENCE_STATEMENTS: dict[tuple[bool, bool], Any] = {}
+
+
 def presence_days(
     db: Database,
     year: int,
@@ -656,7 +659,10 @@ def presence_days(
     first = dt.date(year, month, 1)
     last_day = calendar.monthrange(year, month)[1]
     after = first + dt.timedelta(days=last_day)
-    with db.read() as s:
+    shape = (structure_id is not None, bool(programme_code))
+    stmt = _PRESENCE_STATEMENTS.get(shape)
+    if stmt is None:  # built once per shape, like the occupancy statement
+        first_p, after_p = bindparam("first", type_=Date), bindparam("after", type_=Date)
         stmt = (
             select(e.BedStay.start_date, e.BedStay.end_date, e.Person.id, e.Person.code, e.Person.first_name,
                    e.Person.last_name, e.Person.alias, e.Structure.code)
@@ -666,17 +672,24 @@ def presence_days(
             .join(e.Structure, e.Structure.id == e.Room.structure_id)
             .where(
                 e.BedStay.cancelled.is_(False),
-                e.BedStay.start_date < after,
-                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > first),
+                e.BedStay.start_date < after_p,
+                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > first_p),
             )
         )
-        if structure_id is not None:
-            stmt = stmt.where(e.Structure.id == structure_id)
-        if programme_code:
+        if shape[0]:
+            stmt = stmt.where(e.Structure.id == bindparam("structure_id", type_=Integer))
+        if shape[1]:
             stmt = stmt.join(e.Placement, e.Placement.id == e.BedStay.placement_id).join(
                 e.Programme, e.Programme.id == e.Placement.programme_id
-            ).where(e.Programme.code == programme_code)
-        rows = s.execute(stmt).all()
+            ).where(e.Programme.code == bindparam("programme_code"))
+        _PRESENCE_STATEMENTS[shape] = stmt
+    params: dict[str, Any] = {"first": first, "after": after}
+    if structure_id is not None:
+        params["structure_id"] = structure_id
+    if programme_code:
+        params["programme_code"] = programme_code
+    with db.read() as s:
+        rows = s.connection().execute(stmt, params).all()
     people: dict[int, dict] = {}
     for start, end, pid, code, first_name, last_name, alias, scode in rows:
         entry = people.setdefault(
