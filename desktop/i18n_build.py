@@ -12,8 +12,10 @@ starting with ``Translators:`` just above a string reaches the translator.
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,18 @@ def _babel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
+_DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.MULTILINE)
+
+
+def _keeping_dates(path: Path, write: Callable[[], None]) -> None:
+    """Run ``write``; if only the header dates of ``path`` changed, keep the old file, so
+    that an extraction with no new string leaves nothing to commit."""
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    write()
+    if old is not None and _DATES.sub("", old) == _DATES.sub("", path.read_text(encoding="utf-8")):
+        path.write_text(old, encoding="utf-8")
+
+
 def po_path(lang: str) -> Path:
     return TRANSLATIONS / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -41,12 +55,12 @@ def extract(output: Path = POT) -> Path:
     keywords: list[str] = []
     for k in KEYWORDS:
         keywords += ["-k", k]
-    _babel(
+    _keeping_dates(output, lambda: _babel(
         "extract", "--no-default-keywords", *keywords,
         "--no-location", "--sort-output", "--add-comments=Translators:",
         "--project=Accoglienza", "--copyright-holder=Accoglienza",
         "-o", str(output), *[str(ROOT / s) for s in SOURCES],
-    )
+    ))
     return output
 
 
@@ -54,8 +68,9 @@ def update() -> None:
     for lang in LANGUAGES:
         po = po_path(lang)
         if po.exists():
-            _babel("update", "--no-fuzzy-matching", "--ignore-obsolete",
-                   "-i", str(POT), "-o", str(po), "-l", lang, "-D", DOMAIN)
+            _keeping_dates(po, lambda po=po, lang=lang: _babel(
+                "update", "--no-fuzzy-matching", "--ignore-obsolete",
+                "-i", str(POT), "-o", str(po), "-l", lang, "-D", DOMAIN))
         else:
             po.parent.mkdir(parents=True, exist_ok=True)
             _babel("init", "-i", str(POT), "-o", str(po), "-l", lang, "-D", DOMAIN)
