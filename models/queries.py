@@ -55,7 +55,9 @@ class OccupancyRow:
 
 
 @dataclass
-class _Counts:
+class OccupancyTotals:
+    """Running totals of occupancy rows (a group of structures, a subtotal of a report)."""
+
     capacity: int = 0
     beds: int = 0
     occupied: int = 0
@@ -64,7 +66,11 @@ class _Counts:
     free: int = 0
     structures: int = 0
 
-    def add(self, other: _Counts) -> None:
+    @property
+    def rate(self) -> float | None:
+        return self.occupied / self.capacity if self.capacity else None
+
+    def add(self, other: OccupancyTotals | OccupancyRow) -> None:
         # Spelled out: called once per structure and group, 8,000 structures nationally.
         self.capacity += other.capacity
         self.beds += other.beds
@@ -184,7 +190,7 @@ def structure_counts(
     programme_code: str | None = None,
     structure_id: int | None = None,
     include_closed: bool = False,
-) -> list[tuple[Any, _Counts]]:
+) -> list[tuple[Any, OccupancyTotals]]:
     """Per structure: capacity in force, beds, occupied, reserved, out of service, free.
 
     One grouped statement for the whole selection (8,000 structures nationally): every
@@ -207,7 +213,7 @@ def structure_counts(
         capacity, beds, occupied = st[7] or 0, st[8], st[9]
         reserved, out = int(st[10] or 0), int(st[11] or 0)
         free = max(0, min(capacity, beds - out) - occupied - reserved)
-        rows.append((st, _Counts(capacity, beds, occupied, reserved, out, free, 1)))
+        rows.append((st, OccupancyTotals(capacity, beds, occupied, reserved, out, free, 1)))
     return rows
 
 
@@ -225,7 +231,7 @@ def occupancy(
     return _group_rows(per_structure, group_by)
 
 
-def _group_rows(per_structure: list[tuple[Any, _Counts]], group_by: str) -> list[OccupancyRow]:
+def _group_rows(per_structure: list[tuple[Any, OccupancyTotals]], group_by: str) -> list[OccupancyRow]:
     """Per-structure counts summed per structure, province, programme or network."""
     if group_by == "structure":
         return [
@@ -235,7 +241,7 @@ def _group_rows(per_structure: list[tuple[Any, _Counts]], group_by: str) -> list
             )
             for st, c in per_structure
         ]
-    groups: dict[str, _Counts] = defaultdict(_Counts)
+    groups: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
     labels: dict[str, str] = {}
     for st, c in per_structure:
         if group_by == "province":
@@ -249,7 +255,7 @@ def _group_rows(per_structure: list[tuple[Any, _Counts]], group_by: str) -> list
         groups[key].add(c)
         labels[key] = label
     if group_by == "network" and not groups:
-        groups["*"] = _Counts()
+        groups["*"] = OccupancyTotals()
         labels["*"] = "*"
     return [
         OccupancyRow(key=k, label=labels[k], **vars(groups[k]),
@@ -1173,12 +1179,12 @@ def occupancy_overview(
         )
     # One pass over the structures for every group (8,000 of them nationally), with the
     # rows read by position (see structure_counts).
-    total = _Counts()
-    provinces: dict[str, _Counts] = defaultdict(_Counts)
-    programmes: dict[str, _Counts] = defaultdict(_Counts)
+    total = OccupancyTotals()
+    provinces: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
+    programmes: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
     programme_names: dict[str, str] = {}
-    totals: dict[str, _Counts] = defaultdict(_Counts)
-    split_targets: dict[str, list[_Counts]] = {}
+    totals: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
+    split_targets: dict[str, list[OccupancyTotals]] = {}
     for st, c in per_structure:
         total.add(c)
         provinces[st[3]].add(c)

@@ -20,6 +20,7 @@ from models import queries
 from models.database import Database
 from models.formatting import format_date, format_number, format_percent
 from models.i18n import _
+from models.queries import OccupancyTotals
 
 from .common import confidential_text, resolve_pseudonymised
 from .fonts import BOLD, REGULAR
@@ -43,30 +44,10 @@ ROW_H = 11.5
 HEAD_H = 21
 FONT = 7.5
 NUMERIC = ("capacity", "occupied", "reserved", "out_of_service", "free")
-_ALL = ("capacity", "beds", "occupied", "reserved", "out_of_service", "free")
 
 
-@dataclass
-class _Totals:
-    structures: int = 0
-    capacity: int = 0
-    beds: int = 0
-    occupied: int = 0
-    reserved: int = 0
-    out_of_service: int = 0
-    free: int = 0
-
-    def add(self, row: object) -> None:
-        self.structures += getattr(row, "structures", 1)
-        for name in _ALL:
-            setattr(self, name, getattr(self, name) + getattr(row, name))
-
-    @property
-    def rate(self) -> float | None:
-        return self.occupied / self.capacity if self.capacity else None
-
-    def cells(self) -> list[str]:
-        return [format_number(getattr(self, n)) for n in NUMERIC] + [format_percent(self.rate)]
+def _cells(totals: OccupancyTotals) -> list[str]:
+    return [format_number(getattr(totals, n)) for n in NUMERIC] + [format_percent(totals.rate)]
 
 
 @dataclass
@@ -115,9 +96,9 @@ def occupancy_summary(
     widths = _col_widths(width)
     name_w = widths[1] - 6
     lines: list[_Line] = []
-    grand = _Totals()
-    by_programme: dict[str, _Totals] = defaultdict(_Totals)
-    by_province: dict[str, _Totals] = defaultdict(_Totals)
+    grand = OccupancyTotals()
+    by_programme: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
+    by_province: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
 
     def group(items: Iterable, key):  # type: ignore[no-untyped-def]
         out: dict[str, list] = {}
@@ -134,7 +115,7 @@ def occupancy_summary(
             prog_name = programmes[prog].name if prog in programmes else ""
             heading = f"{prog} — {prog_name}" if prog_name else prog
             lines.append(_Line("programme", ["", fit_text(heading, width - widths[0] - 6, BOLD, FONT), *blank]))
-            prog_tot = _Totals()
+            prog_tot = OccupancyTotals()
             for r in prog_rows:
                 name = confidential_text() if r.structure_id in confidential else r.label
                 rate = r.occupied / r.capacity if r.capacity else None
@@ -147,19 +128,15 @@ def occupancy_summary(
                 lines.append(_Line("subtotal", [
                     "", fit_text(_("Subtotal {programme} ({n} structures)").format(
                         programme=prog, n=prog_tot.structures), name_w, BOLD, FONT),
-                    *prog_tot.cells()]))
-            by_programme[prog].structures += prog_tot.structures
-            for n in _ALL:
-                setattr(by_programme[prog], n, getattr(by_programme[prog], n) + getattr(prog_tot, n))
-            for n in ("structures", *_ALL):
-                setattr(prov_tot, n, getattr(prov_tot, n) + getattr(prog_tot, n))
+                    *_cells(prog_tot)]))
+            by_programme[prog].add(prog_tot)
+            prov_tot.add(prog_tot)
         lines.append(_Line("province_total", [
             "", fit_text(_("Total province {province} ({n} structures)").format(province=prov, n=prov_tot.structures),
-                         name_w, BOLD, FONT), *prov_tot.cells()]))
-        for n in ("structures", *_ALL):
-            setattr(grand, n, getattr(grand, n) + getattr(prov_tot, n))
+                         name_w, BOLD, FONT), *_cells(prov_tot)]))
+        grand.add(prov_tot)
     lines.append(_Line("grand", ["", _("Grand total ({n} structures)").format(n=grand.structures),
-                                 *grand.cells()]))
+                                 *_cells(grand)]))
 
     st = styles()
     if programme_code:
@@ -190,10 +167,10 @@ def occupancy_summary(
     recap_prog = [
         [fit_text(code, recap_widths[0] - 6, REGULAR, FONT),
          fit_text(programmes[code].name if code in programmes else code, recap_name_w, REGULAR, FONT),
-         format_number(t.structures), *t.cells()]
+         format_number(t.structures), *_cells(t)]
         for code, t in sorted(by_programme.items())
     ]
-    recap_prov = [[code, _("Province {code}").format(code=code), format_number(t.structures), *t.cells()]
+    recap_prov = [[code, _("Province {code}").format(code=code), format_number(t.structures), *_cells(t)]
                   for code, t in sorted(by_province.items())]
     for title, label, body in ((_("Totals by programme"), _("Programme"), recap_prog),
                                (_("Totals by province"), _("Province"), recap_prov)):
@@ -220,9 +197,9 @@ def _header_cells(headers: list[str], numeric_from: int) -> list[Paragraph]:
     return [Paragraph(esc(h), right if i >= numeric_from else left) for i, h in enumerate(headers)]
 
 
-def _recap_table(body: list[list[str]], grand: _Totals, widths: list[float], headers: list[str]) -> Table:
+def _recap_table(body: list[list[str]], grand: OccupancyTotals, widths: list[float], headers: list[str]) -> Table:
     rows = [_header_cells(headers, 2), *body,
-            ["", _("Grand total"), format_number(grand.structures), *grand.cells()]]
+            ["", _("Grand total"), format_number(grand.structures), *_cells(grand)]]
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     cmds = grid_style(numeric_from=2, font_size=FONT)
     cmds += [("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 1),
