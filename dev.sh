@@ -72,7 +72,7 @@ case "$cmd" in
             shift
             demo_db=$(.venv/bin/python -c 'from desktop.paths import demo_database_path; print(demo_database_path())')
             if [ ! -f "$demo_db" ]; then
-                .venv/bin/accoglienza demo --scale coop --database "$demo_db"
+                .venv/bin/accoglienza --database "$demo_db" demo --scale coop
             fi
             exec .venv/bin/accoglienza --database "$demo_db" "$@"
         fi

@@ -49,18 +49,28 @@ def parse_month(text: str) -> tuple[int, int]:
     return d.year, d.month
 
 
+def database_option() -> argparse.ArgumentParser:
+    """``--database`` for every sub-command too (``accoglienza demo --database X`` works
+    like ``accoglienza --database X demo``); SUPPRESS keeps the top-level value when absent."""
+    common = _Parser(add_help=False)
+    common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
+                        help=_("database URL or SQLite file path"))
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="accoglienza", description=_("Occupancy of reception structures."))
     parser.add_argument("--database", metavar="URL", help=_("database URL or SQLite file path"))
+    common = [database_option()]
     parser.add_argument("--language", choices=list(i18n.SUPPORTED), help=_("interface language"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", help=_("create a demo database with fictitious people"))
+    demo = sub.add_parser("demo", parents=common, help=_("create a demo database with fictitious people"))
     demo.add_argument("--scale", choices=["coop", "region", "national"], default="coop")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--today", type=parse_date, default=None, help=argparse.SUPPRESS)
 
-    occ = sub.add_parser("occupancy", help=_("occupancy table at a date"))
+    occ = sub.add_parser("occupancy", parents=common, help=_("occupancy table at a date"))
     occ.add_argument("--date", type=parse_date, default=None)
     occ.add_argument("--province")
     occ.add_argument("--programme")
@@ -68,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
-    dbsub.add_parser("upgrade", help=_("bring the database to the current version"))
-    dbsub.add_parser("check", help=_("verify the integrity of the database"))
-    backup = dbsub.add_parser("backup", help=_("take an online backup"))
+    dbsub.add_parser("upgrade", parents=common, help=_("bring the database to the current version"))
+    dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
+    backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
     backup.add_argument("path", type=Path)
 
     from desktop import cli_print

@@ -35,24 +35,26 @@ def _variant_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
-    from desktop.cli import _Parser, parse_date, parse_month
+    from desktop.cli import _Parser, database_option, parse_date, parse_month
+
+    common = [database_option()]
 
     printing = sub.add_parser("print", help=_("print occupancy sheets, summaries and presence registers to PDF"))
     psub = printing.add_subparsers(dest="document", required=True, parser_class=_Parser)
 
-    occ = psub.add_parser("occupancy", help=_("occupancy sheet of a structure"))
+    occ = psub.add_parser("occupancy", parents=common, help=_("occupancy sheet of a structure"))
     occ.add_argument("--structure", required=True, metavar="CODE", help=_("structure code"))
     occ.add_argument("--date", type=parse_date, default=None, help=_("date (default: today)"))
     _variant_options(occ)
 
-    summary = psub.add_parser("summary", help=_("occupancy summary of the network, a province or a programme"))
+    summary = psub.add_parser("summary", parents=common, help=_("occupancy summary of the network, a province or a programme"))
     scope = summary.add_mutually_exclusive_group()
     scope.add_argument("--province", metavar="P", help=_("province code, e.g. SO"))
     scope.add_argument("--programme", metavar="CODE", help=_("programme code"))
     summary.add_argument("--date", type=parse_date, default=None, help=_("date (default: today)"))
     _variant_options(summary)
 
-    reg = psub.add_parser("register", help=_("monthly presence register of a structure or a programme"))
+    reg = psub.add_parser("register", parents=common, help=_("monthly presence register of a structure or a programme"))
     who = reg.add_mutually_exclusive_group(required=True)
     who.add_argument("--structure", metavar="CODE", help=_("structure code"))
     who.add_argument("--programme", metavar="CODE", help=_("programme code"))

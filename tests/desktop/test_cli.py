@@ -196,3 +196,22 @@ def test_output_cut_short_by_the_reader_is_not_an_error_message(tmp_path, monkey
     err = capsys.readouterr().err
     assert code == 1
     assert "unexpected" not in err.lower() and "imprevisto" not in err.lower() and "Traceback" not in err
+
+
+def test_database_option_is_accepted_after_the_sub_command(tmp_path, capsys):
+    """Users type it where it reads naturally: ``accoglienza demo --database X``."""
+    from desktop import cli
+
+    path = tmp_path / "after.sqlite3"
+    assert cli.main(["demo", "--scale", "coop", "--database", str(path)]) == 0
+    assert path.exists()
+    capsys.readouterr()
+    assert cli.main(["occupancy", "--date", "2022-06-01", "--province", "VA", "--json", "--database", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["total"]["capacity"] == 13  # Besozzo after the reduction
+    pdf = tmp_path / "sheet.pdf"
+    code = data["structures"][0]["code"]
+    assert cli.main(["print", "occupancy", "--structure", code, "--date", "2022-06-01", "-o", str(pdf),
+                     "--database", str(path)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert cli.main(["db", "check", "--database", str(path)]) == 0
