@@ -96,18 +96,6 @@ def from_qdate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
-class PlaceholderPage(QWidget):
-    """Stands in for a page that is not available in this build."""
-
-    def __init__(self, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        label = QLabel(text, self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-
-
 class MainWindow(QMainWindow):
     date_changed = Signal(object)
     data_changed = Signal()
@@ -241,26 +229,12 @@ class MainWindow(QMainWindow):
         self.pages.currentChanged.connect(self._page_changed)
 
     def _make_people_page(self) -> QWidget:
-        try:
-            module = importlib.import_module("views.people_page")
-            cls = module.PeoplePage
-        except (ImportError, AttributeError):
-            page: QWidget = PlaceholderPage(_("The people list is not available in this version."), self)
-            page.setObjectName("peoplePage")
-            return page
-        try:
-            page = cls(self.backend, self.pages, runner=self.runner, day=self.day)
-        except TypeError:
-            page = cls(self.backend, self.pages)
+        from .people_page import PeoplePage
+
+        page = PeoplePage(self.backend, self.pages, runner=self.runner, day=self.day)
         if not page.objectName():
             page.setObjectName("peoplePage")
-        for name in ("action_requested",):
-            sig = getattr(page, name, None)
-            if sig is not None:
-                sig.connect(self._people_action)
-        changed = getattr(page, "data_changed", None) or getattr(page, "changed", None)
-        if changed is not None:
-            changed.connect(self.data_changed.emit)
+        page.data_changed.connect(self.data_changed.emit)
         return page
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: str | QKeySequence | None = None,
@@ -592,11 +566,6 @@ class MainWindow(QMainWindow):
 
     # -- workflows ----------------------------------------------------------------------
 
-    def _people_action(self, key: str, *ids: Any) -> None:
-        household_id = ids[0] if ids else None
-        placement_id = ids[1] if len(ids) > 1 else None
-        self.open_dialog(key, household_id=household_id, placement_id=placement_id)
-
     def _selected_ids(self) -> dict[str, Any]:
         ids: dict[str, Any] = {"placement_id": None, "household_id": None, "structure_id": None}
         if self.selection.kind == STRUCTURE:
@@ -610,21 +579,15 @@ class MainWindow(QMainWindow):
                     ids[name] = getter()
         return ids
 
-    def dialog_class(self, key: str) -> type | None:
+    def dialog_class(self, key: str) -> type:
+        # Imported when first used: the window opens without loading every dialog.
         module_name, class_name = DIALOGS[key]
-        try:
-            module = importlib.import_module(f"views.dialogs.{module_name}")
-        except ImportError:
-            return None
-        return getattr(module, class_name, None)
+        return getattr(importlib.import_module(f"views.dialogs.{module_name}"), class_name)
 
     def open_dialog(self, key: str, *, placement_id: int | None = None, household_id: int | None = None,
                     structure_id: int | None = None) -> bool:
         """Open a workflow dialog; True (and ``data_changed``) when it changed something."""
         cls = self.dialog_class(key)
-        if cls is None:
-            messages.get().info(_("This function is not available in this version yet."), parent=self)
-            return False
         ids = self._selected_ids()
         ids.update({k: v for k, v in (("placement_id", placement_id), ("household_id", household_id),
                                        ("structure_id", structure_id)) if v is not None})
@@ -640,13 +603,9 @@ class MainWindow(QMainWindow):
         return accepted
 
     def open_preferences(self) -> None:
-        try:
-            module = importlib.import_module("views.dialogs.preferences_dialog")
-            cls = module.PreferencesDialog
-        except (ImportError, AttributeError):
-            messages.get().info(_("This function is not available in this version yet."), parent=self)
-            return
-        dialog = cls(self, store=self.settings)
+        from .dialogs.preferences_dialog import PreferencesDialog
+
+        dialog = PreferencesDialog(self, store=self.settings)
         self.exec_dialog(dialog)
 
     def print_current(self) -> None:

@@ -203,7 +203,7 @@ def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
             backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
             return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(w, "dialog_class", lambda key: FakePlacementDialog if key == "placement" else None)
+    monkeypatch.setattr(w, "dialog_class", lambda key: FakePlacementDialog)
     with qtbot.waitSignal(w.data_changed, timeout=1000):
         w.act_placement.trigger()
     assert calls == [(D(2024, 1, 10), None, None, sc.families.id)]
@@ -213,14 +213,6 @@ def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
     assert w.structure_page.bed_buttons["transfer"].isEnabled()
     placement_id = w.structure_page.selected_placement_id()
     assert placement_id is not None
-
-
-def test_missing_dialog_explains_itself(qtbot, world, monkeypatch, recorded_messages):
-    backend, _sc = world
-    w = make_window(qtbot, backend)
-    monkeypatch.setattr(w, "dialog_class", lambda key: None)
-    assert w.open_dialog("reservation") is False
-    assert recorded_messages.texts("info") == [_("This function is not available in this version yet.")]
 
 
 def test_window_layout_and_chart_range_are_remembered(qtbot, world):
