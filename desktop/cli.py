@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--language", choices=list(i18n.SUPPORTED), help=_("interface language"))
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", parents=common, help=_("create a demo database with fictitious people"))
+    demo = sub.add_parser("demo", parents=common, help=_("fill an empty database with a demo network of fictitious people"))
     demo.add_argument("--scale", choices=["coop", "region", "national"], default="coop")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--today", type=parse_date, default=None, help=argparse.SUPPRESS)
