@@ -549,6 +549,35 @@ class MembersTable(QTableWidget):
                 out[pid] = int(combo.currentData())
         return out
 
+    def beds_for_service(self, missing_message: str) -> dict[int, int] | None:
+        """The chosen beds for the service; None when there was nothing to choose from
+        (the service then proposes beds or explains why not). A bed chosen for only some
+        of the ticked people is refused with ``missing_message``."""
+        beds = self.chosen_beds()
+        if not beds:
+            return None
+        if len(beds) != len(self.checked_ids()):
+            raise ValidationError(missing_message)
+        return beds
+
+
+def show_destination(dialog: Any, household_id: int | None, day: dt.date) -> None:
+    """After a structure is chosen in ``dialog.chooser``: the beds each ticked person may
+    take there, and the reason field when the structure is for another target group.
+
+    Used by the placement, reservation and transfer dialogs, which all have ``chooser``,
+    ``members``, ``override`` and ``override_label``."""
+    sid = dialog.chooser.structure_id()
+    rep = dialog.chooser.report()
+    if household_id is not None and sid is not None:
+        options = bed_options(dialog.backend, sid, day, household_id)
+        dialog.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
+    else:
+        dialog.members.set_bed_options([], {}, structure_chosen=False)
+    needed = bool(rep and rep.target_group_problem)
+    dialog.override_label.setVisible(needed)
+    dialog.override.setVisible(needed)
+
 
 def bed_options(backend: Any, structure_id: int, day: dt.date, household_id: int | None) -> list[tuple[int, str]]:
     """Beds of a structure that the household can take on ``day``: free, held for it, or its own."""

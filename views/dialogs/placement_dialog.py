@@ -34,11 +34,11 @@ from .common import (
     StructureChooser,
     WorkflowDialog,
     add_months,
-    bed_options,
     date_row,
     date_text,
     household_people,
     last_programme,
+    show_destination,
 )
 
 DEFAULT_MONTHS = 6  # an ordinary SAI placement lasts six months, then extensions
@@ -109,7 +109,9 @@ class PlacementDialog(WorkflowDialog):
         self.entry_date.dateChanged.connect(self._entry_changed)
         self.planned_end.changed.connect(self._end_changed)
         self.chooser.structure_changed.connect(self._structure_changed)
-        self._update_override()
+        # No structure chosen yet: no reason to ask for.
+        self.override_label.setVisible(False)
+        self.override.setVisible(False)
 
         if structure_id is not None:
             self.chooser.select_structure(structure_id)
@@ -168,20 +170,7 @@ class PlacementDialog(WorkflowDialog):
 
     def _structure_changed(self) -> None:
         h = self.picker.household
-        sid = self.chooser.structure_id()
-        rep = self.chooser.report()
-        if h is not None and sid is not None:
-            options = bed_options(self.backend, sid, self.entry_date.value(), h.id)
-            self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
-        else:
-            self.members.set_bed_options([], {}, structure_chosen=False)
-        self._update_override()
-
-    def _update_override(self) -> None:
-        rep = self.chooser.report()
-        needed = bool(rep and rep.target_group_problem)
-        self.override_label.setVisible(needed)
-        self.override.setVisible(needed)
+        show_destination(self, h.id if h else None, self.entry_date.value())
 
     # -- apply --
     def apply(self) -> Any:
@@ -207,11 +196,7 @@ class PlacementDialog(WorkflowDialog):
                 _("This structure is not meant for these people. To place them anyway, write the reason "
                   "for the exception; otherwise choose another structure.")
             )
-        beds: dict[int, int] | None = self.members.chosen_beds()
-        if not beds:
-            beds = None  # nothing to choose from: the service proposes beds or explains why not
-        elif len(beds) != len(self.members.checked_ids()):
-            raise ValidationError(_("Choose a bed for each person to place."))
+        beds = self.members.beds_for_service(_("Choose a bed for each person to place."))
         return self.backend.services.place(
             h.id, sid, entry, planned_end=end, beds=beds, person_ids=self.person_ids(),
             override_reason=reason, note=self.note.text().strip(),

@@ -32,7 +32,6 @@ from .common import (
     StructureChooser,
     WorkflowDialog,
     add_months,
-    bed_options,
     date_row,
     date_text,
     hint,
@@ -41,6 +40,7 @@ from .common import (
     person_name,
     ro_item,
     setup_table,
+    show_destination,
 )
 
 
@@ -137,16 +137,7 @@ class ReservationDialog(WorkflowDialog):
 
     def _structure_changed(self) -> None:
         h = self.picker.household
-        sid = self.chooser.structure_id()
-        rep = self.chooser.report()
-        if h is not None and sid is not None:
-            options = bed_options(self.backend, sid, self.expected.value(), h.id)
-            self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
-        else:
-            self.members.set_bed_options([], {}, structure_chosen=False)
-        needed = bool(rep and rep.target_group_problem)
-        self.override_label.setVisible(needed)
-        self.override.setVisible(needed)
+        show_destination(self, h.id if h else None, self.expected.value())
 
     # -- held reservations --
     def _build_held(self, day: dt.date) -> QWidget:
@@ -275,11 +266,7 @@ class ReservationDialog(WorkflowDialog):
                 _("This structure is not meant for these people. To reserve anyway, write the reason "
                   "for the exception; otherwise choose another structure.")
             )
-        beds: dict[int, int] | None = self.members.chosen_beds()
-        if not beds:
-            beds = None
-        elif len(beds) != len(self.members.checked_ids()):
-            raise ValidationError(_("Choose a bed for each person."))
+        beds = self.members.beds_for_service(_("Choose a bed for each person."))
         held_from = min(self.day, self.expected.value())
         return self.backend.services.reserve(
             h.id, sid, self.expected.value(), beds=beds, held_from=held_from, person_ids=self.person_ids(),

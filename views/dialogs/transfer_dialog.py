@@ -29,11 +29,11 @@ from .common import (
     MembersTable,
     StructureChooser,
     WorkflowDialog,
-    bed_options,
     date_row,
     date_text,
     find_placement,
     placement_summary,
+    show_destination,
 )
 
 
@@ -135,16 +135,7 @@ class TransferDialog(WorkflowDialog):
         self.chooser.set_context(self.placement.household_id, ids, self.date.value())
 
     def _structure_changed(self) -> None:
-        sid = self.chooser.structure_id()
-        rep = self.chooser.report()
-        if self.placement is not None and sid is not None:
-            options = bed_options(self.backend, sid, self.date.value(), self.placement.household_id)
-            self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
-        else:
-            self.members.set_bed_options([], {}, structure_chosen=False)
-        needed = bool(rep and rep.target_group_problem)
-        self.override_label.setVisible(needed)
-        self.override.setVisible(needed)
+        show_destination(self, self.placement.household_id if self.placement else None, self.date.value())
 
     def reload(self) -> None:
         if self.placement is not None:
@@ -178,11 +169,7 @@ class TransferDialog(WorkflowDialog):
                 _("This structure is not meant for these people. To move them anyway, write the reason "
                   "for the exception; otherwise choose another structure.")
             )
-        beds: dict[int, int] | None = self.members.chosen_beds()
-        if not beds:
-            beds = None
-        elif len(beds) != len(ids):
-            raise ValidationError(_("Choose a bed for each person who moves."))
+        beds = self.members.beds_for_service(_("Choose a bed for each person who moves."))
         return self.backend.services.transfer(
             self.placement.id, day, sid, person_ids=self.person_ids(), beds=beds, override_reason=reason,
             version=self.placement.version,
