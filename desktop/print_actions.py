@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog
-
-from views.dialogs.print_choice_dialog import REGISTER, SHEET, PrintChoiceDialog
-
 
 def make_print_handler(site_name: str | None = None) -> Callable[[Any], None]:
     def handle(window: Any) -> None:
+        # Imported at the first print, not at start: the window opens without them.
+        from PySide6.QtWidgets import QDialog
+
         from desktop.printing.preview import (
             occupancy_sheet_preview,
             occupancy_summary_preview,
             presence_register_preview,
         )
+        from views.dialogs.print_choice_dialog import REGISTER, SHEET, PrintChoiceDialog
 
         sel, day, db = window.selection, window.day, window.backend.db
         structure_id = sel.structure_id if sel.kind == "structure" else None

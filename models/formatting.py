@@ -1,13 +1,13 @@
-"""Dates, numbers and percentages formatted with Babel in the user's language."""
+"""Dates, numbers and percentages formatted with Babel in the user's language.
+
+Babel is imported at the first call, not with this module: the desktop shows its
+window before anything needs a formatted figure (cold start, see desktop/app.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-
-from babel.dates import format_date as _format_date
-from babel.numbers import format_decimal
-from babel.numbers import format_percent as _format_percent
 
 from .i18n import babel_locale
 
@@ -28,6 +28,8 @@ def format_short_date(day: dt.date | None) -> str:
 # Tables show the same dates over and over (a sorted column asks for every row's text).
 @lru_cache(maxsize=8192)
 def _date(day: dt.date, fmt: str, locale: str) -> str:
+    from babel.dates import format_date as _format_date
+
     return _format_date(day, format=fmt, locale=locale)
 
 
@@ -45,9 +47,18 @@ def format_number(value: int | float) -> str:
 # and Babel parses its pattern at every call: the results are kept per locale.
 @lru_cache(maxsize=8192)
 def _number(value: int | float, locale: str) -> str:
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=locale)
 
 
 @lru_cache(maxsize=8192)
 def _percent(value: float, locale: str) -> str:
+    from babel.numbers import format_percent as _format_percent
+
     return _format_percent(value, format="#,##0.0 %", locale=locale)
+
+
+def format_month(day: dt.date, fmt: str = "LLLL yyyy") -> str:
+    """A month in the user's language ("gennaio 2024", "gen"), with a Babel pattern."""
+    return _date(day, fmt, babel_locale())

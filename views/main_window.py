@@ -15,13 +15,17 @@ changed, and then the window emits ``data_changed`` and refreshes what is shown.
 The window knows nothing of files or databases: the desktop package hands it the
 ``Backend``, a settings store (``load() -> dict``, ``save(dict)``), and optional callables
 to open another database and to print.
+
+The backend may come later: ``MainWindow(None, ...)`` is the whole window, shown at once,
+with "Opening the database..." in the status bar and the actions that need data
+disabled; ``set_backend(backend)`` then loads every page. The desktop starts this way, so
+the window is on screen while the database is opened and upgraded (desktop/app.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -50,24 +54,12 @@ from models.i18n import _
 
 from . import messages
 from .dashboard import DashboardPage
+from .dialogs import workflow_class
 from .navigation import NETWORK, PROGRAMME, STRUCTURE, NavigationTree, Selection, load_navigation
-from .structure_page import StructurePage
 from .tasks import TaskRunner, report_failure
 
 PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
 CHANGE_POLL_MS = 15_000
-
-# action key -> (module in views/dialogs, class name)
-DIALOGS: dict[str, tuple[str, str]] = {
-    "register": ("register_household_dialog", "RegisterHouseholdDialog"),
-    "placement": ("placement_dialog", "PlacementDialog"),
-    "transfer": ("transfer_dialog", "TransferDialog"),
-    "exit": ("exit_dialog", "ExitDialog"),
-    "extension": ("extension_dialog", "ExtensionDialog"),
-    "reservation": ("reservation_dialog", "ReservationDialog"),
-    "correction": ("correction_dialog", "CorrectionDialog"),
-}
-
 
 class SettingsStore(Protocol):
     def load(self) -> dict[str, Any]: ...
@@ -86,6 +78,16 @@ class MemorySettings:
 
     def save(self, values: dict[str, Any]) -> None:
         self.values.update(values)
+
+
+def _blob(value: Any) -> QByteArray | None:
+    """A saved Qt state (hex text in the settings), or None when missing or damaged."""
+    if isinstance(value, str) and value:
+        try:
+            return QByteArray.fromHex(value.encode("ascii"))
+        except (UnicodeEncodeError, ValueError):
+            return None
+    return None
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -145,8 +147,10 @@ class MainWindow(QMainWindow):
         self._poll.setInterval(CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_changes)
         self._poll.start()
-        self.reload_navigation()
         self._update_context()
+        self._enable_data_actions()
+        if self.backend is not None:
+            self.reload_navigation()
         self.set_day(self.day, force=True)
 
     # -- building ---------------------------------------------------------------------
@@ -204,14 +208,14 @@ class MainWindow(QMainWindow):
         self.dashboard.structure_requested.connect(self.show_structure)
         self.dashboard.programme_requested.connect(self.show_programme)
         self.dashboard.months_changed.connect(lambda n: self.settings.save({"chart_months": n}))
-        self.structure_page = StructurePage(self.backend, self.runner, self.pages)
-        self.structure_page.action_requested.connect(
-            lambda key, pid, sid: self.open_dialog(key, placement_id=pid, structure_id=sid))
-        self.structure_page.changed.connect(self.data_changed.emit)
-        self.people_page = self._make_people_page()
+        # The structure and people pages are built when first shown (or asked for): the
+        # window opens without their modules and widgets. Until then an empty stand-in
+        # holds their place in the stack.
+        self._lazy_pages: dict[int, QWidget] = {}
+        self._structure_splitter_state = saved.get("structure_splitter")
         self.pages.addWidget(self.dashboard)
-        self.pages.addWidget(self.structure_page)
-        self.pages.addWidget(self.people_page)
+        for _index in (PAGE_STRUCTURE, PAGE_PEOPLE):
+            self.pages.addWidget(QWidget(self.pages))
         right = QWidget(self)
         col = QVBoxLayout(right)
         col.setContentsMargins(0, 0, 0, 0)
@@ -227,6 +231,42 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([260, 1000])
         self.setCentralWidget(self.splitter)
         self.pages.currentChanged.connect(self._page_changed)
+
+    def _lazy_page(self, index: int) -> QWidget:
+        page = self._lazy_pages.get(index)
+        if page is not None:
+            return page
+        page = self._make_structure_page() if index == PAGE_STRUCTURE else self._make_people_page()
+        self._lazy_pages[index] = page
+        stand_in = self.pages.widget(index)
+        current = self.pages.currentIndex()
+        self.pages.blockSignals(True)
+        self.pages.removeWidget(stand_in)
+        self.pages.insertWidget(index, page)
+        self.pages.setCurrentIndex(current)
+        self.pages.blockSignals(False)
+        stand_in.deleteLater()
+        return page
+
+    @property
+    def structure_page(self) -> Any:
+        return self._lazy_page(PAGE_STRUCTURE)
+
+    @property
+    def people_page(self) -> Any:
+        return self._lazy_page(PAGE_PEOPLE)
+
+    def _make_structure_page(self) -> QWidget:
+        from .structure_page import StructurePage
+
+        page = StructurePage(self.backend, self.runner, self.pages)
+        page.action_requested.connect(
+            lambda key, pid, sid: self.open_dialog(key, placement_id=pid, structure_id=sid))
+        page.changed.connect(self.data_changed.emit)
+        state = _blob(self._structure_splitter_state)
+        if state is not None:
+            page.splitter.restoreState(state)
+        return page
 
     def _make_people_page(self) -> QWidget:
         from .people_page import PeoplePage
@@ -292,6 +332,18 @@ class MainWindow(QMainWindow):
         self.act_about = a(_("About Accoglienza"), self.about, None, "actionAbout")
         for act in (self.act_dashboard, self.act_structure, self.act_people):
             act.setCheckable(True)
+        # What needs a database; disabled while it is being opened.
+        self._data_actions = [
+            self.act_print, self.act_register, self.act_placement, self.act_transfer, self.act_exit,
+            self.act_extension, self.act_reservation, self.act_correction, self.act_structure,
+            self.act_people, self.act_search, self.act_refresh,
+        ]
+
+    def _enable_data_actions(self) -> None:
+        ready = self.backend is not None
+        for act in self._data_actions:
+            act.setEnabled(ready)
+        self.navigation.setEnabled(ready)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -358,6 +410,10 @@ class MainWindow(QMainWindow):
         self._show_database()
 
     def _show_database(self) -> None:
+        if self.backend is None:
+            self.database_label.setText(_("Opening the database..."))
+            self.database_label.setToolTip("")
+            return
         self.database_label.setText(self.backend.description)
         self.database_label.setToolTip(
             _("Several PCs work on this database together.") if getattr(self.backend, "is_shared", False)
@@ -367,13 +423,7 @@ class MainWindow(QMainWindow):
 
     def _restore(self, saved: dict[str, Any]) -> None:
         def blob(key: str) -> QByteArray | None:
-            value = saved.get(key)
-            if isinstance(value, str) and value:
-                try:
-                    return QByteArray.fromHex(value.encode("ascii"))
-                except (UnicodeEncodeError, ValueError):
-                    return None
-            return None
+            return _blob(saved.get(key))
 
         geometry = blob("window_geometry")
         if geometry is not None:
@@ -386,22 +436,22 @@ class MainWindow(QMainWindow):
         splitter = blob("main_splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        structure_split = blob("structure_splitter")
-        if structure_split is not None:
-            self.structure_page.splitter.restoreState(structure_split)
 
     def save_settings(self) -> None:
         def hexed(data: QByteArray) -> str:
             return bytes(data.toHex().data()).decode("ascii")
 
-        self.settings.save({
+        values = {
             "window_geometry": hexed(self.saveGeometry()),
             "window_state": hexed(self.saveState()),
             "main_splitter": hexed(self.splitter.saveState()),
-            "structure_splitter": hexed(self.structure_page.splitter.saveState()),
             "chart_months": self.dashboard.months(),
             "last_date": self.day.isoformat(),
-        })
+        }
+        structure = self._lazy_pages.get(PAGE_STRUCTURE)
+        if structure is not None:  # a page never opened keeps what was saved before
+            values["structure_splitter"] = hexed(structure.splitter.saveState())
+        self.settings.save(values)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         with contextlib.suppress(OSError):  # settings are a convenience: never block closing
@@ -425,17 +475,23 @@ class MainWindow(QMainWindow):
             self.date_edit.setDate(to_qdate(day))
             self.date_edit.blockSignals(False)
         today = dt.date.today()
-        self.status_date_label.setText(_("Date: {date}").format(date=format_date(day, "full")))
+        if self.backend is not None:  # while opening, the window shows before any formatting
+            self._show_day_label()
         self.today_button.setEnabled(day != today)
         self.date_edit.setStyleSheet("" if day == today else "QDateEdit { background: #fff4d6; }")
         self._stale = {PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE}
         self.date_changed.emit(day)
         self._refresh_page(self.pages.currentIndex())
 
+    def _show_day_label(self) -> None:
+        self.status_date_label.setText(_("Date: {date}").format(date=format_date(self.day, "full")))
+
     # -- selection and pages ------------------------------------------------------------
 
     def reload_navigation(self) -> None:
         backend = self.backend
+        if backend is None:
+            return
         self.runner.run(lambda: load_navigation(backend), on_success=self.navigation.set_data, key="navigation")
 
     def set_selection(self, selection: Selection) -> None:
@@ -513,6 +569,8 @@ class MainWindow(QMainWindow):
             edit.selectAll()
 
     def _page_changed(self, index: int) -> None:
+        if index in (PAGE_STRUCTURE, PAGE_PEOPLE):
+            self._lazy_page(index)
         for i, act in enumerate((self.act_dashboard, self.act_structure, self.act_people)):
             act.setChecked(i == index)
         self._update_context()
@@ -520,6 +578,8 @@ class MainWindow(QMainWindow):
             self._refresh_page(index)
 
     def _refresh_page(self, index: int) -> None:
+        if self.backend is None:  # still opening: set_backend reads every page
+            return
         self._stale.discard(index)
         if index == PAGE_DASHBOARD:
             sel = self.selection
@@ -550,6 +610,8 @@ class MainWindow(QMainWindow):
     def _check_changes(self) -> None:
         """Another PC (or another window) changed data: read the page again."""
         backend = self.backend
+        if backend is None:
+            return
 
         def seen(marker: int) -> None:
             if self._marker is not None and marker != self._marker:
@@ -581,12 +643,13 @@ class MainWindow(QMainWindow):
 
     def dialog_class(self, key: str) -> type:
         # Imported when first used: the window opens without loading every dialog.
-        module_name, class_name = DIALOGS[key]
-        return getattr(importlib.import_module(f"views.dialogs.{module_name}"), class_name)
+        return workflow_class(key)
 
     def open_dialog(self, key: str, *, placement_id: int | None = None, household_id: int | None = None,
                     structure_id: int | None = None) -> bool:
         """Open a workflow dialog; True (and ``data_changed``) when it changed something."""
+        if self.backend is None:
+            return False
         cls = self.dialog_class(key)
         ids = self._selected_ids()
         ids.update({k: v for k, v in (("placement_id", placement_id), ("household_id", household_id),
@@ -625,7 +688,7 @@ class MainWindow(QMainWindow):
             return
         from .dialogs.open_database_dialog import OpenDatabaseDialog
 
-        dialog = OpenDatabaseDialog(self.backend.description, self)
+        dialog = OpenDatabaseDialog(self.backend.description if self.backend is not None else "", self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         target = dialog.target()
@@ -637,16 +700,18 @@ class MainWindow(QMainWindow):
         """Work on another database: every page reads it from now on."""
         old = self.backend
         self.backend = backend
-        for page in (self.dashboard, self.structure_page, self.people_page):
+        for page in (self.dashboard, *self._lazy_pages.values()):
             if hasattr(page, "backend"):
                 page.backend = backend
         self._marker = None
         self._show_database()
+        self._show_day_label()
+        self._enable_data_actions()
         self.selection = Selection(NETWORK, _("All network"))
         self._update_context()
         self.pages.setCurrentIndex(PAGE_DASHBOARD)
         self.refresh_all()
-        if old is not backend:
+        if old is not None and old is not backend:
             dispose = getattr(getattr(old, "db", None), "dispose", None)
             if callable(dispose):
                 dispose()
@@ -662,5 +727,5 @@ class MainWindow(QMainWindow):
             self, _("About Accoglienza"),
             _("Accoglienza {version}\n\nOccupancy of reception structures: apartments, beds, households, "
               "placements and printed sheets.\n\nDatabase: {database}").format(
-                version=ver, database=self.backend.description),
+                version=ver, database=self.backend.description if self.backend is not None else "—"),
         )

@@ -30,14 +30,8 @@ from models.i18n import N_, _
 from models.labels import RELATIONSHIPS, exit_reason_label, placement_status_label, sex_label
 
 from . import messages
+from .dialogs import workflow_class
 from .dialogs.common import WARNING_COLOUR, age_text, date_text, person_name, ro_item, setup_table
-from .dialogs.correction_dialog import CorrectionDialog
-from .dialogs.exit_dialog import ExitDialog
-from .dialogs.extension_dialog import ExtensionDialog
-from .dialogs.placement_dialog import PlacementDialog
-from .dialogs.register_household_dialog import RegisterHouseholdDialog
-from .dialogs.reservation_dialog import ReservationDialog
-from .dialogs.transfer_dialog import TransferDialog
 from .table_models import DATE, Column, PagedTableModel, RowTableModel
 from .tasks import TaskRunner
 from .widgets import make_table, section_label
@@ -228,12 +222,12 @@ class PeoplePage(QWidget):
         self.add_member_button.clicked.connect(self.open_add_member)
         self.edit_person_button.clicked.connect(self.open_edit_person)
         self.members.itemSelectionChanged.connect(self._member_chosen)
-        self.place_button.clicked.connect(lambda: self.open_workflow(PlacementDialog))
-        self.reserve_button.clicked.connect(lambda: self.open_workflow(ReservationDialog))
-        self.transfer_button.clicked.connect(lambda: self.open_workflow(TransferDialog))
-        self.exit_button.clicked.connect(lambda: self.open_workflow(ExitDialog))
-        self.extend_button.clicked.connect(lambda: self.open_workflow(ExtensionDialog))
-        self.correct_button.clicked.connect(lambda: self.open_workflow(CorrectionDialog))
+        self.place_button.clicked.connect(lambda: self.open_workflow("placement"))
+        self.reserve_button.clicked.connect(lambda: self.open_workflow("reservation"))
+        self.transfer_button.clicked.connect(lambda: self.open_workflow("transfer"))
+        self.exit_button.clicked.connect(lambda: self.open_workflow("exit"))
+        self.extend_button.clicked.connect(lambda: self.open_workflow("extension"))
+        self.correct_button.clicked.connect(lambda: self.open_workflow("correction"))
         self._show_household(None)
         self._update_count()
 
@@ -418,7 +412,7 @@ class PeoplePage(QWidget):
         return True
 
     def open_register(self) -> bool:
-        dialog = RegisterHouseholdDialog(self.backend, self, day=self.day)
+        dialog = workflow_class("register")(self.backend, self, day=self.day)
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return False
         h = dialog.result_value
@@ -434,7 +428,7 @@ class PeoplePage(QWidget):
     def open_add_member(self) -> bool:
         if self.household is None:
             return False
-        return self._after(RegisterHouseholdDialog(self.backend, self, day=self.day, household_id=self.household.id))
+        return self._after(workflow_class("register")(self.backend, self, day=self.day, household_id=self.household.id))
 
     def open_edit_person(self) -> bool:
         if self.household is None or self.person is None:
@@ -449,6 +443,8 @@ class PeoplePage(QWidget):
             self.run_search()
         return True
 
-    def open_workflow(self, cls: type) -> bool:
+    def open_workflow(self, key: str) -> bool:
+        """Open a workflow dialog ("placement", "exit"...) for the household shown."""
+        cls = workflow_class(key)
         hid = self.household.id if self.household is not None else None
         return self._after(cls(self.backend, self, day=self.day, household_id=hid))

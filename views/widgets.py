@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from babel.dates import format_date
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -15,19 +15,22 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSizePolicy,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from models.formatting import format_percent
-from models.i18n import _, babel_locale
+from models.formatting import format_month, format_percent
+from models.i18n import _
 
 from .table_models import RAW_ROLE
+
+if TYPE_CHECKING:
+    # QStyle and its options are imported where a cell is painted: their many enums cost
+    # PySide6 several milliseconds to build, which the window does not pay before it shows.
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 # Light tones, so that the figure written over the bar stays readable.
 BAR_COLOUR = QColor("#8dbbe0")
@@ -53,6 +56,8 @@ class RateBarDelegate(QStyledItemDelegate):
     """Paints an occupancy rate (0..1, from ``RAW_ROLE``) as a bar behind its text."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         rate = index.data(RAW_ROLE)
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
@@ -128,7 +133,7 @@ class MonthlyChart(QWidget):
             else:
                 month, rate = point
                 QToolTip.showText(ev.globalPos(),  # type: ignore[attr-defined]
-                                  f"{format_date(month, 'LLLL yyyy', locale=babel_locale())}: {format_percent(rate)}",
+                                  f"{format_month(month, 'LLLL yyyy')}: {format_percent(rate)}",
                                   self)
             return True
         return super().event(ev)
@@ -174,7 +179,7 @@ class MonthlyChart(QWidget):
                            f"{round(rate * 100)}")
             p.setFont(small)
             p.setPen(QColor("#333333"))
-            label = format_date(month, "MMM", locale=babel_locale())
+            label = format_month(month, "MMM")
             p.drawText(QRectF(x, plot.bottom() + 2, slot, fm.height()), int(Qt.AlignmentFlag.AlignHCenter), label)
             if month.month == 1 or i == 0:
                 p.drawText(QRectF(x, plot.bottom() + 2 + fm.height(), slot * 2, fm.height()),

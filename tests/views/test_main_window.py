@@ -390,3 +390,52 @@ def test_closed_structure_says_so(qtbot, world):
     w.show_structure(sc.men.id)
     note = w.findChild(QLabel, "structureHistoryNote")
     assert note.isVisibleTo(w) and "2023" in note.text()
+
+
+def test_window_shows_before_the_database_is_open(qtbot, world):
+    # The desktop starts this way: the whole window at once, the data when the database is
+    # open (desktop/app.py). Meanwhile nothing that needs data can be started.
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
+    w = make_window(qtbot, None)
+    assert w.findChild(QLabel, "databaseLabel").text() == _("Opening the database...")
+    for act in (w.act_placement, w.act_transfer, w.act_exit, w.act_print, w.act_people, w.act_refresh):
+        assert not act.isEnabled(), act.text()
+    assert not w.navigation.isEnabled()
+    assert w.open_dialog("placement") is False  # a shortcut that slipped through does nothing
+    assert w.findChild(QLabel, "tileOccupiedValue").text() in ("", "—")
+
+    w.set_backend(backend)
+    assert w.findChild(QLabel, "databaseLabel").text() == backend.description
+    assert w.act_placement.isEnabled() and w.navigation.isEnabled()
+    assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"
+    assert "2024" in w.findChild(QLabel, "statusDateLabel").text()
+
+
+def test_structure_and_people_pages_are_built_when_first_shown(qtbot, world):
+    backend, sc = world
+    settings = MemorySettings()
+    w = make_window(qtbot, backend, settings=settings)
+    assert not w._lazy_pages  # the window opened with the dashboard only
+    w.close()
+    assert "structure_splitter" not in settings.load()  # nothing invented for a page never seen
+
+    w = make_window(qtbot, backend, settings=settings)
+    w.show_structure(sc.families.id)
+    assert w.pages.currentWidget() is w.structure_page
+    assert len(cells(table(w, "structureBedsTable"), BedModel.STATUS)) == 4  # its beds are listed
+    default = w.structure_page.splitter.sizes()
+    w.structure_page.splitter.setSizes([100, 400])
+    sizes = w.structure_page.splitter.sizes()
+    w.close()
+    w2 = make_window(qtbot, backend, settings=settings)
+    w2.act_structure.trigger()
+    assert w2.pages.currentWidget() is w2.structure_page
+    restored = w2.structure_page.splitter.sizes()  # restored when the page is built
+
+    def share(pair):
+        return pair[0] / sum(pair)
+
+    assert abs(share(restored) - share(sizes)) < 0.02 and abs(share(restored) - share(default)) > 0.1
+    w2.act_people.trigger()
+    assert w2.pages.currentWidget() is w2.people_page and w2.people_page.objectName() == "peoplePage"

@@ -4,3 +4,25 @@ Each dialog is built as ``XDialog(backend, parent=None, *, day, household_id=Non
 placement_id=None, structure_id=None)``; ``exec()`` returns Accepted only when it changed
 something. A refusal of the services is shown in the dialog itself, which stays open.
 """
+
+from __future__ import annotations
+
+import importlib
+
+# action key -> (module in this package, class name). Dialogs are imported when first
+# opened: the main window shows without loading them (nor the services they use).
+WORKFLOWS: dict[str, tuple[str, str]] = {
+    "register": ("register_household_dialog", "RegisterHouseholdDialog"),
+    "placement": ("placement_dialog", "PlacementDialog"),
+    "transfer": ("transfer_dialog", "TransferDialog"),
+    "exit": ("exit_dialog", "ExitDialog"),
+    "extension": ("extension_dialog", "ExtensionDialog"),
+    "reservation": ("reservation_dialog", "ReservationDialog"),
+    "correction": ("correction_dialog", "CorrectionDialog"),
+}
+
+
+def workflow_class(key: str) -> type:
+    """The dialog class of a workflow ("placement", "exit"...), imported now."""
+    module_name, class_name = WORKFLOWS[key]
+    return getattr(importlib.import_module(f"{__name__}.{module_name}"), class_name)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -15,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.formatting import format_short_date
-from models.i18n import _, babel_locale
+from models.formatting import format_month, format_short_date
+from models.i18n import _
 
 SHEET, SUMMARY, REGISTER = "sheet", "summary", "register"
 
@@ -33,7 +32,7 @@ class PrintChoiceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("What do you want to print for {scope}?").format(scope=scope)))
         self.group = QButtonGroup(self)
-        month = format_date(day, "LLLL yyyy", locale=babel_locale())
+        month = format_month(day, "LLLL yyyy")
         self.options: dict[str, QRadioButton] = {}
         for key, text, enabled, why in (
             (SHEET, _("Occupancy sheet on {date}").format(date=format_short_date(day)), structure,
