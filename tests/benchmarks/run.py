@@ -406,6 +406,44 @@ def summary_pdf_ours(db: Database, day: dt.date) -> bytes:
     return occupancy_summary(db, day)
 
 
+def summary_rows_by_hand(db: Database, day: dt.date) -> list[list[str]]:
+    """The rows the occupancy summary prints, in its order, as plain text: per province a
+    heading, per programme a heading, its structures, its subtotal (when the province has
+    more than one programme), the province's total; the grand total; then the recap by
+    programme and by province. Figures are written with str(), names are not shortened."""
+    rows = queries.occupancy(db, day)
+    names = {p.code: p.name for p in queries.list_programmes(db)}
+
+    def figures(items: list[Any]) -> list[str]:
+        sums = [sum(getattr(r, n) for r in items) for n in ("capacity", "occupied", "reserved", "out_of_service",
+                                                              "free")]
+        return [str(v) for v in sums] + [f"{sums[1] / sums[0]:.1%}" if sums[0] else "—"]
+
+    out: list[list[str]] = []
+    by_programme: dict[str, list[Any]] = {}
+    by_province: dict[str, list[Any]] = {}
+    for r in rows:
+        by_province.setdefault(r.province, []).append(r)
+    for province, in_province in by_province.items():
+        out.append(["", f"Province {province}", *[""] * 6])
+        per_programme: dict[str, list[Any]] = {}
+        for r in in_province:
+            per_programme.setdefault(r.programme_code, []).append(r)
+        for code, items in per_programme.items():
+            out.append(["", f"{code} — {names.get(code, '')}", *[""] * 6])
+            out.extend([r.key, r.label, str(r.capacity), str(r.occupied), str(r.reserved), str(r.out_of_service),
+                        str(r.free), f"{r.occupied / r.capacity:.1%}" if r.capacity else "—"] for r in items)
+            if len(per_programme) > 1:
+                out.append(["", f"Subtotal {code} ({len(items)} structures)", *figures(items)])
+            by_programme.setdefault(code, []).extend(items)
+        out.append(["", f"Total province {province} ({len(in_province)} structures)", *figures(in_province)])
+    out.append(["", f"Grand total ({len(rows)} structures)", *figures(rows)])
+    for groups in (by_programme, by_province):
+        out.extend([code, names.get(code, code), str(len(items)), *figures(items)]
+                   for code, items in sorted(groups.items()))
+    return out
+
+
 def summary_pdf_bare(db: Database, day: dt.date) -> bytes:
     """The same rows in bare ReportLab tables, one per page, default style.
 
@@ -421,12 +459,12 @@ def summary_pdf_bare(db: Database, day: dt.date) -> bytes:
     register_fonts()
     font = TableStyle([("FONT", (0, 0), (-1, -1), REGULAR, 7.5)])
 
-    rows = queries.occupancy(db, day)
-    head = ["Code", "Structure", "Prov.", "Programme", "Capacity", "Occupied", "Reserved", "Out", "Free"]
-    body = [[r.key, r.label, r.province, r.programme_code, str(r.capacity), str(r.occupied), str(r.reserved),
-             str(r.out_of_service), str(r.free)] for r in rows]
+    body = summary_rows_by_hand(db, day)
+    width = max(len(r) for r in body)
+    body = [r + [""] * (width - len(r)) for r in body]
+    head = ["Code", "Structure", "Capacity", "Occupied", "Reserved", "Out", "Free", "Rate", ""][:width]
     story: list[Any] = []
-    per_page = 45
+    per_page = 44  # with the header, as many 15-point rows as fit in the default frame
     for start in range(0, len(body), per_page):
         story.append(Table([head, *body[start:start + per_page]], style=font))
         story.append(PageBreak())
