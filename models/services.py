@@ -494,6 +494,7 @@ class Services:
             for data in people:
                 p = self._new_person(s, data)
                 s.add(e.HouseholdMember(household_id=h.id, person_id=p.id, relationship_=e.Relationship(data.relationship)))
+                s.info.pop("members", None)
             s.flush()
             self._audit(s, "create", "household", h.id, members=len(people))
             s.refresh(h)
@@ -532,6 +533,7 @@ class Services:
             self._check_version(h, version)
             p = self._new_person(s, person)
             s.add(e.HouseholdMember(household_id=h.id, person_id=p.id, relationship_=e.Relationship(person.relationship)))
+            s.info.pop("members", None)
             self._touch(h)
             s.flush()
             self._audit(s, "add_member", "household", h.id, person=p.id)
@@ -587,14 +589,19 @@ class Services:
         ) or 0
 
     def _members(self, s: Session, household_id: int) -> list[e.HouseholdMember]:
-        return list(
-            s.scalars(
-                select(e.HouseholdMember)
-                .where(e.HouseholdMember.household_id == household_id)
-                .options(selectinload(e.HouseholdMember.person))
-                .order_by(e.HouseholdMember.id)
+        # A placement asks for the members three times (which to place, the minor rule,
+        # who is already there): read once per transaction. Adding a member clears it.
+        cache: dict[int, list[e.HouseholdMember]] = s.info.setdefault("members", {})
+        if household_id not in cache:
+            cache[household_id] = list(
+                s.scalars(
+                    select(e.HouseholdMember)
+                    .where(e.HouseholdMember.household_id == household_id)
+                    .options(selectinload(e.HouseholdMember.person))
+                    .order_by(e.HouseholdMember.id)
+                )
             )
-        )
+        return list(cache[household_id])
 
     def _companions(
         self, s: Session, household_id: int, structure_id: int, day: dt.date, exclude: Iterable[int]
