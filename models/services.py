@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -787,7 +787,9 @@ class Services:
             if len(set(beds.values())) != len(beds):
                 raise BedOccupiedError(_("Two people cannot share one bed."))
             for _pid, bed_id in beds.items():
-                b = self._get(s, e.Bed, bed_id)
+                b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
+                if b is None:
+                    raise NotFoundError(_("The record no longer exists (it may have been removed)."))
                 if b.room.structure_id != st.id:
                     raise ValidationError(_("The chosen bed is not in structure {structure}.").format(structure=st.name))
                 err = self._bed_problem(s, b, start, None, household_id, ignore_stays)
@@ -878,7 +880,10 @@ class Services:
         with self._tx() as s:
             st = self._lock_structure(s, structure_id)
             programme = st.programme
-            members = self._select_members(s, household_id, person_ids)
+            # Held here for the whole transaction (the session keeps rows only while they
+            # are referenced): the result reads it again at the end.
+            household = self._get(s, e.Household, household_id)
+            members = self._select_members(s, household.id, person_ids)
             held = s.scalar(
                 select(e.Reservation).where(
                     e.Reservation.household_id == household_id,
@@ -909,6 +914,7 @@ class Services:
                 planned_end=planned_end,
                 note=note,
                 status=e.PlacementStatus.ACTIVE,
+                extensions=[],  # a new placement has none: no need to read them back
             )
             s.add(pl)
             s.flush()
@@ -999,7 +1005,7 @@ class Services:
             if new_programme.id != pl.programme_id:
                 target = e.Placement(
                     household_id=pl.household_id, programme_id=new_programme.id, entry_date=day,
-                    planned_end=None, status=e.PlacementStatus.ACTIVE,
+                    planned_end=None, status=e.PlacementStatus.ACTIVE, extensions=[],
                 )
                 s.add(target)
                 s.flush()
