@@ -649,8 +649,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Database: {db.url} ({db.backend}); {sizes(db)}")
     print(f"Date {day}; structure page of structure {sid}; presence register of {programme} for "
           f"{last_month:%Y-%m}; {args.repeat} runs per measure", flush=True)
+    reference_start = machine_reference()
     print(f"Machine: {os.cpu_count()} cores; ten million additions in a Python loop take "
-          f"{machine_reference():.2f} s", flush=True)
+          f"{reference_start:.2f} s", flush=True)
     results: list[Row] = []
     if generated is not None:
         results.append(Row(f"demo generation ({args.scale})", generated, None, "", None, unit="s"))
@@ -726,6 +727,9 @@ def main(argv: list[str] | None = None) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
     judged = [r for r in results if r.met is not None]
     print()
+    # The same reference after the run: a shared machine can change speed meanwhile.
+    print(f"Ten million additions took {reference_start:.2f} s before the measures and "
+          f"{machine_reference():.2f} s after them.")
     print(f"{sum(1 for r in judged if r.met)} of {len(judged)} targets met "
           f"({db.backend}, {args.scale if generated is not None else 'reused'} network).")
     db.dispose()
