@@ -627,37 +627,64 @@ class Services:
         self, s: Session, b: e.Bed, start: dt.date, end: dt.date | None, household_id: int, ignore_stays: set[int] = frozenset()  # type: ignore[assignment]
     ) -> DomainError | None:
         """Why bed ``b`` cannot be used for ``[start, end)``, or None."""
-        for st in s.scalars(select(e.BedStay).where(e.BedStay.bed_id == b.id, e.BedStay.cancelled.is_(False))):
-            if st.id not in ignore_stays and _overlaps(st.start_date, st.end_date, start, end):
-                return BedOccupiedError(
+        return self._bed_problems(s, [b], start, end, household_id, ignore_stays)[b.id]
+
+    def _bed_problems(
+        self, s: Session, beds: Sequence[e.Bed], start: dt.date, end: dt.date | None, household_id: int,
+        ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+    ) -> dict[int, DomainError | None]:
+        """Why each of ``beds`` cannot be used for ``[start, end)`` (None: it can), with
+        three statements whatever the number of beds: a structure's beds are checked
+        together when free beds are proposed (the placement dialog does it for every
+        structure of the programme)."""
+        if not beds:
+            return {}
+        ids = [b.id for b in beds]
+        found: dict[int, DomainError | None] = dict.fromkeys(ids)
+        by_id = {b.id: b for b in beds}
+        # The first reason found for a bed stands: occupied, then out of service, then reserved.
+        for st in s.scalars(
+            select(e.BedStay)
+            .where(e.BedStay.bed_id.in_(ids), e.BedStay.cancelled.is_(False),
+                   e.BedStay.start_date < (end or FAR_FUTURE),
+                   or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start))
+            .order_by(e.BedStay.start_date, e.BedStay.id)
+        ):
+            if found[st.bed_id] is None and st.id not in ignore_stays and _overlaps(st.start_date, st.end_date, start, end):
+                found[st.bed_id] = BedOccupiedError(
                     _("Bed {bed} is already occupied on {date}.").format(
-                        bed=self._bed_name(b), date=fmt_date(max(st.start_date, start))
+                        bed=self._bed_name(by_id[st.bed_id]), date=fmt_date(max(st.start_date, start))
                     )
                 )
-        for o in s.scalars(select(e.BedOutage).where(e.BedOutage.bed_id == b.id)):
-            if _overlaps(o.start_date, o.end_date, start, end):
-                return BedOutOfServiceError(
+        for o in s.scalars(
+            select(e.BedOutage)
+            .where(e.BedOutage.bed_id.in_(ids), e.BedOutage.start_date < (end or FAR_FUTURE),
+                   or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start))
+            .order_by(e.BedOutage.start_date, e.BedOutage.id)
+        ):
+            if found[o.bed_id] is None and _overlaps(o.start_date, o.end_date, start, end):
+                found[o.bed_id] = BedOutOfServiceError(
                     _("Bed {bed} is out of service from {start}.").format(
-                        bed=self._bed_name(b), start=fmt_date(o.start_date)
+                        bed=self._bed_name(by_id[o.bed_id]), start=fmt_date(o.start_date)
                     )
                 )
-        held = s.scalar(
-            select(e.Reservation)
-            .join(e.ReservationBed, e.ReservationBed.reservation_id == e.Reservation.id)
+        for bed_id, expected_on in s.execute(
+            select(e.ReservationBed.bed_id, e.Reservation.expected_on)
+            .join(e.Reservation, e.ReservationBed.reservation_id == e.Reservation.id)
             .where(
-                e.ReservationBed.bed_id == b.id,
+                e.ReservationBed.bed_id.in_(ids),
                 e.Reservation.status == e.ReservationStatus.HELD,
                 e.Reservation.household_id != household_id,
             )
-            .limit(1)
-        )
-        if held is not None:
-            return BedReservedError(
-                _("Bed {bed} is reserved for another household expected on {date}.").format(
-                    bed=self._bed_name(b), date=fmt_date(held.expected_on)
+            .order_by(e.Reservation.expected_on, e.Reservation.id)
+        ):
+            if found[bed_id] is None:
+                found[bed_id] = BedReservedError(
+                    _("Bed {bed} is reserved for another household expected on {date}.").format(
+                        bed=self._bed_name(by_id[bed_id]), date=fmt_date(expected_on)
+                    )
                 )
-            )
-        return None
+        return found
 
     def _target_problem(
         self, st: e.Structure, people: Sequence[tuple[e.Person, e.Relationship]], day: dt.date
@@ -712,9 +739,10 @@ class Services:
         rooms = s.scalars(
             select(e.Room).where(e.Room.structure_id == st.id).options(selectinload(e.Room.beds)).order_by(e.Room.name)
         ).all()
+        problems = self._bed_problems(s, [b for room in rooms for b in room.beds], start, end, household_id)
         free_by_room: list[tuple[e.Room, list[e.Bed]]] = []
         for room in rooms:
-            free = [b for b in room.beds if self._bed_problem(s, b, start, end, household_id) is None]
+            free = [b for b in room.beds if problems[b.id] is None]
             free_by_room.append((room, free))
         need = len(people)
         # One room that takes everyone, the smallest such room first.
@@ -786,15 +814,18 @@ class Services:
                 raise ValidationError(_("Choose one bed for each person to place."))
             if len(set(beds.values())) != len(beds):
                 raise BedOccupiedError(_("Two people cannot share one bed."))
+            chosen_beds = []
             for _pid, bed_id in beds.items():
                 b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
                 if b is None:
                     raise NotFoundError(_("The record no longer exists (it may have been removed)."))
                 if b.room.structure_id != st.id:
                     raise ValidationError(_("The chosen bed is not in structure {structure}.").format(structure=st.name))
-                err = self._bed_problem(s, b, start, None, household_id, ignore_stays)
-                if err is not None:
-                    raise err
+                chosen_beds.append(b)
+            problems = self._bed_problems(s, chosen_beds, start, None, household_id, ignore_stays)
+            for b in chosen_beds:
+                if problems[b.id] is not None:
+                    raise problems[b.id]  # type: ignore[misc]
         capacity = self._capacity_on(s, st.id, start)
         if capacity is not None:
             occupied = self._occupied_count(s, st.id, start)
