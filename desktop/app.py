@@ -122,8 +122,7 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
 
     def start() -> None:
         window.runner.run(lambda: open_backend(target), on_success=lambda b: done("backend", b),
-                          on_failure=lambda exc: done("error", exc), key="open-database",
-                          progress_label=None)
+                          on_failure=lambda exc: done("error", exc), key="open-database")
 
     # After the window's first paint has been queued: the worker's imports (SQLAlchemy,
     # Alembic) would otherwise compete with the first paint for the interpreter.

@@ -650,7 +650,7 @@ class Services:
                    or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start))
             .order_by(e.BedStay.start_date, e.BedStay.id)
         ):
-            if found[st.bed_id] is None and st.id not in ignore_stays and _overlaps(st.start_date, st.end_date, start, end):
+            if found[st.bed_id] is None and st.id not in ignore_stays:  # the statement keeps overlapping stays only
                 found[st.bed_id] = BedOccupiedError(
                     _("Bed {bed} is already occupied on {date}.").format(
                         bed=self._bed_name(by_id[st.bed_id]), date=fmt_date(max(st.start_date, start))
@@ -662,7 +662,7 @@ class Services:
                    or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start))
             .order_by(e.BedOutage.start_date, e.BedOutage.id)
         ):
-            if found[o.bed_id] is None and _overlaps(o.start_date, o.end_date, start, end):
+            if found[o.bed_id] is None:
                 found[o.bed_id] = BedOutOfServiceError(
                     _("Bed {bed} is out of service from {start}.").format(
                         bed=self._bed_name(by_id[o.bed_id]), start=fmt_date(o.start_date)
