@@ -224,3 +224,21 @@ def test_synthetic_network_small_scale(db: Database) -> None:
 def test_unknown_scale_is_refused(db: Database) -> None:
     with pytest.raises(ValidationError):
         demo.generate(db, scale="galactic", today=TODAY)
+
+
+def test_a_structure_counts_the_same_in_any_selection(coop: Database) -> None:
+    """The dashboard narrowed to a province, a programme or one structure shows each
+    structure with the figures it has in the whole network."""
+    whole = {r.structure_id: r for r in queries.occupancy(coop, TODAY)}
+    assert sum(r.reserved for r in whole.values()) and sum(r.out_of_service for r in whole.values())
+    structures = {st.id: st for st in queries.list_structures(coop)}
+    for province in {structures[sid].province for sid in whole}:
+        narrowed = {r.structure_id: r for r in queries.occupancy(coop, TODAY, province=province)}
+        assert narrowed == {sid: r for sid, r in whole.items() if structures[sid].province == province}
+    programme = queries.occupancy(coop, TODAY, group_by="programme")[0].key
+    narrowed = {r.structure_id: r for r in queries.occupancy(coop, TODAY, programme_code=programme)}
+    assert narrowed and narrowed == {sid: r for sid, r in whole.items() if r.programme_code == programme}
+    for sid, row in whole.items():
+        one = queries.occupancy_overview(coop, TODAY, structure_id=sid).total
+        assert (one.capacity, one.beds, one.occupied, one.reserved, one.out_of_service, one.free) == (
+            row.capacity, row.beds, row.occupied, row.reserved, row.out_of_service, row.free)
