@@ -31,6 +31,7 @@ from models.errors import DomainError
 from models.i18n import _
 
 APP_NAME = "Accoglienza"
+FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 ORGANIZATION = "Accoglienza"
 
 
@@ -111,7 +112,7 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
     """Open the database in a worker while the window is on screen; the backend, or the
     exception that stopped it. Runs a local event loop, not the application's: the caller
     decides whether the application runs at all."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
@@ -121,12 +122,28 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
         loop.quit()
 
     def start() -> None:
+        if started.is_set:
+            return
+        started.is_set = True
+        window.removeEventFilter(started)
         window.runner.run(lambda: open_backend(target), on_success=lambda b: done("backend", b),
                           on_failure=lambda exc: done("error", exc), key="open-database")
 
-    # After the window's first paint has been queued: the worker's imports (SQLAlchemy,
-    # Alembic) would otherwise compete with the first paint for the interpreter.
-    QTimer.singleShot(0, start)
+    class FirstPaint(QObject):
+        """Starts the worker once the window has been painted: its imports (SQLAlchemy,
+        Alembic) would otherwise compete with the first paint for the interpreter."""
+
+        is_set = False
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, start)  # after this paint, not inside it
+            return False
+
+    started = FirstPaint(window)
+    window.installEventFilter(started)
+    # A window that is never painted (minimised at start, say) opens its database anyway.
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, start)
     loop.exec()
     if "error" in outcome:
         raise outcome["error"]
