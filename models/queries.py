@@ -117,10 +117,12 @@ def _open_on(day: Any):  # type: ignore[no-untyped-def]
 
 # Built once per shape of selection: building the statement cost more than running it
 # on a small network (the dashboard is reloaded at every click).
-_COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool], Any] = {}
+_COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool, bool], Any] = {}
 
 
-def _counts_statement(by_province: bool, by_programme: bool, by_structure: bool, include_closed: bool) -> Any:
+def _counts_statement(
+    by_province: bool, by_programme: bool, by_structure: bool, include_closed: bool, ordered: bool = True
+) -> Any:
     day = bindparam("day", type_=Date)
     occupied_beds = live_stay_beds(day)
     # The reservations in force first, then their beds: joined the other way round,
@@ -193,8 +195,9 @@ def _counts_statement(by_province: bool, by_programme: bool, by_structure: bool,
         )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .outerjoin(counts, counts.c.structure_id == e.Structure.id)
-        .order_by(e.Structure.province, e.Programme.code, e.Structure.code)
     )
+    if ordered:  # the overview sums groups and has no use for an order (a sort of 8,000 rows)
+        stmt = stmt.order_by(e.Structure.province, e.Programme.code, e.Structure.code)
     if by_province:
         stmt = stmt.where(e.Structure.province == bindparam("province"))
     if by_programme:
@@ -222,16 +225,16 @@ def structure_counts(
     """
     return [
         (st, OccupancyTotals(*figures))
-        for st, figures in _structure_figures(s, day, province, programme_code, structure_id, include_closed)
+        for st, figures in _structure_figures(s, day, province, programme_code, structure_id, include_closed, True)
     ]
 
 
 def _structure_figures(
     s: Session, day: dt.date, province: str | None, programme_code: str | None, structure_id: int | None,
-    include_closed: bool,
+    include_closed: bool, ordered: bool,
 ) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
     """``structure_counts`` with the figures as plain tuples (see ``_figures``)."""
-    shape = (bool(province), bool(programme_code), structure_id is not None, include_closed)
+    shape = (bool(province), bool(programme_code), structure_id is not None, include_closed, ordered)
     stmt = _COUNTS_STATEMENTS.get(shape)
     if stmt is None:
         stmt = _COUNTS_STATEMENTS[shape] = _counts_statement(*shape)
@@ -1243,7 +1246,7 @@ def occupancy_overview(
     """Occupancy of the selection at ``day``: its total, per province, per programme, and
     the free beds by target group (as ``free_beds_by_target``), counted once."""
     with db.read() as s:
-        per_structure = _structure_figures(s, day, province, programme_code, structure_id, False)
+        per_structure = _structure_figures(s, day, province, programme_code, structure_id, False, False)
     # One pass over the structures (8,000 of them nationally) that only files each one's
     # figures under its groups; each group is then summed column by column. Adding up
     # totals object by object took longer than the statement's fetch.
