@@ -4,6 +4,7 @@ the window opens on a fresh database and quits when asked (cold-start benchmark)
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -27,6 +28,7 @@ def test_unusable_database_is_explained(qapp, monkeypatch, keep_excepthook):
     assert desktop_app.run_desktop(args) == 1
     [message] = shown
     assert "Traceback" not in message and message.strip()
+    assert gc.isenabled()  # put off while starting, never left off
 
 
 def test_window_opens_and_quits_when_shown(tmp_path):
@@ -98,6 +100,7 @@ def test_closing_the_window_while_the_database_opens(qapp, monkeypatch, keep_exc
     QTimer.singleShot(100, close_window)
     assert desktop_app.run_desktop(argparse.Namespace(database=None)) == 0
     assert disposed == [True]  # the database opened behind the window is let go
+    assert gc.isenabled()
 
 
 def test_unexpected_error_in_a_slot_becomes_a_message(keep_excepthook, recorded):
