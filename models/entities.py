@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -378,6 +379,10 @@ class BedStay(Base):
         Index("ix_bed_stay_dates", "start_date", "end_date"),
         # Stays still open or ending after a date (occupancy today): see migration 0003.
         Index("ix_bed_stay_end_dates", "end_date", "start_date"),
+        # The open stays alone, by bed: is this bed occupied today? See migration 0004.
+        Index("ix_bed_stay_open", "bed_id", "start_date",
+              sqlite_where=text("end_date IS NULL AND cancelled IS 0"),
+              postgresql_where=text("end_date IS NULL AND cancelled IS false")),
     )
 
 

@@ -117,14 +117,46 @@ def _open_on(day: Any):  # type: ignore[no-untyped-def]
 
 # Built once per shape of selection: building the statement cost more than running it
 # on a small network (the dashboard is reloaded at every click).
-_COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool, bool], Any] = {}
+_COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool, bool, bool], Any] = {}
+
+# Below this many stays ending after the day, the day counts as recent (see
+# _counts_statement); today there are none but the exits recorded ahead of time.
+RECENT_DAY_LATER_STAYS = 200
+
+
+def _bed_occupied(bed_id: Any, day: Any) -> Any:
+    """Is bed ``bed_id`` occupied on the night of ``day``: an open stay started by then,
+    looked up by bed in the partial index of open stays (migration 0004), or a stay
+    ending after the day. For a recent day the second list is short or empty."""
+    open_stay = e.BedStay.__table__.alias("open_stay")
+    started = (
+        select(literal(1))
+        .select_from(open_stay)
+        .where(open_stay.c.bed_id == bed_id, open_stay.c.end_date.is_(None), open_stay.c.cancelled.is_(False),
+               open_stay.c.start_date <= day)
+        # SQLite would rather walk (bed, start, end) through a bed's whole history.
+        .with_hint(open_stay, "INDEXED BY ix_bed_stay_open", "sqlite")
+    )
+    ending_later = select(e.BedStay.bed_id).where(
+        e.BedStay.cancelled.is_(False), e.BedStay.end_date > day, e.BedStay.start_date <= day
+    )
+    return or_(started.exists(), bed_id.in_(ending_later))
 
 
 def _counts_statement(
-    by_province: bool, by_programme: bool, by_structure: bool, include_closed: bool, ordered: bool = True
+    by_province: bool, by_programme: bool, by_structure: bool, include_closed: bool, ordered: bool = True,
+    recent: bool = False,
 ) -> Any:
+    """Per structure of the selection: its row, capacity in force, beds, occupied,
+    reserved and out of service (the last two among beds free of stays).
+
+    Two shapes, the same figures. For a recent day (few stays end after it) each bed
+    is looked up in the index of open stays: on SQLite, national network, 78 -> 52 ms
+    today, 32 -> 8 ms for one province. For an older day the live stays are gathered
+    once and joined to the beds: there, most live stays have ended since, and a
+    lookup per bed would walk them again for every bed (96 -> 135 ms in 2025).
+    """
     day = bindparam("day", type_=Date)
-    occupied_beds = live_stay_beds(day)
     # The reservations in force first, then their beds: joined the other way round,
     # SQLite walks every reserved bed of the history.
     held_beds = (
@@ -155,24 +187,53 @@ def _counts_statement(
         .correlate(e.Structure)
         .scalar_subquery()
     )
-    free_of_stay = occupied_beds.c.bed_id.is_(None)
     # The beds are counted per structure id alone, then joined to the structures: grouped
     # with the structure's and programme's names and codes, every one of the 40,000 beds
     # carried them through the aggregate (a third of the statement's time nationally).
-    per_structure = (
-        select(
+    if recent:
+        per_structure = select(
             e.Room.structure_id.label("structure_id"),
             func.count(e.Bed.id).label("beds"),
-            func.count(occupied_beds.c.bed_id).label("occupied"),
-            func.sum(case((and_(free_of_stay, held_beds.c.bed_id.is_not(None)), 1), else_=0)).label("reserved"),
-            func.sum(case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)).label("out"),
+            func.sum(case((_bed_occupied(e.Bed.id, day), 1), else_=0)).label("occupied"),
+        ).join(e.Bed, e.Bed.room_id == e.Room.id)
+        # Reserved and out of service: the few held or out beds, those free of stays.
+        flagged_union = union_all(
+            select(held_beds.c.bed_id, literal(1).label("held"), literal(0).label("out")),
+            select(out_beds.c.bed_id, literal(0).label("held"), literal(1).label("out")),
+        ).subquery()
+        flagged = (
+            select(flagged_union.c.bed_id, func.max(flagged_union.c.held).label("held"),
+                   func.max(flagged_union.c.out).label("out"))
+            .group_by(flagged_union.c.bed_id)
+            .subquery()
         )
-        .join(e.Bed, e.Bed.room_id == e.Room.id)
-        .outerjoin(occupied_beds, occupied_beds.c.bed_id == e.Bed.id)
-        .outerjoin(held_beds, held_beds.c.bed_id == e.Bed.id)
-        .outerjoin(out_beds, out_beds.c.bed_id == e.Bed.id)
-        .group_by(e.Room.structure_id)
-    )
+        flags = (
+            select(e.Room.structure_id.label("structure_id"), func.sum(flagged.c.held).label("reserved"),
+                   func.sum(flagged.c.out).label("out"))
+            .select_from(flagged)
+            .join(e.Bed, e.Bed.id == flagged.c.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(~_bed_occupied(flagged.c.bed_id, day))
+            .group_by(e.Room.structure_id)
+            .subquery()
+        )
+    else:
+        occupied_beds = live_stay_beds(day)
+        free_of_stay = occupied_beds.c.bed_id.is_(None)
+        per_structure = (
+            select(
+                e.Room.structure_id.label("structure_id"),
+                func.count(e.Bed.id).label("beds"),
+                func.count(occupied_beds.c.bed_id).label("occupied"),
+                func.sum(case((and_(free_of_stay, held_beds.c.bed_id.is_not(None)), 1), else_=0)).label("reserved"),
+                func.sum(case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)).label("out"),
+            )
+            .join(e.Bed, e.Bed.room_id == e.Room.id)
+            .outerjoin(occupied_beds, occupied_beds.c.bed_id == e.Bed.id)
+            .outerjoin(held_beds, held_beds.c.bed_id == e.Bed.id)
+            .outerjoin(out_beds, out_beds.c.bed_id == e.Bed.id)
+        )
+    per_structure = per_structure.group_by(e.Room.structure_id)
     # The selection is applied inside too, or the whole network's beds would be counted.
     if by_province or by_programme:
         per_structure = per_structure.join(e.Structure, e.Structure.id == e.Room.structure_id)
@@ -185,17 +246,24 @@ def _counts_statement(
     if by_structure:
         per_structure = per_structure.where(e.Room.structure_id == bindparam("structure_id", type_=Integer))
     counts = per_structure.subquery()
+    if recent:
+        reserved, out = flags.c.reserved, flags.c.out
+    else:
+        reserved, out = counts.c.reserved, counts.c.out
     stmt = (
         select(
             e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.province,
             e.Programme.code.label("programme_code"), e.Programme.name.label("programme_name"),
             e.Structure.target_groups,
             capacity_in_force.label("capacity"),
-            func.coalesce(counts.c.beds, 0), func.coalesce(counts.c.occupied, 0), counts.c.reserved, counts.c.out,
+            func.coalesce(counts.c.beds, 0), func.coalesce(counts.c.occupied, 0),
+            func.coalesce(reserved, 0), func.coalesce(out, 0),
         )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .outerjoin(counts, counts.c.structure_id == e.Structure.id)
     )
+    if recent:
+        stmt = stmt.outerjoin(flags, flags.c.structure_id == e.Structure.id)
     if ordered:  # the overview sums groups and has no use for an order (a sort of 8,000 rows)
         stmt = stmt.order_by(e.Structure.province, e.Programme.code, e.Structure.code)
     if by_province:
@@ -207,6 +275,22 @@ def _counts_statement(
     if not include_closed:
         stmt = stmt.where(_open_on(day))
     return stmt
+
+
+# How many stays end after a day, counted up to RECENT_DAY_LATER_STAYS (index only).
+_LATER_STAYS = (
+    select(func.count())
+    .select_from(
+        select(e.BedStay.id)
+        .where(e.BedStay.end_date > bindparam("day", type_=Date))
+        .limit(RECENT_DAY_LATER_STAYS)
+        .subquery()
+    )
+)
+
+
+def _is_recent(s: Session, day: dt.date) -> bool:
+    return (s.connection().execute(_LATER_STAYS, {"day": day}).scalar() or 0) < RECENT_DAY_LATER_STAYS
 
 
 def structure_counts(
@@ -234,7 +318,11 @@ def _structure_figures(
     include_closed: bool, ordered: bool,
 ) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
     """``structure_counts`` with the figures as plain tuples (see ``_figures``)."""
-    shape = (bool(province), bool(programme_code), structure_id is not None, include_closed, ordered)
+    # The lookup per bed pays on SQLite only: PostgreSQL's hash joins do the gathered shape
+    # faster for every day (national network: 78 against 86 ms today, 68 against 173 ms
+    # in 2021), so it is spared the question.
+    recent = s.get_bind().dialect.name == "sqlite" and _is_recent(s, day)
+    shape = (bool(province), bool(programme_code), structure_id is not None, include_closed, ordered, recent)
     stmt = _COUNTS_STATEMENTS.get(shape)
     if stmt is None:
         stmt = _COUNTS_STATEMENTS[shape] = _counts_statement(*shape)
