@@ -304,8 +304,8 @@ def structure_counts(
 ) -> list[tuple[Any, OccupancyTotals]]:
     """Per structure: capacity in force, beds, occupied, reserved, out of service, free.
 
-    One grouped statement for the whole selection (8,000 structures nationally): every
-    bed's state is found with the live stays looked up once.
+    One grouped statement for the whole selection (8,000 structures nationally), in
+    one of two shapes chosen by the day and the engine (see ``_counts_statement``).
     """
     return [
         (st, OccupancyTotals(*figures))
@@ -374,7 +374,7 @@ def _figures(result: Any) -> list[tuple[Any, tuple[int, int, int, int, int, int,
 
 def _summed(figures: list[tuple[int, ...]]) -> OccupancyTotals:
     """The totals of a group of structures' figures (``_figures``), column by column."""
-    return OccupancyTotals(*map(sum, zip(*figures))) if figures else OccupancyTotals()
+    return OccupancyTotals(*map(sum, zip(*figures, strict=True))) if figures else OccupancyTotals()
 
 
 def occupancy(
@@ -387,23 +387,19 @@ def occupancy(
 ) -> list[OccupancyRow]:
     """Occupancy at ``day`` per structure, province, programme, or for the whole network."""
     with db.read() as s:
-        per_structure = structure_counts(s, day, province=province, programme_code=programme_code)
-    return _group_rows(per_structure, group_by)
-
-
-def _group_rows(per_structure: list[tuple[Any, OccupancyTotals]], group_by: str) -> list[OccupancyRow]:
-    """Per-structure counts summed per structure, province, programme or network."""
+        per_structure = _structure_figures(s, day, province, programme_code, None, False, True)
     if group_by == "structure":
         return [
             OccupancyRow(
                 key=st.code, label=st.name, province=st.province, programme_code=st.programme_code,
-                structure_id=st.id, **vars(c),
+                structure_id=st.id, **vars(OccupancyTotals(*figures)),
             )
-            for st, c in per_structure
+            for st, figures in per_structure
         ]
-    groups: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
+    # Filed under their groups, then summed column by column (as occupancy_overview does).
+    groups: dict[str, list[tuple[int, ...]]] = defaultdict(list)
     labels: dict[str, str] = {}
-    for st, c in per_structure:
+    for st, figures in per_structure:
         if group_by == "province":
             key, label = st.province, st.province
         elif group_by == "programme":
@@ -412,13 +408,13 @@ def _group_rows(per_structure: list[tuple[Any, OccupancyTotals]], group_by: str)
             key, label = "*", "*"
         else:
             raise ValueError(group_by)
-        groups[key].add(c)
+        groups[key].append(figures)
         labels[key] = label
     if group_by == "network" and not groups:
-        groups["*"] = OccupancyTotals()
+        groups["*"] = []
         labels["*"] = "*"
     return [
-        OccupancyRow(key=k, label=labels[k], **vars(groups[k]),
+        OccupancyRow(key=k, label=labels[k], **vars(_summed(groups[k])),
                      province=k if group_by == "province" else "",
                      programme_code=k if group_by == "programme" else "")
         for k in sorted(groups)
