@@ -32,8 +32,8 @@ from models.errors import DomainError
 from models.i18n import _
 
 APP_NAME = "Accoglienza"
-FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 ORGANIZATION = "Accoglienza"
+FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 
 
 def open_backend(target: str | None) -> Any:
