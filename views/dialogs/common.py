@@ -473,6 +473,10 @@ class MembersTable(QTableWidget):
             self.setColumnWidth(self.COL_BED, 175)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setWordWrap(False)
+        # Tab leaves the table for each person's bed list, then the rest of the dialog
+        # (arrow keys and Space still move between people and tick them): with Tab going
+        # from cell to cell, the bed lists could only be reached with the mouse.
+        self.setTabKeyNavigation(False)
         self.people: list[PersonInfo] = []
         self.combos: dict[int, QComboBox] = {}
         self.itemChanged.connect(lambda _i: self.selection_changed.emit())
@@ -501,6 +505,12 @@ class MembersTable(QTableWidget):
                 combo.setObjectName(f"bedCombo_{p.id}")
                 self.combos[p.id] = combo
                 self.setCellWidget(row, self.COL_BED, combo)
+        # The bed lists come right after the table in the focus chain, in the people's
+        # order, whenever they were made (the dialog's other fields were made first).
+        previous: QWidget = self
+        for combo in self.combos.values():
+            QWidget.setTabOrder(previous, combo)
+            previous = combo
         self.blockSignals(False)
         self.setMinimumHeight(min(6, max(2, len(self.people))) * 30 + 30)
         self.selection_changed.emit()
