@@ -545,3 +545,21 @@ def test_bed_lists_are_reached_with_tab(qtbot, backend, sc) -> None:  # type: ig
     assert reached == combos
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() not in (dlg.members, *combos)  # and on out of the table
+
+
+def test_open_database_dialog_keeps_a_long_path_within_its_width(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A database deep in folders is shown whole, wrapped at its separators, and does not
+    stretch the dialog off the screen."""
+    from views.dialogs.open_database_dialog import OpenDatabaseDialog
+
+    folders = "/".join(f"cartella-della-cooperativa-{i}" for i in range(12))
+    current = f"File locale: /home/coordinatrice/{folders}/accoglienza.sqlite3"
+    dlg = OpenDatabaseDialog(current)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.minimumSizeHint().width() <= 700 and dlg.width() <= 700
+    label = dlg.findChild(QWidget, "currentDatabase")
+    assert label.text().replace("\u200b", "").endswith(f"{folders}/accoglienza.sqlite3")
+    assert label.toolTip() == current
+    assert label.geometry().right() <= dlg.width()

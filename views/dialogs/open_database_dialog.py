@@ -25,7 +25,14 @@ class OpenDatabaseDialog(QDialog):
         self.setWindowTitle(_("Open database"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(_("In use now: {database}").format(database=current)))
+        # A path has no spaces to wrap at: a zero-width space after each separator lets a
+        # file deep in folders wrap there instead of stretching the dialog off the screen.
+        breakable = current.replace("/", "/\u200b").replace("\\", "\\\u200b")
+        in_use = QLabel(_("In use now: {database}").format(database=breakable), self)
+        in_use.setObjectName("currentDatabase")
+        in_use.setWordWrap(True)
+        in_use.setToolTip(current)
+        layout.addWidget(in_use)
         grid = QGridLayout()
         self.local = QRadioButton(_("Local file on this PC"), self)
         self.local.setObjectName("localRadio")
