@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ICON = ROOT / "resources" / "icons" / "accoglienza.ico"  # written by ``python -m desktop.icon``
 sys.path.insert(0, str(ROOT))
 
 from desktop import i18n_build, site_profile  # noqa: E402
@@ -35,6 +36,7 @@ def fill_template(profile: dict, dist_dir: Path) -> str:
         "@SITE_NAME@": profile["site_name"].replace('"', "'"),
         "@PUBLISHER@": profile.get("publisher", "").replace('"', "'"),
         "@DIST_DIR@": str(dist_dir),
+        "@ICON@": str(ICON),
     }
     for key, value in values.items():
         text = text.replace(key, value)

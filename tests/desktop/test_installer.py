@@ -27,6 +27,11 @@ def test_every_shipped_profile_is_valid_and_fills_the_installer(path: Path, tmp_
     nsi = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
     assert "@" + "VERSION@" not in nsi and "@SITE_NAME@" not in nsi
     assert profile["site_name"].replace('"', "'") in nsi
+    # The installer and uninstaller wear the application's icon, from the source tree.
+    icons = dict(line.split(None, 2)[1:] for line in nsi.splitlines() if line.startswith("!define MUI_"))
+    assert icons["MUI_ICON"] == icons["MUI_UNICON"]
+    assert Path(icons["MUI_ICON"].strip('"')).is_file() and icons["MUI_ICON"].endswith('.ico"')
+    assert nsi.index("!define MUI_ICON") < nsi.index('!include "MUI2.nsh"')  # read by MUI when included
 
 
 def test_shared_profile_gives_the_default_database(tmp_path: Path) -> None:
