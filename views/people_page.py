@@ -31,7 +31,15 @@ from models.labels import RELATIONSHIPS, exit_reason_label, placement_status_lab
 
 from . import messages
 from .dialogs import workflow_class
-from .dialogs.common import WARNING_COLOUR, age_text, date_text, person_name, ro_item, setup_table
+from .dialogs.common import (
+    WARNING_COLOUR,
+    age_text,
+    date_text,
+    person_name,
+    reach_cell_widgets_with_tab,
+    ro_item,
+    setup_table,
+)
 from .table_models import DATE, Column, PagedTableModel, RowTableModel
 from .tasks import TaskRunner
 from .widgets import make_table, section_label
@@ -345,6 +353,7 @@ class PeoplePage(QWidget):
         )
         self.members.blockSignals(True)
         self.members.setRowCount(len(h.members))
+        relationship_combos = []
         for row, m in enumerate(h.members):
             p = m.person
             name = ro_item(f"{person_name(p)} ({p.code})")
@@ -365,6 +374,8 @@ class PeoplePage(QWidget):
                 lambda _i, pid=p.id, c=combo: self.change_relationship(pid, c.currentData())
             )
             self.members.setCellWidget(row, 4, combo)
+            relationship_combos.append(combo)
+        reach_cell_widgets_with_tab(self.members, relationship_combos)
         self.person = self.person or ref
         for row, m in enumerate(h.members):
             if self.person is not None and m.person.id == self.person.id:

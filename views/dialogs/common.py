@@ -135,6 +135,18 @@ def setup_table(table: QTableWidget, headers: Sequence[str], *, stretch: int | N
         header.setStretchLastSection(True)
 
 
+def reach_cell_widgets_with_tab(table: QTableWidget, widgets: Sequence[QWidget]) -> None:
+    """Tab leaves ``table`` for ``widgets`` (its cell widgets), in order, then goes on to the
+    rest of the window. Arrow keys and Space still move inside the table. With Tab moving
+    from cell to cell, widgets inside a table could only be reached with the mouse; and
+    being made after the window's other fields, they came last in the focus chain."""
+    table.setTabKeyNavigation(False)
+    previous: QWidget = table
+    for widget in widgets:
+        QWidget.setTabOrder(previous, widget)
+        previous = widget
+
+
 # -- the dialog frame ----------------------------------------------------------------
 
 
@@ -473,10 +485,6 @@ class MembersTable(QTableWidget):
             self.setColumnWidth(self.COL_BED, 175)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setWordWrap(False)
-        # Tab leaves the table for each person's bed list, then the rest of the dialog
-        # (arrow keys and Space still move between people and tick them): with Tab going
-        # from cell to cell, the bed lists could only be reached with the mouse.
-        self.setTabKeyNavigation(False)
         self.people: list[PersonInfo] = []
         self.combos: dict[int, QComboBox] = {}
         self.itemChanged.connect(lambda _i: self.selection_changed.emit())
@@ -505,12 +513,7 @@ class MembersTable(QTableWidget):
                 combo.setObjectName(f"bedCombo_{p.id}")
                 self.combos[p.id] = combo
                 self.setCellWidget(row, self.COL_BED, combo)
-        # The bed lists come right after the table in the focus chain, in the people's
-        # order, whenever they were made (the dialog's other fields were made first).
-        previous: QWidget = self
-        for combo in self.combos.values():
-            QWidget.setTabOrder(previous, combo)
-            previous = combo
+        reach_cell_widgets_with_tab(self, list(self.combos.values()))
         self.blockSignals(False)
         self.setMinimumHeight(min(6, max(2, len(self.people))) * 30 + 30)
         self.selection_changed.emit()
