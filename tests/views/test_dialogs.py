@@ -526,25 +526,18 @@ def test_placement_dialog_says_when_the_household_is_already_placed(qtbot, backe
 def test_bed_lists_are_reached_with_tab(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     """From the list of people, Tab goes to each person's bed list in turn, then on to
     the rest of the dialog: beds can be chosen without the mouse."""
-    from PySide6.QtWidgets import QApplication
+    from tests.views.keyboard import tab_from
 
     dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)
-    dlg.activateWindow()
     choose_structure(dlg, sc.families.id)
     combos = [dlg.members.combos[p.id] for p in dlg.members.people]
     assert len(combos) > 1 and all(c.isEnabled() for c in combos)
-    dlg.members.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dlg.members)
-    reached = []
-    for _combo in combos:
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        reached.append(QApplication.focusWidget())
+    *reached, after = tab_from(qtbot, dlg.members, len(combos) + 1)
     assert reached == combos
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() not in (dlg.members, *combos)  # and on out of the table
+    assert after not in (dlg.members, *combos)  # and on out of the table
 
 
 def test_open_database_dialog_keeps_a_long_path_within_its_width(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -188,21 +188,13 @@ def test_edit_a_members_details_from_the_household(qtbot, page, backend, sc) -> 
 def test_relationship_lists_are_reached_with_tab(qtbot, page, sc) -> None:  # type: ignore[no-untyped-def]
     """In the household, Tab goes from the members to each one's relationship list in
     turn, then to the buttons below: relationships can be changed without the mouse."""
-    from PySide6.QtWidgets import QApplication
+    from tests.views.keyboard import tab_from
 
     type_search(qtbot, page, "omar")
     page.table.selectRow(0)
-    page.show()
     qtbot.waitExposed(page)
-    page.activateWindow()
     combos = [page.members.cellWidget(row, 4) for row in range(page.members.rowCount())]
     assert len(combos) == 3 and all(isinstance(c, QComboBox) for c in combos)
-    page.members.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.members)
-    reached = []
-    for _combo in combos:
-        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-        reached.append(QApplication.focusWidget())
+    *reached, after = tab_from(qtbot, page.members, len(combos) + 1)
     assert reached == combos
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    assert QApplication.focusWidget() is page.add_member_button
+    assert after is page.add_member_button
