@@ -11,7 +11,7 @@ import datetime as dt
 import getpass
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -572,21 +572,65 @@ class Services:
     def _bed_name(b: e.Bed) -> str:
         return f"{b.room.name} / {b.label}"
 
-    def _capacity_on(self, s: Session, structure_id: int, day: dt.date) -> int | None:
-        return s.scalar(
-            select(e.CapacityPeriod.places)
-            .where(e.CapacityPeriod.structure_id == structure_id, e.CapacityPeriod.valid_from <= day)
-            .order_by(e.CapacityPeriod.valid_from.desc())
-            .limit(1)
-        )
+    def _capacity_problem(
+        self, s: Session, structure_id: int, structure_name: str, start: dt.date, until: dt.date | None,
+        count: int, ignore_stays: Set[int] = frozenset(),
+    ) -> str | None:
+        """Why ``count`` more people cannot sleep in the structure every night from ``start``
+        up to ``until`` (open-ended when None); None when its places are enough.
 
-    def _occupied_count(self, s: Session, structure_id: int, day: dt.date) -> int:
-        return s.scalar(
-            select(func.count(func.distinct(e.BedStay.bed_id)))
+        Each night counts the stays covering it against the capacity in force. Only the
+        nights where either can change are looked at: ``start``, each later capacity
+        period, each later stay's start. ``ignore_stays`` are stays that end at ``start``
+        (the people being moved within the structure).
+        """
+        if until is not None and until <= start:  # a planned end already past: that night only
+            until = start + dt.timedelta(days=1)
+        periods = s.execute(
+            select(e.CapacityPeriod.valid_from, e.CapacityPeriod.places)
+            .where(e.CapacityPeriod.structure_id == structure_id)
+            .order_by(e.CapacityPeriod.valid_from)
+        ).all()
+        if not periods:
+            return None
+        stays_query = (
+            select(e.BedStay.start_date, e.BedStay.end_date)
             .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(e.Room.structure_id == structure_id, live_stay_clause(day))
-        ) or 0
+            .where(
+                e.Room.structure_id == structure_id,
+                e.BedStay.cancelled.is_(False),
+                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+            )
+        )
+        if until is not None:
+            stays_query = stays_query.where(e.BedStay.start_date < until)
+        if ignore_stays:
+            stays_query = stays_query.where(e.BedStay.id.not_in(ignore_stays))
+        stays = s.execute(stays_query).all()
+
+        def within(day: dt.date) -> bool:
+            return start < day and (until is None or day < until)
+
+        nights = {start} | {p.valid_from for p in periods if within(p.valid_from)}
+        nights |= {x.start_date for x in stays if within(x.start_date)}
+        for night in sorted(nights):
+            places = None
+            for valid_from, in_force in periods:
+                if valid_from > night:
+                    break
+                places = in_force
+            if places is None:
+                continue  # no capacity recorded yet on that night
+            # A bed holds one person a night (the database sees to it): stays are beds.
+            occupied = sum(1 for x in stays if x.start_date <= night and (x.end_date is None or x.end_date > night))
+            if occupied + count > places:
+                message = capacity_message(structure_name, night, occupied, places, count)
+                if night > start:
+                    message += " " + _("The stay would still be going on then: give a planned end "
+                                       "up to that date, or choose another structure.")
+                return message
+        return None
 
     def _members(self, s: Session, household_id: int) -> list[e.HouseholdMember]:
         # A placement asks for the members three times (which to place, the minor rule,
@@ -778,10 +822,14 @@ class Services:
         start: dt.date,
         beds: Mapping[int, int] | None,
         override_reason: str,
+        until: dt.date | None,
         ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
         companions: Sequence[e.HouseholdMember] = (),
     ) -> dict[int, int]:
         """Check every rule for putting ``people`` into ``st`` from ``start``; return person -> bed.
+
+        Beds are checked for the open stays that will be made; the structure's places
+        for every night up to ``until``, the planned end (open-ended when None).
 
         ``companions`` are members of the household already sleeping in ``st``: the target
         group is the one of everybody who will be there together (a child moving to another
@@ -826,27 +874,20 @@ class Services:
             for b in chosen_beds:
                 if problems[b.id] is not None:
                     raise problems[b.id]  # type: ignore[misc]
-        capacity = self._capacity_on(s, st.id, start)
-        if capacity is not None:
-            occupied = self._occupied_count(s, st.id, start)
-            leaving = 0
-            if ignore_stays:
-                leaving = s.scalar(
-                    select(func.count(e.BedStay.id))
-                    .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
-                    .join(e.Room, e.Room.id == e.Bed.room_id)
-                    .where(e.BedStay.id.in_(ignore_stays), e.Room.structure_id == st.id, live_stay_clause(start))
-                ) or 0
-            if occupied - leaving + len(persons) > capacity:
-                raise StructureFullError(
-                    capacity_message(st.name, start, occupied - leaving, capacity, len(persons))
-                )
+        problem = self._capacity_problem(s, st.id, st.name, start, until, len(persons), ignore_stays)
+        if problem:
+            raise StructureFullError(problem)
         return dict(beds)
 
     def check_fit(
-        self, household_id: int, structure_id: int, day: dt.date, person_ids: Sequence[int] | None = None
+        self, household_id: int, structure_id: int, day: dt.date, person_ids: Sequence[int] | None = None,
+        *, until: dt.date | None = None,
     ) -> r.FitReport:
-        """Does the household fit the structure on ``day``? Proposes beds, explains refusals."""
+        """Does the household fit the structure from ``day``? Proposes beds, explains refusals.
+
+        The places are checked up to ``until`` (the planned end; open-ended when None), as
+        ``place`` does.
+        """
         with self.db.read() as s:
             st = self._get(s, e.Structure, structure_id)
             programme = st.programme
@@ -870,10 +911,9 @@ class Services:
                         structure=st.name, date=fmt_date(day), count=len(persons)
                     )
                 )
-            capacity = self._capacity_on(s, st.id, day)
-            occupied = self._occupied_count(s, st.id, day) if capacity is not None else 0
-            if capacity is not None and occupied + len(persons) > capacity:
-                reasons.append(capacity_message(st.name, day, occupied, capacity, len(persons)))
+            problem = self._capacity_problem(s, st.id, st.name, day, until, len(persons))
+            if problem:
+                reasons.append(problem)
             return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
 
     def _select_members(self, s: Session, household_id: int, person_ids: Sequence[int] | None) -> list[e.HouseholdMember]:
@@ -935,7 +975,7 @@ class Services:
                 raise MinorAloneError(problem)
             chosen = self._assign(
                 s, st=st, programme=programme, household_id=household_id, people=members,
-                start=entry_date, beds=beds, override_reason=override_reason,
+                start=entry_date, until=planned_end, beds=beds, override_reason=override_reason,
                 companions=self._companions(s, household_id, st.id, entry_date, [m.person_id for m in members]),
             )
             pl = e.Placement(
@@ -1024,9 +1064,12 @@ class Services:
             problem = self._minor_problem(s, pl.household_id, pl.programme, day, dict.fromkeys(moving_ids, dest.id))
             if problem:
                 raise MinorAloneError(problem)
+            # Within the programme the people stay until the placement's planned end; in
+            # another one a new placement starts, with no planned end yet.
+            until = pl.planned_end if new_programme.id == pl.programme_id else None
             chosen = self._assign(
                 s, st=dest, programme=new_programme, household_id=pl.household_id, people=members,
-                start=day, beds=beds, override_reason=override_reason, ignore_stays=ignore,
+                start=day, until=until, beds=beds, override_reason=override_reason, ignore_stays=ignore,
                 companions=self._companions(s, pl.household_id, dest.id, day, moving_ids),
             )
             for pid in moving_ids:
@@ -1186,7 +1229,10 @@ class Services:
                 raise ValidationError(_("This household already has a reservation held."))
             chosen = self._assign(
                 s, st=st, programme=st.programme, household_id=household_id, people=members,
-                start=expected_on, beds=beds, override_reason=override_reason,
+                # How long they will stay is decided when they arrive: the places are
+                # checked for the whole stay then (confirm_reservation).
+                start=expected_on, until=expected_on + dt.timedelta(days=1), beds=beds,
+                override_reason=override_reason,
             )
             res = e.Reservation(
                 household_id=household_id, programme_id=st.programme_id, structure_id=st.id,
@@ -1228,7 +1274,7 @@ class Services:
             s.flush()
             chosen = self._assign(
                 s, st=st, programme=st.programme, household_id=res.household_id, people=members,
-                start=day, beds=beds, override_reason=override_reason or res.note,
+                start=day, until=planned_end, beds=beds, override_reason=override_reason or res.note,
             )
             pl = e.Placement(
                 household_id=res.household_id, programme_id=st.programme_id, entry_date=day,

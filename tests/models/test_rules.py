@@ -117,6 +117,54 @@ def test_full_structure_refused_when_capacity_is_below_beds(services, db, sc):
     services.place(third.id, sc.families.id, D(2022, 6, 1), planned_end=D(2022, 12, 1))
 
 
+def test_places_are_counted_on_every_night_up_to_the_planned_end(services, db, sc):
+    """Casa Glicine keeps its four beds but goes down to two places on 1 March: a stay
+    planned past that date does not fit, one that ends before it does."""
+    services.set_capacity(sc.families.id, D(2023, 3, 1), 2, "lavori")
+    for name in ("Ada", "Bice"):
+        hh, _ = single(services, name)
+        services.place(hh.id, sc.families.id, D(2023, 2, 1))
+    carla, _ = single(services, "Carla")
+    with Unchanged(db), pytest.raises(StructureFullError, match="1 mar 2023"):
+        services.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 4, 1))
+    with Unchanged(db), pytest.raises(StructureFullError, match="1 mar 2023"):
+        services.place(carla.id, sc.families.id, D(2023, 2, 1))  # no planned end: open-ended
+    fit = services.check_fit(carla.id, sc.families.id, D(2023, 2, 1), until=D(2023, 4, 1))
+    assert not fit.fits and any("1 mar 2023" in reason for reason in fit.reasons)
+    # The planned end is the first night away: leaving on 1 March she fits.
+    assert services.check_fit(carla.id, sc.families.id, D(2023, 2, 1), until=D(2023, 3, 1)).fits
+    services.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 3, 1))
+
+
+def test_places_count_the_people_already_expected_later(services, db, sc):
+    """Casa Glicine has two places for its four beds. Ada is placed from 1 May; Bice and
+    Carla from February to June would make three on 1 May."""
+    services.set_capacity(sc.families.id, D(2023, 1, 1), 2, "lavori")
+    ada, _ = single(services, "Ada")
+    services.place(ada.id, sc.families.id, D(2023, 5, 1))
+    bice, _ = single(services, "Bice")
+    services.place(bice.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 6, 1))
+    carla, _ = single(services, "Carla")
+    with Unchanged(db), pytest.raises(StructureFullError, match="1 mag 2023"):
+        services.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 6, 1))
+    services.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 5, 1))
+
+
+def test_transfer_counts_places_up_to_the_planned_end(services, db, sc):
+    """A transfer within the programme keeps the placement's planned end: Casa Betulla,
+    down to one place, has room in February but not from 1 April, when Dora comes."""
+    services.set_capacity(sc.small.id, D(2023, 1, 1), 1, "una camera chiusa")
+    dora, _ = single(services, "Dora")
+    services.place(dora.id, sc.small.id, D(2023, 4, 1), override_reason="prova")
+    elsa, _ = single(services, "Elsa")
+    staying = services.place(elsa.id, sc.families.id, D(2023, 1, 10), planned_end=D(2023, 7, 10))
+    with Unchanged(db), pytest.raises(StructureFullError, match="1 apr 2023"):
+        services.transfer(staying.id, D(2023, 2, 1), sc.small.id, override_reason="prova")
+    fede, _ = single(services, "Fede")
+    leaving = services.place(fede.id, sc.families.id, D(2023, 1, 10), planned_end=D(2023, 3, 15))
+    services.transfer(leaving.id, D(2023, 2, 1), sc.small.id, override_reason="prova")
+
+
 def test_bed_out_of_service_refused(services, db, sc):
     beds = bed_ids(services, sc.families.id)
     services.put_bed_out_of_service(beds[0], D(2023, 1, 1), D(2023, 3, 1), "infiltrazioni")

@@ -203,6 +203,27 @@ def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend,
     assert live_counts(backend, ENTRY) == before
 
 
+def test_the_fit_counts_places_up_to_the_planned_end(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    """Casa Glicine goes down to two places on 1 April: the family of three fits until
+    then, and the list says so as the planned end moves."""
+    backend.services.set_capacity(sc.families.id, D(2024, 4, 1), 2, "lavori")
+    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    choose_structure(dlg, sc.families.id)
+    row = dlg.chooser.table.currentRow()
+    # Six months by default: past 1 April.
+    assert dlg.planned_end.value() == D(2024, 9, 1)
+    assert not dlg.chooser.report().fits
+    assert "✘" in dlg.chooser.table.item(row, dlg.chooser.COL_FIT).text()
+    assert "1 apr 2024" in dlg.chooser.explanation.text()
+    dlg.planned_end.edit.set_value(D(2024, 4, 1))
+    qtbot.waitUntil(lambda: dlg.chooser.report() is not None and dlg.chooser.report().fits, timeout=3000)
+    assert "✔" in dlg.chooser.table.item(row, dlg.chooser.COL_FIT).text()
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert backend.queries.placements_of_household(sc.mother.id)[0].planned_end == D(2024, 4, 1)
+
+
 def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     man = backend.services.register_household([NewPerson("Kofi", "Mensah", "M", D(1988, 5, 5))])
     before = live_counts(backend, ENTRY)

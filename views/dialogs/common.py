@@ -629,6 +629,9 @@ class StructureChooser(QWidget):
         self.structures: list[Any] = []
         self.user_chose_programme = False
         self._context: tuple[int | None, tuple[int, ...] | None, dt.date] | None = None
+        # Places are checked for the nights up to the planned end: the planned end in each
+        # programme (None: open-ended), or the same for all (key None).
+        self._until: dict[int | None, dt.date | None] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -703,9 +706,16 @@ class StructureChooser(QWidget):
         self.table.resizeRowsToContents()
         self._selected()
 
-    def set_context(self, household_id: int | None, person_ids: Sequence[int] | None, day: dt.date) -> None:
-        """Recompute the fit of every structure for these people on ``day``."""
+    def set_context(
+        self, household_id: int | None, person_ids: Sequence[int] | None, day: dt.date,
+        until: dt.date | None = None, *, until_programme: int | None = None,
+    ) -> None:
+        """Recompute the fit of every structure for these people from ``day`` up to
+        ``until`` (the planned end; open-ended when None). With ``until_programme``,
+        ``until`` holds in that programme only, and the others are open-ended (a transfer
+        keeps its placement's planned end within its programme)."""
         self._context = (household_id, tuple(person_ids) if person_ids is not None else None, day)
+        self._until = {until_programme: until}
         self._compute()
         self._selected()
 
@@ -715,6 +725,7 @@ class StructureChooser(QWidget):
         household_id, person_ids, day = self._context
         structures = list(self.structures)
         backend = self.backend
+        until = self._until
         self.reports = {}
         self.computing = True
         for row in range(self.table.rowCount()):
@@ -730,7 +741,9 @@ class StructureChooser(QWidget):
                 return structures, free, reports
             for st in structures:
                 try:
-                    reports[st.id] = backend.services.check_fit(household_id, st.id, day, person_ids=person_ids)
+                    end = until.get(st.programme_id) if None not in until else until[None]
+                    reports[st.id] = backend.services.check_fit(household_id, st.id, day, person_ids=person_ids,
+                                                                until=end)
                 except DomainError as exc:
                     reports[st.id] = FitReport(st.id, False, (str(exc),), False, {})
             return structures, free, reports

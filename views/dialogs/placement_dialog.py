@@ -157,6 +157,7 @@ class PlacementDialog(WorkflowDialog):
 
     def _end_changed(self) -> None:
         self._end_touched = True
+        self.fit_timer.start()  # the places are checked up to the planned end
 
     def person_ids(self) -> list[int] | None:
         """The ticked members; None when it is the whole household."""
@@ -166,7 +167,8 @@ class PlacementDialog(WorkflowDialog):
         self.fit_timer.stop()
         self._update_hints()
         h = self.picker.household
-        self.chooser.set_context(h.id if h else None, self.person_ids(), self.entry_date.value())
+        self.chooser.set_context(h.id if h else None, self.person_ids(), self.entry_date.value(),
+                                 self.planned_end.value())
 
     def _structure_changed(self) -> None:
         h = self.picker.household

@@ -133,7 +133,9 @@ class ReservationDialog(WorkflowDialog):
     def refresh_fit(self) -> None:
         self.timer.stop()
         h = self.picker.household
-        self.chooser.set_context(h.id if h else None, self.person_ids(), self.expected.value())
+        # Held for the night they are expected (the whole stay is checked when they arrive).
+        day = self.expected.value()
+        self.chooser.set_context(h.id if h else None, self.person_ids(), day, day + dt.timedelta(days=1))
 
     def _structure_changed(self) -> None:
         h = self.picker.household

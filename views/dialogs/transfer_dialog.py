@@ -132,7 +132,8 @@ class TransferDialog(WorkflowDialog):
         if self.placement is None:
             return
         ids = self.members.checked_ids()
-        self.chooser.set_context(self.placement.household_id, ids, self.date.value())
+        self.chooser.set_context(self.placement.household_id, ids, self.date.value(), self.placement.planned_end,
+                                 until_programme=self.placement.programme_id)
 
     def _structure_changed(self) -> None:
         show_destination(self, self.placement.household_id if self.placement else None, self.date.value())
