@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, Integer, and_, cast, func, null, or_, select, union_all
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -586,15 +586,8 @@ class Services:
         """
         if until is not None and until <= start:  # a planned end already past: that night only
             until = start + dt.timedelta(days=1)
-        periods = s.execute(
-            select(e.CapacityPeriod.valid_from, e.CapacityPeriod.places)
-            .where(e.CapacityPeriod.structure_id == structure_id)
-            .order_by(e.CapacityPeriod.valid_from)
-        ).all()
-        if not periods:
-            return None
         stays_query = (
-            select(e.BedStay.start_date, e.BedStay.end_date)
+            select(e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer))
             .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
             .where(
@@ -607,13 +600,26 @@ class Services:
             stays_query = stays_query.where(e.BedStay.start_date < until)
         if ignore_stays:
             stays_query = stays_query.where(e.BedStay.id.not_in(ignore_stays))
-        stays = s.execute(stays_query).all()
+        # One round trip: the capacity periods come with the stays, told apart by their places.
+        periods_query = select(e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places).where(
+            e.CapacityPeriod.structure_id == structure_id
+        )
+        stays: list[tuple[dt.date, dt.date | None]] = []
+        periods: list[tuple[dt.date, int]] = []
+        for first, end, places in s.execute(union_all(stays_query, periods_query)):
+            if places is None:
+                stays.append((first, end))
+            else:
+                periods.append((first, places))
+        if not periods:
+            return None
+        periods.sort()
 
         def within(day: dt.date) -> bool:
             return start < day and (until is None or day < until)
 
-        nights = {start} | {p.valid_from for p in periods if within(p.valid_from)}
-        nights |= {x.start_date for x in stays if within(x.start_date)}
+        nights = {start} | {valid_from for valid_from, _places in periods if within(valid_from)}
+        nights |= {first for first, _end in stays if within(first)}
         for night in sorted(nights):
             places = None
             for valid_from, in_force in periods:
@@ -623,7 +629,7 @@ class Services:
             if places is None:
                 continue  # no capacity recorded yet on that night
             # A bed holds one person a night (the database sees to it): stays are beds.
-            occupied = sum(1 for x in stays if x.start_date <= night and (x.end_date is None or x.end_date > night))
+            occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
             if occupied + count > places:
                 message = capacity_message(structure_name, night, occupied, places, count)
                 if night > start:
