@@ -146,9 +146,12 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
     # A window that is never painted (minimised at start, say) opens its database anyway.
     QTimer.singleShot(FIRST_PAINT_WAIT_MS, start)
     loop.exec()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["backend"]
+    # Emptied on the way out: the paint watcher stays a child of the window, and through
+    # its closures it would keep this first database alive after another is opened.
+    error, backend = outcome.pop("error", None), outcome.pop("backend", None)
+    if error is not None:
+        raise error
+    return backend
 
 
 def run_desktop(args: argparse.Namespace) -> int:
@@ -191,6 +194,10 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     def open_other(target: str) -> Any:
         new = open_backend(target)
         user_settings.save({"database": target})
+        # The objects frozen once the first database was open (gc.freeze, below) include
+        # that database: the collector must see them again, or its engine and caches would
+        # stay in memory once the window lets it go.
+        gc.unfreeze()
         return new
 
     # The window first, whole but without data; the database is opened (and upgraded,
@@ -215,6 +222,7 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
         backend.db.dispose()
         return 0
     window.set_backend(backend)
+    del backend  # the window holds it from now on, and lets it go for another database
     if settle_collector:
         gc.collect()
         gc.freeze()

@@ -46,6 +46,50 @@ def test_window_opens_and_quits_when_shown(tmp_path):
     assert float(moments["shown"]) <= float(moments["data"])
 
 
+def test_the_first_database_is_let_go_after_opening_another(tmp_path):
+    # The start freezes its objects for the garbage collector (gc.freeze) once the first
+    # database is open; after File > Open database that database must still be freed.
+    first, second = tmp_path / "first.sqlite3", tmp_path / "second.sqlite3"
+    code = f"""
+import argparse, gc, sys, weakref
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from desktop import app as desktop_app
+from views.main_window import MainWindow
+engines = []
+real_open = desktop_app.open_backend
+def recording_open(target):
+    backend = real_open(target)
+    engines.append(weakref.ref(backend.db.engine))
+    return backend
+desktop_app.open_backend = recording_open
+def window():
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+def switch():
+    win = window()
+    if win.backend is None or win.runner.pending():
+        QTimer.singleShot(50, switch)
+        return
+    win.set_backend(win.open_backend({str(second)!r}))
+    QTimer.singleShot(200, check)
+def check():
+    win = window()
+    win.runner.wait_all()
+    gc.collect()
+    print("engines", len(engines), "first freed", engines[0]() is None, flush=True)
+    app.quit()
+QTimer.singleShot(100, switch)
+sys.exit(desktop_app.run_desktop(argparse.Namespace(database={str(first)!r})))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                            check=False)
+    assert result.returncode == 0, result.stderr[-800:]
+    assert "engines 2 first freed True" in result.stdout, (result.stdout, result.stderr[-800:])
+
+
 def test_window_shows_without_loading_the_database_layer():
     # What the window needs before it is painted: no SQLAlchemy, Alembic or Babel, no
     # dialogs, no structure or people page (they come behind it, or when first used).
