@@ -576,8 +576,25 @@ class Services:
         self, s: Session, structure_id: int, structure_name: str, start: dt.date, until: dt.date | None,
         count: int, ignore_stays: Set[int] = frozenset(),
     ) -> str | None:
-        """Why ``count`` more people cannot sleep in the structure every night from ``start``
-        up to ``until`` (open-ended when None); None when its places are enough.
+        """Why ``count`` more people cannot be placed in the structure from ``start`` up to
+        ``until`` (open-ended when None); None when its places are enough."""
+        short = self._capacity_shortfall(s, structure_id, start, until, count, ignore_stays)
+        if short is None:
+            return None
+        night, occupied, places = short
+        message = capacity_message(structure_name, night, occupied, places, count)
+        if night > start:
+            message += " " + _("The stay would still be going on then: give a planned end "
+                               "up to that date, or choose another structure.")
+        return message
+
+    def _capacity_shortfall(
+        self, s: Session, structure_id: int, start: dt.date, until: dt.date | None,
+        count: int, ignore_stays: Set[int] = frozenset(),
+    ) -> tuple[dt.date, int, int] | None:
+        """The first night from ``start`` up to ``until`` (open-ended when None) on which
+        ``count`` more people would take the structure past its places, as (night, people
+        already there, places); None when its places are enough every night.
 
         Each night counts the stays covering it against the capacity in force. Only the
         nights where either can change are looked at: ``start``, each later capacity
@@ -631,11 +648,7 @@ class Services:
             # A bed holds one person a night (the database sees to it): stays are beds.
             occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
             if occupied + count > places:
-                message = capacity_message(structure_name, night, occupied, places, count)
-                if night > start:
-                    message += " " + _("The stay would still be going on then: give a planned end "
-                                       "up to that date, or choose another structure.")
-                return message
+                return night, occupied, places
         return None
 
     def _members(self, s: Session, household_id: int) -> list[e.HouseholdMember]:
@@ -1170,6 +1183,37 @@ class Services:
                         whole=not remaining)
             return convert.placement(pl)
 
+    def extension_capacity_warning(self, placement_id: int, new_planned_end: dt.date) -> str | None:
+        """Would the people of the placement take their structure past its places on a
+        night that the new planned end adds? The extension is granted by others and is
+        recorded anyway: this only warns (the extension dialog shows it)."""
+        with self.db.read() as s:
+            pl = self._get(s, e.Placement, placement_id)
+            if pl.status != e.PlacementStatus.ACTIVE or pl.planned_end is None:
+                return None  # an open-ended stay was counted as such when it began
+            start = pl.planned_end
+            if new_planned_end <= start:
+                return None
+            rows = s.execute(
+                select(e.BedStay.id, e.Room.structure_id, e.Structure.name)
+                .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .join(e.Structure, e.Structure.id == e.Room.structure_id)
+                .where(e.BedStay.placement_id == pl.id, e.BedStay.cancelled.is_(False),
+                       e.BedStay.start_date <= start, e.BedStay.end_date.is_(None))
+            ).all()
+            staying: dict[tuple[int, str], set[int]] = {}
+            for stay_id, structure_id, name in rows:
+                staying.setdefault((structure_id, name), set()).add(stay_id)
+            for (structure_id, name), stays in sorted(staying.items()):
+                short = self._capacity_shortfall(s, structure_id, start, new_planned_end, len(stays), stays)
+                if short is not None:
+                    night, occupied, places = short
+                    return capacity_message(name, night, occupied, places, len(stays)) + " " + _(
+                        "The extension can be recorded anyway: plan a transfer, or the end of another stay."
+                    )
+            return None
+
     def extend(
         self,
         placement_id: int,
@@ -1398,6 +1442,10 @@ def capacity_message(structure: str, day: dt.date, occupied: int, capacity: int,
     if occupied >= capacity:
         return _("Structure {structure} is full on {date}: {occupied} of {capacity} places are taken.").format(
             structure=structure, date=fmt_date(day), occupied=occupied, capacity=capacity
+        )
+    if occupied == 0:
+        return _("Structure {structure} has only {capacity} places on {date}: not enough for {count} people.").format(
+            structure=structure, capacity=capacity, date=fmt_date(day), count=needed
         )
     return _(
         "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people."

@@ -165,6 +165,20 @@ def test_transfer_counts_places_up_to_the_planned_end(services, db, sc):
     services.transfer(leaving.id, D(2023, 2, 1), sc.small.id, override_reason="prova")
 
 
+def test_extension_past_a_reduction_of_places_is_warned_about(services, db, sc):
+    """Only the nights the extension adds count, and only the placement's people still
+    there; the people of the placement are not counted twice."""
+    services.set_capacity(sc.families.id, D(2023, 6, 1), 3, "lavori")
+    pl = services.place(sc.mother.id, sc.families.id, D(2023, 1, 10), planned_end=D(2023, 5, 1))
+    assert services.extension_capacity_warning(pl.id, D(2023, 9, 1)) is None  # three for three places
+    services.set_capacity(sc.families.id, D(2023, 7, 1), 2, "lavori")
+    warning = services.extension_capacity_warning(pl.id, D(2023, 9, 1))
+    assert warning and "1 lug 2023" in warning and "Casa Glicine" in warning
+    assert services.extension_capacity_warning(pl.id, D(2023, 7, 1)) is None  # ends before it
+    services.extend(pl.id, D(2023, 9, 1), "anno scolastico")  # recorded anyway
+    assert queries.placement(db, pl.id).planned_end == D(2023, 9, 1)
+
+
 def test_bed_out_of_service_refused(services, db, sc):
     beds = bed_ids(services, sc.families.id)
     services.put_bed_out_of_service(beds[0], D(2023, 1, 1), D(2023, 3, 1), "infiltrazioni")

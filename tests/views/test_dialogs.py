@@ -353,6 +353,26 @@ def test_extension_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-u
     assert after.extensions[0].reason == "anno scolastico dei figli"
 
 
+def test_extension_past_a_reduction_of_places_warns_and_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    """Casa Glicine goes down to two places on 1 October: extending the family of three
+    past it is warned about, and still recorded (the extension was granted)."""
+    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    backend.services.set_capacity(sc.families.id, D(2024, 10, 1), 2, "lavori")
+    dlg = ExtensionDialog(backend, day=MOVE, placement_id=pl.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.capacity_warning.isVisible()
+    assert "Casa Glicine" in dlg.capacity_warning.text() and "1 ott 2024" in dlg.capacity_warning.text()
+    dlg.new_end.set_value(D(2024, 10, 1))  # up to the reduction: no night short of places
+    qtbot.waitUntil(lambda: not dlg.capacity_warning.isVisible(), timeout=3000)
+    dlg.new_end.set_value(D(2025, 3, 1))
+    qtbot.waitUntil(dlg.capacity_warning.isVisible, timeout=3000)
+    qtbot.keyClicks(dlg.reason, "anno scolastico dei figli")
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert backend.queries.placement(pl.id).planned_end == D(2025, 3, 1)
+
+
 def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     expected = D(2024, 3, 10)
     dlg = ReservationDialog(backend, day=ENTRY, household_id=sc.mother.id)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from models.errors import ValidationError
 from models.i18n import _
 
 from .common import (
+    WARNING_COLOUR,
     DateEdit,
     WorkflowDialog,
     add_months,
@@ -59,7 +61,22 @@ class ExtensionDialog(WorkflowDialog):
         self.granted_on.setObjectName("grantedOn")
         form.addRow(_("&Granted on:"), date_row(self.granted_on))
         self.body.addLayout(form)
+        # Places the new nights would lack: a warning only, the extension is granted by others.
+        self.capacity_warning = QLabel()
+        self.capacity_warning.setObjectName("capacityWarning")
+        self.capacity_warning.setWordWrap(True)
+        self.capacity_warning.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.capacity_warning.hide()
+        self.body.addWidget(self.capacity_warning)
         self.body.addStretch(1)
+        from views.tasks import TaskRunner
+
+        self.runner = TaskRunner(self)
+        self.warning_timer = QTimer(self)
+        self.warning_timer.setSingleShot(True)
+        self.warning_timer.setInterval(200)
+        self.warning_timer.timeout.connect(self.refresh_warning)
+        self.new_end.dateChanged.connect(self.warning_timer.start)
         if self.placement is None:
             self.summary.setText(_("This household has no active placement: there is nothing to extend."))
             self.ok_button.setEnabled(False)
@@ -75,6 +92,24 @@ class ExtensionDialog(WorkflowDialog):
         self.previous.setVisible(bool(self.previous.text()))
         self.resize(620, 300)
         self.new_end.setFocus()
+        self.refresh_warning()
+
+    def refresh_warning(self) -> None:
+        """Check the places for the nights the new planned end adds (off the UI thread)."""
+        self.warning_timer.stop()
+        if self.placement is None:
+            return
+        placement_id, new_end = self.placement.id, self.new_end.value()
+        services = self.backend.services
+        self.runner.run(lambda: (new_end, services.extension_capacity_warning(placement_id, new_end)),
+                        on_success=self._show_warning, key="capacity-warning")
+
+    def _show_warning(self, result: tuple[dt.date, str | None]) -> None:
+        new_end, warning = result
+        if new_end != self.new_end.value():
+            return  # the date changed meanwhile; its own check is on the way
+        self.capacity_warning.setText("⚠ " + warning if warning else "")
+        self.capacity_warning.setVisible(bool(warning))
 
     def reload(self) -> None:
         if self.placement is not None:
