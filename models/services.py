@@ -574,11 +574,11 @@ class Services:
 
     def _capacity_problem(
         self, s: Session, structure_id: int, structure_name: str, start: dt.date, until: dt.date | None,
-        count: int, ignore_stays: Set[int] = frozenset(),
+        count: int, ignore_stays: Set[int] = frozenset(), leaving: Sequence[int] = (),
     ) -> str | None:
         """Why ``count`` more people cannot be placed in the structure from ``start`` up to
         ``until`` (open-ended when None); None when its places are enough."""
-        short = self._capacity_shortfall(s, structure_id, start, until, count, ignore_stays)
+        short = self._capacity_shortfall(s, structure_id, start, until, count, ignore_stays, leaving)
         if short is None:
             return None
         night, occupied, places = short
@@ -590,7 +590,7 @@ class Services:
 
     def _capacity_shortfall(
         self, s: Session, structure_id: int, start: dt.date, until: dt.date | None,
-        count: int, ignore_stays: Set[int] = frozenset(),
+        count: int, ignore_stays: Set[int] = frozenset(), leaving: Sequence[int] = (),
     ) -> tuple[dt.date, int, int] | None:
         """The first night from ``start`` up to ``until`` (open-ended when None) on which
         ``count`` more people would take the structure past its places, as (night, people
@@ -599,7 +599,8 @@ class Services:
         Each night counts the stays covering it against the capacity in force. Only the
         nights where either can change are looked at: ``start``, each later capacity
         period, each later stay's start. ``ignore_stays`` are stays that end at ``start``
-        (the people being moved within the structure).
+        (the people being moved within the structure); so are the stays begun before
+        ``start`` of the people ``leaving`` (the same, when only their ids are known).
         """
         if until is not None and until <= start:  # a planned end already past: that night only
             until = start + dt.timedelta(days=1)
@@ -617,6 +618,8 @@ class Services:
             stays_query = stays_query.where(e.BedStay.start_date < until)
         if ignore_stays:
             stays_query = stays_query.where(e.BedStay.id.not_in(ignore_stays))
+        if leaving:
+            stays_query = stays_query.where(~and_(e.BedStay.person_id.in_(leaving), e.BedStay.start_date < start))
         # One round trip: the capacity periods come with the stays, told apart by their places.
         periods_query = select(e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places).where(
             e.CapacityPeriod.structure_id == structure_id
@@ -930,7 +933,9 @@ class Services:
                         structure=st.name, date=fmt_date(day), count=len(persons)
                     )
                 )
-            problem = self._capacity_problem(s, st.id, st.name, day, until, len(persons))
+            # Someone moving to another bed of the structure leaves their own place (transfer).
+            problem = self._capacity_problem(s, st.id, st.name, day, until, len(persons),
+                                             leaving=[p.id for p in persons])
             if problem:
                 reasons.append(problem)
             return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)

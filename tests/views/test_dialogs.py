@@ -224,6 +224,26 @@ def test_the_fit_counts_places_up_to_the_planned_end(qtbot, backend, sc) -> None
     assert backend.queries.placements_of_household(sc.mother.id)[0].planned_end == D(2024, 4, 1)
 
 
+def test_moving_to_another_bed_of_a_full_structure_fits(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    """Casa Glicine has four beds and two places, both taken: Ada can still change bed
+    there, since she leaves her own place. The list says so, and the move is made."""
+    backend.services.set_capacity(sc.families.id, D(2024, 1, 1), 2, "lavori")
+    ada, bice = (backend.services.register_household([NewPerson(name, "Prova", "F", D(1990, 1, 1))])
+                 for name in ("Ada", "Bice"))
+    moving = backend.services.place(ada.id, sc.families.id, ENTRY)
+    backend.services.place(bice.id, sc.families.id, ENTRY)
+    dlg = TransferDialog(backend, day=MOVE, placement_id=moving.id)
+    qtbot.addWidget(dlg)
+    choose_structure(dlg, sc.families.id)
+    assert dlg.chooser.report().fits, dlg.chooser.report().reasons
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    person = ada.members[0].person.id
+    [before] = [r for r in backend.queries.who_is_where(ENTRY) if r.person_id == person]
+    [after] = [r for r in backend.queries.who_is_where(MOVE) if r.person_id == person]
+    assert after.structure_id == sc.families.id and after.bed_id != before.bed_id
+
+
 def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     man = backend.services.register_household([NewPerson("Kofi", "Mensah", "M", D(1988, 5, 5))])
     before = live_counts(backend, ENTRY)
