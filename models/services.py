@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, Integer, and_, cast, func, null, or_, select, union_all
+from sqlalchemy import Date, Integer, and_, cast, func, literal, null, or_, select, union_all
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -700,7 +700,7 @@ class Services:
         ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> dict[int, DomainError | None]:
         """Why each of ``beds`` cannot be used for ``[start, end)`` (None: it can), with
-        three statements whatever the number of beds: a structure's beds are checked
+        one statement whatever the number of beds: a structure's beds are checked
         together when free beds are proposed (the placement dialog does it for every
         structure of the programme)."""
         if not beds:
@@ -708,46 +708,47 @@ class Services:
         ids = [b.id for b in beds]
         found: dict[int, DomainError | None] = dict.fromkeys(ids)
         by_id = {b.id: b for b in beds}
-        # The first reason found for a bed stands: occupied, then out of service, then reserved.
-        for st in s.scalars(
-            select(e.BedStay)
-            .where(e.BedStay.bed_id.in_(ids), e.BedStay.cancelled.is_(False),
-                   e.BedStay.start_date < (end or FAR_FUTURE),
-                   or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start))
-            .order_by(e.BedStay.start_date, e.BedStay.id)
-        ):
-            if found[st.bed_id] is None and st.id not in ignore_stays:  # the statement keeps overlapping stays only
-                found[st.bed_id] = BedOccupiedError(
-                    _("Bed {bed} is already occupied on {date}.").format(
-                        bed=self._bed_name(by_id[st.bed_id]), date=fmt_date(max(st.start_date, start))
-                    )
-                )
-        for o in s.scalars(
-            select(e.BedOutage)
-            .where(e.BedOutage.bed_id.in_(ids), e.BedOutage.start_date < (end or FAR_FUTURE),
-                   or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start))
-            .order_by(e.BedOutage.start_date, e.BedOutage.id)
-        ):
-            if found[o.bed_id] is None:
-                found[o.bed_id] = BedOutOfServiceError(
-                    _("Bed {bed} is out of service from {start}.").format(
-                        bed=self._bed_name(by_id[o.bed_id]), start=fmt_date(o.start_date)
-                    )
-                )
-        for bed_id, expected_on in s.execute(
-            select(e.ReservationBed.bed_id, e.Reservation.expected_on)
+        until = end or FAR_FUTURE
+        # Stays, outages and held reservations of these beds in one round trip, each row
+        # tagged with its kind; the first reason found for a bed stands: occupied, then out
+        # of service, then reserved, the earliest first.
+        occupied, out, reserved = 0, 1, 2
+        stays = select(literal(occupied).label("kind"), e.BedStay.bed_id.label("bed_id"),
+                       e.BedStay.start_date.label("day"), e.BedStay.id.label("row_id")).where(
+            e.BedStay.bed_id.in_(ids), e.BedStay.cancelled.is_(False), e.BedStay.start_date < until,
+            or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+        )
+        if ignore_stays:
+            stays = stays.where(e.BedStay.id.not_in(ignore_stays))
+        outages = select(literal(out), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id).where(
+            e.BedOutage.bed_id.in_(ids), e.BedOutage.start_date < until,
+            or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start),
+        )
+        holds = (
+            select(literal(reserved), e.ReservationBed.bed_id, e.Reservation.expected_on, e.Reservation.id)
             .join(e.Reservation, e.ReservationBed.reservation_id == e.Reservation.id)
             .where(
                 e.ReservationBed.bed_id.in_(ids),
                 e.Reservation.status == e.ReservationStatus.HELD,
                 e.Reservation.household_id != household_id,
             )
-            .order_by(e.Reservation.expected_on, e.Reservation.id)
-        ):
-            if found[bed_id] is None:
+        )
+        for kind, bed_id, day, _id in s.execute(union_all(stays, outages, holds).order_by("kind", "day", "row_id")):
+            if found[bed_id] is not None:
+                continue
+            name = self._bed_name(by_id[bed_id])
+            if kind == occupied:
+                found[bed_id] = BedOccupiedError(
+                    _("Bed {bed} is already occupied on {date}.").format(bed=name, date=fmt_date(max(day, start)))
+                )
+            elif kind == out:
+                found[bed_id] = BedOutOfServiceError(
+                    _("Bed {bed} is out of service from {start}.").format(bed=name, start=fmt_date(day))
+                )
+            else:
                 found[bed_id] = BedReservedError(
                     _("Bed {bed} is reserved for another household expected on {date}.").format(
-                        bed=self._bed_name(by_id[bed_id]), date=fmt_date(expected_on)
+                        bed=name, date=fmt_date(day)
                     )
                 )
         return found
