@@ -195,6 +195,28 @@ def test_bed_out_of_service_refused(services, db, sc):
     services.place(hh.id, sc.families.id, D(2023, 3, 1), beds={p: beds[0]})
 
 
+def test_a_bed_with_several_problems_gives_the_first_reason(services, db, sc):
+    """Occupied comes before out of service, which comes before reserved; of each kind
+    the earliest is named."""
+    beds = bed_ids(services, sc.families.id)
+    bed = beds[0]
+    services.put_bed_out_of_service(bed, D(2023, 2, 10), D(2023, 2, 20), "tinteggiatura")  # earlier, yet second
+    lia, someone = single(services, "Lia")
+    stay = services.place(lia.id, sc.families.id, D(2023, 3, 1), beds={someone: bed})
+    services.record_exit(stay.id, D(2023, 3, 20), "other")
+    services.put_bed_out_of_service(bed, D(2023, 6, 1), D(2023, 7, 1), "muffa")
+    services.put_bed_out_of_service(bed, D(2023, 4, 1), D(2023, 5, 1), "infiltrazioni")
+    family = [m.person.id for m in sc.mother.members]
+    services.reserve(sc.mother.id, sc.families.id, D(2023, 9, 1), beds=dict(zip(family, beds[:3], strict=True)),
+                     held_from=D(2023, 8, 1))
+    newcomer, person = single(services, "Ines")
+    for start, error, named in ((D(2023, 2, 1), BedOccupiedError, "1 mar 2023"),
+                                (D(2023, 3, 20), BedOutOfServiceError, "1 apr 2023"),
+                                (D(2023, 7, 1), BedReservedError, "1 set 2023")):
+        with Unchanged(db), pytest.raises(error, match=named):
+            services.place(newcomer.id, sc.families.id, start, beds={person: bed})
+
+
 def test_reservation_holds_confirms_and_cancels(services, db, sc):
     beds = bed_ids(services, sc.families.id)
     res = services.reserve(sc.mother.id, sc.families.id, D(2023, 3, 1), held_from=D(2023, 2, 1))
