@@ -1189,6 +1189,22 @@ class Services:
                         whole=not remaining)
             return convert.placement(pl)
 
+    def capacity_warning(self, structure_id: int, from_date: dt.date) -> str | None:
+        """After a change of places from ``from_date``: the first night from then on which
+        the stays recorded hold more people than the places (someone must move, or an exit
+        is still to be recorded); None when the places are enough. A warning only: the
+        places are decided by others, and the change is recorded anyway."""
+        with self.db.read() as s:
+            st = self._get(s, e.Structure, structure_id)
+            short = self._capacity_shortfall(s, structure_id, from_date, None, 0)
+            if short is None:
+                return None
+            night, occupied, places = short
+            return _(
+                "On {date} structure {structure} will hold {occupied} people for {places} places, according "
+                "to the stays recorded: plan transfers, or record the exits of those who leave before."
+            ).format(date=fmt_date(night), structure=st.name, occupied=occupied, places=places)
+
     def extension_capacity_warning(self, placement_id: int, new_planned_end: dt.date) -> str | None:
         """Would the people of the placement take their structure past its places on a
         night that the new planned end adds? The extension is granted by others and is

@@ -508,8 +508,17 @@ class StructurePage(QWidget):
             return
         day, places, note = dlg.values()
         backend, sid = self.backend, self.structure_id
-        self.runner.run(lambda: backend.services.set_capacity(sid, day, places, note),
-                        on_success=lambda _r: self._changed())
+
+        def change() -> str | None:
+            backend.services.set_capacity(sid, day, places, note)
+            return backend.services.capacity_warning(sid, day)
+
+        self.runner.run(change, on_success=self._capacity_changed)
+
+    def _capacity_changed(self, warning: str | None) -> None:
+        self._changed()
+        if warning:  # recorded: the places are decided by others, the people are there
+            messages.get().warning(warning, parent=self)
 
     def put_out_of_service(self) -> None:
         line = self.selected_line()

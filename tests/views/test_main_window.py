@@ -167,6 +167,35 @@ def test_change_capacity_from_a_date(qtbot, world, monkeypatch):
     assert w.findChild(QLabel, "structureTileCapacityValue").text() == "3"
 
 
+def test_fewer_places_than_people_is_recorded_with_a_warning(qtbot, world, monkeypatch, recorded_messages):
+    """The family of three lives in Casa Glicine; its places go down to two from
+    1 February: recorded, and the coordinator is told who is one too many, and when."""
+    backend, sc = world
+    backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5), planned_end=D(2024, 7, 5))
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+
+    def fewer(dlg):
+        dlg.date_edit.setDate(QDate(2024, 2, 1))
+        dlg.places.setValue(2)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CapacityDialog, "exec", fewer)
+    w.structure_page.capacity_button.click()
+    assert cells(table(w, "structureCapacityTable"), 1) == ["4", "2"]
+    [warning] = recorded_messages.texts("warning")
+    assert "Casa Glicine" in warning and "1 feb 2024" in warning and "3" in warning
+
+    def enough(dlg):
+        dlg.date_edit.setDate(QDate(2024, 3, 1))
+        dlg.places.setValue(3)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CapacityDialog, "exec", enough)
+    w.structure_page.capacity_button.click()
+    assert len(recorded_messages.texts("warning")) == 1  # three places for three: nothing more to say
+
+
 def test_put_a_free_bed_out_of_service(qtbot, world, monkeypatch, recorded_messages):
     backend, sc = world
     w = make_window(qtbot, backend)
