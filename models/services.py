@@ -863,14 +863,23 @@ class Services:
         problem = self._target_problem(st, [(m.person, m.relationship_) for m in [*people, *companions]], start)
         if problem and not override_reason.strip():
             raise TargetGroupError(problem + " " + _("To place them anyway, give a reason."))
+        # The stays of all these people that the new open stays would overlap, at once.
+        overlapping: dict[int, dt.date] = {}
+        for stay_id, person_id, stay_start in s.execute(
+            select(e.BedStay.id, e.BedStay.person_id, e.BedStay.start_date)
+            .where(e.BedStay.person_id.in_([p.id for p in persons]), e.BedStay.cancelled.is_(False),
+                   or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start))
+            .order_by(e.BedStay.start_date, e.BedStay.id)
+        ):
+            if stay_id not in ignore_stays:
+                overlapping.setdefault(person_id, stay_start)
         for p in persons:
-            for other in s.scalars(select(e.BedStay).where(e.BedStay.person_id == p.id, e.BedStay.cancelled.is_(False))):
-                if other.id not in ignore_stays and _overlaps(other.start_date, other.end_date, start, None):
-                    raise PersonAlreadyPlacedError(
-                        _("{person} already has a bed from {date}.").format(
-                            person=p.code, date=fmt_date(max(other.start_date, start))
-                        )
+            if p.id in overlapping:
+                raise PersonAlreadyPlacedError(
+                    _("{person} already has a bed from {date}.").format(
+                        person=p.code, date=fmt_date(max(overlapping[p.id], start))
                     )
+                )
         if beds is None:
             proposal = self._propose(s, st, persons, start, None, household_id)
             if proposal is None:
