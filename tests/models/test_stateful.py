@@ -73,6 +73,7 @@ class Network:
     programme_of: dict[int, int] = field(default_factory=dict)  # structure -> programme
     beds: dict[int, list[int]] = field(default_factory=dict)  # structure -> beds
     structure_of_bed: dict[int, int] = field(default_factory=dict)
+    places: dict[int, int] = field(default_factory=dict)  # structure -> places (fixed)
     households: list[list[int]] = field(default_factory=list)  # household index -> person ids
     household_ids: list[int] = field(default_factory=list)
     mother: int = 0
@@ -94,6 +95,7 @@ def build_network(db: Database) -> Network:
                                 places=places)
         net.structures.append(s.id)
         net.programme_of[s.id] = prog
+        net.places[s.id] = places
         for i, n in enumerate(rooms):
             for b in sv.add_room(s.id, f"Camera {i + 1}", n):
                 net.beds.setdefault(s.id, []).append(b.id)
@@ -190,6 +192,20 @@ class StayMachine(RuleBasedStateMachine):
         taken = {(k, n) for s in self.stays.values() for k in (("b", s.bed), ("p", s.person)) for n in s.nights()}
         return any((k, n) in taken for s in stays for k in (("b", s.bed), ("p", s.person)) for n in s.nights())
 
+    def overfull_night(self, sid: int, start: int, until: int | None, count: int,
+                       leaving: set[int] = frozenset()) -> int | None:  # type: ignore[assignment]
+        """The first night from ``start`` up to ``until`` (open-ended when None) on which
+        ``count`` more people would take the structure past its places, by the model's
+        own stays (``leaving``: stays that end at ``start``)."""
+        theirs = [s for i, s in self.stays.items() if i not in leaving and self.net.structure_of_bed[s.bed] == sid]
+        last = max([s.start for s in theirs] + [start]) + 1  # after it nothing changes
+        end = last if until is None else max(until, start + 1)
+        for n in range(start, end):
+            there = sum(1 for s in theirs if s.start <= n and (s.end is None or s.end > n))
+            if there + count > self.net.places[sid]:
+                return n
+        return None
+
     def add(self, new: dict[int, Stay]) -> None:
         assert not self.nights_clash(list(new.values())), "the service accepted a double booking"
         own = list(new.values())
@@ -228,6 +244,8 @@ class StayMachine(RuleBasedStateMachine):
             chosen = {p: pool[i % len(pool)] for p, i in zip(people, beds, strict=False)}
         before = self.max_stay_id()
         must_refuse = self.nights_clash([Stay(p, -1, n, None, 0) for p in people])
+        # Places are counted on every night up to the planned end.
+        overfull = self.overfull_night(sid, n, n + planned if planned else None, len(people))
         # What the placement dialog shows first: does the household fit, in which beds?
         fit = self.sv.check_fit(self.net.household_ids[household], sid, day(n)) if not (beds or override) else None
         result = self.attempt(
@@ -240,6 +258,7 @@ class StayMachine(RuleBasedStateMachine):
         if result is None:
             return
         assert not must_refuse, "a person was placed twice on the same nights"
+        assert overfull is None, f"placed although the structure is over its places on night {overfull}"
         new = self.new_stays(before)
         if fit is not None:
             assert fit.fits, fit.reasons
@@ -264,10 +283,17 @@ class StayMachine(RuleBasedStateMachine):
         current = {s.person: i for i, s in self.live_in(pl, n) if s.start <= n}
         person_ids = self.pick_people(self.household_of[pl], who, list(current))
         before = self.max_stay_id()
+        overfull = None
+        if current:
+            moving = list(current) if person_ids is None else [p for p in person_ids if p in current]
+            here = self.net.structure_of_bed[self.stays[next(iter(current.values()))].bed]
+            until = self.planned_end[pl] if self.net.programme_of[sid] == self.net.programme_of[here] else None
+            overfull = self.overfull_night(sid, n, until, len(moving), {current[p] for p in moving})
         result = self.attempt(self.sv.transfer, pl, day(n), sid, person_ids=person_ids,
                               override_reason="prova" if override else "")
         if result is None:
             return
+        assert overfull is None, f"moved although the structure is over its places on night {overfull}"
         moving = list(current) if person_ids is None else person_ids
         assert set(moving) <= set(current)
         for p in moving:
