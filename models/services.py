@@ -11,7 +11,7 @@ import datetime as dt
 import getpass
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -574,33 +574,34 @@ class Services:
 
     def _capacity_problem(
         self, s: Session, structure_id: int, structure_name: str, start: dt.date, until: dt.date | None,
-        count: int, ignore_stays: Set[int] = frozenset(), leaving: Sequence[int] = (),
+        people: Sequence[int],
     ) -> str | None:
-        """Why ``count`` more people cannot be placed in the structure from ``start`` up to
-        ``until`` (open-ended when None); None when its places are enough."""
-        short = self._capacity_shortfall(s, structure_id, start, until, count, ignore_stays, leaving)
+        """Why ``people`` cannot all sleep in the structure from ``start`` up to ``until``
+        (open-ended when None); None when its places are enough. Their own stays begun
+        before ``start`` are the ones a move ends: they are not counted."""
+        short = self._capacity_shortfall(s, structure_id, start, until, people)
         if short is None:
             return None
         night, occupied, places = short
-        message = capacity_message(structure_name, night, occupied, places, count)
+        message = capacity_message(structure_name, night, occupied, places, len(people))
         if night > start:
             message += " " + _("The stay would still be going on then: give a planned end "
                                "up to that date, or choose another structure.")
         return message
 
     def _capacity_shortfall(
-        self, s: Session, structure_id: int, start: dt.date, until: dt.date | None,
-        count: int, ignore_stays: Set[int] = frozenset(), leaving: Sequence[int] = (),
+        self, s: Session, structure_id: int, start: dt.date, until: dt.date | None, people: Sequence[int] = (),
     ) -> tuple[dt.date, int, int] | None:
         """The first night from ``start`` up to ``until`` (open-ended when None) on which
-        ``count`` more people would take the structure past its places, as (night, people
-        already there, places); None when its places are enough every night.
+        ``people`` (none: the people already there alone) would take the structure past its
+        places, as (night, others there, places); None when its places are enough every night.
 
         Each night counts the stays covering it against the capacity in force. Only the
         nights where either can change are looked at: ``start``, each later capacity
-        period, each later stay's start. ``ignore_stays`` are stays that end at ``start``
-        (the people being moved within the structure); so are the stays begun before
-        ``start`` of the people ``leaving`` (the same, when only their ids are known).
+        period, each later stay's start. The stays of ``people`` begun before ``start`` are
+        not counted among the others: they are the ones a move ends (a change of bed within
+        the structure), or the very stays being prolonged (an extension). A person has one
+        such stay at most, since nobody sleeps in two beds a night.
         """
         if until is not None and until <= start:  # a planned end already past: that night only
             until = start + dt.timedelta(days=1)
@@ -616,10 +617,8 @@ class Services:
         )
         if until is not None:
             stays_query = stays_query.where(e.BedStay.start_date < until)
-        if ignore_stays:
-            stays_query = stays_query.where(e.BedStay.id.not_in(ignore_stays))
-        if leaving:
-            stays_query = stays_query.where(~and_(e.BedStay.person_id.in_(leaving), e.BedStay.start_date < start))
+        if people:
+            stays_query = stays_query.where(~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start))
         # One round trip: the capacity periods come with the stays, told apart by their places.
         periods_query = select(e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places).where(
             e.CapacityPeriod.structure_id == structure_id
@@ -650,7 +649,7 @@ class Services:
                 continue  # no capacity recorded yet on that night
             # A bed holds one person a night (the database sees to it): stays are beds.
             occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
-            if occupied + count > places:
+            if occupied + len(people) > places:
                 return night, occupied, places
         return None
 
@@ -906,7 +905,9 @@ class Services:
             for b in chosen_beds:
                 if problems[b.id] is not None:
                     raise problems[b.id]  # type: ignore[misc]
-        problem = self._capacity_problem(s, st.id, st.name, start, until, len(persons), ignore_stays)
+        # Their own stays begun before ``start`` are the ones being ended (``ignore_stays``):
+        # any other would have been refused just above.
+        problem = self._capacity_problem(s, st.id, st.name, start, until, [p.id for p in persons])
         if problem:
             raise StructureFullError(problem)
         return dict(beds)
@@ -944,8 +945,7 @@ class Services:
                     )
                 )
             # Someone moving to another bed of the structure leaves their own place (transfer).
-            problem = self._capacity_problem(s, st.id, st.name, day, until, len(persons),
-                                             leaving=[p.id for p in persons])
+            problem = self._capacity_problem(s, st.id, st.name, day, until, [p.id for p in persons])
             if problem:
                 reasons.append(problem)
             return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
@@ -1205,7 +1205,7 @@ class Services:
         places are decided by others, and the change is recorded anyway."""
         with self.db.read() as s:
             st = self._get(s, e.Structure, structure_id)
-            short = self._capacity_shortfall(s, structure_id, from_date, None, 0)
+            short = self._capacity_shortfall(s, structure_id, from_date, None)
             if short is None:
                 return None
             night, occupied, places = short
@@ -1226,21 +1226,21 @@ class Services:
             if new_planned_end <= start:
                 return None
             rows = s.execute(
-                select(e.BedStay.id, e.Room.structure_id, e.Structure.name)
+                select(e.BedStay.person_id, e.Room.structure_id, e.Structure.name)
                 .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
                 .join(e.Room, e.Room.id == e.Bed.room_id)
                 .join(e.Structure, e.Structure.id == e.Room.structure_id)
                 .where(e.BedStay.placement_id == pl.id, e.BedStay.cancelled.is_(False),
                        e.BedStay.start_date <= start, e.BedStay.end_date.is_(None))
             ).all()
-            staying: dict[tuple[int, str], set[int]] = {}
-            for stay_id, structure_id, name in rows:
-                staying.setdefault((structure_id, name), set()).add(stay_id)
-            for (structure_id, name), stays in sorted(staying.items()):
-                short = self._capacity_shortfall(s, structure_id, start, new_planned_end, len(stays), stays)
+            staying: dict[tuple[int, str], list[int]] = {}
+            for person_id, structure_id, name in rows:
+                staying.setdefault((structure_id, name), []).append(person_id)
+            for (structure_id, name), people in sorted(staying.items()):
+                short = self._capacity_shortfall(s, structure_id, start, new_planned_end, people)
                 if short is not None:
                     night, occupied, places = short
-                    return capacity_message(name, night, occupied, places, len(stays)) + " " + _(
+                    return capacity_message(name, night, occupied, places, len(people)) + " " + _(
                         "The extension can be recorded anyway: plan a transfer, or the end of another stay."
                     )
             return None

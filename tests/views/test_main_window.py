@@ -151,17 +151,23 @@ def test_status_bar_shows_the_database_and_the_date(qtbot, world, engine_name):
     assert "2024" in w.findChild(QLabel, "statusDateLabel").text()
 
 
+def capacity_answer(day: dt.date, places: int):
+    """Stands for the coordinator filling in the capacity dialog and pressing Save."""
+
+    def answer(dlg):
+        dlg.date_edit.setDate(QDate(day.year, day.month, day.day))
+        dlg.places.setValue(places)
+        return QDialog.DialogCode.Accepted
+
+    return answer
+
+
 def test_change_capacity_from_a_date(qtbot, world, monkeypatch):
     backend, sc = world
     w = make_window(qtbot, backend)
     w.show_structure(sc.families.id)
 
-    def accept(dlg):
-        dlg.date_edit.setDate(QDate(2024, 1, 8))
-        dlg.places.setValue(3)
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(CapacityDialog, "exec", accept)
+    monkeypatch.setattr(CapacityDialog, "exec", capacity_answer(D(2024, 1, 8), 3))
     w.structure_page.capacity_button.click()
     assert cells(table(w, "structureCapacityTable"), 1) == ["4", "3"]
     assert w.findChild(QLabel, "structureTileCapacityValue").text() == "3"
@@ -175,23 +181,13 @@ def test_fewer_places_than_people_is_recorded_with_a_warning(qtbot, world, monke
     w = make_window(qtbot, backend)
     w.show_structure(sc.families.id)
 
-    def fewer(dlg):
-        dlg.date_edit.setDate(QDate(2024, 2, 1))
-        dlg.places.setValue(2)
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(CapacityDialog, "exec", fewer)
+    monkeypatch.setattr(CapacityDialog, "exec", capacity_answer(D(2024, 2, 1), 2))
     w.structure_page.capacity_button.click()
     assert cells(table(w, "structureCapacityTable"), 1) == ["4", "2"]
     [warning] = recorded_messages.texts("warning")
     assert "Casa Glicine" in warning and "1 feb 2024" in warning and "3" in warning
 
-    def enough(dlg):
-        dlg.date_edit.setDate(QDate(2024, 3, 1))
-        dlg.places.setValue(3)
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(CapacityDialog, "exec", enough)
+    monkeypatch.setattr(CapacityDialog, "exec", capacity_answer(D(2024, 3, 1), 3))
     w.structure_page.capacity_button.click()
     assert len(recorded_messages.texts("warning")) == 1  # three places for three: nothing more to say
 

@@ -629,9 +629,9 @@ class StructureChooser(QWidget):
         self.structures: list[Any] = []
         self.user_chose_programme = False
         self._context: tuple[int | None, tuple[int, ...] | None, dt.date] | None = None
-        # Places are checked for the nights up to the planned end: the planned end in each
-        # programme (None: open-ended), or the same for all (key None).
-        self._until: dict[int | None, dt.date | None] = {}
+        # Places are checked for the nights up to the planned end (None: open-ended); with
+        # a programme given, in that programme only (the others are open-ended).
+        self._until: tuple[dt.date | None, int | None] = (None, None)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -715,7 +715,7 @@ class StructureChooser(QWidget):
         ``until`` holds in that programme only, and the others are open-ended (a transfer
         keeps its placement's planned end within its programme)."""
         self._context = (household_id, tuple(person_ids) if person_ids is not None else None, day)
-        self._until = {until_programme: until}
+        self._until = (until, until_programme)
         self._compute()
         self._selected()
 
@@ -725,7 +725,7 @@ class StructureChooser(QWidget):
         household_id, person_ids, day = self._context
         structures = list(self.structures)
         backend = self.backend
-        until = self._until
+        until, until_programme = self._until
         self.reports = {}
         self.computing = True
         for row in range(self.table.rowCount()):
@@ -741,7 +741,7 @@ class StructureChooser(QWidget):
                 return structures, free, reports
             for st in structures:
                 try:
-                    end = until.get(st.programme_id) if None not in until else until[None]
+                    end = until if until_programme in (None, st.programme_id) else None
                     reports[st.id] = backend.services.check_fit(household_id, st.id, day, person_ids=person_ids,
                                                                 until=end)
                 except DomainError as exc:
