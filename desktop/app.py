@@ -51,9 +51,16 @@ def _show_fatal(message: str) -> None:
     box.exec()
 
 
+def report_unexpected(exc: BaseException) -> str:
+    """desktop.crash's report, imported when there is one to make (not before the
+    window's first paint)."""
+    from desktop.crash import report_unexpected as report
+
+    return report(exc)
+
+
 def install_excepthook() -> None:
     """Unexpected errors in slots become a short translated message, never a traceback."""
-    from desktop.crash import report_unexpected
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
@@ -181,7 +188,6 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     app.setWindowIcon(app_icon())
     install_translators(app, i18n.current_language())
     install_excepthook()
-    from desktop.crash import report_unexpected
     from views import tasks
 
     tasks.set_unexpected_reporter(report_unexpected)

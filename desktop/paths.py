@@ -1,22 +1,51 @@
-"""Where the application keeps its files (platformdirs)."""
+"""Where the application keeps its files: the user's configuration and data folders.
+
+On Linux these are the XDG base directories, read here (``$XDG_CONFIG_HOME`` or
+``~/.config``, ``$XDG_DATA_HOME`` or ``~/.local/share``): the settings are read before
+the window's first paint, and importing platformdirs for them cost about 1.5 ms of the
+start. Elsewhere (Windows, macOS) platformdirs knows the folders.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
-
-from platformdirs import user_config_dir, user_data_dir
 
 APP = "Accoglienza"
 
 
+def _xdg(variable: str, default: str) -> Path:
+    # As the XDG Base Directory specification (and platformdirs) reads them: an unset or
+    # empty variable means the default.
+    value = os.environ.get(variable, "").strip()
+    return Path(value or os.path.expanduser(default)) / APP
+
+
+def _user_config_dir() -> Path:
+    if sys.platform.startswith("linux"):
+        return _xdg("XDG_CONFIG_HOME", "~/.config")
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP, appauthor=False))
+
+
+def _user_data_dir() -> Path:
+    if sys.platform.startswith("linux"):
+        return _xdg("XDG_DATA_HOME", "~/.local/share")
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False))
+
+
 def data_dir() -> Path:
-    path = Path(user_data_dir(APP, appauthor=False))
+    path = _user_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def config_dir() -> Path:
-    path = Path(user_config_dir(APP, appauthor=False))
+    path = _user_config_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

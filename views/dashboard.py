@@ -10,7 +10,6 @@ which reads a year of bed stays, is loaded separately so the tables never wait f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -61,19 +60,24 @@ class OccupancyModel(RowTableModel):
         ))
 
 
-@dataclass(frozen=True)
 class ProgrammeRow:
-    """An occupancy row shown with the programme's name and code."""
+    """An occupancy row shown with the programme's name and code. A plain class, not a
+    dataclass (see views.navigation.Selection)."""
 
-    label: str
-    code: str
-    structures: int
-    capacity: int
-    occupied: int
-    reserved: int
-    out_of_service: int
-    free: int
-    rate: float | None
+    __slots__ = ("label", "code", "structures", "capacity", "occupied", "reserved", "out_of_service", "free",
+                 "rate")
+
+    def __init__(self, *, label: str, code: str, structures: int, capacity: int, occupied: int, reserved: int,
+                 out_of_service: int, free: int, rate: float | None) -> None:
+        self.label = label
+        self.code = code
+        self.structures = structures
+        self.capacity = capacity
+        self.occupied = occupied
+        self.reserved = reserved
+        self.out_of_service = out_of_service
+        self.free = free
+        self.rate = rate
 
 
 class TargetModel(RowTableModel):
@@ -110,14 +114,19 @@ class ExpiringModel(RowTableModel):
         return QColor("#b35c00") if row.days_left <= 7 else None
 
 
-@dataclass(frozen=True)
 class DashboardData:
-    day: dt.date
-    total: Any  # OccupancyRow for the selection
-    provinces: list[Any]
-    programmes: list[ProgrammeRow]
-    targets: list[Any]
-    expiring: list[Any]
+    """Every table of the dashboard, loaded together in a worker."""
+
+    __slots__ = ("day", "total", "provinces", "programmes", "targets", "expiring")
+
+    def __init__(self, day: dt.date, total: Any, provinces: list[Any], programmes: list[ProgrammeRow],
+                 targets: list[Any], expiring: list[Any]) -> None:
+        self.day = day
+        self.total = total  # OccupancyRow for the selection
+        self.provinces = provinces
+        self.programmes = programmes
+        self.targets = targets
+        self.expiring = expiring
 
 
 def load_dashboard(backend: Any, day: dt.date, selection: Selection) -> DashboardData:

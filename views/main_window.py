@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
 from models.formatting import format_date
 from models.i18n import _
 
-from . import messages
 from .dashboard import DashboardPage
 from .dialogs import workflow_class
 from .navigation import NETWORK, PROGRAMME, STRUCTURE, NavigationTree, Selection, load_navigation
@@ -673,6 +672,8 @@ class MainWindow(QMainWindow):
 
     def print_current(self) -> None:
         if self.print_handler is None:
+            from . import messages
+
             messages.get().info(_("Printing is not available in this version yet."), parent=self)
             return
         try:
@@ -684,6 +685,8 @@ class MainWindow(QMainWindow):
 
     def choose_database(self) -> None:
         if self.open_backend is None:
+            from . import messages
+
             messages.get().info(_("This function is not available in this version yet."), parent=self)
             return
         from .dialogs.open_database_dialog import OpenDatabaseDialog

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,16 +33,35 @@ LOADED_ROLE = int(Qt.ItemDataRole.UserRole) + 11
 MAX_FILTER_RESULTS = 300
 
 
-@dataclass(frozen=True)
 class Selection:
     """What the coordinator is looking at: the network, a programme, a province of a
-    programme, or one structure."""
+    programme, or one structure. A value: equal when all its fields are."""
 
-    kind: str = NETWORK
-    label: str = ""
-    programme_code: str | None = None
-    province: str | None = None
-    structure_id: int | None = None
+    # Plain classes here and in the other modules the window imports before its first
+    # paint: a dataclass compiles its generated methods at import, which with the
+    # ``dataclasses`` module itself cost about 4 ms of the start (README, Performance).
+    __slots__ = ("kind", "label", "programme_code", "province", "structure_id")
+
+    def __init__(self, kind: str = NETWORK, label: str = "", programme_code: str | None = None,
+                 province: str | None = None, structure_id: int | None = None) -> None:
+        self.kind = kind
+        self.label = label
+        self.programme_code = programme_code
+        self.province = province
+        self.structure_id = structure_id
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.kind, self.label, self.programme_code, self.province, self.structure_id)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Selection) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        fields = zip(self.__slots__, self._key(), strict=True)
+        return "Selection({})".format(", ".join(f"{name}={value!r}" for name, value in fields))
 
     def filters(self) -> dict[str, Any]:
         """Keyword filters for the grouped queries (province, programme_code)."""
@@ -58,10 +76,14 @@ class Selection:
         return self.label or _("All network")
 
 
-@dataclass(frozen=True)
 class NavigationData:
-    programmes: Sequence[Any]  # ProgrammeInfo
-    structures: Sequence[Any]  # StructureInfo
+    """The two lists the tree is built from."""
+
+    __slots__ = ("programmes", "structures")
+
+    def __init__(self, programmes: Sequence[Any], structures: Sequence[Any]) -> None:
+        self.programmes = programmes  # ProgrammeInfo
+        self.structures = structures  # StructureInfo
 
 
 def load_navigation(backend: Any) -> NavigationData:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -44,19 +43,23 @@ TEXT, INT, DATE, PERCENT, BOOL = "text", "int", "date", "percent", "bool"
 _Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass(frozen=True)
 class Column:
     """One column: its header (an ``N_`` source string) and where its value comes from.
 
     ``value`` is an attribute name of the row or a function of the row; ``display``
-    optionally turns the value into the shown text (default: by ``kind``).
+    optionally turns the value into the shown text (default: by ``kind``). A plain class,
+    not a dataclass (see views.navigation.Selection).
     """
 
-    title: str
-    value: str | Callable[[Any], Any]
-    kind: str = TEXT
-    display: Callable[[Any], str] | None = None
-    tooltip: str = ""
+    __slots__ = ("title", "value", "kind", "display", "tooltip")
+
+    def __init__(self, title: str, value: str | Callable[[Any], Any], kind: str = TEXT,
+                 display: Callable[[Any], str] | None = None, tooltip: str = "") -> None:
+        self.title = title
+        self.value = value
+        self.kind = kind
+        self.display = display
+        self.tooltip = tooltip
 
     def raw(self, row: Any) -> Any:
         if callable(self.value):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -32,8 +31,6 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from models.errors import DomainError
 from models.i18n import _
-
-from . import messages
 
 log = logging.getLogger(__name__)
 
@@ -85,21 +82,30 @@ def unexpected_message(exc: BaseException) -> str:
 
 def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
     """Show a failure to the user: the domain message, or a generic one."""
+    from . import messages  # its dialogs are not needed before the window is painted
+
     if isinstance(exc, DomainError):
         messages.get().error(str(exc), parent=parent)
     else:
         messages.get().error(unexpected_message(exc), parent=parent)
 
 
-@dataclass
 class _Pending:
-    on_success: Callable[[Any], None]
-    on_failure: Callable[[BaseException], None] | None
-    label: str | None
-    timer: QTimer
-    key: str | None
-    busy: bool = False
-    worker: Any = None
+    """A task started and not yet finished. (A plain class, not a dataclass: dataclasses
+    compile their methods at import, and this module is imported before the window's
+    first paint; see views/main_window.py.)"""
+
+    __slots__ = ("on_success", "on_failure", "label", "timer", "key", "busy", "worker")
+
+    def __init__(self, on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None,
+                 label: str | None, timer: QTimer, key: str | None, *, worker: Any = None) -> None:
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.label = label
+        self.timer = timer
+        self.key = key
+        self.busy = False
+        self.worker = worker
 
 
 class TaskRunner(QObject):

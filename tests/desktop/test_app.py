@@ -92,7 +92,9 @@ sys.exit(desktop_app.run_desktop(argparse.Namespace(database={str(first)!r})))
 
 def test_window_shows_without_loading_the_database_layer():
     # What the window needs before it is painted: no SQLAlchemy, Alembic or Babel, no
-    # dialogs, no structure or people page (they come behind it, or when first used).
+    # dialogs, no structure or people page (they come behind it, or when first used); nor
+    # the message boxes, dataclasses or platformdirs (a few milliseconds of the start each;
+    # README, Performance).
     code = """
 import sys
 from PySide6.QtWidgets import QApplication
@@ -106,7 +108,8 @@ w = MainWindow(None, settings=settings, print_handler=make_print_handler())
 w.show()
 app.processEvents()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic", "babel", "reportlab")
-               or m.startswith(("views.dialogs.", "views.people_page", "views.structure_page", "models.services")))
+               or m.startswith(("views.dialogs.", "views.people_page", "views.structure_page", "models.services"))
+               or m in ("views.messages", "dataclasses", "platformdirs"))
 print(heavy)
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
