@@ -215,3 +215,33 @@ def test_database_option_is_accepted_after_the_sub_command(tmp_path, capsys):
                      "--database", str(path)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
     assert cli.main(["db", "check", "--database", str(path)]) == 0
+
+
+@pytest.mark.parametrize("argv, database, language", [
+    ([], None, None),
+    (["--database", "demo"], "demo", None),  # a file may be called like a sub-command
+    (["--language", "en", "--database=x.sqlite3"], "x.sqlite3", "en"),
+])
+def test_the_desktop_starts_with_its_own_options(monkeypatch, argv, database, language):
+    # The usual start is read without building every sub-command's parser.
+    from desktop import app, cli
+
+    started = []
+    monkeypatch.setattr(app, "run_desktop", lambda args: started.append(args) or 0)
+    monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("the whole parser was built"))
+    assert cli.main(argv) == 0
+    [args] = started
+    assert (args.command, args.database, args.language) == (None, database, language)
+
+
+@pytest.mark.parametrize("argv", [["--language", "xx"], ["--database"], ["--colour", "red"]])
+def test_a_mistaken_desktop_start_is_one_line(argv):
+    result = run(*argv)
+    assert argv[-1] in one_line_error(result)
+    assert result.returncode == 2
+
+
+def test_help_lists_the_sub_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "occupancy" in result.stdout and "demo" in result.stdout
