@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -726,6 +725,8 @@ class MainWindow(QMainWindow):
             ver = version("accoglienza")
         except Exception:  # noqa: BLE001 - not installed as a package
             ver = "—"
+        from PySide6.QtWidgets import QMessageBox  # not needed before the first paint
+
         QMessageBox.about(
             self, _("About Accoglienza"),
             _("Accoglienza {version}\n\nOccupancy of reception structures: apartments, beds, households, "

@@ -464,3 +464,16 @@ def test_structure_and_people_pages_are_built_when_first_shown(qtbot, world):
     assert abs(share(restored) - share(sizes)) < 0.02 and abs(share(restored) - share(default)) > 0.1
     w2.act_people.trigger()
     assert w2.pages.currentWidget() is w2.people_page and w2.people_page.objectName() == "peoplePage"
+
+
+def test_about_names_the_database_in_use(qtbot, world, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    backend, _sc = world
+    w = make_window(qtbot, backend)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((parent, title, text)))
+    w.act_about.trigger()
+    [(parent, title, text)] = shown
+    assert parent is w and title == _("About Accoglienza")
+    assert backend.description in text
