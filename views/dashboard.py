@@ -184,7 +184,8 @@ class DashboardPage(QWidget):
         self.empty_note = QLabel(body)
         self.empty_note.setObjectName("dashboardEmptyNote")
         self.empty_note.setWordWrap(True)
-        self.empty_note.setStyleSheet("background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;")
+        # Its style sheet is set when it is first shown (rarely: an empty database), not
+        # before the window's first paint (see views.widgets.mute).
         self.empty_note.setText(_(
             "There are no structures open on this date. If the database is new, the demo network "
             "(fictitious people) shows how the application works: start it with \"./dev.sh run --demo\" "
@@ -300,7 +301,10 @@ class DashboardPage(QWidget):
     def _show(self, data: DashboardData) -> None:
         self.data = data
         t = data.total
-        self.empty_note.setVisible(t.structures == 0 and self.selection.kind == "network")
+        empty = t.structures == 0 and self.selection.kind == "network"
+        if empty and not self.empty_note.styleSheet():
+            self.empty_note.setStyleSheet("background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;")
+        self.empty_note.setVisible(empty)
         self.tiles["capacity"].set_value(format_number(t.capacity))
         self.tiles["occupied"].set_value(format_number(t.occupied))
         self.tiles["reserved"].set_value(format_number(t.reserved))

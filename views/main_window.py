@@ -55,6 +55,7 @@ from .dashboard import DashboardPage
 from .dialogs import workflow_class
 from .navigation import NETWORK, PROGRAMME, STRUCTURE, NavigationTree, Selection, load_navigation
 from .tasks import TaskRunner, report_failure
+from .widgets import mute
 
 PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
 CHANGE_POLL_MS = 15_000
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
         row.setContentsMargins(8, 6, 8, 6)
         self.context_label = QLabel(bar)
         self.context_label.setObjectName("contextLabel")
-        self.context_label.setStyleSheet("color: #555;")
+        mute(self.context_label)
         row.addWidget(self.context_label, 1)
         label = QLabel(_("Date:"), bar)
         row.addWidget(label)

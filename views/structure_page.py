@@ -43,7 +43,7 @@ from models.labels import programme_kind_label, relationship_label, target_group
 from . import messages
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure
-from .widgets import FigureTile, make_table, section_label
+from .widgets import FigureTile, make_table, mute, section_label
 
 STATUS_LABELS = {
     "occupied": N_("occupied"),
@@ -375,8 +375,7 @@ class StructurePage(QWidget):
         self._update_buttons()
 
     def _detail(self, grid: QGridLayout, row: int, col: int, caption: str, name: str) -> QLabel:
-        cap = QLabel(caption + ":", self)
-        cap.setStyleSheet("color: #555;")
+        cap = mute(QLabel(caption + ":", self))
         value = QLabel("—", self)
         value.setObjectName(name)
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -187,14 +187,28 @@ class MonthlyChart(QWidget):
         p.end()
 
 
+MUTED_TEXT = "#555555"  # captions and the context path
+
+
+def mute(label: QLabel) -> QLabel:
+    """Grey text for a caption. Set in the label's palette, not a style sheet: every style
+    sheet is parsed and applied to its widget before the window can be painted."""
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(MUTED_TEXT))
+    label.setPalette(palette)
+    return label
+
+
 class FigureTile(QFrame):
-    """A big number with its caption (capacity, occupied, free...)."""
+    """A big number with its caption (capacity, occupied, free...), on a light rounded
+    panel painted here (see ``mute`` for why not by a style sheet)."""
+
+    BACKGROUND, BORDER, RADIUS = "#f7f9fb", "#d5dde5", 6.0
 
     def __init__(self, caption: str, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(f"#{object_name} {{ background: #f7f9fb; border: 1px solid #d5dde5; border-radius: 6px; }}")
+        self.setContentsMargins(1, 1, 1, 1)  # the border's width
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.setSpacing(0)
@@ -204,10 +218,17 @@ class FigureTile(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.value_label.setFont(font)
-        self.caption_label = QLabel(caption, self)
-        self.caption_label.setStyleSheet("color: #555;")
+        self.caption_label = mute(QLabel(caption, self))
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
+
+    def paintEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setPen(QPen(QColor(self.BORDER), 1))
+        p.setBrush(QColor(self.BACKGROUND))
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self.RADIUS, self.RADIUS)
+        p.end()
 
     def set_value(self, text: str) -> None:
         self.value_label.setText(text)
