@@ -91,9 +91,8 @@ def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
 
 
 class _Pending:
-    """A task started and not yet finished. (A plain class, not a dataclass: dataclasses
-    compile their methods at import, and this module is imported before the window's
-    first paint; see views/main_window.py.)"""
+    """A task started and not yet finished. A plain class, not a dataclass (see
+    views.navigation.Selection)."""
 
     __slots__ = ("on_success", "on_failure", "label", "timer", "key", "busy", "worker")
 
