@@ -42,13 +42,20 @@ class Selection:
     # ``dataclasses`` module itself cost about 4 ms of the start (README, Performance).
     __slots__ = ("kind", "label", "programme_code", "province", "structure_id")
 
+    kind: str
+    label: str
+    programme_code: str | None
+    province: str | None
+    structure_id: int | None
+
     def __init__(self, kind: str = NETWORK, label: str = "", programme_code: str | None = None,
                  province: str | None = None, structure_id: int | None = None) -> None:
-        self.kind = kind
-        self.label = label
-        self.programme_code = programme_code
-        self.province = province
-        self.structure_id = structure_id
+        values = (kind, label, programme_code, province, structure_id)
+        for name, value in zip(self.__slots__, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a Selection cannot be changed ({name}); make another one")
 
     def _key(self) -> tuple[Any, ...]:
         return (self.kind, self.label, self.programme_code, self.province, self.structure_id)
