@@ -71,7 +71,11 @@ def install_excepthook() -> None:
         if isinstance(exc, DomainError):
             text = str(exc)
         else:
-            text = _("Something went wrong and the operation was not completed.") + "\n\n" + report_unexpected(exc)
+            text = (
+                _("Something went wrong and the operation was not completed.")
+                + "\n\n"
+                + report_unexpected(exc)
+            )
         try:
             from views import messages
 
@@ -134,8 +138,12 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
             return
         started.is_set = True
         window.removeEventFilter(started)
-        window.runner.run(lambda: open_backend(target), on_success=lambda b: done("backend", b),
-                          on_failure=lambda exc: done("error", exc), key="open-database")
+        window.runner.run(
+            lambda: open_backend(target),
+            on_success=lambda b: done("backend", b),
+            on_failure=lambda exc: done("error", exc),
+            key="open-database",
+        )
 
     class FirstPaint(QObject):
         """Starts the worker once the window has been painted: its imports (SQLAlchemy,
@@ -208,8 +216,9 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
 
     # The window first, whole but without data; the database is opened (and upgraded,
     # after a backup) behind it, and every page is read once it is ready.
-    window = MainWindow(None, settings=user_settings, open_backend=open_other,
-                        print_handler=make_print_handler())
+    window = MainWindow(
+        None, settings=user_settings, open_backend=open_other, print_handler=make_print_handler()
+    )
     window.setWindowIcon(app.windowIcon())
     if os.environ.get("ACCOGLIENZA_QUIT_WHEN_SHOWN") == "1":
         _watch_start(app, window)

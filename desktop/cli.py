@@ -53,8 +53,12 @@ def database_option() -> argparse.ArgumentParser:
     """``--database`` for every sub-command too (``accoglienza demo --database X`` works
     like ``accoglienza --database X demo``); SUPPRESS keeps the top-level value when absent."""
     common = _Parser(add_help=False)
-    common.add_argument("--database", metavar="URL", default=argparse.SUPPRESS,
-                        help=_("database URL or SQLite file path"))
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help=_("database URL or SQLite file path"),
+    )
     return common
 
 
@@ -69,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     common = [database_option()]
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", parents=common, help=_("fill an empty database with a demo network of fictitious people"))
+    demo = sub.add_parser(
+        "demo",
+        parents=common,
+        help=_("fill an empty database with a demo network of fictitious people"),
+    )
     demo.add_argument("--scale", choices=["coop", "region", "national"], default="coop")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--today", type=parse_date, default=None, help=argparse.SUPPRESS)
@@ -134,10 +142,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     schema.upgrade(db)
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
-        _("Demo network ({scale}) written to {where}: {programmes} programmes, {structures} structures, "
-          "{beds} beds, {people} people, {stays} bed stays.").format(
-            scale=args.scale, where=db.url, **summary
-        )
+        _(
+            "Demo network ({scale}) written to {where}: {programmes} programmes, {structures} structures, "
+            "{beds} beds, {people} people, {stays} bed stays."
+        ).format(scale=args.scale, where=db.url, **summary)
     )
     return 0
 
@@ -149,23 +157,36 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     db = open_database(args.database, upgrade=False)
     day = args.date or dt.date.today()
     rows = queries.occupancy(db, day, province=args.province, programme_code=args.programme)
-    total = queries.occupancy(db, day, group_by="network", province=args.province, programme_code=args.programme)[0]
+    total = queries.occupancy(
+        db, day, group_by="network", province=args.province, programme_code=args.programme
+    )[0]
     if args.json:
         data = {
             "date": day.isoformat(),
             "structures": [
                 {
-                    "code": r.key, "name": r.label, "province": r.province, "programme": r.programme_code,
-                    "capacity": r.capacity, "beds": r.beds, "occupied": r.occupied, "reserved": r.reserved,
-                    "out_of_service": r.out_of_service, "free": r.free,
+                    "code": r.key,
+                    "name": r.label,
+                    "province": r.province,
+                    "programme": r.programme_code,
+                    "capacity": r.capacity,
+                    "beds": r.beds,
+                    "occupied": r.occupied,
+                    "reserved": r.reserved,
+                    "out_of_service": r.out_of_service,
+                    "free": r.free,
                     "rate": round(r.rate, 4) if r.rate is not None else None,
                 }
                 for r in rows
             ],
             "total": {
-                "structures": total.structures, "capacity": total.capacity, "beds": total.beds,
-                "occupied": total.occupied, "reserved": total.reserved,
-                "out_of_service": total.out_of_service, "free": total.free,
+                "structures": total.structures,
+                "capacity": total.capacity,
+                "beds": total.beds,
+                "occupied": total.occupied,
+                "reserved": total.reserved,
+                "out_of_service": total.out_of_service,
+                "free": total.free,
                 "rate": round(total.rate, 4) if total.rate is not None else None,
             },
         }
@@ -173,22 +194,55 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
         return 0
     from models.formatting import format_date, format_number
 
-    headers = [_("Code"), _("Structure"), _("Prov."), _("Programme"), _("Capacity"), _("Occupied"),
-               _("Reserved"), _("Out of service"), _("Free"), _("Rate")]
+    headers = [
+        _("Code"),
+        _("Structure"),
+        _("Prov."),
+        _("Programme"),
+        _("Capacity"),
+        _("Occupied"),
+        _("Reserved"),
+        _("Out of service"),
+        _("Free"),
+        _("Rate"),
+    ]
     table = [
-        [r.key, r.label[:40], r.province, r.programme_code, format_number(r.capacity), format_number(r.occupied),
-         format_number(r.reserved), format_number(r.out_of_service), format_number(r.free), format_percent(r.rate)]
+        [
+            r.key,
+            r.label[:40],
+            r.province,
+            r.programme_code,
+            format_number(r.capacity),
+            format_number(r.occupied),
+            format_number(r.reserved),
+            format_number(r.out_of_service),
+            format_number(r.free),
+            format_percent(r.rate),
+        ]
         for r in rows
     ]
-    table.append(["", _("Total"), "", "", format_number(total.capacity), format_number(total.occupied),
-                  format_number(total.reserved), format_number(total.out_of_service), format_number(total.free),
-                  format_percent(total.rate)])
+    table.append(
+        [
+            "",
+            _("Total"),
+            "",
+            "",
+            format_number(total.capacity),
+            format_number(total.occupied),
+            format_number(total.reserved),
+            format_number(total.out_of_service),
+            format_number(total.free),
+            format_percent(total.rate),
+        ]
+    )
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(headers)]
     print(_("Occupancy on {date}").format(date=format_date(day, "long")))
     numeric = set(range(4, 10))
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(widths[i]) if i in numeric else c.ljust(widths[i]) for i, c in enumerate(cells))
+        return "  ".join(
+            c.rjust(widths[i]) if i in numeric else c.ljust(widths[i]) for i, c in enumerate(cells)
+        )
 
     print(line(headers))
     print("  ".join("-" * w for w in widths))
@@ -211,7 +265,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         if before == after:
             print(_("The database is up to date (version {rev}).").format(rev=after))
         else:
-            print(_("Database upgraded from version {old} to {new}.").format(old=before or "-", new=after))
+            print(
+                _("Database upgraded from version {old} to {new}.").format(
+                    old=before or "-", new=after
+                )
+            )
         if backup:
             print(_("Backup taken before the upgrade: {path}").format(path=backup))
         return 0

@@ -25,13 +25,30 @@ class PrintError(DomainError):
 
 def _variant_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--pseudonymised", dest="pseudonymised", action="store_const", const=True, default=None,
-                       help=_("codes instead of names, no birth date or address"))
-    group.add_argument("--named", dest="pseudonymised", action="store_const", const=False,
-                       help=_("print names even for anti-trafficking programmes"))
+    group.add_argument(
+        "--pseudonymised",
+        dest="pseudonymised",
+        action="store_const",
+        const=True,
+        default=None,
+        help=_("codes instead of names, no birth date or address"),
+    )
+    group.add_argument(
+        "--named",
+        dest="pseudonymised",
+        action="store_const",
+        const=False,
+        help=_("print names even for anti-trafficking programmes"),
+    )
     parser.add_argument("--site-name", help=_("site name printed on every page"))
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf",
-                        help=_("where to write the PDF"))
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="FILE.pdf",
+        help=_("where to write the PDF"),
+    )
 
 
 def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +56,9 @@ def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
 
     common = [database_option()]
 
-    printing = sub.add_parser("print", help=_("print occupancy sheets, summaries and presence registers to PDF"))
+    printing = sub.add_parser(
+        "print", help=_("print occupancy sheets, summaries and presence registers to PDF")
+    )
     psub = printing.add_subparsers(dest="document", required=True, parser_class=_Parser)
 
     occ = psub.add_parser("occupancy", parents=common, help=_("occupancy sheet of a structure"))
@@ -47,14 +66,22 @@ def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
     occ.add_argument("--date", type=parse_date, default=None, help=_("date (default: today)"))
     _variant_options(occ)
 
-    summary = psub.add_parser("summary", parents=common, help=_("occupancy summary of the network, a province or a programme"))
+    summary = psub.add_parser(
+        "summary",
+        parents=common,
+        help=_("occupancy summary of the network, a province or a programme"),
+    )
     scope = summary.add_mutually_exclusive_group()
     scope.add_argument("--province", metavar="P", help=_("province code, e.g. SO"))
     scope.add_argument("--programme", metavar="CODE", help=_("programme code"))
     summary.add_argument("--date", type=parse_date, default=None, help=_("date (default: today)"))
     _variant_options(summary)
 
-    reg = psub.add_parser("register", parents=common, help=_("monthly presence register of a structure or a programme"))
+    reg = psub.add_parser(
+        "register",
+        parents=common,
+        help=_("monthly presence register of a structure or a programme"),
+    )
     who = reg.add_mutually_exclusive_group(required=True)
     who.add_argument("--structure", metavar="CODE", help=_("structure code"))
     who.add_argument("--programme", metavar="CODE", help=_("programme code"))
@@ -106,24 +133,47 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.document == "occupancy":
             sid = _structure_id(db, args.structure)
-            data = occupancy_sheet(db, sid, args.date or dt.date.today(), pseudonymised=args.pseudonymised,
-                                   site_name=args.site_name)
+            data = occupancy_sheet(
+                db,
+                sid,
+                args.date or dt.date.today(),
+                pseudonymised=args.pseudonymised,
+                site_name=args.site_name,
+            )
         elif args.document == "summary":
             if args.programme:
                 _check_programme(db, args.programme)
-            data = occupancy_summary(db, args.date or dt.date.today(), province=args.province,
-                                     programme_code=args.programme, pseudonymised=args.pseudonymised,
-                                     site_name=args.site_name, progress=_progress_printer())
+            data = occupancy_summary(
+                db,
+                args.date or dt.date.today(),
+                province=args.province,
+                programme_code=args.programme,
+                pseudonymised=args.pseudonymised,
+                site_name=args.site_name,
+                progress=_progress_printer(),
+            )
         elif args.document == "register":
             year, month = args.month
             if args.structure:
-                data = presence_register(db, year, month, structure_id=_structure_id(db, args.structure),
-                                         pseudonymised=args.pseudonymised, site_name=args.site_name)
+                data = presence_register(
+                    db,
+                    year,
+                    month,
+                    structure_id=_structure_id(db, args.structure),
+                    pseudonymised=args.pseudonymised,
+                    site_name=args.site_name,
+                )
             else:
                 _check_programme(db, args.programme)
-                data = presence_register(db, year, month, programme_code=args.programme,
-                                         pseudonymised=args.pseudonymised, site_name=args.site_name,
-                                         progress=_progress_printer())
+                data = presence_register(
+                    db,
+                    year,
+                    month,
+                    programme_code=args.programme,
+                    pseudonymised=args.pseudonymised,
+                    site_name=args.site_name,
+                    progress=_progress_printer(),
+                )
         else:  # pragma: no cover - argparse requires a document
             return 2
     finally:
@@ -131,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise PrintError(_("Cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)) from None
+        raise PrintError(
+            _("Cannot write {path}: {reason}").format(path=output, reason=exc.strerror or exc)
+        ) from None
     print(_("Written {path}").format(path=output))
     return 0

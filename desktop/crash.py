@@ -19,10 +19,14 @@ def report_unexpected(exc: BaseException) -> str:
         log = data_dir() / "errors.log"
         frames = traceback.extract_tb(exc.__traceback__)
         with log.open("a", encoding="utf-8") as fh:
-            fh.write(f"{dt.datetime.now().isoformat()} {type(exc).__module__}.{type(exc).__name__}\n")
+            fh.write(
+                f"{dt.datetime.now().isoformat()} {type(exc).__module__}.{type(exc).__name__}\n"
+            )
             for f in frames:
                 fh.write(f"  {f.filename}:{f.lineno} in {f.name}\n")
         where = str(log)
     except OSError:
         where = "-"
-    return _("unexpected error ({kind}); details in {log}").format(kind=type(exc).__name__, log=where)
+    return _("unexpected error ({kind}); details in {log}").format(
+        kind=type(exc).__name__, log=where
+    )

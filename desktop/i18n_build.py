@@ -55,12 +55,22 @@ def extract(output: Path = POT) -> Path:
     keywords: list[str] = []
     for k in KEYWORDS:
         keywords += ["-k", k]
-    _keeping_dates(output, lambda: _babel(
-        "extract", "--no-default-keywords", *keywords,
-        "--no-location", "--sort-output", "--add-comments=Translators:",
-        "--project=Accoglienza", "--copyright-holder=Accoglienza",
-        "-o", str(output), *[str(ROOT / s) for s in SOURCES],
-    ))
+    _keeping_dates(
+        output,
+        lambda: _babel(
+            "extract",
+            "--no-default-keywords",
+            *keywords,
+            "--no-location",
+            "--sort-output",
+            "--add-comments=Translators:",
+            "--project=Accoglienza",
+            "--copyright-holder=Accoglienza",
+            "-o",
+            str(output),
+            *[str(ROOT / s) for s in SOURCES],
+        ),
+    )
     return output
 
 
@@ -68,9 +78,22 @@ def update() -> None:
     for lang in LANGUAGES:
         po = po_path(lang)
         if po.exists():
-            _keeping_dates(po, lambda po=po, lang=lang: _babel(
-                "update", "--no-fuzzy-matching", "--ignore-obsolete",
-                "-i", str(POT), "-o", str(po), "-l", lang, "-D", DOMAIN))
+            _keeping_dates(
+                po,
+                lambda po=po, lang=lang: _babel(
+                    "update",
+                    "--no-fuzzy-matching",
+                    "--ignore-obsolete",
+                    "-i",
+                    str(POT),
+                    "-o",
+                    str(po),
+                    "-l",
+                    lang,
+                    "-D",
+                    DOMAIN,
+                ),
+            )
         else:
             po.parent.mkdir(parents=True, exist_ok=True)
             _babel("init", "-i", str(POT), "-o", str(po), "-l", lang, "-D", DOMAIN)
@@ -117,7 +140,9 @@ def stats(lang: str) -> Stats:
             translated.append(_msgid(m))
         else:
             untranslated.append(_msgid(m))
-    return Stats(lang, len(translated), len(fuzzy), len(untranslated), tuple(untranslated), tuple(fuzzy))
+    return Stats(
+        lang, len(translated), len(fuzzy), len(untranslated), tuple(untranslated), tuple(fuzzy)
+    )
 
 
 def source_msgids() -> set[tuple[str, str | None]]:
@@ -155,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     if action == "stats":
         for lang in LANGUAGES:
             s = stats(lang)
-            print(f"{lang}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated")
+            print(
+                f"{lang}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated"
+            )
         return 0
     if action == "check":
         found = problems()
@@ -164,8 +191,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if found else 0
     actions = {"extract": extract, "update": update, "compile": compile_catalogues}
     if action not in actions:
-        print(f"usage: python -m desktop.i18n_build {{{'|'.join([*actions, 'stats', 'check'])}}}",
-              file=sys.stderr)
+        print(
+            f"usage: python -m desktop.i18n_build {{{'|'.join([*actions, 'stats', 'check'])}}}",
+            file=sys.stderr,
+        )
         return 2
     actions[action]()
     return 0

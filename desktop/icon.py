@@ -43,7 +43,9 @@ def paint_icon() -> Any:
         p.setBrush(QColor("#2f6f9f"))
         p.drawRoundedRect(QRectF(2 * s, 2 * s, 60 * s, 60 * s), 12 * s, 12 * s)
         p.setBrush(QColor("#ffffff"))
-        p.drawPolygon(QPolygonF([QPointF(32 * s, 10 * s), QPointF(54 * s, 30 * s), QPointF(10 * s, 30 * s)]))
+        p.drawPolygon(
+            QPolygonF([QPointF(32 * s, 10 * s), QPointF(54 * s, 30 * s), QPointF(10 * s, 30 * s)])
+        )
         p.drawRect(QRectF(16 * s, 30 * s, 32 * s, 22 * s))
         p.setBrush(QColor("#f0a830"))
         p.drawRect(QRectF(21 * s, 40 * s, 22 * s, 7 * s))

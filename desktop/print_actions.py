@@ -24,8 +24,13 @@ def make_print_handler(site_name: str | None = None) -> Callable[[Any], None]:
 
         sel, day, db = window.selection, window.day, window.backend.db
         structure_id = sel.structure_id if sel.kind == "structure" else None
-        chooser = PrintChoiceDialog(sel.title(), day, structure=structure_id is not None,
-                                    programme=bool(sel.programme_code), parent=window)
+        chooser = PrintChoiceDialog(
+            sel.title(),
+            day,
+            structure=structure_id is not None,
+            programme=bool(sel.programme_code),
+            parent=window,
+        )
         if window.exec_dialog(chooser) != QDialog.DialogCode.Accepted:
             return
         kind = chooser.choice()
@@ -35,11 +40,17 @@ def make_print_handler(site_name: str | None = None) -> Callable[[Any], None]:
             preview = occupancy_sheet_preview(db, structure_id, day, **common)
         elif kind == REGISTER:
             preview = presence_register_preview(
-                db, day.year, day.month, structure_id=structure_id,
-                programme_code=None if structure_id is not None else sel.programme_code, **common)
+                db,
+                day.year,
+                day.month,
+                structure_id=structure_id,
+                programme_code=None if structure_id is not None else sel.programme_code,
+                **common,
+            )
         else:
-            preview = occupancy_summary_preview(db, day, province=sel.province,
-                                                programme_code=sel.programme_code, **common)
+            preview = occupancy_summary_preview(
+                db, day, province=sel.province, programme_code=sel.programme_code, **common
+            )
         window.exec_dialog(preview)
 
     return handle

@@ -25,20 +25,34 @@ def validate(data: Any) -> dict[str, Any]:
         raise DomainError(_("The site profile is not valid: it must be a JSON object."))
     for key in REQUIRED:
         if key not in data:
-            raise DomainError(_("The site profile is not valid: '{key}' is missing.").format(key=key))
+            raise DomainError(
+                _("The site profile is not valid: '{key}' is missing.").format(key=key)
+            )
     if not str(data["site_id"]).replace("-", "").replace("_", "").isalnum():
-        raise DomainError(_("The site profile is not valid: the site id may hold only letters, digits and dashes."))
+        raise DomainError(
+            _(
+                "The site profile is not valid: the site id may hold only letters, digits and dashes."
+            )
+        )
     database = data["database"]
     if not isinstance(database, dict) or database.get("mode") not in ("local", "shared"):
-        raise DomainError(_("The site profile is not valid: the database mode must be 'local' or 'shared'."))
+        raise DomainError(
+            _("The site profile is not valid: the database mode must be 'local' or 'shared'.")
+        )
     if database["mode"] == "shared":
         url = str(database.get("url", ""))
         if not url.startswith(("postgresql://", "postgresql+psycopg://")):
-            raise DomainError(_("The site profile is not valid: a shared database needs a postgresql:// address."))
+            raise DomainError(
+                _("The site profile is not valid: a shared database needs a postgresql:// address.")
+            )
         if "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
             raise DomainError(_("The site profile is not valid: it must not contain a password."))
     if "language" in data and data["language"] not in SUPPORTED:
-        raise DomainError(_("The site profile is not valid: unknown language '{lang}'.").format(lang=data["language"]))
+        raise DomainError(
+            _("The site profile is not valid: unknown language '{lang}'.").format(
+                lang=data["language"]
+            )
+        )
     return data
 
 

@@ -103,8 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     if confidential:
         # a past date on which somebody lived in a protected apartment
         past = [today - dt.timedelta(days=d) for d in range(30, 3650, 30)]
-        where = next(((st, day) for day in past for st in confidential
-                      if backend.queries.who_is_where(day, structure_id=st.id)), (confidential[0], past[11]))
+        where = next(
+            (
+                (st, day)
+                for day in past
+                for st in confidential
+                if backend.queries.who_is_where(day, structure_id=st.id)
+            ),
+            (confidential[0], past[11]),
+        )
         window.show_structure(where[0].id)
         window.set_day(where[1])
         grab(window, "04-structure-confidential-history")
@@ -150,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
     dialog_shot("register", "10-register-household")
     held = backend.queries.reservations()
     if held:  # a household expected in a structure: the dialog proposes its beds
-        dialog_shot("placement", "11-placement", household_id=held[0].household_id,
-                    structure_id=held[0].structure_id)
+        dialog_shot(
+            "placement",
+            "11-placement",
+            household_id=held[0].household_id,
+            structure_id=held[0].structure_id,
+        )
     else:
         dialog_shot("placement", "11-placement", structure_id=busiest.structure_id)
     dialog_shot("transfer", "12-transfer", placement_id=placement_id, household_id=household_id)
@@ -162,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from views.dialogs.print_choice_dialog import PrintChoiceDialog
 
-    chooser = PrintChoiceDialog(window.selection.title(), today, structure=True, programme=True, parent=window)
+    chooser = PrintChoiceDialog(
+        window.selection.title(), today, structure=True, programme=True, parent=window
+    )
     chooser.show()
     grab(chooser, "19-print-choice")
     chooser.reject()
@@ -170,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from desktop.printing.preview import occupancy_sheet_preview
 
-        preview: QDialog = occupancy_sheet_preview(db, busiest.structure_id, today, runner=window.runner, parent=window)
+        preview: QDialog = occupancy_sheet_preview(
+            db, busiest.structure_id, today, runner=window.runner, parent=window
+        )
         preview.resize(*SIZE)
         preview.show()
         settle(app, 30)

@@ -64,11 +64,21 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         env = {"ACCOGLIENZA_SITE_PROFILE": str(args.profile.resolve())}
         subprocess.run(
-            ["pyinstaller", "--noconfirm", "--distpath", str(out / "dist"), "--workpath", str(out / "work"),
-             str(ROOT / "installer" / "accoglienza.spec")],
-            check=True, env={**__import__("os").environ, **env},
+            [
+                "pyinstaller",
+                "--noconfirm",
+                "--distpath",
+                str(out / "dist"),
+                "--workpath",
+                str(out / "work"),
+                str(ROOT / "installer" / "accoglienza.spec"),
+            ],
+            check=True,
+            env={**__import__("os").environ, **env},
         )
-        (dist / "site.json").write_text(json.dumps(profile, indent=2, ensure_ascii=False), encoding="utf-8")
+        (dist / "site.json").write_text(
+            json.dumps(profile, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     nsi = out / f"accoglienza-{profile['site_id']}.nsi"
     nsi.write_text(fill_template(profile, dist), encoding="utf-8")
     if not args.dry_run and shutil.which("makensis"):

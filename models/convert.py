@@ -94,7 +94,12 @@ def placement(p: e.Placement) -> r.PlacementInfo:
         version=p.version,
         extensions=tuple(
             r.ExtensionInfo(
-                x.id, x.previous_planned_end, x.new_planned_end, x.reason, x.authorised_by, x.granted_on
+                x.id,
+                x.previous_planned_end,
+                x.new_planned_end,
+                x.reason,
+                x.authorised_by,
+                x.granted_on,
             )
             for x in p.extensions
         ),

@@ -25,8 +25,22 @@ from .i18n import _
 READONLY = "accoglienza_readonly"
 BUSY_TIMEOUT_MS = 60_000
 NETWORK_FILESYSTEMS = {
-    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "afs",
-    "fuse.sshfs", "9p", "davfs", "fuse.davfs2", "glusterfs", "ceph", "lustre",
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb",
+    "smb2",
+    "smb3",
+    "smbfs",
+    "ncpfs",
+    "afs",
+    "fuse.sshfs",
+    "9p",
+    "davfs",
+    "fuse.davfs2",
+    "glusterfs",
+    "ceph",
+    "lustre",
 }
 
 
@@ -106,7 +120,9 @@ def describe(url: str) -> str:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         return _("Local file: {path}").format(path=u.database)
-    return _("Shared server: {host}/{database}").format(host=u.host or "localhost", database=u.database)
+    return _("Shared server: {host}/{database}").format(
+        host=u.host or "localhost", database=u.database
+    )
 
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -159,8 +175,14 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
             u = u.set(drivername="postgresql+psycopg")
         # No JIT: the planner's cost estimates for the grouped occupancy statements pass
         # its threshold, and compiling them costs ~20 ms on queries that run in 60 ms.
-        return create_engine(u, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                             connect_args={"options": "-c jit=off"})
+        return create_engine(
+            u,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={"options": "-c jit=off"},
+        )
     raise DatabaseProblem(
         _("Unsupported database: {backend}. Use a local file or PostgreSQL.").format(
             backend=backend

@@ -94,13 +94,38 @@ def _address(rng: random.Random) -> str:
 def _coop_network(rng: random.Random) -> list[ProgrammeSpec]:
     """The cooperative's programmes as DESIGN.md describes them; addresses invented."""
 
-    def st(code: str, name: str, comune: str, prov: str, targets: str, opened: dt.date, places: int,
-           beds: int | None = None, **kw: Any) -> StructureSpec:
-        return StructureSpec(code, name, comune, prov, tuple(sorted(targets.split())), opened,
-                             [(opened, places)], beds or places, address=_address(rng), **kw)
+    def st(
+        code: str,
+        name: str,
+        comune: str,
+        prov: str,
+        targets: str,
+        opened: dt.date,
+        places: int,
+        beds: int | None = None,
+        **kw: Any,
+    ) -> StructureSpec:
+        return StructureSpec(
+            code,
+            name,
+            comune,
+            prov,
+            tuple(sorted(targets.split())),
+            opened,
+            [(opened, places)],
+            beds or places,
+            address=_address(rng),
+            **kw,
+        )
 
-    sondrio = ProgrammeSpec("SAI-SONDRIO", "SAI Sondrio", "sai", D(2014, 2, 1), "Provincia di Sondrio",
-                            sai_category="ord")
+    sondrio = ProgrammeSpec(
+        "SAI-SONDRIO",
+        "SAI Sondrio",
+        "sai",
+        D(2014, 2, 1),
+        "Provincia di Sondrio",
+        sai_category="ord",
+    )
     so_start = D(2014, 2, 1)
     tirano = D(2017, 1, 1)  # the SAI of Tirano merged into Sondrio
     rows = [  # code, house, comune, targets, opened, places
@@ -124,8 +149,14 @@ def _coop_network(rng: random.Random) -> list[ProgrammeSpec]:
     s7 = sondrio.structures[6]
     s7.capacity = [(s7.opened_on, 3), (D(2020, 9, 1), 4)]
 
-    novate = ProgrammeSpec("SAI-NOVATE", "SAI Novate Milanese", "sai", D(2016, 9, 1),
-                           "Azienda Speciale Comuni Insieme", sai_category="ord")
+    novate = ProgrammeSpec(
+        "SAI-NOVATE",
+        "SAI Novate Milanese",
+        "sai",
+        D(2016, 9, 1),
+        "Azienda Speciale Comuni Insieme",
+        sai_category="ord",
+    )
     for code, house, comune, targets, places in [
         ("NM-01", "Glicine", "Novate Milanese", "women", 3),
         ("NM-02", "Tiglio", "Novate Milanese", "families single_parent", 4),
@@ -133,10 +164,18 @@ def _coop_network(rng: random.Random) -> list[ProgrammeSpec]:
         ("NM-04", "Magnolia", "Cormano", "single_parent women", 3),
         ("NM-05", "Lavanda", "Paderno Dugnano", "families", 3),
     ]:
-        novate.structures.append(st(code, f"Casa {house}", comune, "MI", targets, D(2016, 9, 1), places))
+        novate.structures.append(
+            st(code, f"Casa {house}", comune, "MI", targets, D(2016, 9, 1), places)
+        )
 
-    cinisello = ProgrammeSpec("SAI-CINISELLO", "SAI Cinisello Balsamo", "sai", D(2018, 9, 1),
-                              "Comune di Cinisello Balsamo", sai_category="ord")
+    cinisello = ProgrammeSpec(
+        "SAI-CINISELLO",
+        "SAI Cinisello Balsamo",
+        "sai",
+        D(2018, 9, 1),
+        "Comune di Cinisello Balsamo",
+        sai_category="ord",
+    )
     for code, house, targets, places in [
         ("CB-01", "Arcobaleno", "lgbtqia transgender", 3),
         ("CB-02", "Rondine", "women", 4),
@@ -144,10 +183,17 @@ def _coop_network(rng: random.Random) -> list[ProgrammeSpec]:
         ("CB-04", "Airone", "families single_parent women", 4),
     ]:
         cinisello.structures.append(
-            st(code, f"Casa {house}", "Cinisello Balsamo", "MI", targets, D(2018, 9, 1), places))
+            st(code, f"Casa {house}", "Cinisello Balsamo", "MI", targets, D(2018, 9, 1), places)
+        )
 
-    besozzo = ProgrammeSpec("SAI-BESOZZO", "SAI Besozzo con Comerio", "sai", D(2018, 1, 1),
-                            "Comune di Besozzo", sai_category="ord")
+    besozzo = ProgrammeSpec(
+        "SAI-BESOZZO",
+        "SAI Besozzo con Comerio",
+        "sai",
+        D(2018, 1, 1),
+        "Comune di Besozzo",
+        sai_category="ord",
+    )
     cut = D(2021, 7, 1)
     note = "Riduzione dei posti del progetto (da 36 a 13)"
     for code, house, comune, targets, before, after in [
@@ -160,39 +206,113 @@ def _coop_network(rng: random.Random) -> list[ProgrammeSpec]:
         spec.capacity_notes = {cut: note}
         besozzo.structures.append(spec)  # the beds stay: only the authorised places change
 
-    derive = ProgrammeSpec("ART18-DERIVE", "Derive e Approdi", "anti_trafficking", D(2022, 10, 1),
-                           "Comune di Milano", end=D(2024, 2, 28))
-    for i, (comune, prov, targets, places) in enumerate([
-        ("Como", "CO", "women", 3), ("Milano", "MI", "women", 3), ("Milano", "MI", "transgender women", 2),
-        ("Monza", "MB", "men", 3), ("Desio", "MB", "women", 2), ("Sondrio", "SO", "women", 2),
-        ("Varese", "VA", "transgender", 2),
-    ], start=1):
-        derive.structures.append(st(f"DA-{i:02d}", f"Approdo {i}", comune, prov, targets, D(2022, 10, 1),
-                                    places, confidential=True, closed_on=D(2024, 2, 28)))
+    derive = ProgrammeSpec(
+        "ART18-DERIVE",
+        "Derive e Approdi",
+        "anti_trafficking",
+        D(2022, 10, 1),
+        "Comune di Milano",
+        end=D(2024, 2, 28),
+    )
+    for i, (comune, prov, targets, places) in enumerate(
+        [
+            ("Como", "CO", "women", 3),
+            ("Milano", "MI", "women", 3),
+            ("Milano", "MI", "transgender women", 2),
+            ("Monza", "MB", "men", 3),
+            ("Desio", "MB", "women", 2),
+            ("Sondrio", "SO", "women", 2),
+            ("Varese", "VA", "transgender", 2),
+        ],
+        start=1,
+    ):
+        derive.structures.append(
+            st(
+                f"DA-{i:02d}",
+                f"Approdo {i}",
+                comune,
+                prov,
+                targets,
+                D(2022, 10, 1),
+                places,
+                confidential=True,
+                closed_on=D(2024, 2, 28),
+            )
+        )
 
-    ali = ProgrammeSpec("ART18-ALI", "Mettiamo le ali (contatto e valutazione, Brescia)",
-                        "anti_trafficking", D(2021, 1, 1), "")
+    ali = ProgrammeSpec(
+        "ART18-ALI",
+        "Mettiamo le ali (contatto e valutazione, Brescia)",
+        "anti_trafficking",
+        D(2021, 1, 1),
+        "",
+    )
 
     # Two clearly fictitious programmes, to reach the cooperative scale of DESIGN.md.
-    lecco = ProgrammeSpec("DEMO-SAI-LC-MSNA", "SAI minori Lecco (fittizio)", "sai", D(2019, 3, 1),
-                          "Comune di Lecco (fittizio)", sai_category="msna")
-    for i, (comune, places) in enumerate([("Lecco", 4), ("Lecco", 4), ("Merate", 3), ("Valmadrera", 3)], 1):
-        lecco.structures.append(st(f"LC-X{i}", f"Casa {data.HOUSE_NAMES[i + 20]}", comune, "LC", "minors",
-                                   D(2019, 3, 1), places))
-    bergamo = ProgrammeSpec("DEMO-SAI-BG-DMDS", "SAI disagio mentale Bergamo (fittizio)", "sai",
-                            D(2020, 2, 1), "Comune di Bergamo (fittizio)", sai_category="dm_ds")
-    for i, (comune, targets, places) in enumerate([
-        ("Bergamo", "men", 2), ("Bergamo", "women", 1), ("Seriate", "men", 2), ("Treviglio", "families", 2),
-        ("Dalmine", "men", 1), ("Albino", "women single_parent", 2),
-    ], 1):
-        bergamo.structures.append(st(f"BG-X{i}", f"Casa {data.HOUSE_NAMES[i + 26]}", comune, "BG", targets,
-                                     D(2020, 2, 1), places))
+    lecco = ProgrammeSpec(
+        "DEMO-SAI-LC-MSNA",
+        "SAI minori Lecco (fittizio)",
+        "sai",
+        D(2019, 3, 1),
+        "Comune di Lecco (fittizio)",
+        sai_category="msna",
+    )
+    for i, (comune, places) in enumerate(
+        [("Lecco", 4), ("Lecco", 4), ("Merate", 3), ("Valmadrera", 3)], 1
+    ):
+        lecco.structures.append(
+            st(
+                f"LC-X{i}",
+                f"Casa {data.HOUSE_NAMES[i + 20]}",
+                comune,
+                "LC",
+                "minors",
+                D(2019, 3, 1),
+                places,
+            )
+        )
+    bergamo = ProgrammeSpec(
+        "DEMO-SAI-BG-DMDS",
+        "SAI disagio mentale Bergamo (fittizio)",
+        "sai",
+        D(2020, 2, 1),
+        "Comune di Bergamo (fittizio)",
+        sai_category="dm_ds",
+    )
+    for i, (comune, targets, places) in enumerate(
+        [
+            ("Bergamo", "men", 2),
+            ("Bergamo", "women", 1),
+            ("Seriate", "men", 2),
+            ("Treviglio", "families", 2),
+            ("Dalmine", "men", 1),
+            ("Albino", "women single_parent", 2),
+        ],
+        1,
+    ):
+        bergamo.structures.append(
+            st(
+                f"BG-X{i}",
+                f"Casa {data.HOUSE_NAMES[i + 26]}",
+                comune,
+                "BG",
+                targets,
+                D(2020, 2, 1),
+                places,
+            )
+        )
     return [sondrio, novate, cinisello, besozzo, derive, ali, lecco, bergamo]
 
 
 TARGET_PRESETS = {
-    "ord": ((("men",), 40), (("women",), 12), (("families", "single_parent"), 30),
-            (("single_parent", "women"), 10), (("lgbtqia", "transgender"), 2), (("families",), 6)),
+    "ord": (
+        (("men",), 40),
+        (("women",), 12),
+        (("families", "single_parent"), 30),
+        (("single_parent", "women"), 10),
+        (("lgbtqia", "transgender"), 2),
+        (("families",), 6),
+    ),
     "dm_ds": ((("men",), 5), (("women",), 3), (("families",), 2)),
     "msna": ((("minors",), 1),),
     "art18": ((("women",), 6), (("transgender", "women"), 2), (("men",), 2), (("transgender",), 1)),
@@ -239,18 +359,35 @@ def _synthetic_network(rng: random.Random, scale: Scale, today: dt.date) -> list
             start = D.fromordinal(window + rng.randint(0, int(scale.years * 365 * 0.7)))
         end = None
         if rng.random() < 0.08:
-            end = D.fromordinal(max(start.toordinal(), window) + rng.randint(400, scale.years * 300))
+            end = D.fromordinal(
+                max(start.toordinal(), window) + rng.randint(400, scale.years * 300)
+            )
             if end >= today:
                 end = None
         kind = "anti_trafficking" if art18 else "sai"
         tag = "ART18" if art18 else {"ord": "SAI", "dm_ds": "SAI-DS", "msna": "SAI-MSNA"}[category]
-        name = (f"Progetto antitratta {chief} {n}" if art18
-                else f"SAI {chief} {n}" + {"ord": "", "dm_ds": " DM-DS", "msna": " MSNA"}[category])
-        p = ProgrammeSpec(f"{tag}-{prov}-{n:04d}", name, kind, start,
-                          rng.choice((f"Comune di {chief}", f"Comune di {chief}", f"Provincia di {chief}",
-                                      f"Unione dei Comuni di {chief} (fittizia)")),
-                          sai_category=category, end=end,
-                          managing_partner=f"Cooperativa sociale {rng.choice(data.HOUSE_NAMES)} (fittizia)")
+        name = (
+            f"Progetto antitratta {chief} {n}"
+            if art18
+            else f"SAI {chief} {n}" + {"ord": "", "dm_ds": " DM-DS", "msna": " MSNA"}[category]
+        )
+        p = ProgrammeSpec(
+            f"{tag}-{prov}-{n:04d}",
+            name,
+            kind,
+            start,
+            rng.choice(
+                (
+                    f"Comune di {chief}",
+                    f"Comune di {chief}",
+                    f"Provincia di {chief}",
+                    f"Unione dei Comuni di {chief} (fittizia)",
+                )
+            ),
+            sai_category=category,
+            end=end,
+            managing_partner=f"Cooperativa sociale {rng.choice(data.HOUSE_NAMES)} (fittizia)",
+        )
         presets = TARGET_PRESETS["art18" if art18 else category or "ord"]
         comuni = data.COMUNI.get(prov, (chief,))
         for _i in range(size):
@@ -258,7 +395,9 @@ def _synthetic_network(rng: random.Random, scale: Scale, today: dt.date) -> list
             places = max(1, min(14, round(rng.gauss(mean_places, 1.8))))
             opened = start
             if rng.random() < 0.25:
-                opened = D.fromordinal(max(start.toordinal(), window) + rng.randint(0, scale.years * 200))
+                opened = D.fromordinal(
+                    max(start.toordinal(), window) + rng.randint(0, scale.years * 200)
+                )
             closed = end
             if closed is None and rng.random() < 0.05:
                 closed = D.fromordinal(opened.toordinal() + rng.randint(300, 2500))
@@ -268,12 +407,22 @@ def _synthetic_network(rng: random.Random, scale: Scale, today: dt.date) -> list
                 opened = start
             targets = _weighted(rng, presets)
             spec = StructureSpec(
-                f"{prov}-{counters[prov]:04d}", f"Casa {rng.choice(data.HOUSE_NAMES)}", rng.choice(comuni),
-                prov, targets, opened, [(opened, places)], places, address=_address(rng),
-                confidential=art18, closed_on=closed,
+                f"{prov}-{counters[prov]:04d}",
+                f"Casa {rng.choice(data.HOUSE_NAMES)}",
+                rng.choice(comuni),
+                prov,
+                targets,
+                opened,
+                [(opened, places)],
+                places,
+                address=_address(rng),
+                confidential=art18,
+                closed_on=closed,
             )
             if rng.random() < 0.15:  # a change of places during the window
-                when = D.fromordinal(max(opened.toordinal(), window) + rng.randint(60, scale.years * 300))
+                when = D.fromordinal(
+                    max(opened.toordinal(), window) + rng.randint(60, scale.years * 300)
+                )
                 if when < (closed or today):
                     new = max(1, places + rng.choice((-3, -2, -1, 1, 2)))
                     spec.capacity.append((when, new))
@@ -302,7 +451,9 @@ HOUSEHOLD_KINDS = (
 )
 
 
-def _kinds_for(targets: Sequence[str], category: str | None, art18: bool) -> list[tuple[str, float, int]]:
+def _kinds_for(
+    targets: Sequence[str], category: str | None, art18: bool
+) -> list[tuple[str, float, int]]:
     if category == "msna":
         return [("minor", 1.0, 1)]
     out = []
@@ -338,8 +489,14 @@ COOP_OUTCOMES = (
     ("ext1", 16, 1, (300, 371)),
     ("ext2", 3, 2, (460, 554)),
 )
-EARLY_REASONS = (("voluntary_abandonment", 50), ("revocation", 18), ("dublin_transfer", 8),
-                 ("assisted_return", 8), ("other", 8), ("socio_economic", 8))
+EARLY_REASONS = (
+    ("voluntary_abandonment", 50),
+    ("revocation", 18),
+    ("dublin_transfer", 8),
+    ("assisted_return", 8),
+    ("other", 8),
+    ("socio_economic", 8),
+)
 TERM = 183
 QUEER_REASON = "Persona LGBTQIA+ (dichiarato al colloquio di ingresso)"
 
@@ -355,8 +512,22 @@ def _eighteenth(birth: dt.date) -> int:
 
 
 class _Structure:
-    __slots__ = ("id", "programme", "open", "close", "changes", "beds", "free", "kinds", "category", "art18",
-                 "origins", "targets", "next_try", "index")
+    __slots__ = (
+        "id",
+        "programme",
+        "open",
+        "close",
+        "changes",
+        "beds",
+        "free",
+        "kinds",
+        "category",
+        "art18",
+        "origins",
+        "targets",
+        "next_try",
+        "index",
+    )
 
     def __init__(self) -> None:
         self.next_try = -1
@@ -395,9 +566,16 @@ class _Writer:
 
 
 class _Simulation:
-    def __init__(self, rng: random.Random, programmes: list[ProgrammeSpec], today: dt.date,
-                 window_start: dt.date, mean_gap: float, outcomes: Sequence[tuple[Any, ...]] = (),
-                 transfer_rate: float = 0.6) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        programmes: list[ProgrammeSpec],
+        today: dt.date,
+        window_start: dt.date,
+        mean_gap: float,
+        outcomes: Sequence[tuple[Any, ...]] = (),
+        transfer_rate: float = 0.6,
+    ) -> None:
         self.rng = rng
         self.outcomes = [(o, float(o[1])) for o in (outcomes or OUTCOMES)]
         self.transfer_rate = transfer_rate
@@ -421,13 +599,41 @@ class _Simulation:
     def _build(self, programmes: list[ProgrammeSpec]) -> None:
         w, rng = self.w, self.rng
         for p in programmes:
-            pid = w.add("programme", p.code, p.name, p.kind, p.sai_category, p.holder, p.managing_partner,
-                        p.start, p.end, 1)
+            pid = w.add(
+                "programme",
+                p.code,
+                p.name,
+                p.kind,
+                p.sai_category,
+                p.holder,
+                p.managing_partner,
+                p.start,
+                p.end,
+                1,
+            )
             for s in p.structures:
-                sid = w.add("structure", pid, s.code, s.name, s.address, s.comune, s.province,
-                            ",".join(sorted(s.targets)), s.confidential, s.opened_on, s.closed_on, 1)
+                sid = w.add(
+                    "structure",
+                    pid,
+                    s.code,
+                    s.name,
+                    s.address,
+                    s.comune,
+                    s.province,
+                    ",".join(sorted(s.targets)),
+                    s.confidential,
+                    s.opened_on,
+                    s.closed_on,
+                    1,
+                )
                 for valid_from, places in s.capacity:
-                    w.add("capacity_period", sid, valid_from, places, s.capacity_notes.get(valid_from, ""))
+                    w.add(
+                        "capacity_period",
+                        sid,
+                        valid_from,
+                        places,
+                        s.capacity_notes.get(valid_from, ""),
+                    )
                 runtime = _Structure()
                 runtime.id = sid
                 runtime.index = len(self.structures)
@@ -440,7 +646,9 @@ class _Simulation:
                 runtime.category = p.sai_category
                 runtime.art18 = p.kind == "anti_trafficking"
                 runtime.kinds = _kinds_for(s.targets, p.sai_category, runtime.art18)
-                runtime.origins = "art18" if runtime.art18 else ("msna" if p.sai_category == "msna" else "sai")
+                runtime.origins = (
+                    "art18" if runtime.art18 else ("msna" if p.sai_category == "msna" else "sai")
+                )
                 beds: list[int] = []
                 remaining, room_no = s.beds, 0
                 while remaining > 0:
@@ -516,8 +724,13 @@ class _Simulation:
         if free and rng.random() < 0.004:  # a bed goes out of service for a while
             i = free.pop()
             length = rng.randint(7, 75)
-            self.w.add("bed_outage", st.beds[i], D.fromordinal(day), D.fromordinal(day + length),
-                       rng.choice(data.OUTAGE_REASONS))
+            self.w.add(
+                "bed_outage",
+                st.beds[i],
+                D.fromordinal(day),
+                D.fromordinal(day + length),
+                rng.choice(data.OUTAGE_REASONS),
+            )
             st.free[i] = day + length
         placed = False
         if free and st.kinds:
@@ -536,11 +749,17 @@ class _Simulation:
                 break
         self._schedule_try(st, nxt, day)
 
-    def _household_people(self, st: _Structure, kind: str, size: int, day: int) -> list[tuple[Any, ...]]:
+    def _household_people(
+        self, st: _Structure, kind: str, size: int, day: int
+    ) -> list[tuple[Any, ...]]:
         """(first, last, alias, sex, gender identity, birth, citizenship, legal status, relationship)."""
         rng = self.rng
-        country = _weighted(rng, self.origins[st.origins] if kind != "trans"
-                            else [(c, float(w)) for c, w in data.TRANS_ORIGINS])
+        country = _weighted(
+            rng,
+            self.origins[st.origins]
+            if kind != "trans"
+            else [(c, float(w)) for c, w in data.TRANS_ORIGINS],
+        )
         men, women, last_names = data.NAMES[country]
         last = rng.choice(last_names)
         if st.art18:
@@ -548,8 +767,16 @@ class _Simulation:
         elif kind == "minor":
             legal = "unaccompanied_minor"
         else:
-            legal = _weighted(rng, (("refugee", 35), ("subsidiary_protection", 20), ("asylum_seeker", 20),
-                                    ("special_protection", 20), ("other", 5)))
+            legal = _weighted(
+                rng,
+                (
+                    ("refugee", 35),
+                    ("subsidiary_protection", 20),
+                    ("asylum_seeker", 20),
+                    ("special_protection", 20),
+                    ("other", 5),
+                ),
+            )
 
         def born(lo: int, hi: int, mode: int | None = None) -> dt.date:
             years = rng.triangular(lo, hi, mode) if mode is not None else rng.uniform(lo, hi)
@@ -561,37 +788,132 @@ class _Simulation:
         people: list[tuple[Any, ...]] = []
         if kind == "queer":
             sex = rng.choice("MF")
-            people.append((rng.choice(men if sex == "M" else women), last, "", sex, "", born(19, 45, 27),
-                           country, legal, "reference"))
+            people.append(
+                (
+                    rng.choice(men if sex == "M" else women),
+                    last,
+                    "",
+                    sex,
+                    "",
+                    born(19, 45, 27),
+                    country,
+                    legal,
+                    "reference",
+                )
+            )
         elif kind == "man":
-            people.append((rng.choice(men), last, alias(), "M", "", born(18, 58, 26), country, legal, "reference"))
+            people.append(
+                (
+                    rng.choice(men),
+                    last,
+                    alias(),
+                    "M",
+                    "",
+                    born(18, 58, 26),
+                    country,
+                    legal,
+                    "reference",
+                )
+            )
         elif kind == "woman":
-            people.append((rng.choice(women), last, alias(), "F", "", born(18, 55, 27), country, legal, "reference"))
+            people.append(
+                (
+                    rng.choice(women),
+                    last,
+                    alias(),
+                    "F",
+                    "",
+                    born(18, 55, 27),
+                    country,
+                    legal,
+                    "reference",
+                )
+            )
         elif kind == "trans":
             identity = rng.choice(data.GENDER_IDENTITIES)
             sex = {"donna trans": "M", "uomo trans": "F"}.get(identity, "X")
             first = rng.choice(women if identity == "donna trans" else men)
-            people.append((first, last, alias(), sex, identity, born(19, 45, 27), country, legal, "reference"))
+            people.append(
+                (first, last, alias(), sex, identity, born(19, 45, 27), country, legal, "reference")
+            )
         elif kind == "minor":
             sex = "M" if rng.random() < 0.9 else "F"
-            people.append((rng.choice(men if sex == "M" else women), last, "", sex, "",
-                           born(14.5, 17.9), country, legal, "reference"))
+            people.append(
+                (
+                    rng.choice(men if sex == "M" else women),
+                    last,
+                    "",
+                    sex,
+                    "",
+                    born(14.5, 17.9),
+                    country,
+                    legal,
+                    "reference",
+                )
+            )
         else:
             mother_first = rng.choice(women)
             if kind == "single_parent":
                 if rng.random() < 0.9:
-                    people.append((mother_first, last, alias(), "F", "", born(20, 45, 30), country, legal,
-                                   "reference"))
+                    people.append(
+                        (
+                            mother_first,
+                            last,
+                            alias(),
+                            "F",
+                            "",
+                            born(20, 45, 30),
+                            country,
+                            legal,
+                            "reference",
+                        )
+                    )
                 else:
-                    people.append((rng.choice(men), last, "", "M", "", born(22, 50, 35), country, legal,
-                                   "reference"))
+                    people.append(
+                        (
+                            rng.choice(men),
+                            last,
+                            "",
+                            "M",
+                            "",
+                            born(22, 50, 35),
+                            country,
+                            legal,
+                            "reference",
+                        )
+                    )
             else:
-                people.append((rng.choice(men), last, "", "M", "", born(21, 55, 32), country, legal, "reference"))
-                people.append((mother_first, last, "", "F", "", born(19, 48, 29), country, legal, "partner"))
+                people.append(
+                    (
+                        rng.choice(men),
+                        last,
+                        "",
+                        "M",
+                        "",
+                        born(21, 55, 32),
+                        country,
+                        legal,
+                        "reference",
+                    )
+                )
+                people.append(
+                    (mother_first, last, "", "F", "", born(19, 48, 29), country, legal, "partner")
+                )
             for _c in range(size - len(people)):
                 sex = rng.choice("MF")
-                people.append((rng.choice(men if sex == "M" else women), last, "", sex, "",
-                               born(0, 17.5), country, legal, "child"))
+                people.append(
+                    (
+                        rng.choice(men if sex == "M" else women),
+                        last,
+                        "",
+                        sex,
+                        "",
+                        born(0, 17.5),
+                        country,
+                        legal,
+                        "child",
+                    )
+                )
         return people
 
     def _choose_kind(self, st: _Structure, room: int) -> tuple[str, int] | None:
@@ -658,7 +980,16 @@ class _Simulation:
             st.free[i] = end
         held = max(free_since, day - rng.randint(2, 9))
         if held < day and rng.random() < 0.05:  # beds held for a few days before the entry
-            w.add("reservation_hist", hid, st.programme, st.id, held, day, [st.beds[i] for i in idx], people)
+            w.add(
+                "reservation_hist",
+                hid,
+                st.programme,
+                st.id,
+                held,
+                day,
+                [st.beds[i] for i in idx],
+                people,
+            )
         h = _Household(placement, st, idx, people, stays, end, reason, extensions, st.art18, kind)
         if kind == "minor":
             h.adult_on = adult_on
@@ -679,8 +1010,11 @@ class _Simulation:
         size = len(h.people)
         # Another room or bed of the same structure, or another structure of the programme
         # that takes the same kind of household.
-        others = [x for x in self.by_programme[st.programme]
-                  if x is not st and any(k == h.kind for k, _w, _s in x.kinds)]
+        others = [
+            x
+            for x in self.by_programme[st.programme]
+            if x is not st and any(k == h.kind for k, _w, _s in x.kinds)
+        ]
         rng.shuffle(others)
         order = [st, *others[:8]] if rng.random() < 0.4 else [*others[:8], st]
         for dest in order:
@@ -723,25 +1057,63 @@ class _Simulation:
                 if granted > today or granted >= h.end:
                     break
                 new = planned + TERM
-                extension_rows.append((pid, D.fromordinal(planned), D.fromordinal(new),
-                                       rng.choice(data.EXTENSION_REASONS), "Servizio Centrale SAI"
-                                       if not h.art18 else "Ente titolare", D.fromordinal(granted)))
+                extension_rows.append(
+                    (
+                        pid,
+                        D.fromordinal(planned),
+                        D.fromordinal(new),
+                        rng.choice(data.EXTENSION_REASONS),
+                        "Servizio Centrale SAI" if not h.art18 else "Ente titolare",
+                        D.fromordinal(granted),
+                    )
+                )
                 planned = new
             if ended:
                 reason = h.reason
                 dest = rng.choice(data.EXIT_DESTINATIONS[reason])
-                row = (pid, hid, programme, D.fromordinal(entry), D.fromordinal(planned), D.fromordinal(h.end),
-                       reason, dest, "exited", "", 1)
+                row = (
+                    pid,
+                    hid,
+                    programme,
+                    D.fromordinal(entry),
+                    D.fromordinal(planned),
+                    D.fromordinal(h.end),
+                    reason,
+                    dest,
+                    "exited",
+                    "",
+                    1,
+                )
             else:
                 for stay in h.stays:
                     stay[4] = None
-                row = (pid, hid, programme, D.fromordinal(entry), D.fromordinal(planned), None, None, "",
-                       "active", "", 1)
+                row = (
+                    pid,
+                    hid,
+                    programme,
+                    D.fromordinal(entry),
+                    D.fromordinal(planned),
+                    None,
+                    None,
+                    "",
+                    "active",
+                    "",
+                    1,
+                )
             placements[pid - 1] = row
         w.rows["extension"] = [(i, *r) for i, r in enumerate(extension_rows, 1)]
         stays = w.rows.get("bed_stay", [])
         w.rows["bed_stay"] = [
-            (sid, s[0], s[1], s[2], D.fromordinal(s[3]), None if s[4] is None else D.fromordinal(s[4]), False, s[5])
+            (
+                sid,
+                s[0],
+                s[1],
+                s[2],
+                D.fromordinal(s[3]),
+                None if s[4] is None else D.fromordinal(s[4]),
+                False,
+                s[5],
+            )
             for sid, s in stays
         ]
         self._reservations()
@@ -751,10 +1123,24 @@ class _Simulation:
         """Past reservations (confirmed on the entry day) and a few held today."""
         w, rng, today = self.w, self.rng, self.today
         reservations, reservation_beds = [], []
-        for _n, hid, programme, sid, held, expected, beds, people in w.rows.pop("reservation_hist", []):
+        for _n, hid, programme, sid, held, expected, beds, people in w.rows.pop(
+            "reservation_hist", []
+        ):
             rid = len(reservations) + 1
-            reservations.append((rid, hid, programme, sid, D.fromordinal(held), D.fromordinal(expected),
-                                 D.fromordinal(expected), "confirmed", "", 1))
+            reservations.append(
+                (
+                    rid,
+                    hid,
+                    programme,
+                    sid,
+                    D.fromordinal(held),
+                    D.fromordinal(expected),
+                    D.fromordinal(expected),
+                    "confirmed",
+                    "",
+                    1,
+                )
+            )
             for b, p in zip(beds, people, strict=True):
                 reservation_beds.append((len(reservation_beds) + 1, rid, b, p))
         # Today: households expected in the coming days hold free beds.
@@ -776,16 +1162,35 @@ class _Simulation:
             held = max(since, today - rng.randint(1, 6))
             hid = w.add("household", "")
             people = []
-            for first, last, alias, sex, identity, birth, country, legal, rel in self._household_people(
-                st, kind, size, today
-            ):
+            for (
+                first,
+                last,
+                alias,
+                sex,
+                identity,
+                birth,
+                country,
+                legal,
+                rel,
+            ) in self._household_people(st, kind, size, today):
                 pid = w.add("person", first, last, alias, sex, identity, birth, country, legal)
                 w.add("household_member", hid, pid, rel)
                 people.append(pid)
             rid = len(reservations) + 1
-            reservations.append((rid, hid, st.programme, st.id, D.fromordinal(held),
-                                 D.fromordinal(today + rng.randint(2, 14)), None, "held",
-                                 "Arrivo previsto dalla Prefettura", 1))
+            reservations.append(
+                (
+                    rid,
+                    hid,
+                    st.programme,
+                    st.id,
+                    D.fromordinal(held),
+                    D.fromordinal(today + rng.randint(2, 14)),
+                    None,
+                    "held",
+                    "Arrivo previsto dalla Prefettura",
+                    1,
+                )
+            )
             for i, p in zip(idx, people, strict=True):
                 reservation_beds.append((len(reservation_beds) + 1, rid, st.beds[i], p))
                 st.free[i] = BIG  # held: no outage on it
@@ -796,39 +1201,115 @@ class _Simulation:
     def _current_outages(self) -> None:
         """A few free beds are out of service today (repairs), some with no end yet."""
         w, rng, today = self.w, self.rng, self.today
-        candidates = [(st, i) for st in self.structures if st.open <= today < st.close
-                      for i in self._free_beds(st, today)]
+        candidates = [
+            (st, i)
+            for st in self.structures
+            if st.open <= today < st.close
+            for i in self._free_beds(st, today)
+        ]
         rng.shuffle(candidates)
         for st, i in candidates[: max(2, len(self.structures) // 15)]:
             start = max(st.free[i], today - rng.randint(3, 40))
             end = None if rng.random() < 0.4 else D.fromordinal(today + rng.randint(5, 60))
-            w.add("bed_outage", st.beds[i], D.fromordinal(start), end, rng.choice(data.OUTAGE_REASONS))
+            w.add(
+                "bed_outage", st.beds[i], D.fromordinal(start), end, rng.choice(data.OUTAGE_REASONS)
+            )
             st.free[i] = BIG
 
 
 # -- writing -------------------------------------------------------------------------
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "programme": ("id", "code", "name", "kind", "sai_category", "holder", "managing_partner", "start_date",
-                  "end_date", "version"),
-    "structure": ("id", "programme_id", "code", "name", "address", "comune", "province", "target_groups",
-                  "confidential", "opened_on", "closed_on", "version"),
+    "programme": (
+        "id",
+        "code",
+        "name",
+        "kind",
+        "sai_category",
+        "holder",
+        "managing_partner",
+        "start_date",
+        "end_date",
+        "version",
+    ),
+    "structure": (
+        "id",
+        "programme_id",
+        "code",
+        "name",
+        "address",
+        "comune",
+        "province",
+        "target_groups",
+        "confidential",
+        "opened_on",
+        "closed_on",
+        "version",
+    ),
     "capacity_period": ("id", "structure_id", "valid_from", "places", "note"),
     "room": ("id", "structure_id", "name"),
     "bed": ("id", "room_id", "label"),
     "bed_outage": ("id", "bed_id", "start_date", "end_date", "reason"),
     "household": ("id", "code", "version"),
-    "person": ("id", "code", "first_name", "last_name", "alias", "sex", "gender_identity", "birth_date",
-               "citizenship", "legal_status", "search_text", "version"),
+    "person": (
+        "id",
+        "code",
+        "first_name",
+        "last_name",
+        "alias",
+        "sex",
+        "gender_identity",
+        "birth_date",
+        "citizenship",
+        "legal_status",
+        "search_text",
+        "version",
+    ),
     "household_member": ("id", "household_id", "person_id", "relationship"),
-    "placement": ("id", "household_id", "programme_id", "entry_date", "planned_end", "exit_date",
-                  "exit_reason", "exit_destination", "status", "note", "version"),
-    "extension": ("id", "placement_id", "previous_planned_end", "new_planned_end", "reason", "authorised_by",
-                  "granted_on"),
-    "bed_stay": ("id", "placement_id", "person_id", "bed_id", "start_date", "end_date", "cancelled",
-                 "override_reason"),
-    "reservation": ("id", "household_id", "programme_id", "structure_id", "held_from", "expected_on",
-                    "closed_on", "status", "note", "version"),
+    "placement": (
+        "id",
+        "household_id",
+        "programme_id",
+        "entry_date",
+        "planned_end",
+        "exit_date",
+        "exit_reason",
+        "exit_destination",
+        "status",
+        "note",
+        "version",
+    ),
+    "extension": (
+        "id",
+        "placement_id",
+        "previous_planned_end",
+        "new_planned_end",
+        "reason",
+        "authorised_by",
+        "granted_on",
+    ),
+    "bed_stay": (
+        "id",
+        "placement_id",
+        "person_id",
+        "bed_id",
+        "start_date",
+        "end_date",
+        "cancelled",
+        "override_reason",
+    ),
+    "reservation": (
+        "id",
+        "household_id",
+        "programme_id",
+        "structure_id",
+        "held_from",
+        "expected_on",
+        "closed_on",
+        "status",
+        "note",
+        "version",
+    ),
     "reservation_bed": ("id", "reservation_id", "bed_id", "person_id"),
 }
 ORDER = tuple(COLUMNS)
@@ -841,7 +1322,9 @@ def _finalise_rows(w: _Writer) -> None:
     for pid, first, last, alias, sex, identity, birth, country, legal in w.rows.get("person", []):
         code = f"P{pid:06d}"
         search = search_text(first, last, alias, code, country)
-        people.append((pid, code, first, last, alias, sex, identity, birth, country, legal, search, 1))
+        people.append(
+            (pid, code, first, last, alias, sex, identity, birth, country, legal, search, 1)
+        )
     w.rows["person"] = people
 
 
@@ -860,10 +1343,14 @@ def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
             cur = raw.cursor()
             for table in ORDER:
                 cols = COLUMNS[table]
-                sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                sql = (
+                    f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                )
                 rows = w.rows.get(table, [])
                 for start in range(0, len(rows), 50_000):
-                    cur.executemany(sql, [tuple(map(_sqlite_value, r)) for r in rows[start:start + 50_000]])
+                    cur.executemany(
+                        sql, [tuple(map(_sqlite_value, r)) for r in rows[start : start + 50_000]]
+                    )
             cur.close()
         else:
             with raw.cursor() as cur:
@@ -881,7 +1368,10 @@ def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
                     )
         conn.execute(
             e.AuditEntry.__table__.insert().values(
-                actor="demo", action="demo", entity="database", entity_id=None,
+                actor="demo",
+                action="demo",
+                entity="database",
+                entity_id=None,
                 details=json.dumps(audit, sort_keys=True),
             )
         )
@@ -901,7 +1391,8 @@ def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
 def _refuse_non_empty(db: Database) -> None:
     with db.read() as s:
         used = any(
-            s.scalar(select(func.count()).select_from(table)) for table in (e.Programme, e.Person, e.Household)
+            s.scalar(select(func.count()).select_from(table))
+            for table in (e.Programme, e.Person, e.Household)
         )
     if used:
         raise ValidationError(
@@ -912,7 +1403,9 @@ def _refuse_non_empty(db: Database) -> None:
         )
 
 
-def generate(db: Database, *, scale: str = "coop", seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
+def generate(
+    db: Database, *, scale: str = "coop", seed: int = 1, today: dt.date | None = None
+) -> dict[str, int]:
     """Write a demo network into the empty database ``db``; return what was written.
 
     ``scale`` is ``coop``, ``region`` or ``national`` (``tiny`` for tests). The same
@@ -946,4 +1439,3 @@ def generate(db: Database, *, scale: str = "coop", seed: int = 1, today: dt.date
         "people": sim.w.count("person"),
         "stays": sim.w.count("bed_stay"),
     }
-

@@ -152,9 +152,7 @@ class Programme(Versioned, Base):
     structures: Mapped[list[Structure]] = relationship(back_populates="programme")
 
     __mapper_args__ = {"version_id_col": Versioned.version}
-    __table_args__ = (
-        CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),
-    )
+    __table_args__ = (CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),)
 
 
 class Structure(Versioned, Base):
@@ -181,9 +179,7 @@ class Structure(Versioned, Base):
     )
 
     __mapper_args__ = {"version_id_col": Versioned.version}
-    __table_args__ = (
-        CheckConstraint("closed_on IS NULL OR closed_on > opened_on", name="dates"),
-    )
+    __table_args__ = (CheckConstraint("closed_on IS NULL OR closed_on > opened_on", name="dates"),)
 
     @property
     def targets(self) -> frozenset[TargetGroup]:
@@ -245,9 +241,7 @@ class BedOutage(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     reason: Mapped[str] = mapped_column(String(300), default="")
-    __table_args__ = (
-        CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),
-    )
+    __table_args__ = (CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),)
 
 
 class Person(Versioned, Base):
@@ -380,9 +374,13 @@ class BedStay(Base):
         # Stays still open or ending after a date (occupancy today): see migration 0003.
         Index("ix_bed_stay_end_dates", "end_date", "start_date"),
         # The open stays alone, by bed: is this bed occupied today? See migration 0004.
-        Index("ix_bed_stay_open", "bed_id", "start_date",
-              sqlite_where=text("end_date IS NULL AND cancelled IS 0"),
-              postgresql_where=text("end_date IS NULL AND cancelled IS false")),
+        Index(
+            "ix_bed_stay_open",
+            "bed_id",
+            "start_date",
+            sqlite_where=text("end_date IS NULL AND cancelled IS 0"),
+            postgresql_where=text("end_date IS NULL AND cancelled IS false"),
+        ),
     )
 
 

@@ -174,7 +174,7 @@ def pseudo(text: str, stretch: float = 0.4) -> str:
     pos = 0
     debt = [0.5]  # letters owed (rounded), carried from one segment to the next
     for m in _KEEP.finditer(text):
-        out.append(_stretch(text[pos:m.start()], stretch, debt))
+        out.append(_stretch(text[pos : m.start()], stretch, debt))
         out.append(m.group(0))
         pos = m.end()
     out.append(_stretch(text[pos:], stretch, debt))

@@ -41,7 +41,11 @@ PROGRAMME_KINDS = {
     "other": N_("other"),
 }
 
-SAI_CATEGORIES = {"ord": N_("ordinary"), "dm_ds": N_("mental health / disability (DM-DS)"), "msna": N_("unaccompanied minors (MSNA)")}
+SAI_CATEGORIES = {
+    "ord": N_("ordinary"),
+    "dm_ds": N_("mental health / disability (DM-DS)"),
+    "msna": N_("unaccompanied minors (MSNA)"),
+}
 
 SEXES = {"F": N_("female"), "M": N_("male"), "X": N_("other / not stated")}
 

@@ -84,7 +84,9 @@ class OccupancyTotals:
         self.structures += other.structures
 
 
-def _structure_filter(stmt: Select, province: str | None, programme_code: str | None, structure_id: int | None) -> Select:
+def _structure_filter(
+    stmt: Select, province: str | None, programme_code: str | None, structure_id: int | None
+) -> Select:
     if province:
         stmt = stmt.where(e.Structure.province == province.upper())
     if programme_code:
@@ -112,7 +114,10 @@ def live_stay_beds(day: Any) -> Any:
 
 
 def _open_on(day: Any):  # type: ignore[no-untyped-def]
-    return and_(e.Structure.opened_on <= day, or_(e.Structure.closed_on.is_(None), e.Structure.closed_on > day))
+    return and_(
+        e.Structure.opened_on <= day,
+        or_(e.Structure.closed_on.is_(None), e.Structure.closed_on > day),
+    )
 
 
 # Built once per shape of selection: building the statement cost more than running it
@@ -132,8 +137,12 @@ def _bed_occupied(bed_id: Any, day: Any) -> Any:
     started = (
         select(literal(1))
         .select_from(open_stay)
-        .where(open_stay.c.bed_id == bed_id, open_stay.c.end_date.is_(None), open_stay.c.cancelled.is_(False),
-               open_stay.c.start_date <= day)
+        .where(
+            open_stay.c.bed_id == bed_id,
+            open_stay.c.end_date.is_(None),
+            open_stay.c.cancelled.is_(False),
+            open_stay.c.start_date <= day,
+        )
         # SQLite would rather walk (bed, start, end) through a bed's whole history.
         .with_hint(open_stay, "INDEXED BY ix_bed_stay_open", "sqlite")
     )
@@ -144,7 +153,11 @@ def _bed_occupied(bed_id: Any, day: Any) -> Any:
 
 
 def _counts_statement(
-    by_province: bool, by_programme: bool, by_structure: bool, include_closed: bool, ordered: bool = True,
+    by_province: bool,
+    by_programme: bool,
+    by_structure: bool,
+    include_closed: bool,
+    ordered: bool = True,
     recent: bool = False,
 ) -> Any:
     """Per structure of the selection: its row, capacity in force, beds, occupied,
@@ -175,7 +188,10 @@ def _counts_statement(
     )
     out_beds = (
         select(e.BedOutage.bed_id)
-        .where(e.BedOutage.start_date <= day, or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day))
+        .where(
+            e.BedOutage.start_date <= day,
+            or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day),
+        )
         .distinct()
         .subquery()
     )
@@ -202,14 +218,20 @@ def _counts_statement(
             select(out_beds.c.bed_id, literal(0).label("held"), literal(1).label("out")),
         ).subquery()
         flagged = (
-            select(flagged_union.c.bed_id, func.max(flagged_union.c.held).label("held"),
-                   func.max(flagged_union.c.out).label("out"))
+            select(
+                flagged_union.c.bed_id,
+                func.max(flagged_union.c.held).label("held"),
+                func.max(flagged_union.c.out).label("out"),
+            )
             .group_by(flagged_union.c.bed_id)
             .subquery()
         )
         flags = (
-            select(e.Room.structure_id.label("structure_id"), func.sum(flagged.c.held).label("reserved"),
-                   func.sum(flagged.c.out).label("out"))
+            select(
+                e.Room.structure_id.label("structure_id"),
+                func.sum(flagged.c.held).label("reserved"),
+                func.sum(flagged.c.out).label("out"),
+            )
             .select_from(flagged)
             .join(e.Bed, e.Bed.id == flagged.c.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
@@ -225,8 +247,12 @@ def _counts_statement(
                 e.Room.structure_id.label("structure_id"),
                 func.count(e.Bed.id).label("beds"),
                 func.count(occupied_beds.c.bed_id).label("occupied"),
-                func.sum(case((and_(free_of_stay, held_beds.c.bed_id.is_not(None)), 1), else_=0)).label("reserved"),
-                func.sum(case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)).label("out"),
+                func.sum(
+                    case((and_(free_of_stay, held_beds.c.bed_id.is_not(None)), 1), else_=0)
+                ).label("reserved"),
+                func.sum(
+                    case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)
+                ).label("out"),
             )
             .join(e.Bed, e.Bed.room_id == e.Room.id)
             .outerjoin(occupied_beds, occupied_beds.c.bed_id == e.Bed.id)
@@ -240,11 +266,13 @@ def _counts_statement(
     if by_province:
         per_structure = per_structure.where(e.Structure.province == bindparam("province"))
     if by_programme:
-        per_structure = per_structure.join(e.Programme, e.Programme.id == e.Structure.programme_id).where(
-            e.Programme.code == bindparam("programme_code")
-        )
+        per_structure = per_structure.join(
+            e.Programme, e.Programme.id == e.Structure.programme_id
+        ).where(e.Programme.code == bindparam("programme_code"))
     if by_structure:
-        per_structure = per_structure.where(e.Room.structure_id == bindparam("structure_id", type_=Integer))
+        per_structure = per_structure.where(
+            e.Room.structure_id == bindparam("structure_id", type_=Integer)
+        )
     counts = per_structure.subquery()
     if recent:
         reserved, out = flags.c.reserved, flags.c.out
@@ -252,12 +280,18 @@ def _counts_statement(
         reserved, out = counts.c.reserved, counts.c.out
     stmt = (
         select(
-            e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.province,
-            e.Programme.code.label("programme_code"), e.Programme.name.label("programme_name"),
+            e.Structure.id,
+            e.Structure.code,
+            e.Structure.name,
+            e.Structure.province,
+            e.Programme.code.label("programme_code"),
+            e.Programme.name.label("programme_name"),
             e.Structure.target_groups,
             capacity_in_force.label("capacity"),
-            func.coalesce(counts.c.beds, 0), func.coalesce(counts.c.occupied, 0),
-            func.coalesce(reserved, 0), func.coalesce(out, 0),
+            func.coalesce(counts.c.beds, 0),
+            func.coalesce(counts.c.occupied, 0),
+            func.coalesce(reserved, 0),
+            func.coalesce(out, 0),
         )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .outerjoin(counts, counts.c.structure_id == e.Structure.id)
@@ -278,19 +312,18 @@ def _counts_statement(
 
 
 # How many stays end after a day, counted up to RECENT_DAY_LATER_STAYS (index only).
-_LATER_STAYS = (
-    select(func.count())
-    .select_from(
-        select(e.BedStay.id)
-        .where(e.BedStay.end_date > bindparam("day", type_=Date))
-        .limit(RECENT_DAY_LATER_STAYS)
-        .subquery()
-    )
+_LATER_STAYS = select(func.count()).select_from(
+    select(e.BedStay.id)
+    .where(e.BedStay.end_date > bindparam("day", type_=Date))
+    .limit(RECENT_DAY_LATER_STAYS)
+    .subquery()
 )
 
 
 def _is_recent(s: Session, day: dt.date) -> bool:
-    return (s.connection().execute(_LATER_STAYS, {"day": day}).scalar() or 0) < RECENT_DAY_LATER_STAYS
+    return (
+        s.connection().execute(_LATER_STAYS, {"day": day}).scalar() or 0
+    ) < RECENT_DAY_LATER_STAYS
 
 
 def structure_counts(
@@ -309,20 +342,34 @@ def structure_counts(
     """
     return [
         (st, OccupancyTotals(*figures))
-        for st, figures in _structure_figures(s, day, province, programme_code, structure_id, include_closed, True)
+        for st, figures in _structure_figures(
+            s, day, province, programme_code, structure_id, include_closed, True
+        )
     ]
 
 
 def _structure_figures(
-    s: Session, day: dt.date, province: str | None, programme_code: str | None, structure_id: int | None,
-    include_closed: bool, ordered: bool,
+    s: Session,
+    day: dt.date,
+    province: str | None,
+    programme_code: str | None,
+    structure_id: int | None,
+    include_closed: bool,
+    ordered: bool,
 ) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
     """``structure_counts`` with the figures as plain tuples (see ``_figures``)."""
     # The lookup per bed pays on SQLite only: PostgreSQL's hash joins do the gathered shape
     # faster for every day (national network: 78 against 86 ms today, 68 against 173 ms
     # in 2021), so it is spared the question.
     recent = s.get_bind().dialect.name == "sqlite" and _is_recent(s, day)
-    shape = (bool(province), bool(programme_code), structure_id is not None, include_closed, ordered, recent)
+    shape = (
+        bool(province),
+        bool(programme_code),
+        structure_id is not None,
+        include_closed,
+        ordered,
+        recent,
+    )
     stmt = _COUNTS_STATEMENTS.get(shape)
     if stmt is None:
         stmt = _COUNTS_STATEMENTS[shape] = _counts_statement(*shape)
@@ -334,7 +381,9 @@ def _structure_figures(
     if structure_id is not None:
         params["structure_id"] = structure_id
     with _collection_deferred():
-        return _figures(s.connection().execute(stmt, params).all())  # one fetch: row by row took a fifth longer
+        return _figures(
+            s.connection().execute(stmt, params).all()
+        )  # one fetch: row by row took a fifth longer
 
 
 @contextmanager
@@ -391,8 +440,12 @@ def occupancy(
     if group_by == "structure":
         return [
             OccupancyRow(
-                key=st.code, label=st.name, province=st.province, programme_code=st.programme_code,
-                structure_id=st.id, **vars(OccupancyTotals(*figures)),
+                key=st.code,
+                label=st.name,
+                province=st.province,
+                programme_code=st.programme_code,
+                structure_id=st.id,
+                **vars(OccupancyTotals(*figures)),
             )
             for st, figures in per_structure
         ]
@@ -414,9 +467,13 @@ def occupancy(
         groups["*"] = []
         labels["*"] = "*"
     return [
-        OccupancyRow(key=k, label=labels[k], **vars(_summed(groups[k])),
-                     province=k if group_by == "province" else "",
-                     programme_code=k if group_by == "programme" else "")
+        OccupancyRow(
+            key=k,
+            label=labels[k],
+            **vars(_summed(groups[k])),
+            province=k if group_by == "province" else "",
+            programme_code=k if group_by == "programme" else "",
+        )
         for k in sorted(groups)
     ]
 
@@ -444,27 +501,48 @@ def occupancy_rate(
         dialect = db.backend
         ids = _structure_filter(
             select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
-            province, programme_code, structure_id,
+            province,
+            programme_code,
+            structure_id,
         ).subquery()
-        lo = func.max(e.BedStay.start_date, literal(start)) if dialect == "sqlite" else func.greatest(e.BedStay.start_date, literal(start))
+        lo = (
+            func.max(e.BedStay.start_date, literal(start))
+            if dialect == "sqlite"
+            else func.greatest(e.BedStay.start_date, literal(start))
+        )
         hi_end = func.coalesce(e.BedStay.end_date, literal(end))
-        hi = func.min(hi_end, literal(end)) if dialect == "sqlite" else func.least(hi_end, literal(end))
-        nights = s.scalar(
-            select(func.coalesce(func.sum(_days_between(lo, hi, dialect)), 0))
-            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
-            .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(
-                e.Room.structure_id.in_(select(ids.c.id)),
-                e.BedStay.cancelled.is_(False),
-                e.BedStay.start_date < end,
-                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+        hi = (
+            func.min(hi_end, literal(end))
+            if dialect == "sqlite"
+            else func.least(hi_end, literal(end))
+        )
+        nights = (
+            s.scalar(
+                select(func.coalesce(func.sum(_days_between(lo, hi, dialect)), 0))
+                .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .where(
+                    e.Room.structure_id.in_(select(ids.c.id)),
+                    e.BedStay.cancelled.is_(False),
+                    e.BedStay.start_date < end,
+                    or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+                )
             )
-        ) or 0
+            or 0
+        )
         periods = s.execute(
-            select(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from, e.CapacityPeriod.places,
-                   e.Structure.opened_on, e.Structure.closed_on)
+            select(
+                e.CapacityPeriod.structure_id,
+                e.CapacityPeriod.valid_from,
+                e.CapacityPeriod.places,
+                e.Structure.opened_on,
+                e.Structure.closed_on,
+            )
             .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
-            .where(e.CapacityPeriod.structure_id.in_(select(ids.c.id)), e.CapacityPeriod.valid_from < end)
+            .where(
+                e.CapacityPeriod.structure_id.in_(select(ids.c.id)),
+                e.CapacityPeriod.valid_from < end,
+            )
             .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
         ).all()
     cap_nights = 0
@@ -523,19 +601,44 @@ def who_is_where(
     household_id: int | None = None,
 ) -> list[PresenceRow]:
     with db.read() as s:
-        return _presence(s, day, structure_id=structure_id, programme_code=programme_code,
-                         province=province, household_id=household_id)
+        return _presence(
+            s,
+            day,
+            structure_id=structure_id,
+            programme_code=programme_code,
+            province=province,
+            household_id=household_id,
+        )
 
 
 def _presence(s: Session, day: dt.date, **filters) -> list[PresenceRow]:  # type: ignore[no-untyped-def]
     # Plain columns, not entities: no identity map to fill for rows thrown away at once.
     stmt = (
         select(
-            e.BedStay.id, e.BedStay.bed_id, e.BedStay.start_date, e.BedStay.end_date,
-            e.Person.id, e.Person.code, e.Person.first_name, e.Person.last_name, e.Person.alias, e.Person.sex,
-            e.Person.birth_date, e.Person.citizenship, e.HouseholdMember.relationship_, e.Household.id,
-            e.Household.code, e.Placement.id, e.Placement.entry_date, e.Placement.planned_end,
-            e.Bed.label, e.Room.name, e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.province,
+            e.BedStay.id,
+            e.BedStay.bed_id,
+            e.BedStay.start_date,
+            e.BedStay.end_date,
+            e.Person.id,
+            e.Person.code,
+            e.Person.first_name,
+            e.Person.last_name,
+            e.Person.alias,
+            e.Person.sex,
+            e.Person.birth_date,
+            e.Person.citizenship,
+            e.HouseholdMember.relationship_,
+            e.Household.id,
+            e.Household.code,
+            e.Placement.id,
+            e.Placement.entry_date,
+            e.Placement.planned_end,
+            e.Bed.label,
+            e.Room.name,
+            e.Structure.id,
+            e.Structure.code,
+            e.Structure.name,
+            e.Structure.province,
             e.Programme.code,
         )
         .join(e.Person, e.Person.id == e.BedStay.person_id)
@@ -558,18 +661,61 @@ def _presence(s: Session, day: dt.date, **filters) -> list[PresenceRow]:  # type
     if filters.get("household_id") is not None:
         stmt = stmt.where(e.Household.id == filters["household_id"])
     out = []
-    for (stay_id, bed_id, start, end, pid, pcode, first, last, alias, sex, birth, citizenship, rel, hid, hcode,
-         placement_id, entry, planned_end, bed_label, room_name, sid, scode, sname, province,
-         prog_code) in s.execute(stmt):
+    for (
+        stay_id,
+        bed_id,
+        start,
+        end,
+        pid,
+        pcode,
+        first,
+        last,
+        alias,
+        sex,
+        birth,
+        citizenship,
+        rel,
+        hid,
+        hcode,
+        placement_id,
+        entry,
+        planned_end,
+        bed_label,
+        room_name,
+        sid,
+        scode,
+        sname,
+        province,
+        prog_code,
+    ) in s.execute(stmt):
         out.append(
             PresenceRow(
-                stay_id=stay_id, person_id=pid, person_code=pcode, first_name=first,
-                last_name=last, alias=alias, sex=sex.value, birth_date=birth,
-                citizenship=citizenship, minor=e.is_minor(birth, day), household_id=hid, household_code=hcode,
-                relationship=rel.value if rel else None, placement_id=placement_id, entry_date=entry,
-                planned_end=planned_end, stay_start=start, stay_end=end,
-                bed_id=bed_id, bed_label=bed_label, room_name=room_name, structure_id=sid,
-                structure_code=scode, structure_name=sname, province=province, programme_code=prog_code,
+                stay_id=stay_id,
+                person_id=pid,
+                person_code=pcode,
+                first_name=first,
+                last_name=last,
+                alias=alias,
+                sex=sex.value,
+                birth_date=birth,
+                citizenship=citizenship,
+                minor=e.is_minor(birth, day),
+                household_id=hid,
+                household_code=hcode,
+                relationship=rel.value if rel else None,
+                placement_id=placement_id,
+                entry_date=entry,
+                planned_end=planned_end,
+                stay_start=start,
+                stay_end=end,
+                bed_id=bed_id,
+                bed_label=bed_label,
+                room_name=room_name,
+                structure_id=sid,
+                structure_code=scode,
+                structure_name=sname,
+                province=province,
+                programme_code=prog_code,
             )
         )
     return out
@@ -632,10 +778,25 @@ def _structure_statements() -> dict[str, Any]:
         .scalar_subquery()
     )
     _STATEMENTS["structure"] = (
-        select(e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.programme_id, e.Programme.code,
-               e.Programme.name, e.Programme.kind, e.Programme.holder, e.Structure.address, e.Structure.comune,
-               e.Structure.province, e.Structure.target_groups, e.Structure.confidential, e.Structure.opened_on,
-               e.Structure.closed_on, e.Structure.version, capacity_in_force)
+        select(
+            e.Structure.id,
+            e.Structure.code,
+            e.Structure.name,
+            e.Structure.programme_id,
+            e.Programme.code,
+            e.Programme.name,
+            e.Programme.kind,
+            e.Programme.holder,
+            e.Structure.address,
+            e.Structure.comune,
+            e.Structure.province,
+            e.Structure.target_groups,
+            e.Structure.confidential,
+            e.Structure.opened_on,
+            e.Structure.closed_on,
+            e.Structure.version,
+            capacity_in_force,
+        )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .where(e.Structure.id == sid)
     )
@@ -658,7 +819,8 @@ def _structure_statements() -> dict[str, Any]:
     outage_reason = (
         select(e.BedOutage.reason)
         .where(
-            e.BedOutage.bed_id == e.Bed.id, e.BedOutage.start_date <= day,
+            e.BedOutage.bed_id == e.Bed.id,
+            e.BedOutage.start_date <= day,
             or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day),
         )
         .limit(1)
@@ -668,17 +830,36 @@ def _structure_statements() -> dict[str, Any]:
     # Every bed with its occupant on ``day`` (a bed holds one person a night at most).
     _STATEMENTS["beds"] = (
         select(
-            e.Bed.id, e.Room.name, e.Bed.label, held_for, outage_reason,
-            e.BedStay.id, e.BedStay.start_date, e.BedStay.end_date,
-            e.Person.id, e.Person.code, e.Person.first_name, e.Person.last_name, e.Person.alias, e.Person.sex,
-            e.Person.birth_date, e.Person.citizenship, e.HouseholdMember.relationship_, e.Household.id,
-            e.Household.code, e.Placement.id, e.Placement.entry_date, e.Placement.planned_end,
+            e.Bed.id,
+            e.Room.name,
+            e.Bed.label,
+            held_for,
+            outage_reason,
+            e.BedStay.id,
+            e.BedStay.start_date,
+            e.BedStay.end_date,
+            e.Person.id,
+            e.Person.code,
+            e.Person.first_name,
+            e.Person.last_name,
+            e.Person.alias,
+            e.Person.sex,
+            e.Person.birth_date,
+            e.Person.citizenship,
+            e.HouseholdMember.relationship_,
+            e.Household.id,
+            e.Household.code,
+            e.Placement.id,
+            e.Placement.entry_date,
+            e.Placement.planned_end,
         )
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .outerjoin(
             e.BedStay,
             and_(
-                e.BedStay.bed_id == e.Bed.id, e.BedStay.cancelled.is_(False), e.BedStay.start_date <= day,
+                e.BedStay.bed_id == e.Bed.id,
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.start_date <= day,
                 or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > day),
             ),
         )
@@ -690,14 +871,26 @@ def _structure_statements() -> dict[str, Any]:
         .order_by(e.Room.name, e.Bed.label)
     )
     _STATEMENTS["capacity"] = (
-        select(e.CapacityPeriod.id, e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from,
-               e.CapacityPeriod.places, e.CapacityPeriod.note)
+        select(
+            e.CapacityPeriod.id,
+            e.CapacityPeriod.structure_id,
+            e.CapacityPeriod.valid_from,
+            e.CapacityPeriod.places,
+            e.CapacityPeriod.note,
+        )
         .where(e.CapacityPeriod.structure_id == sid)
         .order_by(e.CapacityPeriod.valid_from)
     )
     _STATEMENTS["outages"] = (
-        select(e.BedOutage.id, e.BedOutage.bed_id, e.Room.name, e.Bed.label, e.BedOutage.start_date,
-               e.BedOutage.end_date, e.BedOutage.reason)
+        select(
+            e.BedOutage.id,
+            e.BedOutage.bed_id,
+            e.Room.name,
+            e.Bed.label,
+            e.BedOutage.start_date,
+            e.BedOutage.end_date,
+            e.BedOutage.reason,
+        )
         .join(e.Bed, e.Bed.id == e.BedOutage.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(e.Room.structure_id == sid)
@@ -717,28 +910,99 @@ def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, 
     row = conn.execute(stmts["structure"], params).first()
     if row is None:
         raise NotFoundError(_("The record no longer exists (it may have been removed)."))
-    (sid, code, name, programme_id, prog_code, prog_name, prog_kind, holder, address, comune, province,
-     target_groups, confidential, opened_on, closed_on, version, capacity) = row
+    (
+        sid,
+        code,
+        name,
+        programme_id,
+        prog_code,
+        prog_name,
+        prog_kind,
+        holder,
+        address,
+        comune,
+        province,
+        target_groups,
+        confidential,
+        opened_on,
+        closed_on,
+        version,
+        capacity,
+    ) = row
     capacity = capacity or 0
     targets = frozenset(t for t in target_groups.split(",") if t)
     info = r.StructureInfo(
-        id=sid, code=code, name=name, programme_id=programme_id, programme_code=prog_code,
-        programme_name=prog_name, programme_kind=prog_kind.value, holder=holder, address=address,
-        comune=comune, province=province, targets=targets, confidential=confidential, opened_on=opened_on,
-        closed_on=closed_on, version=version,
+        id=sid,
+        code=code,
+        name=name,
+        programme_id=programme_id,
+        programme_code=prog_code,
+        programme_name=prog_name,
+        programme_kind=prog_kind.value,
+        holder=holder,
+        address=address,
+        comune=comune,
+        province=province,
+        targets=targets,
+        confidential=confidential,
+        opened_on=opened_on,
+        closed_on=closed_on,
+        version=version,
     )
     lines = []
     occupied = reserved = out = 0
-    for (bed_id, room, label, held, outage, stay_id, start, end, pid, pcode, first, last, alias, sex, birth,
-         citizenship, rel, hid, hcode, placement_id, entry, planned_end) in conn.execute(stmts["beds"], params):
+    for (
+        bed_id,
+        room,
+        label,
+        held,
+        outage,
+        stay_id,
+        start,
+        end,
+        pid,
+        pcode,
+        first,
+        last,
+        alias,
+        sex,
+        birth,
+        citizenship,
+        rel,
+        hid,
+        hcode,
+        placement_id,
+        entry,
+        planned_end,
+    ) in conn.execute(stmts["beds"], params):
         if stay_id is not None:
             occupant = PresenceRow(
-                stay_id=stay_id, person_id=pid, person_code=pcode, first_name=first, last_name=last, alias=alias,
-                sex=sex.value, birth_date=birth, citizenship=citizenship, minor=e.is_minor(birth, day),
-                household_id=hid, household_code=hcode, relationship=rel.value if rel else None,
-                placement_id=placement_id, entry_date=entry, planned_end=planned_end, stay_start=start,
-                stay_end=end, bed_id=bed_id, bed_label=label, room_name=room, structure_id=sid,
-                structure_code=code, structure_name=name, province=province, programme_code=prog_code,
+                stay_id=stay_id,
+                person_id=pid,
+                person_code=pcode,
+                first_name=first,
+                last_name=last,
+                alias=alias,
+                sex=sex.value,
+                birth_date=birth,
+                citizenship=citizenship,
+                minor=e.is_minor(birth, day),
+                household_id=hid,
+                household_code=hcode,
+                relationship=rel.value if rel else None,
+                placement_id=placement_id,
+                entry_date=entry,
+                planned_end=planned_end,
+                stay_start=start,
+                stay_end=end,
+                bed_id=bed_id,
+                bed_label=label,
+                room_name=room,
+                structure_id=sid,
+                structure_code=code,
+                structure_name=name,
+                province=province,
+                programme_code=prog_code,
             )
             lines.append(BedLine(bed_id, room, label, "occupied", occupant))
             occupied += 1
@@ -752,10 +1016,25 @@ def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, 
             lines.append(BedLine(bed_id, room, label, "free", None))
     free = max(0, min(capacity, len(lines) - out) - occupied - reserved)
     sheet = StructureSheet(
-        structure_id=sid, code=code, name=name, address=address, comune=comune, province=province,
-        confidential=confidential, targets=targets, programme_code=prog_code, programme_name=prog_name,
-        programme_kind=prog_kind.value, holder=holder, day=day, beds=tuple(lines), capacity=capacity,
-        occupied=occupied, reserved=reserved, out_of_service=out, free=free,
+        structure_id=sid,
+        code=code,
+        name=name,
+        address=address,
+        comune=comune,
+        province=province,
+        confidential=confidential,
+        targets=targets,
+        programme_code=prog_code,
+        programme_name=prog_name,
+        programme_kind=prog_kind.value,
+        holder=holder,
+        day=day,
+        beds=tuple(lines),
+        capacity=capacity,
+        occupied=occupied,
+        reserved=reserved,
+        out_of_service=out,
+        free=free,
     )
     return sheet, info
 
@@ -785,8 +1064,12 @@ def structure_page(db: Database, structure_id: int, day: dt.date) -> StructurePa
         conn = s.connection()
         sheet, info = _sheet(conn, structure_id, day)
         stmts = _structure_statements()
-        capacity = [r.CapacityInfo(*row) for row in conn.execute(stmts["capacity"], {"sid": structure_id})]
-        outages = [BedOutageRow(*row) for row in conn.execute(stmts["outages"], {"sid": structure_id})]
+        capacity = [
+            r.CapacityInfo(*row) for row in conn.execute(stmts["capacity"], {"sid": structure_id})
+        ]
+        outages = [
+            BedOutageRow(*row) for row in conn.execute(stmts["outages"], {"sid": structure_id})
+        ]
     return StructurePage(sheet, capacity, outages, info)
 
 
@@ -827,8 +1110,16 @@ def presence_days(
     if stmt is None:  # built once per shape, like the occupancy statement
         first_p, after_p = bindparam("first", type_=Date), bindparam("after", type_=Date)
         stmt = (
-            select(e.BedStay.start_date, e.BedStay.end_date, e.Person.id, e.Person.code, e.Person.first_name,
-                   e.Person.last_name, e.Person.alias, e.Structure.code)
+            select(
+                e.BedStay.start_date,
+                e.BedStay.end_date,
+                e.Person.id,
+                e.Person.code,
+                e.Person.first_name,
+                e.Person.last_name,
+                e.Person.alias,
+                e.Structure.code,
+            )
             .join(e.Person, e.Person.id == e.BedStay.person_id)
             .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
@@ -842,9 +1133,11 @@ def presence_days(
         if shape[0]:
             stmt = stmt.where(e.Structure.id == bindparam("structure_id", type_=Integer))
         if shape[1]:
-            stmt = stmt.join(e.Placement, e.Placement.id == e.BedStay.placement_id).join(
-                e.Programme, e.Programme.id == e.Placement.programme_id
-            ).where(e.Programme.code == bindparam("programme_code"))
+            stmt = (
+                stmt.join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+                .join(e.Programme, e.Programme.id == e.Placement.programme_id)
+                .where(e.Programme.code == bindparam("programme_code"))
+            )
         _PRESENCE_STATEMENTS[shape] = stmt
     params: dict[str, Any] = {"first": first, "after": after}
     if structure_id is not None:
@@ -856,7 +1149,15 @@ def presence_days(
     people: dict[int, dict] = {}
     for start, end, pid, code, first_name, last_name, alias, scode in rows:
         entry = people.setdefault(
-            pid, {"code": code, "first": first_name, "last": last_name, "alias": alias, "structures": [], "days": set()}
+            pid,
+            {
+                "code": code,
+                "first": first_name,
+                "last": last_name,
+                "alias": alias,
+                "structures": [],
+                "days": set(),
+            },
         )
         if scode not in entry["structures"]:
             entry["structures"].append(scode)
@@ -864,7 +1165,15 @@ def presence_days(
         b = min(end or after, after)
         entry["days"].update(range(a.day, a.day + (b - a).days))
     result = [
-        PresenceDays(pid, v["code"], v["first"], v["last"], v["alias"], tuple(v["structures"]), frozenset(v["days"]))
+        PresenceDays(
+            pid,
+            v["code"],
+            v["first"],
+            v["last"],
+            v["alias"],
+            tuple(v["structures"]),
+            frozenset(v["days"]),
+        )
         for pid, v in people.items()
     ]
     result.sort(key=lambda x: (x.last_name.lower(), x.first_name.lower(), x.person_code))
@@ -905,17 +1214,33 @@ def expiring_placements(
     ref_member = aliased(e.HouseholdMember)
     ref = aliased(e.Person)
     stmt = (
-        select(e.Placement.id, e.Placement.household_id, e.Placement.entry_date, e.Placement.planned_end,
-               e.Household.code, e.Structure.code, e.Structure.name, e.Programme.code,
-               ref.last_name, ref.first_name, ref.code, func.count(e.BedStay.id))
+        select(
+            e.Placement.id,
+            e.Placement.household_id,
+            e.Placement.entry_date,
+            e.Placement.planned_end,
+            e.Household.code,
+            e.Structure.code,
+            e.Structure.name,
+            e.Programme.code,
+            ref.last_name,
+            ref.first_name,
+            ref.code,
+            func.count(e.BedStay.id),
+        )
         .join(e.Household, e.Household.id == e.Placement.household_id)
         .join(e.Programme, e.Programme.id == e.Placement.programme_id)
         .join(e.BedStay, e.BedStay.placement_id == e.Placement.id)
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .join(e.Structure, e.Structure.id == e.Room.structure_id)
-        .outerjoin(ref_member, and_(ref_member.household_id == e.Placement.household_id,
-                                    ref_member.relationship_ == e.Relationship.REFERENCE))
+        .outerjoin(
+            ref_member,
+            and_(
+                ref_member.household_id == e.Placement.household_id,
+                ref_member.relationship_ == e.Relationship.REFERENCE,
+            ),
+        )
         .outerjoin(ref, ref.id == ref_member.person_id)
         .where(
             # Not only the active ones: on a past date, a placement that has ended
@@ -926,8 +1251,14 @@ def expiring_placements(
             e.Placement.planned_end <= limit,
             live_stay_clause(day),
         )
-        .group_by(e.Placement.id, e.Household.code, e.Structure.code, e.Structure.name, e.Programme.code,
-                  ref.id)
+        .group_by(
+            e.Placement.id,
+            e.Household.code,
+            e.Structure.code,
+            e.Structure.name,
+            e.Programme.code,
+            ref.id,
+        )
         .order_by(e.Placement.planned_end, e.Household.code)
     )
     stmt = _structure_filter(stmt, province, programme_code, structure_id)
@@ -935,10 +1266,18 @@ def expiring_placements(
         rows = s.execute(stmt).all()
     return [
         ExpiringPlacement(
-            placement_id=pid, household_id=hid, household_code=hcode,
-            reference_name=f"{last} {first}" if rcode is not None else "", reference_code=rcode or "",
-            programme_code=pcode, structure_code=scode, structure_name=sname, entry_date=entry,
-            planned_end=planned_end, days_left=(planned_end - day).days, people=count,
+            placement_id=pid,
+            household_id=hid,
+            household_code=hcode,
+            reference_name=f"{last} {first}" if rcode is not None else "",
+            reference_code=rcode or "",
+            programme_code=pcode,
+            structure_code=scode,
+            structure_name=sname,
+            entry_date=entry,
+            planned_end=planned_end,
+            days_left=(planned_end - day).days,
+            people=count,
         )
         for pid, hid, entry, planned_end, hcode, scode, sname, pcode, last, first, rcode, count in rows
     ]
@@ -950,7 +1289,9 @@ def person_history(db: Database, person_id: int) -> list:
 
     with db.read() as s:
         stays = s.scalars(
-            select(e.BedStay).where(e.BedStay.person_id == person_id).order_by(e.BedStay.start_date, e.BedStay.id)
+            select(e.BedStay)
+            .where(e.BedStay.person_id == person_id)
+            .order_by(e.BedStay.start_date, e.BedStay.id)
         ).all()
         return [convert.stay(x) for x in stays]
 
@@ -962,7 +1303,9 @@ def placements_of_household(db: Database, household_id: int) -> list:
         return [
             convert.placement(p)
             for p in s.scalars(
-                select(e.Placement).where(e.Placement.household_id == household_id).order_by(e.Placement.entry_date)
+                select(e.Placement)
+                .where(e.Placement.household_id == household_id)
+                .order_by(e.Placement.entry_date)
             )
         ]
 
@@ -992,19 +1335,37 @@ def list_programmes(db: Database) -> list:
     from . import convert
 
     with db.read() as s:
-        return [convert.programme(p) for p in s.scalars(select(e.Programme).order_by(e.Programme.code))]
+        return [
+            convert.programme(p) for p in s.scalars(select(e.Programme).order_by(e.Programme.code))
+        ]
 
 
-def list_structures(db: Database, *, programme_id: int | None = None, province: str | None = None) -> list:
+def list_structures(
+    db: Database, *, programme_id: int | None = None, province: str | None = None
+) -> list:
     from . import results as r
 
     # Plain columns, not entities: the navigation tree lists all 8,000 structures of the
     # national network at start, and loading them as objects took three times as long.
     stmt = (
-        select(e.Structure.id, e.Structure.code, e.Structure.name, e.Structure.programme_id, e.Programme.code,
-               e.Programme.name, e.Programme.kind, e.Programme.holder, e.Structure.address, e.Structure.comune,
-               e.Structure.province, e.Structure.target_groups, e.Structure.confidential, e.Structure.opened_on,
-               e.Structure.closed_on, e.Structure.version)
+        select(
+            e.Structure.id,
+            e.Structure.code,
+            e.Structure.name,
+            e.Structure.programme_id,
+            e.Programme.code,
+            e.Programme.name,
+            e.Programme.kind,
+            e.Programme.holder,
+            e.Structure.address,
+            e.Structure.comune,
+            e.Structure.province,
+            e.Structure.target_groups,
+            e.Structure.confidential,
+            e.Structure.opened_on,
+            e.Structure.closed_on,
+            e.Structure.version,
+        )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .order_by(e.Structure.province, e.Structure.code)
     )
@@ -1015,17 +1376,47 @@ def list_structures(db: Database, *, programme_id: int | None = None, province: 
     targets_of: dict[str, frozenset[str]] = {}
     out = []
     with db.read() as s:
-        for (sid, code, name, pid, pcode, pname, kind, holder, address, comune, prov, groups, confidential,
-             opened_on, closed_on, version) in s.execute(stmt):
+        for (
+            sid,
+            code,
+            name,
+            pid,
+            pcode,
+            pname,
+            kind,
+            holder,
+            address,
+            comune,
+            prov,
+            groups,
+            confidential,
+            opened_on,
+            closed_on,
+            version,
+        ) in s.execute(stmt):
             targets = targets_of.get(groups)
             if targets is None:
                 targets = targets_of[groups] = frozenset(t for t in groups.split(",") if t)
-            out.append(r.StructureInfo(
-                id=sid, code=code, name=name, programme_id=pid, programme_code=pcode, programme_name=pname,
-                programme_kind=kind.value, holder=holder, address=address, comune=comune, province=prov,
-                targets=targets, confidential=confidential, opened_on=opened_on, closed_on=closed_on,
-                version=version,
-            ))
+            out.append(
+                r.StructureInfo(
+                    id=sid,
+                    code=code,
+                    name=name,
+                    programme_id=pid,
+                    programme_code=pcode,
+                    programme_name=pname,
+                    programme_kind=kind.value,
+                    holder=holder,
+                    address=address,
+                    comune=comune,
+                    province=prov,
+                    targets=targets,
+                    confidential=confidential,
+                    opened_on=opened_on,
+                    closed_on=closed_on,
+                    version=version,
+                )
+            )
     return out
 
 
@@ -1036,7 +1427,9 @@ def capacity_history(db: Database, structure_id: int) -> list:
         return [
             convert.capacity(c)
             for c in s.scalars(
-                select(e.CapacityPeriod).where(e.CapacityPeriod.structure_id == structure_id).order_by(e.CapacityPeriod.valid_from)
+                select(e.CapacityPeriod)
+                .where(e.CapacityPeriod.structure_id == structure_id)
+                .order_by(e.CapacityPeriod.valid_from)
             )
         ]
 
@@ -1059,16 +1452,24 @@ def structure_by_code(db: Database, code: str):  # type: ignore[no-untyped-def]
     from . import convert
 
     with db.read() as s:
-        st = s.scalar(select(e.Structure).options(joinedload(e.Structure.programme)).where(e.Structure.code == code))
+        st = s.scalar(
+            select(e.Structure)
+            .options(joinedload(e.Structure.programme))
+            .where(e.Structure.code == code)
+        )
         return convert.structure(st) if st else None
 
 
 def provinces(db: Database) -> list[str]:
     with db.read() as s:
-        return list(s.scalars(select(e.Structure.province).distinct().order_by(e.Structure.province)))
+        return list(
+            s.scalars(select(e.Structure.province).distinct().order_by(e.Structure.province))
+        )
 
 
-def monthly_occupancy(db: Database, end: dt.date, months: int = 12, **filters) -> list[tuple[dt.date, float | None]]:  # type: ignore[no-untyped-def]
+def monthly_occupancy(
+    db: Database, end: dt.date, months: int = 12, **filters
+) -> list[tuple[dt.date, float | None]]:  # type: ignore[no-untyped-def]
     """Occupancy rate of each of the last ``months`` calendar months up to ``end``.
 
     The same figures as ``occupancy_rate`` month by month, counted with one grouped
@@ -1087,7 +1488,9 @@ def monthly_occupancy(db: Database, end: dt.date, months: int = 12, **filters) -
         stop = dt.date(y + (m == 12), (m % 12) + 1, 1)
         bounds.append((start, min(stop, end + dt.timedelta(days=1))))
     nights, capacity = _period_nights(db, bounds, **filters)
-    return [(a, nights[i] / capacity[i] if capacity[i] else None) for i, (a, _b) in enumerate(bounds)]
+    return [
+        (a, nights[i] / capacity[i] if capacity[i] else None) for i, (a, _b) in enumerate(bounds)
+    ]
 
 
 def _period_nights(
@@ -1108,7 +1511,9 @@ def _period_nights(
     with db.read() as s:
         ids = _structure_filter(
             select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
-            province, programme_code, structure_id,
+            province,
+            programme_code,
+            structure_id,
         ).subquery()
         # One scan of the stays that touch the whole range, with one sum per period:
         # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
@@ -1119,15 +1524,24 @@ def _period_nights(
         lf, ll = literal(first, Date), literal(last, Date)
         end_or_last = func.coalesce(e.BedStay.end_date, ll)
         if dialect == "sqlite":
-            day_of = (_days_between(lf, e.BedStay.start_date, dialect), _days_between(lf, end_or_last, dialect))
+            day_of = (
+                _days_between(lf, e.BedStay.start_date, dialect),
+                _days_between(lf, end_or_last, dialect),
+            )
         else:
             day_of = (e.BedStay.start_date - lf, end_or_last - lf)
         cols = (e.BedStay.bed_id, day_of[0].label("d0"), day_of[1].label("d1"))
         touching = union_all(
-            select(*cols).where(e.BedStay.cancelled.is_(False), e.BedStay.end_date.is_(None),
-                                e.BedStay.start_date < last),
-            select(*cols).where(e.BedStay.cancelled.is_(False), e.BedStay.end_date > first,
-                                e.BedStay.start_date < last),
+            select(*cols).where(
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.end_date.is_(None),
+                e.BedStay.start_date < last,
+            ),
+            select(*cols).where(
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.end_date > first,
+                e.BedStay.start_date < last,
+            ),
         ).subquery()
         d0, d1 = touching.c.d0, touching.c.d1
         sums = []
@@ -1149,10 +1563,18 @@ def _period_nights(
                 .where(e.Room.structure_id.in_(select(ids.c.id)))
             ).one()
         capacity_rows = s.execute(
-            select(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from, e.CapacityPeriod.places,
-                   e.Structure.opened_on, e.Structure.closed_on)
+            select(
+                e.CapacityPeriod.structure_id,
+                e.CapacityPeriod.valid_from,
+                e.CapacityPeriod.places,
+                e.Structure.opened_on,
+                e.Structure.closed_on,
+            )
             .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
-            .where(e.CapacityPeriod.structure_id.in_(select(ids.c.id)), e.CapacityPeriod.valid_from < last)
+            .where(
+                e.CapacityPeriod.structure_id.in_(select(ids.c.id)),
+                e.CapacityPeriod.valid_from < last,
+            )
             .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
         ).all()
     nights = [int(n or 0) for n in totals]
@@ -1186,8 +1608,12 @@ def stays_of_household(db: Database, household_id: int) -> list:
 
 
 def reservations(
-    db: Database, *, household_id: int | None = None, structure_id: int | None = None,
-    held_only: bool = True, limit: int = 500,
+    db: Database,
+    *,
+    household_id: int | None = None,
+    structure_id: int | None = None,
+    held_only: bool = True,
+    limit: int = 500,
 ) -> list:
     """Reservations (prenotazioni), the held ones by default, by expected date."""
     from . import convert
@@ -1291,8 +1717,15 @@ def bed_outages(db: Database, structure_id: int) -> list[BedOutageRow]:
     """Every out-of-service period of the structure's beds, latest first."""
     with db.read() as s:
         rows = s.execute(
-            select(e.BedOutage.id, e.BedOutage.bed_id, e.Room.name, e.Bed.label, e.BedOutage.start_date,
-                   e.BedOutage.end_date, e.BedOutage.reason)
+            select(
+                e.BedOutage.id,
+                e.BedOutage.bed_id,
+                e.Room.name,
+                e.Bed.label,
+                e.BedOutage.start_date,
+                e.BedOutage.end_date,
+                e.BedOutage.reason,
+            )
             .join(e.Bed, e.Bed.id == e.BedOutage.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
             .where(e.Room.structure_id == structure_id)
@@ -1304,9 +1737,7 @@ def bed_outages(db: Database, structure_id: int) -> list[BedOutageRow]:
 def programmes_with_open_structures(db: Database, day: dt.date) -> set[int]:
     """Ids of the programmes that have at least one structure open on ``day``."""
     with db.read() as s:
-        return set(
-            s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct())
-        )
+        return set(s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct()))
 
 
 @dataclass(frozen=True)
@@ -1330,7 +1761,9 @@ def occupancy_overview(
     """Occupancy of the selection at ``day``: its total, per province, per programme, and
     the free beds by target group (as ``free_beds_by_target``), counted once."""
     with db.read() as s:
-        per_structure = _structure_figures(s, day, province, programme_code, structure_id, False, False)
+        per_structure = _structure_figures(
+            s, day, province, programme_code, structure_id, False, False
+        )
     # One pass over the structures (8,000 of them nationally) that only files each one's
     # figures under its groups; each group is then summed column by column. Adding up
     # totals object by object took longer than the statement's fetch.
@@ -1353,14 +1786,26 @@ def occupancy_overview(
     totals = {t: _summed(figures) for t, figures in by_target.items()}
     order = [t.value for t in e.TargetGroup]
     targets = [
-        TargetFreeRow(target=t, structures=totals[t].structures, capacity=totals[t].capacity,
-                      occupied=totals[t].occupied, free=totals[t].free)
+        TargetFreeRow(
+            target=t,
+            structures=totals[t].structures,
+            capacity=totals[t].capacity,
+            occupied=totals[t].occupied,
+            free=totals[t].free,
+        )
         for t in sorted(totals, key=lambda t: order.index(t) if t in order else len(order))
     ]
     return OccupancyOverview(
         total=OccupancyRow(key="*", label="*", **vars(total)),
-        provinces=[OccupancyRow(key=k, label=k, province=k, **vars(_summed(provinces[k]))) for k in sorted(provinces)],
-        programmes=[OccupancyRow(key=k, label=programme_names[k], programme_code=k, **vars(_summed(programmes[k])))
-                    for k in sorted(programmes)],
+        provinces=[
+            OccupancyRow(key=k, label=k, province=k, **vars(_summed(provinces[k])))
+            for k in sorted(provinces)
+        ],
+        programmes=[
+            OccupancyRow(
+                key=k, label=programme_names[k], programme_code=k, **vars(_summed(programmes[k]))
+            )
+            for k in sorted(programmes)
+        ],
         targets=targets,
     )

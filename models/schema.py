@@ -238,13 +238,21 @@ def check(db: Database) -> CheckReport:
             if db.is_sqlite:
                 rows = conn.exec_driver_sql("PRAGMA integrity_check").fetchall()
                 if [r[0] for r in rows] != ["ok"]:
-                    problems.append(ngettext("The file is damaged ({count} problem).", "The file is damaged ({count} problems).",
-                                      len(rows)).format(count=len(rows)))
+                    problems.append(
+                        ngettext(
+                            "The file is damaged ({count} problem).",
+                            "The file is damaged ({count} problems).",
+                            len(rows),
+                        ).format(count=len(rows))
+                    )
                 fks = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if fks:
                     problems.append(
-                        ngettext("{count} row points to a record that does not exist.",
-                                 "{count} rows point to records that do not exist.", len(fks)).format(count=len(fks))
+                        ngettext(
+                            "{count} row points to a record that does not exist.",
+                            "{count} rows point to records that do not exist.",
+                            len(fks),
+                        ).format(count=len(fks))
                     )
             if revision != head_revision():
                 problems.append(_("The schema is not up to date."))
@@ -266,7 +274,11 @@ def check(db: Database) -> CheckReport:
                 ).scalar_one()
                 if overlaps:
                     problems.append(
-                        ngettext("{count} overlapping bed stay.", "{count} overlapping bed stays.", overlaps).format(count=overlaps)
+                        ngettext(
+                            "{count} overlapping bed stay.",
+                            "{count} overlapping bed stays.",
+                            overlaps,
+                        ).format(count=overlaps)
                     )
     except DBAPIError as exc:
         raise DatabaseProblem(connection_message(db.url, exc)) from exc

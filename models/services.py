@@ -47,7 +47,9 @@ T = TypeVar("T")
 FAR_FUTURE = dt.date(9999, 12, 31)
 
 
-def _overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
+def _overlaps(
+    a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None
+) -> bool:
     return a_start < (b_end or FAR_FUTURE) and b_start < (a_end or FAR_FUTURE)
 
 
@@ -70,7 +72,9 @@ def fmt_date(day: dt.date | None) -> str:
     return format_date(day, format="medium", locale=babel_locale())
 
 
-_UNACCENTED = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+_UNACCENTED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
 
 
 def search_text(*parts: str) -> str:
@@ -83,7 +87,9 @@ def search_text(*parts: str) -> str:
 
     text = " ".join(parts).lower()
     folded = "".join(
-        c for c in unicodedata.normalize("NFKD", text.translate(_UNACCENTED)) if not unicodedata.combining(c)
+        c
+        for c in unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
+        if not unicodedata.combining(c)
     )
     both = text if folded == text else f"{text} {folded}"
     return both if len(both) <= 500 else text[:500]
@@ -104,7 +110,9 @@ class NewPerson:
     legal_status: str = "other"
 
 
-def household_groups(members: Sequence[tuple[e.Person, e.Relationship]], day: dt.date) -> set[e.TargetGroup]:
+def household_groups(
+    members: Sequence[tuple[e.Person, e.Relationship]], day: dt.date
+) -> set[e.TargetGroup]:
     """Target groups a set of people placed together belongs to."""
     adults = [p for p, _rel in members if not p.is_minor_on(day)]
     minors = [p for p, _rel in members if p.is_minor_on(day)]
@@ -136,7 +144,9 @@ def household_groups(members: Sequence[tuple[e.Person, e.Relationship]], day: dt
 class Services:
     """The use cases of the application over one database."""
 
-    def __init__(self, db: Database, *, actor: str | None = None, today: Callable[[], dt.date] | None = None) -> None:
+    def __init__(
+        self, db: Database, *, actor: str | None = None, today: Callable[[], dt.date] | None = None
+    ) -> None:
         self.db = db
         try:
             self.actor = actor or getpass.getuser()
@@ -170,7 +180,9 @@ class Services:
                 ) from exc
             raise DatabaseProblem(_("The database could not complete the operation.")) from exc
 
-    def _audit(self, s: Session, action: str, entity: str, entity_id: int | None, **details: Any) -> None:
+    def _audit(
+        self, s: Session, action: str, entity: str, entity_id: int | None, **details: Any
+    ) -> None:
         # Ids, dates and reasons only: never names, addresses or documents.
         s.add(
             e.AuditEntry(
@@ -228,7 +240,9 @@ class Services:
             raise ValidationError(_("The end date must come after the start date."))
         with self._tx() as s:
             if s.scalar(select(e.Programme.id).where(e.Programme.code == code)):
-                raise ValidationError(_("A programme with code {code} already exists.").format(code=code))
+                raise ValidationError(
+                    _("A programme with code {code} already exists.").format(code=code)
+                )
             p = e.Programme(
                 code=code,
                 name=name,
@@ -244,8 +258,18 @@ class Services:
             self._audit(s, "create", "programme", p.id)
             return convert.programme(p)
 
-    def update_programme(self, programme_id: int, version: int | None, **fields: Any) -> r.ProgrammeInfo:
-        allowed = {"name", "holder", "managing_partner", "start_date", "end_date", "sai_category", "kind"}
+    def update_programme(
+        self, programme_id: int, version: int | None, **fields: Any
+    ) -> r.ProgrammeInfo:
+        allowed = {
+            "name",
+            "holder",
+            "managing_partner",
+            "start_date",
+            "end_date",
+            "sai_category",
+            "kind",
+        }
         with self._tx() as s:
             p = self._get(s, e.Programme, programme_id)
             self._check_version(p, version)
@@ -288,7 +312,9 @@ class Services:
         with self._tx() as s:
             self._get(s, e.Programme, programme_id)
             if s.scalar(select(e.Structure.id).where(e.Structure.code == code)):
-                raise ValidationError(_("A structure with code {code} already exists.").format(code=code))
+                raise ValidationError(
+                    _("A structure with code {code} already exists.").format(code=code)
+                )
             st = e.Structure(
                 programme_id=programme_id,
                 code=code,
@@ -306,14 +332,29 @@ class Services:
             if places is not None:
                 if places < 0:
                     raise ValidationError(_("The number of places cannot be negative."))
-                s.add(e.CapacityPeriod(structure_id=st.id, valid_from=opened_on, places=places, note=""))
+                s.add(
+                    e.CapacityPeriod(
+                        structure_id=st.id, valid_from=opened_on, places=places, note=""
+                    )
+                )
             self._audit(s, "create", "structure", st.id)
             s.flush()
             s.refresh(st)
             return convert.structure(st)
 
-    def update_structure(self, structure_id: int, version: int | None, **fields: Any) -> r.StructureInfo:
-        allowed = {"name", "address", "comune", "province", "targets", "confidential", "opened_on", "closed_on"}
+    def update_structure(
+        self, structure_id: int, version: int | None, **fields: Any
+    ) -> r.StructureInfo:
+        allowed = {
+            "name",
+            "address",
+            "comune",
+            "province",
+            "targets",
+            "confidential",
+            "opened_on",
+            "closed_on",
+        }
         with self._tx() as s:
             st = self._get(s, e.Structure, structure_id)
             self._check_version(st, version)
@@ -325,7 +366,9 @@ class Services:
                 elif key == "province":
                     value = str(value).strip().upper()
                     if len(value) != 2:
-                        raise ValidationError(_("The province must be its two-letter code (for example MI)."))
+                        raise ValidationError(
+                            _("The province must be its two-letter code (for example MI).")
+                        )
                     st.province = value
                 else:
                     setattr(st, key, value)
@@ -335,7 +378,9 @@ class Services:
             self._audit(s, "update", "structure", st.id, fields=sorted(fields))
             return convert.structure(st)
 
-    def set_capacity(self, structure_id: int, valid_from: dt.date, places: int, note: str = "") -> r.CapacityInfo:
+    def set_capacity(
+        self, structure_id: int, valid_from: dt.date, places: int, note: str = ""
+    ) -> r.CapacityInfo:
         """Change the authorised places from a date (the earlier history stays)."""
         if places < 0:
             raise ValidationError(_("The number of places cannot be negative."))
@@ -345,32 +390,49 @@ class Services:
                 raise ValidationError(_("The date comes before the structure opened."))
             existing = s.scalar(
                 select(e.CapacityPeriod).where(
-                    e.CapacityPeriod.structure_id == structure_id, e.CapacityPeriod.valid_from == valid_from
+                    e.CapacityPeriod.structure_id == structure_id,
+                    e.CapacityPeriod.valid_from == valid_from,
                 )
             )
             if existing is not None:
                 before = existing.places
                 existing.places, existing.note = places, note
                 period = existing
-                self._audit(s, "correct", "capacity_period", existing.id, before=before, after=places)
+                self._audit(
+                    s, "correct", "capacity_period", existing.id, before=before, after=places
+                )
             else:
-                period = e.CapacityPeriod(structure_id=structure_id, valid_from=valid_from, places=places, note=note)
+                period = e.CapacityPeriod(
+                    structure_id=structure_id, valid_from=valid_from, places=places, note=note
+                )
                 s.add(period)
                 s.flush()
-                self._audit(s, "create", "capacity_period", period.id, places=places, valid_from=valid_from)
+                self._audit(
+                    s, "create", "capacity_period", period.id, places=places, valid_from=valid_from
+                )
             return convert.capacity(period)
 
-    def add_room(self, structure_id: int, name: str, beds: int | Sequence[str] = 1) -> list[r.BedInfo]:
+    def add_room(
+        self, structure_id: int, name: str, beds: int | Sequence[str] = 1
+    ) -> list[r.BedInfo]:
         name = name.strip()
         if not name:
             raise ValidationError(_("A room needs a name."))
-        labels = [str(i + 1) for i in range(beds)] if isinstance(beds, int) else [b.strip() for b in beds]
+        labels = (
+            [str(i + 1) for i in range(beds)]
+            if isinstance(beds, int)
+            else [b.strip() for b in beds]
+        )
         if not labels or any(not b for b in labels) or len(set(labels)) != len(labels):
             raise ValidationError(_("Give each bed of the room a different label."))
         with self._tx() as s:
             self._get(s, e.Structure, structure_id)
-            if s.scalar(select(e.Room.id).where(e.Room.structure_id == structure_id, e.Room.name == name)):
-                raise ValidationError(_("The structure already has a room called {name}.").format(name=name))
+            if s.scalar(
+                select(e.Room.id).where(e.Room.structure_id == structure_id, e.Room.name == name)
+            ):
+                raise ValidationError(
+                    _("The structure already has a room called {name}.").format(name=name)
+                )
             room = e.Room(structure_id=structure_id, name=name)
             s.add(room)
             s.flush()
@@ -411,11 +473,13 @@ class Services:
             for st in stays:
                 if _overlaps(st.start_date, st.end_date, start, end):
                     raise BedOccupiedError(
-                        _("Bed {bed} is occupied during that period: move its occupant first.").format(
-                            bed=self._bed_name(b)
-                        )
+                        _(
+                            "Bed {bed} is occupied during that period: move its occupant first."
+                        ).format(bed=self._bed_name(b))
                     )
-            outage = e.BedOutage(bed_id=bed_id, start_date=start, end_date=end, reason=reason.strip())
+            outage = e.BedOutage(
+                bed_id=bed_id, start_date=start, end_date=end, reason=reason.strip()
+            )
             s.add(outage)
             s.flush()
             self._audit(s, "create", "bed_outage", outage.id, start=start, end=end)
@@ -493,7 +557,13 @@ class Services:
             self._code_from_id(s, h, "H")
             for data in people:
                 p = self._new_person(s, data)
-                s.add(e.HouseholdMember(household_id=h.id, person_id=p.id, relationship_=e.Relationship(data.relationship)))
+                s.add(
+                    e.HouseholdMember(
+                        household_id=h.id,
+                        person_id=p.id,
+                        relationship_=e.Relationship(data.relationship),
+                    )
+                )
                 s.info.pop("members", None)
             s.flush()
             self._audit(s, "create", "household", h.id, members=len(people))
@@ -501,7 +571,16 @@ class Services:
             return convert.household(h)
 
     def update_person(self, person_id: int, version: int | None, **fields: Any) -> r.PersonInfo:
-        allowed = {"first_name", "last_name", "alias", "sex", "gender_identity", "birth_date", "citizenship", "legal_status"}
+        allowed = {
+            "first_name",
+            "last_name",
+            "alias",
+            "sex",
+            "gender_identity",
+            "birth_date",
+            "citizenship",
+            "legal_status",
+        }
         with self._tx() as s:
             p = self._get(s, e.Person, person_id)
             self._check_version(p, version)
@@ -525,14 +604,22 @@ class Services:
             member = s.scalar(select(e.HouseholdMember).where(e.HouseholdMember.person_id == p.id))
             return convert.person(p, member)
 
-    def add_household_member(self, household_id: int, version: int | None, person: NewPerson) -> r.HouseholdInfo:
+    def add_household_member(
+        self, household_id: int, version: int | None, person: NewPerson
+    ) -> r.HouseholdInfo:
         if person.relationship == "reference":
             raise ValidationError(_("A household needs exactly one reference person."))
         with self._tx() as s:
             h = self._get(s, e.Household, household_id)
             self._check_version(h, version)
             p = self._new_person(s, person)
-            s.add(e.HouseholdMember(household_id=h.id, person_id=p.id, relationship_=e.Relationship(person.relationship)))
+            s.add(
+                e.HouseholdMember(
+                    household_id=h.id,
+                    person_id=p.id,
+                    relationship_=e.Relationship(person.relationship),
+                )
+            )
             s.info.pop("members", None)
             self._touch(h)
             s.flush()
@@ -540,7 +627,9 @@ class Services:
             s.refresh(h)
             return convert.household(h)
 
-    def set_relationship(self, household_id: int, person_id: int, relationship: str) -> r.HouseholdInfo:
+    def set_relationship(
+        self, household_id: int, person_id: int, relationship: str
+    ) -> r.HouseholdInfo:
         with self._tx() as s:
             h = self._get(s, e.Household, household_id)
             members = {m.person_id: m for m in h.members}
@@ -573,7 +662,12 @@ class Services:
         return f"{b.room.name} / {b.label}"
 
     def _capacity_problem(
-        self, s: Session, structure_id: int, structure_name: str, start: dt.date, until: dt.date | None,
+        self,
+        s: Session,
+        structure_id: int,
+        structure_name: str,
+        start: dt.date,
+        until: dt.date | None,
         people: Sequence[int],
     ) -> str | None:
         """Why ``people`` cannot all sleep in the structure from ``start`` up to ``until``
@@ -585,12 +679,19 @@ class Services:
         night, occupied, places = short
         message = capacity_message(structure_name, night, occupied, places, len(people))
         if night > start:
-            message += " " + _("The stay would still be going on then: give a planned end "
-                               "up to that date, or choose another structure.")
+            message += " " + _(
+                "The stay would still be going on then: give a planned end "
+                "up to that date, or choose another structure."
+            )
         return message
 
     def _capacity_shortfall(
-        self, s: Session, structure_id: int, start: dt.date, until: dt.date | None, people: Sequence[int] = (),
+        self,
+        s: Session,
+        structure_id: int,
+        start: dt.date,
+        until: dt.date | None,
+        people: Sequence[int] = (),
     ) -> tuple[dt.date, int, int] | None:
         """The first night from ``start`` up to ``until`` (open-ended when None) on which
         ``people`` (none: the people already there alone) would take the structure past its
@@ -618,11 +719,13 @@ class Services:
         if until is not None:
             stays_query = stays_query.where(e.BedStay.start_date < until)
         if people:
-            stays_query = stays_query.where(~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start))
+            stays_query = stays_query.where(
+                ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
+            )
         # One round trip: the capacity periods come with the stays, told apart by their places.
-        periods_query = select(e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places).where(
-            e.CapacityPeriod.structure_id == structure_id
-        )
+        periods_query = select(
+            e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places
+        ).where(e.CapacityPeriod.structure_id == structure_id)
         stays: list[tuple[dt.date, dt.date | None]] = []
         periods: list[tuple[dt.date, int]] = []
         for first, end, places in s.execute(union_all(stays_query, periods_query)):
@@ -648,7 +751,9 @@ class Services:
             if places is None:
                 continue  # no capacity recorded yet on that night
             # A bed holds one person a night (the database sees to it): stays are beds.
-            occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
+            occupied = sum(
+                1 for first, end in stays if first <= night and (end is None or end > night)
+            )
             if occupied + len(people) > places:
                 return night, occupied, places
         return None
@@ -681,7 +786,9 @@ class Services:
                 .join(e.Room, e.Room.id == e.Bed.room_id)
                 .where(
                     e.Room.structure_id == structure_id,
-                    e.BedStay.person_id.in_([m.person_id for m in members if m.person_id not in excluded]),
+                    e.BedStay.person_id.in_(
+                        [m.person_id for m in members if m.person_id not in excluded]
+                    ),
                     live_stay_clause(day),
                 )
             )
@@ -689,13 +796,24 @@ class Services:
         return [m for m in members if m.person_id in there]
 
     def _bed_problem(
-        self, s: Session, b: e.Bed, start: dt.date, end: dt.date | None, household_id: int, ignore_stays: set[int] = frozenset()  # type: ignore[assignment]
+        self,
+        s: Session,
+        b: e.Bed,
+        start: dt.date,
+        end: dt.date | None,
+        household_id: int,
+        ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> DomainError | None:
         """Why bed ``b`` cannot be used for ``[start, end)``, or None."""
         return self._bed_problems(s, [b], start, end, household_id, ignore_stays)[b.id]
 
     def _bed_problems(
-        self, s: Session, beds: Sequence[e.Bed], start: dt.date, end: dt.date | None, household_id: int,
+        self,
+        s: Session,
+        beds: Sequence[e.Bed],
+        start: dt.date,
+        end: dt.date | None,
+        household_id: int,
         ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> dict[int, DomainError | None]:
         """Why each of ``beds`` cannot be used for ``[start, end)`` (None: it can), with
@@ -712,19 +830,33 @@ class Services:
         # tagged with its kind; the first reason found for a bed stands: occupied, then out
         # of service, then reserved, the earliest first.
         occupied, out, reserved = 0, 1, 2
-        stays = select(literal(occupied).label("kind"), e.BedStay.bed_id.label("bed_id"),
-                       e.BedStay.start_date.label("day"), e.BedStay.id.label("row_id")).where(
-            e.BedStay.bed_id.in_(ids), e.BedStay.cancelled.is_(False), e.BedStay.start_date < until,
+        stays = select(
+            literal(occupied).label("kind"),
+            e.BedStay.bed_id.label("bed_id"),
+            e.BedStay.start_date.label("day"),
+            e.BedStay.id.label("row_id"),
+        ).where(
+            e.BedStay.bed_id.in_(ids),
+            e.BedStay.cancelled.is_(False),
+            e.BedStay.start_date < until,
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
         if ignore_stays:
             stays = stays.where(e.BedStay.id.not_in(ignore_stays))
-        outages = select(literal(out), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id).where(
-            e.BedOutage.bed_id.in_(ids), e.BedOutage.start_date < until,
+        outages = select(
+            literal(out), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id
+        ).where(
+            e.BedOutage.bed_id.in_(ids),
+            e.BedOutage.start_date < until,
             or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start),
         )
         holds = (
-            select(literal(reserved), e.ReservationBed.bed_id, e.Reservation.expected_on, e.Reservation.id)
+            select(
+                literal(reserved),
+                e.ReservationBed.bed_id,
+                e.Reservation.expected_on,
+                e.Reservation.id,
+            )
             .join(e.Reservation, e.ReservationBed.reservation_id == e.Reservation.id)
             .where(
                 e.ReservationBed.bed_id.in_(ids),
@@ -732,17 +864,23 @@ class Services:
                 e.Reservation.household_id != household_id,
             )
         )
-        for kind, bed_id, day, _id in s.execute(union_all(stays, outages, holds).order_by("kind", "day", "row_id")):
+        for kind, bed_id, day, _id in s.execute(
+            union_all(stays, outages, holds).order_by("kind", "day", "row_id")
+        ):
             if found[bed_id] is not None:
                 continue
             name = self._bed_name(by_id[bed_id])
             if kind == occupied:
                 found[bed_id] = BedOccupiedError(
-                    _("Bed {bed} is already occupied on {date}.").format(bed=name, date=fmt_date(max(day, start)))
+                    _("Bed {bed} is already occupied on {date}.").format(
+                        bed=name, date=fmt_date(max(day, start))
+                    )
                 )
             elif kind == out:
                 found[bed_id] = BedOutOfServiceError(
-                    _("Bed {bed} is out of service from {start}.").format(bed=name, start=fmt_date(day))
+                    _("Bed {bed} is out of service from {start}.").format(
+                        bed=name, start=fmt_date(day)
+                    )
                 )
             else:
                 found[bed_id] = BedReservedError(
@@ -765,10 +903,18 @@ class Services:
 
         return _(
             "Structure {structure} is for: {targets}. The people to place do not belong to these groups."
-        ).format(structure=st.name, targets=", ".join(sorted(target_group_label(t.value) for t in targets)))
+        ).format(
+            structure=st.name,
+            targets=", ".join(sorted(target_group_label(t.value) for t in targets)),
+        )
 
     def _minor_problem(
-        self, s: Session, household_id: int, programme: e.Programme, day: dt.date, after: Mapping[int, int | None]
+        self,
+        s: Session,
+        household_id: int,
+        programme: e.Programme,
+        day: dt.date,
+        after: Mapping[int, int | None],
     ) -> str | None:
         """Would a minor be left without an adult of the household in a structure?
 
@@ -789,9 +935,17 @@ class Services:
                     .join(e.BedStay, e.BedStay.bed_id == e.Bed.id)
                     .where(e.BedStay.person_id == m.person_id, live_stay_clause(day))
                 )
-        adults_at = {where[m.person_id] for m in members if not m.person.is_minor_on(day) and where[m.person_id]}
+        adults_at = {
+            where[m.person_id]
+            for m in members
+            if not m.person.is_minor_on(day) and where[m.person_id]
+        }
         for m in members:
-            if m.person.is_minor_on(day) and where[m.person_id] and where[m.person_id] not in adults_at:
+            if (
+                m.person.is_minor_on(day)
+                and where[m.person_id]
+                and where[m.person_id] not in adults_at
+            ):
                 return _(
                     "A minor of the household would be left in a structure without an adult of the "
                     "household. Move or place an adult together with the minors."
@@ -799,13 +953,24 @@ class Services:
         return None
 
     def _propose(
-        self, s: Session, st: e.Structure, people: Sequence[e.Person], start: dt.date, end: dt.date | None, household_id: int
+        self,
+        s: Session,
+        st: e.Structure,
+        people: Sequence[e.Person],
+        start: dt.date,
+        end: dt.date | None,
+        household_id: int,
     ) -> dict[int, int] | None:
         """Free beds for ``people``, preferring one room for the whole household."""
         rooms = s.scalars(
-            select(e.Room).where(e.Room.structure_id == st.id).options(selectinload(e.Room.beds)).order_by(e.Room.name)
+            select(e.Room)
+            .where(e.Room.structure_id == st.id)
+            .options(selectinload(e.Room.beds))
+            .order_by(e.Room.name)
         ).all()
-        problems = self._bed_problems(s, [b for room in rooms for b in room.beds], start, end, household_id)
+        problems = self._bed_problems(
+            s, [b for room in rooms for b in room.beds], start, end, household_id
+        )
         free_by_room: list[tuple[e.Room, list[e.Bed]]] = []
         for room in rooms:
             free = [b for b in room.beds if problems[b.id] is None]
@@ -816,7 +981,9 @@ class Services:
         if fitting:
             beds = fitting[0][2][:need]
         else:
-            beds = [b for _room, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][:need]
+            beds = [b for _room, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
+                :need
+            ]
         if len(beds) < need:
             return None
         return {p.id: b.id for p, b in zip(people, beds, strict=True)}
@@ -824,9 +991,13 @@ class Services:
     def _check_structure_open(self, st: e.Structure, programme: e.Programme, day: dt.date) -> None:
         if day < st.opened_on or (st.closed_on is not None and day >= st.closed_on):
             raise ValidationError(
-                _("Structure {structure} is not open on {date}.").format(structure=st.name, date=fmt_date(day))
+                _("Structure {structure} is not open on {date}.").format(
+                    structure=st.name, date=fmt_date(day)
+                )
             )
-        if day < programme.start_date or (programme.end_date is not None and day >= programme.end_date):
+        if day < programme.start_date or (
+            programme.end_date is not None and day >= programme.end_date
+        ):
             raise ValidationError(
                 _("Programme {programme} is not running on {date}.").format(
                     programme=programme.code, date=fmt_date(day)
@@ -859,15 +1030,20 @@ class Services:
         """
         self._check_structure_open(st, programme, start)
         persons = [m.person for m in people]
-        problem = self._target_problem(st, [(m.person, m.relationship_) for m in [*people, *companions]], start)
+        problem = self._target_problem(
+            st, [(m.person, m.relationship_) for m in [*people, *companions]], start
+        )
         if problem and not override_reason.strip():
             raise TargetGroupError(problem + " " + _("To place them anyway, give a reason."))
         # The stays of all these people that the new open stays would overlap, at once.
         overlapping: dict[int, dt.date] = {}
         for stay_id, person_id, stay_start in s.execute(
             select(e.BedStay.id, e.BedStay.person_id, e.BedStay.start_date)
-            .where(e.BedStay.person_id.in_([p.id for p in persons]), e.BedStay.cancelled.is_(False),
-                   or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start))
+            .where(
+                e.BedStay.person_id.in_([p.id for p in persons]),
+                e.BedStay.cancelled.is_(False),
+                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+            )
             .order_by(e.BedStay.start_date, e.BedStay.id)
         ):
             if stay_id not in ignore_stays:
@@ -883,9 +1059,9 @@ class Services:
             proposal = self._propose(s, st, persons, start, None, household_id)
             if proposal is None:
                 raise StructureFullError(
-                    _("Structure {structure} has not enough free beds on {date} for {count} people.").format(
-                        structure=st.name, date=fmt_date(start), count=len(persons)
-                    )
+                    _(
+                        "Structure {structure} has not enough free beds on {date} for {count} people."
+                    ).format(structure=st.name, date=fmt_date(start), count=len(persons))
                 )
             beds = proposal
         else:
@@ -897,9 +1073,15 @@ class Services:
             for _pid, bed_id in beds.items():
                 b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
                 if b is None:
-                    raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+                    raise NotFoundError(
+                        _("The record no longer exists (it may have been removed).")
+                    )
                 if b.room.structure_id != st.id:
-                    raise ValidationError(_("The chosen bed is not in structure {structure}.").format(structure=st.name))
+                    raise ValidationError(
+                        _("The chosen bed is not in structure {structure}.").format(
+                            structure=st.name
+                        )
+                    )
                 chosen_beds.append(b)
             problems = self._bed_problems(s, chosen_beds, start, None, household_id, ignore_stays)
             for b in chosen_beds:
@@ -913,8 +1095,13 @@ class Services:
         return dict(beds)
 
     def check_fit(
-        self, household_id: int, structure_id: int, day: dt.date, person_ids: Sequence[int] | None = None,
-        *, until: dt.date | None = None,
+        self,
+        household_id: int,
+        structure_id: int,
+        day: dt.date,
+        person_ids: Sequence[int] | None = None,
+        *,
+        until: dt.date | None = None,
     ) -> r.FitReport:
         """Does the household fit the structure from ``day``? Proposes beds, explains refusals.
 
@@ -931,7 +1118,10 @@ class Services:
                 self._check_structure_open(st, programme, day)
             except DomainError as exc:
                 reasons.append(str(exc))
-            together = [*members, *self._companions(s, household_id, st.id, day, [m.person_id for m in members])]
+            together = [
+                *members,
+                *self._companions(s, household_id, st.id, day, [m.person_id for m in members]),
+            ]
             problem = self._target_problem(st, [(m.person, m.relationship_) for m in together], day)
             if problem:
                 reasons.append(problem)
@@ -940,9 +1130,9 @@ class Services:
             proposal = self._propose(s, st, persons, day, None, household_id) or {}
             if not proposal:
                 reasons.append(
-                    _("Structure {structure} has not enough free beds on {date} for {count} people.").format(
-                        structure=st.name, date=fmt_date(day), count=len(persons)
-                    )
+                    _(
+                        "Structure {structure} has not enough free beds on {date} for {count} people."
+                    ).format(structure=st.name, date=fmt_date(day), count=len(persons))
                 )
             # Someone moving to another bed of the structure leaves their own place (transfer).
             problem = self._capacity_problem(s, st.id, st.name, day, until, [p.id for p in persons])
@@ -950,7 +1140,9 @@ class Services:
                 reasons.append(problem)
             return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
 
-    def _select_members(self, s: Session, household_id: int, person_ids: Sequence[int] | None) -> list[e.HouseholdMember]:
+    def _select_members(
+        self, s: Session, household_id: int, person_ids: Sequence[int] | None
+    ) -> list[e.HouseholdMember]:
         self._get(s, e.Household, household_id)
         members = self._members(s, household_id)
         if not members:
@@ -998,19 +1190,34 @@ class Services:
             if held is not None:
                 # Placing beside a held reservation would keep its beds held for nobody.
                 raise ValidationError(
-                    _("This household has beds reserved (expected on {date}): confirm the "
-                      "reservation, or cancel it first.").format(date=fmt_date(held.expected_on))
+                    _(
+                        "This household has beds reserved (expected on {date}): confirm the "
+                        "reservation, or cancel it first."
+                    ).format(date=fmt_date(held.expected_on))
                 )
             # First the rule no reason can override: no minor left without an adult.
             problem = self._minor_problem(
-                s, household_id, programme, entry_date, dict.fromkeys([m.person_id for m in members], st.id)
+                s,
+                household_id,
+                programme,
+                entry_date,
+                dict.fromkeys([m.person_id for m in members], st.id),
             )
             if problem:
                 raise MinorAloneError(problem)
             chosen = self._assign(
-                s, st=st, programme=programme, household_id=household_id, people=members,
-                start=entry_date, until=planned_end, beds=beds, override_reason=override_reason,
-                companions=self._companions(s, household_id, st.id, entry_date, [m.person_id for m in members]),
+                s,
+                st=st,
+                programme=programme,
+                household_id=household_id,
+                people=members,
+                start=entry_date,
+                until=planned_end,
+                beds=beds,
+                override_reason=override_reason,
+                companions=self._companions(
+                    s, household_id, st.id, entry_date, [m.person_id for m in members]
+                ),
             )
             pl = e.Placement(
                 household_id=household_id,
@@ -1026,13 +1233,24 @@ class Services:
             for pid, bed_id in chosen.items():
                 s.add(
                     e.BedStay(
-                        placement_id=pl.id, person_id=pid, bed_id=bed_id, start_date=entry_date,
-                        end_date=None, override_reason=override_reason.strip(),
+                        placement_id=pl.id,
+                        person_id=pid,
+                        bed_id=bed_id,
+                        start_date=entry_date,
+                        end_date=None,
+                        override_reason=override_reason.strip(),
                     )
                 )
             s.flush()
-            self._audit(s, "place", "placement", pl.id, structure=st.id, people=len(chosen),
-                        override=bool(override_reason.strip()))
+            self._audit(
+                s,
+                "place",
+                "placement",
+                pl.id,
+                structure=st.id,
+                people=len(chosen),
+                override=bool(override_reason.strip()),
+            )
             return convert.placement(pl)
 
     def _live_stays(self, s: Session, placement_id: int, day: dt.date) -> list[e.BedStay]:
@@ -1076,34 +1294,58 @@ class Services:
             stays = [x for x in stays if x.start_date <= day]
             current = {x.person_id: x for x in stays}
             if not current:
-                raise ValidationError(_("Nobody of this placement has a bed on {date}.").format(date=fmt_date(day)))
+                raise ValidationError(
+                    _("Nobody of this placement has a bed on {date}.").format(date=fmt_date(day))
+                )
             moving_ids = list(person_ids) if person_ids is not None else list(current)
             for pid in moving_ids:
                 if pid not in current:
-                    raise ValidationError(_("This person has no bed in this placement on {date}.").format(date=fmt_date(day)))
+                    raise ValidationError(
+                        _("This person has no bed in this placement on {date}.").format(
+                            date=fmt_date(day)
+                        )
+                    )
             for pid in moving_ids:
                 if current[pid].start_date >= day:
                     raise ValidationError(
-                        _("The transfer date must come after the start of the current stay; correct the stay instead.")
+                        _(
+                            "The transfer date must come after the start of the current stay; correct the stay instead."
+                        )
                     )
                 if current[pid].end_date is not None:
-                    raise ValidationError(_("A stay that already has an end cannot be transferred; correct it instead."))
-            members = [m for m in self._members(s, pl.household_id) if m.person_id in set(moving_ids)]
+                    raise ValidationError(
+                        _(
+                            "A stay that already has an end cannot be transferred; correct it instead."
+                        )
+                    )
+            members = [
+                m for m in self._members(s, pl.household_id) if m.person_id in set(moving_ids)
+            ]
             new_programme = dest.programme
             ignore = {current[pid].id for pid in moving_ids}
             # Same bed again is no transfer.
             if beds is not None and all(current[pid].bed_id == beds.get(pid) for pid in moving_ids):
                 raise ValidationError(_("The destination is the bed the person is in already."))
             # First the rule no reason can override: no minor left without an adult.
-            problem = self._minor_problem(s, pl.household_id, pl.programme, day, dict.fromkeys(moving_ids, dest.id))
+            problem = self._minor_problem(
+                s, pl.household_id, pl.programme, day, dict.fromkeys(moving_ids, dest.id)
+            )
             if problem:
                 raise MinorAloneError(problem)
             # Within the programme the people stay until the placement's planned end; in
             # another one a new placement starts, with no planned end yet.
             until = pl.planned_end if new_programme.id == pl.programme_id else None
             chosen = self._assign(
-                s, st=dest, programme=new_programme, household_id=pl.household_id, people=members,
-                start=day, until=until, beds=beds, override_reason=override_reason, ignore_stays=ignore,
+                s,
+                st=dest,
+                programme=new_programme,
+                household_id=pl.household_id,
+                people=members,
+                start=day,
+                until=until,
+                beds=beds,
+                override_reason=override_reason,
+                ignore_stays=ignore,
                 companions=self._companions(s, pl.household_id, dest.id, day, moving_ids),
             )
             for pid in moving_ids:
@@ -1112,8 +1354,12 @@ class Services:
             target = pl
             if new_programme.id != pl.programme_id:
                 target = e.Placement(
-                    household_id=pl.household_id, programme_id=new_programme.id, entry_date=day,
-                    planned_end=None, status=e.PlacementStatus.ACTIVE, extensions=[],
+                    household_id=pl.household_id,
+                    programme_id=new_programme.id,
+                    entry_date=day,
+                    planned_end=None,
+                    status=e.PlacementStatus.ACTIVE,
+                    extensions=[],
                 )
                 s.add(target)
                 s.flush()
@@ -1125,14 +1371,26 @@ class Services:
             for pid, bed_id in chosen.items():
                 s.add(
                     e.BedStay(
-                        placement_id=target.id, person_id=pid, bed_id=bed_id, start_date=day,
-                        end_date=None, override_reason=override_reason.strip(),
+                        placement_id=target.id,
+                        person_id=pid,
+                        bed_id=bed_id,
+                        start_date=day,
+                        end_date=None,
+                        override_reason=override_reason.strip(),
                     )
                 )
             self._touch(pl)
             s.flush()
-            self._audit(s, "transfer", "placement", pl.id, to_structure=dest.id, people=len(chosen),
-                        to_placement=target.id, override=bool(override_reason.strip()))
+            self._audit(
+                s,
+                "transfer",
+                "placement",
+                pl.id,
+                to_structure=dest.id,
+                people=len(chosen),
+                to_placement=target.id,
+                override=bool(override_reason.strip()),
+            )
             return convert.placement(target)
 
     def record_exit(
@@ -1163,13 +1421,17 @@ class Services:
             stays = self._live_stays(s, placement_id, day)
             leaving = [x for x in stays if person_ids is None or x.person_id in set(person_ids)]
             if person_ids is not None and {x.person_id for x in leaving} != set(person_ids):
-                raise ValidationError(_("This person has no bed in this placement on {date}.").format(date=fmt_date(day)))
+                raise ValidationError(
+                    _("This person has no bed in this placement on {date}.").format(
+                        date=fmt_date(day)
+                    )
+                )
             for x in leaving:
                 if x.start_date >= day:
                     raise ValidationError(
-                        _("The exit date must come after the start of the stay ({date}); cancel the stay instead.").format(
-                            date=fmt_date(x.start_date)
-                        )
+                        _(
+                            "The exit date must come after the start of the stay ({date}); cancel the stay instead."
+                        ).format(date=fmt_date(x.start_date))
                     )
                 if x.end_date is not None:
                     # Someone who already left (on a later date) keeps that record:
@@ -1180,7 +1442,9 @@ class Services:
                         )
                     )
             if person_ids is not None:
-                problem = self._minor_problem(s, pl.household_id, pl.programme, day, dict.fromkeys(person_ids))
+                problem = self._minor_problem(
+                    s, pl.household_id, pl.programme, day, dict.fromkeys(person_ids)
+                )
                 if problem:
                     raise MinorAloneError(problem)
             for x in leaving:
@@ -1194,8 +1458,16 @@ class Services:
                 pl.status = e.PlacementStatus.EXITED
             self._touch(pl)
             s.flush()
-            self._audit(s, "exit", "placement", pl.id, day=day, reason=exit_reason.value, people=len(leaving),
-                        whole=not remaining)
+            self._audit(
+                s,
+                "exit",
+                "placement",
+                pl.id,
+                day=day,
+                reason=exit_reason.value,
+                people=len(leaving),
+                whole=not remaining,
+            )
             return convert.placement(pl)
 
     def capacity_warning(self, structure_id: int, from_date: dt.date) -> str | None:
@@ -1230,8 +1502,12 @@ class Services:
                 .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
                 .join(e.Room, e.Room.id == e.Bed.room_id)
                 .join(e.Structure, e.Structure.id == e.Room.structure_id)
-                .where(e.BedStay.placement_id == pl.id, e.BedStay.cancelled.is_(False),
-                       e.BedStay.start_date <= start, e.BedStay.end_date.is_(None))
+                .where(
+                    e.BedStay.placement_id == pl.id,
+                    e.BedStay.cancelled.is_(False),
+                    e.BedStay.start_date <= start,
+                    e.BedStay.end_date.is_(None),
+                )
             ).all()
             staying: dict[tuple[int, str], list[int]] = {}
             for person_id, structure_id, name in rows:
@@ -1240,8 +1516,12 @@ class Services:
                 short = self._capacity_shortfall(s, structure_id, start, new_planned_end, people)
                 if short is not None:
                     night, occupied, places = short
-                    return capacity_message(name, night, occupied, places, len(people)) + " " + _(
-                        "The extension can be recorded anyway: plan a transfer, or the end of another stay."
+                    return (
+                        capacity_message(name, night, occupied, places, len(people))
+                        + " "
+                        + _(
+                            "The extension can be recorded anyway: plan a transfer, or the end of another stay."
+                        )
                     )
             return None
 
@@ -1267,12 +1547,18 @@ class Services:
                 raise ValidationError(_("The planned end must come after the entry date."))
             if pl.planned_end is not None and new_planned_end <= pl.planned_end:
                 raise ValidationError(
-                    _("An extension must move the planned end later than {date}.").format(date=fmt_date(pl.planned_end))
+                    _("An extension must move the planned end later than {date}.").format(
+                        date=fmt_date(pl.planned_end)
+                    )
                 )
             s.add(
                 e.Extension(
-                    placement_id=pl.id, previous_planned_end=pl.planned_end, new_planned_end=new_planned_end,
-                    reason=reason.strip(), authorised_by=authorised_by.strip(), granted_on=granted_on or self.today(),
+                    placement_id=pl.id,
+                    previous_planned_end=pl.planned_end,
+                    new_planned_end=new_planned_end,
+                    reason=reason.strip(),
+                    authorised_by=authorised_by.strip(),
+                    granted_on=granted_on or self.today(),
                 )
             )
             pl.planned_end = new_planned_end
@@ -1304,21 +1590,35 @@ class Services:
             members = self._select_members(s, household_id, person_ids)
             if s.scalar(
                 select(e.Reservation.id).where(
-                    e.Reservation.household_id == household_id, e.Reservation.status == e.ReservationStatus.HELD
+                    e.Reservation.household_id == household_id,
+                    e.Reservation.status == e.ReservationStatus.HELD,
                 )
             ):
                 raise ValidationError(_("This household already has a reservation held."))
             chosen = self._assign(
-                s, st=st, programme=st.programme, household_id=household_id, people=members,
+                s,
+                st=st,
+                programme=st.programme,
+                household_id=household_id,
+                people=members,
                 # How long they will stay is decided when they arrive: the places are
                 # checked for the whole stay then (confirm_reservation).
-                start=expected_on, until=expected_on + dt.timedelta(days=1), beds=beds,
+                start=expected_on,
+                until=expected_on + dt.timedelta(days=1),
+                beds=beds,
                 override_reason=override_reason,
             )
             res = e.Reservation(
-                household_id=household_id, programme_id=st.programme_id, structure_id=st.id,
-                held_from=held_from, expected_on=expected_on, status=e.ReservationStatus.HELD,
-                note=(note.strip() + (" " + override_reason.strip() if override_reason.strip() else "")).strip(),
+                household_id=household_id,
+                programme_id=st.programme_id,
+                structure_id=st.id,
+                held_from=held_from,
+                expected_on=expected_on,
+                status=e.ReservationStatus.HELD,
+                note=(
+                    note.strip()
+                    + (" " + override_reason.strip() if override_reason.strip() else "")
+                ).strip(),
             )
             s.add(res)
             s.flush()
@@ -1354,28 +1654,52 @@ class Services:
             res.closed_on = day
             s.flush()
             chosen = self._assign(
-                s, st=st, programme=st.programme, household_id=res.household_id, people=members,
-                start=day, until=planned_end, beds=beds, override_reason=override_reason or res.note,
+                s,
+                st=st,
+                programme=st.programme,
+                household_id=res.household_id,
+                people=members,
+                start=day,
+                until=planned_end,
+                beds=beds,
+                override_reason=override_reason or res.note,
             )
             pl = e.Placement(
-                household_id=res.household_id, programme_id=st.programme_id, entry_date=day,
-                planned_end=planned_end, status=e.PlacementStatus.ACTIVE,
+                household_id=res.household_id,
+                programme_id=st.programme_id,
+                entry_date=day,
+                planned_end=planned_end,
+                status=e.PlacementStatus.ACTIVE,
             )
             s.add(pl)
             s.flush()
             # The reason given when the beds were held (kept in the note) is recorded on the
             # stays when the target group still needs it, as a direct placement would.
             recorded = override_reason.strip()
-            if not recorded and self._target_problem(st, [(m.person, m.relationship_) for m in members], day):
+            if not recorded and self._target_problem(
+                st, [(m.person, m.relationship_) for m in members], day
+            ):
                 recorded = res.note
             for pid, bed_id in chosen.items():
-                s.add(e.BedStay(placement_id=pl.id, person_id=pid, bed_id=bed_id, start_date=day, end_date=None,
-                                override_reason=recorded))
+                s.add(
+                    e.BedStay(
+                        placement_id=pl.id,
+                        person_id=pid,
+                        bed_id=bed_id,
+                        start_date=day,
+                        end_date=None,
+                        override_reason=recorded,
+                    )
+                )
             s.flush()
-            self._audit(s, "confirm", "reservation", res.id, placement=pl.id, override=bool(recorded))
+            self._audit(
+                s, "confirm", "reservation", res.id, placement=pl.id, override=bool(recorded)
+            )
             return convert.placement(pl)
 
-    def cancel_reservation(self, reservation_id: int, *, day: dt.date | None = None, reason: str = "") -> r.ReservationInfo:
+    def cancel_reservation(
+        self, reservation_id: int, *, day: dt.date | None = None, reason: str = ""
+    ) -> r.ReservationInfo:
         with self._tx() as s:
             res = self._get(s, e.Reservation, reservation_id)
             if res.status != e.ReservationStatus.HELD:
@@ -1412,10 +1736,18 @@ class Services:
                 raise ValidationError(_("The end date must come after the start date."))
             new_bed = bed_id or stay.bed_id
             b = self._get(s, e.Bed, new_bed)
-            err = self._bed_problem(s, b, new_start, new_end, stay.placement.household_id, {stay.id})  # type: ignore[arg-type]
+            err = self._bed_problem(
+                s, b, new_start, new_end, stay.placement.household_id, {stay.id}
+            )  # type: ignore[arg-type]
             if isinstance(err, BedOccupiedError):
                 raise err
-            for other in s.scalars(select(e.BedStay).where(e.BedStay.person_id == stay.person_id, e.BedStay.cancelled.is_(False), e.BedStay.id != stay.id)):
+            for other in s.scalars(
+                select(e.BedStay).where(
+                    e.BedStay.person_id == stay.person_id,
+                    e.BedStay.cancelled.is_(False),
+                    e.BedStay.id != stay.id,
+                )
+            ):
                 if _overlaps(other.start_date, other.end_date, new_start, new_end):  # type: ignore[arg-type]
                     raise PersonAlreadyPlacedError(
                         _("{person} already has a bed from {date}.").format(
@@ -1427,8 +1759,15 @@ class Services:
             pl = stay.placement
             if new_start < pl.entry_date:
                 pl.entry_date = new_start
-            self._audit(s, "correct", "bed_stay", stay.id, reason=reason.strip(), before=before,
-                        after={"start": new_start, "end": new_end, "bed": new_bed})
+            self._audit(
+                s,
+                "correct",
+                "bed_stay",
+                stay.id,
+                reason=reason.strip(),
+                before=before,
+                after={"start": new_start, "end": new_end, "bed": new_bed},
+            )
             s.flush()
             return convert.stay(stay)
 
@@ -1444,7 +1783,9 @@ class Services:
             s.flush()
             pl = stay.placement
             live = s.scalar(
-                select(func.count(e.BedStay.id)).where(e.BedStay.placement_id == pl.id, e.BedStay.cancelled.is_(False))
+                select(func.count(e.BedStay.id)).where(
+                    e.BedStay.placement_id == pl.id, e.BedStay.cancelled.is_(False)
+                )
             )
             if not live and pl.status == e.PlacementStatus.ACTIVE:
                 pl.status = e.PlacementStatus.CANCELLED
@@ -1468,19 +1809,27 @@ class Services:
             return convert.placement(pl)
 
 
-def capacity_message(structure: str, day: dt.date, occupied: int, capacity: int, needed: int) -> str:
+def capacity_message(
+    structure: str, day: dt.date, occupied: int, capacity: int, needed: int
+) -> str:
     """Why the authorised places are not enough: full, or too few places left for everyone."""
     if occupied >= capacity:
-        return _("Structure {structure} is full on {date}: {occupied} of {capacity} places are taken.").format(
-            structure=structure, date=fmt_date(day), occupied=occupied, capacity=capacity
-        )
+        return _(
+            "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
+        ).format(structure=structure, date=fmt_date(day), occupied=occupied, capacity=capacity)
     if occupied == 0:
-        return _("Structure {structure} has only {capacity} places on {date}: not enough for {count} people.").format(
-            structure=structure, capacity=capacity, date=fmt_date(day), count=needed
-        )
+        return _(
+            "Structure {structure} has only {capacity} places on {date}: not enough for {count} people."
+        ).format(structure=structure, capacity=capacity, date=fmt_date(day), count=needed)
     return _(
         "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people."
-    ).format(structure=structure, free=capacity - occupied, capacity=capacity, date=fmt_date(day), count=needed)
+    ).format(
+        structure=structure,
+        free=capacity - occupied,
+        capacity=capacity,
+        date=fmt_date(day),
+        count=needed,
+    )
 
 
 def _provisional_code() -> str:

@@ -24,7 +24,9 @@ from models import i18n, schema  # noqa: E402
 from models.database import Database  # noqa: E402
 from models.services import Services  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("ACCOGLIENZA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "ACCOGLIENZA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -54,14 +54,24 @@ def test_importing_every_model_module_loads_no_qt():
         "print(json.dumps({'modules': names,\n"
         "  'qt': sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     result = json.loads(out.stdout)
-    assert {"models.services", "models.queries", "models.schema", "models.database"} <= set(result["modules"])
+    assert {"models.services", "models.queries", "models.schema", "models.database"} <= set(
+        result["modules"]
+    )
     assert result["qt"] == []
 
 
 def test_views_never_import_sqlalchemy_or_the_orm():
-    assert offenders("views", ("sqlalchemy", "alembic", "models.entities", "models.database", "models.schema")) == {}
+    assert (
+        offenders(
+            "views",
+            ("sqlalchemy", "alembic", "models.entities", "models.database", "models.schema"),
+        )
+        == {}
+    )
 
 
 def test_views_never_import_the_desktop_layer_above_them():

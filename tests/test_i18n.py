@@ -78,7 +78,9 @@ def test_english_reads_english() -> None:
     assert ngettext("{n} person", "{n} people", 2).format(n=2) == "2 people"
 
 
-def test_a_catalogue_without_mo_is_compiled_from_the_po(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_catalogue_without_mo_is_compiled_from_the_po(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A fresh checkout has no .mo files: the .po is used, never silent English."""
     folder = tmp_path / "it" / "LC_MESSAGES"
     folder.mkdir(parents=True)
@@ -124,7 +126,9 @@ def test_compiled_catalogues_translate(tmp_path: Path, monkeypatch: pytest.Monke
         ({"LANG": "de_DE.UTF-8", "LANGUAGE": "de:it"}, "it"),
     ],
 )
-def test_language_follows_the_system(env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_language_follows_the_system(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for var in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(var, raising=False)
     for var, value in env.items():
@@ -158,20 +162,37 @@ def test_dates_numbers_and_percentages_follow_the_language() -> None:
 # -- the command line -------------------------------------------------------------------
 
 
-def _cli(args: list[str], lang: str, home: Path, *, settings: dict | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "ACCOGLIENZA_LANGUAGE")}
-    env.update(LANG=lang, XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
-               HOME=str(home))
+def _cli(
+    args: list[str], lang: str, home: Path, *, settings: dict | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "ACCOGLIENZA_LANGUAGE")
+    }
+    env.update(
+        LANG=lang,
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        HOME=str(home),
+    )
     if settings is not None:
         folder = home / "config" / "Accoglienza"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "desktop", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def test_command_line_speaks_the_language_of_the_system(db_url: str, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_command_line_speaks_the_language_of_the_system(
+    db_url: str, services, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     from tests.factories import scenario
 
     scenario(services)
@@ -191,19 +212,29 @@ def test_command_line_speaks_the_language_of_the_system(db_url: str, services, t
 def test_command_line_errors_in_both_languages(tmp_path: Path) -> None:
     it = _cli(["occupancy", "--date", "2023-13-01"], "it_IT.UTF-8", tmp_path)
     assert it.returncode == 2
-    assert it.stderr.strip() == "accoglienza: argomento --date: data non valida: 2023-13-01 (usa AAAA-MM-GG)"
+    assert (
+        it.stderr.strip()
+        == "accoglienza: argomento --date: data non valida: 2023-13-01 (usa AAAA-MM-GG)"
+    )
     en = _cli(["occupancy", "--date", "2023-13-01"], "en_US.UTF-8", tmp_path)
     assert en.returncode == 2
-    assert en.stderr.strip() == "accoglienza: argument --date: not a valid date: 2023-13-01 (use YYYY-MM-DD)"
+    assert (
+        en.stderr.strip()
+        == "accoglienza: argument --date: not a valid date: 2023-13-01 (use YYYY-MM-DD)"
+    )
     help_it = _cli(["occupancy", "--help"], "it_IT.UTF-8", tmp_path)
     assert help_it.stdout.startswith("uso: accoglienza occupancy") and "opzioni:" in help_it.stdout
 
 
 def test_command_line_keeps_the_chosen_language(tmp_path: Path) -> None:
     """A language saved in the settings wins over the system's."""
-    res = _cli(["occupancy", "--date", "nope"], "it_IT.UTF-8", tmp_path, settings={"language": "en"})
+    res = _cli(
+        ["occupancy", "--date", "nope"], "it_IT.UTF-8", tmp_path, settings={"language": "en"}
+    )
     assert "not a valid date" in res.stderr
-    res = _cli(["occupancy", "--date", "nope"], "en_US.UTF-8", tmp_path, settings={"language": "it"})
+    res = _cli(
+        ["occupancy", "--date", "nope"], "en_US.UTF-8", tmp_path, settings={"language": "it"}
+    )
     assert "data non valida" in res.stderr
 
 
@@ -234,10 +265,31 @@ def test_qt_standard_buttons_are_translated(qapp) -> None:  # type: ignore[no-un
 
 # -- strings that escape the catalogues ---------------------------------------------------
 
-QT_TEXT_METHODS = {"setText", "setWindowTitle", "setToolTip", "setPlaceholderText", "setStatusTip", "setTitle",
-                   "addTab", "setTabText", "addMenu", "addRow", "showMessage", "setLabelText", "setWhatsThis"}
-QT_TEXT_CLASSES = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
-                   "QMenu"}
+QT_TEXT_METHODS = {
+    "setText",
+    "setWindowTitle",
+    "setToolTip",
+    "setPlaceholderText",
+    "setStatusTip",
+    "setTitle",
+    "addTab",
+    "setTabText",
+    "addMenu",
+    "addRow",
+    "showMessage",
+    "setLabelText",
+    "setWhatsThis",
+}
+QT_TEXT_CLASSES = {
+    "QLabel",
+    "QPushButton",
+    "QCheckBox",
+    "QRadioButton",
+    "QGroupBox",
+    "QAction",
+    "QToolButton",
+    "QMenu",
+}
 GETTEXT = {"_", "N_", "ngettext", "pgettext"}
 
 
@@ -247,7 +299,9 @@ def _literal(node: object) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        return "".join(
+            v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
     return None
 
 
@@ -263,7 +317,13 @@ def test_visible_texts_go_through_gettext() -> None:
             if not isinstance(node, ast.Call):
                 continue
             f = node.func
-            name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+            name = (
+                f.attr
+                if isinstance(f, ast.Attribute)
+                else f.id
+                if isinstance(f, ast.Name)
+                else None
+            )
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             if name in QT_TEXT_METHODS or name in QT_TEXT_CLASSES:
                 args = node.args[1:2] if name in ("addTab", "setTabText") else node.args[:1]
@@ -272,6 +332,12 @@ def test_visible_texts_go_through_gettext() -> None:
                     # Words need a translation; symbols (◀, ✕) and addresses (postgresql://) do not.
                     if text and re.search(r"[A-Za-z]{2,}", text) and not re.match(r"^\w+://", text):
                         found.append(f"{where}: {name}({text!r})")
-            if name in GETTEXT and node.args and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp)):
-                found.append(f"{where}: {name}() of a computed string: use a literal with {{fields}}")
+            if (
+                name in GETTEXT
+                and node.args
+                and isinstance(node.args[0], (ast.JoinedStr, ast.BinOp))
+            ):
+                found.append(
+                    f"{where}: {name}() of a computed string: use a literal with {{fields}}"
+                )
     assert found == []

@@ -48,27 +48,60 @@ class OccupancyModel(RowTableModel):
     LABEL, STRUCTURES, CAPACITY, OCCUPIED, RESERVED, OUT, FREE, RATE = range(8)
 
     def __init__(self, first_title: str, parent: Any = None) -> None:
-        super().__init__(parent, columns=(
-            Column(first_title, "label"),
-            Column(N_("Structures"), "structures", kind=INT),
-            Column(N_("Capacity"), "capacity", kind=INT, tooltip=N_("Places authorised on the date")),
-            Column(N_("Occupied"), "occupied", kind=INT),
-            Column(N_("Reserved"), "reserved", kind=INT),
-            Column(N_("Out of service"), "out_of_service", kind=INT),
-            Column(N_("Free"), "free", kind=INT),
-            Column(N_("Rate"), _rate, kind=PERCENT, tooltip=N_("Occupied beds out of the places authorised")),
-        ))
+        super().__init__(
+            parent,
+            columns=(
+                Column(first_title, "label"),
+                Column(N_("Structures"), "structures", kind=INT),
+                Column(
+                    N_("Capacity"),
+                    "capacity",
+                    kind=INT,
+                    tooltip=N_("Places authorised on the date"),
+                ),
+                Column(N_("Occupied"), "occupied", kind=INT),
+                Column(N_("Reserved"), "reserved", kind=INT),
+                Column(N_("Out of service"), "out_of_service", kind=INT),
+                Column(N_("Free"), "free", kind=INT),
+                Column(
+                    N_("Rate"),
+                    _rate,
+                    kind=PERCENT,
+                    tooltip=N_("Occupied beds out of the places authorised"),
+                ),
+            ),
+        )
 
 
 class ProgrammeRow:
     """An occupancy row shown with the programme's name and code. A plain class, not a
     dataclass (see views.navigation.Selection)."""
 
-    __slots__ = ("label", "code", "structures", "capacity", "occupied", "reserved", "out_of_service", "free",
-                 "rate")
+    __slots__ = (
+        "label",
+        "code",
+        "structures",
+        "capacity",
+        "occupied",
+        "reserved",
+        "out_of_service",
+        "free",
+        "rate",
+    )
 
-    def __init__(self, *, label: str, code: str, structures: int, capacity: int, occupied: int, reserved: int,
-                 out_of_service: int, free: int, rate: float | None) -> None:
+    def __init__(
+        self,
+        *,
+        label: str,
+        code: str,
+        structures: int,
+        capacity: int,
+        occupied: int,
+        reserved: int,
+        out_of_service: int,
+        free: int,
+        rate: float | None,
+    ) -> None:
         self.label = label
         self.code = code
         self.structures = structures
@@ -119,8 +152,15 @@ class DashboardData:
 
     __slots__ = ("day", "total", "provinces", "programmes", "targets", "expiring")
 
-    def __init__(self, day: dt.date, total: Any, provinces: list[Any], programmes: list[ProgrammeRow],
-                 targets: list[Any], expiring: list[Any]) -> None:
+    def __init__(
+        self,
+        day: dt.date,
+        total: Any,
+        provinces: list[Any],
+        programmes: list[ProgrammeRow],
+        targets: list[Any],
+        expiring: list[Any],
+    ) -> None:
         self.day = day
         self.total = total  # OccupancyRow for the selection
         self.provinces = provinces
@@ -136,13 +176,25 @@ def load_dashboard(backend: Any, day: dt.date, selection: Selection) -> Dashboar
     structure_id = selection.structure_id if selection.kind == STRUCTURE else None
     overview = q.occupancy_overview(day, structure_id=structure_id, **filters)
     programmes = [
-        ProgrammeRow(label=r.label, code=r.key, structures=r.structures, capacity=r.capacity,
-                     occupied=r.occupied, reserved=r.reserved, out_of_service=r.out_of_service, free=r.free,
-                     rate=r.rate)
+        ProgrammeRow(
+            label=r.label,
+            code=r.key,
+            structures=r.structures,
+            capacity=r.capacity,
+            occupied=r.occupied,
+            reserved=r.reserved,
+            out_of_service=r.out_of_service,
+            free=r.free,
+            rate=r.rate,
+        )
         for r in overview.programmes
     ]
-    expiring = q.expiring_placements(day, EXPIRING_WITHIN_DAYS, structure_id=structure_id, **filters)
-    return DashboardData(day, overview.total, overview.provinces, programmes, overview.targets, expiring)
+    expiring = q.expiring_placements(
+        day, EXPIRING_WITHIN_DAYS, structure_id=structure_id, **filters
+    )
+    return DashboardData(
+        day, overview.total, overview.provinces, programmes, overview.targets, expiring
+    )
 
 
 class DashboardPage(QWidget):
@@ -152,7 +204,9 @@ class DashboardPage(QWidget):
     programme_requested = Signal(str)
     months_changed = Signal(int)
 
-    def __init__(self, backend: Any, runner: TaskRunner, parent: QWidget | None = None, *, months: int = 12) -> None:
+    def __init__(
+        self, backend: Any, runner: TaskRunner, parent: QWidget | None = None, *, months: int = 12
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardPage")
         self.backend = backend
@@ -186,10 +240,13 @@ class DashboardPage(QWidget):
         self.empty_note.setWordWrap(True)
         # Its style sheet is set when it is first shown (rarely: an empty database), not
         # before the window's first paint (see views.widgets.mute).
-        self.empty_note.setText(_(
-            "There are no structures open on this date. If the database is new, the demo network "
-            "(fictitious people) shows how the application works: start it with \"./dev.sh run --demo\" "
-            "or create it with \"accoglienza demo --scale coop\" and open it with File › Open database."))
+        self.empty_note.setText(
+            _(
+                "There are no structures open on this date. If the database is new, the demo network "
+                '(fictitious people) shows how the application works: start it with "./dev.sh run --demo" '
+                'or create it with "accoglienza demo --scale coop" and open it with File › Open database.'
+            )
+        )
         self.empty_note.hide()
         layout.addWidget(self.empty_note)
 
@@ -212,9 +269,13 @@ class DashboardPage(QWidget):
         layout.addLayout(grid, 1)
 
         self.province_model = OccupancyModel(N_("Province"), self)
-        self.province_table = self._table("dashboardProvinceTable", self.province_model, OccupancyModel.RATE)
+        self.province_table = self._table(
+            "dashboardProvinceTable", self.province_model, OccupancyModel.RATE
+        )
         self.programme_model = OccupancyModel(N_("Programme"), self)
-        self.programme_table = self._table("dashboardProgrammeTable", self.programme_model, OccupancyModel.RATE)
+        self.programme_table = self._table(
+            "dashboardProgrammeTable", self.programme_model, OccupancyModel.RATE
+        )
         self.programme_table.setToolTip(_("Double-click a programme to see its figures."))
         self.programme_table.doubleClicked.connect(self._open_programme)
         self.group_tabs = QTabWidget(body)
@@ -235,7 +296,9 @@ class DashboardPage(QWidget):
         self.months_combo = QComboBox(body)
         self.months_combo.setObjectName("dashboardMonths")
         for n in (6, 12, 24, 36):
-            self.months_combo.addItem(ngettext("last {n} month", "last {n} months", n).format(n=n), n)
+            self.months_combo.addItem(
+                ngettext("last {n} month", "last {n} months", n).format(n=n), n
+            )
         self.months_combo.setCurrentIndex(max(0, self.months_combo.findData(months)))
         self.months_combo.currentIndexChanged.connect(self._months_changed)
         chart_head.addWidget(self.months_combo)
@@ -282,7 +345,9 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         day, selection, backend = self.day, self.selection, self.backend
         self.title_label.setText(_("Occupancy on {date}").format(date=format_date(day, "long")))
-        self.runner.run(lambda: load_dashboard(backend, day, selection), on_success=self._show, key="dashboard")
+        self.runner.run(
+            lambda: load_dashboard(backend, day, selection), on_success=self._show, key="dashboard"
+        )
         self._load_chart()
 
     def _load_chart(self) -> None:
@@ -291,8 +356,11 @@ class DashboardPage(QWidget):
         if selection.kind == STRUCTURE and selection.structure_id is not None:
             filters["structure_id"] = selection.structure_id
         self.chart.set_message(_("Loading..."))
-        self.runner.run(lambda: backend.queries.monthly_occupancy(day, months, **filters),
-                        on_success=self.chart.set_points, key="dashboard-chart")
+        self.runner.run(
+            lambda: backend.queries.monthly_occupancy(day, months, **filters),
+            on_success=self.chart.set_points,
+            key="dashboard-chart",
+        )
 
     def _months_changed(self) -> None:
         self.months_changed.emit(self.months())
@@ -303,7 +371,9 @@ class DashboardPage(QWidget):
         t = data.total
         empty = t.structures == 0 and self.selection.kind == "network"
         if empty and not self.empty_note.styleSheet():
-            self.empty_note.setStyleSheet("background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;")
+            self.empty_note.setStyleSheet(
+                "background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;"
+            )
         self.empty_note.setVisible(empty)
         self.tiles["capacity"].set_value(format_number(t.capacity))
         self.tiles["occupied"].set_value(format_number(t.occupied))
@@ -316,7 +386,8 @@ class DashboardPage(QWidget):
         self.target_model.set_rows(data.targets)
         self.expiring_model.set_rows(data.expiring)
         self.expiring_label.setText(
-            _("Planned ends within 30 days") + f"  ({format_number(len(data.expiring))})")
+            _("Planned ends within 30 days") + f"  ({format_number(len(data.expiring))})"
+        )
         header = self.expiring_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
@@ -331,5 +402,7 @@ class DashboardPage(QWidget):
         if row is None:
             return
         backend, code = self.backend, row.structure_code
-        self.runner.run(lambda: backend.queries.structure_by_code(code),
-                        on_success=lambda st: st is not None and self.structure_requested.emit(st.id))
+        self.runner.run(
+            lambda: backend.queries.structure_by_code(code),
+            on_success=lambda st: st is not None and self.structure_requested.emit(st.id),
+        )

@@ -60,6 +60,7 @@ from .widgets import mute
 PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
 CHANGE_POLL_MS = 15_000
 
+
 class SettingsStore(Protocol):
     def load(self) -> dict[str, Any]: ...
 
@@ -181,7 +182,9 @@ class MainWindow(QMainWindow):
         self.date_edit.setMinimumDate(QDate(1990, 1, 1))
         self.date_edit.setMaximumDate(QDate(2100, 12, 31))
         self.date_edit.setToolTip(_("Every page shows the situation on this date."))
-        self.date_edit.setMinimumWidth(self.date_edit.fontMetrics().horizontalAdvance("00/00/00000") + 40)
+        self.date_edit.setMinimumWidth(
+            self.date_edit.fontMetrics().horizontalAdvance("00/00/00000") + 40
+        )
         label.setBuddy(self.date_edit)
         row.addWidget(self.date_edit)
         self.next_day_button = QToolButton(bar)
@@ -202,8 +205,9 @@ class MainWindow(QMainWindow):
         self.navigation.setMinimumWidth(220)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
-        self.dashboard = DashboardPage(self.backend, self.runner, self.pages,
-                                       months=int(saved.get("chart_months", 12) or 12))
+        self.dashboard = DashboardPage(
+            self.backend, self.runner, self.pages, months=int(saved.get("chart_months", 12) or 12)
+        )
         self.dashboard.structure_requested.connect(self.show_structure)
         self.dashboard.programme_requested.connect(self.show_programme)
         self.dashboard.months_changed.connect(lambda n: self.settings.save({"chart_months": n}))
@@ -260,7 +264,8 @@ class MainWindow(QMainWindow):
 
         page = StructurePage(self.backend, self.runner, self.pages)
         page.action_requested.connect(
-            lambda key, pid, sid: self.open_dialog(key, placement_id=pid, structure_id=sid))
+            lambda key, pid, sid: self.open_dialog(key, placement_id=pid, structure_id=sid)
+        )
         page.changed.connect(self.data_changed.emit)
         state = _blob(self._structure_splitter_state)
         if state is not None:
@@ -276,8 +281,14 @@ class MainWindow(QMainWindow):
         page.data_changed.connect(self.data_changed.emit)
         return page
 
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: str | QKeySequence | None = None,
-                name: str = "", tip: str = "") -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        shortcut: str | QKeySequence | None = None,
+        name: str = "",
+        tip: str = "",
+    ) -> QAction:
         act = QAction(text, self)
         if shortcut:
             act.setShortcut(QKeySequence(shortcut))
@@ -285,57 +296,150 @@ class MainWindow(QMainWindow):
             act.setObjectName(name)
         if tip:
             act.setStatusTip(tip)
-            act.setToolTip(tip + (f" ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                                  if shortcut else ""))
+            act.setToolTip(
+                tip
+                + (
+                    f" ({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+                    if shortcut
+                    else ""
+                )
+            )
         act.triggered.connect(lambda _checked=False: slot())
         self.addAction(act)
         return act
 
     def _build_actions(self) -> None:
         a = self._action
-        self.act_open = a(_("Open database..."), self.choose_database, QKeySequence.StandardKey.Open, "actionOpen",
-                          _("Open a local file or connect to the shared server"))
-        self.act_print = a(_("Print..."), self.print_current, "Ctrl+P", "actionPrint",
-                           _("Print occupancy sheets and registers"))
-        self.act_preferences = a(_("Preferences..."), self.open_preferences, None, "actionPreferences")
+        self.act_open = a(
+            _("Open database..."),
+            self.choose_database,
+            QKeySequence.StandardKey.Open,
+            "actionOpen",
+            _("Open a local file or connect to the shared server"),
+        )
+        self.act_print = a(
+            _("Print..."),
+            self.print_current,
+            "Ctrl+P",
+            "actionPrint",
+            _("Print occupancy sheets and registers"),
+        )
+        self.act_preferences = a(
+            _("Preferences..."), self.open_preferences, None, "actionPreferences"
+        )
         self.act_quit = a(_("Quit"), self.close, "Ctrl+Q", "actionQuit")
-        self.act_register = a(_("New household..."), lambda: self.open_dialog("register"), "Ctrl+N",
-                              "actionRegister", _("Register a person or a household"))
-        self.act_placement = a(_("New placement..."), lambda: self.open_dialog("placement"), "Ctrl+I",
-                               "actionPlacement", _("Place a household into a structure"))
-        self.act_transfer = a(_("Transfer..."), lambda: self.open_dialog("transfer"), "Ctrl+T",
-                              "actionTransfer", _("Move a household to other beds"))
-        self.act_exit = a(_("Exit..."), lambda: self.open_dialog("exit"), "Ctrl+E", "actionExit",
-                          _("Record the end of a placement"))
-        self.act_extension = a(_("Extension..."), lambda: self.open_dialog("extension"), None,
-                               "actionExtension", _("Extend the planned end of a placement"))
-        self.act_reservation = a(_("Reservation..."), lambda: self.open_dialog("reservation"), None,
-                                 "actionReservation", _("Hold beds for a household expected on a date"))
-        self.act_correction = a(_("Correct..."), lambda: self.open_dialog("correction"), None,
-                                "actionCorrection", _("Correct or cancel a wrong entry"))
-        self.act_dashboard = a(_("Dashboard"), self.show_dashboard, "Ctrl+1", "actionDashboard",
-                               _("Occupancy of the selection"))
-        self.act_structure = a(_("Structure"), lambda: self.pages.setCurrentIndex(PAGE_STRUCTURE), "Ctrl+2",
-                               "actionStructure", _("Beds and occupants of the chosen structure"))
-        self.act_people = a(_("People"), self.show_people, "Ctrl+3", "actionPeople",
-                            _("People and households"))
-        self.act_search = a(_("Find a person..."), self.search_people, QKeySequence.StandardKey.Find,
-                            "actionSearch", _("Find a person by name, alias, code or citizenship"))
-        self.act_refresh = a(_("Refresh"), self.refresh_all, QKeySequence.StandardKey.Refresh, "actionRefresh",
-                             _("Read the data again"))
-        self.act_today = a(_("Go to today"), lambda: self.set_day(dt.date.today()), "Alt+Home", "actionToday")
-        self.act_previous_day = a(_("Previous day"), lambda: self.set_day(self.day - dt.timedelta(days=1)),
-                                  "Alt+Left", "actionPreviousDay")
-        self.act_next_day = a(_("Next day"), lambda: self.set_day(self.day + dt.timedelta(days=1)),
-                              "Alt+Right", "actionNextDay")
+        self.act_register = a(
+            _("New household..."),
+            lambda: self.open_dialog("register"),
+            "Ctrl+N",
+            "actionRegister",
+            _("Register a person or a household"),
+        )
+        self.act_placement = a(
+            _("New placement..."),
+            lambda: self.open_dialog("placement"),
+            "Ctrl+I",
+            "actionPlacement",
+            _("Place a household into a structure"),
+        )
+        self.act_transfer = a(
+            _("Transfer..."),
+            lambda: self.open_dialog("transfer"),
+            "Ctrl+T",
+            "actionTransfer",
+            _("Move a household to other beds"),
+        )
+        self.act_exit = a(
+            _("Exit..."),
+            lambda: self.open_dialog("exit"),
+            "Ctrl+E",
+            "actionExit",
+            _("Record the end of a placement"),
+        )
+        self.act_extension = a(
+            _("Extension..."),
+            lambda: self.open_dialog("extension"),
+            None,
+            "actionExtension",
+            _("Extend the planned end of a placement"),
+        )
+        self.act_reservation = a(
+            _("Reservation..."),
+            lambda: self.open_dialog("reservation"),
+            None,
+            "actionReservation",
+            _("Hold beds for a household expected on a date"),
+        )
+        self.act_correction = a(
+            _("Correct..."),
+            lambda: self.open_dialog("correction"),
+            None,
+            "actionCorrection",
+            _("Correct or cancel a wrong entry"),
+        )
+        self.act_dashboard = a(
+            _("Dashboard"),
+            self.show_dashboard,
+            "Ctrl+1",
+            "actionDashboard",
+            _("Occupancy of the selection"),
+        )
+        self.act_structure = a(
+            _("Structure"),
+            lambda: self.pages.setCurrentIndex(PAGE_STRUCTURE),
+            "Ctrl+2",
+            "actionStructure",
+            _("Beds and occupants of the chosen structure"),
+        )
+        self.act_people = a(
+            _("People"), self.show_people, "Ctrl+3", "actionPeople", _("People and households")
+        )
+        self.act_search = a(
+            _("Find a person..."),
+            self.search_people,
+            QKeySequence.StandardKey.Find,
+            "actionSearch",
+            _("Find a person by name, alias, code or citizenship"),
+        )
+        self.act_refresh = a(
+            _("Refresh"),
+            self.refresh_all,
+            QKeySequence.StandardKey.Refresh,
+            "actionRefresh",
+            _("Read the data again"),
+        )
+        self.act_today = a(
+            _("Go to today"), lambda: self.set_day(dt.date.today()), "Alt+Home", "actionToday"
+        )
+        self.act_previous_day = a(
+            _("Previous day"),
+            lambda: self.set_day(self.day - dt.timedelta(days=1)),
+            "Alt+Left",
+            "actionPreviousDay",
+        )
+        self.act_next_day = a(
+            _("Next day"),
+            lambda: self.set_day(self.day + dt.timedelta(days=1)),
+            "Alt+Right",
+            "actionNextDay",
+        )
         self.act_about = a(_("About Accoglienza"), self.about, None, "actionAbout")
         for act in (self.act_dashboard, self.act_structure, self.act_people):
             act.setCheckable(True)
         # What needs a database; disabled while it is being opened.
         self._data_actions = [
-            self.act_print, self.act_register, self.act_placement, self.act_transfer, self.act_exit,
-            self.act_extension, self.act_reservation, self.act_correction, self.act_structure,
-            self.act_people, self.act_search, self.act_refresh,
+            self.act_print,
+            self.act_register,
+            self.act_placement,
+            self.act_transfer,
+            self.act_exit,
+            self.act_extension,
+            self.act_reservation,
+            self.act_correction,
+            self.act_structure,
+            self.act_people,
+            self.act_search,
+            self.act_refresh,
         ]
 
     def _enable_data_actions(self) -> None:
@@ -354,8 +458,15 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         actions = bar.addMenu(_("&Actions"))
-        for act in (self.act_register, self.act_placement, self.act_transfer, self.act_exit, self.act_extension,
-                    self.act_reservation, self.act_correction):
+        for act in (
+            self.act_register,
+            self.act_placement,
+            self.act_transfer,
+            self.act_exit,
+            self.act_extension,
+            self.act_reservation,
+            self.act_correction,
+        ):
             actions.addAction(act)
             if act is self.act_placement or act is self.act_reservation:
                 actions.addSeparator()
@@ -415,8 +526,10 @@ class MainWindow(QMainWindow):
             return
         self.database_label.setText(self.backend.description)
         self.database_label.setToolTip(
-            _("Several PCs work on this database together.") if getattr(self.backend, "is_shared", False)
-            else _("The data are on this PC only."))
+            _("Several PCs work on this database together.")
+            if getattr(self.backend, "is_shared", False)
+            else _("The data are on this PC only.")
+        )
 
     # -- settings -----------------------------------------------------------------------
 
@@ -491,7 +604,9 @@ class MainWindow(QMainWindow):
         backend = self.backend
         if backend is None:
             return
-        self.runner.run(lambda: load_navigation(backend), on_success=self.navigation.set_data, key="navigation")
+        self.runner.run(
+            lambda: load_navigation(backend), on_success=self.navigation.set_data, key="navigation"
+        )
 
     def set_selection(self, selection: Selection) -> None:
         self.selection = selection
@@ -517,7 +632,9 @@ class MainWindow(QMainWindow):
             return
         sel = self.selection
         parts = [_("All network")]
-        programme = self.navigation.programme_name(sel.programme_code) if sel.programme_code else None
+        programme = (
+            self.navigation.programme_name(sel.programme_code) if sel.programme_code else None
+        )
         if programme:
             parts.append(programme)
         if sel.province:
@@ -529,7 +646,9 @@ class MainWindow(QMainWindow):
     def show_structure(self, structure_id: int) -> None:
         if not self.navigation.select_structure(structure_id):
             st = self.navigation.structure(structure_id)
-            self.set_selection(Selection(STRUCTURE, st.name if st else "", structure_id=structure_id))
+            self.set_selection(
+                Selection(STRUCTURE, st.name if st else "", structure_id=structure_id)
+            )
 
     def show_dashboard(self) -> None:
         """The dashboard of the current selection (a structure's own figures when a
@@ -617,8 +736,12 @@ class MainWindow(QMainWindow):
                 self.refresh_current()
             self._marker = marker
 
-        self.runner.run(lambda: backend.queries.change_marker(), on_success=seen,
-                        on_failure=lambda _exc: None, key="change-marker")
+        self.runner.run(
+            lambda: backend.queries.change_marker(),
+            on_success=seen,
+            on_failure=lambda _exc: None,
+            key="change-marker",
+        )
 
     def _busy(self, busy: bool, label: str) -> None:
         self.busy_label.setText(label)
@@ -644,15 +767,30 @@ class MainWindow(QMainWindow):
         # Imported when first used: the window opens without loading every dialog.
         return workflow_class(key)
 
-    def open_dialog(self, key: str, *, placement_id: int | None = None, household_id: int | None = None,
-                    structure_id: int | None = None) -> bool:
+    def open_dialog(
+        self,
+        key: str,
+        *,
+        placement_id: int | None = None,
+        household_id: int | None = None,
+        structure_id: int | None = None,
+    ) -> bool:
         """Open a workflow dialog; True (and ``data_changed``) when it changed something."""
         if self.backend is None:
             return False
         cls = self.dialog_class(key)
         ids = self._selected_ids()
-        ids.update({k: v for k, v in (("placement_id", placement_id), ("household_id", household_id),
-                                       ("structure_id", structure_id)) if v is not None})
+        ids.update(
+            {
+                k: v
+                for k, v in (
+                    ("placement_id", placement_id),
+                    ("household_id", household_id),
+                    ("structure_id", structure_id),
+                )
+                if v is not None
+            }
+        )
         try:
             dialog = cls(self.backend, self, day=self.day, **ids)
         except Exception as exc:  # noqa: BLE001 - a dialog that cannot open explains itself
@@ -687,17 +825,24 @@ class MainWindow(QMainWindow):
         if self.open_backend is None:
             from . import messages
 
-            messages.get().info(_("This function is not available in this version yet."), parent=self)
+            messages.get().info(
+                _("This function is not available in this version yet."), parent=self
+            )
             return
         from .dialogs.open_database_dialog import OpenDatabaseDialog
 
-        dialog = OpenDatabaseDialog(self.backend.description if self.backend is not None else "", self)
+        dialog = OpenDatabaseDialog(
+            self.backend.description if self.backend is not None else "", self
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         target = dialog.target()
         opener = self.open_backend
-        self.runner.run(lambda: opener(target), on_success=self.set_backend,
-                        progress_label=_("Opening the database..."))
+        self.runner.run(
+            lambda: opener(target),
+            on_success=self.set_backend,
+            progress_label=_("Opening the database..."),
+        )
 
     def set_backend(self, backend: Any) -> None:
         """Work on another database: every page reads it from now on."""
@@ -729,8 +874,12 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QMessageBox  # not needed before the first paint
 
         QMessageBox.about(
-            self, _("About Accoglienza"),
-            _("Accoglienza {version}\n\nOccupancy of reception structures: apartments, beds, households, "
-              "placements and printed sheets.\n\nDatabase: {database}").format(
-                version=ver, database=self.backend.description if self.backend is not None else "—"),
+            self,
+            _("About Accoglienza"),
+            _(
+                "Accoglienza {version}\n\nOccupancy of reception structures: apartments, beds, households, "
+                "placements and printed sheets.\n\nDatabase: {database}"
+            ).format(
+                version=ver, database=self.backend.description if self.backend is not None else "—"
+            ),
         )

@@ -24,23 +24,39 @@ class MessageService:
     def info(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
         QMessageBox.information(parent, _title(title), text)
 
-    def warning(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+    def warning(
+        self, text: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> None:
         QMessageBox.warning(parent, _title(title), text)
 
     def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
         QMessageBox.critical(parent, _title(title), text)
 
-    def confirm(self, question: str, *, title: str | None = None, parent: QWidget | None = None) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, _title(title), question,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    def confirm(
+        self, question: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _title(title),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            parent,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
     def ask_text(
-        self, question: str, *, title: str | None = None, default: str = "", parent: QWidget | None = None
+        self,
+        question: str,
+        *,
+        title: str | None = None,
+        default: str = "",
+        parent: QWidget | None = None,
     ) -> str | None:
         """A line of text, or None when the user cancels."""
-        text, ok = QInputDialog.getText(parent, _title(title), question, QLineEdit.EchoMode.Normal, default)
+        text, ok = QInputDialog.getText(
+            parent, _title(title), question, QLineEdit.EchoMode.Normal, default
+        )
         return text if ok else None
 
 
@@ -65,18 +81,27 @@ class RecordingMessages(MessageService):
     def info(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
         self.shown.append(Shown("info", text))
 
-    def warning(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
+    def warning(
+        self, text: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> None:
         self.shown.append(Shown("warning", text))
 
     def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
         self.shown.append(Shown("error", text))
 
-    def confirm(self, question: str, *, title: str | None = None, parent: QWidget | None = None) -> bool:
+    def confirm(
+        self, question: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> bool:
         self.shown.append(Shown("confirm", question))
         return self.confirm_answer
 
     def ask_text(
-        self, question: str, *, title: str | None = None, default: str = "", parent: QWidget | None = None
+        self,
+        question: str,
+        *,
+        title: str | None = None,
+        default: str = "",
+        parent: QWidget | None = None,
     ) -> str | None:
         self.shown.append(Shown("ask_text", question))
         return self.text_answers.pop(0) if self.text_answers else None

@@ -48,8 +48,14 @@ class Selection:
     province: str | None
     structure_id: int | None
 
-    def __init__(self, kind: str = NETWORK, label: str = "", programme_code: str | None = None,
-                 province: str | None = None, structure_id: int | None = None) -> None:
+    def __init__(
+        self,
+        kind: str = NETWORK,
+        label: str = "",
+        programme_code: str | None = None,
+        province: str | None = None,
+        structure_id: int | None = None,
+    ) -> None:
         values = (kind, label, programme_code, province, structure_id)
         for name, value in zip(self.__slots__, values, strict=True):
             object.__setattr__(self, name, value)
@@ -165,8 +171,12 @@ class NavigationTree(QWidget):
         self._structure_items = {}
         root = QTreeWidgetItem([_("All network")])
         root.setData(0, SELECTION_ROLE, Selection(NETWORK, _("All network")))
-        root.setToolTip(0, ngettext("{n} structure", "{n} structures", len(self._structures)).format(
-            n=len(self._structures)))
+        root.setToolTip(
+            0,
+            ngettext("{n} structure", "{n} structures", len(self._structures)).format(
+                n=len(self._structures)
+            ),
+        )
         font = root.font(0)
         font.setBold(True)
         root.setFont(0, font)
@@ -179,14 +189,20 @@ class NavigationTree(QWidget):
             count = sum(len(self._by_group[(code, prov)]) for prov in provinces_of[code])
             item = QTreeWidgetItem([p.name])
             item.setData(0, SELECTION_ROLE, Selection(PROGRAMME, p.name, programme_code=code))
-            item.setToolTip(0, f"{p.code} · {programme_kind_label(p.kind)} · {p.holder} · "
-                            + ngettext("{n} structure", "{n} structures", count).format(n=count))
+            item.setToolTip(
+                0,
+                f"{p.code} · {programme_kind_label(p.kind)} · {p.holder} · "
+                + ngettext("{n} structure", "{n} structures", count).format(n=count),
+            )
             root.addChild(item)
             for prov in provinces_of[code]:
                 n = len(self._by_group[(code, prov)])
                 child = QTreeWidgetItem([f"{prov} ({n})"])
-                child.setData(0, SELECTION_ROLE, Selection(PROVINCE, f"{p.name} · {prov}",
-                                                           programme_code=code, province=prov))
+                child.setData(
+                    0,
+                    SELECTION_ROLE,
+                    Selection(PROVINCE, f"{p.name} · {prov}", programme_code=code, province=prov),
+                )
                 child.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
                 item.addChild(child)
         root.setExpanded(True)
@@ -195,16 +211,29 @@ class NavigationTree(QWidget):
 
     def _structure_item(self, st: Any) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{st.code} · {st.name}"])
-        item.setData(0, SELECTION_ROLE, Selection(STRUCTURE, f"{st.code} · {st.name}",
-                                                  programme_code=st.programme_code, province=st.province,
-                                                  structure_id=st.id))
+        item.setData(
+            0,
+            SELECTION_ROLE,
+            Selection(
+                STRUCTURE,
+                f"{st.code} · {st.name}",
+                programme_code=st.programme_code,
+                province=st.province,
+                structure_id=st.id,
+            ),
+        )
         where = _("confidential address") if st.confidential else (st.comune or st.province)
         item.setToolTip(0, f"{st.name} · {where}")
         if st.closed_on is not None and st.closed_on <= dt.date.today():
             # A closed structure stays in the tree for its history, greyed.
             item.setForeground(0, QBrush(QColor("#888888")))
-            item.setToolTip(0, f"{st.name} · {where} · " + _("This structure closed on {date}.").format(
-                date=format_short_date(st.closed_on)))
+            item.setToolTip(
+                0,
+                f"{st.name} · {where} · "
+                + _("This structure closed on {date}.").format(
+                    date=format_short_date(st.closed_on)
+                ),
+            )
         return item
 
     def _fill(self, item: QTreeWidgetItem) -> None:
@@ -246,16 +275,28 @@ class NavigationTree(QWidget):
     def select(self, selection: Selection, *, emit: bool = True) -> bool:
         """Make ``selection`` current (opening its province if needed)."""
         if selection.kind == STRUCTURE:
-            province_item = self._find(lambda s: s.kind == PROVINCE and s.programme_code == selection.programme_code
-                                       and s.province == selection.province)
+            province_item = self._find(
+                lambda s: (
+                    s.kind == PROVINCE
+                    and s.programme_code == selection.programme_code
+                    and s.province == selection.province
+                )
+            )
             if province_item is not None:
                 self._fill(province_item)
                 province_item.parent().setExpanded(True)
                 province_item.setExpanded(True)
-            item = self._find(lambda s: s.kind == STRUCTURE and s.structure_id == selection.structure_id)
+            item = self._find(
+                lambda s: s.kind == STRUCTURE and s.structure_id == selection.structure_id
+            )
         else:
-            item = self._find(lambda s: s.kind == selection.kind and s.programme_code == selection.programme_code
-                              and s.province == selection.province)
+            item = self._find(
+                lambda s: (
+                    s.kind == selection.kind
+                    and s.programme_code == selection.programme_code
+                    and s.province == selection.province
+                )
+            )
         if item is None:
             return False
         self._last = selection
@@ -269,8 +310,15 @@ class NavigationTree(QWidget):
         st = self.structure(structure_id)
         if st is None:
             return False
-        return self.select(Selection(STRUCTURE, f"{st.code} · {st.name}", programme_code=st.programme_code,
-                                     province=st.province, structure_id=st.id))
+        return self.select(
+            Selection(
+                STRUCTURE,
+                f"{st.code} · {st.name}",
+                programme_code=st.programme_code,
+                province=st.province,
+                structure_id=st.id,
+            )
+        )
 
     # -- filter -------------------------------------------------------------------------
 

@@ -91,7 +91,9 @@ class PlacementsModel(RowTableModel):
         Column(N_("Exit reason"), "exit_reason", display=exit_reason_label),
         Column(N_("Destination"), "exit_destination"),
         Column(N_("State"), "status", display=placement_status_label),
-        Column(N_("Extensions"), lambda p: len(p.extensions), display=lambda n: str(n) if n else ""),
+        Column(
+            N_("Extensions"), lambda p: len(p.extensions), display=lambda n: str(n) if n else ""
+        ),
     )
 
 
@@ -104,9 +106,18 @@ class HistoryModel(RowTableModel):
         Column(N_("From"), "start_date", kind=DATE),
         Column(N_("To"), "end_date", kind=DATE),
         Column(N_("Programme"), "programme_code"),
-        Column(N_("Note"), lambda s: (_("cancelled") if s.cancelled else "")
-               + ((" · " if s.cancelled else "") + _("exception: {reason}").format(reason=s.override_reason)
-                  if s.override_reason else "")),
+        Column(
+            N_("Note"),
+            lambda s: (
+                (_("cancelled") if s.cancelled else "")
+                + (
+                    (" · " if s.cancelled else "")
+                    + _("exception: {reason}").format(reason=s.override_reason)
+                    if s.override_reason
+                    else ""
+                )
+            ),
+        ),
     )
 
     def row_foreground(self, row: Any) -> Any:
@@ -121,8 +132,14 @@ class PeoplePage(QWidget):
     data_changed = Signal()
     SEARCH_DELAY_MS = 250
 
-    def __init__(self, backend: Any, parent: QWidget | None = None, *, runner: TaskRunner | None = None,
-                 day: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        backend: Any,
+        parent: QWidget | None = None,
+        *,
+        runner: TaskRunner | None = None,
+        day: dt.date | None = None,
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.runner = runner or TaskRunner(self)
@@ -136,7 +153,9 @@ class PeoplePage(QWidget):
         top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("peopleSearch")
-        self.search.setPlaceholderText(_("Search people: part of a name, alias, code or citizenship"))
+        self.search.setPlaceholderText(
+            _("Search people: part of a name, alias, code or citizenship")
+        )
         self.search.setClearButtonEnabled(True)
         top.addWidget(self.search, 1)
         self.register_button = QPushButton(_("&Register person or household…"))
@@ -161,12 +180,18 @@ class PeoplePage(QWidget):
         rlay.setContentsMargins(6, 0, 0, 0)
         self.household_title = section_label(_("Household"))
         rlay.addWidget(self.household_title)
-        self.household_info = QLabel(_("Choose a person in the list to see their household and history."))
+        self.household_info = QLabel(
+            _("Choose a person in the list to see their household and history.")
+        )
         self.household_info.setWordWrap(True)
         rlay.addWidget(self.household_info)
         self.members = QTableWidget()
         self.members.setObjectName("householdMembers")
-        setup_table(self.members, [_("Person"), _("Sex"), _("Birth date"), _("Age"), _("Relationship")], stretch=0)
+        setup_table(
+            self.members,
+            [_("Person"), _("Sex"), _("Birth date"), _("Age"), _("Relationship")],
+            stretch=0,
+        )
         self.members.setMinimumHeight(120)
         rlay.addWidget(self.members, 1)
         mbuttons = QHBoxLayout()
@@ -193,8 +218,14 @@ class PeoplePage(QWidget):
         self.extend_button.setObjectName("extendButton")
         self.correct_button = QPushButton(_("&Correct…"))
         self.correct_button.setObjectName("correctButton")
-        for b in (self.place_button, self.reserve_button, self.transfer_button, self.exit_button,
-                  self.extend_button, self.correct_button):
+        for b in (
+            self.place_button,
+            self.reserve_button,
+            self.transfer_button,
+            self.exit_button,
+            self.extend_button,
+            self.correct_button,
+        ):
             alay.addWidget(b)
         alay.addStretch(1)
         rlay.addWidget(actions)
@@ -223,7 +254,9 @@ class PeoplePage(QWidget):
         self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.search.returnPressed.connect(self.run_search)
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._person_chosen(cur.row()))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._person_chosen(cur.row())
+        )
         self.model.page_loaded.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
         self.register_button.clicked.connect(self.open_register)
@@ -284,13 +317,19 @@ class PeoplePage(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         if not self.search.text().strip():
-            self.count_label.setText(_("Type in the search box to find people by name, alias, code or citizenship."))
+            self.count_label.setText(
+                _("Type in the search box to find people by name, alias, code or citizenship.")
+            )
         elif n == 0 and self.model.all_loaded():
             self.count_label.setText(_("Nobody found. Check the spelling, or register the person."))
         elif self.model.all_loaded():
             self.count_label.setText(_("{n} found").format(n=n))
         else:
-            self.count_label.setText(_("First {n} found: scroll for more, or type more to narrow the search.").format(n=n))
+            self.count_label.setText(
+                _("First {n} found: scroll for more, or type more to narrow the search.").format(
+                    n=n
+                )
+            )
 
     def select_person(self, person_id: int) -> bool:
         for row in range(self.model.rowCount()):
@@ -320,8 +359,13 @@ class PeoplePage(QWidget):
     def _show_household(self, h: Any) -> None:
         self.household = h
         has = h is not None
-        for b in (self.add_member_button, self.edit_person_button, self.place_button, self.reserve_button,
-                  self.correct_button):
+        for b in (
+            self.add_member_button,
+            self.edit_person_button,
+            self.place_button,
+            self.reserve_button,
+            self.correct_button,
+        ):
             b.setEnabled(has)
         active = None
         placements = self.backend.queries.placements_of_household(h.id) if has else []
@@ -342,14 +386,17 @@ class PeoplePage(QWidget):
         if active is not None:
             rows = self.backend.queries.who_is_where(self.day, household_id=h.id)
             names = sorted({r.structure_name for r in rows})
-            where = _("In {programme} since {date}").format(programme=active.programme_code,
-                                                             date=date_text(active.entry_date))
+            where = _("In {programme} since {date}").format(
+                programme=active.programme_code, date=date_text(active.entry_date)
+            )
             if names:
                 where += " — " + ", ".join(names)
         else:
             where = _("Not placed at the moment.")
         self.household_info.setText(
-            _("Reference person: {name}. {where}").format(name=person_name(ref) if ref else "—", where=where)
+            _("Reference person: {name}. {where}").format(
+                name=person_name(ref) if ref else "—", where=where
+            )
         )
         self.members.blockSignals(True)
         self.members.setRowCount(len(h.members))
@@ -387,7 +434,9 @@ class PeoplePage(QWidget):
     def _show_history(self) -> None:
         person = self.person
         if person is not None:
-            self.history_title.setText(_("History of stays of {name}").format(name=person_name(person)))
+            self.history_title.setText(
+                _("History of stays of {name}").format(name=person_name(person))
+            )
             self.history_model.set_rows(self.backend.queries.person_history(person.id))
             self.history.resizeColumnsToContents()
 
@@ -397,7 +446,9 @@ class PeoplePage(QWidget):
         if not rows or self.household is None:
             return
         pid = self.members.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        self.person = next((m.person for m in self.household.members if m.person.id == pid), self.person)
+        self.person = next(
+            (m.person for m in self.household.members if m.person.id == pid), self.person
+        )
         self._show_history()
 
     def change_relationship(self, person_id: int, relationship: str) -> None:
@@ -439,15 +490,24 @@ class PeoplePage(QWidget):
     def open_add_member(self) -> bool:
         if self.household is None:
             return False
-        return self._after(workflow_class("register")(self.backend, self, day=self.day, household_id=self.household.id))
+        return self._after(
+            workflow_class("register")(
+                self.backend, self, day=self.day, household_id=self.household.id
+            )
+        )
 
     def open_edit_person(self) -> bool:
         if self.household is None or self.person is None:
             return False
         from .dialogs.edit_person_dialog import EditPersonDialog
 
-        dialog = EditPersonDialog(self.backend, self, day=self.day, person_id=self.person.id,
-                                  household_id=self.household.id)
+        dialog = EditPersonDialog(
+            self.backend,
+            self,
+            day=self.day,
+            person_id=self.person.id,
+            household_id=self.household.id,
+        )
         if not self._after(dialog):
             return False
         if self.search.text().strip():

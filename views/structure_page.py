@@ -148,7 +148,12 @@ class OutageModel(RowTableModel):
         Column(N_("Room"), "room_name"),
         Column(N_("Bed"), "bed_label"),
         Column(N_("From"), "start_date", kind=DATE),
-        Column(N_("Until"), "end_date", kind=DATE, display=lambda d: format_short_date(d) if d else _("open")),
+        Column(
+            N_("Until"),
+            "end_date",
+            kind=DATE,
+            display=lambda d: format_short_date(d) if d else _("open"),
+        ),
         Column(N_("Reason"), "reason"),
     )
 
@@ -188,8 +193,12 @@ class CapacityDialog(QDialog):
         form.addRow(_("From"), self.date_edit)
         form.addRow(_("Places"), self.places)
         form.addRow(_("Note"), self.note)
-        form.addRow(QLabel(_("The earlier history is kept: the new capacity applies from this date on.")))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        form.addRow(
+            QLabel(_("The earlier history is kept: the new capacity applies from this date on."))
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
@@ -230,7 +239,9 @@ class OutageDialog(QDialog):
         form.addRow(_("From"), self.start)
         form.addRow(_("End"), row)
         form.addRow(_("Reason"), self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Put out of service"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
@@ -241,7 +252,11 @@ class OutageDialog(QDialog):
         def d(q: QDate) -> dt.date:
             return dt.date(q.year(), q.month(), q.day())
 
-        return d(self.start.date()), d(self.end.date()) if self.has_end.isChecked() else None, self.reason.text()
+        return (
+            d(self.start.date()),
+            d(self.end.date()) if self.has_end.isChecked() else None,
+            self.reason.text(),
+        )
 
 
 class StructurePage(QWidget):
@@ -296,7 +311,9 @@ class StructurePage(QWidget):
 
         self.history_label = QLabel(self)
         self.history_label.setObjectName("structureHistoryNote")
-        self.history_label.setStyleSheet("background: #fff4d6; border: 1px solid #e0c36a; padding: 4px;")
+        self.history_label.setStyleSheet(
+            "background: #fff4d6; border: 1px solid #e0c36a; padding: 4px;"
+        )
         self.history_label.setWordWrap(True)
         self.history_label.hide()
         layout.addWidget(self.history_label)
@@ -317,7 +334,9 @@ class StructurePage(QWidget):
         self.beds_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.beds_table.customContextMenuRequested.connect(self._bed_menu)
         self.beds_table.doubleClicked.connect(lambda _i: self._default_bed_action())
-        self.beds_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.beds_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._update_buttons()
+        )
         beds_layout.addWidget(self.beds_table, 1)
         buttons = QHBoxLayout()
         self.bed_buttons: dict[str, QPushButton] = {}
@@ -362,7 +381,9 @@ class StructurePage(QWidget):
         self.end_outage_button = QPushButton(_("Back in service on the chosen date..."), out_box)
         self.end_outage_button.setObjectName("endOutageButton")
         self.end_outage_button.clicked.connect(self.end_outage)
-        self.outage_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.outage_table.selectionModel().selectionChanged.connect(
+            lambda *_a: self._update_buttons()
+        )
         row = QHBoxLayout()
         row.addWidget(self.end_outage_button)
         row.addStretch(1)
@@ -393,22 +414,30 @@ class StructurePage(QWidget):
         if self.structure_id is None:
             return
         backend, sid, day = self.backend, self.structure_id, self.day
-        self.runner.run(lambda: load_structure(backend, sid, day), on_success=self._show, key="structure")
+        self.runner.run(
+            lambda: load_structure(backend, sid, day), on_success=self._show, key="structure"
+        )
 
     def _show(self, data: StructureData) -> None:
         self.data = data
         sh = data.sheet
         self.title_label.setText(f"{sh.code} · {sh.name}")
-        self.programme_label.setText(f"{sh.programme_name} ({sh.programme_code}, {programme_kind_label(sh.programme_kind)})")
+        self.programme_label.setText(
+            f"{sh.programme_name} ({sh.programme_code}, {programme_kind_label(sh.programme_kind)})"
+        )
         self.holder_label.setText(sh.holder or "—")
         if sh.confidential:
             self.address_label.setText(_("Confidential address") + f" · {sh.province}")
-            self.address_label.setToolTip(_("The address of a protected apartment is not shown or printed."))
+            self.address_label.setToolTip(
+                _("The address of a protected apartment is not shown or printed.")
+            )
         else:
             where = ", ".join(x for x in (sh.address, sh.comune) if x)
             self.address_label.setText(f"{where} ({sh.province})" if where else sh.province)
             self.address_label.setToolTip("")
-        self.targets_label.setText(", ".join(target_group_label(t) for t in sorted(sh.targets)) or "—")
+        self.targets_label.setText(
+            ", ".join(target_group_label(t) for t in sorted(sh.targets)) or "—"
+        )
         for key in ("capacity", "occupied", "reserved", "out_of_service", "free"):
             self.tiles[key].set_value(str(getattr(sh, key)))
         previous = self.selected_line()
@@ -416,19 +445,35 @@ class StructurePage(QWidget):
         if previous is not None:
             self.select_bed(previous.bed_id)  # a refresh keeps the bed the coordinator was on
         self.beds_table.resizeColumnsToContents()
-        self.beds_table.horizontalHeader().setSectionResizeMode(BedModel.NOTE, QHeaderView.ResizeMode.Stretch)
+        self.beds_table.horizontalHeader().setSectionResizeMode(
+            BedModel.NOTE, QHeaderView.ResizeMode.Stretch
+        )
         self.beds_title.setText(_("Beds on {date}").format(date=format_date(sh.day, "full")))
         today = dt.date.today()
         notes = []
         info = data.info
         if info is not None and info.closed_on is not None and sh.day >= info.closed_on:
-            notes.append(_("This structure closed on {date}.").format(date=format_date(info.closed_on, "long")))
+            notes.append(
+                _("This structure closed on {date}.").format(
+                    date=format_date(info.closed_on, "long")
+                )
+            )
         elif info is not None and sh.day < info.opened_on:
-            notes.append(_("This structure opened on {date}.").format(date=format_date(info.opened_on, "long")))
+            notes.append(
+                _("This structure opened on {date}.").format(
+                    date=format_date(info.opened_on, "long")
+                )
+            )
         if sh.day != today:
             notes.append(
-                (_("History: who was there on {date}.") if sh.day < today else _("Situation planned for {date}."))
-                .format(date=format_date(sh.day, "long")) + " " + _("Press \"Today\" to come back to today."))
+                (
+                    _("History: who was there on {date}.")
+                    if sh.day < today
+                    else _("Situation planned for {date}.")
+                ).format(date=format_date(sh.day, "long"))
+                + " "
+                + _('Press "Today" to come back to today.')
+            )
         self.history_label.setText(" ".join(notes))
         self.history_label.setVisible(bool(notes))
         self.capacity_model.set_rows(data.capacity)
@@ -445,7 +490,9 @@ class StructurePage(QWidget):
 
     def selected_placement_id(self) -> int | None:
         line = self.selected_line()
-        return line.occupant.placement_id if line is not None and line.occupant is not None else None
+        return (
+            line.occupant.placement_id if line is not None and line.occupant is not None else None
+        )
 
     def select_bed(self, bed_id: int) -> bool:
         for r in range(self.beds_proxy.rowCount()):
@@ -464,7 +511,10 @@ class StructurePage(QWidget):
         self.capacity_button.setEnabled(self.structure_id is not None)
         outage = self.selected_outage()
         self.end_outage_button.setEnabled(
-            outage is not None and (outage.end_date is None or outage.end_date > self.day) and outage.start_date < self.day)
+            outage is not None
+            and (outage.end_date is None or outage.end_date > self.day)
+            and outage.start_date < self.day
+        )
 
     def _default_bed_action(self) -> None:
         line = self.selected_line()
@@ -528,9 +578,11 @@ class StructurePage(QWidget):
             return
         start, end, reason = dlg.values()
         backend, bed_id = self.backend, line.bed_id
-        self.runner.run(lambda: backend.services.put_bed_out_of_service(bed_id, start, end, reason),
-                        on_success=lambda _r: self._changed(),
-                        on_failure=lambda exc: report_failure(exc, self))
+        self.runner.run(
+            lambda: backend.services.put_bed_out_of_service(bed_id, start, end, reason),
+            on_success=lambda _r: self._changed(),
+            on_failure=lambda exc: report_failure(exc, self),
+        )
 
     def selected_outage(self) -> Any | None:
         if not hasattr(self, "outage_table"):
@@ -544,12 +596,15 @@ class StructurePage(QWidget):
         if outage is None:
             return
         question = _("Put bed {bed} of {room} back in service from {date}?").format(
-            bed=outage.bed_label, room=outage.room_name, date=format_short_date(self.day))
+            bed=outage.bed_label, room=outage.room_name, date=format_short_date(self.day)
+        )
         if not messages.get().confirm(question, parent=self):
             return
         backend, outage_id, day = self.backend, outage.outage_id, self.day
-        self.runner.run(lambda: backend.services.end_bed_outage(outage_id, day),
-                        on_success=lambda _r: self._changed())
+        self.runner.run(
+            lambda: backend.services.end_bed_outage(outage_id, day),
+            on_success=lambda _r: self._changed(),
+        )
 
     def _changed(self) -> None:
         self.changed.emit()

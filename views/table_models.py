@@ -53,8 +53,14 @@ class Column:
 
     __slots__ = ("title", "value", "kind", "display", "tooltip")
 
-    def __init__(self, title: str, value: str | Callable[[Any], Any], kind: str = TEXT,
-                 display: Callable[[Any], str] | None = None, tooltip: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str | Callable[[Any], Any],
+        kind: str = TEXT,
+        display: Callable[[Any], str] | None = None,
+        tooltip: str = "",
+    ) -> None:
         self.title = title
         self.value = value
         self.kind = kind
@@ -135,7 +141,9 @@ class RowTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         col = self.columns[section]
@@ -221,14 +229,21 @@ class PagedTableModel(RowTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
         if parent.isValid() or self._at_end or self._loading or self._fetch_page is None:
             return
-        fetch, offset, size, generation = self._fetch_page, len(self._rows), self.page_size, self._generation
+        fetch, offset, size, generation = (
+            self._fetch_page,
+            len(self._rows),
+            self.page_size,
+            self._generation,
+        )
         self._loading = True
         if self._runner is None:
             self._append(generation, fetch(offset, size))
         else:
-            self._runner.run(lambda: fetch(offset, size),
-                             on_success=lambda page: self._append(generation, page),
-                             on_failure=lambda exc: self._failed(generation, exc))
+            self._runner.run(
+                lambda: fetch(offset, size),
+                on_success=lambda page: self._append(generation, page),
+                on_failure=lambda exc: self._failed(generation, exc),
+            )
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:

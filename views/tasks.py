@@ -96,8 +96,16 @@ class _Pending:
 
     __slots__ = ("on_success", "on_failure", "label", "timer", "key", "busy", "worker")
 
-    def __init__(self, on_success: Callable[[Any], None], on_failure: Callable[[BaseException], None] | None,
-                 label: str | None, timer: QTimer, key: str | None, *, worker: Any = None) -> None:
+    def __init__(
+        self,
+        on_success: Callable[[Any], None],
+        on_failure: Callable[[BaseException], None] | None,
+        label: str | None,
+        timer: QTimer,
+        key: str | None,
+        *,
+        worker: Any = None,
+    ) -> None:
         self.on_success = on_success
         self.on_failure = on_failure
         self.label = label
@@ -113,8 +121,13 @@ class TaskRunner(QObject):
     busy_changed = Signal(bool, str)
     synchronous: ClassVar[bool] = False
 
-    def __init__(self, parent: QObject | None = None, *, synchronous: bool | None = None,
-                 pool: QThreadPool | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        synchronous: bool | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
         super().__init__(parent)
         self._sync = synchronous
         self._pool = pool or QThreadPool.globalInstance()
@@ -161,7 +174,9 @@ class TaskRunner(QObject):
         if key is not None:
             self._drop_queued(key)
         worker = _Worker(fn, relay)
-        self._running[relay] = _Pending(on_success, on_failure, progress_label, timer, key, worker=worker)
+        self._running[relay] = _Pending(
+            on_success, on_failure, progress_label, timer, key, worker=worker
+        )
         if key is not None:
             self._latest[key] = relay
         timer.start(BUSY_DELAY_MS)

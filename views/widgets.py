@@ -77,10 +77,16 @@ class RateBarDelegate(QStyledItemDelegate):
             painter.setBrush(bar_colour(float(rate)))
             painter.drawRoundedRect(filled, 3, 3)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText) if selected and not isinstance(
-            rate, int | float) else QColor("#1a1a1a"))
-        painter.drawText(rect.adjusted(4, 0, -4, 0), int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                         text)
+        painter.setPen(
+            option.palette.color(QPalette.ColorRole.HighlightedText)
+            if selected and not isinstance(rate, int | float)
+            else QColor("#1a1a1a")
+        )
+        painter.drawText(
+            rect.adjusted(4, 0, -4, 0),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            text,
+        )
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
@@ -100,7 +106,9 @@ class MonthlyChart(QWidget):
 
     def set_points(self, points: Sequence[tuple[dt.date, float | None]]) -> None:
         self._points = list(points)
-        self._message = "" if any(r is not None for _d, r in self._points) else _("No places in this period.")
+        self._message = (
+            "" if any(r is not None for _d, r in self._points) else _("No places in this period.")
+        )
         self.update()
 
     def set_message(self, text: str) -> None:
@@ -113,8 +121,15 @@ class MonthlyChart(QWidget):
 
     def _plot_rect(self) -> QRectF:
         fm = self.fontMetrics()
-        left, right, top, bottom = fm.horizontalAdvance("100 %") + 10, 8, fm.height() + 6, fm.height() * 2 + 6
-        return QRectF(left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom))
+        left, right, top, bottom = (
+            fm.horizontalAdvance("100 %") + 10,
+            8,
+            fm.height() + 6,
+            fm.height() * 2 + 6,
+        )
+        return QRectF(
+            left, top, max(10, self.width() - left - right), max(10, self.height() - top - bottom)
+        )
 
     def point_at(self, x: float) -> tuple[dt.date, float | None] | None:
         """The month under the horizontal position ``x`` (for the tooltip)."""
@@ -132,9 +147,11 @@ class MonthlyChart(QWidget):
                 QToolTip.hideText()
             else:
                 month, rate = point
-                QToolTip.showText(ev.globalPos(),  # type: ignore[attr-defined]
-                                  f"{format_month(month, 'LLLL yyyy')}: {format_percent(rate)}",
-                                  self)
+                QToolTip.showText(
+                    ev.globalPos(),  # type: ignore[attr-defined]
+                    f"{format_month(month, 'LLLL yyyy')}: {format_percent(rate)}",
+                    self,
+                )
             return True
         return super().event(ev)
 
@@ -144,7 +161,9 @@ class MonthlyChart(QWidget):
         p.fillRect(self.rect(), QColor("#ffffff"))
         if self._message or not self._points:
             p.setPen(QColor("#777777"))
-            p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self._message or _("No data"))
+            p.drawText(
+                self.rect(), int(Qt.AlignmentFlag.AlignCenter), self._message or _("No data")
+            )
             p.end()
             return
         fm = p.fontMetrics()
@@ -154,12 +173,20 @@ class MonthlyChart(QWidget):
         # grid lines at 0, 50 and 100 %
         for level in (0.0, 0.5, 1.0):
             y = plot.bottom() - plot.height() * level / top_value
-            p.setPen(QPen(QColor("#cccccc") if level < 1.0 else QColor("#888888"), 1,
-                          Qt.PenStyle.SolidLine if level != 0.5 else Qt.PenStyle.DashLine))
+            p.setPen(
+                QPen(
+                    QColor("#cccccc") if level < 1.0 else QColor("#888888"),
+                    1,
+                    Qt.PenStyle.SolidLine if level != 0.5 else Qt.PenStyle.DashLine,
+                )
+            )
             p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
             p.setPen(QColor("#555555"))
-            p.drawText(QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), f"{int(level * 100)} %")
+            p.drawText(
+                QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                f"{int(level * 100)} %",
+            )
         n = len(self._points)
         slot = plot.width() / n
         small = QFont(p.font())
@@ -174,16 +201,25 @@ class MonthlyChart(QWidget):
                 p.drawRect(bar)
                 p.setPen(QColor("#333333"))
                 p.setFont(small)
-                p.drawText(QRectF(x, bar.top() - fm.height(), slot, fm.height()),
-                           int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
-                           f"{round(rate * 100)}")
+                p.drawText(
+                    QRectF(x, bar.top() - fm.height(), slot, fm.height()),
+                    int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom),
+                    f"{round(rate * 100)}",
+                )
             p.setFont(small)
             p.setPen(QColor("#333333"))
             label = format_month(month, "MMM")
-            p.drawText(QRectF(x, plot.bottom() + 2, slot, fm.height()), int(Qt.AlignmentFlag.AlignHCenter), label)
+            p.drawText(
+                QRectF(x, plot.bottom() + 2, slot, fm.height()),
+                int(Qt.AlignmentFlag.AlignHCenter),
+                label,
+            )
             if month.month == 1 or i == 0:
-                p.drawText(QRectF(x, plot.bottom() + 2 + fm.height(), slot * 2, fm.height()),
-                           int(Qt.AlignmentFlag.AlignLeft), str(month.year))
+                p.drawText(
+                    QRectF(x, plot.bottom() + 2 + fm.height(), slot * 2, fm.height()),
+                    int(Qt.AlignmentFlag.AlignLeft),
+                    str(month.year),
+                )
         p.end()
 
 
@@ -227,7 +263,9 @@ class FigureTile(QFrame):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setPen(QPen(QColor(self.BORDER), 1))
         p.setBrush(QColor(self.BACKGROUND))
-        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self.RADIUS, self.RADIUS)
+        p.drawRoundedRect(
+            QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self.RADIUS, self.RADIUS
+        )
         p.end()
 
     def set_value(self, text: str) -> None:

@@ -71,18 +71,39 @@ def occupancy_sheet(
         (_("Holder"), sheet.holder or "—"),
         (_("Structure"), f"{sheet.code} — {sheet.name}"),
     ]
-    facts.append((_("Address"), address) if address is not None else (_("Province"), sheet.province))
+    facts.append(
+        (_("Address"), address) if address is not None else (_("Province"), sheet.province)
+    )
     facts.append((_("Kind"), programme_kind_label(sheet.programme_kind)))
-    facts.append((_("Target groups"), ", ".join(sorted(target_group_label(t) for t in sheet.targets)) or "—"))
+    facts.append(
+        (_("Target groups"), ", ".join(sorted(target_group_label(t) for t in sheet.targets)) or "—")
+    )
     story: list = [key_values(facts, width), Spacer(1, 5 * mm)]
 
     if pseudo:
-        headers = [_("Room"), _("Bed"), _("Person code"), _("Household"), _("Relationship"), _("Minor"),
-                   _("Entry"), _("Planned end")]
+        headers = [
+            _("Room"),
+            _("Bed"),
+            _("Person code"),
+            _("Household"),
+            _("Relationship"),
+            _("Minor"),
+            _("Entry"),
+            _("Planned end"),
+        ]
         widths = [22, 10, 35, 24, 29, 14, 21, 22]
     else:
-        headers = [_("Room"), _("Bed"), _("Guest"), _("Born"), _("Household"), _("Relationship"), _("Minor"),
-                   _("Entry"), _("Planned end")]
+        headers = [
+            _("Room"),
+            _("Bed"),
+            _("Guest"),
+            _("Born"),
+            _("Household"),
+            _("Relationship"),
+            _("Minor"),
+            _("Entry"),
+            _("Planned end"),
+        ]
         widths = [18, 9, 36, 17.5, 17.5, 29.5, 12, 18.5, 22]
     scale = width / (sum(widths) * mm)
     col_widths = [w * mm * scale for w in widths]
@@ -106,30 +127,63 @@ def occupancy_sheet(
         last_room = line.room_name
         o = line.occupant
         if o is not None:
-            rel = Paragraph(esc(relationship_label(o.relationship)), st["cell_small"]) if o.relationship else ""
+            rel = (
+                Paragraph(esc(relationship_label(o.relationship)), st["cell_small"])
+                if o.relationship
+                else ""
+            )
             minor = _("yes") if o.minor else ""
             if pseudo:
                 who = o.person_code
-                rows.append([room, line.bed_label, who, o.household_code, rel, minor,
-                             format_short_date(o.entry_date), format_short_date(o.planned_end) or "—"])
+                rows.append(
+                    [
+                        room,
+                        line.bed_label,
+                        who,
+                        o.household_code,
+                        rel,
+                        minor,
+                        format_short_date(o.entry_date),
+                        format_short_date(o.planned_end) or "—",
+                    ]
+                )
             else:
                 name = person_name(o.last_name, o.first_name)
-                rows.append([room, line.bed_label, Paragraph(esc(name), st["cell"]),
-                             format_short_date(o.birth_date), o.household_code, rel, minor,
-                             format_short_date(o.entry_date), format_short_date(o.planned_end) or "—"])
+                rows.append(
+                    [
+                        room,
+                        line.bed_label,
+                        Paragraph(esc(name), st["cell"]),
+                        format_short_date(o.birth_date),
+                        o.household_code,
+                        rel,
+                        minor,
+                        format_short_date(o.entry_date),
+                        format_short_date(o.planned_end) or "—",
+                    ]
+                )
         else:
             if line.status == "reserved":
-                text = _("reserved for household {code}").format(code=line.note) if line.note else _("reserved")
+                text = (
+                    _("reserved for household {code}").format(code=line.note)
+                    if line.note
+                    else _("reserved")
+                )
             elif line.status == "out_of_service":
                 text = _("out of service") + (f": {line.note}" if line.note else "")
             else:
                 text = _("free")
-            row = [room, line.bed_label, Paragraph(esc(text), st["cell_muted"])] + [""] * (len(headers) - 3)
+            row = [room, line.bed_label, Paragraph(esc(text), st["cell_muted"])] + [""] * (
+                len(headers) - 3
+            )
             rows.append(row)
             cmds.append(("SPAN", (person_col, r), (len(headers) - 1, r)))
             cmds.append(("BACKGROUND", (person_col, r), (-1, r), BAND_FILL))
     if len(rows) == 1:
-        rows.append([Paragraph(esc(_("This structure has no beds.")), st["cell_muted"])] + [""] * (len(headers) - 1))
+        rows.append(
+            [Paragraph(esc(_("This structure has no beds.")), st["cell_muted"])]
+            + [""] * (len(headers) - 1)
+        )
         cmds.append(("SPAN", (0, 1), (-1, 1)))
     # Roomy rows: the office adds notes by hand on the printed sheet.
     cmds.append(("TOPPADDING", (0, 1), (-1, -1), 4.2))
@@ -139,32 +193,62 @@ def occupancy_sheet(
     story.append(table)
     story.append(Spacer(1, 5 * mm))
 
-    totals_head = [_("Capacity"), _("Beds"), _("Occupied"), _("Reserved"), _("Out of service"), _("Free"),
-                   _("Occupancy rate")]
+    totals_head = [
+        _("Capacity"),
+        _("Beds"),
+        _("Occupied"),
+        _("Reserved"),
+        _("Out of service"),
+        _("Free"),
+        _("Occupancy rate"),
+    ]
     rate = sheet.occupied / sheet.capacity if sheet.capacity else None
-    totals = [str(sheet.capacity), str(len(sheet.beds)), str(sheet.occupied), str(sheet.reserved),
-              str(sheet.out_of_service), str(sheet.free), format_percent(rate)]
-    head_style = ParagraphStyle("tot_head", fontName=BOLD, fontSize=8, leading=9.5, alignment=TA_CENTER, textColor=INK)
-    tot = Table([[Paragraph(esc(h), head_style) for h in totals_head], totals], colWidths=[width / 7] * 7,
-                hAlign="LEFT")
+    totals = [
+        str(sheet.capacity),
+        str(len(sheet.beds)),
+        str(sheet.occupied),
+        str(sheet.reserved),
+        str(sheet.out_of_service),
+        str(sheet.free),
+        format_percent(rate),
+    ]
+    head_style = ParagraphStyle(
+        "tot_head", fontName=BOLD, fontSize=8, leading=9.5, alignment=TA_CENTER, textColor=INK
+    )
+    tot = Table(
+        [[Paragraph(esc(h), head_style) for h in totals_head], totals],
+        colWidths=[width / 7] * 7,
+        hAlign="LEFT",
+    )
     tot_style = grid_style(font_size=9)
-    tot_style += [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONT", (0, 1), (-1, 1), BOLD, 10),
-                  ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK), ("TOPPADDING", (0, 1), (-1, 1), 4),
-                  ("BOTTOMPADDING", (0, 1), (-1, 1), 4), ("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE)]
+    tot_style += [
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("FONT", (0, 1), (-1, 1), BOLD, 10),
+        ("LINEBELOW", (0, 1), (-1, 1), 0.8, INK),
+        ("TOPPADDING", (0, 1), (-1, 1), 4),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 4),
+        ("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE),
+    ]
     tot.setStyle(TableStyle(tot_style))
     people = sum(1 for b in sheet.beds if b.occupant is not None)
     minors = sum(1 for b in sheet.beds if b.occupant is not None and b.occupant.minor)
     households = len({b.occupant.household_code for b in sheet.beds if b.occupant is not None})
-    note = Paragraph(esc(
-        _("Guests: {people} · households: {households} · minors: {minors}").format(
-            people=people, households=households, minors=minors)
-    ), st["note"])
+    note = Paragraph(
+        esc(
+            _("Guests: {people} · households: {households} · minors: {minors}").format(
+                people=people, households=households, minors=minors
+            )
+        ),
+        st["note"],
+    )
     # The totals and the signature stay together: a signature alone on a page signs nothing.
     story.append(KeepTogether([tot, note, Spacer(1, 8 * mm), signature_block(width)]))
 
     info = PageInfo(
         title=_("Occupancy sheet"),
-        subject=_("{code} — situation on {date}").format(code=sheet.code, date=format_date(day, "long")),
+        subject=_("{code} — situation on {date}").format(
+            code=sheet.code, date=format_date(day, "long")
+        ),
         site_name=site_name or default_site_name(),
         pseudonymised=pseudo,
     )

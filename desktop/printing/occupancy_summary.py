@@ -60,8 +60,16 @@ class _Line:
 
 
 def _headers() -> list[str]:
-    return [_("Code"), _("Structure"), _("Capacity"), _("Occupied"),
-            _("Reserved"), _("Out of service"), _("Free"), _("Rate")]
+    return [
+        _("Code"),
+        _("Structure"),
+        _("Capacity"),
+        _("Occupied"),
+        _("Reserved"),
+        _("Out of service"),
+        _("Free"),
+        _("Rate"),
+    ]
 
 
 def _col_widths(width: float, first: float = 22 * mm, extra: int = 0) -> list[float]:
@@ -85,12 +93,16 @@ def occupancy_summary(
     """The occupancy summary of the network, a province or a programme on ``day``."""
     rows = queries.occupancy(db, day, province=province, programme_code=programme_code)
     programmes = {p.code: p for p in queries.list_programmes(db)}
-    kind = programmes[programme_code].kind if programme_code and programme_code in programmes else None
+    kind = (
+        programmes[programme_code].kind if programme_code and programme_code in programmes else None
+    )
     pseudo = resolve_pseudonymised(pseudonymised, kind)
     confidential: set[int] = set()
     if pseudo:
         # Names of confidential apartments can point to where they are: codes only.
-        confidential = {s.id for s in queries.list_structures(db, province=province) if s.confidential}
+        confidential = {
+            s.id for s in queries.list_structures(db, province=province) if s.confidential
+        }
     total = len(rows)
     if progress is not None:
         progress(0, total)
@@ -117,29 +129,71 @@ def occupancy_summary(
         for prog, prog_rows in per_prog.items():
             prog_name = programmes[prog].name if prog in programmes else ""
             heading = f"{prog} — {prog_name}" if prog_name else prog
-            lines.append(_Line("programme", ["", fit_text(heading, width - widths[0] - 6, BOLD, FONT), *blank]))
+            lines.append(
+                _Line(
+                    "programme", ["", fit_text(heading, width - widths[0] - 6, BOLD, FONT), *blank]
+                )
+            )
             prog_tot = OccupancyTotals()
             for r in prog_rows:
                 name = confidential_text() if r.structure_id in confidential else r.label
                 rate = r.occupied / r.capacity if r.capacity else None
-                lines.append(_Line("structure", [
-                    fit_text(r.key, widths[0] - 6, REGULAR, FONT), fit_text(name, name_w, REGULAR, FONT),
-                    *(format_number(getattr(r, n)) for n in NUMERIC), format_percent(rate),
-                ]))
+                lines.append(
+                    _Line(
+                        "structure",
+                        [
+                            fit_text(r.key, widths[0] - 6, REGULAR, FONT),
+                            fit_text(name, name_w, REGULAR, FONT),
+                            *(format_number(getattr(r, n)) for n in NUMERIC),
+                            format_percent(rate),
+                        ],
+                    )
+                )
                 prog_tot.add(r)
             if len(per_prog) > 1:
-                lines.append(_Line("subtotal", [
-                    "", fit_text(_("Subtotal {programme} ({n} structures)").format(
-                        programme=prog, n=prog_tot.structures), name_w, BOLD, FONT),
-                    *_cells(prog_tot)]))
+                lines.append(
+                    _Line(
+                        "subtotal",
+                        [
+                            "",
+                            fit_text(
+                                _("Subtotal {programme} ({n} structures)").format(
+                                    programme=prog, n=prog_tot.structures
+                                ),
+                                name_w,
+                                BOLD,
+                                FONT,
+                            ),
+                            *_cells(prog_tot),
+                        ],
+                    )
+                )
             by_programme[prog].add(prog_tot)
             prov_tot.add(prog_tot)
-        lines.append(_Line("province_total", [
-            "", fit_text(_("Total province {province} ({n} structures)").format(province=prov, n=prov_tot.structures),
-                         name_w, BOLD, FONT), *_cells(prov_tot)]))
+        lines.append(
+            _Line(
+                "province_total",
+                [
+                    "",
+                    fit_text(
+                        _("Total province {province} ({n} structures)").format(
+                            province=prov, n=prov_tot.structures
+                        ),
+                        name_w,
+                        BOLD,
+                        FONT,
+                    ),
+                    *_cells(prov_tot),
+                ],
+            )
+        )
         grand.add(prov_tot)
-    lines.append(_Line("grand", ["", _("Grand total ({n} structures)").format(n=grand.structures),
-                                 *_cells(grand)]))
+    lines.append(
+        _Line(
+            "grand",
+            ["", _("Grand total ({n} structures)").format(n=grand.structures), *_cells(grand)],
+        )
+    )
 
     st = styles()
     if programme_code:
@@ -168,22 +222,37 @@ def occupancy_summary(
     recap_widths = _col_widths(width, first=34 * mm, extra=1)
     recap_name_w = recap_widths[1] - 6
     recap_prog = [
-        [fit_text(code, recap_widths[0] - 6, REGULAR, FONT),
-         fit_text(programmes[code].name if code in programmes else code, recap_name_w, REGULAR, FONT),
-         format_number(t.structures), *_cells(t)]
+        [
+            fit_text(code, recap_widths[0] - 6, REGULAR, FONT),
+            fit_text(
+                programmes[code].name if code in programmes else code, recap_name_w, REGULAR, FONT
+            ),
+            format_number(t.structures),
+            *_cells(t),
+        ]
         for code, t in sorted(by_programme.items())
     ]
-    recap_prov = [[code, _("Province {code}").format(code=code), format_number(t.structures), *_cells(t)]
-                  for code, t in sorted(by_province.items())]
-    for title, label, body in ((_("Totals by programme"), _("Programme"), recap_prog),
-                               (_("Totals by province"), _("Province"), recap_prov)):
+    recap_prov = [
+        [code, _("Province {code}").format(code=code), format_number(t.structures), *_cells(t)]
+        for code, t in sorted(by_province.items())
+    ]
+    for title, label, body in (
+        (_("Totals by programme"), _("Programme"), recap_prog),
+        (_("Totals by province"), _("Province"), recap_prov),
+    ):
         story.append(CondPageBreak(50 * mm))
         story.append(Paragraph(esc(title), st["h2"]))
-        story.append(_recap_table(body, grand, recap_widths, [_("Code"), label, _("Structures"), *_headers()[2:]]))
+        story.append(
+            _recap_table(
+                body, grand, recap_widths, [_("Code"), label, _("Structures"), *_headers()[2:]]
+            )
+        )
 
     info = PageInfo(
         title=_("Occupancy summary"),
-        subject=_("{scope} — situation on {date}").format(scope=scope, date=format_date(day, "long")),
+        subject=_("{scope} — situation on {date}").format(
+            scope=scope, date=format_date(day, "long")
+        ),
         site_name=site_name or default_site_name(),
         pseudonymised=pseudo,
     )
@@ -195,20 +264,31 @@ def _header_cells(headers: list[str], numeric_from: int) -> list[Paragraph]:
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
-    left = ParagraphStyle("head", fontName=BOLD, fontSize=FONT - 0.5, leading=FONT + 1, textColor=INK)
+    left = ParagraphStyle(
+        "head", fontName=BOLD, fontSize=FONT - 0.5, leading=FONT + 1, textColor=INK
+    )
     right = ParagraphStyle("head_r", parent=left, alignment=TA_RIGHT)
     return [Paragraph(esc(h), right if i >= numeric_from else left) for i, h in enumerate(headers)]
 
 
-def _recap_table(body: list[list[str]], grand: OccupancyTotals, widths: list[float], headers: list[str]) -> Table:
-    rows = [_header_cells(headers, 2), *body,
-            ["", _("Grand total"), format_number(grand.structures), *_cells(grand)]]
+def _recap_table(
+    body: list[list[str]], grand: OccupancyTotals, widths: list[float], headers: list[str]
+) -> Table:
+    rows = [
+        _header_cells(headers, 2),
+        *body,
+        ["", _("Grand total"), format_number(grand.structures), *_cells(grand)],
+    ]
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     cmds = grid_style(numeric_from=2, font_size=FONT)
-    cmds += [("VALIGN", (0, 0), (-1, 0), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 1),
-             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-             ("FONT", (0, -1), (-1, -1), BOLD, FONT + 0.5), ("LINEABOVE", (0, -1), (-1, -1), 1.2, INK),
-             ("LINEBELOW", (0, -1), (-1, -1), 1.2, INK)]
+    cmds += [
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("FONT", (0, -1), (-1, -1), BOLD, FONT + 0.5),
+        ("LINEABOVE", (0, -1), (-1, -1), 1.2, INK),
+        ("LINEBELOW", (0, -1), (-1, -1), 1.2, INK),
+    ]
     table.setStyle(TableStyle(cmds))
     return table
 
@@ -226,8 +306,13 @@ def _frame_height() -> float:
 # kind and column, handed to each Table, instead of style commands that ReportLab applies
 # cell by cell (eleven passes over every cell of 172 pages). Only backgrounds, spans and
 # rules, which ReportLab keeps as lists, are given as commands.
-_BOLD_KINDS = {"band": FONT + 0.5, "programme": FONT, "subtotal": FONT, "province_total": FONT,
-               "grand": FONT + 0.5}
+_BOLD_KINDS = {
+    "band": FONT + 0.5,
+    "programme": FONT,
+    "subtotal": FONT,
+    "province_total": FONT,
+    "grand": FONT + 0.5,
+}
 
 
 def _cell_styles(columns: int, numeric_from: int) -> dict[str, list[CellStyle]]:
@@ -240,10 +325,16 @@ def _cell_styles(columns: int, numeric_from: int) -> dict[str, list[CellStyle]]:
         return cs
 
     def row(kind: str, font: str, size: float, valign: str = "MIDDLE") -> list[CellStyle]:
-        left, right = style(f"{kind}-l", font, size, "LEFT", valign), style(f"{kind}-r", font, size, "RIGHT", valign)
+        left, right = (
+            style(f"{kind}-l", font, size, "LEFT", valign),
+            style(f"{kind}-r", font, size, "RIGHT", valign),
+        )
         return [left if c < numeric_from else right for c in range(columns)]
 
-    out = {"head": row("head", BOLD, FONT - 0.5, "BOTTOM"), "structure": row("structure", REGULAR, FONT)}
+    out = {
+        "head": row("head", BOLD, FONT - 0.5, "BOTTOM"),
+        "structure": row("structure", REGULAR, FONT),
+    }
     out.update({kind: row(kind, BOLD, size) for kind, size in _BOLD_KINDS.items()})
     return out
 
@@ -259,10 +350,14 @@ def _paged_tables(
     cell_styles = _cell_styles(len(widths), 2)
     while start < len(lines):
         fit = max(1, int((avail - HEAD_H - 2) // ROW_H))
-        chunk = lines[start:start + fit]
-        table = Table([head] + [ln.cells for ln in chunk], colWidths=widths,
-                      rowHeights=[HEAD_H] + [ROW_H] * len(chunk), hAlign="LEFT",
-                      cellStyles=[cell_styles["head"]] + [cell_styles[ln.kind] for ln in chunk])
+        chunk = lines[start : start + fit]
+        table = Table(
+            [head] + [ln.cells for ln in chunk],
+            colWidths=widths,
+            rowHeights=[HEAD_H] + [ROW_H] * len(chunk),
+            hAlign="LEFT",
+            cellStyles=[cell_styles["head"]] + [cell_styles[ln.kind] for ln in chunk],
+        )
         cmds: list[tuple] = [
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
@@ -271,8 +366,11 @@ def _paged_tables(
         ]
         for i, ln in enumerate(chunk, start=1):
             if ln.kind == "band":
-                cmds += [("SPAN", (1, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), BAND_FILL),
-                         ("LINEABOVE", (0, i), (-1, i), 0.6, INK)]
+                cmds += [
+                    ("SPAN", (1, i), (-1, i)),
+                    ("BACKGROUND", (0, i), (-1, i), BAND_FILL),
+                    ("LINEABOVE", (0, i), (-1, i), 0.6, INK),
+                ]
             elif ln.kind == "programme":
                 cmds.append(("SPAN", (1, i), (-1, i)))
             elif ln.kind in ("subtotal", "province_total"):
@@ -280,7 +378,10 @@ def _paged_tables(
                 if ln.kind == "province_total":
                     cmds.append(("LINEABOVE", (0, i), (-1, i), 0.6, INK))
             elif ln.kind == "grand":
-                cmds += [("LINEABOVE", (0, i), (-1, i), 1.2, INK), ("LINEBELOW", (0, i), (-1, i), 1.2, INK)]
+                cmds += [
+                    ("LINEABOVE", (0, i), (-1, i), 1.2, INK),
+                    ("LINEBELOW", (0, i), (-1, i), 1.2, INK),
+                ]
         table.setStyle(TableStyle(cmds))
         table.progress_rows = sum(1 for ln in chunk if ln.kind == "structure")  # type: ignore[attr-defined]
         out.append(table)

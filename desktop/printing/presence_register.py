@@ -65,8 +65,11 @@ def presence_register(
         sheet = queries.structure_sheet(db, structure_id, last)
         kind = sheet.programme_kind
         scope = f"{sheet.code} — {sheet.name}"
-        facts += [(_("Programme"), f"{sheet.programme_code} — {sheet.programme_name}"),
-                  (_("Holder"), sheet.holder or "—"), (_("Structure"), scope)]
+        facts += [
+            (_("Programme"), f"{sheet.programme_code} — {sheet.programme_name}"),
+            (_("Holder"), sheet.holder or "—"),
+            (_("Structure"), scope),
+        ]
         subject_scope = sheet.code
     else:
         programmes = {p.code: p for p in queries.list_programmes(db)}
@@ -77,11 +80,19 @@ def presence_register(
         subject_scope = str(programme_code)
     pseudo = resolve_pseudonymised(pseudonymised, kind)
     month_name = format_date(first, "LLLL yyyy")
-    facts += [(_("Month"), month_name),
-              (_("Period"), _("from {start} to {end}").format(start=format_short_date(first),
-                                                             end=format_short_date(last)))]
+    facts += [
+        (_("Month"), month_name),
+        (
+            _("Period"),
+            _("from {start} to {end}").format(
+                start=format_short_date(first), end=format_short_date(last)
+            ),
+        ),
+    ]
 
-    people = queries.presence_days(db, year, month, structure_id=structure_id, programme_code=programme_code)
+    people = queries.presence_days(
+        db, year, month, structure_id=structure_id, programme_code=programme_code
+    )
     if progress is not None:
         progress(0, len(people))
     if pseudo:
@@ -173,13 +184,26 @@ def presence_register(
     table.progress_rows = len(people)  # type: ignore[attr-defined]
 
     story: list[Flowable] = [key_values(facts, width, columns=3), Spacer(1, 4 * mm), table]
-    story.append(Paragraph(esc(
-        _("People: {people} · days of presence in the month: {days}").format(
-            people=format_number(len(people)), days=format_number(grand))
-    ), st["note"]))
-    story.append(Paragraph(esc(
-        _("{mark} = present that night (nights from the entry date up to the night before the exit).").format(mark=MARK)
-    ), st["note"]))
+    story.append(
+        Paragraph(
+            esc(
+                _("People: {people} · days of presence in the month: {days}").format(
+                    people=format_number(len(people)), days=format_number(grand)
+                )
+            ),
+            st["note"],
+        )
+    )
+    story.append(
+        Paragraph(
+            esc(
+                _(
+                    "{mark} = present that night (nights from the entry date up to the night before the exit)."
+                ).format(mark=MARK)
+            ),
+            st["note"],
+        )
+    )
     story.append(Spacer(1, 6 * mm))
     story.append(signature_block(width))
 
@@ -189,4 +213,6 @@ def presence_register(
         site_name=site_name or default_site_name(),
         pseudonymised=pseudo,
     )
-    return render(story, info, landscape_page=True, progress=progress, total_rows=len(people), output=output)
+    return render(
+        story, info, landscape_page=True, progress=progress, total_rows=len(people), output=output
+    )

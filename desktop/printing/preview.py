@@ -33,39 +33,73 @@ def _programme_kind(db: Database, code: str | None) -> str | None:
 
 
 def occupancy_sheet_preview(
-    db: Database, structure_id: int, day: dt.date, *, site_name: str | None = None,
-    runner: TaskRunner | None = None, parent: QWidget | None = None,
+    db: Database,
+    structure_id: int,
+    day: dt.date,
+    *,
+    site_name: str | None = None,
+    runner: TaskRunner | None = None,
+    parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
     sheet = queries.structure_sheet(db, structure_id, day)
 
     def generate(pseudonymised: bool) -> bytes:
-        return occupancy_sheet(db, structure_id, day, pseudonymised=pseudonymised, site_name=site_name)
+        return occupancy_sheet(
+            db, structure_id, day, pseudonymised=pseudonymised, site_name=site_name
+        )
 
     return PrintPreviewDialog(
-        generate, title=_("Occupancy sheet"), pseudonymised=pseudonymise_by_default(sheet.programme_kind),
-        file_name=f"{_('occupancy')}-{sheet.code}-{day.isoformat()}.pdf", runner=runner, parent=parent,
+        generate,
+        title=_("Occupancy sheet"),
+        pseudonymised=pseudonymise_by_default(sheet.programme_kind),
+        file_name=f"{_('occupancy')}-{sheet.code}-{day.isoformat()}.pdf",
+        runner=runner,
+        parent=parent,
     )
 
 
 def occupancy_summary_preview(
-    db: Database, day: dt.date, *, province: str | None = None, programme_code: str | None = None,
-    site_name: str | None = None, runner: TaskRunner | None = None, parent: QWidget | None = None,
+    db: Database,
+    day: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    site_name: str | None = None,
+    runner: TaskRunner | None = None,
+    parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
     def generate(pseudonymised: bool, progress: Progress | None = None) -> bytes:
-        return occupancy_summary(db, day, province=province, programme_code=programme_code,
-                                 pseudonymised=pseudonymised, progress=progress, site_name=site_name)
+        return occupancy_summary(
+            db,
+            day,
+            province=province,
+            programme_code=programme_code,
+            pseudonymised=pseudonymised,
+            progress=progress,
+            site_name=site_name,
+        )
 
     scope = programme_code or province or _("network")
     return PrintPreviewDialog(
-        generate, title=_("Occupancy summary"),
+        generate,
+        title=_("Occupancy summary"),
         pseudonymised=pseudonymise_by_default(_programme_kind(db, programme_code)),
-        file_name=f"{_('summary')}-{scope}-{day.isoformat()}.pdf", runner=runner, parent=parent,
+        file_name=f"{_('summary')}-{scope}-{day.isoformat()}.pdf",
+        runner=runner,
+        parent=parent,
     )
 
 
 def presence_register_preview(
-    db: Database, year: int, month: int, *, structure_id: int | None = None, programme_code: str | None = None,
-    site_name: str | None = None, runner: TaskRunner | None = None, parent: QWidget | None = None,
+    db: Database,
+    year: int,
+    month: int,
+    *,
+    structure_id: int | None = None,
+    programme_code: str | None = None,
+    site_name: str | None = None,
+    runner: TaskRunner | None = None,
+    parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
     if structure_id is not None:
         sheet = queries.structure_sheet(db, structure_id, dt.date(year, month, 1))
@@ -74,10 +108,22 @@ def presence_register_preview(
         kind, scope = _programme_kind(db, programme_code), str(programme_code)
 
     def generate(pseudonymised: bool, progress: Progress | None = None) -> bytes:
-        return presence_register(db, year, month, structure_id=structure_id, programme_code=programme_code,
-                                 pseudonymised=pseudonymised, progress=progress, site_name=site_name)
+        return presence_register(
+            db,
+            year,
+            month,
+            structure_id=structure_id,
+            programme_code=programme_code,
+            pseudonymised=pseudonymised,
+            progress=progress,
+            site_name=site_name,
+        )
 
     return PrintPreviewDialog(
-        generate, title=_("Presence register"), pseudonymised=pseudonymise_by_default(kind),
-        file_name=f"{_('register')}-{scope}-{year:04d}-{month:02d}.pdf", runner=runner, parent=parent,
+        generate,
+        title=_("Presence register"),
+        pseudonymised=pseudonymise_by_default(kind),
+        file_name=f"{_('register')}-{scope}-{year:04d}-{month:02d}.pdf",
+        runner=runner,
+        parent=parent,
     )

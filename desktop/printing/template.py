@@ -56,18 +56,26 @@ def default_site_name() -> str:
 
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
-    base = ParagraphStyle("base", fontName=REGULAR, fontSize=8.5, leading=10.5, textColor=INK, alignment=TA_LEFT)
+    base = ParagraphStyle(
+        "base", fontName=REGULAR, fontSize=8.5, leading=10.5, textColor=INK, alignment=TA_LEFT
+    )
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9),
         "muted": ParagraphStyle("muted", parent=base, fontSize=7.5, leading=9, textColor=MUTED),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.5),
         "cell_small": ParagraphStyle("cell_small", parent=base, fontSize=7, leading=8.5),
-        "cell_muted": ParagraphStyle("cell_muted", parent=base, fontSize=8, leading=9.5, textColor=MUTED),
+        "cell_muted": ParagraphStyle(
+            "cell_muted", parent=base, fontSize=8, leading=9.5, textColor=MUTED
+        ),
         "label": ParagraphStyle("label", parent=base, fontSize=7, leading=8.5, textColor=MUTED),
         "value": ParagraphStyle("value", parent=base, fontName=BOLD, fontSize=9, leading=11),
-        "h2": ParagraphStyle("h2", parent=base, fontName=BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=4),
-        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED, spaceBefore=4),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=BOLD, fontSize=10, leading=13, spaceBefore=8, spaceAfter=4
+        ),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=7.5, leading=9.5, textColor=MUTED, spaceBefore=4
+        ),
     }
 
 
@@ -76,7 +84,9 @@ def esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def grid_style(*, header_rows: int = 1, numeric_from: int | None = None, font_size: float = 8) -> list[tuple]:
+def grid_style(
+    *, header_rows: int = 1, numeric_from: int | None = None, font_size: float = 8
+) -> list[tuple]:
     """A sober table: shaded header, thin horizontal rules, numbers right-aligned."""
     cmds: list[tuple] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, font_size),
@@ -101,12 +111,13 @@ def key_values(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2)
     """The block of facts under the title (programme, holder, structure, address...)."""
     st = styles()
     cells = [
-        [Paragraph(esc(label), st["label"]), Paragraph(esc(value) or "—", st["value"])] for label, value in pairs
+        [Paragraph(esc(label), st["label"]), Paragraph(esc(value) or "—", st["value"])]
+        for label, value in pairs
     ]
     rows = []
     for i in range(0, len(cells), columns):
         row: list[Any] = []
-        for pair in cells[i:i + columns]:
+        for pair in cells[i : i + columns]:
             row.extend(pair)
         while len(row) < 2 * columns:
             row.append("")
@@ -114,14 +125,18 @@ def key_values(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2)
     label_w = 27 * mm
     value_w = width / columns - label_w
     table = Table(rows, colWidths=[label_w, value_w] * columns, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("TOPPADDING", (0, 0), (1, 0), 1.5),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (1, 0), 1.5),
+            ]
+        )
+    )
     return table
 
 
@@ -130,16 +145,28 @@ def signature_block(width: float) -> Table:
     st = styles()
     col = min(75 * mm, width / 2 - 10 * mm)
     table = Table(
-        [["", "", ""],
-         [Paragraph(esc(_("Place and date")), st["muted"]), "", Paragraph(esc(_("The coordinator")), st["muted"])]],
-        colWidths=[col, width - 2 * col, col], rowHeights=[14 * mm, None], hAlign="LEFT",
+        [
+            ["", "", ""],
+            [
+                Paragraph(esc(_("Place and date")), st["muted"]),
+                "",
+                Paragraph(esc(_("The coordinator")), st["muted"]),
+            ],
+        ],
+        colWidths=[col, width - 2 * col, col],
+        rowHeights=[14 * mm, None],
+        hAlign="LEFT",
     )
-    table.setStyle(TableStyle([
-        ("LINEBELOW", (0, 0), (0, 0), 0.6, INK),
-        ("LINEBELOW", (2, 0), (2, 0), 0.6, INK),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 1), (-1, 1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (0, 0), 0.6, INK),
+                ("LINEBELOW", (2, 0), (2, 0), 0.6, INK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 1), (-1, 1), 2),
+            ]
+        )
+    )
     return table
 
 
@@ -187,8 +214,11 @@ def _numbered_canvas_class(info: PageInfo) -> type[rl_canvas.Canvas]:
                 width = self._pagesize[0]
                 self.setFont(REGULAR, 7.5)
                 self.setFillColor(MUTED)
-                self.drawRightString(width - MARGIN_X, MARGIN_BOTTOM - 9 * mm,
-                                     page_label.format(page=self._pageNumber, pages=total))
+                self.drawRightString(
+                    width - MARGIN_X,
+                    MARGIN_BOTTOM - 9 * mm,
+                    page_label.format(page=self._pageNumber, pages=total),
+                )
                 super().showPage()
             super().save()
 
@@ -215,8 +245,11 @@ def _draw_frame(info: PageInfo) -> Callable[[rl_canvas.Canvas, Any], None]:
         c.setFont(REGULAR, 9)
         c.setFillColor(INK)
         title_w = c.stringWidth(info.title, BOLD, 13)
-        c.drawRightString(width - MARGIN_X, top - 6.2 * mm,
-                          fit_text(info.subject, width - 2 * MARGIN_X - title_w - 10 * mm, REGULAR, 9))
+        c.drawRightString(
+            width - MARGIN_X,
+            top - 6.2 * mm,
+            fit_text(info.subject, width - 2 * MARGIN_X - title_w - 10 * mm, REGULAR, 9),
+        )
         c.setStrokeColor(INK)
         c.setLineWidth(0.8)
         c.line(MARGIN_X, top - 9 * mm, width - MARGIN_X, top - 9 * mm)
@@ -238,7 +271,9 @@ def _draw_frame(info: PageInfo) -> Callable[[rl_canvas.Canvas, Any], None]:
 class _Doc(SimpleDocTemplate):
     """Calls ``progress`` as flowables are laid out (tables carry a ``rows`` count)."""
 
-    def __init__(self, *args: Any, progress: Progress | None = None, total_rows: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, progress: Progress | None = None, total_rows: int = 0, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._progress = progress
         self._total_rows = total_rows
@@ -267,12 +302,23 @@ def render(
     doc = _Doc(
         # The frame pads its content by 6 points: the margins are moved out by as much so that
         # the text lines up with the header and footer drawn at MARGIN_X.
-        buffer, pagesize=pagesize, leftMargin=MARGIN_X - 6, rightMargin=MARGIN_X - 6,
-        topMargin=MARGIN_TOP - 6, bottomMargin=MARGIN_BOTTOM - 6, title=f"{info.title} — {info.subject}", author=info.site_name,
-        creator="Accoglienza", subject=info.subject, progress=progress, total_rows=total_rows,
+        buffer,
+        pagesize=pagesize,
+        leftMargin=MARGIN_X - 6,
+        rightMargin=MARGIN_X - 6,
+        topMargin=MARGIN_TOP - 6,
+        bottomMargin=MARGIN_BOTTOM - 6,
+        title=f"{info.title} — {info.subject}",
+        author=info.site_name,
+        creator="Accoglienza",
+        subject=info.subject,
+        progress=progress,
+        total_rows=total_rows,
     )
     frame = _draw_frame(info)
-    doc.build(story, onFirstPage=frame, onLaterPages=frame, canvasmaker=_numbered_canvas_class(info))
+    doc.build(
+        story, onFirstPage=frame, onLaterPages=frame, canvasmaker=_numbered_canvas_class(info)
+    )
     data = buffer.getvalue()
     if output is not None:
         Path(output).write_bytes(data)

@@ -99,7 +99,9 @@ def timed(fn: Callable[[], Any], repeat: int, warmup: int = 1) -> tuple[float, A
     return statistics.median(times), result
 
 
-def ratio_row(name: str, ours: float, base: float, max_ratio: float, max_ms: float | None = None) -> Row:
+def ratio_row(
+    name: str, ours: float, base: float, max_ratio: float, max_ms: float | None = None
+) -> Row:
     ratio = ours / base if base else None
     met = ratio is not None and ratio <= max_ratio
     target = f"ratio ≤ {max_ratio:g}"
@@ -122,7 +124,10 @@ def demo_today(db: Database) -> dt.date:
     """The "today" the demo network was generated for (its open stays end after it)."""
     with db.read() as s:
         details = s.scalar(
-            select(e.AuditEntry.details).where(e.AuditEntry.action == "demo").order_by(e.AuditEntry.id).limit(1)
+            select(e.AuditEntry.details)
+            .where(e.AuditEntry.action == "demo")
+            .order_by(e.AuditEntry.id)
+            .limit(1)
         )
     if details:
         return dt.date.fromisoformat(json.loads(details)["today"])
@@ -130,7 +135,10 @@ def demo_today(db: Database) -> dt.date:
 
 
 def prepare(args: argparse.Namespace) -> tuple[Database, float | None]:
-    url = resolve_url(args.database or str(Path(tempfile.gettempdir()) / f"accoglienza-bench-{args.scale}.sqlite3"))
+    url = resolve_url(
+        args.database
+        or str(Path(tempfile.gettempdir()) / f"accoglienza-bench-{args.scale}.sqlite3")
+    )
     db = Database(url)
     schema.upgrade(db)
     with db.read() as s:
@@ -154,8 +162,13 @@ def sizes(db: Database) -> dict[str, int]:
     with db.read() as s:
         return {
             name: s.scalar(select(func.count()).select_from(table))
-            for name, table in (("programmes", e.Programme), ("structures", e.Structure), ("beds", e.Bed),
-                                ("people", e.Person), ("bed stays", e.BedStay))
+            for name, table in (
+                ("programmes", e.Programme),
+                ("structures", e.Structure),
+                ("beds", e.Bed),
+                ("people", e.Person),
+                ("bed stays", e.BedStay),
+            )
         }
 
 
@@ -264,7 +277,9 @@ def structure_by_hand(db: Database, sid: int, day: dt.date) -> tuple[int, int, i
     with db.engine.connect() as conn:
         params = {"sid": sid}
         info = conn.execute(text(STRUCTURE_SQL[0]), params).one()
-        beds = conn.execute(text(STRUCTURE_SQL[1]).bindparams(bindparam("d", day, type_=Date)), params).all()
+        beds = conn.execute(
+            text(STRUCTURE_SQL[1]).bindparams(bindparam("d", day, type_=Date)), params
+        ).all()
         history = conn.execute(text(STRUCTURE_SQL[2]), params).all()
         outages = conn.execute(text(STRUCTURE_SQL[3]), params).all()
     capacity = 0
@@ -327,7 +342,9 @@ WHERE p.code = :code AND NOT bs.cancelled AND bs.start_date < :after
 def presence_by_hand(db: Database, code: str, year: int, month: int) -> dict[int, int]:
     first = dt.date(year, month, 1)
     after = first + dt.timedelta(days=calendar.monthrange(year, month)[1])
-    stmt = text(PRESENCE_SQL).bindparams(bindparam("first", first, type_=Date), bindparam("after", after, type_=Date))
+    stmt = text(PRESENCE_SQL).bindparams(
+        bindparam("first", first, type_=Date), bindparam("after", after, type_=Date)
+    )
     with db.engine.connect() as conn:
         rows = conn.execute(stmt, {"code": code}).all()
     days: dict[int, set[int]] = defaultdict(set)
@@ -339,7 +356,9 @@ def presence_by_hand(db: Database, code: str, year: int, month: int) -> dict[int
 
 
 def presence_ours(db: Database, code: str, year: int, month: int) -> dict[int, int]:
-    return {r.person_id: r.total for r in queries.presence_days(db, year, month, programme_code=code)}
+    return {
+        r.person_id: r.total for r in queries.presence_days(db, year, month, programme_code=code)
+    }
 
 
 def largest_programme(db: Database, day: dt.date) -> str:
@@ -366,8 +385,14 @@ def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | 
     sv = Services(db, actor="benchmark", today=lambda: day)
     rows = queries.occupancy(db, day)
     structures = {st.id: st for st in queries.list_structures(db)}
-    free = [r for r in rows if r.free >= 1 and r.structure_id is not None
-            and "men" in structures[r.structure_id].targets and not structures[r.structure_id].confidential]
+    free = [
+        r
+        for r in rows
+        if r.free >= 1
+        and r.structure_id is not None
+        and "men" in structures[r.structure_id].targets
+        and not structures[r.structure_id].confidential
+    ]
     if len(free) < 2:
         return None
     a = free[0]
@@ -377,18 +402,29 @@ def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | 
         audit_before = s.scalar(select(func.max(e.AuditEntry.id))) or 0
     times: dict[str, list[float]] = {"place": [], "transfer": [], "exit": []}
     for i in range(repeat + 1):
-        household = sv.register_household([NewPerson("Prova", f"Benchmark {i}", "M", dt.date(1990, 1, 1))])
+        household = sv.register_household(
+            [NewPerson("Prova", f"Benchmark {i}", "M", dt.date(1990, 1, 1))]
+        )
         person_id = household.members[0].person.id
         fit = sv.check_fit(household.id, a.structure_id, day)
         t0 = time.perf_counter()
-        placement = sv.place(household.id, a.structure_id, day, planned_end=day + dt.timedelta(days=183),
-                             beds=fit.proposed_beds)
+        placement = sv.place(
+            household.id,
+            a.structure_id,
+            day,
+            planned_end=day + dt.timedelta(days=183),
+            beds=fit.proposed_beds,
+        )
         t1 = time.perf_counter()
         fit = sv.check_fit(household.id, b.structure_id, day + dt.timedelta(days=7))
         t2 = time.perf_counter()
-        moved = sv.transfer(placement.id, day + dt.timedelta(days=7), b.structure_id, beds=fit.proposed_beds)
+        moved = sv.transfer(
+            placement.id, day + dt.timedelta(days=7), b.structure_id, beds=fit.proposed_beds
+        )
         t3 = time.perf_counter()
-        sv.record_exit(moved.id, day + dt.timedelta(days=14), "socio_economic", destination="Benchmark")
+        sv.record_exit(
+            moved.id, day + dt.timedelta(days=14), "socio_economic", destination="Benchmark"
+        )
         t4 = time.perf_counter()
         if i:  # the first round warms the caches up
             times["place"].append(t1 - t0)
@@ -398,13 +434,20 @@ def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | 
             placements = [placement.id, moved.id]
             s.execute(e.BedStay.__table__.delete().where(e.BedStay.person_id == person_id))
             s.execute(e.Placement.__table__.delete().where(e.Placement.id.in_(placements)))
-            s.execute(e.HouseholdMember.__table__.delete().where(e.HouseholdMember.household_id == household.id))
+            s.execute(
+                e.HouseholdMember.__table__.delete().where(
+                    e.HouseholdMember.household_id == household.id
+                )
+            )
             s.execute(e.Person.__table__.delete().where(e.Person.id == person_id))
             s.execute(e.Household.__table__.delete().where(e.Household.id == household.id))
             s.execute(e.AuditEntry.__table__.delete().where(e.AuditEntry.id > audit_before))
     out = []
-    for name, label in (("place", "placement (one transaction)"), ("transfer", "transfer (one transaction)"),
-                        ("exit", "exit (one transaction)")):
+    for name, label in (
+        ("place", "placement (one transaction)"),
+        ("transfer", "transfer (one transaction)"),
+        ("exit", "exit (one transaction)"),
+    ):
         median = statistics.median(times[name])
         out.append(Row(label, median, None, "≤ 20 ms", median * 1000 <= 20))
     return out
@@ -428,8 +471,10 @@ def summary_rows_by_hand(db: Database, day: dt.date) -> list[list[str]]:
     names = {p.code: p.name for p in queries.list_programmes(db)}
 
     def figures(items: list[Any]) -> list[str]:
-        sums = [sum(getattr(r, n) for r in items) for n in ("capacity", "occupied", "reserved", "out_of_service",
-                                                              "free")]
+        sums = [
+            sum(getattr(r, n) for r in items)
+            for n in ("capacity", "occupied", "reserved", "out_of_service", "free")
+        ]
         return [str(v) for v in sums] + [f"{sums[1] / sums[0]:.1%}" if sums[0] else "—"]
 
     out: list[list[str]] = []
@@ -444,16 +489,35 @@ def summary_rows_by_hand(db: Database, day: dt.date) -> list[list[str]]:
             per_programme.setdefault(r.programme_code, []).append(r)
         for code, items in per_programme.items():
             out.append(["", f"{code} — {names.get(code, '')}", *[""] * 6])
-            out.extend([r.key, r.label, str(r.capacity), str(r.occupied), str(r.reserved), str(r.out_of_service),
-                        str(r.free), f"{r.occupied / r.capacity:.1%}" if r.capacity else "—"] for r in items)
+            out.extend(
+                [
+                    r.key,
+                    r.label,
+                    str(r.capacity),
+                    str(r.occupied),
+                    str(r.reserved),
+                    str(r.out_of_service),
+                    str(r.free),
+                    f"{r.occupied / r.capacity:.1%}" if r.capacity else "—",
+                ]
+                for r in items
+            )
             if len(per_programme) > 1:
                 out.append(["", f"Subtotal {code} ({len(items)} structures)", *figures(items)])
             by_programme.setdefault(code, []).extend(items)
-        out.append(["", f"Total province {province} ({len(in_province)} structures)", *figures(in_province)])
+        out.append(
+            [
+                "",
+                f"Total province {province} ({len(in_province)} structures)",
+                *figures(in_province),
+            ]
+        )
     out.append(["", f"Grand total ({len(rows)} structures)", *figures(rows)])
     for groups in (by_programme, by_province):
-        out.extend([code, names.get(code, code), str(len(items)), *figures(items)]
-                   for code, items in sorted(groups.items()))
+        out.extend(
+            [code, names.get(code, code), str(len(items)), *figures(items)]
+            for code, items in sorted(groups.items())
+        )
     return out
 
 
@@ -475,11 +539,13 @@ def summary_pdf_bare(db: Database, day: dt.date) -> bytes:
     body = summary_rows_by_hand(db, day)
     width = max(len(r) for r in body)
     body = [r + [""] * (width - len(r)) for r in body]
-    head = ["Code", "Structure", "Capacity", "Occupied", "Reserved", "Out", "Free", "Rate", ""][:width]
+    head = ["Code", "Structure", "Capacity", "Occupied", "Reserved", "Out", "Free", "Rate", ""][
+        :width
+    ]
     story: list[Any] = []
     per_page = 44  # with the header, as many 15-point rows as fit in the default frame
     for start in range(0, len(body), per_page):
-        story.append(Table([head, *body[start:start + per_page]], style=font))
+        story.append(Table([head, *body[start : start + per_page]], style=font))
         story.append(PageBreak())
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(story or [Table([head])])
@@ -515,12 +581,16 @@ app.exec()
 """
 
 
-def run_child(command: list[str], env: dict[str, str], timeout: float = 300) -> tuple[dict[str, float], float, int]:
+def run_child(
+    command: list[str], env: dict[str, str], timeout: float = 300
+) -> tuple[dict[str, float], float, int]:
     """Seconds from the start of one child process to each moment it prints
     (``shown <time.monotonic()>``, ``data <...>``), its peak resident memory (MB) and
     its exit code. The clock is the system's monotonic one, the same in both processes."""
     t0 = time.monotonic()
-    child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         out, err = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -555,8 +625,14 @@ def cold_start(db: Database, repeat: int) -> list[Row] | None:
     # Compiled bytecode, as an installed application has it (the installer ships it): the
     # first round writes it for both programs, into a cache of its own, not the checkout.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update({"XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
-                "ACCOGLIENZA_QUIT_WHEN_SHOWN": "1", "PYTHONPYCACHEPREFIX": str(home / "pycache")})
+    env.update(
+        {
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "ACCOGLIENZA_QUIT_WHEN_SHOWN": "1",
+            "PYTHONPYCACHEPREFIX": str(home / "pycache"),
+        }
+    )
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     script = home / "bare_window.py"
@@ -584,7 +660,11 @@ def cold_start(db: Database, repeat: int) -> list[Row] | None:
     row = ratio_row("cold start to main window shown", statistics.median(shown), b, 1.5)
     row.unit = "s"
     loaded = Row("cold start to first data shown", statistics.median(data), b, "—", None, unit="s")
-    return [row, loaded, Row("peak memory with the network open", peak, None, "≤ 400 MB", peak <= 400, unit="MB")]
+    return [
+        row,
+        loaded,
+        Row("peak memory with the network open", peak, None, "≤ 400 MB", peak <= 400, unit="MB"),
+    ]
 
 
 # -- statements per screen -----------------------------------------------------------------
@@ -605,7 +685,9 @@ def count_statements(db: Database, fn: Callable[[], Any]) -> int:
     return count
 
 
-def screens(db: Database, backend: Any, day: dt.date, sid: int) -> dict[str, Callable[[], Any]] | None:
+def screens(
+    db: Database, backend: Any, day: dt.date, sid: int
+) -> dict[str, Callable[[], Any]] | None:
     try:
         from views.dashboard import load_dashboard
         from views.navigation import Selection, load_navigation
@@ -627,12 +709,21 @@ def screens(db: Database, backend: Any, day: dt.date, sid: int) -> dict[str, Cal
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=demo.PUBLIC_SCALES, default="coop")
-    parser.add_argument("--database", metavar="URL", help="database URL or SQLite file (default: a temporary file)")
-    parser.add_argument("--reuse", action="store_true", help="measure the network already in the database")
+    parser.add_argument(
+        "--database", metavar="URL", help="database URL or SQLite file (default: a temporary file)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the network already in the database"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=9, help="runs per measure (median)")
-    parser.add_argument("--skip", action="append", default=[], choices=["start", "pdf", "ops"],
-                        help="leave a slow measure out (may be repeated)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["start", "pdf", "ops"],
+        help="leave a slow measure out (may be repeated)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("ACCOGLIENZA_LANGUAGE", "it")
     from models import i18n
@@ -647,17 +738,29 @@ def main(argv: list[str] | None = None) -> int:
     programme = largest_programme(db, day)
     last_month = day.replace(day=1) - dt.timedelta(days=1)
     print(f"Database: {db.url} ({db.backend}); {sizes(db)}")
-    print(f"Date {day}; structure page of structure {sid}; presence register of {programme} for "
-          f"{last_month:%Y-%m}; {args.repeat} runs per measure", flush=True)
+    print(
+        f"Date {day}; structure page of structure {sid}; presence register of {programme} for "
+        f"{last_month:%Y-%m}; {args.repeat} runs per measure",
+        flush=True,
+    )
     reference_start = machine_reference()
-    print(f"Machine: {os.cpu_count()} cores; ten million additions in a Python loop take "
-          f"{reference_start:.2f} s", flush=True)
+    print(
+        f"Machine: {os.cpu_count()} cores; ten million additions in a Python loop take "
+        f"{reference_start:.2f} s",
+        flush=True,
+    )
     results: list[Row] = []
     if generated is not None:
         results.append(Row(f"demo generation ({args.scale})", generated, None, "", None, unit="s"))
 
-    def measure(name: str, ours: Callable[[], Any], base: Callable[[], Any], max_ratio: float,
-                max_ms: float | None = None, repeat: int | None = None) -> None:
+    def measure(
+        name: str,
+        ours: Callable[[], Any],
+        base: Callable[[], Any],
+        max_ratio: float,
+        max_ms: float | None = None,
+        repeat: int | None = None,
+    ) -> None:
         n = repeat or args.repeat
         t_base, r_base = timed(base, n)
         t_ours, r_ours = timed(ours, n)
@@ -667,13 +770,26 @@ def main(argv: list[str] | None = None) -> int:
         results.append(row)
         print(f"  measured {name}", flush=True)
 
-    measure("dashboard occupancy, whole network", lambda: occupancy_ours(db, day),
-            lambda: occupancy_by_hand(db, day), 2, 100)
-    measure("structure page load", lambda: structure_ours(db, backend, sid, day),
-            lambda: structure_by_hand(db, sid, day), 2, 50)
-    measure("presence register, programme, month", lambda: presence_ours(db, programme, last_month.year,
-                                                                           last_month.month),
-            lambda: presence_by_hand(db, programme, last_month.year, last_month.month), 2)
+    measure(
+        "dashboard occupancy, whole network",
+        lambda: occupancy_ours(db, day),
+        lambda: occupancy_by_hand(db, day),
+        2,
+        100,
+    )
+    measure(
+        "structure page load",
+        lambda: structure_ours(db, backend, sid, day),
+        lambda: structure_by_hand(db, sid, day),
+        2,
+        50,
+    )
+    measure(
+        "presence register, programme, month",
+        lambda: presence_ours(db, programme, last_month.year, last_month.month),
+        lambda: presence_by_hand(db, programme, last_month.year, last_month.month),
+        2,
+    )
     if "ops" in args.skip:
         results.extend(Row(n, None, note="skipped") for n in ("placement", "transfer", "exit"))
     else:
@@ -692,7 +808,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(ratio_row("occupancy summary PDF, whole network", t_ours, t_base, 1.3))
             results[-1].unit = "s"
         except ImportError:
-            results.append(Row("occupancy summary PDF, whole network", None, note="not measured yet"))
+            results.append(
+                Row("occupancy summary PDF, whole network", None, note="not measured yet")
+            )
         print("  measured the occupancy summary PDF", flush=True)
     if "start" in args.skip:
         results.append(Row("cold start to main window shown", None, note="skipped"))
@@ -700,8 +818,13 @@ def main(argv: list[str] | None = None) -> int:
         results.append(Row("peak memory with the network open", None, note="skipped"))
     else:
         started = cold_start(db, max(3, args.repeat))
-        results.extend(started or [Row("cold start to main window shown", None, note="not measured yet"),
-                                   Row("peak memory with the network open", None, note="not measured yet")])
+        results.extend(
+            started
+            or [
+                Row("cold start to main window shown", None, note="not measured yet"),
+                Row("peak memory with the network open", None, note="not measured yet"),
+            ]
+        )
         print("  measured cold start and memory", flush=True)
     screens_fns = screens(db, backend, day, sid)
     for name, stated in STATED_STATEMENTS[db.backend].items():
@@ -709,7 +832,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(Row(f"statements: {name}", None, note="not measured yet"))
             continue
         n = count_statements(db, screens_fns[name])
-        results.append(Row(f"statements: {name}", n, None, f"≤ {stated} (README)", n <= stated, unit="n"))
+        results.append(
+            Row(f"statements: {name}", n, None, f"≤ {stated} (README)", n <= stated, unit="n")
+        )
 
     print()
     header = ("measure", "ours", "baseline", "ratio", "target", "met")
@@ -718,8 +843,16 @@ def main(argv: list[str] | None = None) -> int:
         ratio = f"{r.ours / r.baseline:.2f}" if r.ours is not None and r.baseline else "—"
         met = "—" if r.met is None else ("yes" if r.met else "NO")
         ours = fmt(r.ours, r.unit) if r.ours is not None else (r.note or "not measured yet")
-        table.append((r.name, ours, fmt(r.baseline, r.unit), ratio, r.target, met + (f" ({r.note})" if r.note
-                                                                                    and r.ours is not None else "")))
+        table.append(
+            (
+                r.name,
+                ours,
+                fmt(r.baseline, r.unit),
+                ratio,
+                r.target,
+                met + (f" ({r.note})" if r.note and r.ours is not None else ""),
+            )
+        )
     widths = [max(len(h), *(len(row[i]) for row in table)) for i, h in enumerate(header)]
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
@@ -728,10 +861,14 @@ def main(argv: list[str] | None = None) -> int:
     judged = [r for r in results if r.met is not None]
     print()
     # The same reference after the run: a shared machine can change speed meanwhile.
-    print(f"Ten million additions took {reference_start:.2f} s before the measures and "
-          f"{machine_reference():.2f} s after them.")
-    print(f"{sum(1 for r in judged if r.met)} of {len(judged)} targets met "
-          f"({db.backend}, {args.scale if generated is not None else 'reused'} network).")
+    print(
+        f"Ten million additions took {reference_start:.2f} s before the measures and "
+        f"{machine_reference():.2f} s after them."
+    )
+    print(
+        f"{sum(1 for r in judged if r.met)} of {len(judged)} targets met "
+        f"({db.backend}, {args.scale if generated is not None else 'reused'} network)."
+    )
     db.dispose()
     return 0
 

@@ -36,13 +36,21 @@ def test_window_opens_and_quits_when_shown(tmp_path):
     # returned, Qt runs no further event loop in that process (it is "about to quit").
     path = tmp_path / "fresh.sqlite3"
     env = {**os.environ, "ACCOGLIENZA_QUIT_WHEN_SHOWN": "1", "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-m", "desktop", "--database", str(path)],
-                            capture_output=True, text=True, env=env, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--database", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-500:]
     assert "Traceback" not in result.stderr
     assert path.exists()  # created and migrated
     # The window was painted first, its data afterwards (the benchmark reads these lines).
-    moments = dict(line.split() for line in result.stdout.splitlines() if line.startswith(("shown ", "data ")))
+    moments = dict(
+        line.split() for line in result.stdout.splitlines() if line.startswith(("shown ", "data "))
+    )
     assert float(moments["shown"]) <= float(moments["data"])
 
 
@@ -82,10 +90,20 @@ def check():
 QTimer.singleShot(100, switch)
 sys.exit(desktop_app.run_desktop(argparse.Namespace(database={str(first)!r})))
 """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path / "config"),
-           "XDG_DATA_HOME": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                            check=False)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-800:]
     assert "engines 2 first freed True" in result.stdout, (result.stdout, result.stderr[-800:])
 
@@ -113,8 +131,14 @@ heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alem
 print(heavy)
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-800:]
     assert result.stdout.strip() == "[]"
 
@@ -140,7 +164,9 @@ def test_closing_the_window_while_the_database_opens(qapp, monkeypatch, keep_exc
         return SlowBackend()
 
     def close_window():
-        [window] = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        [window] = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         window.close()
 
     monkeypatch.setattr(desktop_app, "open_backend", slow_open)

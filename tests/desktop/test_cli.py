@@ -29,7 +29,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     env.pop("ACCOGLIENZA_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "desktop", "--language", "en", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -65,7 +70,9 @@ def test_occupancy_json_parses(sound_db):
 
 
 def test_occupancy_table_is_printed(sound_db):
-    result = run("--database", str(sound_db), "occupancy", "--date", "2023-02-01", "--province", "SO")
+    result = run(
+        "--database", str(sound_db), "occupancy", "--date", "2023-02-01", "--province", "SO"
+    )
     assert result.returncode == 0, result.stderr
     assert "T-FAM" in result.stdout and "T-ART" not in result.stdout
 
@@ -86,7 +93,7 @@ def test_check_corrupted_file_is_one_line(sound_db, tmp_path, where):
     elif where == "later pages":
         page = 4096
         for start in range(page, len(data), 3 * page):
-            data[start:start + page] = garbage
+            data[start : start + page] = garbage
     else:
         data = bytearray(garbage * 4)
     broken.write_bytes(bytes(data))
@@ -195,7 +202,11 @@ def test_output_cut_short_by_the_reader_is_not_an_error_message(tmp_path, monkey
     monkeypatch.undo()
     err = capsys.readouterr().err
     assert code == 1
-    assert "unexpected" not in err.lower() and "imprevisto" not in err.lower() and "Traceback" not in err
+    assert (
+        "unexpected" not in err.lower()
+        and "imprevisto" not in err.lower()
+        and "Traceback" not in err
+    )
 
 
 def test_database_option_is_accepted_after_the_sub_command(tmp_path, capsys):
@@ -206,22 +217,54 @@ def test_database_option_is_accepted_after_the_sub_command(tmp_path, capsys):
     assert cli.main(["demo", "--scale", "coop", "--database", str(path)]) == 0
     assert path.exists()
     capsys.readouterr()
-    assert cli.main(["occupancy", "--date", "2022-06-01", "--province", "VA", "--json", "--database", str(path)]) == 0
+    assert (
+        cli.main(
+            [
+                "occupancy",
+                "--date",
+                "2022-06-01",
+                "--province",
+                "VA",
+                "--json",
+                "--database",
+                str(path),
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["total"]["capacity"] == 13  # Besozzo after the reduction
     pdf = tmp_path / "sheet.pdf"
     code = data["structures"][0]["code"]
-    assert cli.main(["print", "occupancy", "--structure", code, "--date", "2022-06-01", "-o", str(pdf),
-                     "--database", str(path)]) == 0
+    assert (
+        cli.main(
+            [
+                "print",
+                "occupancy",
+                "--structure",
+                code,
+                "--date",
+                "2022-06-01",
+                "-o",
+                str(pdf),
+                "--database",
+                str(path),
+            ]
+        )
+        == 0
+    )
     assert pdf.read_bytes().startswith(b"%PDF")
     assert cli.main(["db", "check", "--database", str(path)]) == 0
 
 
-@pytest.mark.parametrize("argv, database, language", [
-    ([], None, None),
-    (["--database", "demo"], "demo", None),  # a file may be called like a sub-command
-    (["--language", "en", "--database=x.sqlite3"], "x.sqlite3", "en"),
-])
+@pytest.mark.parametrize(
+    "argv, database, language",
+    [
+        ([], None, None),
+        (["--database", "demo"], "demo", None),  # a file may be called like a sub-command
+        (["--language", "en", "--database=x.sqlite3"], "x.sqlite3", "en"),
+    ],
+)
 def test_the_desktop_starts_with_its_own_options(monkeypatch, argv, database, language):
     # The usual start is read without building every sub-command's parser.
     from desktop import app, cli

@@ -20,18 +20,32 @@ PROFILES = sorted((ROOT / "installer" / "profiles").glob("*.json"))
 def test_every_shipped_profile_is_valid_and_fills_the_installer(path: Path, tmp_path: Path) -> None:
     profile = site_profile.load(path)
     result = subprocess.run(
-        [sys.executable, str(ROOT / "installer" / "build.py"), "--profile", str(path), "--out", str(tmp_path), "--dry-run"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(ROOT / "installer" / "build.py"),
+            "--profile",
+            str(path),
+            "--out",
+            str(tmp_path),
+            "--dry-run",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     nsi = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
     assert "@" + "VERSION@" not in nsi and "@SITE_NAME@" not in nsi
     assert profile["site_name"].replace('"', "'") in nsi
     # The installer and uninstaller wear the application's icon, from the source tree.
-    icons = dict(line.split(None, 2)[1:] for line in nsi.splitlines() if line.startswith("!define MUI_"))
+    icons = dict(
+        line.split(None, 2)[1:] for line in nsi.splitlines() if line.startswith("!define MUI_")
+    )
     assert icons["MUI_ICON"] == icons["MUI_UNICON"]
     assert Path(icons["MUI_ICON"].strip('"')).is_file() and icons["MUI_ICON"].endswith('.ico"')
-    assert nsi.index("!define MUI_ICON") < nsi.index('!include "MUI2.nsh"')  # read by MUI when included
+    assert nsi.index("!define MUI_ICON") < nsi.index(
+        '!include "MUI2.nsh"'
+    )  # read by MUI when included
 
 
 def test_shared_profile_gives_the_default_database(tmp_path: Path) -> None:
@@ -48,7 +62,11 @@ def test_shared_profile_gives_the_default_database(tmp_path: Path) -> None:
         {"site_id": "x y", "site_name": "X", "database": {"mode": "local"}},
         {"site_id": "x", "site_name": "X", "database": {"mode": "cloud"}},
         {"site_id": "x", "site_name": "X", "database": {"mode": "shared", "url": "mysql://h/db"}},
-        {"site_id": "x", "site_name": "X", "database": {"mode": "shared", "url": "postgresql://u:secret@h/db"}},
+        {
+            "site_id": "x",
+            "site_name": "X",
+            "database": {"mode": "shared", "url": "postgresql://u:secret@h/db"},
+        },
     ],
 )
 def test_broken_profiles_are_refused_with_a_message(data: object, tmp_path: Path) -> None:
@@ -65,7 +83,21 @@ def test_unreadable_profile_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DomainError):
         site_profile.load(path)
     result = subprocess.run(
-        [sys.executable, str(ROOT / "installer" / "build.py"), "--profile", str(path), "--dry-run", "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            str(ROOT / "installer" / "build.py"),
+            "--profile",
+            str(path),
+            "--dry-run",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert result.returncode == 1 and "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.returncode == 1
+        and "Traceback" not in result.stderr
+        and len(result.stderr.strip().splitlines()) == 1
+    )

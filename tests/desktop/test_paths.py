@@ -10,7 +10,9 @@ import pytest
 
 from desktop import paths
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG lookup is Linux's")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the XDG lookup is Linux's"
+)
 
 
 @pytest.mark.parametrize("config, data", [("{tmp}/cfg", "{tmp}/dat"), ("", ""), (None, None)])
@@ -21,7 +23,11 @@ def test_folders_are_platformdirs_ones(tmp_path, monkeypatch, config, data):
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value.format(tmp=tmp_path))
-    assert paths.config_dir() == tmp_path.joinpath(platformdirs.user_config_dir("Accoglienza", appauthor=False))
-    assert paths.data_dir() == tmp_path.joinpath(platformdirs.user_data_dir("Accoglienza", appauthor=False))
+    assert paths.config_dir() == tmp_path.joinpath(
+        platformdirs.user_config_dir("Accoglienza", appauthor=False)
+    )
+    assert paths.data_dir() == tmp_path.joinpath(
+        platformdirs.user_data_dir("Accoglienza", appauthor=False)
+    )
     assert paths.config_dir().is_dir() and paths.data_dir().is_dir()
     assert paths.demo_database_path().parent == paths.data_dir()

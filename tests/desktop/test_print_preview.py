@@ -34,8 +34,9 @@ def _text(pdf: bytes) -> str:
 
 
 def _big_structure(services, programme_id: int) -> int:  # type: ignore[no-untyped-def]
-    st = services.create_structure(programme_id, "T-GRA", "Casa Grande", "SO", D(2014, 2, 1),
-                                   targets=["men"], places=40)
+    st = services.create_structure(
+        programme_id, "T-GRA", "Casa Grande", "SO", D(2014, 2, 1), targets=["men"], places=40
+    )
     for r in range(10):
         services.add_room(st.id, f"Camera {r + 1:02d}", 4)
     h = services.register_household([NewPerson("Ğani", "Şahin", "M", D(1991, 5, 5))])
@@ -43,7 +44,9 @@ def _big_structure(services, programme_id: int) -> int:  # type: ignore[no-untyp
     return st.id
 
 
-def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(qtbot, services, recorded_messages):
+def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(
+    qtbot, services, recorded_messages
+):
     sc = print_scenario(services)
     sid = _big_structure(services, sc.base.programme.id)
     runner = TaskRunner(synchronous=True)
@@ -72,7 +75,9 @@ def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(qtbot
 
 def test_anti_trafficking_preview_starts_pseudonymised(qtbot, services):
     sc = print_scenario(services)
-    dlg = occupancy_sheet_preview(services.db, sc.base.other.id, DAY, runner=TaskRunner(synchronous=True))
+    dlg = occupancy_sheet_preview(
+        services.db, sc.base.other.id, DAY, runner=TaskRunner(synchronous=True)
+    )
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     assert dlg.is_pseudonymised()
     assert "KAYALI" not in _text(dlg.pdf_bytes)
@@ -80,10 +85,14 @@ def test_anti_trafficking_preview_starts_pseudonymised(qtbot, services):
 
 def test_save_as_pdf_writes_the_previewed_document(qtbot, services, tmp_path: Path, monkeypatch):
     sc = print_scenario(services)
-    dlg = occupancy_sheet_preview(services.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True))
+    dlg = occupancy_sheet_preview(
+        services.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True)
+    )
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     target = tmp_path / "foglio"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
     dlg.save_button.click()
     written = tmp_path / "foglio.pdf"
     assert written.read_bytes() == dlg.pdf_bytes
@@ -160,8 +169,13 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, servic
     from views.navigation import Selection
 
     sc = print_scenario(services)
-    selection = Selection(kind="structure", label="T-FAM", programme_code="SAI-TEST", province="SO",
-                          structure_id=sc.families.id)
+    selection = Selection(
+        kind="structure",
+        label="T-FAM",
+        programme_code="SAI-TEST",
+        province="SO",
+        structure_id=sc.families.id,
+    )
     window = _FakeWindow(services.db, selection, choice)
     qtbot.addWidget(window)
     make_print_handler()(window)
@@ -170,8 +184,11 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, servic
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     text = _text(dlg.pdf_bytes)
     assert "Sede di prova" in text
-    expected = {"sheet": "Foglio di occupazione", "summary": "Riepilogo dell'occupazione",
-                "register": "Registro presenze"}[choice]
+    expected = {
+        "sheet": "Foglio di occupazione",
+        "summary": "Riepilogo dell'occupazione",
+        "register": "Registro presenze",
+    }[choice]
     assert expected in text
     if choice != "summary":
         assert "ĞÜLŞEN Amina" in text

@@ -47,7 +47,7 @@ def _sheet_totals(lines: list[str]) -> list[str]:
     """The seven figures of the totals row, just above the "Guests: ..." note."""
     note = _("Guests: {people} · households: {households} · minors: {minors}").split("{")[0]
     i = next(i for i, ln in enumerate(lines) if ln.startswith(note))
-    return lines[i - 7:i]
+    return lines[i - 7 : i]
 
 
 # -- occupancy sheet -------------------------------------------------------------------
@@ -66,7 +66,9 @@ def test_occupancy_sheet_lists_every_bed_with_its_occupant_and_the_totals(servic
     # Every bed by room, with its occupant, household, dates.
     for name in ("ĞÜLŞEN Amina", "ĞÜLŞEN Łucja", "ĞÜLŞEN Omar"):
         assert name in lines
-    assert lines.count("Camera 1") == 2 and lines.count("Camera 2") == 2  # the room on each of its beds
+    assert (
+        lines.count("Camera 1") == 2 and lines.count("Camera 2") == 2
+    )  # the room on each of its beds
     assert lines.count(format_short_date(D(2024, 9, 2))) == 3  # entry date of the three
     assert lines.count(format_short_date(D(2025, 3, 1))) == 3  # planned end
     assert "04/03/1990" in lines  # birth date of the mother, as the office writes dates
@@ -94,12 +96,23 @@ def test_names_beyond_latin_1_survive_into_the_pdf(services, sc):
 
 
 def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services, sc):
-    st = services.create_structure(sc.base.programme.id, "T-GRA", "Casa Grande", "SO", D(2014, 2, 1),
-                                   targets=["men"], places=40, address="Via Lunga 40", comune="Tirano")
+    st = services.create_structure(
+        sc.base.programme.id,
+        "T-GRA",
+        "Casa Grande",
+        "SO",
+        D(2014, 2, 1),
+        targets=["men"],
+        places=40,
+        address="Via Lunga 40",
+        comune="Tirano",
+    )
     for r in range(10):
         services.add_room(st.id, f"Camera {r + 1:02d}", 4)
     for n in range(12):
-        h = services.register_household([NewPerson(f"Ospite{n:02d}", "Prova", "M", D(1990, 1, 1 + n))])
+        h = services.register_household(
+            [NewPerson(f"Ospite{n:02d}", "Prova", "M", D(1990, 1, 1 + n))]
+        )
         services.place(h.id, st.id, D(2024, 10, 1))
     pdf = occupancy_sheet(services.db, st.id, DAY)
     pages = pages_text(pdf)
@@ -108,7 +121,7 @@ def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services
     for page in pages:
         lines = _lines(page)
         i = lines.index(header[0])
-        assert lines[i:i + len(header)] == header
+        assert lines[i : i + len(header)] == header
     # All 40 beds are listed exactly once across the pages, each with its room.
     beds = sum(len(re.findall(r"^Camera \d\d$", p, flags=re.M)) for p in pages)
     assert beds == 40
@@ -116,8 +129,15 @@ def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services
 
 
 def test_page_numbers_are_in_italian_on_every_page(services, sc):
-    st = services.create_structure(sc.base.programme.id, "T-GRA", "Casa Grande", "SO", D(2014, 2, 1),
-                                   targets=["men"], places=40)
+    st = services.create_structure(
+        sc.base.programme.id,
+        "T-GRA",
+        "Casa Grande",
+        "SO",
+        D(2014, 2, 1),
+        targets=["men"],
+        places=40,
+    )
     for r in range(10):
         services.add_room(st.id, f"Camera {r + 1:02d}", 4)
     pages = pages_text(occupancy_sheet(services.db, st.id, DAY))
@@ -130,10 +150,32 @@ def test_page_numbers_are_in_italian_on_every_page(services, sc):
 # -- pseudonymised variants -------------------------------------------------------------
 
 SECRETS = [
-    "Amina", "Łucja", "Omar", "Ğülşen", "ĞÜLŞEN", "Đorđe", "Ștefănescu", "ȘTEFĂNESCU", "Yıldız", "Kayalı",
-    "KAYALI", "Nadia", "Haddad", "HADDAD",
-    "04/03/1990", "01/06/2015", "09/09/2018", "15/01/1985", "21/07/1998", "02/12/1993", "1990", "1985",
-    "Via dei Tigli", "Via Nascosta", "Sondrio (SO)", "Milano",
+    "Amina",
+    "Łucja",
+    "Omar",
+    "Ğülşen",
+    "ĞÜLŞEN",
+    "Đorđe",
+    "Ștefănescu",
+    "ȘTEFĂNESCU",
+    "Yıldız",
+    "Kayalı",
+    "KAYALI",
+    "Nadia",
+    "Haddad",
+    "HADDAD",
+    "04/03/1990",
+    "01/06/2015",
+    "09/09/2018",
+    "15/01/1985",
+    "21/07/1998",
+    "02/12/1993",
+    "1990",
+    "1985",
+    "Via dei Tigli",
+    "Via Nascosta",
+    "Sondrio (SO)",
+    "Milano",
 ]
 
 
@@ -159,7 +201,9 @@ def test_pseudonymised_documents_hold_codes_and_no_name_birth_date_or_address(se
         text = all_text(presence_register(db, 2024, 11, programme_code=code, pseudonymised=True))
         _assert_no_secret(text)
         seen += text
-    text = all_text(presence_register(db, 2024, 11, structure_id=sc.families.id, pseudonymised=True))
+    text = all_text(
+        presence_register(db, 2024, 11, structure_id=sc.families.id, pseudonymised=True)
+    )
     _assert_no_secret(text)
     text = all_text(occupancy_summary(db, DAY, pseudonymised=True))
     _assert_no_secret(text)
@@ -197,12 +241,23 @@ def test_summary_has_a_line_per_structure_subtotals_and_the_grand_total(services
     net = queries.occupancy(db, DAY, group_by="network")[0]
     grand = _("Grand total ({n} structures)").format(n=net.structures)
     i = lines.index(grand)
-    assert lines[i + 1:i + 6] == [str(net.capacity), str(net.occupied), str(net.reserved),
-                                  str(net.out_of_service), str(net.free)]
-    assert [net.capacity, net.occupied, net.reserved, net.out_of_service, net.free] == [12, 5, 1, 1, 5]
+    assert lines[i + 1 : i + 6] == [
+        str(net.capacity),
+        str(net.occupied),
+        str(net.reserved),
+        str(net.out_of_service),
+        str(net.free),
+    ]
+    assert [net.capacity, net.occupied, net.reserved, net.out_of_service, net.free] == [
+        12,
+        5,
+        1,
+        1,
+        5,
+    ]
     so = _("Total province {province} ({n} structures)").format(province="SO", n=3)
     i = lines.index(so)
-    assert lines[i + 1:i + 6] == ["8", "4", "1", "1", "2"]
+    assert lines[i + 1 : i + 6] == ["8", "4", "1", "1", "2"]
     assert calls[0] == (0, 4) and calls[-1] == (4, 4)
 
 
@@ -223,10 +278,10 @@ def _register_totals(text: str) -> tuple[dict[str, int], int]:
     totals: dict[str, int] = {}
     for i, ln in enumerate(lines):
         if re.fullmatch(r"P\d{6}", ln):
-            totals[ln] = int(next(x for x in lines[i + 1:] if x.isdigit()))
+            totals[ln] = int(next(x for x in lines[i + 1 :] if x.isdigit()))
     j = lines.index(_("Present"))
     per_night = []
-    for x in lines[j + 1:]:
+    for x in lines[j + 1 :]:
         if not x.replace(".", "").isdigit():
             break
         per_night.append(int(x.replace(".", "")))
@@ -239,7 +294,10 @@ def test_presence_register_totals_equal_the_presence_days_query(services, sc):
     services.record_exit(placement, D(2024, 11, 20), "socio_economic")
     pdf = presence_register(db, 2024, 11, programme_code="SAI-TEST")
     text = all_text(pdf)
-    expected = {p.person_code: p.total for p in queries.presence_days(db, 2024, 11, programme_code="SAI-TEST")}
+    expected = {
+        p.person_code: p.total
+        for p in queries.presence_days(db, 2024, 11, programme_code="SAI-TEST")
+    }
     totals, grand = _register_totals(text)
     assert totals == expected
     assert grand == sum(expected.values())
@@ -264,38 +322,108 @@ def test_register_of_a_structure_lists_its_people(services, sc):
 def test_cli_prints_the_three_documents(services, sc, db_url, tmp_path: Path, capsys):
     base = ["--language", "it", "--database", db_url, "print"]
     out = tmp_path / "foglio.pdf"
-    assert cli.main([*base, "occupancy", "--structure", "T-FAM", "--date", "2024-11-15", "-o", str(out)]) == 0
+    assert (
+        cli.main(
+            [*base, "occupancy", "--structure", "T-FAM", "--date", "2024-11-15", "-o", str(out)]
+        )
+        == 0
+    )
     assert "ĞÜLŞEN Amina" in all_text(out.read_bytes())
     out = tmp_path / "foglio-p.pdf"
-    assert cli.main([*base, "occupancy", "--structure", "T-FAM", "--date", "2024-11-15", "--pseudonymised",
-                     "-o", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                *base,
+                "occupancy",
+                "--structure",
+                "T-FAM",
+                "--date",
+                "2024-11-15",
+                "--pseudonymised",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     _assert_no_secret(all_text(out.read_bytes()))
     out = tmp_path / "art.pdf"
-    assert cli.main([*base, "occupancy", "--structure", "T-ART", "--date", "2024-11-15", "--named",
-                     "-o", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                *base,
+                "occupancy",
+                "--structure",
+                "T-ART",
+                "--date",
+                "2024-11-15",
+                "--named",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "KAYALI Yıldız" in all_text(out.read_bytes())
     out = tmp_path / "riepilogo.pdf"
-    assert cli.main([*base, "summary", "--province", "SO", "--date", "2024-11-15", "-o", str(out)]) == 0
+    assert (
+        cli.main([*base, "summary", "--province", "SO", "--date", "2024-11-15", "-o", str(out)])
+        == 0
+    )
     assert "T-UOM" in all_text(out.read_bytes())
     out = tmp_path / "registro.pdf"
-    assert cli.main([*base, "register", "--programme", "SAI-TEST", "--month", "2024-11", "-o", str(out)]) == 0
+    assert (
+        cli.main(
+            [*base, "register", "--programme", "SAI-TEST", "--month", "2024-11", "-o", str(out)]
+        )
+        == 0
+    )
     assert len(PdfReader(out).pages) == 1
     out = tmp_path / "registro-s.pdf"
-    assert cli.main([*base, "register", "--structure", "T-UOM", "--month", "2024-11", "-o", str(out)]) == 0
+    assert (
+        cli.main([*base, "register", "--structure", "T-UOM", "--month", "2024-11", "-o", str(out)])
+        == 0
+    )
     assert "ȘTEFĂNESCU Đorđe" in all_text(out.read_bytes())
 
 
 def test_cli_fails_cleanly_for_an_unknown_structure(services, sc, db_url, tmp_path: Path, capsys):
     capsys.readouterr()
     out = tmp_path / "x.pdf"
-    code = cli.main(["--language", "it", "--database", db_url, "print", "occupancy", "--structure", "NOPE",
-                     "-o", str(out)])
+    code = cli.main(
+        [
+            "--language",
+            "it",
+            "--database",
+            db_url,
+            "print",
+            "occupancy",
+            "--structure",
+            "NOPE",
+            "-o",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code != 0
     assert len(err.strip().splitlines()) == 1 and "NOPE" in err
     assert "Traceback" not in err
     assert not out.exists()
-    code = cli.main(["--language", "it", "--database", db_url, "print", "register", "--programme", "NOPE",
-                     "--month", "2024-11", "-o", str(out)])
+    code = cli.main(
+        [
+            "--language",
+            "it",
+            "--database",
+            db_url,
+            "print",
+            "register",
+            "--programme",
+            "NOPE",
+            "--month",
+            "2024-11",
+            "-o",
+            str(out),
+        ]
+    )
     err = capsys.readouterr().err
     assert code != 0 and len(err.strip().splitlines()) == 1 and "NOPE" in err

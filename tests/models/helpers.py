@@ -15,7 +15,10 @@ ADULT_BIRTH = D(1990, 1, 1)
 
 def bed_ids(services: Services, structure_id: int) -> list[int]:
     """The structure's beds, by room and label."""
-    return [line.bed_id for line in queries.structure_sheet(services.db, structure_id, D(2024, 1, 1)).beds]
+    return [
+        line.bed_id
+        for line in queries.structure_sheet(services.db, structure_id, D(2024, 1, 1)).beds
+    ]
 
 
 def single(services: Services, first: str = "Ana", sex: str = "F", born: dt.date = ADULT_BIRTH):
@@ -24,8 +27,18 @@ def single(services: Services, first: str = "Ana", sex: str = "F", born: dt.date
     return hh, hh.members[0].person.id
 
 
-TABLES = ("placement", "bed_stay", "reservation", "reservation_bed", "extension", "audit_entry",
-          "household", "person", "capacity_period", "bed_outage")
+TABLES = (
+    "placement",
+    "bed_stay",
+    "reservation",
+    "reservation_bed",
+    "extension",
+    "audit_entry",
+    "household",
+    "person",
+    "capacity_period",
+    "bed_outage",
+)
 
 
 def row_counts(db) -> dict[str, int]:
@@ -37,10 +50,14 @@ def row_counts(db) -> dict[str, int]:
 def snapshot(db) -> list[tuple]:
     """Every bed stay and placement as they are, to compare before and after."""
     with db.engine.connect() as c:
-        stays = c.execute(text(
-            "SELECT id, placement_id, person_id, bed_id, start_date, end_date, cancelled FROM bed_stay ORDER BY id"
-        )).all()
-        pls = c.execute(text(
-            "SELECT id, entry_date, planned_end, exit_date, exit_reason, status, version FROM placement ORDER BY id"
-        )).all()
+        stays = c.execute(
+            text(
+                "SELECT id, placement_id, person_id, bed_id, start_date, end_date, cancelled FROM bed_stay ORDER BY id"
+            )
+        ).all()
+        pls = c.execute(
+            text(
+                "SELECT id, entry_date, planned_end, exit_date, exit_reason, status, version FROM placement ORDER BY id"
+            )
+        ).all()
     return [tuple(map(str, r)) for r in stays] + [tuple(map(str, r)) for r in pls]

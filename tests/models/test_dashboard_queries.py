@@ -29,7 +29,12 @@ def test_bed_outages_lists_the_periods_of_a_structure(db, services):
     services.put_bed_out_of_service(beds[0].id, dt.date(2024, 2, 1), dt.date(2024, 3, 1), "muffa")
     [row] = queries.bed_outages(db, sc.men.id)
     assert (row.room_name, row.bed_label, row.start_date, row.end_date, row.reason) == (
-        "Camera 2", "X", dt.date(2024, 2, 1), dt.date(2024, 3, 1), "muffa")
+        "Camera 2",
+        "X",
+        dt.date(2024, 2, 1),
+        dt.date(2024, 3, 1),
+        "muffa",
+    )
     assert queries.bed_outages(db, sc.families.id) == []
 
 
@@ -62,14 +67,26 @@ def test_monthly_occupancy_matches_occupancy_rate_month_by_month(db, services):
     pl = services.place(man.id, sc.men.id, dt.date(2023, 12, 20))
     services.record_exit(pl.id, dt.date(2024, 2, 10), "socio_economic")
     end = dt.date(2024, 3, 17)
-    for filters in ({}, {"province": "SO"}, {"programme_code": "SAI-TEST"}, {"structure_id": sc.men.id},
-                    {"province": "MI"}):
+    for filters in (
+        {},
+        {"province": "SO"},
+        {"programme_code": "SAI-TEST"},
+        {"structure_id": sc.men.id},
+        {"province": "MI"},
+    ):
         points = queries.monthly_occupancy(db, end, 5, **filters)
-        assert [p for p, _r in points] == [dt.date(2023, 11, 1), dt.date(2023, 12, 1), dt.date(2024, 1, 1),
-                                           dt.date(2024, 2, 1), dt.date(2024, 3, 1)]
+        assert [p for p, _r in points] == [
+            dt.date(2023, 11, 1),
+            dt.date(2023, 12, 1),
+            dt.date(2024, 1, 1),
+            dt.date(2024, 2, 1),
+            dt.date(2024, 3, 1),
+        ]
         for month, rate in points:
-            stop = min(dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1),
-                       end + dt.timedelta(days=1))
+            stop = min(
+                dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1),
+                end + dt.timedelta(days=1),
+            )
             assert rate == queries.occupancy_rate(db, month, stop, **filters)[2], (filters, month)
     men = dict(queries.monthly_occupancy(db, end, 5, structure_id=sc.men.id))
     assert men[dt.date(2024, 1, 1)] == 31 / 62  # one of two places, every night of January
@@ -77,7 +94,11 @@ def test_monthly_occupancy_matches_occupancy_rate_month_by_month(db, services):
 
 def test_expiring_placements_on_a_past_date_include_those_ended_since(db, services):
     sc = scenario(services)
-    pl = services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5), planned_end=dt.date(2024, 3, 1))
+    pl = services.place(
+        sc.mother.id, sc.families.id, dt.date(2024, 1, 5), planned_end=dt.date(2024, 3, 1)
+    )
     services.record_exit(pl.id, dt.date(2024, 3, 1), "term_expired")
-    assert [r.placement_id for r in queries.expiring_placements(db, dt.date(2024, 2, 10), 30)] == [pl.id]
+    assert [r.placement_id for r in queries.expiring_placements(db, dt.date(2024, 2, 10), 30)] == [
+        pl.id
+    ]
     assert queries.expiring_placements(db, dt.date(2024, 3, 1), 30) == []  # gone that day

@@ -22,7 +22,9 @@ TODAY = D(2026, 11, 26)
 
 
 @pytest.fixture
-def make_db(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], Database]]:
+def make_db(
+    engine_name: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[[], Database]]:
     """More fresh, migrated databases on the engine of this test's parameter."""
     made: list[Database] = []
 
@@ -75,7 +77,9 @@ def test_the_demo_leaves_its_tables_analysed_and_on_postgresql_vacuumed(coop: Da
                 "SELECT relname, last_vacuum, last_analyze FROM pg_stat_user_tables "
                 "WHERE relname IN ('bed_stay', 'bed', 'structure', 'placement')"
             ).all()
-            assert len(rows) == 4 and all(vacuumed and analysed for _name, vacuumed, analysed in rows), rows
+            assert len(rows) == 4 and all(
+                vacuumed and analysed for _name, vacuumed, analysed in rows
+            ), rows
 
 
 def test_coop_network_matches_the_cooperatives_description(coop: Database) -> None:
@@ -91,7 +95,12 @@ def test_coop_network_matches_the_cooperatives_description(coop: Database) -> No
     assert len(derive) == 7
     assert all(st.confidential for st in derive)
     assert {st.province for st in derive} == {"CO", "MI", "MB", "SO", "VA"}
-    assert not any(st.confidential for code, sts in by_programme.items() if code != "ART18-DERIVE" for st in sts)
+    assert not any(
+        st.confidential
+        for code, sts in by_programme.items()
+        if code != "ART18-DERIVE"
+        for st in sts
+    )
     codes = {p.code for p in queries.list_programmes(coop)}
     assert "ART18-ALI" in codes and "ART18-ALI" not in by_programme  # contact and assessment only
     assert 36 <= len(structures) <= 44
@@ -116,7 +125,9 @@ def test_coop_today_looks_like_a_working_network(coop: Database) -> None:
         names = s.execute(select(e.Person.first_name, e.Person.last_name)).all()
     assert 1200 <= people <= 2500
     assert stays > people  # transfers open new stays
-    assert {"socio_economic", "term_expired", "voluntary_abandonment"} <= {x.value for x in exits if x}
+    assert {"socio_economic", "term_expired", "voluntary_abandonment"} <= {
+        x.value for x in exits if x
+    }
     assert extensions > 0
     # Names keep letters that Latin-1 cannot write (Ğ, ı, Ș, Ł, Đ...).
     assert any(not (first + last).isascii() and _not_latin1(first + last) for first, last in names)
@@ -178,14 +189,17 @@ def test_demo_respects_the_rules(coop: Database) -> None:
             assert row.occupied <= row.capacity, (row.key, day)
 
 
-def test_same_seed_same_network_other_seed_other_network(coop: Database, make_db: Callable[[], Database]) -> None:
+def test_same_seed_same_network_other_seed_other_network(
+    coop: Database, make_db: Callable[[], Database]
+) -> None:
     again, other = make_db(), make_db()
     demo.generate(again, scale="coop", seed=1, today=TODAY)
     demo.generate(other, scale="coop", seed=2, today=TODAY)
 
     def figures(db: Database) -> list:
         return [
-            queries.occupancy(db, day, group_by="structure") for day in (D(2021, 1, 1), D(2023, 1, 1), TODAY)
+            queries.occupancy(db, day, group_by="structure")
+            for day in (D(2021, 1, 1), D(2023, 1, 1), TODAY)
         ] + [[(p.first_name, p.last_name) for p in queries.search_people(db, "", limit=50)]]
 
     assert figures(coop) == figures(again)
@@ -212,9 +226,15 @@ def test_services_keep_working_on_a_demo_database(coop: Database) -> None:
     services = Services(coop, actor="test", today=lambda: TODAY)
     household = services.register_household([NewPerson("Ayşe", "Yılmaz", "F", D(1990, 1, 2))])
     assert household.members[0].person.code.startswith("P")
-    free = [r for r in queries.occupancy(coop, TODAY) if r.free and "women" in _targets(coop, r.structure_id)]
+    free = [
+        r
+        for r in queries.occupancy(coop, TODAY)
+        if r.free and "women" in _targets(coop, r.structure_id)
+    ]
     assert free
-    placement = services.place(household.id, free[0].structure_id, TODAY, planned_end=TODAY + dt.timedelta(days=183))
+    placement = services.place(
+        household.id, free[0].structure_id, TODAY, planned_end=TODAY + dt.timedelta(days=183)
+    )
     assert placement.status == "active"
 
 
@@ -226,7 +246,9 @@ def _targets(db: Database, structure_id: int | None) -> frozenset[str]:
 def test_synthetic_network_small_scale(db: Database) -> None:
     summary = demo.generate(db, scale="tiny", seed=3, today=TODAY)
     assert summary["programmes"] == 4 and summary["structures"] == 14
-    assert summary["beds"] >= 50 and summary["people"] > 50 and summary["stays"] >= summary["people"]
+    assert (
+        summary["beds"] >= 50 and summary["people"] > 50 and summary["stays"] >= summary["people"]
+    )
     assert schema.check(db).ok
     total = queries.occupancy(db, TODAY, group_by="network")[0]
     assert 0 < total.beds <= summary["beds"]  # closed structures no longer count
@@ -249,14 +271,24 @@ def test_a_structure_counts_the_same_in_any_selection(coop: Database) -> None:
     structures = {st.id: st for st in queries.list_structures(coop)}
     for province in {structures[sid].province for sid in whole}:
         narrowed = {r.structure_id: r for r in queries.occupancy(coop, TODAY, province=province)}
-        assert narrowed == {sid: r for sid, r in whole.items() if structures[sid].province == province}
+        assert narrowed == {
+            sid: r for sid, r in whole.items() if structures[sid].province == province
+        }
     programme = queries.occupancy(coop, TODAY, group_by="programme")[0].key
     narrowed = {r.structure_id: r for r in queries.occupancy(coop, TODAY, programme_code=programme)}
-    assert narrowed and narrowed == {sid: r for sid, r in whole.items() if r.programme_code == programme}
+    assert narrowed and narrowed == {
+        sid: r for sid, r in whole.items() if r.programme_code == programme
+    }
     for sid, row in whole.items():
         one = queries.occupancy_overview(coop, TODAY, structure_id=sid).total
-        assert (one.capacity, one.beds, one.occupied, one.reserved, one.out_of_service, one.free) == (
-            row.capacity, row.beds, row.occupied, row.reserved, row.out_of_service, row.free)
+        assert (
+            one.capacity,
+            one.beds,
+            one.occupied,
+            one.reserved,
+            one.out_of_service,
+            one.free,
+        ) == (row.capacity, row.beds, row.occupied, row.reserved, row.out_of_service, row.free)
 
 
 def test_both_shapes_of_the_occupancy_statement_count_the_same(coop: Database) -> None:
@@ -269,8 +301,12 @@ def test_both_shapes_of_the_occupancy_statement_count_the_same(coop: Database) -
     province = next(iter(structures.values())).province
     programme = queries.occupancy(coop, TODAY, group_by="programme")[0].key
     some_id = next(iter(structures))
-    selections = [({}, (False, False, False)), ({"province": province}, (True, False, False)),
-                  ({"programme_code": programme}, (False, True, False)), ({"structure_id": some_id}, (False, False, True))]
+    selections = [
+        ({}, (False, False, False)),
+        ({"province": province}, (True, False, False)),
+        ({"programme_code": programme}, (False, True, False)),
+        ({"structure_id": some_id}, (False, False, True)),
+    ]
     compared = 0
     for day in (TODAY, TODAY - dt.timedelta(days=200), D(2022, 6, 1), D(2019, 3, 15)):
         for params, flags in selections:
@@ -279,7 +315,9 @@ def test_both_shapes_of_the_occupancy_statement_count_the_same(coop: Database) -
                 for recent in (False, True):
                     stmt = _counts_statement(*flags, include_closed, True, recent)
                     with coop.read() as s:
-                        results.append([tuple(r) for r in s.connection().execute(stmt, {"day": day, **params})])
+                        results.append(
+                            [tuple(r) for r in s.connection().execute(stmt, {"day": day, **params})]
+                        )
                 gathered, looked_up = results
                 assert gathered == looked_up, (day, params, include_closed)
                 compared += len(gathered)

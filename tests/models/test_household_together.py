@@ -22,15 +22,19 @@ def test_a_child_moving_to_another_bed_of_its_mothers_apartment_needs_no_reason(
     assert not fit.target_group_problem
     services.transfer(pl.id, D(2024, 4, 1), sc.families.id, person_ids=[omar.id])
     # Alone, the same child is not a single-parent family: elsewhere the rule still applies.
-    assert services.check_fit(sc.mother.id, sc.men.id, D(2024, 4, 1), person_ids=[omar.id]).target_group_problem
+    assert services.check_fit(
+        sc.mother.id, sc.men.id, D(2024, 4, 1), person_ids=[omar.id]
+    ).target_group_problem
 
 
 def test_a_man_joining_his_family_is_judged_with_them(services) -> None:  # type: ignore[no-untyped-def]
     sc = scenario(services)
-    h = services.register_household([
-        NewPerson("Ada", "Okoro", "F", D(1990, 1, 1)),
-        NewPerson("Ike", "Okoro", "M", D(1988, 1, 1), relationship="partner"),
-    ])
+    h = services.register_household(
+        [
+            NewPerson("Ada", "Okoro", "F", D(1990, 1, 1)),
+            NewPerson("Ike", "Okoro", "M", D(1988, 1, 1), relationship="partner"),
+        ]
+    )
     wife, husband = (m.person for m in h.members)
     services.place(h.id, sc.families.id, D(2024, 3, 1), person_ids=[wife.id])
     # Alone he is a man; with his wife already there they are a family, which the apartment takes.

@@ -50,7 +50,9 @@ def upgrade_to(db, revision: str) -> None:
 
 def schema_differences(db) -> list:
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": False}
+        )
         return compare_metadata(ctx, Base.metadata)
 
 
@@ -83,17 +85,26 @@ def test_downgrade_to_base_and_back(empty_db):
     # The hand-written overlap rules came back too.
     with empty_db.engine.connect() as c:
         if empty_db.is_sqlite:
-            names = {r[0] for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            names = {
+                r[0]
+                for r in c.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            }
             assert {"ex_bed_stay_bed_overlap_insert", "ex_bed_stay_person_overlap_update"} <= names
         else:
-            names = {r[0] for r in c.exec_driver_sql(
-                "SELECT conname FROM pg_constraint WHERE conrelid = 'bed_stay'::regclass AND contype = 'x'")}
+            names = {
+                r[0]
+                for r in c.exec_driver_sql(
+                    "SELECT conname FROM pg_constraint WHERE conrelid = 'bed_stay'::regclass AND contype = 'x'"
+                )
+            }
             assert names == {"ex_bed_stay_bed_overlap", "ex_bed_stay_person_overlap"}
 
 
 def test_each_step_down_and_up(empty_db):
     schema.upgrade(empty_db)
-    revisions = [s.revision for s in ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()]
+    revisions = [
+        s.revision for s in ScriptDirectory.from_config(schema.alembic_config()).walk_revisions()
+    ]
     for rev in revisions[1:]:  # newest first, down one step at a time
         schema.downgrade(empty_db, rev)
         assert schema.current_revision(empty_db) == rev
@@ -125,7 +136,11 @@ def test_newer_database_is_refused_and_left_alone(db, services):
         schema.ensure_current(db)
     db.dispose()
     assert _fingerprint(db) == before
-    assert not list(Path(db.engine.url.database).parent.glob("*before-upgrade*")) if db.is_sqlite else True
+    assert (
+        not list(Path(db.engine.url.database).parent.glob("*before-upgrade*"))
+        if db.is_sqlite
+        else True
+    )
 
 
 def schema_date():

@@ -38,7 +38,9 @@ def setup(services) -> Setup:
     services.record_exit(pl.id, B, "other")
     _hh2, second = single(services, "Bea")
     with services.db.engine.connect() as c:
-        stay = c.exec_driver_sql(f"SELECT id FROM bed_stay WHERE placement_id = {pl.id}").scalar_one()
+        stay = c.exec_driver_sql(
+            f"SELECT id FROM bed_stay WHERE placement_id = {pl.id}"
+        ).scalar_one()
     return Setup(pl.id, beds, [first, second], stay)
 
 
@@ -46,7 +48,16 @@ def _lit(day: dt.date | None) -> str:
     return "NULL" if day is None else f"'{day.isoformat()}'"
 
 
-def insert(db, s: Setup, *, bed: int, person: int, start: dt.date, end: dt.date | None, cancelled: bool = False) -> int:
+def insert(
+    db,
+    s: Setup,
+    *,
+    bed: int,
+    person: int,
+    start: dt.date,
+    end: dt.date | None,
+    cancelled: bool = False,
+) -> int:
     """A hand-written INSERT, as someone with a SQL console would type it."""
     sql = (
         "INSERT INTO bed_stay (placement_id, person_id, bed_id, start_date, end_date, cancelled, override_reason) "
@@ -93,22 +104,30 @@ def test_same_bed_overlap_refused(db, setup, interval):
 
 @pytest.mark.parametrize("interval", OVERLAPPING.values(), ids=OVERLAPPING.keys())
 def test_same_person_in_another_bed_refused(db, setup, interval):
-    assert_refused(db, setup, PersonAlreadyPlacedError, bed=1, person=0, start=interval[0], end=interval[1])
+    assert_refused(
+        db, setup, PersonAlreadyPlacedError, bed=1, person=0, start=interval[0], end=interval[1]
+    )
 
 
 def test_adjacent_stays_accepted(db, setup):
     # [a, b) then [b, c): the night of b belongs to the second stay only.
     insert(db, setup, bed=0, person=1, start=B, end=D(2023, 3, 1))
-    insert(db, setup, bed=1, person=0, start=D(2022, 12, 1), end=A)  # person 0 before, in another bed
+    insert(
+        db, setup, bed=1, person=0, start=D(2022, 12, 1), end=A
+    )  # person 0 before, in another bed
     insert(db, setup, bed=1, person=0, start=B, end=D(2023, 2, 20))  # and right after
     assert count(db) == 4
 
 
 def test_open_stay_blocks_everything_after_it(db, setup):
     insert(db, setup, bed=2, person=1, start=D(2023, 5, 1), end=None)
-    assert_refused(db, setup, BedOccupiedError, bed=2, person=0, start=D(2030, 1, 1), end=D(2030, 1, 2))
+    assert_refused(
+        db, setup, BedOccupiedError, bed=2, person=0, start=D(2030, 1, 1), end=D(2030, 1, 2)
+    )
     assert_refused(db, setup, BedOccupiedError, bed=2, person=0, start=D(2023, 4, 1), end=None)
-    assert_refused(db, setup, PersonAlreadyPlacedError, bed=3, person=1, start=D(2024, 1, 1), end=None)
+    assert_refused(
+        db, setup, PersonAlreadyPlacedError, bed=3, person=1, start=D(2024, 1, 1), end=None
+    )
     # Before the open stay starts, the bed is free.
     insert(db, setup, bed=2, person=0, start=D(2023, 4, 1), end=D(2023, 5, 1))
 

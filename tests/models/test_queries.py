@@ -19,8 +19,15 @@ def sc(services):
 
 def _besozzo(services, sc):
     """36 places from 2018, 13 from July 2021; 36 beds in three rooms."""
-    st = services.create_structure(sc.programme.id, "T-BES", "Casa Besozzo", "VA", D(2018, 1, 1),
-                                   targets=["men", "women", "families"], places=36)
+    st = services.create_structure(
+        sc.programme.id,
+        "T-BES",
+        "Casa Besozzo",
+        "VA",
+        D(2018, 1, 1),
+        targets=["men", "women", "families"],
+        places=36,
+    )
     for room in ("A", "B", "C"):
         services.add_room(st.id, f"Camera {room}", 12)
     services.set_capacity(st.id, D(2021, 7, 1), 13, "riduzione posti")
@@ -41,10 +48,22 @@ def test_occupancy_follows_capacity_history(services, db, sc):
         return {r.key: r for r in queries.occupancy(db, day)}["T-BES"]
 
     before, after = row(D(2020, 6, 1)), row(D(2022, 6, 1))
-    assert (before.capacity, before.beds, before.occupied, before.reserved, before.out_of_service, before.free) == (
-        36, 36, 2, 1, 1, 32)
-    assert (after.capacity, after.beds, after.occupied, after.reserved, after.out_of_service, after.free) == (
-        13, 36, 2, 1, 1, 10)
+    assert (
+        before.capacity,
+        before.beds,
+        before.occupied,
+        before.reserved,
+        before.out_of_service,
+        before.free,
+    ) == (36, 36, 2, 1, 1, 32)
+    assert (
+        after.capacity,
+        after.beds,
+        after.occupied,
+        after.reserved,
+        after.out_of_service,
+        after.free,
+    ) == (13, 36, 2, 1, 1, 10)
     assert after.rate == pytest.approx(2 / 13)
     # The day before the reduction still has 36 places; the day itself has 13.
     assert row(D(2021, 6, 30)).capacity == 36
@@ -61,10 +80,20 @@ def test_occupancy_groups_add_up(services, db, sc):
     day = D(2023, 2, 1)
     structures = queries.occupancy(db, day)
     assert {r.key: (r.capacity, r.occupied) for r in structures} == {
-        "T-FAM": (4, 3), "T-UOM": (2, 0), "T-PIC": (2, 0), "T-ART": (4, 1), "T-BES": (13, 0)}
-    provinces = {r.key: (r.capacity, r.occupied, r.structures) for r in queries.occupancy(db, day, group_by="province")}
+        "T-FAM": (4, 3),
+        "T-UOM": (2, 0),
+        "T-PIC": (2, 0),
+        "T-ART": (4, 1),
+        "T-BES": (13, 0),
+    }
+    provinces = {
+        r.key: (r.capacity, r.occupied, r.structures)
+        for r in queries.occupancy(db, day, group_by="province")
+    }
     assert provinces == {"SO": (8, 3, 3), "MI": (4, 1, 1), "VA": (13, 0, 1)}
-    programmes = {r.key: (r.capacity, r.occupied) for r in queries.occupancy(db, day, group_by="programme")}
+    programmes = {
+        r.key: (r.capacity, r.occupied) for r in queries.occupancy(db, day, group_by="programme")
+    }
     assert programmes == {"SAI-TEST": (21, 3), "ART18-T": (4, 1)}
     (network,) = queries.occupancy(db, day, group_by="network")
     assert (network.capacity, network.occupied, network.structures) == (25, 4, 5)
@@ -80,14 +109,17 @@ def test_occupancy_rate_in_bed_nights(services, db, sc):
     services.set_capacity(sc.families.id, D(2023, 1, 6), 2)
     beds = bed_ids(services, sc.families.id)
     b, pb = single(services, "Bice")
-    services.place(b.id, sc.families.id, D(2022, 12, 20), beds={pb: beds[1]})  # 10 nights in the window
+    services.place(
+        b.id, sc.families.id, D(2022, 12, 20), beds={pb: beds[1]}
+    )  # 10 nights in the window
     a, pa = single(services, "Ada")
     pl = services.place(a.id, sc.families.id, D(2023, 1, 1), beds={pa: beds[0]})
     services.record_exit(pl.id, D(2023, 1, 6), "other")  # 5 nights: 1..5 January
     c, pc = single(services, "Carla")
     services.place(c.id, sc.families.id, D(2023, 1, 8), beds={pc: beds[2]})  # 3 nights: 8, 9, 10
     nights, capacity_nights, rate = queries.occupancy_rate(
-        db, D(2023, 1, 1), D(2023, 1, 11), structure_id=sc.families.id)
+        db, D(2023, 1, 1), D(2023, 1, 11), structure_id=sc.families.id
+    )
     assert (nights, capacity_nights) == (18, 30)
     assert rate == pytest.approx(0.6)
     # The whole network over the same window adds the other structures' places.
@@ -108,8 +140,15 @@ def test_presence_days_are_nights_half_open(services, db, sc):
 
 
 def test_presence_across_months_and_transfer(services, db, sc):
-    dest = services.create_structure(sc.programme.id, "T-FA2", "Casa Tiglio", "SO", D(2014, 2, 1),
-                                     targets=["families", "single_parent", "women"], places=4)
+    dest = services.create_structure(
+        sc.programme.id,
+        "T-FA2",
+        "Casa Tiglio",
+        "SO",
+        D(2014, 2, 1),
+        targets=["families", "single_parent", "women"],
+        places=4,
+    )
     services.add_room(dest.id, "Camera 1", 4)
     hh, p = single(services)
     pl = services.place(hh.id, sc.families.id, D(2024, 1, 20))
@@ -131,8 +170,12 @@ def test_presence_across_months_and_transfer(services, db, sc):
 def test_expiring_placements_within_days(services, db, sc):
     day = D(2023, 6, 1)
     due = {}
-    for name, end in (("Ada", D(2023, 6, 1)), ("Bice", D(2023, 7, 1)), ("Carla", D(2023, 7, 2)),
-                      ("Dora", D(2023, 5, 31))):
+    for name, end in (
+        ("Ada", D(2023, 6, 1)),
+        ("Bice", D(2023, 7, 1)),
+        ("Carla", D(2023, 7, 2)),
+        ("Dora", D(2023, 5, 31)),
+    ):
         hh, _p = single(services, name)
         due[name] = services.place(hh.id, sc.families.id, D(2023, 1, 10), planned_end=end)
     gone, _p = single(services, "Elsa", "M")
@@ -140,15 +183,23 @@ def test_expiring_placements_within_days(services, db, sc):
     services.record_exit(left.id, D(2023, 5, 1), "voluntary_abandonment")
     rows = queries.expiring_placements(db, day, 30)
     assert [(r.placement_id, r.days_left, r.people, r.structure_code) for r in rows] == [
-        (due["Ada"].id, 0, 1, "T-FAM"), (due["Bice"].id, 30, 1, "T-FAM")]
-    family = services.register_household([
-        NewPerson("Gaia", "Prova", "F", D(1988, 1, 1)),
-        NewPerson("Ivo", "Prova", "M", D(2017, 1, 1), relationship="child"),
-    ])
+        (due["Ada"].id, 0, 1, "T-FAM"),
+        (due["Bice"].id, 30, 1, "T-FAM"),
+    ]
+    family = services.register_household(
+        [
+            NewPerson("Gaia", "Prova", "F", D(1988, 1, 1)),
+            NewPerson("Ivo", "Prova", "M", D(2017, 1, 1), relationship="child"),
+        ]
+    )
     services.place(family.id, sc.small.id, D(2023, 1, 10), planned_end=D(2023, 6, 20))
     rows = {r.structure_code: r for r in queries.expiring_placements(db, day, 30)}
-    assert rows["T-PIC"].people == 2 and rows["T-PIC"].reference_code == family.members[0].person.code
-    assert {r.structure_code for r in queries.expiring_placements(db, day, 30, province="MI")} == set()
+    assert (
+        rows["T-PIC"].people == 2 and rows["T-PIC"].reference_code == family.members[0].person.code
+    )
+    assert {
+        r.structure_code for r in queries.expiring_placements(db, day, 30, province="MI")
+    } == set()
 
 
 def test_monthly_occupancy_matches_the_rate_of_each_month(services, db, sc):
@@ -163,10 +214,26 @@ def test_monthly_occupancy_matches_the_rate_of_each_month(services, db, sc):
     c, _pc = single(services, "Carla")
     services.place(c.id, sc.other.id, D(2023, 3, 5))
     end = D(2023, 3, 20)
-    for filters in ({}, {"structure_id": sc.families.id}, {"province": "SO"}, {"programme_code": "ART18-T"}):
+    for filters in (
+        {},
+        {"structure_id": sc.families.id},
+        {"province": "SO"},
+        {"programme_code": "ART18-T"},
+    ):
         chart = queries.monthly_occupancy(db, end, 4, **filters)
-        assert [month for month, _rate in chart] == [D(2022, 12, 1), D(2023, 1, 1), D(2023, 2, 1), D(2023, 3, 1)]
+        assert [month for month, _rate in chart] == [
+            D(2022, 12, 1),
+            D(2023, 1, 1),
+            D(2023, 2, 1),
+            D(2023, 3, 1),
+        ]
         for month, rate in chart:
-            stop = min(D(month.year + month.month // 12, month.month % 12 + 1, 1), end + dt.timedelta(days=1))
+            stop = min(
+                D(month.year + month.month // 12, month.month % 12 + 1, 1),
+                end + dt.timedelta(days=1),
+            )
             expected = queries.occupancy_rate(db, month, stop, **filters)[2]
-            assert rate == pytest.approx(expected) if expected is not None else rate is None, (filters, month)
+            assert rate == pytest.approx(expected) if expected is not None else rate is None, (
+                filters,
+                month,
+            )

@@ -74,7 +74,9 @@ def _check_outcome(db: Database, outcomes: list[str], bed: int, total: int) -> N
     assert counts == Counter({"placed": 1, "occupied": total - 1}), counts
     with db.engine.connect() as c:
         assert c.execute(text(OVERLAPS)).scalar_one() == 0
-        live = c.execute(text(f"SELECT count(*) FROM bed_stay WHERE bed_id = {bed} AND NOT cancelled")).scalar_one()
+        live = c.execute(
+            text(f"SELECT count(*) FROM bed_stay WHERE bed_id = {bed} AND NOT cancelled")
+        ).scalar_one()
         placements = c.execute(text("SELECT count(*) FROM placement")).scalar_one()
     assert live == 1
     assert placements == 1
@@ -101,7 +103,9 @@ def test_postgresql_race_fifty_placements_one_bed(pg_server, python_check, monke
                 with lock:
                     outcomes.append(result)
 
-        threads = [threading.Thread(target=worker, args=(people[i::threads_n],)) for i in range(threads_n)]
+        threads = [
+            threading.Thread(target=worker, args=(people[i::threads_n],)) for i in range(threads_n)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -138,8 +142,10 @@ def test_sqlite_file_race_from_several_processes(sqlite_template, tmp_path, pyth
         barrier = ctx.Barrier(procs_n)
         queue = ctx.Queue()
         procs = [
-            ctx.Process(target=_sqlite_worker,
-                        args=(url, structure, bed, people[i::procs_n], python_check, barrier, queue))
+            ctx.Process(
+                target=_sqlite_worker,
+                args=(url, structure, bed, people[i::procs_n], python_check, barrier, queue),
+            )
             for i in range(procs_n)
         ]
         for p in procs:
@@ -183,9 +189,14 @@ def test_postgresql_concurrent_registrations_all_succeed(pg_server):
             barrier.wait()
             for k in range(each):
                 try:
-                    hh = sv.register_household([NewPerson(f"Nome{i}-{k}", "Prova", "F", D(1990, 1, 1)),
-                                                NewPerson(f"Figlia{i}-{k}", "Prova", "F", D(2015, 1, 1),
-                                                          relationship="child")])
+                    hh = sv.register_household(
+                        [
+                            NewPerson(f"Nome{i}-{k}", "Prova", "F", D(1990, 1, 1)),
+                            NewPerson(
+                                f"Figlia{i}-{k}", "Prova", "F", D(2015, 1, 1), relationship="child"
+                            ),
+                        ]
+                    )
                 except Exception as exc:  # noqa: BLE001 - collected and reported below
                     with lock:
                         errors.append(f"{type(exc).__name__}: {exc}")

@@ -39,7 +39,10 @@ def mother_ids(sc) -> tuple[int, list[int]]:
 
 
 def where(db, household_id: int, day) -> dict[int, str]:
-    return {r.person_id: r.structure_code for r in queries.who_is_where(db, day, household_id=household_id)}
+    return {
+        r.person_id: r.structure_code
+        for r in queries.who_is_where(db, day, household_id=household_id)
+    }
 
 
 class Unchanged:
@@ -64,18 +67,21 @@ def test_single_parent_family_is_placed_together(services, db, sc):
     assert set(placed.values()) == {"T-FAM"}
     assert where(db, sc.mother.id, D(2023, 1, 9)) == {}
     # A family of three does not fit in a structure of two places.
-    other = services.register_household([
-        NewPerson("Sara", "Prova", "F", D(1985, 1, 1)),
-        NewPerson("Tea", "Prova", "F", D(2016, 1, 1), relationship="child"),
-        NewPerson("Ugo", "Prova", "M", D(2019, 1, 1), relationship="child"),
-    ])
+    other = services.register_household(
+        [
+            NewPerson("Sara", "Prova", "F", D(1985, 1, 1)),
+            NewPerson("Tea", "Prova", "F", D(2016, 1, 1), relationship="child"),
+            NewPerson("Ugo", "Prova", "M", D(2019, 1, 1), relationship="child"),
+        ]
+    )
     with Unchanged(db), pytest.raises(StructureFullError):
         services.place(other.id, sc.small.id, D(2023, 1, 10))
 
 
 def test_man_refused_from_women_structure_unless_reason_given(services, db, sc):
-    women = services.create_structure(sc.programme.id, "T-DON", "Casa Donne", "SO", D(2014, 2, 1),
-                                      targets=["women"], places=2)
+    women = services.create_structure(
+        sc.programme.id, "T-DON", "Casa Donne", "SO", D(2014, 2, 1), targets=["women"], places=2
+    )
     services.add_room(women.id, "Camera 1", 2)
     hh, man = single(services, "Luca", "M")
     with Unchanged(db), pytest.raises(TargetGroupError):
@@ -87,15 +93,23 @@ def test_man_refused_from_women_structure_unless_reason_given(services, db, sc):
     assert stay.structure_code == "T-DON"
     with db.engine.connect() as c:
         details = c.execute(
-            text("SELECT details FROM audit_entry WHERE action = 'place' AND entity_id = :id"), {"id": pl.id}
+            text("SELECT details FROM audit_entry WHERE action = 'place' AND entity_id = :id"),
+            {"id": pl.id},
         ).scalar_one()
     assert json.loads(details)["override"] is True
 
 
 def test_single_man_is_not_taken_for_lgbtqia(services, db, sc):
     """Nothing in the record says a man is LGBTQIA+: a women/LGBTQIA+ apartment needs a reason."""
-    st = services.create_structure(sc.programme.id, "T-LGB", "Casa Arcobaleno", "MI", D(2014, 2, 1),
-                                   targets=["women", "lgbtqia"], places=2)
+    st = services.create_structure(
+        sc.programme.id,
+        "T-LGB",
+        "Casa Arcobaleno",
+        "MI",
+        D(2014, 2, 1),
+        targets=["women", "lgbtqia"],
+        places=2,
+    )
     services.add_room(st.id, "Camera 1", 2)
     hh, _man = single(services, "Luca", "M")
     with Unchanged(db), pytest.raises(TargetGroupError):
@@ -170,7 +184,9 @@ def test_extension_past_a_reduction_of_places_is_warned_about(services, db, sc):
     there; the people of the placement are not counted twice."""
     services.set_capacity(sc.families.id, D(2023, 6, 1), 3, "lavori")
     pl = services.place(sc.mother.id, sc.families.id, D(2023, 1, 10), planned_end=D(2023, 5, 1))
-    assert services.extension_capacity_warning(pl.id, D(2023, 9, 1)) is None  # three for three places
+    assert (
+        services.extension_capacity_warning(pl.id, D(2023, 9, 1)) is None
+    )  # three for three places
     services.set_capacity(sc.families.id, D(2023, 7, 1), 2, "lavori")
     warning = services.extension_capacity_warning(pl.id, D(2023, 9, 1))
     assert warning and "1 lug 2023" in warning and "Casa Glicine" in warning
@@ -200,19 +216,28 @@ def test_a_bed_with_several_problems_gives_the_first_reason(services, db, sc):
     the earliest is named."""
     beds = bed_ids(services, sc.families.id)
     bed = beds[0]
-    services.put_bed_out_of_service(bed, D(2023, 2, 10), D(2023, 2, 20), "tinteggiatura")  # earlier, yet second
+    services.put_bed_out_of_service(
+        bed, D(2023, 2, 10), D(2023, 2, 20), "tinteggiatura"
+    )  # earlier, yet second
     lia, someone = single(services, "Lia")
     stay = services.place(lia.id, sc.families.id, D(2023, 3, 1), beds={someone: bed})
     services.record_exit(stay.id, D(2023, 3, 20), "other")
     services.put_bed_out_of_service(bed, D(2023, 6, 1), D(2023, 7, 1), "muffa")
     services.put_bed_out_of_service(bed, D(2023, 4, 1), D(2023, 5, 1), "infiltrazioni")
     family = [m.person.id for m in sc.mother.members]
-    services.reserve(sc.mother.id, sc.families.id, D(2023, 9, 1), beds=dict(zip(family, beds[:3], strict=True)),
-                     held_from=D(2023, 8, 1))
+    services.reserve(
+        sc.mother.id,
+        sc.families.id,
+        D(2023, 9, 1),
+        beds=dict(zip(family, beds[:3], strict=True)),
+        held_from=D(2023, 8, 1),
+    )
     newcomer, person = single(services, "Ines")
-    for start, error, named in ((D(2023, 2, 1), BedOccupiedError, "1 mar 2023"),
-                                (D(2023, 3, 20), BedOutOfServiceError, "1 apr 2023"),
-                                (D(2023, 7, 1), BedReservedError, "1 set 2023")):
+    for start, error, named in (
+        (D(2023, 2, 1), BedOccupiedError, "1 mar 2023"),
+        (D(2023, 3, 20), BedOutOfServiceError, "1 apr 2023"),
+        (D(2023, 7, 1), BedReservedError, "1 set 2023"),
+    ):
         with Unchanged(db), pytest.raises(error, match=named):
             services.place(newcomer.id, sc.families.id, start, beds={person: bed})
 
@@ -234,7 +259,9 @@ def test_reservation_holds_confirms_and_cancels(services, db, sc):
     assert pl.entry_date == D(2023, 3, 1)
     now = queries.who_is_where(db, D(2023, 3, 1), household_id=sc.mother.id)
     assert {r.bed_id for r in now} == held
-    assert {r.person_id: r.bed_id for r in now} == dict(zip(res.person_ids, res.bed_ids, strict=True))
+    assert {r.person_id: r.bed_id for r in now} == dict(
+        zip(res.person_ids, res.bed_ids, strict=True)
+    )
     with Unchanged(db), pytest.raises(ValidationError):
         services.confirm_reservation(res.id)
 
@@ -249,8 +276,15 @@ def test_cancelled_reservation_frees_the_beds(services, db, sc):
 
 
 def _second_family_structure(services, sc):
-    st = services.create_structure(sc.programme.id, "T-FA2", "Casa Tiglio", "SO", D(2014, 2, 1),
-                                   targets=["families", "single_parent"], places=4)
+    st = services.create_structure(
+        sc.programme.id,
+        "T-FA2",
+        "Casa Tiglio",
+        "SO",
+        D(2014, 2, 1),
+        targets=["families", "single_parent"],
+        places=4,
+    )
     services.add_room(st.id, "Camera 1", 4)
     return st
 
@@ -264,12 +298,18 @@ def test_transfer_whole_household_keeps_presence_continuous(services, db, sc):
     assert set(where(db, sc.mother.id, D(2023, 4, 15)).values()) == {"T-FA2"}
     for m in sc.mother.members:
         old, new = queries.person_history(db, m.person.id)
-        assert (old.end_date, new.start_date, new.end_date) == (D(2023, 4, 15), D(2023, 4, 15), None)
+        assert (old.end_date, new.start_date, new.end_date) == (
+            D(2023, 4, 15),
+            D(2023, 4, 15),
+            None,
+        )
     april = {p.person_id: p for p in queries.presence_days(db, 2023, 4)}
     assert {p.total for p in april.values()} == {30}
     assert all(set(p.structure_codes) == {"T-FAM", "T-FA2"} for p in april.values())
     # The day of the transfer is counted once, in the new structure.
-    by_structure = {p.person_id: p.days for p in queries.presence_days(db, 2023, 4, structure_id=dest.id)}
+    by_structure = {
+        p.person_id: p.days for p in queries.presence_days(db, 2023, 4, structure_id=dest.id)
+    }
     assert all(days == frozenset(range(15, 31)) for days in by_structure.values())
 
 
@@ -279,7 +319,11 @@ def test_transfer_to_another_programme_exits_and_starts_a_new_placement(services
     assert new.id != pl.id
     assert (new.programme_code, new.entry_date, new.status) == ("ART18-T", D(2023, 5, 1), "active")
     old = {p.id: p for p in queries.placements_of_household(db, sc.mother.id)}[pl.id]
-    assert (old.status, old.exit_date, old.exit_reason) == ("exited", D(2023, 5, 1), "transfer_other_project")
+    assert (old.status, old.exit_date, old.exit_reason) == (
+        "exited",
+        D(2023, 5, 1),
+        "transfer_other_project",
+    )
     assert set(where(db, sc.mother.id, D(2023, 5, 1)).values()) == {"T-ART"}
 
 
@@ -297,9 +341,13 @@ def test_adult_cannot_leave_minors_alone(services, db, sc):
 
 
 def test_minors_may_stay_alone_in_msna_programme(services, db, sc):
-    a = services.create_structure(sc.msna.id, "T-MS1", "Casa Minori 1", "SO", D(2014, 2, 1), places=4)
+    a = services.create_structure(
+        sc.msna.id, "T-MS1", "Casa Minori 1", "SO", D(2014, 2, 1), places=4
+    )
     services.add_room(a.id, "Camera 1", 4)
-    b = services.create_structure(sc.msna.id, "T-MS2", "Casa Minori 2", "SO", D(2014, 2, 1), places=4)
+    b = services.create_structure(
+        sc.msna.id, "T-MS2", "Casa Minori 2", "SO", D(2014, 2, 1), places=4
+    )
     services.add_room(b.id, "Camera 1", 4)
     adult, minors = mother_ids(sc)
     pl = services.place(sc.mother.id, a.id, D(2023, 1, 10))
@@ -310,9 +358,15 @@ def test_minors_may_stay_alone_in_msna_programme(services, db, sc):
 
 def test_exit_with_reason_ends_every_stay(services, db, sc):
     pl = services.place(sc.mother.id, sc.families.id, D(2023, 1, 10))
-    out = services.record_exit(pl.id, D(2023, 6, 30), "socio_economic", destination="Affitto a Sondrio")
+    out = services.record_exit(
+        pl.id, D(2023, 6, 30), "socio_economic", destination="Affitto a Sondrio"
+    )
     assert (out.status, out.exit_date, out.exit_reason, out.exit_destination) == (
-        "exited", D(2023, 6, 30), "socio_economic", "Affitto a Sondrio")
+        "exited",
+        D(2023, 6, 30),
+        "socio_economic",
+        "Affitto a Sondrio",
+    )
     assert len(where(db, sc.mother.id, D(2023, 6, 29))) == 3
     assert where(db, sc.mother.id, D(2023, 6, 30)) == {}
     with Unchanged(db), pytest.raises(ValidationError):
@@ -322,11 +376,17 @@ def test_exit_with_reason_ends_every_stay(services, db, sc):
 def test_extension_moves_planned_end_and_is_listed(services, db, sc):
     pl = services.place(sc.mother.id, sc.families.id, D(2023, 1, 10), planned_end=D(2023, 7, 10))
     assert [x.placement_id for x in queries.expiring_placements(db, D(2023, 6, 20), 30)] == [pl.id]
-    ext = services.extend(pl.id, D(2023, 12, 31), "Percorso lavorativo in corso", authorised_by="Servizio Centrale",
-                          granted_on=D(2023, 6, 25))
+    ext = services.extend(
+        pl.id,
+        D(2023, 12, 31),
+        "Percorso lavorativo in corso",
+        authorised_by="Servizio Centrale",
+        granted_on=D(2023, 6, 25),
+    )
     assert ext.planned_end == D(2023, 12, 31)
     assert [(x.previous_planned_end, x.new_planned_end, x.reason) for x in ext.extensions] == [
-        (D(2023, 7, 10), D(2023, 12, 31), "Percorso lavorativo in corso")]
+        (D(2023, 7, 10), D(2023, 12, 31), "Percorso lavorativo in corso")
+    ]
     assert queries.expiring_placements(db, D(2023, 6, 20), 30) == []
     with Unchanged(db), pytest.raises(ValidationError):
         services.extend(pl.id, D(2023, 11, 30), "prima della fine prevista")
@@ -346,12 +406,18 @@ def test_correct_and_cancel_keep_history(services, db, sc):
     assert kept.cancelled and kept.start_date == D(2023, 1, 12)
     assert queries.who_is_where(db, D(2023, 2, 1), household_id=hh.id) == []
     with db.engine.connect() as c:
-        actions = c.execute(text(
-            "SELECT action, details FROM audit_entry WHERE entity = 'bed_stay' AND entity_id = :id ORDER BY id"
-        ), {"id": stay.id}).all()
+        actions = c.execute(
+            text(
+                "SELECT action, details FROM audit_entry WHERE entity = 'bed_stay' AND entity_id = :id ORDER BY id"
+            ),
+            {"id": stay.id},
+        ).all()
     assert [a for a, _d in actions] == ["correct", "cancel"]
     correction = json.loads(actions[0][1])
-    assert correction["before"]["start"] == "2023-01-10" and correction["after"]["start"] == "2023-01-12"
+    assert (
+        correction["before"]["start"] == "2023-01-10"
+        and correction["after"]["start"] == "2023-01-12"
+    )
     assert {p_.status for p_ in queries.placements_of_household(db, hh.id)} == {"cancelled"}
     # The bed is free again for someone else.
     other, q = single(services, "Bea")
@@ -415,40 +481,60 @@ def test_transfer_and_partial_exit_make_older_copies_stale(services, db, sc):
     assert moved.version > pl.version
     with Unchanged(db), pytest.raises(ConcurrentEditError):
         services.record_exit(pl.id, D(2023, 3, 1), "other", version=pl.version)
-    hh = services.register_household([NewPerson("Sara", "Prova", "F", D(1985, 1, 1)),
-                                      NewPerson("Rita", "Prova", "F", D(1987, 1, 1), relationship="sibling")])
+    hh = services.register_household(
+        [
+            NewPerson("Sara", "Prova", "F", D(1985, 1, 1)),
+            NewPerson("Rita", "Prova", "F", D(1987, 1, 1), relationship="sibling"),
+        ]
+    )
     two = services.place(hh.id, sc.families.id, D(2023, 2, 1))
-    one_left = services.record_exit(two.id, D(2023, 3, 1), "other", person_ids=[hh.members[1].person.id],
-                                    version=two.version)
+    one_left = services.record_exit(
+        two.id, D(2023, 3, 1), "other", person_ids=[hh.members[1].person.id], version=two.version
+    )
     assert one_left.status == "active" and one_left.version > two.version
     with Unchanged(db), pytest.raises(ConcurrentEditError):
         services.transfer(two.id, D(2023, 4, 1), dest.id, version=two.version)
 
 
 def test_adding_a_member_makes_older_household_copies_stale(services, db, sc):
-    h = services.add_household_member(sc.mother.id, sc.mother.version,
-                                      NewPerson("Nadia", "Ğülşen", "F", D(2020, 1, 1), relationship="child"))
+    h = services.add_household_member(
+        sc.mother.id,
+        sc.mother.version,
+        NewPerson("Nadia", "Ğülşen", "F", D(2020, 1, 1), relationship="child"),
+    )
     assert h.version > sc.mother.version and len(h.members) == 4
     with Unchanged(db), pytest.raises(ConcurrentEditError):
-        services.add_household_member(sc.mother.id, sc.mother.version,
-                                      NewPerson("Zoe", "Ğülşen", "F", D(2021, 1, 1), relationship="child"))
+        services.add_household_member(
+            sc.mother.id,
+            sc.mother.version,
+            NewPerson("Zoe", "Ğülşen", "F", D(2021, 1, 1), relationship="child"),
+        )
 
 
 def test_override_reason_given_at_reservation_is_recorded_on_the_stays(services, db, sc):
-    women = services.create_structure(sc.programme.id, "T-DON", "Casa Donne", "SO", D(2014, 2, 1),
-                                      targets=["women"], places=2)
+    women = services.create_structure(
+        sc.programme.id, "T-DON", "Casa Donne", "SO", D(2014, 2, 1), targets=["women"], places=2
+    )
     services.add_room(women.id, "Camera 1", 2)
     hh, man = single(services, "Luca", "M")
     with Unchanged(db), pytest.raises(TargetGroupError):
         services.reserve(hh.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1))
-    res = services.reserve(hh.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1),
-                           override_reason="Emergenza freddo", note="Arriva in treno")
+    res = services.reserve(
+        hh.id,
+        women.id,
+        D(2023, 3, 1),
+        held_from=D(2023, 2, 1),
+        override_reason="Emergenza freddo",
+        note="Arriva in treno",
+    )
     services.confirm_reservation(res.id)
     (stay,) = queries.person_history(db, man)
     assert "Emergenza freddo" in stay.override_reason
     # A reservation that needed no reason records none, whatever its note.
     other, woman = single(services, "Dora")
-    res2 = services.reserve(other.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1), note="Arriva in treno")
+    res2 = services.reserve(
+        other.id, women.id, D(2023, 3, 1), held_from=D(2023, 2, 1), note="Arriva in treno"
+    )
     services.confirm_reservation(res2.id)
     assert queries.person_history(db, woman)[0].override_reason == ""
 
@@ -456,10 +542,12 @@ def test_override_reason_given_at_reservation_is_recorded_on_the_stays(services,
 def test_whole_exit_before_an_earlier_partial_exit_is_refused_not_overwritten(services, db):
     """A member who already left on a later date keeps that date: the exit is refused."""
     sc = scenario(services)
-    couple = services.register_household([
-        NewPerson("Yusuf", "Prova", "M", D(1985, 1, 1)),
-        NewPerson("Ayşe", "Prova", "F", D(1987, 2, 2), relationship="partner"),
-    ])
+    couple = services.register_household(
+        [
+            NewPerson("Yusuf", "Prova", "M", D(1985, 1, 1)),
+            NewPerson("Ayşe", "Prova", "F", D(1987, 2, 2), relationship="partner"),
+        ]
+    )
     partner = couple.members[1].person.id
     pl = services.place(couple.id, sc.families.id, D(2023, 1, 10))
     services.record_exit(pl.id, D(2023, 6, 30), "socio_economic", person_ids=[partner])

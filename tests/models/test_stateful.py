@@ -91,8 +91,9 @@ def build_network(db: Database) -> Network:
         (q.id, "S-3", ["women", "single_parent"], 3, [3]),
     ]
     for prog, code, targets, places, rooms in layout:
-        s = sv.create_structure(prog, code, f"Casa {code}", "SO", dt.date(2014, 1, 1), targets=targets,
-                                places=places)
+        s = sv.create_structure(
+            prog, code, f"Casa {code}", "SO", dt.date(2014, 1, 1), targets=targets, places=places
+        )
         net.structures.append(s.id)
         net.programme_of[s.id] = prog
         net.places[s.id] = places
@@ -101,8 +102,10 @@ def build_network(db: Database) -> Network:
                 net.beds.setdefault(s.id, []).append(b.id)
                 net.structure_of_bed[b.id] = s.id
     households = [
-        [NewPerson("Madre", "Prova", "F", dt.date(1990, 1, 1)),
-         NewPerson("Figlio", "Prova", "M", dt.date(2016, 1, 1), relationship="child")],
+        [
+            NewPerson("Madre", "Prova", "F", dt.date(1990, 1, 1)),
+            NewPerson("Figlio", "Prova", "M", dt.date(2016, 1, 1), relationship="child"),
+        ],
         [NewPerson("Anna", "Prova", "F", dt.date(1985, 1, 1))],
         [NewPerson("Bruno", "Prova", "M", dt.date(1980, 1, 1))],
         [NewPerson("Carla", "Prova", "F", dt.date(1995, 1, 1))],
@@ -148,9 +151,11 @@ class StayMachine(RuleBasedStateMachine):
 
     def db_stays(self) -> dict[int, tuple]:
         with self.db.engine.connect() as c:
-            rows = c.execute(text(
-                "SELECT id, person_id, bed_id, start_date, end_date, placement_id FROM bed_stay WHERE NOT cancelled"
-            )).all()
+            rows = c.execute(
+                text(
+                    "SELECT id, person_id, bed_id, start_date, end_date, placement_id FROM bed_stay WHERE NOT cancelled"
+                )
+            ).all()
         return {r[0]: (r[1], r[2], offset(_date(r[3])), offset(_date(r[4])), r[5]) for r in rows}
 
     def snapshot(self) -> tuple:
@@ -170,7 +175,9 @@ class StayMachine(RuleBasedStateMachine):
             return c.execute(text("SELECT COALESCE(max(id), 0) FROM bed_stay")).scalar_one()
 
     def new_stays(self, after: int) -> dict[int, Stay]:
-        return {i: Stay(*row[:4], placement=row[4]) for i, row in self.db_stays().items() if i > after}
+        return {
+            i: Stay(*row[:4], placement=row[4]) for i, row in self.db_stays().items() if i > after
+        }
 
     def attempt(self, op, *args, **kwargs):  # type: ignore[no-untyped-def]
         """Run a service call; on a refusal check that nothing changed and return None."""
@@ -189,15 +196,30 @@ class StayMachine(RuleBasedStateMachine):
 
     def nights_clash(self, stays: list[Stay]) -> bool:
         """Would ``stays`` share a night with a live stay of the same bed or person?"""
-        taken = {(k, n) for s in self.stays.values() for k in (("b", s.bed), ("p", s.person)) for n in s.nights()}
-        return any((k, n) in taken for s in stays for k in (("b", s.bed), ("p", s.person)) for n in s.nights())
+        taken = {
+            (k, n)
+            for s in self.stays.values()
+            for k in (("b", s.bed), ("p", s.person))
+            for n in s.nights()
+        }
+        return any(
+            (k, n) in taken
+            for s in stays
+            for k in (("b", s.bed), ("p", s.person))
+            for n in s.nights()
+        )
 
-    def overfull_night(self, sid: int, start: int, until: int | None, count: int,
-                       leaving: set[int] = frozenset()) -> int | None:  # type: ignore[assignment]
+    def overfull_night(
+        self, sid: int, start: int, until: int | None, count: int, leaving: set[int] = frozenset()
+    ) -> int | None:  # type: ignore[assignment]
         """The first night from ``start`` up to ``until`` (open-ended when None) on which
         ``count`` more people would take the structure past its places, by the model's
         own stays (``leaving``: stays that end at ``start``)."""
-        theirs = [s for i, s in self.stays.items() if i not in leaving and self.net.structure_of_bed[s.bed] == sid]
+        theirs = [
+            s
+            for i, s in self.stays.items()
+            if i not in leaving and self.net.structure_of_bed[s.bed] == sid
+        ]
         last = max([s.start for s in theirs] + [start]) + 1  # after it nothing changes
         end = last if until is None else max(until, start + 1)
         for n in range(start, end):
@@ -210,13 +232,16 @@ class StayMachine(RuleBasedStateMachine):
         assert not self.nights_clash(list(new.values())), "the service accepted a double booking"
         own = list(new.values())
         for i, a in enumerate(own):
-            for b in own[i + 1:]:
+            for b in own[i + 1 :]:
                 assert a.bed != b.bed and a.person != b.person
         self.stays.update(new)
 
     def live_in(self, placement: int, n: int) -> list[tuple[int, Stay]]:
-        return [(i, s) for i, s in self.stays.items()
-                if s.placement == placement and (s.end is None or s.end > n)]
+        return [
+            (i, s)
+            for i, s in self.stays.items()
+            if s.placement == placement and (s.end is None or s.end > n)
+        ]
 
     def latest_start(self, placement: int) -> int:
         return max((s.start for s in self.stays.values() if s.placement == placement), default=0)
@@ -227,14 +252,21 @@ class StayMachine(RuleBasedStateMachine):
     def pick_people(self, household: int, who: str, candidates: list[int]) -> list[int] | None:
         if who == "all":
             return None
-        people = [p for p in self.net.households[household] if p in candidates] or self.net.households[household]
+        people = [
+            p for p in self.net.households[household] if p in candidates
+        ] or self.net.households[household]
         return [people[0]] if who == "first" else [people[-1]]
 
     # -- rules ---------------------------------------------------------------------------
 
-    @rule(household=st.integers(0, 3), structure=st.integers(0, 2), n=st.integers(0, LAST_DAY),
-          beds=st.none() | st.lists(st.integers(0, 3), min_size=2, max_size=2), override=st.booleans(),
-          planned=st.none() | st.integers(1, 40))
+    @rule(
+        household=st.integers(0, 3),
+        structure=st.integers(0, 2),
+        n=st.integers(0, LAST_DAY),
+        beds=st.none() | st.lists(st.integers(0, 3), min_size=2, max_size=2),
+        override=st.booleans(),
+        planned=st.none() | st.integers(1, 40),
+    )
     def place(self, household, structure, n, beds, override, planned):
         sid = self.net.structures[structure]
         people = self.net.households[household]
@@ -247,24 +279,40 @@ class StayMachine(RuleBasedStateMachine):
         # Places are counted on every night up to the planned end.
         overfull = self.overfull_night(sid, n, n + planned if planned else None, len(people))
         # What the placement dialog shows first: does the household fit, in which beds?
-        fit = self.sv.check_fit(self.net.household_ids[household], sid, day(n)) if not (beds or override) else None
+        fit = (
+            self.sv.check_fit(self.net.household_ids[household], sid, day(n))
+            if not (beds or override)
+            else None
+        )
         result = self.attempt(
-            self.sv.place, self.net.household_ids[household], sid, day(n), beds=chosen,
-            planned_end=day(n + planned) if planned else None, override_reason="prova" if override else "",
+            self.sv.place,
+            self.net.household_ids[household],
+            sid,
+            day(n),
+            beds=chosen,
+            planned_end=day(n + planned) if planned else None,
+            override_reason="prova" if override else "",
         )
         if fit is not None and result is None and fit.fits:
             # check_fit does not look at the people's other stays or at minors left behind.
-            assert isinstance(self.last_error, PersonAlreadyPlacedError | MinorAloneError), (fit, self.last_error)
+            assert isinstance(self.last_error, PersonAlreadyPlacedError | MinorAloneError), (
+                fit,
+                self.last_error,
+            )
         if result is None:
             return
         assert not must_refuse, "a person was placed twice on the same nights"
-        assert overfull is None, f"placed although the structure is over its places on night {overfull}"
+        assert overfull is None, (
+            f"placed although the structure is over its places on night {overfull}"
+        )
         new = self.new_stays(before)
         if fit is not None:
             assert fit.fits, fit.reasons
             assert {s.person: s.bed for s in new.values()} == dict(fit.proposed_beds)
         assert {s.person for s in new.values()} == set(people)
-        assert all(s.start == n and s.end is None and s.placement == result.id for s in new.values())
+        assert all(
+            s.start == n and s.end is None and s.placement == result.id for s in new.values()
+        )
         assert all(self.net.structure_of_bed[s.bed] == sid for s in new.values())
         if chosen:
             assert {s.person: s.bed for s in new.values()} == chosen
@@ -274,8 +322,13 @@ class StayMachine(RuleBasedStateMachine):
         self.household_of[result.id] = household
 
     @precondition(lambda self: self.active())
-    @rule(pick=st.integers(0, 20), structure=st.integers(0, 2), delta=st.integers(-1, 15),
-          who=st.sampled_from(["all", "all", "first", "last"]), override=st.booleans())
+    @rule(
+        pick=st.integers(0, 20),
+        structure=st.integers(0, 2),
+        delta=st.integers(-1, 15),
+        who=st.sampled_from(["all", "all", "first", "last"]),
+        override=st.booleans(),
+    )
     def transfer(self, pick, structure, delta, who, override):
         pl = self.active()[pick % len(self.active())]
         n = self.latest_start(pl) + delta
@@ -285,15 +338,29 @@ class StayMachine(RuleBasedStateMachine):
         before = self.max_stay_id()
         overfull = None
         if current:
-            moving = list(current) if person_ids is None else [p for p in person_ids if p in current]
+            moving = (
+                list(current) if person_ids is None else [p for p in person_ids if p in current]
+            )
             here = self.net.structure_of_bed[self.stays[next(iter(current.values()))].bed]
-            until = self.planned_end[pl] if self.net.programme_of[sid] == self.net.programme_of[here] else None
+            until = (
+                self.planned_end[pl]
+                if self.net.programme_of[sid] == self.net.programme_of[here]
+                else None
+            )
             overfull = self.overfull_night(sid, n, until, len(moving), {current[p] for p in moving})
-        result = self.attempt(self.sv.transfer, pl, day(n), sid, person_ids=person_ids,
-                              override_reason="prova" if override else "")
+        result = self.attempt(
+            self.sv.transfer,
+            pl,
+            day(n),
+            sid,
+            person_ids=person_ids,
+            override_reason="prova" if override else "",
+        )
         if result is None:
             return
-        assert overfull is None, f"moved although the structure is over its places on night {overfull}"
+        assert overfull is None, (
+            f"moved although the structure is over its places on night {overfull}"
+        )
         moving = list(current) if person_ids is None else person_ids
         assert set(moving) <= set(current)
         for p in moving:
@@ -302,12 +369,18 @@ class StayMachine(RuleBasedStateMachine):
             old.end = n
         new = self.new_stays(before)
         assert {s.person for s in new.values()} == set(moving)
-        assert all(s.start == n and s.end is None and s.placement == result.id for s in new.values())
+        assert all(
+            s.start == n and s.end is None and s.placement == result.id for s in new.values()
+        )
         assert all(self.net.structure_of_bed[s.bed] == sid for s in new.values())
         self.add(new)
         if result.id != pl:
-            assert self.net.programme_of[sid] != self.net.programme_of[
-                self.net.structure_of_bed[self.stays[current[moving[0]]].bed]]
+            assert (
+                self.net.programme_of[sid]
+                != self.net.programme_of[
+                    self.net.structure_of_bed[self.stays[current[moving[0]]].bed]
+                ]
+            )
             self.status[result.id] = "active"
             self.planned_end[result.id] = None
             self.household_of[result.id] = self.household_of[pl]
@@ -315,8 +388,12 @@ class StayMachine(RuleBasedStateMachine):
                 self.status[pl] = "exited"
 
     @precondition(lambda self: self.active())
-    @rule(pick=st.integers(0, 20), delta=st.integers(-1, 15), who=st.sampled_from(["all", "all", "first", "last"]),
-          reason=st.sampled_from(REASONS))
+    @rule(
+        pick=st.integers(0, 20),
+        delta=st.integers(-1, 15),
+        who=st.sampled_from(["all", "all", "first", "last"]),
+        reason=st.sampled_from(REASONS),
+    )
     def exit(self, pick, delta, who, reason):
         pl = self.active()[pick % len(self.active())]
         n = self.latest_start(pl) + delta
@@ -331,7 +408,11 @@ class StayMachine(RuleBasedStateMachine):
             s.end = n
         if len(leaving) == len(live):
             self.status[pl] = "exited"
-            assert (result.status, result.exit_date, result.exit_reason) == ("exited", day(n), reason)
+            assert (result.status, result.exit_date, result.exit_reason) == (
+                "exited",
+                day(n),
+                reason,
+            )
 
     @precondition(lambda self: self.active())
     @rule(pick=st.integers(0, 20), delta=st.integers(-5, 30))
@@ -402,16 +483,20 @@ class StayMachine(RuleBasedStateMachine):
             seen = {(r.person_id, r.bed_id) for r in queries.who_is_where(self.db, day(n))}
             assert seen == {(p, b) for (p, m), b in person_night.items() if m == n}
         for year, month in ((2023, 1), (2023, 2)):
-            register = {r.person_id: set(r.days) for r in queries.presence_days(self.db, year, month)}
+            register = {
+                r.person_id: set(r.days) for r in queries.presence_days(self.db, year, month)
+            }
             expected: dict[int, set[int]] = defaultdict(set)
-            for (p, n) in person_night:
+            for p, n in person_night:
                 d = day(n)
                 if (d.year, d.month) == (year, month):
                     expected[p].add(d.day)
             assert register == dict(expected)
         occupied = {r.key: r.occupied for r in queries.occupancy(self.db, day(20))}
         for sid, code in zip(self.net.structures, ("S-1", "S-2", "S-3"), strict=True):
-            assert occupied[code] == sum(1 for (b, n) in bed_night if n == 20 and self.net.structure_of_bed[b] == sid)
+            assert occupied[code] == sum(
+                1 for (b, n) in bed_night if n == 20 and self.net.structure_of_bed[b] == sid
+            )
 
 
 def _date(value) -> dt.date | None:  # type: ignore[no-untyped-def]

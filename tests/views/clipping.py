@@ -75,7 +75,9 @@ def _label(w: QLabel) -> list[str]:
     hint = w.minimumSizeHint()
     if w.width() + SLACK < hint.width():
         # A plain label may still fit if the hint counts margins it does not need.
-        advance = max(w.fontMetrics().horizontalAdvance(line) for line in _plain(text).splitlines() or [""])
+        advance = max(
+            w.fontMetrics().horizontalAdvance(line) for line in _plain(text).splitlines() or [""]
+        )
         if advance > w.contentsRect().width() + SLACK:
             return [f"{_name(w, text)}: {w.width()} px < {hint.width()} px"]
     if w.height() + SLACK < hint.height():

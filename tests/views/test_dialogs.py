@@ -145,7 +145,10 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
     people.run_search()
     people.table.selectRow(0)
     history = table_texts(people.history)
-    assert [h[_("Structure")] for h in history] == ["Casa Glicine (T-FAM)", "Appartamento Riservato (T-ART)"]
+    assert [h[_("Structure")] for h in history] == [
+        "Casa Glicine (T-FAM)",
+        "Appartamento Riservato (T-ART)",
+    ]
     assert history[0][_("To")] == "15/04/2024" and history[1][_("From")] == "15/04/2024"
 
     # 3. Record the exit of the family.
@@ -180,9 +183,12 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
 
 
 def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    other = backend.services.register_household([
-        NewPerson("Joy", "Edo", "F", D(1992, 1, 1)), NewPerson("Blessing", "Edo", "F", D(2019, 1, 1), relationship="child"),
-    ])
+    other = backend.services.register_household(
+        [
+            NewPerson("Joy", "Edo", "F", D(1992, 1, 1)),
+            NewPerson("Blessing", "Edo", "F", D(2019, 1, 1), relationship="child"),
+        ]
+    )
     backend.services.place(other.id, sc.small.id, ENTRY)
     before = live_counts(backend, ENTRY)
 
@@ -217,7 +223,9 @@ def test_the_fit_counts_places_up_to_the_planned_end(qtbot, backend, sc) -> None
     assert "✘" in dlg.chooser.table.item(row, dlg.chooser.COL_FIT).text()
     assert "1 apr 2024" in dlg.chooser.explanation.text()
     dlg.planned_end.edit.set_value(D(2024, 4, 1))
-    qtbot.waitUntil(lambda: dlg.chooser.report() is not None and dlg.chooser.report().fits, timeout=3000)
+    qtbot.waitUntil(
+        lambda: dlg.chooser.report() is not None and dlg.chooser.report().fits, timeout=3000
+    )
     assert "✔" in dlg.chooser.table.item(row, dlg.chooser.COL_FIT).text()
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
@@ -228,8 +236,10 @@ def test_moving_to_another_bed_of_a_full_structure_fits(qtbot, backend, sc) -> N
     """Casa Glicine has four beds and two places, both taken: Ada can still change bed
     there, since she leaves her own place. The list says so, and the move is made."""
     backend.services.set_capacity(sc.families.id, D(2024, 1, 1), 2, "lavori")
-    ada, bice = (backend.services.register_household([NewPerson(name, "Prova", "F", D(1990, 1, 1))])
-                 for name in ("Ada", "Bice"))
+    ada, bice = (
+        backend.services.register_household([NewPerson(name, "Prova", "F", D(1990, 1, 1))])
+        for name in ("Ada", "Bice")
+    )
     moving = backend.services.place(ada.id, sc.families.id, ENTRY)
     backend.services.place(bice.id, sc.families.id, ENTRY)
     dlg = TransferDialog(backend, day=MOVE, placement_id=moving.id)
@@ -261,7 +271,9 @@ def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc)
     assert dlg.error_label.isVisible() and dlg.error_label.text()
     assert live_counts(backend, ENTRY) == before
 
-    qtbot.keyClicks(dlg.override, "Nessun posto per uomini in provincia; accordo con il Servizio Centrale")
+    qtbot.keyClicks(
+        dlg.override, "Nessun posto per uomini in provincia; accordo con il Servizio Centrale"
+    )
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     stays = backend.queries.person_history(man.members[0].person.id)
@@ -382,7 +394,10 @@ def test_extension_past_a_reduction_of_places_warns_and_is_recorded(qtbot, backe
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.capacity_warning.isVisible()
-    assert "Casa Glicine" in dlg.capacity_warning.text() and "1 ott 2024" in dlg.capacity_warning.text()
+    assert (
+        "Casa Glicine" in dlg.capacity_warning.text()
+        and "1 ott 2024" in dlg.capacity_warning.text()
+    )
     dlg.new_end.set_value(D(2024, 10, 1))  # up to the reduction: no night short of places
     qtbot.waitUntil(lambda: not dlg.capacity_warning.isVisible(), timeout=3000)
     dlg.new_end.set_value(D(2025, 3, 1))
@@ -441,7 +456,9 @@ def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, back
     pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY)
     stays = backend.queries.stays_of_household(sc.mother.id)
     omar = next(s for s in stays if s.person_name.endswith("Omar"))
-    free_bed = next(b for b in backend.queries.structure_sheet(sc.families.id, ENTRY).beds if b.status == "free")
+    free_bed = next(
+        b for b in backend.queries.structure_sheet(sc.families.id, ENTRY).beds if b.status == "free"
+    )
 
     dlg = CorrectionDialog(backend, day=MOVE, placement_id=pl.id)
     qtbot.addWidget(dlg)
@@ -496,7 +513,9 @@ def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -
     assert h.members[0].person.citizenship == "Guinea"
 
 
-def test_household_search_enter_picks_the_household_and_does_not_press_ok(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+def test_household_search_enter_picks_the_household_and_does_not_press_ok(
+    qtbot, backend, sc
+) -> None:  # type: ignore[no-untyped-def]
     dlg = PlacementDialog(backend, day=ENTRY)
     qtbot.addWidget(dlg)
     dlg.show()
@@ -565,7 +584,11 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
         dlg.members.set_checked(p.id, p.id == omar.id)
     choose_structure(dlg, sc.families.id)
     combo = dlg.members.combos[omar.id]
-    free = [combo.itemData(i) for i in range(combo.count()) if combo.itemData(i) not in (None, *wanted.values())]
+    free = [
+        combo.itemData(i)
+        for i in range(combo.count())
+        if combo.itemData(i) not in (None, *wanted.values())
+    ]
     assert len(free) == 1
     combo.setCurrentIndex(combo.findData(free[0]))
     click_ok(qtbot, dlg)

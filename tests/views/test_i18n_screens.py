@@ -80,7 +80,9 @@ def _show(widget: QWidget, size: tuple[int, int] | None = None) -> None:
 def _texts(root: QWidget) -> set[str]:
     from PySide6.QtWidgets import QAbstractButton, QLabel
 
-    out = {w.text() for w in root.findChildren(QLabel)} | {w.text() for w in root.findChildren(QAbstractButton)}
+    out = {w.text() for w in root.findChildren(QLabel)} | {
+        w.text() for w in root.findChildren(QAbstractButton)
+    }
     out |= {w.title() for w in root.findChildren(QGroupBox)}
     return {t.replace("&", "") for t in out if t}
 
@@ -89,7 +91,14 @@ def _texts(root: QWidget) -> set[str]:
 
 
 EXPECTED_PREFERENCES = {
-    "it": {"Lingua", "Documenti stampati", "Salva", "Annulla", "Lingua dell'interfaccia:", "Nome della sede:"},
+    "it": {
+        "Lingua",
+        "Documenti stampati",
+        "Salva",
+        "Annulla",
+        "Lingua dell'interfaccia:",
+        "Nome della sede:",
+    },
     "en": {"Language", "Printed documents", "Save", "Cancel", "Interface language:", "Site name:"},
 }
 
@@ -117,7 +126,10 @@ def test_preferences_are_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog = PreferencesDialog(store=store)
     qtbot.addWidget(dialog)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
-    assert "next time" in dialog.language_note.text() or "prossimo avvio" in dialog.language_note.text()
+    assert (
+        "next time" in dialog.language_note.text()
+        or "prossimo avvio" in dialog.language_note.text()
+    )
     dialog.site_name.setText("  SAI Sondrio  ")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert store.values == {"language": "en", "site_name": "SAI Sondrio"}
@@ -183,13 +195,24 @@ def _dialogs(backend: Backend) -> dict[str, Callable[[], QDialog]]:
         "exit": lambda: ExitDialog(backend, None, day=DAY, household_id=placed),
         "extension": lambda: ExtensionDialog(backend, None, day=DAY, household_id=placed),
         "correction": lambda: CorrectionDialog(backend, None, day=DAY, household_id=placed),
-        "print": lambda: PrintChoiceDialog("T-FAM · Casa Glicine", DAY, structure=True, programme=False),
+        "print": lambda: PrintChoiceDialog(
+            "T-FAM · Casa Glicine", DAY, structure=True, programme=False
+        ),
         "open_database": lambda: OpenDatabaseDialog(backend.description),
     }
 
 
-DIALOG_NAMES = ["placement", "register", "reservation", "transfer", "exit", "extension", "correction", "print",
-                "open_database"]
+DIALOG_NAMES = [
+    "placement",
+    "register",
+    "reservation",
+    "transfer",
+    "exit",
+    "extension",
+    "correction",
+    "print",
+    "open_database",
+]
 
 
 @pytest.mark.parametrize("name", DIALOG_NAMES)
@@ -246,10 +269,15 @@ def test_main_window_speaks_the_language(language: str, backend: Backend, qtbot)
         assert menus == MENUS[language]
         today = {"it": "Oggi", "en": "Today"}[language]
         assert window.today_button.text() == today
-        assert window.act_placement.text() == {"it": "Nuovo inserimento...", "en": "New placement..."}[language]
+        assert (
+            window.act_placement.text()
+            == {"it": "Nuovo inserimento...", "en": "New placement..."}[language]
+        )
     else:
         assert menus == [i18n.pseudo(m) for m in MENUS["en"]]
-    assert window.width() <= SCREEN[0] and window.height() <= SCREEN[1], "the window does not fit the screen"
+    assert window.width() <= SCREEN[0] and window.height() <= SCREEN[1], (
+        "the window does not fit the screen"
+    )
 
 
 @pytest.mark.parametrize("page", ["dashboard", "structure", "people"])

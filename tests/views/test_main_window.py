@@ -67,7 +67,10 @@ def test_navigation_shows_programmes_provinces_and_structures(qtbot, world):
     province = valtellina.child(0)
     province.setExpanded(True)
     assert sorted(province.child(i).text(0) for i in range(province.childCount())) == [
-        "T-FAM · Casa Glicine", "T-PIC · Casa Betulla", "T-UOM · Casa Abete"]
+        "T-FAM · Casa Glicine",
+        "T-PIC · Casa Betulla",
+        "T-UOM · Casa Abete",
+    ]
     # choosing a structure opens its page
     tree.setCurrentItem(province.child(0))
     assert w.pages.currentIndex() == PAGE_STRUCTURE
@@ -95,9 +98,19 @@ def test_dashboard_figures_follow_the_date(qtbot, world):
     assert cells(table(w, "dashboardExpiringTable"), 2) == ["H000001"]  # ends within 30 days
     programmes = table(w, "dashboardProgrammeTable")
     assert row_of(programmes, "SAI Valtellina (prova)")[3] == "3"
-    targets = {r[0]: r[4] for r in (row_of(table(w, "dashboardTargetTable"), t) for t in
-                                    cells(table(w, "dashboardTargetTable"), 0))}
-    assert targets == {_("men"): "2", _("women"): "5", _("families"): "7", _("single-parent families"): "7"}
+    targets = {
+        r[0]: r[4]
+        for r in (
+            row_of(table(w, "dashboardTargetTable"), t)
+            for t in cells(table(w, "dashboardTargetTable"), 0)
+        )
+    }
+    assert targets == {
+        _("men"): "2",
+        _("women"): "5",
+        _("families"): "7",
+        _("single-parent families"): "7",
+    }
 
     set_date(w, D(2024, 3, 1))  # planned end passed long ago: no longer "expiring"
     assert cells(table(w, "dashboardExpiringTable"), 2) == []
@@ -106,7 +119,11 @@ def test_dashboard_figures_follow_the_date(qtbot, world):
 def test_dashboard_follows_the_navigation(qtbot, world):
     backend, sc = world
     w = make_window(qtbot, backend)
-    w.navigation.select(w.navigation._find(lambda s: s.programme_code == "ART18-T").data(0, Qt.ItemDataRole.UserRole + 10))
+    w.navigation.select(
+        w.navigation._find(lambda s: s.programme_code == "ART18-T").data(
+            0, Qt.ItemDataRole.UserRole + 10
+        )
+    )
     assert cells(table(w, "dashboardProvinceTable"), 0) == ["MI"]
     assert w.findChild(QLabel, "tileCapacityValue").text() == "4"
     assert "Derive di prova" in w.context_label.text()
@@ -145,9 +162,14 @@ def test_status_bar_shows_the_database_and_the_date(qtbot, world, engine_name):
     text = w.findChild(QLabel, "databaseLabel").text()
     assert text == backend.description
     if engine_name == "sqlite":
-        assert text.startswith(_("Local file: {path}").split("{")[0]) and text.endswith("test.sqlite3")
+        assert text.startswith(_("Local file: {path}").split("{")[0]) and text.endswith(
+            "test.sqlite3"
+        )
     else:
-        assert text.startswith(_("Shared server: {host}/{database}").split("{")[0]) and "127.0.0.1/acc_" in text
+        assert (
+            text.startswith(_("Shared server: {host}/{database}").split("{")[0])
+            and "127.0.0.1/acc_" in text
+        )
     assert "2024" in w.findChild(QLabel, "statusDateLabel").text()
 
 
@@ -173,7 +195,9 @@ def test_change_capacity_from_a_date(qtbot, world, monkeypatch):
     assert w.findChild(QLabel, "structureTileCapacityValue").text() == "3"
 
 
-def test_fewer_places_than_people_is_recorded_with_a_warning(qtbot, world, monkeypatch, recorded_messages):
+def test_fewer_places_than_people_is_recorded_with_a_warning(
+    qtbot, world, monkeypatch, recorded_messages
+):
     """The family of three lives in Casa Glicine; its places go down to two from
     1 February: recorded, and the coordinator is told who is one too many, and when."""
     backend, sc = world
@@ -189,7 +213,9 @@ def test_fewer_places_than_people_is_recorded_with_a_warning(qtbot, world, monke
 
     monkeypatch.setattr(CapacityDialog, "exec", capacity_answer(D(2024, 3, 1), 3))
     w.structure_page.capacity_button.click()
-    assert len(recorded_messages.texts("warning")) == 1  # three places for three: nothing more to say
+    assert (
+        len(recorded_messages.texts("warning")) == 1
+    )  # three places for three: nothing more to say
 
 
 def test_put_a_free_bed_out_of_service(qtbot, world, monkeypatch, recorded_messages):
@@ -220,7 +246,16 @@ def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
     calls = []
 
     class FakePlacementDialog(QDialog):
-        def __init__(self, backend_, parent=None, *, day, household_id=None, placement_id=None, structure_id=None):
+        def __init__(
+            self,
+            backend_,
+            parent=None,
+            *,
+            day,
+            household_id=None,
+            placement_id=None,
+            structure_id=None,
+        ):
             super().__init__(parent)
             calls.append((day, household_id, placement_id, structure_id))
 
@@ -393,7 +428,9 @@ def test_navigation_filter_finds_programmes_and_structures(qtbot, world):
     nav.filter_edit.setText("glicine")
     nav._apply_filter()  # what the 200 ms timer does
     tree = nav.tree
-    assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == ["T-FAM · Casa Glicine"]
+    assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == [
+        "T-FAM · Casa Glicine"
+    ]
     tree.setCurrentItem(tree.topLevelItem(0))
     assert w.current_page() is w.structure_page
     nav.filter_edit.setText("derive")
@@ -404,7 +441,9 @@ def test_navigation_filter_finds_programmes_and_structures(qtbot, world):
     assert tree.topLevelItem(0).text(0) == _("No structure found")
     nav.filter_edit.clear()
     nav._apply_filter()
-    assert nav.current_selection().structure_id == sc.families.id  # back to the full tree, same place
+    assert (
+        nav.current_selection().structure_id == sc.families.id
+    )  # back to the full tree, same place
 
 
 def test_closed_structure_says_so(qtbot, world):
@@ -424,7 +463,14 @@ def test_window_shows_before_the_database_is_open(qtbot, world):
     backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
     w = make_window(qtbot, None)
     assert w.findChild(QLabel, "databaseLabel").text() == _("Opening the database...")
-    for act in (w.act_placement, w.act_transfer, w.act_exit, w.act_print, w.act_people, w.act_refresh):
+    for act in (
+        w.act_placement,
+        w.act_transfer,
+        w.act_exit,
+        w.act_print,
+        w.act_people,
+        w.act_refresh,
+    ):
         assert not act.isEnabled(), act.text()
     assert not w.navigation.isEnabled()
     assert w.open_dialog("placement") is False  # a shortcut that slipped through does nothing
@@ -461,9 +507,13 @@ def test_structure_and_people_pages_are_built_when_first_shown(qtbot, world):
     def share(pair):
         return pair[0] / sum(pair)
 
-    assert abs(share(restored) - share(sizes)) < 0.02 and abs(share(restored) - share(default)) > 0.1
+    assert (
+        abs(share(restored) - share(sizes)) < 0.02 and abs(share(restored) - share(default)) > 0.1
+    )
     w2.act_people.trigger()
-    assert w2.pages.currentWidget() is w2.people_page and w2.people_page.objectName() == "peoplePage"
+    assert (
+        w2.pages.currentWidget() is w2.people_page and w2.people_page.objectName() == "peoplePage"
+    )
 
 
 def test_about_names_the_database_in_use(qtbot, world, monkeypatch):
@@ -472,7 +522,9 @@ def test_about_names_the_database_in_use(qtbot, world, monkeypatch):
     backend, _sc = world
     w = make_window(qtbot, backend)
     shown = []
-    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append((parent, title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "about", lambda parent, title, text: shown.append((parent, title, text))
+    )
     w.act_about.trigger()
     [(parent, title, text)] = shown
     assert parent is w and title == _("About Accoglienza")

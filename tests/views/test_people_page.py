@@ -73,8 +73,16 @@ def test_search_as_you_type_finds_a_person_by_part_of_the_name(qtbot, page, sc) 
 
 
 def test_long_results_load_a_page_at_a_time(qtbot, page, backend) -> None:  # type: ignore[no-untyped-def]
-    many = [NewPerson(f"Nome{i:03d}", "Rossetti", "M", D(1990, 1, 1),
-                      relationship="reference" if i == 0 else "other_relative") for i in range(PAGE_SIZE + 30)]
+    many = [
+        NewPerson(
+            f"Nome{i:03d}",
+            "Rossetti",
+            "M",
+            D(1990, 1, 1),
+            relationship="reference" if i == 0 else "other_relative",
+        )
+        for i in range(PAGE_SIZE + 30)
+    ]
     backend.services.register_household(many)
     type_search(qtbot, page, "rossetti")
     assert page.model.rowCount() == PAGE_SIZE
@@ -103,7 +111,9 @@ def test_household_editor_shows_minors_relationships_and_history(qtbot, page, ba
     with qtbot.waitSignal(page.data_changed):
         combo.setCurrentIndex(combo.findData("reference"))
     qtbot.waitUntil(lambda: backend.queries.household(sc.mother.id).reference.id == omar.id)
-    rels = {m.person.first_name: m.relationship for m in backend.queries.household(sc.mother.id).members}
+    rels = {
+        m.person.first_name: m.relationship for m in backend.queries.household(sc.mother.id).members
+    }
     assert list(rels.values()).count("reference") == 1
 
 
@@ -162,7 +172,9 @@ def test_register_opens_the_new_household(qtbot, page, backend) -> None:  # type
 def test_edit_a_members_details_from_the_household(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]
     type_search(qtbot, page, "amina")
     page.table.selectRow(0)
-    lucja_row = next(r for r in range(page.members.rowCount()) if "Łucja" in page.members.item(r, 0).text())
+    lucja_row = next(
+        r for r in range(page.members.rowCount()) if "Łucja" in page.members.item(r, 0).text()
+    )
     page.members.selectRow(lucja_row)
     assert page.person.first_name == "Łucja"
     assert "Łucja" in page.history_title.text()

@@ -17,7 +17,11 @@ from views.main_window import MainWindow
 def test_print_offers_the_documents_of_the_selection(qtbot, db, services):
     sc = scenario(services)
     services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5))
-    w = MainWindow(Backend(db), today=dt.date(2024, 1, 10), print_handler=make_print_handler("Cooperativa di prova"))
+    w = MainWindow(
+        Backend(db),
+        today=dt.date(2024, 1, 10),
+        print_handler=make_print_handler("Cooperativa di prova"),
+    )
     qtbot.addWidget(w)
     shown: list[QDialog] = []
     choice = {"key": SHEET}

@@ -30,8 +30,13 @@ print(before - sys.getrefcount(True))
 
 def test_many_emits_do_not_wear_down_true():
     # In a child process: with PySide6 6.12.0 the interpreter aborts ("bool_dealloc").
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=False,
-                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
+    )
     assert result.returncode == 0, result.stderr[-500:]
     assert int(result.stdout.strip()) < 10
 
@@ -50,7 +55,12 @@ print(before - sys.getrefcount(None))
 
 
 def test_many_void_qt_calls_do_not_wear_down_none():
-    result = subprocess.run([sys.executable, "-c", VOID_CALLS], capture_output=True, text=True, check=False,
-                            env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+    result = subprocess.run(
+        [sys.executable, "-c", VOID_CALLS],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""},
+    )
     assert result.returncode == 0, result.stderr[-500:]
     assert int(result.stdout.strip()) < 100

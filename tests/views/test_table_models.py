@@ -55,12 +55,17 @@ def test_rows_headers_and_formatting():
     assert model.rowCount() == 0
     model.set_rows(ROWS)
     assert model.rowCount() == 3 and model.columnCount() == 4
-    assert model.headerData(Model.PLACES, Qt.Orientation.Horizontal) == "Capienza"  # Italian catalogue
+    assert (
+        model.headerData(Model.PLACES, Qt.Orientation.Horizontal) == "Capienza"
+    )  # Italian catalogue
     assert texts(model, Model.SINCE) == ["01/03/2021", "", "31/01/2019"]
     assert texts(model, Model.RATE)[0].startswith("50,0")
     assert texts(model, Model.RATE)[1] == "—"
     assert model.index(1, 0).data(ROW_ROLE) is ROWS[1]
-    assert model.index(0, Model.PLACES).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    assert (
+        model.index(0, Model.PLACES).data(Qt.ItemDataRole.TextAlignmentRole)
+        & Qt.AlignmentFlag.AlignRight
+    )
 
 
 def test_sorting_uses_values_not_text():
@@ -70,9 +75,17 @@ def test_sorting_uses_values_not_text():
     proxy.sort(Model.PLACES, Qt.SortOrder.AscendingOrder)
     assert [proxy.row_at(r).places for r in range(3)] == [2, 12, 100]  # not "100" < "12"
     proxy.sort(Model.SINCE, Qt.SortOrder.DescendingOrder)
-    assert [proxy.row_at(r).name for r in range(3)] == ["casa Glicine", "Appartamento Betulla", "Casa Abete"]
+    assert [proxy.row_at(r).name for r in range(3)] == [
+        "casa Glicine",
+        "Appartamento Betulla",
+        "Casa Abete",
+    ]
     proxy.sort(Model.NAME, Qt.SortOrder.AscendingOrder)
-    assert [proxy.row_at(r).name for r in range(3)] == ["Appartamento Betulla", "Casa Abete", "casa Glicine"]
+    assert [proxy.row_at(r).name for r in range(3)] == [
+        "Appartamento Betulla",
+        "Casa Abete",
+        "casa Glicine",
+    ]
     assert model.index(1, Model.RATE).data(SORT_ROLE) == float("-inf")
 
 
@@ -99,7 +112,7 @@ def test_paged_model_loads_only_what_is_asked():
 
     def fetch(offset, limit):
         calls.append((offset, limit))
-        return people[offset:offset + limit]
+        return people[offset : offset + limit]
 
     model = PagedTableModel(columns=Model.COLUMNS, page_size=100)
     model.set_source(fetch)
@@ -112,5 +125,5 @@ def test_paged_model_loads_only_what_is_asked():
             model.fetchMore(QModelIndex())
     assert model.rowCount() == 1000 and model.all_loaded()
     assert not model.canFetchMore(QModelIndex())
-    model.set_source(lambda o, n: people[:3][o:o + n])
+    model.set_source(lambda o, n: people[:3][o : o + n])
     assert model.rowCount() == 3 and model.all_loaded()

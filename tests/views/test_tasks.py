@@ -93,11 +93,12 @@ def test_a_waiting_request_is_replaced_by_a_newer_one(qtbot):
                 gate.wait(5)
             ran.append(name)
             return name
+
         return work
 
-    runner.run(job("first"), on_success=got.append, key="page")   # takes the only thread
+    runner.run(job("first"), on_success=got.append, key="page")  # takes the only thread
     runner.run(job("second"), on_success=got.append, key="page")  # waits...
-    runner.run(job("third"), on_success=got.append, key="page")   # ...and is replaced by this
+    runner.run(job("third"), on_success=got.append, key="page")  # ...and is replaced by this
     gate.set()
     runner.wait_all()
     qtbot.waitUntil(lambda: runner.pending() == 0)

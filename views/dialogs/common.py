@@ -92,7 +92,7 @@ def age_on(birth: dt.date | None, day: dt.date) -> int | None:
 
 
 def age_text(birth: dt.date | None, day: dt.date) -> str:
-    """"34 years" or "8 years · minor"; empty when the birth date is unknown."""
+    """ "34 years" or "8 years · minor"; empty when the birth date is unknown."""
     age = age_on(birth, day)
     if age is None:
         return ""
@@ -174,7 +174,9 @@ class WorkflowDialog(QDialog):
     ``DomainError`` keeps the dialog open with its message; nothing was changed.
     """
 
-    def __init__(self, backend: Any, parent: QWidget | None, *, day: dt.date, title: str, ok_text: str) -> None:
+    def __init__(
+        self, backend: Any, parent: QWidget | None, *, day: dt.date, title: str, ok_text: str
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         self.day = day
@@ -188,7 +190,9 @@ class WorkflowDialog(QDialog):
         outer.addLayout(self.body, 1)
         self.error_label = ErrorLabel(self)
         outer.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(ok_text)
         self.ok_button.setObjectName("okButton")
@@ -224,7 +228,11 @@ class WorkflowDialog(QDialog):
             # Someone changed the record on another PC: show it as it is now and let the
             # coordinator check before pressing OK again.
             self.reload()
-            self.show_error(str(exc) + " " + _("The dialog now shows the current data: check it and confirm again."))
+            self.show_error(
+                str(exc)
+                + " "
+                + _("The dialog now shows the current data: check it and confirm again.")
+            )
             return
         except DomainError as exc:
             self.show_error(str(exc))
@@ -387,7 +395,9 @@ class HouseholdPicker(QWidget):
             self.results.clear()
             return
         search, limit = self.backend.queries.search_people, self.SEARCH_LIMIT
-        self.runner.run(lambda: search(text, limit=limit), on_success=self._show_results, key="household-search")
+        self.runner.run(
+            lambda: search(text, limit=limit), on_success=self._show_results, key="household-search"
+        )
 
     def _show_results(self, people: Any) -> None:
         self.results.clear()
@@ -405,7 +415,9 @@ class HouseholdPicker(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, p.household_id)
             self.results.addItem(item)
         if not seen:
-            item = QListWidgetItem(_("Nobody found: check the spelling or register the person first."))
+            item = QListWidgetItem(
+                _("Nobody found: check the spelling or register the person first.")
+            )
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.results.addItem(item)
         else:
@@ -433,7 +445,9 @@ class HouseholdPicker(QWidget):
             self.set_household(int(hid))
 
     def set_household(self, household_id: int | None, *, locked: bool = False) -> None:
-        self.household = self.backend.queries.household(household_id) if household_id is not None else None
+        self.household = (
+            self.backend.queries.household(household_id) if household_id is not None else None
+        )
         self._show_chosen(self.household)
         self.change.setVisible(self.household is not None and not locked)
         self.household_changed.emit(self.household)
@@ -489,7 +503,9 @@ class MembersTable(QTableWidget):
         self.combos: dict[int, QComboBox] = {}
         self.itemChanged.connect(lambda _i: self.selection_changed.emit())
 
-    def set_people(self, people: Sequence[PersonInfo], day: dt.date, *, checked: set[int] | None = None) -> None:
+    def set_people(
+        self, people: Sequence[PersonInfo], day: dt.date, *, checked: set[int] | None = None
+    ) -> None:
         self.blockSignals(True)
         self.people = list(people)
         self.combos = {}
@@ -499,7 +515,9 @@ class MembersTable(QTableWidget):
             name.setToolTip(p.code)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             name.setCheckState(
-                Qt.CheckState.Checked if checked is None or p.id in checked else Qt.CheckState.Unchecked
+                Qt.CheckState.Checked
+                if checked is None or p.id in checked
+                else Qt.CheckState.Unchecked
             )
             name.setData(Qt.ItemDataRole.UserRole, p.id)
             self.setItem(row, self.COL_NAME, name)
@@ -521,7 +539,9 @@ class MembersTable(QTableWidget):
     def set_checked(self, person_id: int, on: bool) -> None:
         for row, p in enumerate(self.people):
             if p.id == person_id:
-                self.item(row, self.COL_NAME).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+                self.item(row, self.COL_NAME).setCheckState(
+                    Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+                )
 
     def checked_ids(self) -> list[int]:
         return [
@@ -534,7 +554,11 @@ class MembersTable(QTableWidget):
         return len(self.checked_ids()) == len(self.people)
 
     def set_bed_options(
-        self, options: Sequence[tuple[int, str]], proposal: dict[int, int], *, structure_chosen: bool = True
+        self,
+        options: Sequence[tuple[int, str]],
+        proposal: dict[int, int],
+        *,
+        structure_chosen: bool = True,
     ) -> None:
         """Fill each person's bed list with the free beds; preselect the proposed ones."""
         checked = set(self.checked_ids())
@@ -592,7 +616,9 @@ def show_destination(dialog: Any, household_id: int | None, day: dt.date) -> Non
     dialog.override.setVisible(needed)
 
 
-def bed_options(backend: Any, structure_id: int, day: dt.date, household_id: int | None) -> list[tuple[int, str]]:
+def bed_options(
+    backend: Any, structure_id: int, day: dt.date, household_id: int | None
+) -> list[tuple[int, str]]:
     """Beds of a structure that the household can take on ``day``: free, held for it, or its own."""
     sheet = backend.queries.structure_sheet(structure_id, day)
     household_code = None
@@ -601,10 +627,14 @@ def bed_options(backend: Any, structure_id: int, day: dt.date, household_id: int
     out = []
     for b in sheet.beds:
         own = (
-            b.status == "occupied" and b.occupant is not None and b.occupant.household_id == household_id
+            b.status == "occupied"
+            and b.occupant is not None
+            and b.occupant.household_id == household_id
         ) or (b.status == "reserved" and household_code is not None and b.note == household_code)
         if b.status == "free" or own:
-            out.append((b.bed_id, _("{room} / bed {bed}").format(room=b.room_name, bed=b.bed_label)))
+            out.append(
+                (b.bed_id, _("{room} / bed {bed}").format(room=b.room_name, bed=b.bed_label))
+            )
     return out
 
 
@@ -617,7 +647,9 @@ class StructureChooser(QWidget):
     structure_changed = Signal()
     COL_NAME, COL_PROV, COL_FOR, COL_FREE, COL_FIT = range(5)
 
-    def __init__(self, backend: Any, parent: QWidget | None = None, *, day: dt.date | None = None) -> None:
+    def __init__(
+        self, backend: Any, parent: QWidget | None = None, *, day: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         from views.tasks import TaskRunner
@@ -641,7 +673,9 @@ class StructureChooser(QWidget):
         day = day or dt.date.today()
         open_ids = backend.queries.programmes_with_open_structures(day)
         programmes = backend.queries.list_programmes()
-        for p in [p for p in programmes if p.id in open_ids] + [p for p in programmes if p.id not in open_ids]:
+        for p in [p for p in programmes if p.id in open_ids] + [
+            p for p in programmes if p.id not in open_ids
+        ]:
             text = f"{p.code} — {p.name}"
             if p.id not in open_ids:
                 text += " " + _("(no structure open on this date)")
@@ -651,8 +685,11 @@ class StructureChooser(QWidget):
         lay.addLayout(form)
         self.table = QTableWidget()
         self.table.setObjectName("structureTable")
-        setup_table(self.table, [_("Structure"), _("Province"), _("For"), _("Free beds"), _("Fits?")],
-                    stretch=self.COL_FOR)
+        setup_table(
+            self.table,
+            [_("Structure"), _("Province"), _("For"), _("Free beds"), _("Fits?")],
+            stretch=self.COL_FOR,
+        )
         self.table.setWordWrap(True)
         self.table.setMinimumHeight(150)
         lay.addWidget(self.table, 1)
@@ -690,7 +727,9 @@ class StructureChooser(QWidget):
 
     def _load_structures(self) -> None:
         pid = self.programme.currentData()
-        self.structures = self.backend.queries.list_structures(programme_id=pid) if pid is not None else []
+        self.structures = (
+            self.backend.queries.list_structures(programme_id=pid) if pid is not None else []
+        )
         self.table.setRowCount(len(self.structures))
         for row, st in enumerate(self.structures):
             name = ro_item(f"{st.name} ({st.code})")
@@ -707,8 +746,13 @@ class StructureChooser(QWidget):
         self._selected()
 
     def set_context(
-        self, household_id: int | None, person_ids: Sequence[int] | None, day: dt.date,
-        until: dt.date | None = None, *, until_programme: int | None = None,
+        self,
+        household_id: int | None,
+        person_ids: Sequence[int] | None,
+        day: dt.date,
+        until: dt.date | None = None,
+        *,
+        until_programme: int | None = None,
     ) -> None:
         """Recompute the fit of every structure for these people from ``day`` up to
         ``until`` (the planned end; open-ended when None). With ``until_programme``,
@@ -736,14 +780,18 @@ class StructureChooser(QWidget):
             reports: dict[int, FitReport] = {}
             if structures:
                 code = structures[0].programme_code
-                free = {r.structure_id: r.free for r in backend.queries.occupancy(day, programme_code=code)}
+                free = {
+                    r.structure_id: r.free
+                    for r in backend.queries.occupancy(day, programme_code=code)
+                }
             if household_id is None or (person_ids is not None and not person_ids):
                 return structures, free, reports
             for st in structures:
                 try:
                     end = until if until_programme in (None, st.programme_id) else None
-                    reports[st.id] = backend.services.check_fit(household_id, st.id, day, person_ids=person_ids,
-                                                                until=end)
+                    reports[st.id] = backend.services.check_fit(
+                        household_id, st.id, day, person_ids=person_ids, until=end
+                    )
                 except DomainError as exc:
                     reports[st.id] = FitReport(st.id, False, (str(exc),), False, {})
             return structures, free, reports
@@ -798,7 +846,8 @@ class StructureChooser(QWidget):
         st = self.structure()
         if st is None:
             self.explanation.setText(
-                _("Choose a structure from the list.") if self.structures
+                _("Choose a structure from the list.")
+                if self.structures
                 else _("This programme has no structures: choose another programme.")
             )
             self.explanation.setStyleSheet("")
@@ -806,14 +855,18 @@ class StructureChooser(QWidget):
             self.explanation.setText(_("Checking the structures…") if self.computing else "")
             self.explanation.setStyleSheet("")
         elif rep.fits:
-            text = _("{structure} has room for them: the proposed beds are below.").format(structure=st.name)
+            text = _("{structure} has room for them: the proposed beds are below.").format(
+                structure=st.name
+            )
             if self.free.get(st.id) == 0:
                 text += " " + _("They are the beds held for this household.")
             self.explanation.setText(text)
             self.explanation.setStyleSheet(f"color: {OK_COLOUR.name()};")
         else:
             self.explanation.setText("\n".join(rep.reasons))
-            colour = WARNING_COLOUR if rep.target_group_problem and len(rep.reasons) == 1 else BAD_COLOUR
+            colour = (
+                WARNING_COLOUR if rep.target_group_problem and len(rep.reasons) == 1 else BAD_COLOUR
+            )
             self.explanation.setStyleSheet(f"color: {colour.name()};")
         self.structure_changed.emit()
 
@@ -821,8 +874,10 @@ class StructureChooser(QWidget):
 def short_reason(rep: FitReport, st: Any = None, day: dt.date | None = None) -> str:
     """A few words for the list; the full reasons are shown below it."""
     parts = []
-    closed = st is not None and day is not None and (
-        day < st.opened_on or (st.closed_on is not None and day >= st.closed_on)
+    closed = (
+        st is not None
+        and day is not None
+        and (day < st.opened_on or (st.closed_on is not None and day >= st.closed_on))
     )
     if closed:
         parts.append(_("closed on that date"))
@@ -845,13 +900,17 @@ def household_people(h: HouseholdInfo) -> list[PersonInfo]:
 
 def active_placement(backend: Any, household_id: int) -> Any:
     """The household's active placement, if any (the latest one)."""
-    active = [p for p in backend.queries.placements_of_household(household_id) if p.status == "active"]
+    active = [
+        p for p in backend.queries.placements_of_household(household_id) if p.status == "active"
+    ]
     return active[-1] if active else None
 
 
 def last_programme(backend: Any, household_id: int) -> int | None:
     """The programme of the household's latest placement, the usual one for the next step."""
-    placements = [p for p in backend.queries.placements_of_household(household_id) if p.status != "cancelled"]
+    placements = [
+        p for p in backend.queries.placements_of_household(household_id) if p.status != "cancelled"
+    ]
     return placements[-1].programme_id if placements else None
 
 
@@ -875,14 +934,22 @@ def placement_summary(backend: Any, placement: Any, day: dt.date) -> str:
     """One rich-text line: who, which programme, since when, where they sleep now."""
     h = backend.queries.household(placement.household_id)
     ref = h.reference
-    rows = [r for r in backend.queries.who_is_where(day, household_id=h.id) if r.placement_id == placement.id]
+    rows = [
+        r
+        for r in backend.queries.who_is_where(day, household_id=h.id)
+        if r.placement_id == placement.id
+    ]
     where = sorted({r.structure_name for r in rows})
     text = _("<b>{name}</b> — household {code}, {programme} since {entry}").format(
-        name=person_name(ref) if ref else "", code=h.code, programme=placement.programme_code,
+        name=person_name(ref) if ref else "",
+        code=h.code,
+        programme=placement.programme_code,
         entry=date_text(placement.entry_date),
     )
     if placement.planned_end:
         text += ", " + _("planned end {date}").format(date=date_text(placement.planned_end))
     if where:
-        text += "<br>" + _("On {date} in: {structures}").format(date=date_text(day), structures=", ".join(where))
+        text += "<br>" + _("On {date} in: {structures}").format(
+            date=date_text(day), structures=", ".join(where)
+        )
     return text

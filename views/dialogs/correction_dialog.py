@@ -50,20 +50,28 @@ class CorrectionDialog(WorkflowDialog):
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("Correct a wrong entry"), ok_text=_("Save correction"))
+        super().__init__(
+            backend, parent, day=day, title=_("Correct a wrong entry"), ok_text=_("Save correction")
+        )
         self.placement_id = placement_id
         if placement_id is not None and household_id is None:
             household_id = backend.queries.placement(placement_id).household_id
-        self.body.addWidget(hint(_(
-            "Choose the stay that was entered wrongly. Correct its dates or bed, or cancel it if it "
-            "never happened: nothing is deleted, the correction and its reason are kept."
-        )))
+        self.body.addWidget(
+            hint(
+                _(
+                    "Choose the stay that was entered wrongly. Correct its dates or bed, or cancel it if it "
+                    "never happened: nothing is deleted, the correction and its reason are kept."
+                )
+            )
+        )
         self.picker = HouseholdPicker(backend, day)
         self.body.addWidget(self.picker)
         self.stays_table = QTableWidget()
         self.stays_table.setObjectName("staysTable")
-        setup_table(self.stays_table, [_("Person"), _("Structure"), _("Bed"), _("From"), _("To"), _("Programme"),
-                                       _("State")])
+        setup_table(
+            self.stays_table,
+            [_("Person"), _("Structure"), _("Bed"), _("From"), _("To"), _("Programme"), _("State")],
+        )
         self.body.addWidget(self.stays_table, 1)
 
         what = QGroupBox(_("What to do"))
@@ -71,7 +79,9 @@ class CorrectionDialog(WorkflowDialog):
         self.mode = QButtonGroup(self)
         self.mode_correct = QRadioButton(_("C&orrect the dates or the bed of this stay"))
         self.mode_cancel = QRadioButton(_("Cancel this &stay (it never happened)"))
-        self.mode_cancel_all = QRadioButton(_("Cancel the &whole placement of the household (entered by mistake)"))
+        self.mode_cancel_all = QRadioButton(
+            _("Cancel the &whole placement of the household (entered by mistake)")
+        )
         for i, rb in enumerate((self.mode_correct, self.mode_cancel, self.mode_cancel_all)):
             self.mode.addButton(rb, i)
             form.addRow(rb)
@@ -108,9 +118,15 @@ class CorrectionDialog(WorkflowDialog):
         self.stays = stays
         self.stays_table.setRowCount(len(stays))
         for row, s in enumerate(stays):
-            cells = [s.person_name, f"{s.structure_name} ({s.structure_code})", f"{s.room_name} / {s.bed_label}",
-                     date_text(s.start_date), date_text(s.end_date) if s.end_date else _("still there"),
-                     s.programme_code, _("cancelled") if s.cancelled else _("valid")]
+            cells = [
+                s.person_name,
+                f"{s.structure_name} ({s.structure_code})",
+                f"{s.room_name} / {s.bed_label}",
+                date_text(s.start_date),
+                date_text(s.end_date) if s.end_date else _("still there"),
+                s.programme_code,
+                _("cancelled") if s.cancelled else _("valid"),
+            ]
             for col, text in enumerate(cells):
                 item = ro_item(text)
                 if s.cancelled:
@@ -152,7 +168,9 @@ class CorrectionDialog(WorkflowDialog):
         reason = self.reason.text().strip()
         if not reason:
             self.reason.setFocus()
-            raise ValidationError(_("Write the reason of the correction: it is kept in the history."))
+            raise ValidationError(
+                _("Write the reason of the correction: it is kept in the history.")
+            )
         mode = self.mode.checkedId()
         if mode == self.CANCEL_PLACEMENT:
             return self.backend.services.cancel_placement(s.placement_id, reason)
@@ -162,8 +180,14 @@ class CorrectionDialog(WorkflowDialog):
             return self.backend.services.cancel_stay(s.id, reason)
         start, end = self.start.value(), self.end.value()
         if end is not None and end <= start:
-            raise ValidationError(_("The day of leaving must come after the first day of the stay."))
+            raise ValidationError(
+                _("The day of leaving must come after the first day of the stay.")
+            )
         bed = self.bed.currentData()
         if start == s.start_date and end == s.end_date and bed == s.bed_id:
-            raise ValidationError(_("Nothing was changed: change the dates or the bed, or cancel the stay."))
-        return self.backend.services.correct_stay(s.id, reason, start_date=start, end_date=end, bed_id=bed)
+            raise ValidationError(
+                _("Nothing was changed: change the dates or the bed, or cancel the stay.")
+            )
+        return self.backend.services.correct_stay(
+            s.id, reason, start_date=start, end_date=end, bed_id=bed
+        )

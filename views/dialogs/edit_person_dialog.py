@@ -29,7 +29,9 @@ class EditPersonDialog(WorkflowDialog):
         person_id: int,
         household_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("Correct a person's details"), ok_text=_("Save"))
+        super().__init__(
+            backend, parent, day=day, title=_("Correct a person's details"), ok_text=_("Save")
+        )
         self.person = self._load(person_id, household_id)
         p = self.person
         form = QFormLayout()
@@ -66,7 +68,9 @@ class EditPersonDialog(WorkflowDialog):
             self.legal_status.addItem(_(label), code)
         self.legal_status.setCurrentIndex(max(0, self.legal_status.findData(p.legal_status)))
         form.addRow(_("Legal s&tatus:"), self.legal_status)
-        self.body.addWidget(QLabel(_("<b>{name}</b> — {code}").format(name=person_name(p), code=p.code)))
+        self.body.addWidget(
+            QLabel(_("<b>{name}</b> — {code}").format(name=person_name(p), code=p.code))
+        )
         self.body.addLayout(form)
         self.birth_date.textChanged.connect(self._update_age)
         self._update_age()
@@ -92,13 +96,20 @@ class EditPersonDialog(WorkflowDialog):
             return
         self.age.setText(age_text(birth, self.day))
         minor = (age_on(birth, self.day) or 99) < 18
-        self.age.setStyleSheet(f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else "")
+        self.age.setStyleSheet(
+            f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else ""
+        )
 
     def reload(self) -> None:
         p = self.person = self._load(self.person.id, self.person.household_id)
-        for edit, value in ((self.first_name, p.first_name), (self.last_name, p.last_name), (self.alias, p.alias),
-                            (self.gender_identity, p.gender_identity), (self.citizenship, p.citizenship),
-                            (self.birth_date, format_short_date(p.birth_date))):
+        for edit, value in (
+            (self.first_name, p.first_name),
+            (self.last_name, p.last_name),
+            (self.alias, p.alias),
+            (self.gender_identity, p.gender_identity),
+            (self.citizenship, p.citizenship),
+            (self.birth_date, format_short_date(p.birth_date)),
+        ):
             edit.setText(value)
         self.sex.setCurrentIndex(max(0, self.sex.findData(p.sex)))
         self.legal_status.setCurrentIndex(max(0, self.legal_status.findData(p.legal_status)))
@@ -108,10 +119,14 @@ class EditPersonDialog(WorkflowDialog):
         if birth is not None and birth > self.backend.services.today():
             raise ValidationError(_("The birth date is in the future."))
         fields = {
-            "first_name": self.first_name.text().strip(), "last_name": self.last_name.text().strip(),
-            "alias": self.alias.text().strip(), "sex": self.sex.currentData(),
-            "gender_identity": self.gender_identity.text().strip(), "birth_date": birth,
-            "citizenship": self.citizenship.text().strip(), "legal_status": self.legal_status.currentData(),
+            "first_name": self.first_name.text().strip(),
+            "last_name": self.last_name.text().strip(),
+            "alias": self.alias.text().strip(),
+            "sex": self.sex.currentData(),
+            "gender_identity": self.gender_identity.text().strip(),
+            "birth_date": birth,
+            "citizenship": self.citizenship.text().strip(),
+            "legal_status": self.legal_status.currentData(),
         }
         p = self.person
         changed = {k: v for k, v in fields.items() if getattr(p, k) != v}

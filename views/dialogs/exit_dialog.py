@@ -37,7 +37,9 @@ class ExitDialog(WorkflowDialog):
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("Record an exit"), ok_text=_("Record exit"))
+        super().__init__(
+            backend, parent, day=day, title=_("Record an exit"), ok_text=_("Record exit")
+        )
         self.placement = find_placement(backend, placement_id, household_id)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -62,7 +64,9 @@ class ExitDialog(WorkflowDialog):
         self.body.addLayout(form)
         self.date.dateChanged.connect(self.refresh)
         if self.placement is None:
-            self.summary.setText(_("This household has no active placement: there is no exit to record."))
+            self.summary.setText(
+                _("This household has no active placement: there is no exit to record.")
+            )
             self.ok_button.setEnabled(False)
         else:
             self.refresh()
@@ -77,10 +81,16 @@ class ExitDialog(WorkflowDialog):
         h = self.backend.queries.household(self.placement.household_id)
         # Who has a bed in this placement the night before the exit (or on the day itself).
         present = {
-            r.person_id for d in {day - dt.timedelta(days=1), day}
-            for r in self.backend.queries.who_is_where(d, household_id=h.id) if r.placement_id == self.placement.id
+            r.person_id
+            for d in {day - dt.timedelta(days=1), day}
+            for r in self.backend.queries.who_is_where(d, household_id=h.id)
+            if r.placement_id == self.placement.id
         }
-        people = [replace(m.person, relationship=m.relationship) for m in h.members if m.person.id in present]
+        people = [
+            replace(m.person, relationship=m.relationship)
+            for m in h.members
+            if m.person.id in present
+        ]
         was = set(self.members.checked_ids()) if self.members.people else None
         self.members.set_people(people, day, checked=was)
 
@@ -91,12 +101,15 @@ class ExitDialog(WorkflowDialog):
 
     def apply(self) -> Any:
         if self.placement is None:
-            raise ValidationError(_("This household has no active placement: there is no exit to record."))
+            raise ValidationError(
+                _("This household has no active placement: there is no exit to record.")
+            )
         day = self.date.value()
         if day <= self.placement.entry_date:
             raise ValidationError(
                 _("The exit date must come after the entry date ({date}).").format(
-                    date=date_text(self.placement.entry_date))
+                    date=date_text(self.placement.entry_date)
+                )
             )
         if self.reason.currentData() is None:
             self.reason.setFocus()
@@ -106,6 +119,10 @@ class ExitDialog(WorkflowDialog):
             raise ValidationError(_("Tick at least one person who leaves."))
         person_ids = None if self.members.all_checked() else ids
         return self.backend.services.record_exit(
-            self.placement.id, day, self.reason.currentData(), destination=self.destination.text().strip(),
-            person_ids=person_ids, version=self.placement.version,
+            self.placement.id,
+            day,
+            self.reason.currentData(),
+            destination=self.destination.text().strip(),
+            person_ids=person_ids,
+            version=self.placement.version,
         )

@@ -34,7 +34,9 @@ class ExtensionDialog(WorkflowDialog):
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("Extend a placement"), ok_text=_("Extend"))
+        super().__init__(
+            backend, parent, day=day, title=_("Extend a placement"), ok_text=_("Extend")
+        )
         self.placement = find_placement(backend, placement_id, household_id)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -51,11 +53,15 @@ class ExtensionDialog(WorkflowDialog):
         form.addRow(_("New planned &end:"), date_row(self.new_end))
         self.reason = QLineEdit()
         self.reason.setObjectName("extensionReason")
-        self.reason.setPlaceholderText(_("For example: waiting for the permit, school year, health"))
+        self.reason.setPlaceholderText(
+            _("For example: waiting for the permit, school year, health")
+        )
         form.addRow(_("&Reason (required):"), self.reason)
         self.authorised_by = QLineEdit()
         self.authorised_by.setObjectName("authorisedBy")
-        self.authorised_by.setPlaceholderText(_("Who authorised it (Servizio Centrale, prefecture...)"))
+        self.authorised_by.setPlaceholderText(
+            _("Who authorised it (Servizio Centrale, prefecture...)")
+        )
         form.addRow(_("&Authorised by:"), self.authorised_by)
         self.granted_on = DateEdit(day)
         self.granted_on.setObjectName("grantedOn")
@@ -78,14 +84,19 @@ class ExtensionDialog(WorkflowDialog):
         self.warning_timer.timeout.connect(self.refresh_warning)
         self.new_end.dateChanged.connect(self.warning_timer.start)
         if self.placement is None:
-            self.summary.setText(_("This household has no active placement: there is nothing to extend."))
+            self.summary.setText(
+                _("This household has no active placement: there is nothing to extend.")
+            )
             self.ok_button.setEnabled(False)
         else:
             self.summary.setText(placement_summary(backend, self.placement, day))
             if self.placement.extensions:
                 lines = [
                     _("{old} → {new}: {reason}").format(
-                        old=date_text(x.previous_planned_end), new=date_text(x.new_planned_end), reason=x.reason)
+                        old=date_text(x.previous_planned_end),
+                        new=date_text(x.new_planned_end),
+                        reason=x.reason,
+                    )
                     for x in self.placement.extensions
                 ]
                 self.previous.setText(_("Earlier extensions:") + "<br>" + "<br>".join(lines))
@@ -101,8 +112,11 @@ class ExtensionDialog(WorkflowDialog):
             return
         placement_id, new_end = self.placement.id, self.new_end.value()
         services = self.backend.services
-        self.runner.run(lambda: (new_end, services.extension_capacity_warning(placement_id, new_end)),
-                        on_success=self._show_warning, key="capacity-warning")
+        self.runner.run(
+            lambda: (new_end, services.extension_capacity_warning(placement_id, new_end)),
+            on_success=self._show_warning,
+            key="capacity-warning",
+        )
 
     def _show_warning(self, result: tuple[dt.date, str | None]) -> None:
         new_end, warning = result
@@ -118,19 +132,26 @@ class ExtensionDialog(WorkflowDialog):
 
     def apply(self) -> Any:
         if self.placement is None:
-            raise ValidationError(_("This household has no active placement: there is nothing to extend."))
+            raise ValidationError(
+                _("This household has no active placement: there is nothing to extend.")
+            )
         new_end = self.new_end.value()
         if new_end <= self.placement.entry_date:
             raise ValidationError(_("The planned end must come after the entry date."))
         if self.placement.planned_end is not None and new_end <= self.placement.planned_end:
             raise ValidationError(
                 _("The new planned end must come after the current one ({date}).").format(
-                    date=date_text(self.placement.planned_end))
+                    date=date_text(self.placement.planned_end)
+                )
             )
         if not self.reason.text().strip():
             self.reason.setFocus()
             raise ValidationError(_("Write the reason of the extension."))
         return self.backend.services.extend(
-            self.placement.id, new_end, self.reason.text().strip(), authorised_by=self.authorised_by.text().strip(),
-            granted_on=self.granted_on.value(), version=self.placement.version,
+            self.placement.id,
+            new_end,
+            self.reason.text().strip(),
+            authorised_by=self.authorised_by.text().strip(),
+            granted_on=self.granted_on.value(),
+            version=self.placement.version,
         )

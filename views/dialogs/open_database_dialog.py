@@ -55,15 +55,22 @@ class OpenDatabaseDialog(QDialog):
         grid.addWidget(self.shared, 2, 0, 1, 2)
         grid.addWidget(self.url, 3, 0, 1, 2)
         layout.addLayout(grid)
-        note = QLabel(_("A local file must be on this PC, not on a network folder: "
-                        "to work together, use the shared server."), self)
+        note = QLabel(
+            _(
+                "A local file must be on this PC, not on a network folder: "
+                "to work together, use the shared server."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         layout.addWidget(note)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Open"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)
@@ -79,7 +86,11 @@ class OpenDatabaseDialog(QDialog):
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("Open database"), self.path.text(), _("Accoglienza database (*.sqlite3 *.db);;All files (*)"))
+            self,
+            _("Open database"),
+            self.path.text(),
+            _("Accoglienza database (*.sqlite3 *.db);;All files (*)"),
+        )
         if path:
             self.path.setText(path)
 

@@ -64,7 +64,9 @@ class PlacementDialog(WorkflowDialog):
         self.picker = HouseholdPicker(backend, day)
         who_lay.addWidget(self.picker)
         self.members = MembersTable(with_beds=True)
-        who_lay.addWidget(QLabel(_("People to place (untick anyone who is not coming) and their beds:")))
+        who_lay.addWidget(
+            QLabel(_("People to place (untick anyone who is not coming) and their beds:"))
+        )
         who_lay.addWidget(self.members, 1)
         self.reservation_hint = QLabel()
         self.reservation_hint.setObjectName("reservationHint")
@@ -91,7 +93,9 @@ class PlacementDialog(WorkflowDialog):
         self.override_label = QLabel(_("Reason for the &exception (required):"))
         self.override = QLineEdit()
         self.override.setObjectName("overrideReason")
-        self.override.setPlaceholderText(_("Why they are placed outside the structure's target group"))
+        self.override.setPlaceholderText(
+            _("Why they are placed outside the structure's target group")
+        )
         self.override_label.setBuddy(self.override)
         form.addRow(self.override_label, self.override)
         self.note = QLineEdit()
@@ -123,7 +127,9 @@ class PlacementDialog(WorkflowDialog):
 
     # -- reactions --
     def _household_changed(self, h: Any) -> None:
-        self.members.set_people(household_people(h) if h is not None else [], self.entry_date.value())
+        self.members.set_people(
+            household_people(h) if h is not None else [], self.entry_date.value()
+        )
         if h is not None and self.chooser.structure_id() is None:
             self.chooser.prefer_programme(last_programme(self.backend, h.id))
         self.refresh_fit()
@@ -134,17 +140,23 @@ class PlacementDialog(WorkflowDialog):
         hints = []
         if h is not None:
             day = self.entry_date.value()
-            placed = {r.structure_name for r in self.backend.queries.who_is_where(day, household_id=h.id)}
+            placed = {
+                r.structure_name for r in self.backend.queries.who_is_where(day, household_id=h.id)
+            }
             if placed:
-                hints.append(_(
-                    "On {date} this household already has beds in {structures}: to move it, use Transfer."
-                ).format(date=date_text(day), structures=", ".join(sorted(placed))))
+                hints.append(
+                    _(
+                        "On {date} this household already has beds in {structures}: to move it, use Transfer."
+                    ).format(date=date_text(day), structures=", ".join(sorted(placed)))
+                )
             held = self.backend.queries.reservations(household_id=h.id)
             if held:
-                hints.append(_(
-                    "Beds are held for this household in {structure} from {date}: when they arrive, confirm the "
-                    "reservation (Reservations, held reservations) so that the held beds are freed."
-                ).format(structure=held[0].structure_code, date=date_text(held[0].expected_on)))
+                hints.append(
+                    _(
+                        "Beds are held for this household in {structure} from {date}: when they arrive, confirm the "
+                        "reservation (Reservations, held reservations) so that the held beds are freed."
+                    ).format(structure=held[0].structure_code, date=date_text(held[0].expected_on))
+                )
         self.reservation_hint.setText("\n".join(hints))
         self.reservation_hint.setVisible(bool(hints))
 
@@ -167,8 +179,12 @@ class PlacementDialog(WorkflowDialog):
         self.fit_timer.stop()
         self._update_hints()
         h = self.picker.household
-        self.chooser.set_context(h.id if h else None, self.person_ids(), self.entry_date.value(),
-                                 self.planned_end.value())
+        self.chooser.set_context(
+            h.id if h else None,
+            self.person_ids(),
+            self.entry_date.value(),
+            self.planned_end.value(),
+        )
 
     def _structure_changed(self) -> None:
         h = self.picker.household
@@ -195,11 +211,19 @@ class PlacementDialog(WorkflowDialog):
         if rep is not None and rep.target_group_problem and not reason:
             self.override.setFocus()
             raise ValidationError(
-                _("This structure is not meant for these people. To place them anyway, write the reason "
-                  "for the exception; otherwise choose another structure.")
+                _(
+                    "This structure is not meant for these people. To place them anyway, write the reason "
+                    "for the exception; otherwise choose another structure."
+                )
             )
         beds = self.members.beds_for_service(_("Choose a bed for each person to place."))
         return self.backend.services.place(
-            h.id, sid, entry, planned_end=end, beds=beds, person_ids=self.person_ids(),
-            override_reason=reason, note=self.note.text().strip(),
+            h.id,
+            sid,
+            entry,
+            planned_end=end,
+            beds=beds,
+            person_ids=self.person_ids(),
+            override_reason=reason,
+            note=self.note.text().strip(),
         )

@@ -104,5 +104,7 @@ class PreferencesDialog(QDialog):
             self.language_note.setText(_("Also used for printed documents and the command line."))
 
     def accept(self) -> None:
-        self.store.save({"language": self.chosen_language(), "site_name": self.site_name.text().strip()})
+        self.store.save(
+            {"language": self.chosen_language(), "site_name": self.site_name.text().strip()}
+        )
         super().accept()

@@ -24,8 +24,15 @@ class PrintChoiceDialog(QDialog):
     """Occupancy sheet (a structure), occupancy summary (the selection), presence
     register (the month of the date, for a structure or a programme)."""
 
-    def __init__(self, scope: str, day: dt.date, *, structure: bool, programme: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        scope: str,
+        day: dt.date,
+        *,
+        structure: bool,
+        programme: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Print"))
         self.setMinimumWidth(460)
@@ -35,11 +42,24 @@ class PrintChoiceDialog(QDialog):
         month = format_month(day, "LLLL yyyy")
         self.options: dict[str, QRadioButton] = {}
         for key, text, enabled, why in (
-            (SHEET, _("Occupancy sheet on {date}").format(date=format_short_date(day)), structure,
-             _("choose a structure on the left")),
-            (SUMMARY, _("Occupancy summary on {date}").format(date=format_short_date(day)), True, ""),
-            (REGISTER, _("Presence register of {month}").format(month=month), structure or programme,
-             _("choose a programme or a structure on the left")),
+            (
+                SHEET,
+                _("Occupancy sheet on {date}").format(date=format_short_date(day)),
+                structure,
+                _("choose a structure on the left"),
+            ),
+            (
+                SUMMARY,
+                _("Occupancy summary on {date}").format(date=format_short_date(day)),
+                True,
+                "",
+            ),
+            (
+                REGISTER,
+                _("Presence register of {month}").format(month=month),
+                structure or programme,
+                _("choose a programme or a structure on the left"),
+            ),
         ):
             button = QRadioButton(text if enabled else f"{text} ({why})", self)
             button.setObjectName(f"print_{key}")
@@ -48,7 +68,9 @@ class PrintChoiceDialog(QDialog):
             layout.addWidget(button)
             self.options[key] = button
         (self.options[SHEET] if structure else self.options[SUMMARY]).setChecked(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Preview..."))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.accept)

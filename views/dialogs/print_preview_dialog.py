@@ -58,8 +58,13 @@ def render_page(doc: pdfium.PdfDocument, index: int, dpi: float) -> QImage:
     page = doc[index]
     try:
         bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)
-        image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                       QImage.Format.Format_RGB888)
+        image = QImage(
+            bytes(bitmap.buffer),
+            bitmap.width,
+            bitmap.height,
+            bitmap.stride,
+            QImage.Format.Format_RGB888,
+        )
         return image.copy()  # detach from the Python buffer
     finally:
         page.close()
@@ -178,10 +183,16 @@ class PrintPreviewDialog(QDialog):
         layout.addWidget(self.scroll, 1)
         layout.addLayout(buttons)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.MoveToNextPage), self,
-                  activated=lambda: self.show_page(self._page + 1))
-        QShortcut(QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage), self,
-                  activated=lambda: self.show_page(self._page - 1))
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.MoveToNextPage),
+            self,
+            activated=lambda: self.show_page(self._page + 1),
+        )
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage),
+            self,
+            activated=lambda: self.show_page(self._page - 1),
+        )
         QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, activated=self.print_document)
 
         self._resize_timer = QTimer(self)
@@ -218,10 +229,14 @@ class PrintPreviewDialog(QDialog):
 
         def work() -> bytes:
             if self._takes_progress:
-                return self._generate(flag, progress=lambda done, total: relay.changed.emit(done, total))
+                return self._generate(
+                    flag, progress=lambda done, total: relay.changed.emit(done, total)
+                )
             return self._generate(flag)
 
-        self._runner.run(work, on_success=self._loaded, on_failure=self._failed, key="print-preview")
+        self._runner.run(
+            work, on_success=self._loaded, on_failure=self._failed, key="print-preview"
+        )
 
     def show_page(self, index: int) -> None:
         count = self.page_count()
@@ -253,7 +268,8 @@ class PrintPreviewDialog(QDialog):
             target.write_bytes(self.pdf_bytes)
         except OSError as exc:
             messages.get().error(
-                _("Cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc), parent=self
+                _("Cannot write {path}: {reason}").format(path=target, reason=exc.strerror or exc),
+                parent=self,
             )
             return False
         self.status.setText(_("Saved {path}").format(path=target))
@@ -271,7 +287,9 @@ class PrintPreviewDialog(QDialog):
 
         printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         printer.setPageOrientation(
-            QPageLayout.Orientation.Landscape if width > height else QPageLayout.Orientation.Portrait
+            QPageLayout.Orientation.Landscape
+            if width > height
+            else QPageLayout.Orientation.Portrait
         )
         dialog = QPrintDialog(printer, self)
         dialog.setMinMax(1, self.page_count())
@@ -306,7 +324,9 @@ class PrintPreviewDialog(QDialog):
                 image = render_page(self._doc, index, dpi)
                 target = painter.viewport()
                 scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                painter.drawImage(QRect(target.x(), target.y(), scaled.width(), scaled.height()), image)
+                painter.drawImage(
+                    QRect(target.x(), target.y(), scaled.width(), scaled.height()), image
+                )
                 steps.setValue(n + 1)
         finally:
             painter.end()
@@ -316,8 +336,15 @@ class PrintPreviewDialog(QDialog):
     # -- internals ---------------------------------------------------------------------
 
     def _set_enabled(self, enabled: bool) -> None:
-        for w in (self.save_button, self.print_button, self.page_spin, self.zoom_combo,
-                  self.pseudonymised_box, self.prev_button, self.next_button):
+        for w in (
+            self.save_button,
+            self.print_button,
+            self.page_spin,
+            self.zoom_combo,
+            self.pseudonymised_box,
+            self.prev_button,
+            self.next_button,
+        ):
             w.setEnabled(enabled)
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -400,4 +427,6 @@ def _accepts_progress(fn: Callable[..., Any]) -> bool:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return False
-    return "progress" in params or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    return "progress" in params or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+    )

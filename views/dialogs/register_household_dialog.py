@@ -48,8 +48,20 @@ class _Row:
     remove: QPushButton
 
     def widgets(self) -> list[QWidget]:
-        return [self.reference, self.first_name, self.last_name, self.alias, self.sex, self.gender_identity,
-                self.birth_date, self.age, self.citizenship, self.legal_status, self.relationship, self.remove]
+        return [
+            self.reference,
+            self.first_name,
+            self.last_name,
+            self.alias,
+            self.sex,
+            self.gender_identity,
+            self.birth_date,
+            self.age,
+            self.citizenship,
+            self.legal_status,
+            self.relationship,
+            self.remove,
+        ]
 
 
 class RegisterHouseholdDialog(WorkflowDialog):
@@ -68,29 +80,52 @@ class RegisterHouseholdDialog(WorkflowDialog):
         self.household_id = household_id
         adding = household_id is not None
         super().__init__(
-            backend, parent, day=day,
-            title=_("Add a member to the household") if adding else _("Register a person or a household"),
+            backend,
+            parent,
+            day=day,
+            title=_("Add a member to the household")
+            if adding
+            else _("Register a person or a household"),
             ok_text=_("Add member") if adding else _("Register"),
         )
         self.household = backend.queries.household(household_id) if adding else None
         if adding:
             ref = self.household.reference
-            self.body.addWidget(hint(
-                _("New member of household {code} (reference person: {name}).").format(
-                    code=self.household.code, name=person_name(ref) if ref else "—")
-            ))
+            self.body.addWidget(
+                hint(
+                    _("New member of household {code} (reference person: {name}).").format(
+                        code=self.household.code, name=person_name(ref) if ref else "—"
+                    )
+                )
+            )
         else:
-            self.body.addWidget(hint(_(
-                "One row per person. A person alone is a household of one. The round button marks the "
-                "reference person; for the others choose how they are related to the reference person. "
-                "Birth date as dd/mm/yyyy: minors are recognised from it."
-            )))
+            self.body.addWidget(
+                hint(
+                    _(
+                        "One row per person. A person alone is a household of one. The round button marks the "
+                        "reference person; for the others choose how they are related to the reference person. "
+                        "Birth date as dd/mm/yyyy: minors are recognised from it."
+                    )
+                )
+            )
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(4)
-        headers = [_("Ref."), _("First name"), _("Last name"), _("Alias"), _("Sex"), _("Gender identity"),
-                   _("Birth date"), _("Age"), _("Citizenship"), _("Legal status"), _("Relationship"), ""]
+        headers = [
+            _("Ref."),
+            _("First name"),
+            _("Last name"),
+            _("Alias"),
+            _("Sex"),
+            _("Gender identity"),
+            _("Birth date"),
+            _("Age"),
+            _("Citizenship"),
+            _("Legal status"),
+            _("Relationship"),
+            "",
+        ]
         for col, text in enumerate(headers):
             label = QLabel(f"<b>{text}</b>")
             label.setVisible(not (adding and col == 0))  # the reference person is already chosen
@@ -142,11 +177,32 @@ class RegisterHouseholdDialog(WorkflowDialog):
         rel.addItem(_(RELATIONSHIPS["reference"]), "reference")
         birth = QLineEdit()
         birth.setPlaceholderText(_("dd/mm/yyyy"))
-        row = _Row(ref, QLineEdit(), QLineEdit(), QLineEdit(), sex, QLineEdit(), birth, QLabel(),
-                   QLineEdit(), legal, rel, QPushButton("✕"))
-        widths = {row.first_name: 115, row.last_name: 115, row.alias: 85, row.sex: 120, row.gender_identity: 95,
-                  row.birth_date: 95, row.age: 100, row.citizenship: 100, row.legal_status: 140,
-                  row.relationship: 160}
+        row = _Row(
+            ref,
+            QLineEdit(),
+            QLineEdit(),
+            QLineEdit(),
+            sex,
+            QLineEdit(),
+            birth,
+            QLabel(),
+            QLineEdit(),
+            legal,
+            rel,
+            QPushButton("✕"),
+        )
+        widths = {
+            row.first_name: 115,
+            row.last_name: 115,
+            row.alias: 85,
+            row.sex: 120,
+            row.gender_identity: 95,
+            row.birth_date: 95,
+            row.age: 100,
+            row.citizenship: 100,
+            row.legal_status: 140,
+            row.relationship: 160,
+        }
         for w, width in widths.items():
             w.setMinimumWidth(width)
         row.remove.setToolTip(_("Remove this row"))
@@ -194,7 +250,9 @@ class RegisterHouseholdDialog(WorkflowDialog):
             is_ref = row.reference.isChecked()
             if is_ref:
                 row.relationship.setCurrentIndex(row.relationship.findData("reference"))
-            elif row.relationship.currentData() == "reference" or (not adding and row.relationship.currentData() is None):
+            elif row.relationship.currentData() == "reference" or (
+                not adding and row.relationship.currentData() is None
+            ):
                 row.relationship.setCurrentIndex(row.relationship.findData("other"))
             row.relationship.setEnabled(not is_ref)
             # "reference person" is only chosen with the round button.
@@ -225,13 +283,19 @@ class RegisterHouseholdDialog(WorkflowDialog):
             return
         row.age.setText(age_text(birth, self.day))
         minor = (age_on(birth, self.day) or 99) < 18
-        row.age.setStyleSheet(f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else "")
+        row.age.setStyleSheet(
+            f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else ""
+        )
 
     # -- apply --
     def people(self) -> list[NewPerson]:
         out = []
         for n, row in enumerate(self.rows, start=1):
-            first, last, alias = row.first_name.text().strip(), row.last_name.text().strip(), row.alias.text().strip()
+            first, last, alias = (
+                row.first_name.text().strip(),
+                row.last_name.text().strip(),
+                row.alias.text().strip(),
+            )
             if not (first or last or alias):
                 raise ValidationError(_("Row {n}: write a name or an alias.").format(n=n))
             if row.sex.currentData() is None:
@@ -244,12 +308,19 @@ class RegisterHouseholdDialog(WorkflowDialog):
                 raise ValidationError(_("Row {n}: the birth date is in the future.").format(n=n))
             if birth is not None and birth.year < 1900:
                 raise ValidationError(_("Row {n}: check the birth year.").format(n=n))
-            out.append(NewPerson(
-                first_name=first, last_name=last, sex=row.sex.currentData(), birth_date=birth,
-                relationship=row.relationship.currentData(), alias=alias,
-                gender_identity=row.gender_identity.text().strip(), citizenship=row.citizenship.text().strip(),
-                legal_status=row.legal_status.currentData(),
-            ))
+            out.append(
+                NewPerson(
+                    first_name=first,
+                    last_name=last,
+                    sex=row.sex.currentData(),
+                    birth_date=birth,
+                    relationship=row.relationship.currentData(),
+                    alias=alias,
+                    gender_identity=row.gender_identity.text().strip(),
+                    citizenship=row.citizenship.text().strip(),
+                    legal_status=row.legal_status.currentData(),
+                )
+            )
         if self.household_id is None and sum(p.relationship == "reference" for p in out) != 1:
             raise ValidationError(_("Mark exactly one reference person (the round button)."))
         return out
@@ -258,5 +329,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
         people = self.people()
         if self.household_id is not None:
             assert self.household is not None
-            return self.backend.services.add_household_member(self.household_id, self.household.version, people[0])
+            return self.backend.services.add_household_member(
+                self.household_id, self.household.version, people[0]
+            )
         return self.backend.services.register_household(people)

@@ -73,11 +73,19 @@ class ReservationDialog(WorkflowDialog):
         self.resize(1200, 660)
 
     # -- new reservation --
-    def _build_new(self, day: dt.date, household_id: int | None, structure_id: int | None) -> QWidget:
+    def _build_new(
+        self, day: dt.date, household_id: int | None, structure_id: int | None
+    ) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
-        lay.addWidget(hint(_("Held beds count as taken from today until the household arrives or the "
-                             "reservation is cancelled.")))
+        lay.addWidget(
+            hint(
+                _(
+                    "Held beds count as taken from today until the household arrives or the "
+                    "reservation is cancelled."
+                )
+            )
+        )
         columns = QHBoxLayout()
         who = QGroupBox(_("Who is expected"))
         who_lay = QVBoxLayout(who)
@@ -135,7 +143,9 @@ class ReservationDialog(WorkflowDialog):
         h = self.picker.household
         # Held for the night they are expected (the whole stay is checked when they arrive).
         day = self.expected.value()
-        self.chooser.set_context(h.id if h else None, self.person_ids(), day, day + dt.timedelta(days=1))
+        self.chooser.set_context(
+            h.id if h else None, self.person_ids(), day, day + dt.timedelta(days=1)
+        )
 
     def _structure_changed(self) -> None:
         h = self.picker.household
@@ -147,8 +157,17 @@ class ReservationDialog(WorkflowDialog):
         lay = QVBoxLayout(page)
         self.held = QTableWidget()
         self.held.setObjectName("heldTable")
-        setup_table(self.held, [_("Household"), _("Structure"), _("Beds"), _("Held from"), _("Expected on"),
-                                _("Note")])
+        setup_table(
+            self.held,
+            [
+                _("Household"),
+                _("Structure"),
+                _("Beds"),
+                _("Held from"),
+                _("Expected on"),
+                _("Note"),
+            ],
+        )
         lay.addWidget(self.held, 1)
         self.held_empty = hint(_("No reservation is held."))
         lay.addWidget(self.held_empty)
@@ -189,12 +208,18 @@ class ReservationDialog(WorkflowDialog):
         for row, r in enumerate(self.held_rows):
             if r.household_id not in names:
                 ref = self.backend.queries.household(r.household_id).reference
-                names[r.household_id] = f"{person_name(ref)} ({r.household_code})" if ref else r.household_code
+                names[r.household_id] = (
+                    f"{person_name(ref)} ({r.household_code})" if ref else r.household_code
+                )
             h = ro_item(names[r.household_id])
             h.setData(Qt.ItemDataRole.UserRole, r.id)
             self.held.setItem(row, 0, h)
             self.held.setItem(row, 1, ro_item(r.structure_code))
-            self.held.setItem(row, 2, ro_item(ngettext("{n} bed", "{n} beds", len(r.bed_ids)).format(n=len(r.bed_ids))))
+            self.held.setItem(
+                row,
+                2,
+                ro_item(ngettext("{n} bed", "{n} beds", len(r.bed_ids)).format(n=len(r.bed_ids))),
+            )
             self.held.setItem(row, 3, ro_item(date_text(r.held_from)))
             self.held.setItem(row, 4, ro_item(date_text(r.expected_on)))
             self.held.setItem(row, 5, ro_item(r.note))
@@ -241,7 +266,9 @@ class ReservationDialog(WorkflowDialog):
             arrival, end = self.arrival.value(), self.arrival_end.value()
             if end is not None and end <= arrival:
                 raise ValidationError(_("The planned end must come after the entry date."))
-            return self.backend.services.confirm_reservation(r.id, entry_date=arrival, planned_end=end)
+            return self.backend.services.confirm_reservation(
+                r.id, entry_date=arrival, planned_end=end
+            )
         if self.action == "cancel":
             r = self.selected_reservation()
             if r is None:
@@ -249,7 +276,9 @@ class ReservationDialog(WorkflowDialog):
             if not self.cancel_reason.text().strip():
                 self.cancel_reason.setFocus()
                 raise ValidationError(_("Write why the reservation is cancelled."))
-            return self.backend.services.cancel_reservation(r.id, day=self.day, reason=self.cancel_reason.text())
+            return self.backend.services.cancel_reservation(
+                r.id, day=self.day, reason=self.cancel_reason.text()
+            )
         if self.timer.isActive():
             self.refresh_fit()
         h = self.picker.household
@@ -265,12 +294,20 @@ class ReservationDialog(WorkflowDialog):
         if rep is not None and rep.target_group_problem and not reason:
             self.override.setFocus()
             raise ValidationError(
-                _("This structure is not meant for these people. To reserve anyway, write the reason "
-                  "for the exception; otherwise choose another structure.")
+                _(
+                    "This structure is not meant for these people. To reserve anyway, write the reason "
+                    "for the exception; otherwise choose another structure."
+                )
             )
         beds = self.members.beds_for_service(_("Choose a bed for each person."))
         held_from = min(self.day, self.expected.value())
         return self.backend.services.reserve(
-            h.id, sid, self.expected.value(), beds=beds, held_from=held_from, person_ids=self.person_ids(),
-            override_reason=reason, note=self.note.text().strip(),
+            h.id,
+            sid,
+            self.expected.value(),
+            beds=beds,
+            held_from=held_from,
+            person_ids=self.person_ids(),
+            override_reason=reason,
+            note=self.note.text().strip(),
         )

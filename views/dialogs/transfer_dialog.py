@@ -61,7 +61,9 @@ class TransferDialog(WorkflowDialog):
         columns = QHBoxLayout()
         who = QGroupBox(_("Who moves"))
         who_lay = QVBoxLayout(who)
-        who_lay.addWidget(QLabel(_("Untick anyone who stays where they are. New bed of each person:")))
+        who_lay.addWidget(
+            QLabel(_("Untick anyone who stays where they are. New bed of each person:"))
+        )
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(self.members, 1)
         columns.addWidget(who, 4)
@@ -89,7 +91,9 @@ class TransferDialog(WorkflowDialog):
         self.chooser.structure_changed.connect(self._structure_changed)
 
         if self.placement is None:
-            self.summary.setText(_("This household has no active placement: there is nobody to transfer."))
+            self.summary.setText(
+                _("This household has no active placement: there is nobody to transfer.")
+            )
             self.ok_button.setEnabled(False)
         else:
             rows = self._rows(day)
@@ -104,7 +108,10 @@ class TransferDialog(WorkflowDialog):
     def _rows(self, day: dt.date) -> list[Any]:
         assert self.placement is not None
         return [
-            r for r in self.backend.queries.who_is_where(day, household_id=self.placement.household_id)
+            r
+            for r in self.backend.queries.who_is_where(
+                day, household_id=self.placement.household_id
+            )
             if r.placement_id == self.placement.id
         ]
 
@@ -118,8 +125,11 @@ class TransferDialog(WorkflowDialog):
         rows = self._rows(day)
         h = self.backend.queries.household(self.placement.household_id)
         rel = {m.person.id: m.relationship for m in h.members}
-        people = [replace(m.person, relationship=rel.get(m.person.id)) for m in h.members
-                  if m.person.id in {r.person_id for r in rows}]
+        people = [
+            replace(m.person, relationship=rel.get(m.person.id))
+            for m in h.members
+            if m.person.id in {r.person_id for r in rows}
+        ]
         was = set(self.members.checked_ids()) if self.members.people else None
         self.members.set_people(people, day, checked=was)
         self.current_beds = {r.person_id: (r.structure_id, r.bed_id) for r in rows}
@@ -132,11 +142,18 @@ class TransferDialog(WorkflowDialog):
         if self.placement is None:
             return
         ids = self.members.checked_ids()
-        self.chooser.set_context(self.placement.household_id, ids, self.date.value(), self.placement.planned_end,
-                                 until_programme=self.placement.programme_id)
+        self.chooser.set_context(
+            self.placement.household_id,
+            ids,
+            self.date.value(),
+            self.placement.planned_end,
+            until_programme=self.placement.programme_id,
+        )
 
     def _structure_changed(self) -> None:
-        show_destination(self, self.placement.household_id if self.placement else None, self.date.value())
+        show_destination(
+            self, self.placement.household_id if self.placement else None, self.date.value()
+        )
 
     def reload(self) -> None:
         if self.placement is not None:
@@ -147,15 +164,20 @@ class TransferDialog(WorkflowDialog):
         if self.timer.isActive():
             self.refresh()
         if self.placement is None:
-            raise ValidationError(_("This household has no active placement: there is nobody to transfer."))
+            raise ValidationError(
+                _("This household has no active placement: there is nobody to transfer.")
+            )
         day = self.date.value()
         if day <= self.placement.entry_date:
             raise ValidationError(
                 _("The transfer date must come after the entry date ({date}).").format(
-                    date=date_text(self.placement.entry_date))
+                    date=date_text(self.placement.entry_date)
+                )
             )
         if not self.members.people:
-            raise ValidationError(_("Nobody of this placement has a bed on {date}.").format(date=date_text(day)))
+            raise ValidationError(
+                _("Nobody of this placement has a bed on {date}.").format(date=date_text(day))
+            )
         ids = self.members.checked_ids()
         if not ids:
             raise ValidationError(_("Tick at least one person to transfer."))
@@ -167,11 +189,18 @@ class TransferDialog(WorkflowDialog):
         if rep is not None and rep.target_group_problem and not reason:
             self.override.setFocus()
             raise ValidationError(
-                _("This structure is not meant for these people. To move them anyway, write the reason "
-                  "for the exception; otherwise choose another structure.")
+                _(
+                    "This structure is not meant for these people. To move them anyway, write the reason "
+                    "for the exception; otherwise choose another structure."
+                )
             )
         beds = self.members.beds_for_service(_("Choose a bed for each person who moves."))
         return self.backend.services.transfer(
-            self.placement.id, day, sid, person_ids=self.person_ids(), beds=beds, override_reason=reason,
+            self.placement.id,
+            day,
+            sid,
+            person_ids=self.person_ids(),
+            beds=beds,
+            override_reason=reason,
             version=self.placement.version,
         )

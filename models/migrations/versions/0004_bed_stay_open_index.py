@@ -26,7 +26,10 @@ def upgrade() -> None:
     # The condition is written as the queries write it: SQLite uses a partial index
     # only for a query whose WHERE repeats the index's terms.
     op.create_index(
-        "ix_bed_stay_open", "bed_stay", ["bed_id", "start_date"], unique=False,
+        "ix_bed_stay_open",
+        "bed_stay",
+        ["bed_id", "start_date"],
+        unique=False,
         sqlite_where=sa.text("end_date IS NULL AND cancelled IS 0"),
         postgresql_where=sa.text("end_date IS NULL AND cancelled IS false"),
     )
