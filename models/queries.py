@@ -12,7 +12,6 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
@@ -32,56 +31,20 @@ from sqlalchemy.orm import Session
 
 from . import entities as e
 from .database import Database
+from .results import (
+    BedLine,
+    BedOutageRow,
+    ExpiringPlacement,
+    OccupancyOverview,
+    OccupancyRow,
+    OccupancyTotals,
+    PresenceDays,
+    PresenceRow,
+    StructurePage,
+    StructureSheet,
+    TargetFreeRow,
+)
 from .services import live_stay_clause
-
-
-@dataclass(frozen=True)
-class OccupancyRow:
-    """Occupancy of a group (structure, province, programme or the network) on a date."""
-
-    key: str
-    label: str
-    capacity: int
-    beds: int
-    occupied: int
-    reserved: int
-    out_of_service: int
-    free: int
-    structures: int = 1
-    province: str = ""
-    programme_code: str = ""
-    structure_id: int | None = None
-
-    @property
-    def rate(self) -> float | None:
-        return self.occupied / self.capacity if self.capacity else None
-
-
-@dataclass
-class OccupancyTotals:
-    """Running totals of occupancy rows (a group of structures, a subtotal of a report)."""
-
-    capacity: int = 0
-    beds: int = 0
-    occupied: int = 0
-    reserved: int = 0
-    out_of_service: int = 0
-    free: int = 0
-    structures: int = 0
-
-    @property
-    def rate(self) -> float | None:
-        return self.occupied / self.capacity if self.capacity else None
-
-    def add(self, other: OccupancyTotals | OccupancyRow) -> None:
-        # Spelled out: called once per structure and group, 8,000 structures nationally.
-        self.capacity += other.capacity
-        self.beds += other.beds
-        self.occupied += other.occupied
-        self.reserved += other.reserved
-        self.out_of_service += other.out_of_service
-        self.free += other.free
-        self.structures += other.structures
 
 
 def _structure_filter(
@@ -559,38 +522,6 @@ def occupancy_rate(
     return int(nights), cap_nights, (int(nights) / cap_nights if cap_nights else None)
 
 
-@dataclass(frozen=True)
-class PresenceRow:
-    """Someone sleeping in a bed on a date, with what the sheets show."""
-
-    stay_id: int
-    person_id: int
-    person_code: str
-    first_name: str
-    last_name: str
-    alias: str
-    sex: str
-    birth_date: dt.date | None
-    citizenship: str
-    minor: bool
-    household_id: int
-    household_code: str
-    relationship: str | None
-    placement_id: int
-    entry_date: dt.date
-    planned_end: dt.date | None
-    stay_start: dt.date
-    stay_end: dt.date | None
-    bed_id: int
-    bed_label: str
-    room_name: str
-    structure_id: int
-    structure_code: str
-    structure_name: str
-    province: str
-    programme_code: str
-
-
 def who_is_where(
     db: Database,
     day: dt.date,
@@ -719,41 +650,6 @@ def _presence(s: Session, day: dt.date, **filters) -> list[PresenceRow]:  # type
             )
         )
     return out
-
-
-@dataclass(frozen=True)
-class BedLine:
-    """One bed of a structure on a date, for the structure page and the occupancy sheet."""
-
-    bed_id: int
-    room_name: str
-    bed_label: str
-    status: str  # occupied | reserved | out_of_service | free
-    occupant: PresenceRow | None
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class StructureSheet:
-    structure_id: int
-    code: str
-    name: str
-    address: str
-    comune: str
-    province: str
-    confidential: bool
-    targets: frozenset[str]
-    programme_code: str
-    programme_name: str
-    programme_kind: str
-    holder: str
-    day: dt.date
-    beds: tuple[BedLine, ...]
-    capacity: int
-    occupied: int
-    reserved: int
-    out_of_service: int
-    free: int
 
 
 _STATEMENTS: dict[str, Any] = {}
@@ -1045,16 +941,6 @@ def structure_sheet(db: Database, structure_id: int, day: dt.date) -> StructureS
         return _sheet(s.connection(), structure_id, day)[0]
 
 
-@dataclass(frozen=True)
-class StructurePage:
-    """Everything the structure page shows, read in one transaction."""
-
-    sheet: StructureSheet
-    capacity: list  # CapacityInfo, oldest first
-    outages: list  # BedOutageRow, latest first
-    info: Any  # StructureInfo
-
-
 def structure_page(db: Database, structure_id: int, day: dt.date) -> StructurePage:
     """The sheet on ``day``, the capacity history, the outages and the structure's details:
     four statements in one read transaction, whatever the size of the network."""
@@ -1071,23 +957,6 @@ def structure_page(db: Database, structure_id: int, day: dt.date) -> StructurePa
             BedOutageRow(*row) for row in conn.execute(stmts["outages"], {"sid": structure_id})
         ]
     return StructurePage(sheet, capacity, outages, info)
-
-
-@dataclass(frozen=True)
-class PresenceDays:
-    """Nights of presence of one person in a month (in one structure or programme)."""
-
-    person_id: int
-    person_code: str
-    first_name: str
-    last_name: str
-    alias: str
-    structure_codes: tuple[str, ...]
-    days: frozenset[int] = field(default_factory=frozenset)
-
-    @property
-    def total(self) -> int:
-        return len(self.days)
 
 
 _PRESENCE_STATEMENTS: dict[tuple[bool, bool], Any] = {}
@@ -1178,22 +1047,6 @@ def presence_days(
     ]
     result.sort(key=lambda x: (x.last_name.lower(), x.first_name.lower(), x.person_code))
     return result
-
-
-@dataclass(frozen=True)
-class ExpiringPlacement:
-    placement_id: int
-    household_id: int
-    household_code: str
-    reference_name: str
-    reference_code: str
-    programme_code: str
-    structure_code: str
-    structure_name: str
-    entry_date: dt.date
-    planned_end: dt.date
-    days_left: int
-    people: int
 
 
 def expiring_placements(
@@ -1658,17 +1511,6 @@ def change_marker(db: Database) -> int:
         return int(s.scalar(select(func.max(e.AuditEntry.id))) or 0)
 
 
-@dataclass(frozen=True)
-class TargetFreeRow:
-    """Free beds on a date among the structures open to one target group."""
-
-    target: str
-    structures: int
-    capacity: int
-    occupied: int
-    free: int
-
-
 def free_beds_by_target(
     db: Database,
     day: dt.date,
@@ -1700,19 +1542,6 @@ def placement(db: Database, placement_id: int):  # type: ignore[no-untyped-def]
         return convert.placement(p)
 
 
-@dataclass(frozen=True)
-class BedOutageRow:
-    """A period in which a bed of a structure is out of service."""
-
-    outage_id: int
-    bed_id: int
-    room_name: str
-    bed_label: str
-    start_date: dt.date
-    end_date: dt.date | None
-    reason: str
-
-
 def bed_outages(db: Database, structure_id: int) -> list[BedOutageRow]:
     """Every out-of-service period of the structure's beds, latest first."""
     with db.read() as s:
@@ -1738,16 +1567,6 @@ def programmes_with_open_structures(db: Database, day: dt.date) -> set[int]:
     """Ids of the programmes that have at least one structure open on ``day``."""
     with db.read() as s:
         return set(s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct()))
-
-
-@dataclass(frozen=True)
-class OccupancyOverview:
-    """Everything the dashboard counts at a date, from one pass over the structures."""
-
-    total: OccupancyRow
-    provinces: list[OccupancyRow]
-    programmes: list[OccupancyRow]
-    targets: list[TargetFreeRow]
 
 
 def occupancy_overview(

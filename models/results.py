@@ -1,4 +1,7 @@
-"""Plain results returned by services and queries: frozen dataclasses, no lazy loads."""
+"""Plain results returned by the use cases and the reads: frozen dataclasses, no lazy loads.
+
+Nothing here imports SQLAlchemy, so views use these types at run time.
+"""
 
 from __future__ import annotations
 
@@ -194,3 +197,211 @@ class FitReport:
     reasons: tuple[str, ...]
     target_group_problem: bool
     proposed_beds: dict[int, int] = field(default_factory=dict)  # person_id -> bed_id
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    """Occupancy of a group (structure, province, programme or the network) on a date."""
+
+    key: str
+    label: str
+    capacity: int
+    beds: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+    structures: int = 1
+    province: str = ""
+    programme_code: str = ""
+    structure_id: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        return self.occupied / self.capacity if self.capacity else None
+
+
+@dataclass
+class OccupancyTotals:
+    """Running totals of occupancy rows (a group of structures, a subtotal of a report)."""
+
+    capacity: int = 0
+    beds: int = 0
+    occupied: int = 0
+    reserved: int = 0
+    out_of_service: int = 0
+    free: int = 0
+    structures: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.occupied / self.capacity if self.capacity else None
+
+    def add(self, other: OccupancyTotals | OccupancyRow) -> None:
+        # Spelled out: called once per structure and group, 8,000 structures nationally.
+        self.capacity += other.capacity
+        self.beds += other.beds
+        self.occupied += other.occupied
+        self.reserved += other.reserved
+        self.out_of_service += other.out_of_service
+        self.free += other.free
+        self.structures += other.structures
+
+
+@dataclass(frozen=True)
+class PresenceRow:
+    """Someone sleeping in a bed on a date, with what the sheets show."""
+
+    stay_id: int
+    person_id: int
+    person_code: str
+    first_name: str
+    last_name: str
+    alias: str
+    sex: str
+    birth_date: dt.date | None
+    citizenship: str
+    minor: bool
+    household_id: int
+    household_code: str
+    relationship: str | None
+    placement_id: int
+    entry_date: dt.date
+    planned_end: dt.date | None
+    stay_start: dt.date
+    stay_end: dt.date | None
+    bed_id: int
+    bed_label: str
+    room_name: str
+    structure_id: int
+    structure_code: str
+    structure_name: str
+    province: str
+    programme_code: str
+
+
+@dataclass(frozen=True)
+class BedLine:
+    """One bed of a structure on a date, for the structure page and the occupancy sheet."""
+
+    bed_id: int
+    room_name: str
+    bed_label: str
+    status: str  # occupied | reserved | out_of_service | free
+    occupant: PresenceRow | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StructureSheet:
+    structure_id: int
+    code: str
+    name: str
+    address: str
+    comune: str
+    province: str
+    confidential: bool
+    targets: frozenset[str]
+    programme_code: str
+    programme_name: str
+    programme_kind: str
+    holder: str
+    day: dt.date
+    beds: tuple[BedLine, ...]
+    capacity: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+
+
+@dataclass(frozen=True)
+class StructurePage:
+    """Everything the structure page shows, read in one transaction."""
+
+    sheet: StructureSheet
+    capacity: list[CapacityInfo]  # oldest first
+    outages: list[BedOutageRow]  # latest first
+    info: StructureInfo
+
+
+@dataclass(frozen=True)
+class PresenceDays:
+    """Nights of presence of one person in a month (in one structure or programme)."""
+
+    person_id: int
+    person_code: str
+    first_name: str
+    last_name: str
+    alias: str
+    structure_codes: tuple[str, ...]
+    days: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def total(self) -> int:
+        return len(self.days)
+
+
+@dataclass(frozen=True)
+class ExpiringPlacement:
+    placement_id: int
+    household_id: int
+    household_code: str
+    reference_name: str
+    reference_code: str
+    programme_code: str
+    structure_code: str
+    structure_name: str
+    entry_date: dt.date
+    planned_end: dt.date
+    days_left: int
+    people: int
+
+
+@dataclass(frozen=True)
+class TargetFreeRow:
+    """Free beds on a date among the structures open to one target group."""
+
+    target: str
+    structures: int
+    capacity: int
+    occupied: int
+    free: int
+
+
+@dataclass(frozen=True)
+class BedOutageRow:
+    """A period in which a bed of a structure is out of service."""
+
+    outage_id: int
+    bed_id: int
+    room_name: str
+    bed_label: str
+    start_date: dt.date
+    end_date: dt.date | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class OccupancyOverview:
+    """Everything the dashboard counts at a date, from one pass over the structures."""
+
+    total: OccupancyRow
+    provinces: list[OccupancyRow]
+    programmes: list[OccupancyRow]
+    targets: list[TargetFreeRow]
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    """A person to register, with their relationship to the household's reference person."""
+
+    first_name: str
+    last_name: str
+    sex: str
+    birth_date: dt.date | None = None
+    relationship: str = "reference"
+    alias: str = ""
+    gender_identity: str = ""
+    citizenship: str = ""
+    legal_status: str = "other"

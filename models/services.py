@@ -13,7 +13,6 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Date, Integer, and_, cast, func, literal, null, or_, select, union_all
@@ -42,6 +41,7 @@ from .errors import (
     ValidationError,
 )
 from .i18n import _
+from .results import NewPerson
 
 T = TypeVar("T")
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -93,21 +93,6 @@ def search_text(*parts: str) -> str:
     )
     both = text if folded == text else f"{text} {folded}"
     return both if len(both) <= 500 else text[:500]
-
-
-@dataclass(frozen=True)
-class NewPerson:
-    """A person to register, with their relationship to the household's reference person."""
-
-    first_name: str
-    last_name: str
-    sex: str
-    birth_date: dt.date | None = None
-    relationship: str = "reference"
-    alias: str = ""
-    gender_identity: str = ""
-    citizenship: str = ""
-    legal_status: str = "other"
 
 
 def household_groups(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.results import HouseholdInfo, ProgrammeInfo, StructureInfo
-from models.services import NewPerson, Services
+from models.results import HouseholdInfo, NewPerson, ProgrammeInfo, StructureInfo
+from models.services import Services
 
 D = dt.date
 

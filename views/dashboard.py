@@ -43,7 +43,7 @@ def _rate(row: Any) -> float | None:
 
 
 class OccupancyModel(RowTableModel):
-    """Occupancy rows (models.queries.OccupancyRow) grouped by province or programme."""
+    """Occupancy rows (models.OccupancyRow) grouped by province or programme."""
 
     LABEL, STRUCTURES, CAPACITY, OCCUPIED, RESERVED, OUT, FREE, RATE = range(8)
 

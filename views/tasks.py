@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -35,6 +36,24 @@ from models.i18n import _
 log = logging.getLogger(__name__)
 
 BUSY_DELAY_MS = 300
+
+
+_local = threading.local()
+
+
+def inside_task() -> bool:
+    """True while a task's function runs: on a worker thread, or on the calling thread in
+    synchronous mode. Database work of a view happens only here (tests check it)."""
+    return getattr(_local, "depth", 0) > 0 or threading.current_thread() is not threading.main_thread()
+
+
+@contextlib.contextmanager
+def _task_scope() -> Iterator[None]:
+    _local.depth = getattr(_local, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _local.depth -= 1
 
 
 class _Relay(QObject):
@@ -158,7 +177,8 @@ class TaskRunner(QObject):
         """
         if self.is_synchronous():
             try:
-                result = fn()
+                with _task_scope():
+                    result = fn()
             except Exception as exc:  # noqa: BLE001 - reported like in a worker
                 self._fail(exc, on_failure)
             else:

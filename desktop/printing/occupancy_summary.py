@@ -21,7 +21,7 @@ from models import queries
 from models.database import Database
 from models.formatting import format_date, format_number, format_percent
 from models.i18n import _
-from models.queries import OccupancyTotals
+from models.results import OccupancyTotals
 
 from .common import confidential_text, resolve_pseudonymised
 from .fonts import BOLD, REGULAR

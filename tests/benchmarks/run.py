@@ -380,7 +380,8 @@ def largest_programme(db: Database, day: dt.date) -> str:
 
 def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | None:
     """Place a throw-away person, transfer them, record the exit; each timed; then remove them."""
-    from models.services import NewPerson, Services
+    from models.results import NewPerson
+    from models.services import Services
 
     sv = Services(db, actor="benchmark", today=lambda: day)
     rows = queries.occupancy(db, day)

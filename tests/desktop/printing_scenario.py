@@ -9,8 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models import queries
-from models.results import HouseholdInfo, StructureInfo
-from models.services import NewPerson, Services
+from models.results import HouseholdInfo, NewPerson, StructureInfo
+from models.services import Services
 from tests.factories import Scenario, scenario
 
 D = dt.date

@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.printing.preview import occupancy_sheet_preview, occupancy_summary_preview
-from models.services import NewPerson
+from models.results import NewPerson
 from tests.desktop.printing_scenario import DAY, print_scenario
 from views import messages
 from views.dialogs.print_preview_dialog import PrintPreviewDialog

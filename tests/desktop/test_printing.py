@@ -19,7 +19,8 @@ from desktop.printing import occupancy_sheet, occupancy_summary, presence_regist
 from models import queries
 from models.formatting import format_short_date
 from models.i18n import _
-from models.services import NewPerson, Services
+from models.results import NewPerson
+from models.services import Services
 from tests.desktop.printing_scenario import DAY, PrintScenario, print_scenario
 
 D = dt.date

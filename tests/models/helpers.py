@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import text
 
 from models import queries
-from models.services import NewPerson, Services
+from models.results import NewPerson
+from models.services import Services
 
 D = dt.date
 ADULT_BIRTH = D(1990, 1, 1)

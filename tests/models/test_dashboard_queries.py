@@ -61,7 +61,7 @@ def test_monthly_occupancy_matches_occupancy_rate_month_by_month(db, services):
     sc = scenario(services)
     services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5))
     services.set_capacity(sc.families.id, dt.date(2024, 2, 15), 3)
-    from models.services import NewPerson
+    from models.results import NewPerson
 
     man = services.register_household([NewPerson("Ivo", "Prova", "M", dt.date(1980, 1, 1))])
     pl = services.place(man.id, sc.men.id, dt.date(2023, 12, 20))

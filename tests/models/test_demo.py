@@ -15,7 +15,8 @@ from models import demo, queries, schema
 from models import entities as e
 from models.database import Database
 from models.errors import ValidationError
-from models.services import NewPerson, Services, household_groups
+from models.results import NewPerson, OccupancyRow
+from models.services import Services, household_groups
 from tests.factories import D, scenario
 
 TODAY = D(2026, 11, 26)
@@ -49,7 +50,7 @@ def coop(db: Database) -> Database:
     return db
 
 
-def _programme(db: Database, code: str, day: dt.date) -> queries.OccupancyRow:
+def _programme(db: Database, code: str, day: dt.date) -> OccupancyRow:
     rows = queries.occupancy(db, day, group_by="programme", programme_code=code)
     assert len(rows) == 1
     return rows[0]

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from models.errors import TargetGroupError
-from models.services import NewPerson
+from models.results import NewPerson
 from tests.factories import scenario
 
 D = dt.date

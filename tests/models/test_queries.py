@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from models import queries
-from models.services import NewPerson
+from models.results import NewPerson
 from tests.factories import D, scenario
 from tests.models.helpers import bed_ids, single
 

@@ -17,7 +17,8 @@ from sqlalchemy import text
 
 from models.database import Database
 from models.errors import BedOccupiedError, DatabaseProblem, PersonAlreadyPlacedError
-from models.services import NewPerson, Services
+from models.results import NewPerson
+from models.services import Services
 from tests.factories import D, scenario
 from tests.models.helpers import bed_ids
 

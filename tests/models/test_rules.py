@@ -22,7 +22,7 @@ from models.errors import (
     TargetGroupError,
     ValidationError,
 )
-from models.services import NewPerson
+from models.results import NewPerson
 from tests.factories import D, scenario
 from tests.models.helpers import bed_ids, row_counts, single, snapshot
 

@@ -39,7 +39,8 @@ from sqlalchemy import text
 from models import queries
 from models.database import Database
 from models.errors import DomainError, MinorAloneError, PersonAlreadyPlacedError
-from models.services import NewPerson, Services
+from models.results import NewPerson
+from models.services import Services
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 BASE = dt.date(2023, 1, 1)

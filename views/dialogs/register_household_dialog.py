@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from models.errors import ValidationError
 from models.i18n import _
 from models.labels import LEGAL_STATUSES, RELATIONSHIPS, SEXES
-from models.services import NewPerson
+from models.results import NewPerson
 
 from .common import WARNING_COLOUR, WorkflowDialog, age_on, age_text, hint, parse_date, person_name
 
