@@ -405,3 +405,24 @@ class NewPerson:
     gender_identity: str = ""
     citizenship: str = ""
     legal_status: str = "other"
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a write changed, so that each page decides what to reload.
+
+    ``structures`` and ``households`` name the records whose figures or members changed;
+    ``network`` is set when programmes, structures, rooms or beds themselves changed (the
+    navigation reloads).
+    """
+
+    structures: frozenset[int] = frozenset()
+    households: frozenset[int] = frozenset()
+    network: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(
+            self.structures | other.structures,
+            self.households | other.households,
+            self.network or other.network,
+        )
