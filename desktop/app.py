@@ -26,6 +26,7 @@ import sys
 from types import TracebackType
 from typing import Any
 
+from desktop.database_open import chosen_database, open_database
 from desktop.icon import app_icon
 from models import i18n
 from models.errors import DomainError
@@ -38,7 +39,6 @@ FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's fir
 
 def open_backend(target: str | None) -> Any:
     """Open (and upgrade) a database and hand back the views' Backend."""
-    from desktop.cli import open_database
     from models.backend import Backend
 
     return Backend(open_database(target, upgrade=True))
@@ -201,7 +201,6 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     tasks.set_unexpected_reporter(report_unexpected)
 
     saved = user_settings.load()
-    from desktop.cli import chosen_database
     from desktop.print_actions import make_print_handler
     from views.main_window import MainWindow
 

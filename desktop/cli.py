@@ -14,52 +14,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from desktop.cli_options import Parser, UsageError, database_option, parse_date
+from desktop.database_open import open_database
 from models import i18n
 from models.errors import DomainError
 from models.i18n import _
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
-
-
-class UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
-
-
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a valid date: {text} (use YYYY-MM-DD)").format(text=text)
-        ) from None
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    try:
-        d = dt.datetime.strptime(text, "%Y-%m")
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("not a valid month: {text} (use YYYY-MM)").format(text=text)
-        ) from None
-    return d.year, d.month
-
-
-def database_option() -> argparse.ArgumentParser:
-    """``--database`` for every sub-command too (``accoglienza demo --database X`` works
-    like ``accoglienza --database X demo``); SUPPRESS keeps the top-level value when absent."""
-    common = _Parser(add_help=False)
-    common.add_argument(
-        "--database",
-        metavar="URL",
-        default=argparse.SUPPRESS,
-        help=_("database URL or SQLite file path"),
-    )
-    return common
 
 
 def _top_level_options(parser: argparse.ArgumentParser) -> None:
@@ -68,10 +29,10 @@ def _top_level_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="accoglienza", description=_("Occupancy of reception structures."))
+    parser = Parser(prog="accoglienza", description=_("Occupancy of reception structures."))
     _top_level_options(parser)
     common = [database_option()]
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     demo = sub.add_parser(
         "demo",
@@ -89,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     occ.add_argument("--json", action="store_true")
 
     db = sub.add_parser("db", help=_("database maintenance"))
-    dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=Parser)
     dbsub.add_parser("upgrade", parents=common, help=_("bring the database to the current version"))
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
@@ -101,45 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def chosen_database(explicit: str | None, saved: dict | None = None) -> str | None:
-    """The database the desktop and the command line work on, the first that is given of:
-    ``--database``, ``ACCOGLIENZA_DATABASE_URL``, the one last opened in the desktop, the
-    site profile's shared server. None means the default local file."""
-    explicit = explicit or os.environ.get("ACCOGLIENZA_DATABASE_URL")
-    if explicit:
-        return str(explicit)
-    if saved is None:
-        from desktop import settings
-
-        saved = settings.load()
-    remembered = saved.get("database")
-    if isinstance(remembered, str) and remembered:
-        return remembered
-    from desktop import site_profile
-
-    return site_profile.default_database_url()
-
-
-def open_database(url: str | None, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
-    from models import schema
-    from models.database import Database, resolve_url
-
-    db = Database(resolve_url(chosen_database(url)))
-    if upgrade:
-        schema.upgrade(db)
-    else:
-        schema.ensure_current(db)
-    return db
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
-    from models import demo, schema
-    from models.database import Database, resolve_url
+    from models import demo
 
     # Into the chosen database (the default local file unless told otherwise): the
     # generator refuses one that already holds data, so real records never mix with it.
-    db = Database(resolve_url(chosen_database(args.database)))
-    schema.upgrade(db)
+    db = open_database(args.database, upgrade=True)
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
         _(
@@ -296,7 +224,7 @@ def _desktop_start(argv: list[str]) -> argparse.Namespace | None:
     ``--language``, read without building the whole parser: its sub-commands take about
     2.5 ms to build, before the window can be shown. Anything else (a sub-command, help, a
     mistake) gives None, and the whole parser reads it and explains any error."""
-    quick = _Parser(prog="accoglienza", add_help=False)
+    quick = Parser(prog="accoglienza", add_help=False)
     _top_level_options(quick)
     try:
         args, rest = quick.parse_known_args(argv)

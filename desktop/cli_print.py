@@ -15,6 +15,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from desktop.cli_options import Parser, database_option, parse_date, parse_month
+from desktop.database_open import open_database
 from models.errors import DomainError
 from models.i18n import _
 
@@ -52,14 +54,12 @@ def _variant_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
-    from desktop.cli import _Parser, database_option, parse_date, parse_month
-
     common = [database_option()]
 
     printing = sub.add_parser(
         "print", help=_("print occupancy sheets, summaries and presence registers to PDF")
     )
-    psub = printing.add_subparsers(dest="document", required=True, parser_class=_Parser)
+    psub = printing.add_subparsers(dest="document", required=True, parser_class=Parser)
 
     occ = psub.add_parser("occupancy", parents=common, help=_("occupancy sheet of a structure"))
     occ.add_argument("--structure", required=True, metavar="CODE", help=_("structure code"))
@@ -123,7 +123,6 @@ def _progress_printer():  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.cli import open_database
     from desktop.printing import occupancy_sheet, occupancy_summary, presence_register
 
     output: Path = args.output

@@ -1,0 +1,49 @@
+"""Opening a database, the same for the desktop start and the command line.
+
+``chosen_database`` says which one; ``open_database`` opens it: the URL resolved, a
+SQLite file on a network share refused, a backup before an upgrade, the migrations, a
+database written by a newer version refused. A database that cannot be used raises
+``DatabaseProblem`` with one clear message (a connection error too), never a traceback.
+The steps are those of ``models.database`` and ``models.schema``; this module decides
+which of them each start runs.
+
+The desktop imports this module before its window is painted: the models are imported
+inside the functions, when a database is opened.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def chosen_database(explicit: str | None, saved: dict | None = None) -> str | None:
+    """The database the desktop and the command line work on, the first that is given of:
+    ``--database``, ``ACCOGLIENZA_DATABASE_URL``, the one last opened in the desktop, the
+    site profile's shared server. None means the default local file."""
+    explicit = explicit or os.environ.get("ACCOGLIENZA_DATABASE_URL")
+    if explicit:
+        return str(explicit)
+    if saved is None:
+        from desktop import settings
+
+        saved = settings.load()
+    remembered = saved.get("database")
+    if isinstance(remembered, str) and remembered:
+        return remembered
+    from desktop import site_profile
+
+    return site_profile.default_database_url()
+
+
+def open_database(url: str | None, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
+    """The chosen database, upgraded (after a backup) or, with ``upgrade=False``, refused
+    unless it is at the current version."""
+    from models import schema
+    from models.database import Database, resolve_url
+
+    db = Database(resolve_url(chosen_database(url)))
+    if upgrade:
+        schema.upgrade(db)
+    else:
+        schema.ensure_current(db)
+    return db
