@@ -77,3 +77,80 @@ def test_views_never_import_sqlalchemy_or_the_orm():
 def test_views_never_import_the_desktop_layer_above_them():
     """desktop/ wires views; a view that reached up into desktop/ could not be reused or tested alone."""
     assert offenders("views", ("desktop",)) == {}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_graph(package: str) -> dict[str, set[str]]:
+    """For each module of ``package``, the modules of ``package`` it imports: at any depth
+    of the file (inside functions too), absolute or relative."""
+    paths = {module_name(p): p for p in sorted((ROOT / package).rglob("*.py"))}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        is_package = path.name == "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    # A module's own package is the base of "."; a package is its own.
+                    base = name.split(".")
+                    base = base[: len(base) - node.level + (1 if is_package else 0)]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                targets.add(source)
+                # ``from desktop import cli`` imports the module desktop.cli.
+                targets.update(f"{source}.{alias.name}" for alias in node.names)
+        graph[name] = {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One cycle of ``graph`` as the list of its modules (first one repeated at the end),
+    or [] when there is none."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        if node in path:
+            return path[path.index(node) :] + [node]
+        if node in done:
+            return []
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            cycle = visit(nxt)
+            if cycle:
+                return cycle
+        path.pop()
+        done.add(node)
+        return []
+
+    for start in sorted(graph):
+        cycle = visit(start)
+        if cycle:
+            return cycle
+    return []
+
+
+def test_the_graph_sees_imports_inside_functions_and_relative_ones():
+    graph = import_graph("desktop")
+    assert "desktop.paths" in graph["desktop.crash"]  # inside a function
+    assert "desktop.cli_print" in graph["desktop.cli"]  # from desktop import cli_print
+    assert "desktop.printing.template" in graph["desktop.printing.occupancy_sheet"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_desktop_modules_import_one_another_without_a_cycle():
+    """A cycle (even through an import inside a function) means neither module can be read,
+    changed or tested without the other; the shared part belongs in a module of its own."""
+    cycle = find_cycle(import_graph("desktop"))
+    assert cycle == [], " -> ".join(cycle)
