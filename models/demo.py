@@ -20,11 +20,12 @@ import datetime as dt
 import heapq
 import json
 import random
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from . import demo_data as data
 from . import entities as e
@@ -33,8 +34,12 @@ from .errors import ValidationError
 from .i18n import _
 from .services import search_text
 
+if TYPE_CHECKING:
+    import psycopg
+
 BIG = dt.date(9999, 12, 31).toordinal()
 D = dt.date
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -319,7 +324,7 @@ TARGET_PRESETS = {
 }
 
 
-def _weighted(rng: random.Random, items: Sequence[tuple[Any, float]]) -> Any:
+def _weighted(rng: random.Random, items: Sequence[tuple[T, float]]) -> T:
     total = sum(w for _x, w in items)
     r = rng.random() * total
     for x, w in items:
@@ -364,13 +369,12 @@ def _synthetic_network(rng: random.Random, scale: Scale, today: dt.date) -> list
             )
             if end >= today:
                 end = None
-        kind = "anti_trafficking" if art18 else "sai"
-        tag = "ART18" if art18 else {"ord": "SAI", "dm_ds": "SAI-DS", "msna": "SAI-MSNA"}[category]
-        name = (
-            f"Progetto antitratta {chief} {n}"
-            if art18
-            else f"SAI {chief} {n}" + {"ord": "", "dm_ds": " DM-DS", "msna": " MSNA"}[category]
-        )
+        if category is None:  # anti-trafficking
+            kind, tag, name = "anti_trafficking", "ART18", f"Progetto antitratta {chief} {n}"
+        else:
+            kind = "sai"
+            tag = {"ord": "SAI", "dm_ds": "SAI-DS", "msna": "SAI-MSNA"}[category]
+            name = f"SAI {chief} {n}" + {"ord": "", "dm_ds": " DM-DS", "msna": " MSNA"}[category]
         p = ProgrammeSpec(
             f"{tag}-{prov}-{n:04d}",
             name,
@@ -511,31 +515,29 @@ def _eighteenth(birth: dt.date) -> int:
         return D(birth.year + 18, 3, 1).toordinal()
 
 
+@dataclass(slots=True, eq=False)  # eq=False: compared and hashed by identity
 class _Structure:
-    __slots__ = (
-        "id",
-        "programme",
-        "open",
-        "close",
-        "changes",
-        "beds",
-        "free",
-        "kinds",
-        "category",
-        "art18",
-        "origins",
-        "targets",
-        "next_try",
-        "index",
-    )
+    """A structure during the simulation; days are ordinals."""
 
-    def __init__(self) -> None:
-        self.next_try = -1
+    id: int
+    index: int
+    programme: int
+    open: int
+    close: int
+    changes: list[tuple[int, int]]  # (valid from, places), oldest first
+    targets: tuple[str, ...]
+    category: str | None
+    art18: bool
+    kinds: list[tuple[str, float, int]]  # (kind, weight, smallest size)
+    origins: str  # key of _Simulation.origins
+    beds: list[int]  # bed ids
+    free: list[int]  # per bed: the first day it is free
+    next_try: int = -1
 
 
 @dataclass
 class _Household:
-    placement: list[Any]  # the placement row, completed at the end
+    placement: list[int]  # id, programme, household, entry day; the row is completed at the end
     structure: _Structure
     bed_idx: list[int]
     people: list[int]
@@ -634,21 +636,6 @@ class _Simulation:
                         places,
                         s.capacity_notes.get(valid_from, ""),
                     )
-                runtime = _Structure()
-                runtime.id = sid
-                runtime.index = len(self.structures)
-                runtime.programme = pid
-                runtime.open = s.opened_on.toordinal()
-                ends = [x.toordinal() for x in (s.closed_on, p.end) if x is not None]
-                runtime.close = min(ends) if ends else BIG
-                runtime.changes = [(d.toordinal(), places) for d, places in s.capacity]
-                runtime.targets = s.targets
-                runtime.category = p.sai_category
-                runtime.art18 = p.kind == "anti_trafficking"
-                runtime.kinds = _kinds_for(s.targets, p.sai_category, runtime.art18)
-                runtime.origins = (
-                    "art18" if runtime.art18 else ("msna" if p.sai_category == "msna" else "sai")
-                )
                 beds: list[int] = []
                 remaining, room_no = s.beds, 0
                 while remaining > 0:
@@ -658,8 +645,23 @@ class _Simulation:
                     for label in "ABCD"[:size]:
                         beds.append(w.add("bed", rid, label))
                     remaining -= size
-                runtime.beds = beds
-                runtime.free = [0] * len(beds)
+                ends = [x.toordinal() for x in (s.closed_on, p.end) if x is not None]
+                art18 = p.kind == "anti_trafficking"
+                runtime = _Structure(
+                    id=sid,
+                    index=len(self.structures),
+                    programme=pid,
+                    open=s.opened_on.toordinal(),
+                    close=min(ends) if ends else BIG,
+                    changes=[(d.toordinal(), places) for d, places in s.capacity],
+                    targets=s.targets,
+                    category=p.sai_category,
+                    art18=art18,
+                    kinds=_kinds_for(s.targets, p.sai_category, art18),
+                    origins="art18" if art18 else ("msna" if p.sai_category == "msna" else "sai"),
+                    beds=beds,
+                    free=[0] * len(beds),
+                )
                 self.structures.append(runtime)
                 self.by_programme.setdefault(pid, []).append(runtime)
 
@@ -778,7 +780,7 @@ class _Simulation:
                 ),
             )
 
-        def born(lo: int, hi: int, mode: int | None = None) -> dt.date:
+        def born(lo: float, hi: float, mode: float | None = None) -> dt.date:
             years = rng.triangular(lo, hi, mode) if mode is not None else rng.uniform(lo, hi)
             return D.fromordinal(day - int(years * 365.25))
 
@@ -1068,6 +1070,9 @@ class _Simulation:
                     )
                 )
                 planned = new
+            row: tuple[
+                int, int, int, dt.date, dt.date, dt.date | None, str | None, str, str, str, int
+            ]
             if ended:
                 reason = h.reason
                 dest = rng.choice(data.EXIT_DESTINATIONS[reason])
@@ -1122,7 +1127,10 @@ class _Simulation:
     def _reservations(self) -> None:
         """Past reservations (confirmed on the entry day) and a few held today."""
         w, rng, today = self.w, self.rng, self.today
-        reservations, reservation_beds = [], []
+        reservations: list[
+            tuple[int, int, int, int, dt.date, dt.date, dt.date | None, str, str, int]
+        ] = []
+        reservation_beds: list[tuple[int, int, int, int]] = []  # id, reservation, bed, person
         for _n, hid, programme, sid, held, expected, beds, people in w.rows.pop(
             "reservation_hist", []
         ):
@@ -1338,9 +1346,9 @@ def _sqlite_value(v: Any) -> Any:
 
 def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
     with db.engine.begin() as conn:
-        raw = conn.connection.driver_connection
+        raw = conn.connection.driver_connection  # the driver's own: sqlite3 or psycopg
         if db.is_sqlite:
-            cur = raw.cursor()
+            cur = cast(sqlite3.Connection, raw).cursor()
             for table in ORDER:
                 cols = COLUMNS[table]
                 sql = (
@@ -1353,21 +1361,23 @@ def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
                     )
             cur.close()
         else:
-            with raw.cursor() as cur:
+            with cast("psycopg.Connection[Any]", raw).cursor() as pg_cur:
                 for table in ORDER:
                     rows = w.rows.get(table, [])
                     if not rows:
                         continue
-                    with cur.copy(f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                    copy_sql = f"COPY {table} ({', '.join(COLUMNS[table])}) FROM STDIN"
+                    with pg_cur.copy(copy_sql) as copy:
                         for r in rows:
                             copy.write_row(r)
                 for table in ORDER:
-                    cur.execute(
+                    pg_cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)"
                     )
+        audit_table = cast(Table, e.AuditEntry.__table__)  # typed FromClause, but a Table
         conn.execute(
-            e.AuditEntry.__table__.insert().values(
+            audit_table.insert().values(
                 actor="demo",
                 action="demo",
                 entity="database",
@@ -1375,11 +1385,7 @@ def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
                 details=json.dumps(audit, sort_keys=True),
             )
         )
-    # Fresh statistics, so that the query planner knows the sizes. PostgreSQL is vacuumed
-    # too: until then a bulk-loaded table has no visibility map, and every index-only scan
-    # (the dashboard's of the 30,000 open stays) reads the table rows as well. National
-    # network, dashboard just after the demo: 138 ms, 100 ms once vacuumed. Autovacuum
-    # would get there too, some time later.
+    # Planner statistics; VACUUM also builds the visibility map index-only scans rely on.
     if db.is_sqlite:
         with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
