@@ -79,14 +79,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_occupancy(args: argparse.Namespace) -> int:
-    from models import queries
     from models.formatting import format_percent
+    from models.occupancy import Occupancy
 
     db = open_database(args.database, upgrade=False)
     day = args.date or dt.date.today()
-    rows = queries.occupancy(db, day, province=args.province, programme_code=args.programme)
-    total = queries.occupancy(
-        db, day, group_by="network", province=args.province, programme_code=args.programme
+    occupancy = Occupancy(db)
+    rows = occupancy.at(day, province=args.province, programme_code=args.programme)
+    total = occupancy.at(
+        day, group_by="network", province=args.province, programme_code=args.programme
     )[0]
     if args.json:
         data = {

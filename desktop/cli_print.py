@@ -90,18 +90,18 @@ def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
 
 
 def _structure_id(db, code: str) -> int:  # type: ignore[no-untyped-def]
-    from models import queries
+    from models.directory import Directory
 
-    info = queries.structure_by_code(db, code)
+    info = Directory(db).structure_by_code(code)
     if info is None:
         raise PrintError(_("No structure with code {code}.").format(code=code))
     return int(info.id)
 
 
 def _check_programme(db, code: str) -> None:  # type: ignore[no-untyped-def]
-    from models import queries
+    from models.directory import Directory
 
-    if not any(p.code == code for p in queries.list_programmes(db)):
+    if not any(p.code == code for p in Directory(db).programmes()):
         raise PrintError(_("No programme with code {code}.").format(code=code))
 
 

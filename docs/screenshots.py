@@ -67,10 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
         demo.generate(db, scale=args.scale, seed=1, today=today)
     except ImportError:
-        from models.services import Services
+        from models.backend import Backend
         from tests.factories import scenario
 
-        scenario(Services(db, actor="screenshots"))
+        scenario(Backend(db, actor="screenshots"))
     backend = Backend(db, actor="screenshots")
     args.out.mkdir(parents=True, exist_ok=True)
     shots: list[Path] = []
@@ -87,19 +87,19 @@ def main(argv: list[str] | None = None) -> int:
     settle(app)
     grab(window, "01-dashboard")
 
-    programmes = backend.queries.list_programmes()
+    programmes = backend.directory.programmes()
     sai = next((p for p in programmes if p.kind == "sai"), programmes[0])
     window.navigation.select(Selection(PROGRAMME, sai.name, programme_code=sai.code))
     grab(window, "02-dashboard-programme")
 
     # the structure with most people today
-    rows = backend.queries.occupancy(today, group_by="structure")
+    rows = backend.occupancy.at(today, group_by="structure")
     busiest = max(rows, key=lambda r: (r.occupied, -r.free))
     window.show_structure(busiest.structure_id)
     window.structure_page.beds_table.selectRow(0)
     grab(window, "03-structure")
 
-    confidential = [s for s in backend.queries.list_structures() if s.confidential]
+    confidential = [s for s in backend.directory.structures() if s.confidential]
     if confidential:
         # a past date on which somebody lived in a protected apartment
         past = [today - dt.timedelta(days=d) for d in range(30, 3650, 30)]
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 (st, day)
                 for day in past
                 for st in confidential
-                if backend.queries.who_is_where(day, structure_id=st.id)
+                if backend.presence.who_is_where(day, structure_id=st.id)
             ),
             (confidential[0], past[11]),
         )
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     window.show_people()
     page = window.people_page
     search = getattr(page, "search", None)
-    people = backend.queries.who_is_where(today, structure_id=busiest.structure_id)
+    people = backend.presence.who_is_where(today, structure_id=busiest.structure_id)
     if search is not None and people:
         search.setText(people[0].last_name[:4])
         run = getattr(page, "run_search", None)
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         dlg.reject()
 
     dialog_shot("register", "10-register-household")
-    held = backend.queries.reservations()
+    held = backend.sheets.reservations()
     if held:  # a household expected in a structure: the dialog proposes its beds
         dialog_shot(
             "placement",

@@ -96,7 +96,7 @@ def is_network_path(path: Path, mounts: str | None = None) -> bool:
         import ctypes
 
         drive = os.path.splitdrive(os.path.abspath(text_path))[0] + "\\"
-        return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # DRIVE_REMOTE
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(drive) == 4)  # type: ignore[attr-defined]  # DRIVE_REMOTE
     if mounts is None:
         mounts = _proc_mounts()
         if mounts is None:
@@ -173,8 +173,8 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
     if backend == "postgresql":
         if u.drivername == "postgresql":
             u = u.set(drivername="postgresql+psycopg")
-        # No JIT: the planner's cost estimates for the grouped occupancy statements pass
-        # its threshold, and compiling them costs ~20 ms on queries that run in 60 ms.
+        # No JIT: the grouped occupancy statements pass its cost threshold, and compiling
+        # them takes longer than running them.
         return create_engine(
             u,
             echo=echo,

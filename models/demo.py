@@ -32,7 +32,7 @@ from . import entities as e
 from .database import Database
 from .errors import ValidationError
 from .i18n import _
-from .services import search_text
+from .people import search_text
 
 if TYPE_CHECKING:
     import psycopg

@@ -24,8 +24,8 @@ from .i18n import _, ngettext
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# Alembic is imported where it is used: loading it costs about 150 ms, and at every start
-# of the application the database is usually at the head already (see ``upgrade``).
+# Alembic is imported where it is used: it is slow to load, and at most starts the
+# database is at the head already (see ``upgrade``).
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 

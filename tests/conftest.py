@@ -21,8 +21,8 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from models import i18n, schema  # noqa: E402
+from models.backend import Backend  # noqa: E402
 from models.database import Database  # noqa: E402
-from models.services import Services  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get(
     "ACCOGLIENZA_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -150,8 +150,8 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def services(db: Database) -> Services:
-    return Services(db, actor="test")
+def backend(db: Database) -> Backend:
+    return Backend(db, actor="test")
 
 
 D = dt.date

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from models.backend import Backend
 from models.results import HouseholdInfo, NewPerson, ProgrammeInfo, StructureInfo
-from models.services import Services
 
 D = dt.date
 
@@ -23,8 +23,8 @@ class Scenario:
     mother: HouseholdInfo  # mother and two minors
 
 
-def scenario(sv: Services) -> Scenario:
-    p = sv.create_programme(
+def scenario(sv: Backend) -> Scenario:
+    p = sv.structures.create_programme(
         "SAI-TEST",
         "SAI Valtellina (prova)",
         "sai",
@@ -32,7 +32,7 @@ def scenario(sv: Services) -> Scenario:
         sai_category="ord",
         holder="Provincia di Prova",
     )
-    msna = sv.create_programme(
+    msna = sv.structures.create_programme(
         "SAI-MSNA",
         "SAI minori (prova)",
         "sai",
@@ -40,10 +40,10 @@ def scenario(sv: Services) -> Scenario:
         sai_category="msna",
         holder="Comune di Prova",
     )
-    other = sv.create_programme(
+    other = sv.structures.create_programme(
         "ART18-T", "Derive di prova", "anti_trafficking", D(2020, 1, 1), holder="Comune di Prova"
     )
-    fam = sv.create_structure(
+    fam = sv.structures.create_structure(
         p.id,
         "T-FAM",
         "Casa Glicine",
@@ -54,13 +54,13 @@ def scenario(sv: Services) -> Scenario:
         address="Via dei Tigli 3",
         comune="Sondrio",
     )
-    sv.add_room(fam.id, "Camera 1", ["A", "B"])
-    sv.add_room(fam.id, "Camera 2", ["A", "B"])
-    men = sv.create_structure(
+    sv.structures.add_room(fam.id, "Camera 1", ["A", "B"])
+    sv.structures.add_room(fam.id, "Camera 2", ["A", "B"])
+    men = sv.structures.create_structure(
         p.id, "T-UOM", "Casa Abete", "SO", D(2014, 2, 1), targets=["men"], places=2
     )
-    sv.add_room(men.id, "Camera 1", 2)
-    small = sv.create_structure(
+    sv.structures.add_room(men.id, "Camera 1", 2)
+    small = sv.structures.create_structure(
         p.id,
         "T-PIC",
         "Casa Betulla",
@@ -69,8 +69,8 @@ def scenario(sv: Services) -> Scenario:
         targets=["families", "single_parent"],
         places=2,
     )
-    sv.add_room(small.id, "Camera 1", 2)
-    oth = sv.create_structure(
+    sv.structures.add_room(small.id, "Camera 1", 2)
+    oth = sv.structures.create_structure(
         other.id,
         "T-ART",
         "Appartamento Riservato",
@@ -82,8 +82,8 @@ def scenario(sv: Services) -> Scenario:
         address="Via Nascosta 1",
         comune="Milano",
     )
-    sv.add_room(oth.id, "Camera 1", 4)
-    mother = sv.register_household(
+    sv.structures.add_room(oth.id, "Camera 1", 4)
+    mother = sv.people.register_household(
         [
             NewPerson("Amina", "Ğülşen", "F", D(1990, 3, 4), citizenship="Turchia"),
             NewPerson("Łucja", "Ğülşen", "F", D(2015, 6, 1), relationship="child"),

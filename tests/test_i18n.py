@@ -191,11 +191,11 @@ def _cli(
 
 
 def test_command_line_speaks_the_language_of_the_system(
-    db_url: str, services, tmp_path: Path
+    db_url: str, backend, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     from tests.factories import scenario
 
-    scenario(services)
+    scenario(backend)
     it = _cli(["--database", db_url, "occupancy", "--date", "2023-06-01"], "it_IT.UTF-8", tmp_path)
     assert it.returncode == 0, it.stderr
     assert it.stdout.splitlines()[0] == "Occupazione al 1 giugno 2023"

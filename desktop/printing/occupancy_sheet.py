@@ -13,11 +13,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from models import queries
 from models.database import Database
 from models.formatting import format_date, format_percent, format_short_date
 from models.i18n import _
 from models.labels import programme_kind_label, relationship_label, target_group_label
+from models.sheets import Sheets
 
 from .common import confidential_text, person_name, resolve_pseudonymised
 from .fonts import BOLD
@@ -50,7 +50,7 @@ def occupancy_sheet(
 
     ``pseudonymised`` None means the programme's default (codes for anti-trafficking).
     """
-    sheet = queries.structure_sheet(db, structure_id, day)
+    sheet = Sheets(db).sheet(structure_id, day)
     pseudo = resolve_pseudonymised(pseudonymised, sheet.programme_kind)
     from .template import default_site_name
 

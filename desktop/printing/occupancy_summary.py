@@ -17,10 +17,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.tables import CellStyle
 
-from models import queries
 from models.database import Database
+from models.directory import Directory
 from models.formatting import format_date, format_number, format_percent
 from models.i18n import _
+from models.occupancy import Occupancy
 from models.results import OccupancyTotals
 
 from .common import confidential_text, resolve_pseudonymised
@@ -91,8 +92,8 @@ def occupancy_summary(
     output: str | Path | None = None,
 ) -> bytes:
     """The occupancy summary of the network, a province or a programme on ``day``."""
-    rows = queries.occupancy(db, day, province=province, programme_code=programme_code)
-    programmes = {p.code: p for p in queries.list_programmes(db)}
+    rows = Occupancy(db).at(day, province=province, programme_code=programme_code)
+    programmes = {p.code: p for p in Directory(db).programmes()}
     kind = (
         programmes[programme_code].kind if programme_code and programme_code in programmes else None
     )
@@ -100,9 +101,7 @@ def occupancy_summary(
     confidential: set[int] = set()
     if pseudo:
         # Names of confidential apartments can point to where they are: codes only.
-        confidential = {
-            s.id for s in queries.list_structures(db, province=province) if s.confidential
-        }
+        confidential = {s.id for s in Directory(db).structures(province=province) if s.confidential}
     total = len(rows)
     if progress is not None:
         progress(0, total)

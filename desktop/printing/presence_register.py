@@ -14,10 +14,12 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from models import queries
 from models.database import Database
+from models.directory import Directory
 from models.formatting import format_date, format_number, format_short_date
 from models.i18n import _
+from models.presence import Presence
+from models.sheets import Sheets
 
 from .common import person_name, resolve_pseudonymised
 from .fonts import BOLD, REGULAR
@@ -62,7 +64,7 @@ def presence_register(
     last = dt.date(year, month, ndays)
     facts: list[tuple[str, str]] = []
     if structure_id is not None:
-        sheet = queries.structure_sheet(db, structure_id, last)
+        sheet = Sheets(db).sheet(structure_id, last)
         kind = sheet.programme_kind
         scope = f"{sheet.code} — {sheet.name}"
         facts += [
@@ -72,7 +74,7 @@ def presence_register(
         ]
         subject_scope = sheet.code
     else:
-        programmes = {p.code: p for p in queries.list_programmes(db)}
+        programmes = {p.code: p for p in Directory(db).programmes()}
         prog = programmes.get(programme_code or "")
         kind = prog.kind if prog else None
         scope = f"{programme_code} — {prog.name}" if prog else str(programme_code)
@@ -90,8 +92,8 @@ def presence_register(
         ),
     ]
 
-    people = queries.presence_days(
-        db, year, month, structure_id=structure_id, programme_code=programme_code
+    people = Presence(db).month_nights(
+        year, month, structure_id=structure_id, programme_code=programme_code
     )
     if progress is not None:
         progress(0, len(people))

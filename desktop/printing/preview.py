@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from models import queries
 from models.database import Database
+from models.directory import Directory
 from models.i18n import _
+from models.sheets import Sheets
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
 from views.tasks import TaskRunner
 
@@ -29,7 +30,7 @@ Progress = Callable[[int, int], None]
 def _programme_kind(db: Database, code: str | None) -> str | None:
     if not code:
         return None
-    return next((p.kind for p in queries.list_programmes(db) if p.code == code), None)
+    return next((p.kind for p in Directory(db).programmes() if p.code == code), None)
 
 
 def occupancy_sheet_preview(
@@ -41,7 +42,7 @@ def occupancy_sheet_preview(
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
-    sheet = queries.structure_sheet(db, structure_id, day)
+    sheet = Sheets(db).sheet(structure_id, day)
 
     def generate(pseudonymised: bool) -> bytes:
         return occupancy_sheet(
@@ -102,7 +103,7 @@ def presence_register_preview(
     parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
     if structure_id is not None:
-        sheet = queries.structure_sheet(db, structure_id, dt.date(year, month, 1))
+        sheet = Sheets(db).sheet(structure_id, dt.date(year, month, 1))
         kind, scope = sheet.programme_kind, sheet.code
     else:
         kind, scope = _programme_kind(db, programme_code), str(programme_code)

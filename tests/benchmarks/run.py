@@ -37,9 +37,13 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import Date, bindparam, event, func, select, text  # noqa: E402
 
-from models import demo, queries, schema  # noqa: E402
+from models import demo, schema  # noqa: E402
 from models import entities as e  # noqa: E402
 from models.database import Database, resolve_url  # noqa: E402
+from models.directory import Directory  # noqa: E402
+from models.occupancy import Occupancy  # noqa: E402
+from models.presence import Presence  # noqa: E402
+from models.sheets import Sheets  # noqa: E402
 
 # Statements each main screen sends to the database, whatever the size of the network
 # (on SQLite each read transaction adds its BEGIN). The README's Performance section
@@ -230,8 +234,8 @@ def occupancy_by_hand(db: Database, day: dt.date) -> dict[str, dict[str, tuple[i
 
 
 def occupancy_ours(db: Database, day: dt.date) -> dict[str, dict[str, tuple[int, ...]]]:
-    """What the dashboard asks for (models.queries.occupancy_overview), in the same shape."""
-    overview = queries.occupancy_overview(db, day)
+    """What the dashboard asks for (models.occupancy.overview), in the same shape."""
+    overview = Occupancy(db).overview(day)
 
     def t(r: Any) -> tuple[int, ...]:
         return (r.structures, r.capacity, r.beds, r.occupied, r.reserved, r.out_of_service, r.free)
@@ -296,8 +300,8 @@ def structure_ours(db: Database, backend: Any, sid: int, day: dt.date) -> tuple[
     try:
         from views.structure_page import load_structure
     except ImportError:  # no desktop installed: the queries it calls
-        sheet = queries.structure_sheet(db, sid, day)
-        queries.capacity_history(db, sid)
+        sheet = Sheets(db).sheet(sid, day)
+        Sheets(db).capacity_history(sid)
         return len(sheet.beds), sheet.occupied, sheet.capacity
     data = load_structure(backend, sid, day)
     return len(data.sheet.beds), data.sheet.occupied, data.sheet.capacity
@@ -357,7 +361,7 @@ def presence_by_hand(db: Database, code: str, year: int, month: int) -> dict[int
 
 def presence_ours(db: Database, code: str, year: int, month: int) -> dict[int, int]:
     return {
-        r.person_id: r.total for r in queries.presence_days(db, year, month, programme_code=code)
+        r.person_id: r.total for r in Presence(db).month_nights(year, month, programme_code=code)
     }
 
 
@@ -380,12 +384,12 @@ def largest_programme(db: Database, day: dt.date) -> str:
 
 def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | None:
     """Place a throw-away person, transfer them, record the exit; each timed; then remove them."""
+    from models.backend import Backend
     from models.results import NewPerson
-    from models.services import Services
 
-    sv = Services(db, actor="benchmark", today=lambda: day)
-    rows = queries.occupancy(db, day)
-    structures = {st.id: st for st in queries.list_structures(db)}
+    sv = Backend(db, actor="benchmark", today=lambda: day)
+    rows = Occupancy(db).at(day)
+    structures = {st.id: st for st in Directory(db).structures()}
     free = [
         r
         for r in rows
@@ -403,13 +407,13 @@ def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | 
         audit_before = s.scalar(select(func.max(e.AuditEntry.id))) or 0
     times: dict[str, list[float]] = {"place": [], "transfer": [], "exit": []}
     for i in range(repeat + 1):
-        household = sv.register_household(
+        household = sv.people.register_household(
             [NewPerson("Prova", f"Benchmark {i}", "M", dt.date(1990, 1, 1))]
         )
         person_id = household.members[0].person.id
-        fit = sv.check_fit(household.id, a.structure_id, day)
+        fit = sv.placements.check_fit(household.id, a.structure_id, day)
         t0 = time.perf_counter()
-        placement = sv.place(
+        placement = sv.placements.place(
             household.id,
             a.structure_id,
             day,
@@ -417,13 +421,13 @@ def one_transaction_ops(db: Database, day: dt.date, repeat: int) -> list[Row] | 
             beds=fit.proposed_beds,
         )
         t1 = time.perf_counter()
-        fit = sv.check_fit(household.id, b.structure_id, day + dt.timedelta(days=7))
+        fit = sv.placements.check_fit(household.id, b.structure_id, day + dt.timedelta(days=7))
         t2 = time.perf_counter()
-        moved = sv.transfer(
+        moved = sv.placements.transfer(
             placement.id, day + dt.timedelta(days=7), b.structure_id, beds=fit.proposed_beds
         )
         t3 = time.perf_counter()
-        sv.record_exit(
+        sv.placements.record_exit(
             moved.id, day + dt.timedelta(days=14), "socio_economic", destination="Benchmark"
         )
         t4 = time.perf_counter()
@@ -468,8 +472,8 @@ def summary_rows_by_hand(db: Database, day: dt.date) -> list[list[str]]:
     heading, per programme a heading, its structures, its subtotal (when the province has
     more than one programme), the province's total; the grand total; then the recap by
     programme and by province. Figures are written with str(), names are not shortened."""
-    rows = queries.occupancy(db, day)
-    names = {p.code: p.name for p in queries.list_programmes(db)}
+    rows = Occupancy(db).at(day)
+    names = {p.code: p.name for p in Directory(db).programmes()}
 
     def figures(items: list[Any]) -> list[str]:
         sums = [
@@ -699,7 +703,7 @@ def screens(
     def main_window() -> None:
         load_navigation(backend)
         load_dashboard(backend, day, Selection())
-        backend.queries.monthly_occupancy(day, 12)
+        backend.occupancy.monthly(day, 12)
 
     return {"main window": main_window, "structure page": lambda: load_structure(backend, sid, day)}
 

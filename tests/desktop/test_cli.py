@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from models.backend import Backend
 from models.database import Database
-from models.services import Services
 from tests.factories import D, scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,9 +52,9 @@ def sound_db(sqlite_template, tmp_path) -> Path:
     path = tmp_path / "sound.sqlite3"
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
-    sv = Services(db, actor="test")
+    sv = Backend(db, actor="test")
     sc = scenario(sv)
-    sv.place(sc.mother.id, sc.families.id, D(2023, 1, 10))
+    sv.placements.place(sc.mother.id, sc.families.id, D(2023, 1, 10))
     db.dispose()
     return path
 

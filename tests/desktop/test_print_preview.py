@@ -33,24 +33,24 @@ def _text(pdf: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
-def _big_structure(services, programme_id: int) -> int:  # type: ignore[no-untyped-def]
-    st = services.create_structure(
+def _big_structure(backend, programme_id: int) -> int:  # type: ignore[no-untyped-def]
+    st = backend.structures.create_structure(
         programme_id, "T-GRA", "Casa Grande", "SO", D(2014, 2, 1), targets=["men"], places=40
     )
     for r in range(10):
-        services.add_room(st.id, f"Camera {r + 1:02d}", 4)
-    h = services.register_household([NewPerson("Ğani", "Şahin", "M", D(1991, 5, 5))])
-    services.place(h.id, st.id, D(2024, 10, 1))
+        backend.structures.add_room(st.id, f"Camera {r + 1:02d}", 4)
+    h = backend.people.register_household([NewPerson("Ğani", "Şahin", "M", D(1991, 5, 5))])
+    backend.placements.place(h.id, st.id, D(2024, 10, 1))
     return st.id
 
 
 def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(
-    qtbot, services, recorded_messages
+    qtbot, backend, recorded_messages
 ):
-    sc = print_scenario(services)
-    sid = _big_structure(services, sc.base.programme.id)
+    sc = print_scenario(backend)
+    sid = _big_structure(backend, sc.base.programme.id)
     runner = TaskRunner(synchronous=True)
-    dlg = occupancy_sheet_preview(services.db, sid, DAY, runner=runner)
+    dlg = occupancy_sheet_preview(backend.db, sid, DAY, runner=runner)
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     dlg.show()
     pages = len(PdfReader(io.BytesIO(dlg.pdf_bytes)).pages)
@@ -73,20 +73,20 @@ def test_preview_shows_every_page_and_the_pseudonymised_switch_regenerates(
     assert recorded_messages.shown == []
 
 
-def test_anti_trafficking_preview_starts_pseudonymised(qtbot, services):
-    sc = print_scenario(services)
+def test_anti_trafficking_preview_starts_pseudonymised(qtbot, backend):
+    sc = print_scenario(backend)
     dlg = occupancy_sheet_preview(
-        services.db, sc.base.other.id, DAY, runner=TaskRunner(synchronous=True)
+        backend.db, sc.base.other.id, DAY, runner=TaskRunner(synchronous=True)
     )
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     assert dlg.is_pseudonymised()
     assert "KAYALI" not in _text(dlg.pdf_bytes)
 
 
-def test_save_as_pdf_writes_the_previewed_document(qtbot, services, tmp_path: Path, monkeypatch):
-    sc = print_scenario(services)
+def test_save_as_pdf_writes_the_previewed_document(qtbot, backend, tmp_path: Path, monkeypatch):
+    sc = print_scenario(backend)
     dlg = occupancy_sheet_preview(
-        services.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True)
+        backend.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True)
     )
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     target = tmp_path / "foglio"
@@ -102,10 +102,10 @@ def test_save_as_pdf_writes_the_previewed_document(qtbot, services, tmp_path: Pa
     assert dlg.save_as() is False
 
 
-def test_printing_paints_every_page_on_the_printer(qtbot, services, tmp_path: Path):
-    sc = print_scenario(services)
-    sid = _big_structure(services, sc.base.programme.id)
-    dlg = occupancy_sheet_preview(services.db, sid, DAY, runner=TaskRunner(synchronous=True))
+def test_printing_paints_every_page_on_the_printer(qtbot, backend, tmp_path: Path):
+    sc = print_scenario(backend)
+    sid = _big_structure(backend, sc.base.programme.id)
+    dlg = occupancy_sheet_preview(backend.db, sid, DAY, runner=TaskRunner(synchronous=True))
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -115,8 +115,8 @@ def test_printing_paints_every_page_on_the_printer(qtbot, services, tmp_path: Pa
     assert len(PdfReader(out).pages) == dlg.page_count()
 
 
-def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, services, monkeypatch):
-    print_scenario(services)
+def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, backend, monkeypatch):
+    print_scenario(backend)
     seen: list[tuple[int, int]] = []
     original = PrintPreviewDialog._on_progress
 
@@ -126,7 +126,7 @@ def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, servic
 
     monkeypatch.setattr(PrintPreviewDialog, "_on_progress", recording)
     runner = TaskRunner(synchronous=False)
-    dlg = occupancy_summary_preview(services.db, DAY, runner=runner)
+    dlg = occupancy_summary_preview(backend.db, DAY, runner=runner)
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     if not dlg.pdf_bytes:
         assert not dlg.print_button.isEnabled()  # nothing to print while it is prepared
@@ -164,11 +164,11 @@ class _FakeWindow(QWidget):
 
 
 @pytest.mark.parametrize("choice", ["sheet", "summary", "register"])
-def test_the_main_window_print_action_previews_the_chosen_document(qtbot, services, choice):
+def test_the_main_window_print_action_previews_the_chosen_document(qtbot, backend, choice):
     from desktop.print_actions import make_print_handler
     from views.navigation import Selection
 
-    sc = print_scenario(services)
+    sc = print_scenario(backend)
     selection = Selection(
         kind="structure",
         label="T-FAM",
@@ -176,7 +176,7 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, servic
         province="SO",
         structure_id=sc.families.id,
     )
-    window = _FakeWindow(services.db, selection, choice)
+    window = _FakeWindow(backend.db, selection, choice)
     qtbot.addWidget(window)
     make_print_handler()(window)
     assert len(window.previews) == 1

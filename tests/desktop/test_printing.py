@@ -1,6 +1,6 @@
 """Printed documents: what a coordinator reads in the PDF (text extracted with pypdf).
 
-Every test runs on SQLite and PostgreSQL (the ``services`` fixture). The interface
+Every test runs on SQLite and PostgreSQL (the ``backend`` fixture). The interface
 language is Italian (tests/conftest.py), the offices' language.
 """
 
@@ -16,11 +16,12 @@ from pypdf import PdfReader
 
 from desktop import cli
 from desktop.printing import occupancy_sheet, occupancy_summary, presence_register
-from models import queries
+from models.backend import Backend
 from models.formatting import format_short_date
 from models.i18n import _
+from models.occupancy import Occupancy
+from models.presence import Presence
 from models.results import NewPerson
-from models.services import Services
 from tests.desktop.printing_scenario import DAY, PrintScenario, print_scenario
 
 D = dt.date
@@ -36,8 +37,8 @@ def all_text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def sc(services: Services) -> PrintScenario:
-    return print_scenario(services)
+def sc(backend: Backend) -> PrintScenario:
+    return print_scenario(backend)
 
 
 def _lines(text: str) -> list[str]:
@@ -54,8 +55,8 @@ def _sheet_totals(lines: list[str]) -> list[str]:
 # -- occupancy sheet -------------------------------------------------------------------
 
 
-def test_occupancy_sheet_lists_every_bed_with_its_occupant_and_the_totals(services, sc):
-    pdf = occupancy_sheet(services.db, sc.families.id, DAY)
+def test_occupancy_sheet_lists_every_bed_with_its_occupant_and_the_totals(backend, sc):
+    pdf = occupancy_sheet(backend.db, sc.families.id, DAY)
     assert pdf.startswith(b"%PDF")
     text = all_text(pdf)
     lines = _lines(text)
@@ -82,22 +83,22 @@ def test_occupancy_sheet_lists_every_bed_with_its_occupant_and_the_totals(servic
     assert _sheet_totals(lines) == ["4", "4", "3", "1", "0", "0", "75,0 %"]
 
 
-def test_occupancy_sheet_shows_out_of_service_beds_and_free_places(services, sc):
-    text = all_text(occupancy_sheet(services.db, sc.base.men.id, DAY))
+def test_occupancy_sheet_shows_out_of_service_beds_and_free_places(backend, sc):
+    text = all_text(occupancy_sheet(backend.db, sc.base.men.id, DAY))
     assert "ȘTEFĂNESCU Đorđe" in text
     assert _("out of service") + ": Rete da sostituire" in text
     assert _sheet_totals(_lines(text))[:6] == ["2", "2", "1", "0", "1", "0"]
 
 
-def test_names_beyond_latin_1_survive_into_the_pdf(services, sc):
-    text = all_text(occupancy_sheet(services.db, sc.families.id, DAY))
+def test_names_beyond_latin_1_survive_into_the_pdf(backend, sc):
+    text = all_text(occupancy_sheet(backend.db, sc.families.id, DAY))
     assert "Łucja" in text and "ĞÜLŞEN" in text
-    text = all_text(occupancy_sheet(services.db, sc.base.men.id, DAY))
+    text = all_text(occupancy_sheet(backend.db, sc.base.men.id, DAY))
     assert "Đorđe" in text and "ȘTEFĂNESCU" in text
 
 
-def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services, sc):
-    st = services.create_structure(
+def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(backend, sc):
+    st = backend.structures.create_structure(
         sc.base.programme.id,
         "T-GRA",
         "Casa Grande",
@@ -109,13 +110,13 @@ def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services
         comune="Tirano",
     )
     for r in range(10):
-        services.add_room(st.id, f"Camera {r + 1:02d}", 4)
+        backend.structures.add_room(st.id, f"Camera {r + 1:02d}", 4)
     for n in range(12):
-        h = services.register_household(
+        h = backend.people.register_household(
             [NewPerson(f"Ospite{n:02d}", "Prova", "M", D(1990, 1, 1 + n))]
         )
-        services.place(h.id, st.id, D(2024, 10, 1))
-    pdf = occupancy_sheet(services.db, st.id, DAY)
+        backend.placements.place(h.id, st.id, D(2024, 10, 1))
+    pdf = occupancy_sheet(backend.db, st.id, DAY)
     pages = pages_text(pdf)
     assert len(pages) >= 2
     header = [_("Room"), _("Bed"), _("Guest"), _("Born"), _("Household")]
@@ -129,8 +130,8 @@ def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(services
     assert sum(_lines(p).count(_("free")) for p in pages) == 28
 
 
-def test_page_numbers_are_in_italian_on_every_page(services, sc):
-    st = services.create_structure(
+def test_page_numbers_are_in_italian_on_every_page(backend, sc):
+    st = backend.structures.create_structure(
         sc.base.programme.id,
         "T-GRA",
         "Casa Grande",
@@ -140,8 +141,8 @@ def test_page_numbers_are_in_italian_on_every_page(services, sc):
         places=40,
     )
     for r in range(10):
-        services.add_room(st.id, f"Camera {r + 1:02d}", 4)
-    pages = pages_text(occupancy_sheet(services.db, st.id, DAY))
+        backend.structures.add_room(st.id, f"Camera {r + 1:02d}", 4)
+    pages = pages_text(occupancy_sheet(backend.db, st.id, DAY))
     n = len(pages)
     for i, page in enumerate(pages, start=1):
         assert f"Pagina {i} di {n}" in page
@@ -186,9 +187,9 @@ def _assert_no_secret(text: str) -> None:
     assert not leaked, f"personal data in a pseudonymised document: {leaked}"
 
 
-def test_pseudonymised_documents_hold_codes_and_no_name_birth_date_or_address(services, sc):
-    db = services.db
-    codes = {r.person_code for r in queries.who_is_where(db, DAY)}
+def test_pseudonymised_documents_hold_codes_and_no_name_birth_date_or_address(backend, sc):
+    db = backend.db
+    codes = {r.person_code for r in Presence(db).who_is_where(DAY)}
     assert len(codes) == 5
     seen = ""
     for st in (sc.families, sc.base.men, sc.base.small, sc.base.other):
@@ -212,8 +213,8 @@ def test_pseudonymised_documents_hold_codes_and_no_name_birth_date_or_address(se
     assert "T-ART" in text
 
 
-def test_anti_trafficking_prints_codes_by_default_and_names_only_when_asked(services, sc):
-    db = services.db
+def test_anti_trafficking_prints_codes_by_default_and_names_only_when_asked(backend, sc):
+    db = backend.db
     text = all_text(occupancy_sheet(db, sc.base.other.id, DAY))
     assert "KAYALI" not in text and "Yıldız" not in text
     code = sc.woman.members[0].person.code
@@ -232,14 +233,14 @@ def test_anti_trafficking_prints_codes_by_default_and_names_only_when_asked(serv
 # -- occupancy summary -------------------------------------------------------------------
 
 
-def test_summary_has_a_line_per_structure_subtotals_and_the_grand_total(services, sc):
-    db = services.db
+def test_summary_has_a_line_per_structure_subtotals_and_the_grand_total(backend, sc):
+    db = backend.db
     calls: list[tuple[int, int]] = []
     pdf = occupancy_summary(db, DAY, progress=lambda done, total: calls.append((done, total)))
     lines = _lines(all_text(pdf))
     for code in ("T-FAM", "T-UOM", "T-PIC", "T-ART"):
         assert code in lines
-    net = queries.occupancy(db, DAY, group_by="network")[0]
+    net = Occupancy(db).at(DAY, group_by="network")[0]
     grand = _("Grand total ({n} structures)").format(n=net.structures)
     i = lines.index(grand)
     assert lines[i + 1 : i + 6] == [
@@ -262,8 +263,8 @@ def test_summary_has_a_line_per_structure_subtotals_and_the_grand_total(services
     assert calls[0] == (0, 4) and calls[-1] == (4, 4)
 
 
-def test_summary_of_one_programme_or_province(services, sc):
-    db = services.db
+def test_summary_of_one_programme_or_province(backend, sc):
+    db = backend.db
     text = all_text(occupancy_summary(db, DAY, programme_code="SAI-TEST"))
     assert "T-FAM" in text and "T-ART" not in text
     text = all_text(occupancy_summary(db, DAY, province="MI"))
@@ -289,15 +290,15 @@ def _register_totals(text: str) -> tuple[dict[str, int], int]:
     return totals, per_night[-1]
 
 
-def test_presence_register_totals_equal_the_presence_days_query(services, sc):
-    db = services.db
-    placement = queries.who_is_where(db, DAY, household_id=sc.man.id)[0].placement_id
-    services.record_exit(placement, D(2024, 11, 20), "socio_economic")
+def test_presence_register_totals_equal_the_presence_days_query(backend, sc):
+    db = backend.db
+    placement = Presence(db).who_is_where(DAY, household_id=sc.man.id)[0].placement_id
+    backend.placements.record_exit(placement, D(2024, 11, 20), "socio_economic")
     pdf = presence_register(db, 2024, 11, programme_code="SAI-TEST")
     text = all_text(pdf)
     expected = {
         p.person_code: p.total
-        for p in queries.presence_days(db, 2024, 11, programme_code="SAI-TEST")
+        for p in Presence(db).month_nights(2024, 11, programme_code="SAI-TEST")
     }
     totals, grand = _register_totals(text)
     assert totals == expected
@@ -309,8 +310,8 @@ def test_presence_register_totals_equal_the_presence_days_query(services, sc):
     assert _("The coordinator") in text
 
 
-def test_register_of_a_structure_lists_its_people(services, sc):
-    db = services.db
+def test_register_of_a_structure_lists_its_people(backend, sc):
+    db = backend.db
     text = all_text(presence_register(db, 2024, 11, structure_id=sc.families.id))
     totals, grand = _register_totals(text)
     assert set(totals) == {m.person.code for m in sc.base.mother.members}
@@ -320,7 +321,7 @@ def test_register_of_a_structure_lists_its_people(services, sc):
 # -- command line ---------------------------------------------------------------------------
 
 
-def test_cli_prints_the_three_documents(services, sc, db_url, tmp_path: Path, capsys):
+def test_cli_prints_the_three_documents(backend, sc, db_url, tmp_path: Path, capsys):
     base = ["--language", "it", "--database", db_url, "print"]
     out = tmp_path / "foglio.pdf"
     assert (
@@ -388,7 +389,7 @@ def test_cli_prints_the_three_documents(services, sc, db_url, tmp_path: Path, ca
     assert "ȘTEFĂNESCU Đorđe" in all_text(out.read_bytes())
 
 
-def test_cli_fails_cleanly_for_an_unknown_structure(services, sc, db_url, tmp_path: Path, capsys):
+def test_cli_fails_cleanly_for_an_unknown_structure(backend, sc, db_url, tmp_path: Path, capsys):
     capsys.readouterr()
     out = tmp_path / "x.pdf"
     code = cli.main(

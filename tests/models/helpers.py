@@ -6,25 +6,22 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from models import queries
+from models.backend import Backend
 from models.results import NewPerson
-from models.services import Services
+from models.sheets import Sheets
 
 D = dt.date
 ADULT_BIRTH = D(1990, 1, 1)
 
 
-def bed_ids(services: Services, structure_id: int) -> list[int]:
+def bed_ids(backend: Backend, structure_id: int) -> list[int]:
     """The structure's beds, by room and label."""
-    return [
-        line.bed_id
-        for line in queries.structure_sheet(services.db, structure_id, D(2024, 1, 1)).beds
-    ]
+    return [line.bed_id for line in Sheets(backend.db).sheet(structure_id, D(2024, 1, 1)).beds]
 
 
-def single(services: Services, first: str = "Ana", sex: str = "F", born: dt.date = ADULT_BIRTH):
+def single(backend: Backend, first: str = "Ana", sex: str = "F", born: dt.date = ADULT_BIRTH):
     """Register a household of one adult; returns (household, person id)."""
-    hh = services.register_household([NewPerson(first, "Prova", sex, born)])
+    hh = backend.people.register_household([NewPerson(first, "Prova", sex, born)])
     return hh, hh.members[0].person.id
 
 

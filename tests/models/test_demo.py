@@ -11,12 +11,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import demo, queries, schema
+from models import demo, occupancy_counts, schema
 from models import entities as e
+from models.backend import Backend
 from models.database import Database
+from models.directory import Directory
 from models.errors import ValidationError
+from models.occupancy import Occupancy
+from models.presence import Presence
 from models.results import NewPerson, OccupancyRow
-from models.services import Services, household_groups
+from models.rules import household_groups
+from models.sheets import Sheets
 from tests.factories import D, scenario
 
 TODAY = D(2026, 11, 26)
@@ -51,7 +56,7 @@ def coop(db: Database) -> Database:
 
 
 def _programme(db: Database, code: str, day: dt.date) -> OccupancyRow:
-    rows = queries.occupancy(db, day, group_by="programme", programme_code=code)
+    rows = Occupancy(db).at(day, group_by="programme", programme_code=code)
     assert len(rows) == 1
     return rows[0]
 
@@ -84,7 +89,7 @@ def test_the_demo_leaves_its_tables_analysed_and_on_postgresql_vacuumed(coop: Da
 
 
 def test_coop_network_matches_the_cooperatives_description(coop: Database) -> None:
-    structures = queries.list_structures(coop)
+    structures = Directory(coop).structures()
     by_programme: dict[str, list] = defaultdict(list)
     for st in structures:
         by_programme[st.programme_code].append(st)
@@ -102,20 +107,20 @@ def test_coop_network_matches_the_cooperatives_description(coop: Database) -> No
         if code != "ART18-DERIVE"
         for st in sts
     )
-    codes = {p.code for p in queries.list_programmes(coop)}
+    codes = {p.code for p in Directory(coop).programmes()}
     assert "ART18-ALI" in codes and "ART18-ALI" not in by_programme  # contact and assessment only
     assert 36 <= len(structures) <= 44
-    places = {r.key: r.capacity for r in queries.occupancy(coop, TODAY, group_by="programme")}
+    places = {r.key: r.capacity for r in Occupancy(coop).at(TODAY, group_by="programme")}
     assert places["SAI-SONDRIO"] == 47
     assert places["SAI-NOVATE"] == 16
     assert places["SAI-CINISELLO"] == 15
     # Derive e Approdi ran from 1 October 2022 to 28 February 2024.
-    assert queries.who_is_where(coop, D(2023, 6, 1), programme_code="ART18-DERIVE")
-    assert not queries.who_is_where(coop, D(2024, 3, 1), programme_code="ART18-DERIVE")
+    assert Presence(coop).who_is_where(D(2023, 6, 1), programme_code="ART18-DERIVE")
+    assert not Presence(coop).who_is_where(D(2024, 3, 1), programme_code="ART18-DERIVE")
 
 
 def test_coop_today_looks_like_a_working_network(coop: Database) -> None:
-    total = queries.occupancy(coop, TODAY, group_by="network")[0]
+    total = Occupancy(coop).at(TODAY, group_by="network")[0]
     assert total.rate is not None and 0.75 <= total.rate <= 0.97
     assert total.reserved > 0 and total.out_of_service > 0
     with coop.read() as s:
@@ -132,7 +137,7 @@ def test_coop_today_looks_like_a_working_network(coop: Database) -> None:
     assert extensions > 0
     # Names keep letters that Latin-1 cannot write (Ğ, ı, Ș, Ł, Đ...).
     assert any(not (first + last).isascii() and _not_latin1(first + last) for first, last in names)
-    expiring = queries.expiring_placements(coop, TODAY, 60)
+    expiring = Presence(coop).expiring(TODAY, 60)
     assert expiring
 
 
@@ -148,7 +153,7 @@ def test_coop_has_single_parent_families_with_minors(coop: Database) -> None:
     found = 0
     for day in (D(2021, 3, 1), D(2023, 3, 1), TODAY):
         households: dict[int, list] = defaultdict(list)
-        for row in queries.who_is_where(coop, day):
+        for row in Presence(coop).who_is_where(day):
             households[row.household_id].append(row)
         for rows in households.values():
             adults = [r for r in rows if not r.minor]
@@ -185,7 +190,7 @@ def test_demo_respects_the_rules(coop: Database) -> None:
                 assert any(not p.is_minor_on(start) for _s, p, _r, _st, _g in group)
             assert st.opened_on <= start and (st.closed_on is None or start < st.closed_on)
     for day in (D(2020, 6, 1), D(2021, 7, 1), D(2022, 6, 1), D(2024, 2, 27), TODAY):
-        for row in queries.occupancy(coop, day):
+        for row in Occupancy(coop).at(day):
             assert row.occupied + row.reserved + row.out_of_service <= row.beds
             assert row.occupied <= row.capacity, (row.key, day)
 
@@ -199,16 +204,16 @@ def test_same_seed_same_network_other_seed_other_network(
 
     def figures(db: Database) -> list:
         return [
-            queries.occupancy(db, day, group_by="structure")
+            Occupancy(db).at(day, group_by="structure")
             for day in (D(2021, 1, 1), D(2023, 1, 1), TODAY)
-        ] + [[(p.first_name, p.last_name) for p in queries.search_people(db, "", limit=50)]]
+        ] + [[(p.first_name, p.last_name) for p in Directory(db).search_people("", limit=50)]]
 
     assert figures(coop) == figures(again)
     assert figures(coop) != figures(other)
 
 
-def test_demo_refuses_a_database_with_programmes(db: Database, services: Services) -> None:
-    scenario(services)
+def test_demo_refuses_a_database_with_programmes(db: Database, backend: Backend) -> None:
+    scenario(backend)
     with db.read() as s:
         before = s.scalar(select(func.count()).select_from(e.Person))
     with pytest.raises(ValidationError) as err:
@@ -224,16 +229,14 @@ def test_demo_is_written_once_only(coop: Database) -> None:
 
 
 def test_services_keep_working_on_a_demo_database(coop: Database) -> None:
-    services = Services(coop, actor="test", today=lambda: TODAY)
-    household = services.register_household([NewPerson("Ayşe", "Yılmaz", "F", D(1990, 1, 2))])
+    backend = Backend(coop, actor="test", today=lambda: TODAY)
+    household = backend.people.register_household([NewPerson("Ayşe", "Yılmaz", "F", D(1990, 1, 2))])
     assert household.members[0].person.code.startswith("P")
     free = [
-        r
-        for r in queries.occupancy(coop, TODAY)
-        if r.free and "women" in _targets(coop, r.structure_id)
+        r for r in Occupancy(coop).at(TODAY) if r.free and "women" in _targets(coop, r.structure_id)
     ]
     assert free
-    placement = services.place(
+    placement = backend.placements.place(
         household.id, free[0].structure_id, TODAY, planned_end=TODAY + dt.timedelta(days=183)
     )
     assert placement.status == "active"
@@ -241,7 +244,7 @@ def test_services_keep_working_on_a_demo_database(coop: Database) -> None:
 
 def _targets(db: Database, structure_id: int | None) -> frozenset[str]:
     assert structure_id is not None
-    return queries.structure_sheet(db, structure_id, TODAY).targets
+    return Sheets(db).sheet(structure_id, TODAY).targets
 
 
 def test_synthetic_network_small_scale(db: Database) -> None:
@@ -251,11 +254,11 @@ def test_synthetic_network_small_scale(db: Database) -> None:
         summary["beds"] >= 50 and summary["people"] > 50 and summary["stays"] >= summary["people"]
     )
     assert schema.check(db).ok
-    total = queries.occupancy(db, TODAY, group_by="network")[0]
+    total = Occupancy(db).at(TODAY, group_by="network")[0]
     assert 0 < total.beds <= summary["beds"]  # closed structures no longer count
     assert total.rate is not None and 0.6 <= total.rate <= 1.0
     for day in (TODAY - dt.timedelta(days=400), TODAY):
-        for row in queries.occupancy(db, day):
+        for row in Occupancy(db).at(day):
             assert row.occupied <= row.capacity
 
 
@@ -267,21 +270,21 @@ def test_unknown_scale_is_refused(db: Database) -> None:
 def test_a_structure_counts_the_same_in_any_selection(coop: Database) -> None:
     """The dashboard narrowed to a province, a programme or one structure shows each
     structure with the figures it has in the whole network."""
-    whole = {r.structure_id: r for r in queries.occupancy(coop, TODAY)}
+    whole = {r.structure_id: r for r in Occupancy(coop).at(TODAY)}
     assert sum(r.reserved for r in whole.values()) and sum(r.out_of_service for r in whole.values())
-    structures = {st.id: st for st in queries.list_structures(coop)}
+    structures = {st.id: st for st in Directory(coop).structures()}
     for province in {structures[sid].province for sid in whole}:
-        narrowed = {r.structure_id: r for r in queries.occupancy(coop, TODAY, province=province)}
+        narrowed = {r.structure_id: r for r in Occupancy(coop).at(TODAY, province=province)}
         assert narrowed == {
             sid: r for sid, r in whole.items() if structures[sid].province == province
         }
-    programme = queries.occupancy(coop, TODAY, group_by="programme")[0].key
-    narrowed = {r.structure_id: r for r in queries.occupancy(coop, TODAY, programme_code=programme)}
+    programme = Occupancy(coop).at(TODAY, group_by="programme")[0].key
+    narrowed = {r.structure_id: r for r in Occupancy(coop).at(TODAY, programme_code=programme)}
     assert narrowed and narrowed == {
         sid: r for sid, r in whole.items() if r.programme_code == programme
     }
     for sid, row in whole.items():
-        one = queries.occupancy_overview(coop, TODAY, structure_id=sid).total
+        one = Occupancy(coop).overview(TODAY, structure_id=sid).total
         assert (
             one.capacity,
             one.beds,
@@ -296,11 +299,11 @@ def test_both_shapes_of_the_occupancy_statement_count_the_same(coop: Database) -
     """Occupancy per structure is asked in two ways (a lookup per bed among the open stays
     for a recent day on SQLite, the live stays gathered once otherwise): whichever is
     chosen, every structure has the same figures, today and years back, in any selection."""
-    from models.queries import _counts_statement
+    from models.occupancy_counts import _counts_statement
 
-    structures = {st.id: st for st in queries.list_structures(coop)}
+    structures = {st.id: st for st in Directory(coop).structures()}
     province = next(iter(structures.values())).province
-    programme = queries.occupancy(coop, TODAY, group_by="programme")[0].key
+    programme = Occupancy(coop).at(TODAY, group_by="programme")[0].key
     some_id = next(iter(structures))
     selections = [
         ({}, (False, False, False)),
@@ -325,4 +328,6 @@ def test_both_shapes_of_the_occupancy_statement_count_the_same(coop: Database) -
     assert compared > 4 * len(structures)  # structures with figures were compared, not empty lists
     # Years back the demo's stays really do end after the day: the older shape is the one used.
     with coop.read() as s:
-        assert not queries._is_recent(s, D(2019, 3, 15)) and queries._is_recent(s, TODAY)
+        assert not occupancy_counts._is_recent(s, D(2019, 3, 15)) and occupancy_counts._is_recent(
+            s, TODAY
+        )

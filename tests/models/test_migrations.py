@@ -121,8 +121,8 @@ def _fingerprint(db) -> tuple:
     return version, counts, tables(db), digest
 
 
-def test_newer_database_is_refused_and_left_alone(db, services):
-    services.create_programme("SAI-X", "Prova", "sai", schema_date())
+def test_newer_database_is_refused_and_left_alone(db, backend):
+    backend.structures.create_programme("SAI-X", "Prova", "sai", schema_date())
     with db.engine.begin() as c:
         c.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
     db.dispose()

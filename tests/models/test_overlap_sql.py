@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from models.errors import BedOccupiedError, PersonAlreadyPlacedError
-from models.services import translate_integrity_error
+from models.unit_of_work import translate_integrity_error
 from tests.factories import D, scenario
 from tests.models.helpers import bed_ids, single
 
@@ -30,14 +30,14 @@ class Setup:
 
 
 @pytest.fixture
-def setup(services) -> Setup:
-    sc = scenario(services)
-    beds = bed_ids(services, sc.families.id)
-    hh, first = single(services, "Ana")
-    pl = services.place(hh.id, sc.families.id, A, beds={first: beds[0]})
-    services.record_exit(pl.id, B, "other")
-    _hh2, second = single(services, "Bea")
-    with services.db.engine.connect() as c:
+def setup(backend) -> Setup:
+    sc = scenario(backend)
+    beds = bed_ids(backend, sc.families.id)
+    hh, first = single(backend, "Ana")
+    pl = backend.placements.place(hh.id, sc.families.id, A, beds={first: beds[0]})
+    backend.placements.record_exit(pl.id, B, "other")
+    _hh2, second = single(backend, "Bea")
+    with backend.db.engine.connect() as c:
         stay = c.exec_driver_sql(
             f"SELECT id FROM bed_stay WHERE placement_id = {pl.id}"
         ).scalar_one()

@@ -15,10 +15,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import text
 
+from models import rules
+from models.backend import Backend
 from models.database import Database
 from models.errors import BedOccupiedError, DatabaseProblem, PersonAlreadyPlacedError
 from models.results import NewPerson
-from models.services import Services
 from tests.factories import D, scenario
 from tests.models.helpers import bed_ids
 
@@ -32,13 +33,15 @@ SELECT count(*) FROM bed_stay a JOIN bed_stay b ON a.id < b.id
 """
 
 
-def _prepare(services: Services, n: int) -> tuple[int, int, list[tuple[int, int]]]:
+def _prepare(backend: Backend, n: int) -> tuple[int, int, list[tuple[int, int]]]:
     """n single women (the families structure takes women) and the bed they all want."""
-    sc = scenario(services)
-    bed = bed_ids(services, sc.families.id)[0]
+    sc = scenario(backend)
+    bed = bed_ids(backend, sc.families.id)[0]
     people = []
     for i in range(n):
-        hh = services.register_household([NewPerson(f"Donna{i}", "Prova", "F", D(1990, 1, 1))])
+        hh = backend.people.register_household(
+            [NewPerson(f"Donna{i}", "Prova", "F", D(1990, 1, 1))]
+        )
         people.append((hh.id, hh.members[0].person.id))
     return sc.families.id, bed, people
 
@@ -46,9 +49,13 @@ def _prepare(services: Services, n: int) -> tuple[int, int, list[tuple[int, int]
 def _skip_python_check(monkeypatch_or_none=None) -> None:
     """Let the service's own bed check pass, so that only the database can refuse."""
     if monkeypatch_or_none is not None:
-        monkeypatch_or_none.setattr(Services, "_bed_problem", lambda *a, **k: None)
+        monkeypatch_or_none.setattr(rules, "bed_problems", _no_bed_problems)
     else:
-        Services._bed_problem = lambda *a, **k: None  # type: ignore[method-assign]
+        rules.bed_problems = _no_bed_problems  # type: ignore[assignment]
+
+
+def _no_bed_problems(_s, beds, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+    return {b.id: None for b in beds}
 
 
 def _classify(exc: BaseException) -> str:
@@ -60,9 +67,9 @@ def _classify(exc: BaseException) -> str:
     return f"other: {type(exc).__name__}"
 
 
-def _attempt(sv: Services, structure: int, bed: int, household: int, person: int) -> str:
+def _attempt(sv: Backend, structure: int, bed: int, household: int, person: int) -> str:
     try:
-        sv.place(household, structure, DAY, beds={person: bed})
+        sv.placements.place(household, structure, DAY, beds={person: bed})
     except (BedOccupiedError, DatabaseProblem) as exc:
         return _classify(exc)
     except Exception as exc:  # noqa: BLE001 - anything else is a failure the test reports
@@ -88,7 +95,7 @@ def _check_outcome(db: Database, outcomes: list[str], bed: int, total: int) -> N
 def test_postgresql_race_fifty_placements_one_bed(pg_server, python_check, monkeypatch):
     db = Database(pg_server.create())
     try:
-        structure, bed, people = _prepare(Services(db, actor="setup"), 50)
+        structure, bed, people = _prepare(Backend(db, actor="setup"), 50)
         if not python_check:
             _skip_python_check(monkeypatch)
         threads_n = 10
@@ -97,7 +104,7 @@ def test_postgresql_race_fifty_placements_one_bed(pg_server, python_check, monke
         lock = threading.Lock()
 
         def worker(chunk: list[tuple[int, int]]) -> None:
-            sv = Services(db, actor="race")
+            sv = Backend(db, actor="race")
             barrier.wait()
             for household, person in chunk:
                 result = _attempt(sv, structure, bed, household, person)
@@ -120,7 +127,7 @@ def _sqlite_worker(url, structure, bed, chunk, python_check, barrier, queue) -> 
     if not python_check:
         _skip_python_check()
     db = Database(url)
-    sv = Services(db, actor="race")
+    sv = Backend(db, actor="race")
     barrier.wait()
     for household, person in chunk:
         queue.put(_attempt(sv, structure, bed, household, person))
@@ -137,7 +144,7 @@ def test_sqlite_file_race_from_several_processes(sqlite_template, tmp_path, pyth
     url = f"sqlite:///{path}"
     db = Database(url)
     try:
-        structure, bed, people = _prepare(Services(db, actor="setup"), 40)
+        structure, bed, people = _prepare(Backend(db, actor="setup"), 40)
         ctx = multiprocessing.get_context("spawn")
         procs_n = 8
         barrier = ctx.Barrier(procs_n)
@@ -160,16 +167,16 @@ def test_sqlite_file_race_from_several_processes(sqlite_template, tmp_path, pyth
         db.dispose()
 
 
-def test_database_refusal_maps_to_bed_occupied(services, db, monkeypatch):
+def test_database_refusal_maps_to_bed_occupied(backend, db, monkeypatch):
     """When the service's check is passed (a race) and the database refuses, the user
     still reads "bed already occupied" and nothing is written."""
-    structure, bed, people = _prepare(services, 2)
-    services.place(people[0][0], structure, DAY, beds={people[0][1]: bed})
+    structure, bed, people = _prepare(backend, 2)
+    backend.placements.place(people[0][0], structure, DAY, beds={people[0][1]: bed})
     _skip_python_check(monkeypatch)
     with db.engine.connect() as c:
         before = c.execute(text("SELECT count(*) FROM placement")).scalar_one()
     with pytest.raises(BedOccupiedError):
-        services.place(people[1][0], structure, D(2023, 2, 1), beds={people[1][1]: bed})
+        backend.placements.place(people[1][0], structure, D(2023, 2, 1), beds={people[1][1]: bed})
     with db.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM placement")).scalar_one() == before
 
@@ -186,11 +193,11 @@ def test_postgresql_concurrent_registrations_all_succeed(pg_server):
         lock = threading.Lock()
 
         def worker(i: int) -> None:
-            sv = Services(db, actor="race")
+            sv = Backend(db, actor="race")
             barrier.wait()
             for k in range(each):
                 try:
-                    hh = sv.register_household(
+                    hh = sv.people.register_household(
                         [
                             NewPerson(f"Nome{i}-{k}", "Prova", "F", D(1990, 1, 1)),
                             NewPerson(
@@ -222,19 +229,19 @@ def test_postgresql_same_person_into_two_structures_at_once(pg_server):
     moment: the structures are locked separately, so only the database can stop it."""
     db = Database(pg_server.create())
     try:
-        sv = Services(db, actor="setup")
+        sv = Backend(db, actor="setup")
         sc = scenario(sv)
-        hh = sv.register_household([NewPerson("Sola", "Prova", "F", D(1990, 1, 1))])
+        hh = sv.people.register_household([NewPerson("Sola", "Prova", "F", D(1990, 1, 1))])
         targets = [sc.families.id, sc.other.id] * 3
         barrier = threading.Barrier(len(targets))
         outcomes: list[str] = []
         lock = threading.Lock()
 
         def worker(structure: int) -> None:
-            mine = Services(db, actor="race")
+            mine = Backend(db, actor="race")
             barrier.wait()
             try:
-                mine.place(hh.id, structure, DAY)
+                mine.placements.place(hh.id, structure, DAY)
                 result = "placed"
             except PersonAlreadyPlacedError:
                 result = "already placed"

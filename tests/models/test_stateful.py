@@ -1,6 +1,6 @@
 """Property-based test: random sequences of place, transfer, extend, exit and cancel.
 
-A Hypothesis state machine drives the services on a small network (three structures,
+A Hypothesis state machine drives the backend on a small network (three structures,
 nine beds, four households including a mother with a minor child) and keeps a simple
 Python model of every bed stay: who sleeps in which bed each night. After every step
 the database must hold exactly the model's stays and placement statuses; a refused
@@ -36,11 +36,12 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 
-from models import queries
+from models.backend import Backend
 from models.database import Database
 from models.errors import DomainError, MinorAloneError, PersonAlreadyPlacedError
+from models.occupancy import Occupancy
+from models.presence import Presence
 from models.results import NewPerson
-from models.services import Services
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 BASE = dt.date(2023, 1, 1)
@@ -82,24 +83,28 @@ class Network:
 
 
 def build_network(db: Database) -> Network:
-    sv = Services(db, actor="test")
+    sv = Backend(db, actor="test")
     net = Network()
-    p = sv.create_programme("SAI-STA", "SAI prova", "sai", dt.date(2014, 1, 1), sai_category="ord")
-    q = sv.create_programme("ART-STA", "Art. 18 prova", "anti_trafficking", dt.date(2014, 1, 1))
+    p = sv.structures.create_programme(
+        "SAI-STA", "SAI prova", "sai", dt.date(2014, 1, 1), sai_category="ord"
+    )
+    q = sv.structures.create_programme(
+        "ART-STA", "Art. 18 prova", "anti_trafficking", dt.date(2014, 1, 1)
+    )
     layout = [
         (p.id, "S-1", ["women", "families", "single_parent"], 3, [2, 2]),  # capacity below beds
         (p.id, "S-2", ["men"], 2, [2]),
         (q.id, "S-3", ["women", "single_parent"], 3, [3]),
     ]
     for prog, code, targets, places, rooms in layout:
-        s = sv.create_structure(
+        s = sv.structures.create_structure(
             prog, code, f"Casa {code}", "SO", dt.date(2014, 1, 1), targets=targets, places=places
         )
         net.structures.append(s.id)
         net.programme_of[s.id] = prog
         net.places[s.id] = places
         for i, n in enumerate(rooms):
-            for b in sv.add_room(s.id, f"Camera {i + 1}", n):
+            for b in sv.structures.add_room(s.id, f"Camera {i + 1}", n):
                 net.beds.setdefault(s.id, []).append(b.id)
                 net.structure_of_bed[b.id] = s.id
     households = [
@@ -112,7 +117,7 @@ def build_network(db: Database) -> Network:
         [NewPerson("Carla", "Prova", "F", dt.date(1995, 1, 1))],
     ]
     for people in households:
-        hh = sv.register_household(people)
+        hh = sv.people.register_household(people)
         net.household_ids.append(hh.id)
         net.households.append([m.person.id for m in hh.members])
     net.mother, net.child = net.households[0]
@@ -141,7 +146,7 @@ class StayMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.reset()
-        self.sv = Services(self.db, actor="test", today=lambda: BASE)
+        self.sv = Backend(self.db, actor="test", today=lambda: BASE)
         self.stays: dict[int, Stay] = {}
         self.status: dict[int, str] = {}  # placement -> active / exited / cancelled
         self.planned_end: dict[int, int | None] = {}
@@ -281,12 +286,12 @@ class StayMachine(RuleBasedStateMachine):
         overfull = self.overfull_night(sid, n, n + planned if planned else None, len(people))
         # What the placement dialog shows first: does the household fit, in which beds?
         fit = (
-            self.sv.check_fit(self.net.household_ids[household], sid, day(n))
+            self.sv.placements.check_fit(self.net.household_ids[household], sid, day(n))
             if not (beds or override)
             else None
         )
         result = self.attempt(
-            self.sv.place,
+            self.sv.placements.place,
             self.net.household_ids[household],
             sid,
             day(n),
@@ -350,7 +355,7 @@ class StayMachine(RuleBasedStateMachine):
             )
             overfull = self.overfull_night(sid, n, until, len(moving), {current[p] for p in moving})
         result = self.attempt(
-            self.sv.transfer,
+            self.sv.placements.transfer,
             pl,
             day(n),
             sid,
@@ -400,7 +405,9 @@ class StayMachine(RuleBasedStateMachine):
         n = self.latest_start(pl) + delta
         live = self.live_in(pl, n)
         person_ids = self.pick_people(self.household_of[pl], who, [s.person for _i, s in live])
-        result = self.attempt(self.sv.record_exit, pl, day(n), reason, person_ids=person_ids)
+        result = self.attempt(
+            self.sv.placements.record_exit, pl, day(n), reason, person_ids=person_ids
+        )
         if result is None:
             return
         leaving = [(i, s) for i, s in live if person_ids is None or s.person in person_ids]
@@ -420,7 +427,7 @@ class StayMachine(RuleBasedStateMachine):
     def extend(self, pick, delta):
         pl = self.active()[pick % len(self.active())]
         n = (self.planned_end[pl] or self.latest_start(pl)) + delta
-        result = self.attempt(self.sv.extend, pl, day(n), "proroga")
+        result = self.attempt(self.sv.placements.extend, pl, day(n), "proroga")
         if result is None:
             return
         assert self.planned_end[pl] is None or n > self.planned_end[pl]
@@ -435,13 +442,15 @@ class StayMachine(RuleBasedStateMachine):
             if not candidates:
                 return
             pl = candidates[pick % len(candidates)]
-            result = self.attempt(self.sv.cancel_placement, pl, "inserimento per errore")
+            result = self.attempt(
+                self.sv.corrections.cancel_placement, pl, "inserimento per errore"
+            )
             assert result is not None and result.status == "cancelled"
             self.stays = {i: s for i, s in self.stays.items() if s.placement != pl}
             self.status[pl] = "cancelled"
             return
         sid = sorted(self.stays)[pick % len(self.stays)]
-        stay = self.attempt(self.sv.cancel_stay, sid, "inserita per errore")
+        stay = self.attempt(self.sv.corrections.cancel_stay, sid, "inserita per errore")
         assert stay is not None and stay.cancelled
         pl = self.stays.pop(sid).placement
         self.history_corrected = True
@@ -481,11 +490,11 @@ class StayMachine(RuleBasedStateMachine):
                     assert mother is not None
                     assert self.net.structure_of_bed[mother] == self.net.structure_of_bed[child]
         for n in PROBES:
-            seen = {(r.person_id, r.bed_id) for r in queries.who_is_where(self.db, day(n))}
+            seen = {(r.person_id, r.bed_id) for r in Presence(self.db).who_is_where(day(n))}
             assert seen == {(p, b) for (p, m), b in person_night.items() if m == n}
         for year, month in ((2023, 1), (2023, 2)):
             register = {
-                r.person_id: set(r.days) for r in queries.presence_days(self.db, year, month)
+                r.person_id: set(r.days) for r in Presence(self.db).month_nights(year, month)
             }
             expected: dict[int, set[int]] = defaultdict(set)
             for p, n in person_night:
@@ -493,7 +502,7 @@ class StayMachine(RuleBasedStateMachine):
                 if (d.year, d.month) == (year, month):
                     expected[p].add(d.day)
             assert register == dict(expected)
-        occupied = {r.key: r.occupied for r in queries.occupancy(self.db, day(20))}
+        occupied = {r.key: r.occupied for r in Occupancy(self.db).at(day(20))}
         for sid, code in zip(self.net.structures, ("S-1", "S-2", "S-3"), strict=True):
             assert occupied[code] == sum(
                 1 for (b, n) in bed_night if n == 20 and self.net.structure_of_bed[b] == sid

@@ -1,0 +1,282 @@
+"""Reads of occupancy figures: at a date by structure, province, programme or the whole
+network; rates over a period; the dashboard's overview (``backend.occupancy``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import (
+    func,
+    literal,
+    or_,
+    select,
+)
+
+from . import entities as e
+from .database import Database
+from .occupancy_counts import (
+    _days_between,
+    _period_nights,
+    _structure_figures,
+    _structure_filter,
+    _summed,
+)
+from .results import (
+    OccupancyOverview,
+    OccupancyRow,
+    OccupancyTotals,
+    TargetFreeRow,
+)
+
+
+class Occupancy:
+    """Occupancy figures of the network or a selection of it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def at(
+        self,
+        day: dt.date,
+        *,
+        group_by: str = "structure",
+        province: str | None = None,
+        programme_code: str | None = None,
+    ) -> list[OccupancyRow]:
+        """Occupancy at ``day`` per structure, province, programme, or for the whole network."""
+        with self.db.read() as s:
+            per_structure = _structure_figures(s, day, province, programme_code, None, False, True)
+        if group_by == "structure":
+            return [
+                OccupancyRow(
+                    key=st.code,
+                    label=st.name,
+                    province=st.province,
+                    programme_code=st.programme_code,
+                    structure_id=st.id,
+                    **vars(OccupancyTotals(*figures)),
+                )
+                for st, figures in per_structure
+            ]
+        # Filed under their groups, then summed column by column (as occupancy_overview does).
+        groups: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for st, figures in per_structure:
+            if group_by == "province":
+                key, label = st.province, st.province
+            elif group_by == "programme":
+                key, label = st.programme_code, st.programme_name
+            elif group_by == "network":
+                key, label = "*", "*"
+            else:
+                raise ValueError(group_by)
+            groups[key].append(figures)
+            labels[key] = label
+        if group_by == "network" and not groups:
+            groups["*"] = []
+            labels["*"] = "*"
+        return [
+            OccupancyRow(
+                key=k,
+                label=labels[k],
+                **vars(_summed(groups[k])),
+                province=k if group_by == "province" else "",
+                programme_code=k if group_by == "programme" else "",
+            )
+            for k in sorted(groups)
+        ]
+
+    def rate(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> tuple[int, int, float | None]:
+        """Occupied bed-nights, capacity-nights and their ratio over ``[start, end)``."""
+        if end <= start:
+            return 0, 0, None
+        with self.db.read() as s:
+            dialect = self.db.backend
+            ids = _structure_filter(
+                select(e.Structure.id).join(
+                    e.Programme, e.Programme.id == e.Structure.programme_id
+                ),
+                province,
+                programme_code,
+                structure_id,
+            ).subquery()
+            lo = (
+                func.max(e.BedStay.start_date, literal(start))
+                if dialect == "sqlite"
+                else func.greatest(e.BedStay.start_date, literal(start))
+            )
+            hi_end = func.coalesce(e.BedStay.end_date, literal(end))
+            hi = (
+                func.min(hi_end, literal(end))
+                if dialect == "sqlite"
+                else func.least(hi_end, literal(end))
+            )
+            nights = (
+                s.scalar(
+                    select(func.coalesce(func.sum(_days_between(lo, hi, dialect)), 0))
+                    .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                    .join(e.Room, e.Room.id == e.Bed.room_id)
+                    .where(
+                        e.Room.structure_id.in_(select(ids.c.id)),
+                        e.BedStay.cancelled.is_(False),
+                        e.BedStay.start_date < end,
+                        or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+                    )
+                )
+                or 0
+            )
+            periods = s.execute(
+                select(
+                    e.CapacityPeriod.structure_id,
+                    e.CapacityPeriod.valid_from,
+                    e.CapacityPeriod.places,
+                    e.Structure.opened_on,
+                    e.Structure.closed_on,
+                )
+                .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
+                .where(
+                    e.CapacityPeriod.structure_id.in_(select(ids.c.id)),
+                    e.CapacityPeriod.valid_from < end,
+                )
+                .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
+            ).all()
+        cap_nights = 0
+        by_structure: dict[int, list[Any]] = defaultdict(list)
+        for row in periods:
+            by_structure[row[0]].append(row)
+        for rows in by_structure.values():
+            for i, (_sid, vf, places, opened, closed) in enumerate(rows):
+                nxt = rows[i + 1][1] if i + 1 < len(rows) else end
+                a = max(vf, start, opened)
+                b = min(nxt, end, closed or end)
+                if b > a:
+                    cap_nights += places * (b - a).days
+        return int(nights), cap_nights, (int(nights) / cap_nights if cap_nights else None)
+
+    def monthly(
+        self,
+        end: dt.date,
+        months: int = 12,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> list[tuple[dt.date, float | None]]:
+        """Occupancy rate of each of the last ``months`` calendar months up to ``end``.
+
+        The same figures as ``occupancy_rate`` month by month, counted with one grouped
+        statement over the bed stays (the dashboard's chart at national scale).
+        """
+        y, m = end.year, end.month
+        points = []
+        for _i in range(months):
+            points.append((y, m))
+            m -= 1
+            if m == 0:
+                y, m = y - 1, 12
+        bounds = []
+        for y, m in reversed(points):
+            start = dt.date(y, m, 1)
+            stop = dt.date(y + (m == 12), (m % 12) + 1, 1)
+            bounds.append((start, min(stop, end + dt.timedelta(days=1))))
+        nights, capacity = _period_nights(
+            self.db,
+            bounds,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+        )
+        return [
+            (a, nights[i] / capacity[i] if capacity[i] else None)
+            for i, (a, _b) in enumerate(bounds)
+        ]
+
+    def overview(
+        self,
+        day: dt.date,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> OccupancyOverview:
+        """Occupancy of the selection at ``day``: its total, per province, per programme, and
+        the free beds by target group (as ``free_beds_by_target``), counted once."""
+        with self.db.read() as s:
+            per_structure = _structure_figures(
+                s, day, province, programme_code, structure_id, False, False
+            )
+        # One pass over the structures files each one's figures under its groups; each
+        # group is then summed column by column rather than object by object.
+        provinces: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        programmes: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        programme_names: dict[str, str] = {}
+        by_target: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+        split_targets: dict[str, list[list[tuple[int, ...]]]] = {}
+        for st, figures in per_structure:
+            provinces[st[3]].append(figures)
+            programmes[st[4]].append(figures)
+            programme_names[st[4]] = st[5]
+            groups = st[6] or ""
+            lists = split_targets.get(groups)
+            if lists is None:
+                lists = split_targets[groups] = [by_target[t] for t in groups.split(",") if t]
+            for filed in lists:
+                filed.append(figures)
+        total = _summed([figures for _st, figures in per_structure])
+        totals = {t: _summed(figures) for t, figures in by_target.items()}
+        order = [t.value for t in e.TargetGroup]
+        targets = [
+            TargetFreeRow(
+                target=t,
+                structures=totals[t].structures,
+                capacity=totals[t].capacity,
+                occupied=totals[t].occupied,
+                free=totals[t].free,
+            )
+            for t in sorted(totals, key=lambda t: order.index(t) if t in order else len(order))
+        ]
+        return OccupancyOverview(
+            total=OccupancyRow(key="*", label="*", **vars(total)),
+            provinces=[
+                OccupancyRow(key=k, label=k, province=k, **vars(_summed(provinces[k])))
+                for k in sorted(provinces)
+            ],
+            programmes=[
+                OccupancyRow(
+                    key=k,
+                    label=programme_names[k],
+                    programme_code=k,
+                    **vars(_summed(programmes[k])),
+                )
+                for k in sorted(programmes)
+            ],
+            targets=targets,
+        )
+
+    def free_by_target(
+        self,
+        day: dt.date,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> list[TargetFreeRow]:
+        """For each target group, the free beds of the structures that welcome it.
+
+        A structure for women and families counts its free beds under both groups, as a
+        coordinator looking for a bed for either would count them.
+        """
+        return self.overview(
+            day, province=province, programme_code=programme_code, structure_id=structure_id
+        ).targets

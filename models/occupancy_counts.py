@@ -1,0 +1,462 @@
+"""The counting statements behind every occupancy figure: per structure on a day
+(places in force, beds, occupied, reserved, out of service, free) and bed-nights over
+a period, each in a fixed number of grouped statements whatever the size of the network.
+
+The definition of free places lives here, once: places in force, less occupied,
+reserved and out-of-service beds, never more than the beds in service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from . import entities as e
+from .database import Database
+from .results import (
+    OccupancyTotals,
+)
+
+# Built once per shape of selection: building the statement cost more than running it
+# on a small network (the dashboard is reloaded at every click).
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # a select of any columns
+
+_COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool, bool, bool], Any] = {}
+
+
+def _structure_filter(
+    stmt: S, province: str | None, programme_code: str | None, structure_id: int | None
+) -> S:
+    if province:
+        stmt = stmt.where(e.Structure.province == province.upper())
+    if programme_code:
+        stmt = stmt.where(e.Programme.code == programme_code)
+    if structure_id is not None:
+        stmt = stmt.where(e.Structure.id == structure_id)
+    return stmt
+
+
+def live_stay_beds(day: Any) -> Any:
+    """Subquery of the beds with a live stay on the night of ``day`` (column ``bed_id``).
+
+    Written as two halves, the open stays and the stays ending after ``day``, each of
+    which an index on (end_date, start_date) answers directly: the single condition
+    ``end IS NULL OR end > day`` makes SQLite walk every stay started before ``day``,
+    the whole history for today's date.
+    """
+    open_stays = select(e.BedStay.bed_id).where(
+        e.BedStay.cancelled.is_(False), e.BedStay.end_date.is_(None), e.BedStay.start_date <= day
+    )
+    ending_later = select(e.BedStay.bed_id).where(
+        e.BedStay.cancelled.is_(False), e.BedStay.end_date > day, e.BedStay.start_date <= day
+    )
+    return union_all(open_stays, ending_later).subquery()
+
+
+def _open_on(day: Any) -> Any:
+    return and_(
+        e.Structure.opened_on <= day,
+        or_(e.Structure.closed_on.is_(None), e.Structure.closed_on > day),
+    )
+
+
+# Below this many stays ending after the day, the day counts as recent (see
+# _counts_statement); today there are none but the exits recorded ahead of time.
+RECENT_DAY_LATER_STAYS = 200
+
+
+def _bed_occupied(bed_id: Any, day: Any) -> Any:
+    """Is bed ``bed_id`` occupied on the night of ``day``: an open stay started by then,
+    looked up by bed in the partial index of open stays (migration 0004), or a stay
+    ending after the day. For a recent day the second list is short or empty."""
+    open_stay = e.BedStay.__table__.alias("open_stay")
+    started = (
+        select(literal(1))
+        .select_from(open_stay)
+        .where(
+            open_stay.c.bed_id == bed_id,
+            open_stay.c.end_date.is_(None),
+            open_stay.c.cancelled.is_(False),
+            open_stay.c.start_date <= day,
+        )
+        # SQLite would rather walk (bed, start, end) through a bed's whole history.
+        .with_hint(open_stay, "INDEXED BY ix_bed_stay_open", "sqlite")
+    )
+    ending_later = select(e.BedStay.bed_id).where(
+        e.BedStay.cancelled.is_(False), e.BedStay.end_date > day, e.BedStay.start_date <= day
+    )
+    return or_(started.exists(), bed_id.in_(ending_later))
+
+
+def _counts_statement(
+    by_province: bool,
+    by_programme: bool,
+    by_structure: bool,
+    include_closed: bool,
+    ordered: bool = True,
+    recent: bool = False,
+) -> Any:
+    """Per structure of the selection: its row, capacity in force, beds, occupied,
+    reserved and out of service (the last two among beds free of stays).
+
+    Two shapes, the same figures. For a recent day (few stays end after it) each bed
+    is looked up in the index of open stays. For an older day, when most stays live then
+    have ended since, the live stays are gathered once and joined to the beds.
+    """
+    day = bindparam("day", type_=Date)
+    # The reservations in force first, then their beds: joined the other way round,
+    # SQLite walks every reserved bed of the history.
+    held_beds = (
+        select(e.ReservationBed.bed_id)
+        .where(
+            e.ReservationBed.reservation_id.in_(
+                select(e.Reservation.id).where(
+                    e.Reservation.status != e.ReservationStatus.CANCELLED,
+                    e.Reservation.held_from <= day,
+                    or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > day),
+                )
+            )
+        )
+        .distinct()
+        .subquery()
+    )
+    out_beds = (
+        select(e.BedOutage.bed_id)
+        .where(
+            e.BedOutage.start_date <= day,
+            or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > day),
+        )
+        .distinct()
+        .subquery()
+    )
+    capacity_in_force = (
+        select(e.CapacityPeriod.places)
+        .where(e.CapacityPeriod.structure_id == e.Structure.id, e.CapacityPeriod.valid_from <= day)
+        .order_by(e.CapacityPeriod.valid_from.desc())
+        .limit(1)
+        .correlate(e.Structure)
+        .scalar_subquery()
+    )
+    # Beds are counted per structure id alone, then joined to the structures, so that the
+    # names and codes are not carried through the aggregate bed by bed.
+    if recent:
+        per_structure: Any = select(
+            e.Room.structure_id.label("structure_id"),
+            func.count(e.Bed.id).label("beds"),
+            func.sum(case((_bed_occupied(e.Bed.id, day), 1), else_=0)).label("occupied"),
+        ).join(e.Bed, e.Bed.room_id == e.Room.id)
+        # Reserved and out of service: the few held or out beds, those free of stays.
+        flagged_union = union_all(
+            select(held_beds.c.bed_id, literal(1).label("held"), literal(0).label("out")),
+            select(out_beds.c.bed_id, literal(0).label("held"), literal(1).label("out")),
+        ).subquery()
+        flagged = (
+            select(
+                flagged_union.c.bed_id,
+                func.max(flagged_union.c.held).label("held"),
+                func.max(flagged_union.c.out).label("out"),
+            )
+            .group_by(flagged_union.c.bed_id)
+            .subquery()
+        )
+        flags = (
+            select(
+                e.Room.structure_id.label("structure_id"),
+                func.sum(flagged.c.held).label("reserved"),
+                func.sum(flagged.c.out).label("out"),
+            )
+            .select_from(flagged)
+            .join(e.Bed, e.Bed.id == flagged.c.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(~_bed_occupied(flagged.c.bed_id, day))
+            .group_by(e.Room.structure_id)
+            .subquery()
+        )
+    else:
+        occupied_beds = live_stay_beds(day)
+        free_of_stay = occupied_beds.c.bed_id.is_(None)
+        per_structure = (
+            select(
+                e.Room.structure_id.label("structure_id"),
+                func.count(e.Bed.id).label("beds"),
+                func.count(occupied_beds.c.bed_id).label("occupied"),
+                func.sum(
+                    case((and_(free_of_stay, held_beds.c.bed_id.is_not(None)), 1), else_=0)
+                ).label("reserved"),
+                func.sum(
+                    case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)
+                ).label("out"),
+            )
+            .join(e.Bed, e.Bed.room_id == e.Room.id)
+            .outerjoin(occupied_beds, occupied_beds.c.bed_id == e.Bed.id)
+            .outerjoin(held_beds, held_beds.c.bed_id == e.Bed.id)
+            .outerjoin(out_beds, out_beds.c.bed_id == e.Bed.id)
+        )
+    per_structure = per_structure.group_by(e.Room.structure_id)
+    # The selection is applied inside too, or the whole network's beds would be counted.
+    if by_province or by_programme:
+        per_structure = per_structure.join(e.Structure, e.Structure.id == e.Room.structure_id)
+    if by_province:
+        per_structure = per_structure.where(e.Structure.province == bindparam("province"))
+    if by_programme:
+        per_structure = per_structure.join(
+            e.Programme, e.Programme.id == e.Structure.programme_id
+        ).where(e.Programme.code == bindparam("programme_code"))
+    if by_structure:
+        per_structure = per_structure.where(
+            e.Room.structure_id == bindparam("structure_id", type_=Integer)
+        )
+    counts = per_structure.subquery()
+    if recent:
+        reserved, out = flags.c.reserved, flags.c.out
+    else:
+        reserved, out = counts.c.reserved, counts.c.out
+    stmt = (
+        select(
+            e.Structure.id,
+            e.Structure.code,
+            e.Structure.name,
+            e.Structure.province,
+            e.Programme.code.label("programme_code"),
+            e.Programme.name.label("programme_name"),
+            e.Structure.target_groups,
+            capacity_in_force.label("capacity"),
+            func.coalesce(counts.c.beds, 0),
+            func.coalesce(counts.c.occupied, 0),
+            func.coalesce(reserved, 0),
+            func.coalesce(out, 0),
+        )
+        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .outerjoin(counts, counts.c.structure_id == e.Structure.id)
+    )
+    if recent:
+        stmt = stmt.outerjoin(flags, flags.c.structure_id == e.Structure.id)
+    if ordered:  # the overview sums groups and has no use for an order (a sort of 8,000 rows)
+        stmt = stmt.order_by(e.Structure.province, e.Programme.code, e.Structure.code)
+    if by_province:
+        stmt = stmt.where(e.Structure.province == bindparam("province"))
+    if by_programme:
+        stmt = stmt.where(e.Programme.code == bindparam("programme_code"))
+    if by_structure:
+        stmt = stmt.where(e.Structure.id == bindparam("structure_id", type_=Integer))
+    if not include_closed:
+        stmt = stmt.where(_open_on(day))
+    return stmt
+
+
+# How many stays end after a day, counted up to RECENT_DAY_LATER_STAYS (index only).
+_LATER_STAYS = select(func.count()).select_from(
+    select(e.BedStay.id)
+    .where(e.BedStay.end_date > bindparam("day", type_=Date))
+    .limit(RECENT_DAY_LATER_STAYS)
+    .subquery()
+)
+
+
+def _is_recent(s: Session, day: dt.date) -> bool:
+    return (
+        s.connection().execute(_LATER_STAYS, {"day": day}).scalar() or 0
+    ) < RECENT_DAY_LATER_STAYS
+
+
+def _structure_figures(
+    s: Session,
+    day: dt.date,
+    province: str | None,
+    programme_code: str | None,
+    structure_id: int | None,
+    include_closed: bool,
+    ordered: bool,
+) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
+    """``structure_counts`` with the figures as plain tuples (see ``_figures``)."""
+    # The lookup per bed pays on SQLite only: PostgreSQL's hash joins do the gathered
+    # shape well for every day.
+    recent = s.get_bind().dialect.name == "sqlite" and _is_recent(s, day)
+    shape = (
+        bool(province),
+        bool(programme_code),
+        structure_id is not None,
+        include_closed,
+        ordered,
+        recent,
+    )
+    stmt = _COUNTS_STATEMENTS.get(shape)
+    if stmt is None:
+        stmt = _COUNTS_STATEMENTS[shape] = _counts_statement(*shape)
+    params: dict[str, Any] = {"day": day}
+    if province:
+        params["province"] = province.upper()
+    if programme_code:
+        params["programme_code"] = programme_code
+    if structure_id is not None:
+        params["structure_id"] = structure_id
+    with _collection_deferred():
+        return _figures(
+            s.connection().execute(stmt, params).all()
+        )  # one fetch rather than row by row
+
+
+@contextmanager
+def _collection_deferred() -> Iterator[None]:
+    """No cyclic garbage collection while a large result is built.
+
+    Thousands of rows and tuples made at once set off the collector again and again,
+    and each full pass walks every object of the application. Rows and tuples hold no
+    cycles; the collector
+    runs again as usual afterwards. (Process-wide: another thread only has its
+    collection put off for as long.)
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _figures(result: Any) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
+    """Each structure row with its figures in the order of ``OccupancyTotals``' fields:
+    capacity, beds, occupied, reserved, out of service, free, and 1 structure."""
+    rows = []
+    for st in result:  # Core rows: no ORM result processing
+        # By position: 8,000 rows nationally, and a row's attribute lookup is slower.
+        capacity, beds, occupied = st[7] or 0, st[8], st[9]
+        reserved, out = int(st[10] or 0), int(st[11] or 0)
+        free = beds - out
+        if capacity < free:
+            free = capacity
+        free -= occupied + reserved
+        rows.append((st, (capacity, beds, occupied, reserved, out, free if free > 0 else 0, 1)))
+    return rows
+
+
+def _summed(figures: list[tuple[int, ...]]) -> OccupancyTotals:
+    """The totals of a group of structures' figures (``_figures``), column by column."""
+    return OccupancyTotals(*map(sum, zip(*figures, strict=True))) if figures else OccupancyTotals()
+
+
+def _days_between(start: Any, end: Any, dialect: str) -> Any:
+    """Number of nights from ``start`` to ``end`` as an SQL expression."""
+    if dialect == "sqlite":
+        return func.cast(func.julianday(end) - func.julianday(start), Integer)
+    return end - start
+
+
+def _period_nights(
+    db: Database,
+    bounds: list[tuple[dt.date, dt.date]],
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+) -> tuple[list[int], list[int]]:
+    """Occupied bed-nights and capacity-nights of each ``[start, stop)`` in ``bounds``."""
+    from sqlalchemy import Date
+
+    if not bounds:
+        return [], []
+    first, last = bounds[0][0], bounds[-1][1]
+    dialect = db.backend
+    with db.read() as s:
+        ids = _structure_filter(
+            select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
+            province,
+            programme_code,
+            structure_id,
+        ).subquery()
+        # One scan of the stays that touch the whole range, with one sum per period:
+        # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
+        # The stays are found in two halves (open; ending after ``first``) that the
+        # (end_date, start_date) index answers without walking the older history.
+        # Each stay's start and end as day numbers from ``first``, computed once per stay
+        # (not once per month): the sums below are then plain arithmetic.
+        lf, ll = literal(first, Date), literal(last, Date)
+        end_or_last = func.coalesce(e.BedStay.end_date, ll)
+        if dialect == "sqlite":
+            day_of = (
+                _days_between(lf, e.BedStay.start_date, dialect),
+                _days_between(lf, end_or_last, dialect),
+            )
+        else:
+            day_of = (e.BedStay.start_date - lf, end_or_last - lf)
+        cols = (e.BedStay.bed_id, day_of[0].label("d0"), day_of[1].label("d1"))
+        touching = union_all(
+            select(*cols).where(
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.end_date.is_(None),
+                e.BedStay.start_date < last,
+            ),
+            select(*cols).where(
+                e.BedStay.cancelled.is_(False),
+                e.BedStay.end_date > first,
+                e.BedStay.start_date < last,
+            ),
+        ).subquery()
+        d0, d1 = touching.c.d0, touching.c.d1
+        sums = []
+        for a, b in bounds:
+            la, lb = literal((a - first).days), literal((b - first).days)
+            # CASE rather than SQLite's min()/max(): twelve sums over every stay of the
+            # year, and a function call costs more than the arithmetic.
+            hi = case((d1 < lb, d1), else_=lb)
+            lo = case((d0 > la, d0), else_=la)
+            sums.append(func.coalesce(func.sum(case((hi > lo, hi - lo), else_=0)), 0))
+        if not (province or programme_code or structure_id is not None):
+            totals = s.execute(select(*sums).select_from(touching)).one()  # the whole network
+        else:
+            totals = s.execute(
+                select(*sums)
+                .select_from(touching)
+                .join(e.Bed, e.Bed.id == touching.c.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .where(e.Room.structure_id.in_(select(ids.c.id)))
+            ).one()
+        capacity_rows = s.execute(
+            select(
+                e.CapacityPeriod.structure_id,
+                e.CapacityPeriod.valid_from,
+                e.CapacityPeriod.places,
+                e.Structure.opened_on,
+                e.Structure.closed_on,
+            )
+            .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
+            .where(
+                e.CapacityPeriod.structure_id.in_(select(ids.c.id)),
+                e.CapacityPeriod.valid_from < last,
+            )
+            .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
+        ).all()
+    nights = [int(n or 0) for n in totals]
+    capacity = [0] * len(bounds)
+    by_structure: dict[int, list[Any]] = defaultdict(list)
+    for row in capacity_rows:
+        by_structure[row[0]].append(row)
+    for per in by_structure.values():
+        for j, (_sid, vf, places, opened, closed) in enumerate(per):
+            nxt = per[j + 1][1] if j + 1 < len(per) else last
+            for i, (start, end) in enumerate(bounds):
+                a = max(vf, start, opened)
+                b = min(nxt, end, closed or end)
+                if b > a:
+                    capacity[i] += places * (b - a).days
+    return nights, capacity

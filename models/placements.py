@@ -1,0 +1,454 @@
+"""Use cases of a stay: the fit of a household in a structure, placement, transfer,
+exit and extension (``backend.placements``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+
+from . import convert, rules
+from . import entities as e
+from . import results as r
+from .errors import (
+    DomainError,
+    MinorAloneError,
+    ValidationError,
+)
+from .formatting import format_date
+from .i18n import _
+from .unit_of_work import UseCases, check_version, get, lock_structure, touch
+
+
+class Placements(UseCases):
+    """Placements (inserimenti), transfers (trasferimenti), exits (uscite), extensions (proroghe)."""
+
+    def check_fit(
+        self,
+        household_id: int,
+        structure_id: int,
+        day: dt.date,
+        person_ids: Sequence[int] | None = None,
+        *,
+        until: dt.date | None = None,
+    ) -> r.FitReport:
+        """Does the household fit the structure from ``day``? Proposes beds, explains refusals.
+
+        The places are checked up to ``until`` (the planned end; open-ended when None), as
+        ``place`` does.
+        """
+        with self.db.read() as s:
+            st = get(s, e.Structure, structure_id)
+            programme = st.programme
+            members = rules.select_members(s, household_id, person_ids)
+            reasons: list[str] = []
+            target_problem = False
+            try:
+                rules.check_structure_open(st, programme, day)
+            except DomainError as exc:
+                reasons.append(str(exc))
+            together = [
+                *members,
+                *rules.companions(s, household_id, st.id, day, [m.person_id for m in members]),
+            ]
+            problem = rules.target_problem(st, [(m.person, m.relationship_) for m in together], day)
+            if problem:
+                reasons.append(problem)
+                target_problem = True
+            persons = [m.person for m in members]
+            proposal = rules.propose(s, st, persons, day, None, household_id) or {}
+            if not proposal:
+                reasons.append(
+                    _(
+                        "Structure {structure} has not enough free beds on {date} for {count} people."
+                    ).format(structure=st.name, date=format_date(day), count=len(persons))
+                )
+            # Someone moving to another bed of the structure leaves their own place (transfer).
+            problem = rules.capacity_problem(s, st.id, st.name, day, until, [p.id for p in persons])
+            if problem:
+                reasons.append(problem)
+            return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
+
+    def place(
+        self,
+        household_id: int,
+        structure_id: int,
+        entry_date: dt.date,
+        *,
+        planned_end: dt.date | None = None,
+        beds: Mapping[int, int] | None = None,
+        person_ids: Sequence[int] | None = None,
+        override_reason: str = "",
+        note: str = "",
+    ) -> r.PlacementInfo:
+        """Place a household (or the chosen members) into a structure from ``entry_date``.
+
+        ``beds`` maps person id to bed id; without it the service proposes free beds.
+        """
+        if planned_end is not None and planned_end <= entry_date:
+            raise ValidationError(_("The planned end must come after the entry date."))
+        with self.work.transaction() as s:
+            st = lock_structure(s, structure_id)
+            programme = st.programme
+            # Held here for the whole transaction (the session keeps rows only while they
+            # are referenced): the result reads it again at the end.
+            household = get(s, e.Household, household_id)
+            members = rules.select_members(s, household.id, person_ids)
+            held = s.scalar(
+                select(e.Reservation).where(
+                    e.Reservation.household_id == household_id,
+                    e.Reservation.status == e.ReservationStatus.HELD,
+                )
+            )
+            if held is not None:
+                # Placing beside a held reservation would keep its beds held for nobody.
+                raise ValidationError(
+                    _(
+                        "This household has beds reserved (expected on {date}): confirm the "
+                        "reservation, or cancel it first."
+                    ).format(date=format_date(held.expected_on))
+                )
+            # First the rule no reason can override: no minor left without an adult.
+            problem = rules.minor_problem(
+                s,
+                household_id,
+                programme,
+                entry_date,
+                dict.fromkeys([m.person_id for m in members], st.id),
+            )
+            if problem:
+                raise MinorAloneError(problem)
+            chosen = rules.assign(
+                s,
+                st=st,
+                programme=programme,
+                household_id=household_id,
+                people=members,
+                start=entry_date,
+                until=planned_end,
+                beds=beds,
+                override_reason=override_reason,
+                companions=rules.companions(
+                    s, household_id, st.id, entry_date, [m.person_id for m in members]
+                ),
+            )
+            pl = e.Placement(
+                household_id=household_id,
+                programme_id=programme.id,
+                entry_date=entry_date,
+                planned_end=planned_end,
+                note=note,
+                status=e.PlacementStatus.ACTIVE,
+                extensions=[],  # a new placement has none: no need to read them back
+            )
+            s.add(pl)
+            s.flush()
+            for pid, bed_id in chosen.items():
+                s.add(
+                    e.BedStay(
+                        placement_id=pl.id,
+                        person_id=pid,
+                        bed_id=bed_id,
+                        start_date=entry_date,
+                        end_date=None,
+                        override_reason=override_reason.strip(),
+                    )
+                )
+            s.flush()
+            self.work.audit(
+                s,
+                "place",
+                "placement",
+                pl.id,
+                structure=st.id,
+                people=len(chosen),
+                override=bool(override_reason.strip()),
+            )
+            return convert.placement(pl)
+
+    def transfer(
+        self,
+        placement_id: int,
+        day: dt.date,
+        destination_structure_id: int,
+        *,
+        person_ids: Sequence[int] | None = None,
+        beds: Mapping[int, int] | None = None,
+        override_reason: str = "",
+        version: int | None = None,
+    ) -> r.PlacementInfo:
+        """Move the household (or chosen members) to other beds from ``day``, in one transaction.
+
+        Within the programme the placement goes on; to a structure of another programme
+        the moved people leave this placement ("transferred to another project") and a
+        new placement starts there. Returns the placement the people are in afterwards.
+        """
+        with self.work.transaction() as s:
+            pl = get(s, e.Placement, placement_id)
+            check_version(pl, version)
+            if pl.status != e.PlacementStatus.ACTIVE:
+                raise ValidationError(_("This placement has ended: it cannot be changed."))
+            dest = lock_structure(s, destination_structure_id)
+            stays = rules.live_stays(s, placement_id, day)
+            stays = [x for x in stays if x.start_date <= day]
+            current = {x.person_id: x for x in stays}
+            if not current:
+                raise ValidationError(
+                    _("Nobody of this placement has a bed on {date}.").format(date=format_date(day))
+                )
+            moving_ids = list(person_ids) if person_ids is not None else list(current)
+            for pid in moving_ids:
+                if pid not in current:
+                    raise ValidationError(
+                        _("This person has no bed in this placement on {date}.").format(
+                            date=format_date(day)
+                        )
+                    )
+            for pid in moving_ids:
+                if current[pid].start_date >= day:
+                    raise ValidationError(
+                        _(
+                            "The transfer date must come after the start of the current stay; correct the stay instead."
+                        )
+                    )
+                if current[pid].end_date is not None:
+                    raise ValidationError(
+                        _(
+                            "A stay that already has an end cannot be transferred; correct it instead."
+                        )
+                    )
+            members = [
+                m
+                for m in rules.household_members(s, pl.household_id)
+                if m.person_id in set(moving_ids)
+            ]
+            new_programme = dest.programme
+            ignore = {current[pid].id for pid in moving_ids}
+            # Same bed again is no transfer.
+            if beds is not None and all(current[pid].bed_id == beds.get(pid) for pid in moving_ids):
+                raise ValidationError(_("The destination is the bed the person is in already."))
+            # First the rule no reason can override: no minor left without an adult.
+            problem = rules.minor_problem(
+                s, pl.household_id, pl.programme, day, dict.fromkeys(moving_ids, dest.id)
+            )
+            if problem:
+                raise MinorAloneError(problem)
+            # Within the programme the people stay until the placement's planned end; in
+            # another one a new placement starts, with no planned end yet.
+            until = pl.planned_end if new_programme.id == pl.programme_id else None
+            chosen = rules.assign(
+                s,
+                st=dest,
+                programme=new_programme,
+                household_id=pl.household_id,
+                people=members,
+                start=day,
+                until=until,
+                beds=beds,
+                override_reason=override_reason,
+                ignore_stays=ignore,
+                companions=rules.companions(s, pl.household_id, dest.id, day, moving_ids),
+            )
+            for pid in moving_ids:
+                current[pid].end_date = day
+            s.flush()
+            target = pl
+            if new_programme.id != pl.programme_id:
+                target = e.Placement(
+                    household_id=pl.household_id,
+                    programme_id=new_programme.id,
+                    entry_date=day,
+                    planned_end=None,
+                    status=e.PlacementStatus.ACTIVE,
+                    extensions=[],
+                )
+                s.add(target)
+                s.flush()
+                if set(moving_ids) == set(current):
+                    pl.exit_date = day
+                    pl.exit_reason = e.ExitReason.TRANSFER_OTHER_PROJECT
+                    pl.exit_destination = new_programme.code
+                    pl.status = e.PlacementStatus.EXITED
+            for pid, bed_id in chosen.items():
+                s.add(
+                    e.BedStay(
+                        placement_id=target.id,
+                        person_id=pid,
+                        bed_id=bed_id,
+                        start_date=day,
+                        end_date=None,
+                        override_reason=override_reason.strip(),
+                    )
+                )
+            touch(pl)
+            s.flush()
+            self.work.audit(
+                s,
+                "transfer",
+                "placement",
+                pl.id,
+                to_structure=dest.id,
+                people=len(chosen),
+                to_placement=target.id,
+                override=bool(override_reason.strip()),
+            )
+            return convert.placement(target)
+
+    def record_exit(
+        self,
+        placement_id: int,
+        day: dt.date,
+        reason: str,
+        *,
+        destination: str = "",
+        person_ids: Sequence[int] | None = None,
+        version: int | None = None,
+    ) -> r.PlacementInfo:
+        """Uscita: end the stays of the placement (or of some members) on ``day``.
+
+        When nobody of the placement is left, the placement ends with the reason.
+        """
+        try:
+            exit_reason = e.ExitReason(reason)
+        except ValueError as exc:
+            raise ValidationError(_("Choose the reason of the exit.")) from exc
+        with self.work.transaction() as s:
+            pl = get(s, e.Placement, placement_id)
+            check_version(pl, version)
+            if pl.status != e.PlacementStatus.ACTIVE:
+                raise ValidationError(_("This placement has ended: it cannot be changed."))
+            if day < pl.entry_date:
+                raise ValidationError(_("The exit date comes before the entry date."))
+            stays = rules.live_stays(s, placement_id, day)
+            leaving = [x for x in stays if person_ids is None or x.person_id in set(person_ids)]
+            if person_ids is not None and {x.person_id for x in leaving} != set(person_ids):
+                raise ValidationError(
+                    _("This person has no bed in this placement on {date}.").format(
+                        date=format_date(day)
+                    )
+                )
+            for x in leaving:
+                if x.start_date >= day:
+                    raise ValidationError(
+                        _(
+                            "The exit date must come after the start of the stay ({date}); cancel the stay instead."
+                        ).format(date=format_date(x.start_date))
+                    )
+                if x.end_date is not None:
+                    # Someone who already left (on a later date) keeps that record:
+                    # shortening it here would overwrite history without a trace.
+                    raise ValidationError(
+                        _("A member already left on {date}: correct that stay first.").format(
+                            date=format_date(x.end_date)
+                        )
+                    )
+            if person_ids is not None:
+                problem = rules.minor_problem(
+                    s, pl.household_id, pl.programme, day, dict.fromkeys(person_ids)
+                )
+                if problem:
+                    raise MinorAloneError(problem)
+            for x in leaving:
+                x.end_date = day
+            s.flush()
+            remaining = [x for x in stays if x not in leaving]
+            if not remaining:
+                pl.exit_date = day
+                pl.exit_reason = exit_reason
+                pl.exit_destination = destination.strip()
+                pl.status = e.PlacementStatus.EXITED
+            touch(pl)
+            s.flush()
+            self.work.audit(
+                s,
+                "exit",
+                "placement",
+                pl.id,
+                day=day,
+                reason=exit_reason.value,
+                people=len(leaving),
+                whole=not remaining,
+            )
+            return convert.placement(pl)
+
+    def extend(
+        self,
+        placement_id: int,
+        new_planned_end: dt.date,
+        reason: str,
+        *,
+        authorised_by: str = "",
+        granted_on: dt.date | None = None,
+        version: int | None = None,
+    ) -> r.PlacementInfo:
+        """Proroga: move the planned end of an active placement later, with a reason."""
+        if not reason.strip():
+            raise ValidationError(_("An extension needs a reason."))
+        with self.work.transaction() as s:
+            pl = get(s, e.Placement, placement_id)
+            check_version(pl, version)
+            if pl.status != e.PlacementStatus.ACTIVE:
+                raise ValidationError(_("This placement has ended: it cannot be changed."))
+            if new_planned_end <= pl.entry_date:
+                raise ValidationError(_("The planned end must come after the entry date."))
+            if pl.planned_end is not None and new_planned_end <= pl.planned_end:
+                raise ValidationError(
+                    _("An extension must move the planned end later than {date}.").format(
+                        date=format_date(pl.planned_end)
+                    )
+                )
+            s.add(
+                e.Extension(
+                    placement_id=pl.id,
+                    previous_planned_end=pl.planned_end,
+                    new_planned_end=new_planned_end,
+                    reason=reason.strip(),
+                    authorised_by=authorised_by.strip(),
+                    granted_on=granted_on or self.work.today(),
+                )
+            )
+            pl.planned_end = new_planned_end
+            s.flush()
+            s.refresh(pl)
+            self.work.audit(s, "extend", "placement", pl.id, new_planned_end=new_planned_end)
+            return convert.placement(pl)
+
+    def extension_capacity_warning(self, placement_id: int, new_planned_end: dt.date) -> str | None:
+        """Would the people of the placement take their structure past its places on a
+        night that the new planned end adds? The extension is granted by others and is
+        recorded anyway: this only warns (the extension dialog shows it)."""
+        with self.db.read() as s:
+            pl = get(s, e.Placement, placement_id)
+            if pl.status != e.PlacementStatus.ACTIVE or pl.planned_end is None:
+                return None  # an open-ended stay was counted as such when it began
+            start = pl.planned_end
+            if new_planned_end <= start:
+                return None
+            rows = s.execute(
+                select(e.BedStay.person_id, e.Room.structure_id, e.Structure.name)
+                .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .join(e.Structure, e.Structure.id == e.Room.structure_id)
+                .where(
+                    e.BedStay.placement_id == pl.id,
+                    e.BedStay.cancelled.is_(False),
+                    e.BedStay.start_date <= start,
+                    e.BedStay.end_date.is_(None),
+                )
+            ).all()
+            staying: dict[tuple[int, str], list[int]] = {}
+            for person_id, structure_id, name in rows:
+                staying.setdefault((structure_id, name), []).append(person_id)
+            for (structure_id, name), people in sorted(staying.items()):
+                short = rules.capacity_shortfall(s, structure_id, start, new_planned_end, people)
+                if short is not None:
+                    night, occupied, places = short
+                    return (
+                        rules.capacity_message(name, night, occupied, places, len(people))
+                        + " "
+                        + _(
+                            "The extension can be recorded anyway: plan a transfer, or the end of another stay."
+                        )
+                    )
+            return None

@@ -1,0 +1,340 @@
+"""Reads of who is where: the people in a bed on a day, the nights of presence of a month
+(the presence register), the placements ending soon (``backend.presence``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from . import entities as e
+from .database import Database
+from .occupancy_counts import _structure_filter
+from .results import (
+    ExpiringPlacement,
+    PresenceDays,
+    PresenceRow,
+)
+from .rules import live_stay_clause
+
+_PRESENCE_STATEMENTS: dict[tuple[bool, bool], Any] = {}
+
+
+def _presence(s: Session, day: dt.date, **filters: Any) -> list[PresenceRow]:
+    # Plain columns, not entities: no identity map to fill for rows thrown away at once.
+    stmt = (
+        select(
+            e.BedStay.id,
+            e.BedStay.bed_id,
+            e.BedStay.start_date,
+            e.BedStay.end_date,
+            e.Person.id,
+            e.Person.code,
+            e.Person.first_name,
+            e.Person.last_name,
+            e.Person.alias,
+            e.Person.sex,
+            e.Person.birth_date,
+            e.Person.citizenship,
+            e.HouseholdMember.relationship_,
+            e.Household.id,
+            e.Household.code,
+            e.Placement.id,
+            e.Placement.entry_date,
+            e.Placement.planned_end,
+            e.Bed.label,
+            e.Room.name,
+            e.Structure.id,
+            e.Structure.code,
+            e.Structure.name,
+            e.Structure.province,
+            e.Programme.code,
+        )
+        .join(e.Person, e.Person.id == e.BedStay.person_id)
+        .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+        .join(e.Household, e.Household.id == e.Placement.household_id)
+        .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .join(e.Structure, e.Structure.id == e.Room.structure_id)
+        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .where(live_stay_clause(day))
+        .order_by(e.Structure.code, e.Room.name, e.Bed.label)
+    )
+    if filters.get("structure_id") is not None:
+        stmt = stmt.where(e.Structure.id == filters["structure_id"])
+    if filters.get("programme_code"):
+        stmt = stmt.where(e.Programme.code == filters["programme_code"])
+    if filters.get("province"):
+        stmt = stmt.where(e.Structure.province == filters["province"].upper())
+    if filters.get("household_id") is not None:
+        stmt = stmt.where(e.Household.id == filters["household_id"])
+    out = []
+    for (
+        stay_id,
+        bed_id,
+        start,
+        end,
+        pid,
+        pcode,
+        first,
+        last,
+        alias,
+        sex,
+        birth,
+        citizenship,
+        rel,
+        hid,
+        hcode,
+        placement_id,
+        entry,
+        planned_end,
+        bed_label,
+        room_name,
+        sid,
+        scode,
+        sname,
+        province,
+        prog_code,
+    ) in s.execute(stmt):
+        out.append(
+            PresenceRow(
+                stay_id=stay_id,
+                person_id=pid,
+                person_code=pcode,
+                first_name=first,
+                last_name=last,
+                alias=alias,
+                sex=sex.value,
+                birth_date=birth,
+                citizenship=citizenship,
+                minor=e.is_minor(birth, day),
+                household_id=hid,
+                household_code=hcode,
+                relationship=rel.value if rel else None,
+                placement_id=placement_id,
+                entry_date=entry,
+                planned_end=planned_end,
+                stay_start=start,
+                stay_end=end,
+                bed_id=bed_id,
+                bed_label=bed_label,
+                room_name=room_name,
+                structure_id=sid,
+                structure_code=scode,
+                structure_name=sname,
+                province=province,
+                programme_code=prog_code,
+            )
+        )
+    return out
+
+
+class Presence:
+    """Who sleeps where, nights of presence and ends of placements."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def who_is_where(
+        self,
+        day: dt.date,
+        *,
+        structure_id: int | None = None,
+        programme_code: str | None = None,
+        province: str | None = None,
+        household_id: int | None = None,
+    ) -> list[PresenceRow]:
+        with self.db.read() as s:
+            return _presence(
+                s,
+                day,
+                structure_id=structure_id,
+                programme_code=programme_code,
+                province=province,
+                household_id=household_id,
+            )
+
+    def month_nights(
+        self,
+        year: int,
+        month: int,
+        *,
+        structure_id: int | None = None,
+        programme_code: str | None = None,
+    ) -> list[PresenceDays]:
+        """Registro presenze: for each person, the nights of ``month`` covered by a stay."""
+        first = dt.date(year, month, 1)
+        last_day = calendar.monthrange(year, month)[1]
+        after = first + dt.timedelta(days=last_day)
+        shape = (structure_id is not None, bool(programme_code))
+        stmt = _PRESENCE_STATEMENTS.get(shape)
+        if stmt is None:  # built once per shape, like the occupancy statement
+            first_p, after_p = bindparam("first", type_=Date), bindparam("after", type_=Date)
+            stmt = (
+                select(
+                    e.BedStay.start_date,
+                    e.BedStay.end_date,
+                    e.Person.id,
+                    e.Person.code,
+                    e.Person.first_name,
+                    e.Person.last_name,
+                    e.Person.alias,
+                    e.Structure.code,
+                )
+                .join(e.Person, e.Person.id == e.BedStay.person_id)
+                .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .join(e.Structure, e.Structure.id == e.Room.structure_id)
+                .where(
+                    e.BedStay.cancelled.is_(False),
+                    e.BedStay.start_date < after_p,
+                    or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > first_p),
+                )
+            )
+            if shape[0]:
+                stmt = stmt.where(e.Structure.id == bindparam("structure_id", type_=Integer))
+            if shape[1]:
+                stmt = (
+                    stmt.join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+                    .join(e.Programme, e.Programme.id == e.Placement.programme_id)
+                    .where(e.Programme.code == bindparam("programme_code"))
+                )
+            _PRESENCE_STATEMENTS[shape] = stmt
+        params: dict[str, Any] = {"first": first, "after": after}
+        if structure_id is not None:
+            params["structure_id"] = structure_id
+        if programme_code:
+            params["programme_code"] = programme_code
+        with self.db.read() as s:
+            rows = s.connection().execute(stmt, params).all()
+        people: dict[int, dict[str, Any]] = {}
+        for start, end, pid, code, first_name, last_name, alias, scode in rows:
+            entry = people.setdefault(
+                pid,
+                {
+                    "code": code,
+                    "first": first_name,
+                    "last": last_name,
+                    "alias": alias,
+                    "structures": [],
+                    "days": set(),
+                },
+            )
+            if scode not in entry["structures"]:
+                entry["structures"].append(scode)
+            a = max(start, first)
+            b = min(end or after, after)
+            entry["days"].update(range(a.day, a.day + (b - a).days))
+        result = [
+            PresenceDays(
+                pid,
+                v["code"],
+                v["first"],
+                v["last"],
+                v["alias"],
+                tuple(v["structures"]),
+                frozenset(v["days"]),
+            )
+            for pid, v in people.items()
+        ]
+        result.sort(key=lambda x: (x.last_name.lower(), x.first_name.lower(), x.person_code))
+        return result
+
+    def expiring(
+        self,
+        day: dt.date,
+        within_days: int = 30,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> list[ExpiringPlacement]:
+        """Placements running on ``day`` whose planned end falls within ``within_days`` of it."""
+        from sqlalchemy.orm import aliased
+
+        limit = day + dt.timedelta(days=within_days)
+        # The household's reference person in the same statement, as plain columns: the
+        # dashboard lists some 1,800 placements nationally.
+        ref_member = aliased(e.HouseholdMember)
+        ref = aliased(e.Person)
+        stmt = (
+            select(
+                e.Placement.id,
+                e.Placement.household_id,
+                e.Placement.entry_date,
+                e.Placement.planned_end,
+                e.Household.code,
+                e.Structure.code,
+                e.Structure.name,
+                e.Programme.code,
+                ref.last_name,
+                ref.first_name,
+                ref.code,
+                func.count(e.BedStay.id),
+            )
+            .join(e.Household, e.Household.id == e.Placement.household_id)
+            .join(e.Programme, e.Programme.id == e.Placement.programme_id)
+            .join(e.BedStay, e.BedStay.placement_id == e.Placement.id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .join(e.Structure, e.Structure.id == e.Room.structure_id)
+            .outerjoin(
+                ref_member,
+                and_(
+                    ref_member.household_id == e.Placement.household_id,
+                    ref_member.relationship_ == e.Relationship.REFERENCE,
+                ),
+            )
+            .outerjoin(ref, ref.id == ref_member.person_id)
+            .where(
+                # Not only the active ones: on a past date, a placement that has ended
+                # since was still running then (the live stay below says it was).
+                e.Placement.status != e.PlacementStatus.CANCELLED,
+                e.Placement.planned_end.is_not(None),
+                e.Placement.planned_end >= day,
+                e.Placement.planned_end <= limit,
+                live_stay_clause(day),
+            )
+            .group_by(
+                e.Placement.id,
+                e.Household.code,
+                e.Structure.code,
+                e.Structure.name,
+                e.Programme.code,
+                ref.id,
+            )
+            .order_by(e.Placement.planned_end, e.Household.code)
+        )
+        stmt = _structure_filter(stmt, province, programme_code, structure_id)
+        with self.db.read() as s:
+            rows: Any = s.execute(stmt).all()
+        return [
+            ExpiringPlacement(
+                placement_id=pid,
+                household_id=hid,
+                household_code=hcode,
+                reference_name=f"{last} {first}" if rcode is not None else "",
+                reference_code=rcode or "",
+                programme_code=pcode,
+                structure_code=scode,
+                structure_name=sname,
+                entry_date=entry,
+                planned_end=planned_end,
+                days_left=(planned_end - day).days,
+                people=count,
+            )
+            for pid, hid, entry, planned_end, hcode, scode, sname, pcode, last, first, rcode, count in rows
+        ]

@@ -1,0 +1,566 @@
+"""The rules of DESIGN.md, in one place: every check of a placement, a transfer, a
+reservation and of the placement dialog's fit is made here.
+
+- a bed holds one person a night, a person sleeps in one bed a night (``bed_problems``,
+  ``assign``; the database enforces both too);
+- a structure takes no more people than its places on any night (``capacity_shortfall``);
+- the structure's target groups (``target_problem``, overridable with a reason);
+- no minor left without an adult of the household, except in MSNA programmes
+  (``minor_problem``, never overridable);
+- the structure and its programme open on the day (``check_structure_open``).
+
+The functions take the open ``Session`` of the use case that asks, so every check sees
+the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from . import entities as e
+from .errors import (
+    BedOccupiedError,
+    BedOutOfServiceError,
+    BedReservedError,
+    DomainError,
+    NotFoundError,
+    PersonAlreadyPlacedError,
+    StructureFullError,
+    TargetGroupError,
+    ValidationError,
+)
+from .formatting import format_date
+from .i18n import _
+from .unit_of_work import get
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def overlaps(
+    a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None
+) -> bool:
+    return a_start < (b_end or FAR_FUTURE) and b_start < (a_end or FAR_FUTURE)
+
+
+def live_stay_clause(day: dt.date) -> Any:
+    """SQL condition: a bed stay covers the night of ``day``."""
+    return and_(
+        e.BedStay.cancelled.is_(False),
+        e.BedStay.start_date <= day,
+        or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > day),
+    )
+
+
+def household_groups(
+    members: Sequence[tuple[e.Person, e.Relationship]], day: dt.date
+) -> set[e.TargetGroup]:
+    """Target groups a set of people placed together belongs to."""
+    adults = [p for p, _rel in members if not p.is_minor_on(day)]
+    minors = [p for p, _rel in members if p.is_minor_on(day)]
+    groups: set[e.TargetGroup] = set()
+    if not adults:
+        return {e.TargetGroup.MINORS}
+    if minors:
+        groups.add(e.TargetGroup.FAMILIES)
+        if len(adults) == 1:
+            groups.add(e.TargetGroup.SINGLE_PARENT)
+        return groups
+    if len(adults) > 1:
+        groups.add(e.TargetGroup.FAMILIES)
+    sexes = {p.sex for p in adults}
+    if sexes == {e.Sex.MALE}:
+        groups.add(e.TargetGroup.MEN)
+    if sexes == {e.Sex.FEMALE}:
+        groups.add(e.TargetGroup.WOMEN)
+    if len(adults) == 1:
+        # Nothing in the record says someone is LGBTQIA+ except a sex other than F/M or
+        # a recorded gender identity; anyone else needs the coordinator's reason.
+        p = adults[0]
+        if p.sex == e.Sex.OTHER or p.gender_identity.strip():
+            groups.add(e.TargetGroup.LGBTQIA)
+            groups.add(e.TargetGroup.TRANSGENDER)
+    return groups
+
+
+def capacity_message(
+    structure: str, day: dt.date, occupied: int, capacity: int, needed: int
+) -> str:
+    """Why the authorised places are not enough: full, or too few places left for everyone."""
+    if occupied >= capacity:
+        return _(
+            "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
+        ).format(structure=structure, date=format_date(day), occupied=occupied, capacity=capacity)
+    if occupied == 0:
+        return _(
+            "Structure {structure} has only {capacity} places on {date}: not enough for {count} people."
+        ).format(structure=structure, capacity=capacity, date=format_date(day), count=needed)
+    return _(
+        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people."
+    ).format(
+        structure=structure,
+        free=capacity - occupied,
+        capacity=capacity,
+        date=format_date(day),
+        count=needed,
+    )
+
+
+def bed_name(b: e.Bed) -> str:
+    return f"{b.room.name} / {b.label}"
+
+
+def capacity_problem(
+    s: Session,
+    structure_id: int,
+    structure_name: str,
+    start: dt.date,
+    until: dt.date | None,
+    people: Sequence[int],
+) -> str | None:
+    """Why ``people`` cannot all sleep in the structure from ``start`` up to ``until``
+    (open-ended when None); None when its places are enough. Their own stays begun
+    before ``start`` are the ones a move ends: they are not counted."""
+    short = capacity_shortfall(s, structure_id, start, until, people)
+    if short is None:
+        return None
+    night, occupied, places = short
+    message = capacity_message(structure_name, night, occupied, places, len(people))
+    if night > start:
+        message += " " + _(
+            "The stay would still be going on then: give a planned end "
+            "up to that date, or choose another structure."
+        )
+    return message
+
+
+def capacity_shortfall(
+    s: Session,
+    structure_id: int,
+    start: dt.date,
+    until: dt.date | None,
+    people: Sequence[int] = (),
+) -> tuple[dt.date, int, int] | None:
+    """The first night from ``start`` up to ``until`` (open-ended when None) on which
+    ``people`` (none: the people already there alone) would take the structure past its
+    places, as (night, others there, places); None when its places are enough every night.
+
+    Each night counts the stays covering it against the capacity in force. Only the
+    nights where either can change are looked at: ``start``, each later capacity
+    period, each later stay's start. The stays of ``people`` begun before ``start`` are
+    not counted among the others: they are the ones a move ends (a change of bed within
+    the structure), or the very stays being prolonged (an extension). A person has one
+    such stay at most, since nobody sleeps in two beds a night.
+    """
+    if until is not None and until <= start:  # a planned end already past: that night only
+        until = start + dt.timedelta(days=1)
+    stays_query = (
+        select(e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer))
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .where(
+            e.Room.structure_id == structure_id,
+            e.BedStay.cancelled.is_(False),
+            or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+        )
+    )
+    if until is not None:
+        stays_query = stays_query.where(e.BedStay.start_date < until)
+    if people:
+        stays_query = stays_query.where(
+            ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
+        )
+    # One round trip: the capacity periods come with the stays, told apart by their places.
+    periods_query = select(
+        e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places
+    ).where(e.CapacityPeriod.structure_id == structure_id)
+    stays: list[tuple[dt.date, dt.date | None]] = []
+    periods: list[tuple[dt.date, int]] = []
+    rows: Any = s.execute(union_all(stays_query, periods_query))
+    for first, end, places in rows:
+        if places is None:
+            stays.append((first, end))
+        else:
+            periods.append((first, places))
+    if not periods:
+        return None
+    periods.sort()
+
+    def within(day: dt.date) -> bool:
+        return start < day and (until is None or day < until)
+
+    nights = {start} | {valid_from for valid_from, _places in periods if within(valid_from)}
+    nights |= {first for first, _end in stays if within(first)}
+    for night in sorted(nights):
+        places = None
+        for valid_from, in_force in periods:
+            if valid_from > night:
+                break
+            places = in_force
+        if places is None:
+            continue  # no capacity recorded yet on that night
+        # A bed holds one person a night (the database sees to it): stays are beds.
+        occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
+        if occupied + len(people) > places:
+            return night, occupied, places
+    return None
+
+
+def household_members(s: Session, household_id: int) -> list[e.HouseholdMember]:
+    # A placement asks for the members three times (which to place, the minor rule,
+    # who is already there): read once per transaction. Adding a member clears it.
+    cache: dict[int, list[e.HouseholdMember]] = s.info.setdefault("members", {})
+    if household_id not in cache:
+        cache[household_id] = list(
+            s.scalars(
+                select(e.HouseholdMember)
+                .where(e.HouseholdMember.household_id == household_id)
+                .options(selectinload(e.HouseholdMember.person))
+                .order_by(e.HouseholdMember.id)
+            )
+        )
+    return list(cache[household_id])
+
+
+def companions(
+    s: Session, household_id: int, structure_id: int, day: dt.date, exclude: Iterable[int]
+) -> list[e.HouseholdMember]:
+    """Members of the household (other than ``exclude``) in a bed of the structure on ``day``."""
+    members = household_members(s, household_id)
+    excluded = set(exclude)
+    there = set(
+        s.scalars(
+            select(e.BedStay.person_id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(
+                e.Room.structure_id == structure_id,
+                e.BedStay.person_id.in_(
+                    [m.person_id for m in members if m.person_id not in excluded]
+                ),
+                live_stay_clause(day),
+            )
+        )
+    )
+    return [m for m in members if m.person_id in there]
+
+
+def bed_problem(
+    s: Session,
+    b: e.Bed,
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+    ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+) -> DomainError | None:
+    """Why bed ``b`` cannot be used for ``[start, end)``, or None."""
+    return bed_problems(s, [b], start, end, household_id, ignore_stays)[b.id]
+
+
+def bed_problems(
+    s: Session,
+    beds: Sequence[e.Bed],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+    ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+) -> dict[int, DomainError | None]:
+    """Why each of ``beds`` cannot be used for ``[start, end)`` (None: it can), with
+    one statement whatever the number of beds: a structure's beds are checked
+    together when free beds are proposed (the placement dialog does it for every
+    structure of the programme)."""
+    if not beds:
+        return {}
+    ids = [b.id for b in beds]
+    found: dict[int, DomainError | None] = dict.fromkeys(ids)
+    by_id = {b.id: b for b in beds}
+    until = end or FAR_FUTURE
+    # Stays, outages and held reservations of these beds in one round trip, each row
+    # tagged with its kind; the first reason found for a bed stands: occupied, then out
+    # of service, then reserved, the earliest first.
+    occupied, out, reserved = 0, 1, 2
+    stays = select(
+        literal(occupied).label("kind"),
+        e.BedStay.bed_id.label("bed_id"),
+        e.BedStay.start_date.label("day"),
+        e.BedStay.id.label("row_id"),
+    ).where(
+        e.BedStay.bed_id.in_(ids),
+        e.BedStay.cancelled.is_(False),
+        e.BedStay.start_date < until,
+        or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+    )
+    if ignore_stays:
+        stays = stays.where(e.BedStay.id.not_in(ignore_stays))
+    outages = select(
+        literal(out), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id
+    ).where(
+        e.BedOutage.bed_id.in_(ids),
+        e.BedOutage.start_date < until,
+        or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start),
+    )
+    holds = (
+        select(
+            literal(reserved),
+            e.ReservationBed.bed_id,
+            e.Reservation.expected_on,
+            e.Reservation.id,
+        )
+        .join(e.Reservation, e.ReservationBed.reservation_id == e.Reservation.id)
+        .where(
+            e.ReservationBed.bed_id.in_(ids),
+            e.Reservation.status == e.ReservationStatus.HELD,
+            e.Reservation.household_id != household_id,
+        )
+    )
+    for kind, bed_id, day, _id in s.execute(
+        union_all(stays, outages, holds).order_by("kind", "day", "row_id")
+    ):
+        if found[bed_id] is not None:
+            continue
+        name = bed_name(by_id[bed_id])
+        if kind == occupied:
+            found[bed_id] = BedOccupiedError(
+                _("Bed {bed} is already occupied on {date}.").format(
+                    bed=name, date=format_date(max(day, start))
+                )
+            )
+        elif kind == out:
+            found[bed_id] = BedOutOfServiceError(
+                _("Bed {bed} is out of service from {start}.").format(
+                    bed=name, start=format_date(day)
+                )
+            )
+        else:
+            found[bed_id] = BedReservedError(
+                _("Bed {bed} is reserved for another household expected on {date}.").format(
+                    bed=name, date=format_date(day)
+                )
+            )
+    return found
+
+
+def target_problem(
+    st: e.Structure, people: Sequence[tuple[e.Person, e.Relationship]], day: dt.date
+) -> str | None:
+    targets = st.targets
+    if not targets:
+        return None
+    groups = household_groups(people, day)
+    if groups & targets:
+        return None
+    from .labels import target_group_label
+
+    return _(
+        "Structure {structure} is for: {targets}. The people to place do not belong to these groups."
+    ).format(
+        structure=st.name,
+        targets=", ".join(sorted(target_group_label(t.value) for t in targets)),
+    )
+
+
+def minor_problem(
+    s: Session,
+    household_id: int,
+    programme: e.Programme,
+    day: dt.date,
+    after: Mapping[int, int | None],
+) -> str | None:
+    """Would a minor be left without an adult of the household in a structure?
+
+    ``after`` maps person id -> structure id where the person sleeps on ``day``
+    after the operation (None: not placed).
+    """
+    if programme.sai_category == e.SaiCategory.MSNA:
+        return None
+    members = household_members(s, household_id)
+    where: dict[int, int | None] = {}
+    for m in members:
+        if m.person_id in after:
+            where[m.person_id] = after[m.person_id]
+        else:
+            where[m.person_id] = s.scalar(
+                select(e.Room.structure_id)
+                .join(e.Bed, e.Bed.room_id == e.Room.id)
+                .join(e.BedStay, e.BedStay.bed_id == e.Bed.id)
+                .where(e.BedStay.person_id == m.person_id, live_stay_clause(day))
+            )
+    adults_at = {
+        where[m.person_id] for m in members if not m.person.is_minor_on(day) and where[m.person_id]
+    }
+    for m in members:
+        if m.person.is_minor_on(day) and where[m.person_id] and where[m.person_id] not in adults_at:
+            return _(
+                "A minor of the household would be left in a structure without an adult of the "
+                "household. Move or place an adult together with the minors."
+            )
+    return None
+
+
+def propose(
+    s: Session,
+    st: e.Structure,
+    people: Sequence[e.Person],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+) -> dict[int, int] | None:
+    """Free beds for ``people``, preferring one room for the whole household."""
+    rooms = s.scalars(
+        select(e.Room)
+        .where(e.Room.structure_id == st.id)
+        .options(selectinload(e.Room.beds))
+        .order_by(e.Room.name)
+    ).all()
+    problems = bed_problems(s, [b for room in rooms for b in room.beds], start, end, household_id)
+    free_by_room: list[tuple[e.Room, list[e.Bed]]] = []
+    for room in rooms:
+        free = [b for b in room.beds if problems[b.id] is None]
+        free_by_room.append((room, free))
+    need = len(people)
+    # One room that takes everyone, the smallest such room first.
+    fitting = sorted((len(f), room.name, f) for room, f in free_by_room if len(f) >= need)
+    if fitting:
+        beds = fitting[0][2][:need]
+    else:
+        beds = [b for _room, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
+            :need
+        ]
+    if len(beds) < need:
+        return None
+    return {p.id: b.id for p, b in zip(people, beds, strict=True)}
+
+
+def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) -> None:
+    if day < st.opened_on or (st.closed_on is not None and day >= st.closed_on):
+        raise ValidationError(
+            _("Structure {structure} is not open on {date}.").format(
+                structure=st.name, date=format_date(day)
+            )
+        )
+    if day < programme.start_date or (programme.end_date is not None and day >= programme.end_date):
+        raise ValidationError(
+            _("Programme {programme} is not running on {date}.").format(
+                programme=programme.code, date=format_date(day)
+            )
+        )
+
+
+def assign(
+    s: Session,
+    *,
+    st: e.Structure,
+    programme: e.Programme,
+    household_id: int,
+    people: Sequence[e.HouseholdMember],
+    start: dt.date,
+    beds: Mapping[int, int] | None,
+    override_reason: str,
+    until: dt.date | None,
+    ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+    companions: Sequence[e.HouseholdMember] = (),
+) -> dict[int, int]:
+    """Check every rule for putting ``people`` into ``st`` from ``start``; return person -> bed.
+
+    Beds are checked for the open stays that will be made; the structure's places
+    for every night up to ``until``, the planned end (open-ended when None).
+
+    ``companions`` are members of the household already sleeping in ``st``: the target
+    group is the one of everybody who will be there together (a child moving to another
+    bed of its mother's apartment is still part of a single-parent family).
+    """
+    check_structure_open(st, programme, start)
+    persons = [m.person for m in people]
+    problem = target_problem(
+        st, [(m.person, m.relationship_) for m in [*people, *companions]], start
+    )
+    if problem and not override_reason.strip():
+        raise TargetGroupError(problem + " " + _("To place them anyway, give a reason."))
+    # The stays of all these people that the new open stays would overlap, at once.
+    overlapping: dict[int, dt.date] = {}
+    for stay_id, person_id, stay_start in s.execute(
+        select(e.BedStay.id, e.BedStay.person_id, e.BedStay.start_date)
+        .where(
+            e.BedStay.person_id.in_([p.id for p in persons]),
+            e.BedStay.cancelled.is_(False),
+            or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
+        )
+        .order_by(e.BedStay.start_date, e.BedStay.id)
+    ):
+        if stay_id not in ignore_stays:
+            overlapping.setdefault(person_id, stay_start)
+    for p in persons:
+        if p.id in overlapping:
+            raise PersonAlreadyPlacedError(
+                _("{person} already has a bed from {date}.").format(
+                    person=p.code, date=format_date(max(overlapping[p.id], start))
+                )
+            )
+    if beds is None:
+        proposal = propose(s, st, persons, start, None, household_id)
+        if proposal is None:
+            raise StructureFullError(
+                _(
+                    "Structure {structure} has not enough free beds on {date} for {count} people."
+                ).format(structure=st.name, date=format_date(start), count=len(persons))
+            )
+        beds = proposal
+    else:
+        if set(beds) != {p.id for p in persons}:
+            raise ValidationError(_("Choose one bed for each person to place."))
+        if len(set(beds.values())) != len(beds):
+            raise BedOccupiedError(_("Two people cannot share one bed."))
+        chosen_beds = []
+        for _pid, bed_id in beds.items():
+            b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
+            if b is None:
+                raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+            if b.room.structure_id != st.id:
+                raise ValidationError(
+                    _("The chosen bed is not in structure {structure}.").format(structure=st.name)
+                )
+            chosen_beds.append(b)
+        problems = bed_problems(s, chosen_beds, start, None, household_id, ignore_stays)
+        for b in chosen_beds:
+            if problems[b.id] is not None:
+                raise problems[b.id]  # type: ignore[misc]
+    # Their own stays begun before ``start`` are the ones being ended (``ignore_stays``):
+    # any other would have been refused just above.
+    problem = capacity_problem(s, st.id, st.name, start, until, [p.id for p in persons])
+    if problem:
+        raise StructureFullError(problem)
+    return dict(beds)
+
+
+def select_members(
+    s: Session, household_id: int, person_ids: Sequence[int] | None
+) -> list[e.HouseholdMember]:
+    get(s, e.Household, household_id)
+    members = household_members(s, household_id)
+    if not members:
+        raise ValidationError(_("The household has no members."))
+    if person_ids is None:
+        return members
+    chosen = [m for m in members if m.person_id in set(person_ids)]
+    if len(chosen) != len(set(person_ids)) or not chosen:
+        raise ValidationError(_("This person is not a member of the household."))
+    return chosen
+
+
+def live_stays(s: Session, placement_id: int, day: dt.date) -> list[e.BedStay]:
+    """Stays of a placement that are open or end after ``day`` (its current beds)."""
+    return list(
+        s.scalars(
+            select(e.BedStay)
+            .where(
+                e.BedStay.placement_id == placement_id,
+                e.BedStay.cancelled.is_(False),
+                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > day),
+            )
+            .order_by(e.BedStay.id)
+        )
+    )

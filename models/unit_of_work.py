@@ -1,0 +1,162 @@
+"""The unit of work every use case runs in: one transaction, its audit entries, the
+version check of the records it changes, and database refusals turned into messages.
+
+A use case is a method of a ``UseCases`` subclass (one per area: ``structures``,
+``people``, ``placements``, ``reservations``, ``corrections``)::
+
+    with self.work.transaction() as s:
+        pl = get(s, e.Placement, placement_id)
+        check_version(pl, version)
+        ...
+        self.work.audit(s, "exit", "placement", pl.id, day=day)
+
+Refusals raise a ``DomainError`` whose message is for the coordinator; when one is
+raised, the transaction is rolled back and nothing has changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import entities as e
+from .database import Database
+from .errors import (
+    BedOccupiedError,
+    ConcurrentEditError,
+    DatabaseProblem,
+    DomainError,
+    NotFoundError,
+    PersonAlreadyPlacedError,
+    ValidationError,
+)
+from .i18n import N_, _
+
+T = TypeVar("T")
+
+STALE_MESSAGE = N_("Someone else changed this record in the meantime. Reload it and try again.")
+
+
+class UnitOfWork:
+    """The database, who is working (for the audit trail) and what day it is."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        actor: str | None = None,
+        today: Callable[[], dt.date] | None = None,
+    ) -> None:
+        self.db = db
+        try:
+            self.actor = actor or getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name on some systems
+            self.actor = ""
+        self._today = today or dt.date.today
+
+    def today(self) -> dt.date:
+        return self._today()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction; database errors become domain errors."""
+        try:
+            with self.db.write() as session:
+                yield session
+        except DomainError:
+            raise
+        except StaleDataError as exc:
+            raise ConcurrentEditError(_(STALE_MESSAGE)) from exc
+        except IntegrityError as exc:
+            raise translate_integrity_error(exc) from exc
+        except OperationalError as exc:
+            text = str(exc.orig).lower()
+            if "locked" in text or "busy" in text:
+                raise DatabaseProblem(_("The database is busy. Try again in a moment.")) from exc
+            if "deadlock" in text or "could not serialize" in text:
+                raise ConcurrentEditError(
+                    _("Someone else changed these records at the same time. Try again.")
+                ) from exc
+            raise DatabaseProblem(_("The database could not complete the operation.")) from exc
+
+    def audit(
+        self, s: Session, action: str, entity: str, entity_id: int | None, **details: Any
+    ) -> None:
+        """Record the change in the audit trail, in the same transaction."""
+        # Ids, dates and reasons only: never names, addresses or documents.
+        s.add(
+            e.AuditEntry(
+                actor=self.actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                details=json.dumps(details, default=str, sort_keys=True),
+            )
+        )
+
+
+class UseCases:
+    """Base of the use cases of one area: each public method is one transaction and
+    returns plain results (``models.results``)."""
+
+    def __init__(self, work: UnitOfWork) -> None:
+        self.work = work
+        self.db = work.db
+
+
+def get(s: Session, cls: type[T], id_: int, *, lock: bool = False) -> T:
+    """The row, or a clear refusal when it no longer exists."""
+    obj = s.get(cls, id_, with_for_update=lock or None)
+    if obj is None:
+        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+    return obj
+
+
+def lock_structure(s: Session, structure_id: int) -> e.Structure:
+    """The structure, locked until the end of the transaction."""
+    # Serialises placements into one structure across PCs (PostgreSQL), so the capacity
+    # check cannot be passed by two at once. SQLite is already serial.
+    st = s.get(e.Structure, structure_id, with_for_update=True, populate_existing=True)
+    if st is None:
+        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+    return st
+
+
+def touch(obj: Any) -> None:
+    """Count a change made through child rows as a change of ``obj``: the next flush
+    updates its row, so the mapper bumps its version and stale copies are refused."""
+    mapper = sa_inspect(obj).mapper
+    key = next(a.key for a in mapper.column_attrs if a.key not in ("id", "version"))
+    flag_modified(obj, key)
+
+
+def check_version(obj: Any, version: int | None) -> None:
+    """Refuse a change made from a stale copy of the record."""
+    if version is not None and obj.version != version:
+        raise ConcurrentEditError(_(STALE_MESSAGE))
+
+
+def translate_integrity_error(exc: IntegrityError) -> DomainError:
+    """Map a database refusal to the domain's message."""
+    orig = exc.orig
+    text = str(orig)
+    name = getattr(getattr(orig, "diag", None), "constraint_name", None) or text
+    if "ex_bed_stay_bed_overlap" in name:
+        return BedOccupiedError(_("The bed is already occupied on those dates."))
+    if "ex_bed_stay_person_overlap" in name:
+        return PersonAlreadyPlacedError(_("The person already has a bed on those dates."))
+    if "unique" in text.lower() or "uq_" in name:
+        return ValidationError(_("A record with the same code already exists."))
+    if "foreign key" in text.lower() or "fk_" in name:
+        return ValidationError(_("The record refers to something that does not exist."))
+    return ValidationError(_("The data was refused by the database as inconsistent."))
