@@ -78,6 +78,28 @@ def test_views_never_import_sqlalchemy_or_the_orm():
     )
 
 
+def test_importing_every_view_loads_no_sqlalchemy():
+    """Not even indirectly: a view that imports a model module that imports SQLAlchemy
+    (models.backend, models.rules, ...) would tie the screens to the ORM. Annotations
+    name such modules under ``TYPE_CHECKING`` only."""
+    code = (
+        "import importlib, json, os, pkgutil, sys\n"
+        "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')\n"
+        "import views\n"
+        "names = [m.name for m in pkgutil.walk_packages(views.__path__, 'views.')]\n"
+        "for n in names: importlib.import_module(n)\n"
+        "print(json.dumps({'modules': names,\n"
+        "  'loaded': sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')\n"
+        "                   or m in ('models.entities', 'models.database', 'models.backend'))}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    result = json.loads(out.stdout)
+    assert {"views.main_window", "views.dashboard", "views.people_page"} <= set(result["modules"])
+    assert result["loaded"] == []
+
+
 def test_views_never_import_the_desktop_layer_above_them():
     """desktop/ wires views; a view that reached up into desktop/ could not be reused or tested alone."""
     assert offenders("views", ("desktop",)) == {}
