@@ -24,7 +24,7 @@ import gc
 import os
 import sys
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from desktop.database_open import chosen_database, open_database
 from desktop.icon import app_icon
@@ -32,12 +32,18 @@ from models import i18n
 from models.errors import DomainError
 from models.i18n import _
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from models.backend import Backend
+    from views.main_window import MainWindow
+
 APP_NAME = "Accoglienza"
 ORGANIZATION = "Accoglienza"
 FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 
 
-def open_backend(target: str | None) -> Any:
+def open_backend(target: str | None) -> Backend:
     """Open (and upgrade) a database and hand back the views' Backend."""
     from models.backend import Backend
 
@@ -86,7 +92,7 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _watch_start(app: Any, window: Any) -> None:
+def _watch_start(app: QApplication, window: MainWindow) -> None:
     """For the cold-start benchmark (``ACCOGLIENZA_QUIT_WHEN_SHOWN=1``): prints
     ``shown <t>`` at the window's first paint and ``data <t>`` once the database is open
     and the first page's data are painted, then quits. ``t`` is ``time.monotonic()``, the
@@ -120,17 +126,22 @@ def _watch_start(app: Any, window: Any) -> None:
     timer.start()
 
 
-def _open_while_shown(window: Any, target: str | None) -> Any:
+def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
     """Open the database in a worker while the window is on screen; the backend, or the
     exception that stopped it. Runs a local event loop, not the application's: the caller
     decides whether the application runs at all."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
     loop = QEventLoop()
-    outcome: dict[str, Any] = {}
+    opened: dict[str, Backend] = {}
+    failed: dict[str, BaseException] = {}
 
-    def done(key: str, value: Any) -> None:
-        outcome[key] = value
+    def succeeded(backend: Backend) -> None:
+        opened["backend"] = backend
+        loop.quit()
+
+    def stopped(exc: BaseException) -> None:
+        failed["error"] = exc
         loop.quit()
 
     def start() -> None:
@@ -140,8 +151,8 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
         window.removeEventFilter(started)
         window.runner.run(
             lambda: open_backend(target),
-            on_success=lambda b: done("backend", b),
-            on_failure=lambda exc: done("error", exc),
+            on_success=succeeded,
+            on_failure=stopped,
             key="open-database",
         )
 
@@ -163,9 +174,10 @@ def _open_while_shown(window: Any, target: str | None) -> Any:
     loop.exec()
     # Emptied on the way out: the paint watcher stays a child of the window, and through
     # its closures it would keep this first database alive after another is opened.
-    error, backend = outcome.pop("error", None), outcome.pop("backend", None)
+    error, backend = failed.pop("error", None), opened.pop("backend", None)
     if error is not None:
         raise error
+    assert backend is not None  # the loop ends once the worker has answered
     return backend
 
 
@@ -189,7 +201,8 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     from desktop import settings as user_settings
     from desktop.qt_i18n import install_translators
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    # Qt's stubs type instance() as a QCoreApplication; here it is always a QApplication.
+    app = cast("QApplication | None", QApplication.instance()) or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
@@ -204,7 +217,7 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     from desktop.print_actions import make_print_handler
     from views.main_window import MainWindow
 
-    def open_other(target: str) -> Any:
+    def open_other(target: str) -> Backend:
         new = open_backend(target)
         user_settings.save({"database": target})
         # The objects frozen once the first database was open (gc.freeze, below) include
@@ -242,5 +255,6 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
         gc.freeze()
         gc.enable()
     code = app.exec()
-    window.backend.db.dispose()
+    if window.backend is not None:  # set above; typed for a window still opening
+        window.backend.db.dispose()
     return int(code)

@@ -10,9 +10,11 @@ which reads a year of bed stays, is loaded separately so the tables never wait f
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -29,25 +31,35 @@ from PySide6.QtWidgets import (
 from models.formatting import format_date, format_number, format_percent
 from models.i18n import N_, _, ngettext
 from models.labels import target_group_label
+from models.results import (
+    Changes,
+    ExpiringPlacement,
+    OccupancyRow,
+    StructureInfo,
+    TargetFreeRow,
+)
 
-from .navigation import STRUCTURE, Selection
+from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
 from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, section_label
 
+if TYPE_CHECKING:
+    from models.backend import Backend
+
 EXPIRING_WITHIN_DAYS = 30
 
 
-def _rate(row: Any) -> float | None:
+def _rate(row: OccupancyRow) -> float | None:
     return row.rate
 
 
 class OccupancyModel(RowTableModel):
-    """Occupancy rows (models.OccupancyRow) grouped by province or programme."""
+    """Occupancy rows (models.results.OccupancyRow) grouped by province or programme."""
 
     LABEL, STRUCTURES, CAPACITY, OCCUPIED, RESERVED, OUT, FREE, RATE = range(8)
 
-    def __init__(self, first_title: str, parent: Any = None) -> None:
+    def __init__(self, first_title: str, parent: QObject | None = None) -> None:
         super().__init__(
             parent,
             columns=(
@@ -73,47 +85,9 @@ class OccupancyModel(RowTableModel):
         )
 
 
-class ProgrammeRow:
-    """An occupancy row shown with the programme's name and code. A plain class, not a
-    dataclass (see views.navigation.Selection)."""
-
-    __slots__ = (
-        "label",
-        "code",
-        "structures",
-        "capacity",
-        "occupied",
-        "reserved",
-        "out_of_service",
-        "free",
-        "rate",
-    )
-
-    def __init__(
-        self,
-        *,
-        label: str,
-        code: str,
-        structures: int,
-        capacity: int,
-        occupied: int,
-        reserved: int,
-        out_of_service: int,
-        free: int,
-        rate: float | None,
-    ) -> None:
-        self.label = label
-        self.code = code
-        self.structures = structures
-        self.capacity = capacity
-        self.occupied = occupied
-        self.reserved = reserved
-        self.out_of_service = out_of_service
-        self.free = free
-        self.rate = rate
-
-
 class TargetModel(RowTableModel):
+    """Free beds by target group (models.results.TargetFreeRow)."""
+
     TARGET, STRUCTURES, CAPACITY, OCCUPIED, FREE = range(5)
     COLUMNS = (
         Column(N_("Target group"), "target", display=target_group_label),
@@ -123,13 +97,13 @@ class TargetModel(RowTableModel):
         Column(N_("Free"), "free", kind=INT),
     )
 
-    def row_foreground(self, row: Any) -> Any:
-        from PySide6.QtGui import QColor
-
+    def row_foreground(self, row: TargetFreeRow) -> QColor | None:
         return QColor("#b00020") if row.free == 0 else None
 
 
 class ExpiringModel(RowTableModel):
+    """Placements whose planned end is near (models.results.ExpiringPlacement)."""
+
     END, DAYS, HOUSEHOLD, REFERENCE, PEOPLE, STRUCTURE, PROGRAMME = range(7)
     COLUMNS = (
         Column(N_("Planned end"), "planned_end", kind=DATE),
@@ -141,71 +115,57 @@ class ExpiringModel(RowTableModel):
         Column(N_("Programme"), "programme_code"),
     )
 
-    def row_foreground(self, row: Any) -> Any:
-        from PySide6.QtGui import QColor
-
+    def row_foreground(self, row: ExpiringPlacement) -> QColor | None:
         return QColor("#b35c00") if row.days_left <= 7 else None
 
 
+@dataclass(frozen=True, slots=True)
 class DashboardData:
-    """Every table of the dashboard, loaded together in a worker."""
+    """Every table of the dashboard, loaded together in a task."""
 
-    __slots__ = ("day", "total", "provinces", "programmes", "targets", "expiring")
-
-    def __init__(
-        self,
-        day: dt.date,
-        total: Any,
-        provinces: list[Any],
-        programmes: list[ProgrammeRow],
-        targets: list[Any],
-        expiring: list[Any],
-    ) -> None:
-        self.day = day
-        self.total = total  # OccupancyRow for the selection
-        self.provinces = provinces
-        self.programmes = programmes
-        self.targets = targets
-        self.expiring = expiring
+    day: dt.date
+    total: OccupancyRow  # the whole selection
+    provinces: list[OccupancyRow]
+    programmes: list[OccupancyRow]
+    targets: list[TargetFreeRow]
+    expiring: list[ExpiringPlacement]
 
 
-def load_dashboard(backend: Any, day: dt.date, selection: Selection) -> DashboardData:
-    """Runs in a worker: every table of the dashboard for ``selection`` at ``day``."""
-    q = backend.queries
-    filters = selection.filters()
-    structure_id = selection.structure_id if selection.kind == STRUCTURE else None
-    overview = q.occupancy_overview(day, structure_id=structure_id, **filters)
-    programmes = [
-        ProgrammeRow(
-            label=r.label,
-            code=r.key,
-            structures=r.structures,
-            capacity=r.capacity,
-            occupied=r.occupied,
-            reserved=r.reserved,
-            out_of_service=r.out_of_service,
-            free=r.free,
-            rate=r.rate,
-        )
-        for r in overview.programmes
-    ]
-    expiring = q.expiring_placements(
-        day, EXPIRING_WITHIN_DAYS, structure_id=structure_id, **filters
+def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> DashboardData:
+    """Runs in a task: every table of the dashboard for ``selection`` at ``day``."""
+    province, programme_code = selection.province, selection.programme_code
+    structure_id = selection.chosen_structure()
+    overview = backend.occupancy.overview(
+        day, province=province, programme_code=programme_code, structure_id=structure_id
+    )
+    expiring = backend.presence.expiring(
+        day,
+        EXPIRING_WITHIN_DAYS,
+        province=province,
+        programme_code=programme_code,
+        structure_id=structure_id,
     )
     return DashboardData(
-        day, overview.total, overview.provinces, programmes, overview.targets, expiring
+        day, overview.total, overview.provinces, overview.programmes, overview.targets, expiring
     )
 
 
 class DashboardPage(QWidget):
-    """Cruscotto. ``structure_requested(structure_id)`` asks to open a structure."""
+    """Cruscotto: a ``Page`` (views.page) of the main window.
+    ``structure_requested(structure_id)`` asks to open a structure,
+    ``programme_requested(code)`` to select a programme."""
 
     structure_requested = Signal(int)
     programme_requested = Signal(str)
     months_changed = Signal(int)
 
     def __init__(
-        self, backend: Any, runner: TaskRunner, parent: QWidget | None = None, *, months: int = 12
+        self,
+        backend: Backend | None,
+        runner: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        months: int = 12,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("dashboardPage")
@@ -333,31 +293,59 @@ class DashboardPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         return view
 
-    # -- context ------------------------------------------------------------------------
+    # -- the Page interface -------------------------------------------------------------
 
-    def months(self) -> int:
-        return int(self.months_combo.currentData() or 12)
+    def set_backend(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def set_day(self, day: dt.date) -> None:
+        self.day = day
+
+    def set_selection(self, selection: Selection) -> None:
+        self.selection = selection
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Every change counts somewhere in the figures of the network."""
+        self.refresh()
+
+    def selected_household_id(self) -> int | None:
+        return None
+
+    def selected_placement_id(self) -> int | None:
+        return None
 
     def set_context(self, day: dt.date, selection: Selection) -> None:
-        self.day, self.selection = day, selection
+        """Show ``selection`` at ``day`` now (a dashboard without a window)."""
+        self.set_day(day)
+        self.set_selection(selection)
         self.refresh()
 
     def refresh(self) -> None:
         day, selection, backend = self.day, self.selection, self.backend
+        if backend is None:
+            return
         self.title_label.setText(_("Occupancy on {date}").format(date=format_date(day, "long")))
         self.runner.run(
             lambda: load_dashboard(backend, day, selection), on_success=self._show, key="dashboard"
         )
         self._load_chart()
 
+    def months(self) -> int:
+        return int(self.months_combo.currentData() or 12)
+
     def _load_chart(self) -> None:
         day, selection, backend, months = self.day, self.selection, self.backend, self.months()
-        filters = selection.filters()
-        if selection.kind == STRUCTURE and selection.structure_id is not None:
-            filters["structure_id"] = selection.structure_id
+        if backend is None:
+            return
         self.chart.set_message(_("Loading..."))
         self.runner.run(
-            lambda: backend.queries.monthly_occupancy(day, months, **filters),
+            lambda: backend.occupancy.monthly(
+                day,
+                months,
+                province=selection.province,
+                programme_code=selection.programme_code,
+                structure_id=selection.chosen_structure(),
+            ),
             on_success=self.chart.set_points,
             key="dashboard-chart",
         )
@@ -369,7 +357,7 @@ class DashboardPage(QWidget):
     def _show(self, data: DashboardData) -> None:
         self.data = data
         t = data.total
-        empty = t.structures == 0 and self.selection.kind == "network"
+        empty = t.structures == 0 and self.selection.kind == NETWORK
         if empty and not self.empty_note.styleSheet():
             self.empty_note.setStyleSheet(
                 "background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;"
@@ -392,17 +380,24 @@ class DashboardPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
 
-    def _open_programme(self, index: Any) -> None:
-        row = self.programme_table.model().index(index.row(), 0).data(ROW_ROLE)
+    def _open_programme(self, index: QModelIndex) -> None:
+        row: OccupancyRow | None = self.programme_table.model().index(index.row(), 0).data(ROW_ROLE)
         if row is not None:
-            self.programme_requested.emit(row.code)
+            self.programme_requested.emit(row.programme_code)
 
-    def _open_expiring(self, index: Any) -> None:
-        row = self.expiring_table.model().index(index.row(), 0).data(ROW_ROLE)
-        if row is None:
-            return
-        backend, code = self.backend, row.structure_code
-        self.runner.run(
-            lambda: backend.queries.structure_by_code(code),
-            on_success=lambda st: st is not None and self.structure_requested.emit(st.id),
+    def _open_expiring(self, index: QModelIndex) -> None:
+        row: ExpiringPlacement | None = (
+            self.expiring_table.model().index(index.row(), 0).data(ROW_ROLE)
         )
+        backend = self.backend
+        if row is None or backend is None:
+            return
+        code = row.structure_code
+        self.runner.run(
+            lambda: backend.directory.structure_by_code(code),
+            on_success=self._structure_found,
+        )
+
+    def _structure_found(self, structure: StructureInfo | None) -> None:
+        if structure is not None:
+            self.structure_requested.emit(structure.id)

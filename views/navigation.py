@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -26,82 +27,29 @@ from PySide6.QtWidgets import (
 from models.formatting import format_short_date
 from models.i18n import _, ngettext
 from models.labels import programme_kind_label
+from models.results import ProgrammeInfo, StructureInfo
 
-NETWORK, PROGRAMME, PROVINCE, STRUCTURE = "network", "programme", "province", "structure"
+from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, Selection
+
+if TYPE_CHECKING:
+    from models.backend import Backend
+
 SELECTION_ROLE = int(Qt.ItemDataRole.UserRole) + 10
 LOADED_ROLE = int(Qt.ItemDataRole.UserRole) + 11
 MAX_FILTER_RESULTS = 300
 
 
-class Selection:
-    """What the coordinator is looking at: the network, a programme, a province of a
-    programme, or one structure. A value: equal when all its fields are."""
-
-    # Plain classes here and in the other modules the window imports before its first
-    # paint: a dataclass compiles its generated methods at import, which with the
-    # ``dataclasses`` module itself cost about 4 ms of the start (README, Performance).
-    __slots__ = ("kind", "label", "programme_code", "province", "structure_id")
-
-    kind: str
-    label: str
-    programme_code: str | None
-    province: str | None
-    structure_id: int | None
-
-    def __init__(
-        self,
-        kind: str = NETWORK,
-        label: str = "",
-        programme_code: str | None = None,
-        province: str | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        values = (kind, label, programme_code, province, structure_id)
-        for name, value in zip(self.__slots__, values, strict=True):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"a Selection cannot be changed ({name}); make another one")
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.kind, self.label, self.programme_code, self.province, self.structure_id)
-
-    def __eq__(self, other: object) -> bool:
-        return self._key() == other._key() if isinstance(other, Selection) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        fields = zip(self.__slots__, self._key(), strict=True)
-        return "Selection({})".format(", ".join(f"{name}={value!r}" for name, value in fields))
-
-    def filters(self) -> dict[str, Any]:
-        """Keyword filters for the grouped queries (province, programme_code)."""
-        out: dict[str, Any] = {}
-        if self.programme_code:
-            out["programme_code"] = self.programme_code
-        if self.province:
-            out["province"] = self.province
-        return out
-
-    def title(self) -> str:
-        return self.label or _("All network")
-
-
+@dataclass(frozen=True, slots=True)
 class NavigationData:
     """The two lists the tree is built from."""
 
-    __slots__ = ("programmes", "structures")
-
-    def __init__(self, programmes: Sequence[Any], structures: Sequence[Any]) -> None:
-        self.programmes = programmes  # ProgrammeInfo
-        self.structures = structures  # StructureInfo
+    programmes: Sequence[ProgrammeInfo]
+    structures: Sequence[StructureInfo]
 
 
-def load_navigation(backend: Any) -> NavigationData:
-    """Runs in a worker: the two lists the tree is built from."""
-    return NavigationData(backend.queries.list_programmes(), backend.queries.list_structures())
+def load_navigation(backend: Backend) -> NavigationData:
+    """Runs in a task: the two lists the tree is built from."""
+    return NavigationData(backend.directory.programmes(), backend.directory.structures())
 
 
 class NavigationTree(QWidget):
@@ -125,9 +73,9 @@ class NavigationTree(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         layout.addWidget(self.tree, 1)
-        self._by_group: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        self._structures: list[Any] = []
-        self._programmes: dict[str, Any] = {}
+        self._by_group: dict[tuple[str, str], list[StructureInfo]] = defaultdict(list)
+        self._structures: list[StructureInfo] = []
+        self._programmes: dict[str, ProgrammeInfo] = {}
         self._structure_items: dict[int, QTreeWidgetItem] = {}
         self._last: Selection | None = None
         self._filter_timer = QTimer(self)
@@ -152,7 +100,7 @@ class NavigationTree(QWidget):
         if previous is not None:
             self.select(previous, emit=False)
 
-    def structure(self, structure_id: int) -> Any | None:
+    def structure(self, structure_id: int) -> StructureInfo | None:
         for st in self._structures:
             if st.id == structure_id:
                 return st
@@ -162,7 +110,11 @@ class NavigationTree(QWidget):
         p = self._programmes.get(code or "")
         return p.name if p is not None else None
 
-    def structures(self) -> list[Any]:
+    def programme_kind(self, code: str | None) -> str | None:
+        p = self._programmes.get(code or "")
+        return p.kind if p is not None else None
+
+    def structures(self) -> list[StructureInfo]:
         return list(self._structures)
 
     def _build(self) -> None:
@@ -209,7 +161,7 @@ class NavigationTree(QWidget):
         self.tree.setCurrentItem(root)
         self.tree.blockSignals(False)
 
-    def _structure_item(self, st: Any) -> QTreeWidgetItem:
+    def _structure_item(self, st: StructureInfo) -> QTreeWidgetItem:
         item = QTreeWidgetItem([f"{st.code} · {st.name}"])
         item.setData(
             0,
@@ -254,7 +206,9 @@ class NavigationTree(QWidget):
         sel = item.data(0, SELECTION_ROLE) if item is not None else None
         return sel if isinstance(sel, Selection) else None
 
-    def _current_changed(self, current: QTreeWidgetItem | None, _previous: Any) -> None:
+    def _current_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
         if current is None:
             return
         sel = current.data(0, SELECTION_ROLE)
@@ -266,6 +220,8 @@ class NavigationTree(QWidget):
         stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         while stack:
             item = stack.pop()
+            if item is None:
+                continue
             sel = item.data(0, SELECTION_ROLE)
             if isinstance(sel, Selection) and match(sel):
                 return item
@@ -284,7 +240,9 @@ class NavigationTree(QWidget):
             )
             if province_item is not None:
                 self._fill(province_item)
-                province_item.parent().setExpanded(True)
+                programme_item = province_item.parent()
+                if programme_item is not None:
+                    programme_item.setExpanded(True)
                 province_item.setExpanded(True)
             item = self._find(
                 lambda s: s.kind == STRUCTURE and s.structure_id == selection.structure_id

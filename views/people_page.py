@@ -8,9 +8,12 @@ a page at a time as the list scrolls (the national network has half a million pe
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,11 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.errors import DomainError
 from models.i18n import N_, _
 from models.labels import RELATIONSHIPS, exit_reason_label, placement_status_label, sex_label
+from models.results import Changes, HouseholdInfo, PersonInfo, PlacementInfo, StayInfo
 
-from . import messages
 from .dialogs import workflow_class
 from .dialogs.common import (
     WARNING_COLOUR,
@@ -40,11 +42,46 @@ from .dialogs.common import (
     ro_item,
     setup_table,
 )
+from .selection import Selection
 from .table_models import DATE, Column, PagedTableModel, RowTableModel
-from .tasks import TaskRunner
+from .tasks import TaskRunner, report_failure
 from .widgets import make_table, section_label
 
+if TYPE_CHECKING:
+    from models.backend import Backend
+
 PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdView:
+    """What the page shows of a household and one of its members, read in one task."""
+
+    household: HouseholdInfo
+    person: PersonInfo | None  # the member whose history is shown
+    placements: list[PlacementInfo]  # oldest first
+    active: PlacementInfo | None  # the latest placement still running
+    structures: list[str]  # where its members sleep on the day, when placed
+    history: list[StayInfo]  # the person's stays, oldest first
+
+
+def load_household(
+    backend: Backend, household_id: int, person_id: int | None, day: dt.date
+) -> HouseholdView:
+    """Runs in a task: the household, its placements, where it sleeps on ``day`` and the
+    history of ``person_id`` (of the reference person when none is given)."""
+    directory = backend.directory
+    h = directory.household(household_id)
+    person = next((m.person for m in h.members if m.person.id == person_id), None) or h.reference
+    placements = directory.placements_of_household(h.id)
+    active = next((p for p in reversed(placements) if p.status == "active"), None)
+    structures = (
+        sorted({r.structure_name for r in backend.presence.who_is_where(day, household_id=h.id)})
+        if active is not None
+        else []
+    )
+    history = directory.person_history(person.id) if person is not None else []
+    return HouseholdView(h, person, placements, active, structures, history)
 
 
 class PeopleModel(PagedTableModel):
@@ -53,7 +90,7 @@ class PeopleModel(PagedTableModel):
     day: dt.date = dt.date.today()
     page_loaded = Signal()  # also after an empty page, which inserts no rows
 
-    def __init__(self, parent: Any = None, *, runner: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, runner: TaskRunner) -> None:
         columns = (
             Column(N_("Last name"), "last_name"),
             Column(N_("First name"), "first_name"),
@@ -68,11 +105,13 @@ class PeopleModel(PagedTableModel):
 
     AGE = 5
 
-    def _append(self, generation: int, page: Any) -> None:
+    def _append(self, generation: int, page: Sequence[PersonInfo]) -> None:
         super()._append(generation, page)
         self.page_loaded.emit()
 
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if index.isValid() and index.column() == self.AGE and index.row() < len(self._rows):
             p = self._rows[index.row()]
             if role == Qt.ItemDataRole.DisplayRole:
@@ -83,6 +122,8 @@ class PeopleModel(PagedTableModel):
 
 
 class PlacementsModel(RowTableModel):
+    """The placements of a household (models.results.PlacementInfo)."""
+
     COLUMNS = (
         Column(N_("Programme"), "programme_code"),
         Column(N_("Entry"), "entry_date", kind=DATE),
@@ -98,7 +139,8 @@ class PlacementsModel(RowTableModel):
 
 
 class HistoryModel(RowTableModel):
-    """A person's bed stays, oldest first; cancelled ones shown, marked."""
+    """A person's bed stays (models.results.StayInfo), oldest first; cancelled ones shown,
+    marked."""
 
     COLUMNS = (
         Column(N_("Structure"), lambda s: f"{s.structure_name} ({s.structure_code})"),
@@ -120,34 +162,37 @@ class HistoryModel(RowTableModel):
         ),
     )
 
-    def row_foreground(self, row: Any) -> Any:
+    def row_foreground(self, row: StayInfo) -> QColor | None:
         from .dialogs.common import BAD_COLOUR
 
         return BAD_COLOUR if row.cancelled else None
 
 
 class PeoplePage(QWidget):
-    """Search people, edit their household, see their history, start the workflows."""
+    """Search people, edit their household, see their history, start the workflows: a
+    ``Page`` (views.page) of the main window, usable alone too."""
 
-    data_changed = Signal()
+    data_changed = Signal()  # something was changed from here, what is not known
+    changes_made = Signal(object)  # what was changed from here (models.results.Changes)
     SEARCH_DELAY_MS = 250
 
     def __init__(
         self,
-        backend: Any,
+        backend: Backend,
         parent: QWidget | None = None,
         *,
         runner: TaskRunner | None = None,
         day: dt.date | None = None,
     ) -> None:
         super().__init__(parent)
+        self.setObjectName("peoplePage")
         self.backend = backend
         self.runner = runner or TaskRunner(self)
         self.day = day or dt.date.today()
-        self.household: Any = None
-        self.person: Any = None
+        self.household: HouseholdInfo | None = None
+        self.person: PersonInfo | None = None
         # Tests replace this to drive a dialog instead of blocking in exec().
-        self.exec_dialog = lambda dialog: dialog.exec()
+        self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
 
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -272,20 +317,33 @@ class PeoplePage(QWidget):
         self._show_household(None)
         self._update_count()
 
-    # -- date --
+    # -- the Page interface --
+    def set_backend(self, backend: Backend) -> None:
+        """Another database: its people are found by a new search."""
+        self.backend = backend
+        self.search.clear()
+        self.model.set_source(None)
+        self._show_household(None)
+
     def set_day(self, day: dt.date) -> None:
-        """The date of the main window: ages and the dialogs follow it."""
+        """The date of the main window: ages, where the household sleeps, and the dialogs
+        follow it (read at the next ``refresh``)."""
         self.day = day
         self.model.day = day
         self.model.layoutChanged.emit()
-        self.reload_household()
 
-    # -- what the main window asks --
+    def set_selection(self, selection: Selection) -> None:
+        """People are found by the search, whatever is chosen in the navigation."""
+
     def refresh(self) -> None:
         """Read again after a change elsewhere (another page, another PC)."""
         if self.search.text().strip():
             self.run_search()
         self.reload_household()
+
+    def apply_changes(self, changes: Changes) -> None:
+        if self.household is not None and self.household.id in changes.households:
+            self.refresh()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -308,8 +366,10 @@ class PeoplePage(QWidget):
         if not text:
             self.model.set_source(None)
         else:
-            search = self.backend.queries.search_people
-            self.model.set_source(lambda offset, limit: search(text, limit=limit, offset=offset))
+            directory = self.backend.directory
+            self.model.set_source(
+                lambda offset, limit: directory.search_people(text, limit=limit, offset=offset)
+            )
         self.table.resizeColumnsToContents()
         if selected is not None:
             self.select_person(selected)
@@ -341,24 +401,30 @@ class PeoplePage(QWidget):
     def _person_chosen(self, row: int) -> None:
         if row < 0 or row >= self.model.rowCount():
             return
-        p = self.model.row_at(row)
+        p: PersonInfo = self.model.row_at(row)
         self.show_person(p.id, p.household_id)
 
     # -- household editor --
     def show_person(self, person_id: int | None, household_id: int | None) -> None:
-        self.person = None
-        h = self.backend.queries.household(household_id) if household_id is not None else None
-        if h is not None and person_id is not None:
-            self.person = next((m.person for m in h.members if m.person.id == person_id), None)
-        self._show_household(h)
+        """Show a person's household and history: read in one task."""
+        if household_id is None:
+            self._show_household(None)
+            return
+        backend, day = self.backend, self.day
+        self.runner.run(
+            lambda: load_household(backend, household_id, person_id, day),
+            on_success=self._show_household,
+            key="household",
+        )
 
     def reload_household(self) -> None:
         if self.household is not None:
             self.show_person(self.person.id if self.person else None, self.household.id)
 
-    def _show_household(self, h: Any) -> None:
+    def _show_household(self, view: HouseholdView | None) -> None:
+        h = view.household if view is not None else None
         self.household = h
-        has = h is not None
+        self.person = view.person if view is not None else None
         for b in (
             self.add_member_button,
             self.edit_person_button,
@@ -366,31 +432,26 @@ class PeoplePage(QWidget):
             self.reserve_button,
             self.correct_button,
         ):
-            b.setEnabled(has)
-        active = None
-        placements = self.backend.queries.placements_of_household(h.id) if has else []
-        active = next((p for p in reversed(placements) if p.status == "active"), None)
+            b.setEnabled(h is not None)
+        active = view.active if view is not None else None
         for b in (self.transfer_button, self.exit_button, self.extend_button):
             b.setEnabled(active is not None)
-        self.placements_model.set_rows(placements)
+        self.placements_model.set_rows(view.placements if view is not None else [])
         self.placements.resizeColumnsToContents()
         self.members.setRowCount(0)
-        if not has:
+        if view is None or h is None:
             self.household_title.setText(_("Household"))
             self.history_model.set_rows([])
             self.history_title.setText(_("History of stays"))
             return
         ref = h.reference
         self.household_title.setText(_("Household {code}").format(code=h.code))
-        where = ""
         if active is not None:
-            rows = self.backend.queries.who_is_where(self.day, household_id=h.id)
-            names = sorted({r.structure_name for r in rows})
             where = _("In {programme} since {date}").format(
                 programme=active.programme_code, date=date_text(active.entry_date)
             )
-            if names:
-                where += " — " + ", ".join(names)
+            if view.structures:
+                where += " — " + ", ".join(view.structures)
         else:
             where = _("Not placed at the moment.")
         self.household_info.setText(
@@ -423,21 +484,19 @@ class PeoplePage(QWidget):
             self.members.setCellWidget(row, 4, combo)
             relationship_combos.append(combo)
         reach_cell_widgets_with_tab(self.members, relationship_combos)
-        self.person = self.person or ref
         for row, m in enumerate(h.members):
             if self.person is not None and m.person.id == self.person.id:
                 self.members.selectRow(row)
         self.members.blockSignals(False)
         self.members.resizeColumnsToContents()
-        self._show_history()
+        self._show_history(self.person, view.history)
 
-    def _show_history(self) -> None:
-        person = self.person
+    def _show_history(self, person: PersonInfo | None, stays: Sequence[StayInfo]) -> None:
         if person is not None:
             self.history_title.setText(
                 _("History of stays of {name}").format(name=person_name(person))
             )
-            self.history_model.set_rows(self.backend.queries.person_history(person.id))
+            self.history_model.set_rows(stays)
             self.history.resizeColumnsToContents()
 
     def _member_chosen(self) -> None:
@@ -445,23 +504,45 @@ class PeoplePage(QWidget):
         rows = self.members.selectionModel().selectedRows()
         if not rows or self.household is None:
             return
-        pid = self.members.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        self.person = next(
-            (m.person for m in self.household.members if m.person.id == pid), self.person
+        item = self.members.item(rows[0].row(), 0)
+        if item is None:
+            return
+        pid = item.data(Qt.ItemDataRole.UserRole)
+        person = next((m.person for m in self.household.members if m.person.id == pid), None)
+        if person is None:
+            return
+        self.person = person
+        backend = self.backend
+        self.runner.run(
+            lambda: backend.directory.person_history(person.id),
+            on_success=lambda stays: self._show_history(person, stays),
+            key="history",
         )
-        self._show_history()
 
     def change_relationship(self, person_id: int, relationship: str) -> None:
         if self.household is None:
             return
-        try:
-            self.backend.services.set_relationship(self.household.id, person_id, relationship)
-        except DomainError as exc:
-            messages.get().error(str(exc), parent=self)
-        else:
-            self.data_changed.emit()
-        # Reload either way: making someone the reference changes the previous reference too.
-        QTimer.singleShot(0, self.reload_household)
+        backend, household_id = self.backend, self.household.id
+        changes = Changes(households=frozenset({household_id}))
+
+        def done(_result: object) -> None:
+            self.changes_made.emit(changes)
+            reread()
+
+        def refused(exc: BaseException) -> None:
+            report_failure(exc, self)
+            reread()
+
+        def reread() -> None:
+            # Either way: making someone the reference changes the previous reference too.
+            # Later, not now: the combo box whose signal brought us here is rebuilt.
+            QTimer.singleShot(0, self.reload_household)
+
+        self.runner.run(
+            lambda: backend.people.set_relationship(household_id, person_id, relationship),
+            on_success=done,
+            on_failure=refused,
+        )
 
     # -- workflows --
     def _after(self, dialog: QDialog, person_id: int | None = None) -> bool:

@@ -11,10 +11,10 @@ date, a bed out of service) are done here with small dialogs.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtCore import QDate, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,14 +36,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import results
 from models.formatting import format_date, format_short_date
 from models.i18n import N_, _
 from models.labels import programme_kind_label, relationship_label, target_group_label
+from models.results import BedLine, BedOutageRow, Changes
 
 from . import messages
+from .selection import Selection
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure
 from .widgets import FigureTile, make_table, mute, section_label
+
+if TYPE_CHECKING:
+    from models.backend import Backend
 
 STATUS_LABELS = {
     "occupied": N_("occupied"),
@@ -59,14 +65,16 @@ STATUS_COLOURS = {
 }
 
 
-def _occ(attr: str):  # type: ignore[no-untyped-def]
-    def get(line: Any) -> Any:
+def _occ(attr: str) -> Callable[[BedLine], object]:
+    """The value of an attribute of the bed's occupant (None for a bed nobody sleeps in)."""
+
+    def get(line: BedLine) -> object:
         return getattr(line.occupant, attr) if line.occupant is not None else None
 
     return get
 
 
-def _person(line: Any) -> str:
+def _person(line: BedLine) -> str:
     o = line.occupant
     if o is None:
         return ""
@@ -76,14 +84,14 @@ def _person(line: Any) -> str:
     return name
 
 
-def _household(line: Any) -> str | None:
+def _household(line: BedLine) -> str | None:
     """The occupant's household, or the household a reserved bed is held for."""
     if line.occupant is not None:
         return str(line.occupant.household_code)
     return line.note if line.status == "reserved" else None
 
 
-def _note(line: Any) -> str:
+def _note(line: BedLine) -> str:
     if line.status == "reserved":
         return ""  # the household it is held for is in the Household column
     if line.status == "occupied" and line.occupant is not None and line.occupant.minor:
@@ -92,7 +100,7 @@ def _note(line: Any) -> str:
 
 
 class BedModel(RowTableModel):
-    """The beds of a structure at a date (models.queries.BedLine)."""
+    """The beds of a structure at a date (models.results.BedLine)."""
 
     ROOM, BED, STATUS, PERSON, AGE, HOUSEHOLD, RELATIONSHIP, ENTRY, PLANNED_END, NOTE = range(10)
     COLUMNS = (
@@ -108,32 +116,34 @@ class BedModel(RowTableModel):
         Column(N_("Note"), _note),
     )
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.day = dt.date.today()
         columns = list(self.columns)
         columns[self.AGE] = Column(N_("Age"), self._age, kind=INT)
         self.columns = tuple(columns)
 
-    def _age(self, line: Any) -> int | None:
+    def _age(self, line: BedLine) -> int | None:
         o = line.occupant
         if o is None or o.birth_date is None:
             return None
         b = o.birth_date
         return self.day.year - b.year - ((self.day.month, self.day.day) < (b.month, b.day))
 
-    def set_lines(self, day: dt.date, lines: Any) -> None:
+    def set_lines(self, day: dt.date, lines: Sequence[BedLine]) -> None:
         self.day = day
         self.set_rows(lines)
 
-    def row_background(self, row: Any) -> QColor | None:
+    def row_background(self, row: BedLine) -> QColor | None:
         return STATUS_COLOURS.get(row.status)
 
-    def row_foreground(self, row: Any) -> QColor | None:
+    def row_foreground(self, row: BedLine) -> QColor | None:
         return QColor("#777777") if row.status == "out_of_service" else None
 
 
 class CapacityModel(RowTableModel):
+    """The capacity history of a structure (models.results.CapacityInfo)."""
+
     FROM, PLACES, NOTE = range(3)
     COLUMNS = (
         Column(N_("From"), "valid_from", kind=DATE),
@@ -143,6 +153,8 @@ class CapacityModel(RowTableModel):
 
 
 class OutageModel(RowTableModel):
+    """Periods in which a bed is out of service (models.results.BedOutageRow)."""
+
     ROOM, BED, FROM, UNTIL, REASON = range(5)
     COLUMNS = (
         Column(N_("Room"), "room_name"),
@@ -158,18 +170,9 @@ class OutageModel(RowTableModel):
     )
 
 
-@dataclass(frozen=True)
-class StructureData:
-    sheet: Any  # StructureSheet
-    capacity: list[Any]
-    outages: list[Any]
-    info: Any  # StructureInfo or None
-
-
-def load_structure(backend: Any, structure_id: int, day: dt.date) -> StructureData:
-    """Runs in a worker: everything the structure page shows."""
-    page = backend.queries.structure_page(structure_id, day)  # one read transaction
-    return StructureData(page.sheet, page.capacity, page.outages, page.info)
+def load_structure(backend: Backend, structure_id: int, day: dt.date) -> results.StructurePage:
+    """Runs in a task: everything the structure page shows, in one read transaction."""
+    return backend.sheets.page(structure_id, day)
 
 
 class CapacityDialog(QDialog):
@@ -260,20 +263,21 @@ class OutageDialog(QDialog):
 
 
 class StructurePage(QWidget):
-    """Scheda struttura. ``action_requested(action, placement_id, structure_id)`` asks the
-    main window to open a workflow dialog; ``changed()`` tells it data were changed here."""
+    """Scheda struttura: a ``Page`` (views.page) of the main window.
+    ``action_requested(action, placement_id, structure_id)`` asks the main window to open
+    a workflow dialog; ``changes_made(Changes)`` tells it what was changed here."""
 
     action_requested = Signal(str, object, object)
-    changed = Signal()
+    changes_made = Signal(object)
 
-    def __init__(self, backend: Any, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, backend: Backend, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("structurePage")
         self.backend = backend
         self.runner = runner
         self.day = dt.date.today()
         self.structure_id: int | None = None
-        self.data: StructureData | None = None
+        self.data: results.StructurePage | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -404,9 +408,44 @@ class StructurePage(QWidget):
         grid.addWidget(value, row, col + 1)
         return value
 
-    # -- context ------------------------------------------------------------------------
+    # -- the Page interface -------------------------------------------------------------
+
+    def set_backend(self, backend: Backend) -> None:
+        """Another database: the structure shown was one of the old one."""
+        self.backend = backend
+        self.structure_id = None
+        self.data = None
+        self.title_label.setText(_("Choose a structure on the left."))
+        for label in (self.programme_label, self.holder_label, self.address_label):
+            label.setText("—")
+        self.targets_label.setText("—")
+        for tile in self.tiles.values():
+            tile.set_value("—")
+        self.history_label.hide()
+        self.bed_model.set_lines(self.day, [])
+        self.capacity_model.set_rows([])
+        self.outage_model.set_rows([])
+        self._update_buttons()
+
+    def set_day(self, day: dt.date) -> None:
+        self.day = day
+
+    def set_selection(self, selection: Selection) -> None:
+        """A structure chosen is shown; any other selection leaves the last one shown."""
+        structure_id = selection.chosen_structure()
+        if structure_id is not None:
+            self.structure_id = structure_id
+
+    def apply_changes(self, changes: Changes) -> None:
+        if self.structure_id in changes.structures:
+            self.refresh()
+
+    def selected_household_id(self) -> int | None:
+        line = self.selected_line()
+        return line.occupant.household_id if line is not None and line.occupant else None
 
     def set_context(self, day: dt.date, structure_id: int | None) -> None:
+        """Show a structure at ``day`` now (a structure page without a window)."""
         self.day, self.structure_id = day, structure_id
         self.refresh()
 
@@ -418,7 +457,7 @@ class StructurePage(QWidget):
             lambda: load_structure(backend, sid, day), on_success=self._show, key="structure"
         )
 
-    def _show(self, data: StructureData) -> None:
+    def _show(self, data: results.StructurePage) -> None:
         self.data = data
         sh = data.sheet
         self.title_label.setText(f"{sh.code} · {sh.name}")
@@ -452,13 +491,13 @@ class StructurePage(QWidget):
         today = dt.date.today()
         notes = []
         info = data.info
-        if info is not None and info.closed_on is not None and sh.day >= info.closed_on:
+        if info.closed_on is not None and sh.day >= info.closed_on:
             notes.append(
                 _("This structure closed on {date}.").format(
                     date=format_date(info.closed_on, "long")
                 )
             )
-        elif info is not None and sh.day < info.opened_on:
+        elif sh.day < info.opened_on:
             notes.append(
                 _("This structure opened on {date}.").format(
                     date=format_date(info.opened_on, "long")
@@ -482,11 +521,12 @@ class StructurePage(QWidget):
 
     # -- beds -----------------------------------------------------------------------------
 
-    def selected_line(self) -> Any | None:
+    def selected_line(self) -> BedLine | None:
         rows = self.beds_table.selectionModel().selectedRows()
         if not rows:
             return None
-        return rows[0].data(ROW_ROLE)
+        line: BedLine = rows[0].data(ROW_ROLE)
+        return line
 
     def selected_placement_id(self) -> int | None:
         line = self.selected_line()
@@ -559,13 +599,13 @@ class StructurePage(QWidget):
         backend, sid = self.backend, self.structure_id
 
         def change() -> str | None:
-            backend.services.set_capacity(sid, day, places, note)
-            return backend.services.capacity_warning(sid, day)
+            backend.structures.set_capacity(sid, day, places, note)
+            return backend.structures.capacity_warning(sid, day)
 
-        self.runner.run(change, on_success=self._capacity_changed)
+        self.runner.run(change, on_success=lambda warning: self._capacity_changed(sid, warning))
 
-    def _capacity_changed(self, warning: str | None) -> None:
-        self._changed()
+    def _capacity_changed(self, structure_id: int, warning: str | None) -> None:
+        self._changed(structure_id)
         if warning:  # recorded: the places are decided by others, the people are there
             messages.get().warning(warning, parent=self)
 
@@ -577,16 +617,14 @@ class StructurePage(QWidget):
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
         start, end, reason = dlg.values()
-        backend, bed_id = self.backend, line.bed_id
+        backend, bed_id, sid = self.backend, line.bed_id, self.structure_id
         self.runner.run(
-            lambda: backend.services.put_bed_out_of_service(bed_id, start, end, reason),
-            on_success=lambda _r: self._changed(),
+            lambda: backend.structures.put_bed_out_of_service(bed_id, start, end, reason),
+            on_success=lambda _r: self._changed(sid),
             on_failure=lambda exc: report_failure(exc, self),
         )
 
-    def selected_outage(self) -> Any | None:
-        if not hasattr(self, "outage_table"):
-            return None
+    def selected_outage(self) -> BedOutageRow | None:
         rows = self.outage_table.selectionModel().selectedRows()
         return rows[0].data(ROW_ROLE) if rows else None
 
@@ -600,12 +638,16 @@ class StructurePage(QWidget):
         )
         if not messages.get().confirm(question, parent=self):
             return
-        backend, outage_id, day = self.backend, outage.outage_id, self.day
+        backend, outage_id, day, sid = self.backend, outage.outage_id, self.day, self.structure_id
         self.runner.run(
-            lambda: backend.services.end_bed_outage(outage_id, day),
-            on_success=lambda _r: self._changed(),
+            lambda: backend.structures.end_bed_outage(outage_id, day),
+            on_success=lambda _r: self._changed(sid),
         )
 
-    def _changed(self) -> None:
-        self.changed.emit()
-        self.refresh()
+    def _changed(self, structure_id: int | None) -> None:
+        """A change made here: this page reads it again, the window tells the others."""
+        if structure_id is None:
+            return
+        changes = Changes(structures=frozenset({structure_id}))
+        self.apply_changes(changes)
+        self.changes_made.emit(changes)

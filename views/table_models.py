@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -34,6 +36,9 @@ from PySide6.QtGui import QBrush, QColor
 from models.formatting import format_number, format_percent, format_short_date
 from models.i18n import _
 
+if TYPE_CHECKING:
+    from .tasks import TaskRunner
+
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 RAW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
@@ -41,33 +46,26 @@ RAW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
 TEXT, INT, DATE, PERCENT, BOOL = "text", "int", "date", "percent", "bool"
 
 _Index = QModelIndex | QPersistentModelIndex
+# A row of a table: a plain result of models.results, or any object with the attributes
+# its columns name. Each model says which in its docstring and its hooks' signatures.
+Row = Any
 
 
+@dataclass(frozen=True, slots=True)
 class Column:
     """One column: its header (an ``N_`` source string) and where its value comes from.
 
     ``value`` is an attribute name of the row or a function of the row; ``display``
-    optionally turns the value into the shown text (default: by ``kind``). A plain class,
-    not a dataclass (see views.navigation.Selection).
+    optionally turns the value into the shown text (default: by ``kind``).
     """
 
-    __slots__ = ("title", "value", "kind", "display", "tooltip")
+    title: str
+    value: str | Callable[[Row], Any]
+    kind: str = TEXT
+    display: Callable[[Any], str] | None = None
+    tooltip: str = ""
 
-    def __init__(
-        self,
-        title: str,
-        value: str | Callable[[Any], Any],
-        kind: str = TEXT,
-        display: Callable[[Any], str] | None = None,
-        tooltip: str = "",
-    ) -> None:
-        self.title = title
-        self.value = value
-        self.kind = kind
-        self.display = display
-        self.tooltip = tooltip
-
-    def raw(self, row: Any) -> Any:
+    def raw(self, row: Row) -> Any:
         if callable(self.value):
             return self.value(row)
         return getattr(row, self.value, None)
@@ -87,7 +85,7 @@ class Column:
             return _("yes") if value else _("no")
         return str(value)
 
-    def sort_key(self, value: Any) -> Any:
+    def sort_key(self, value: Any) -> float | str:
         """A value Qt compares correctly, never None (None sorts first)."""
         if self.kind in (INT, PERCENT):
             return float(value) if value is not None else float("-inf")
@@ -103,34 +101,36 @@ class RowTableModel(QAbstractTableModel):
 
     COLUMNS: Sequence[Column] = ()
 
-    def __init__(self, parent: Any = None, *, columns: Sequence[Column] | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, columns: Sequence[Column] | None = None
+    ) -> None:
         super().__init__(parent)
         self.columns: tuple[Column, ...] = tuple(columns if columns is not None else self.COLUMNS)
-        self._rows: list[Any] = []
+        self._rows: list[Row] = []
 
     # -- data in ----------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def set_rows(self, rows: Sequence[Row]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rows(self) -> list[Any]:
+    def rows(self) -> list[Row]:
         return list(self._rows)
 
-    def row_at(self, row: int) -> Any:
+    def row_at(self, row: int) -> Row:
         return self._rows[row]
 
     # -- hooks for subclasses ---------------------------------------------------------
 
-    def row_foreground(self, row: Any) -> QColor | None:
+    def row_foreground(self, row: Row) -> QColor | None:
         """Colour of a whole row's text (e.g. grey for a bed out of service)."""
         return None
 
-    def row_background(self, row: Any) -> QColor | None:
+    def row_background(self, row: Row) -> QColor | None:
         return None
 
-    def row_tooltip(self, row: Any, column: int) -> str:
+    def row_tooltip(self, row: Row, column: int) -> str:
         return ""
 
     # -- Qt ---------------------------------------------------------------------------
@@ -192,18 +192,18 @@ class PagedTableModel(RowTableModel):
     """Loads rows a page at a time as the view scrolls (``canFetchMore``/``fetchMore``).
 
     ``fetch_page(offset, limit)`` returns up to ``limit`` rows from ``offset``; a short
-    page means the end. With a ``runner`` (views.tasks.TaskRunner) pages are fetched off
-    the UI thread and appended when they arrive.
+    page means the end. Pages are fetched by the ``runner`` (off the UI thread) and
+    appended when they arrive.
     """
 
     def __init__(
         self,
-        fetch_page: Callable[[int, int], Sequence[Any]] | None = None,
-        parent: Any = None,
+        fetch_page: Callable[[int, int], Sequence[Row]] | None = None,
+        parent: QObject | None = None,
         *,
+        runner: TaskRunner,
         columns: Sequence[Column] | None = None,
         page_size: int = 200,
-        runner: Any = None,
     ) -> None:
         super().__init__(parent, columns=columns)
         self._fetch_page = fetch_page
@@ -213,7 +213,7 @@ class PagedTableModel(RowTableModel):
         self._loading = False
         self._generation = 0
 
-    def set_source(self, fetch_page: Callable[[int, int], Sequence[Any]] | None) -> None:
+    def set_source(self, fetch_page: Callable[[int, int], Sequence[Row]] | None) -> None:
         """Start over with a new source (a new search): loads the first page."""
         self._generation += 1
         self._fetch_page = fetch_page
@@ -236,14 +236,11 @@ class PagedTableModel(RowTableModel):
             self._generation,
         )
         self._loading = True
-        if self._runner is None:
-            self._append(generation, fetch(offset, size))
-        else:
-            self._runner.run(
-                lambda: fetch(offset, size),
-                on_success=lambda page: self._append(generation, page),
-                on_failure=lambda exc: self._failed(generation, exc),
-            )
+        self._runner.run(
+            lambda: fetch(offset, size),
+            on_success=lambda page: self._append(generation, page),
+            on_failure=lambda exc: self._failed(generation, exc),
+        )
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
@@ -253,7 +250,7 @@ class PagedTableModel(RowTableModel):
 
         report_failure(exc)
 
-    def _append(self, generation: int, page: Sequence[Any]) -> None:
+    def _append(self, generation: int, page: Sequence[Row]) -> None:
         if generation != self._generation:
             return  # a page of an older search
         self._loading = False
@@ -273,7 +270,9 @@ class PagedTableModel(RowTableModel):
 class SortFilterProxy(QSortFilterProxyModel):
     """Sorts by ``SORT_ROLE`` and filters on every column, ignoring case."""
 
-    def __init__(self, source: QAbstractTableModel | None = None, parent: Any = None) -> None:
+    def __init__(
+        self, source: QAbstractTableModel | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -282,5 +281,5 @@ class SortFilterProxy(QSortFilterProxyModel):
         if source is not None:
             self.setSourceModel(source)
 
-    def row_at(self, proxy_row: int) -> Any:
+    def row_at(self, proxy_row: int) -> Row:
         return self.index(proxy_row, 0).data(ROW_ROLE)

@@ -25,7 +25,8 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
@@ -37,6 +38,8 @@ log = logging.getLogger(__name__)
 
 BUSY_DELAY_MS = 300
 
+T = TypeVar("T")
+
 
 _local = threading.local()
 
@@ -44,7 +47,9 @@ _local = threading.local()
 def inside_task() -> bool:
     """True while a task's function runs: on a worker thread, or on the calling thread in
     synchronous mode. Database work of a view happens only here (tests check it)."""
-    return getattr(_local, "depth", 0) > 0 or threading.current_thread() is not threading.main_thread()
+    return (
+        getattr(_local, "depth", 0) > 0 or threading.current_thread() is not threading.main_thread()
+    )
 
 
 @contextlib.contextmanager
@@ -109,29 +114,17 @@ def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
         messages.get().error(unexpected_message(exc), parent=parent)
 
 
+@dataclass(slots=True)
 class _Pending:
-    """A task started and not yet finished. A plain class, not a dataclass (see
-    views.navigation.Selection)."""
+    """A task started and not yet finished."""
 
-    __slots__ = ("on_success", "on_failure", "label", "timer", "key", "busy", "worker")
-
-    def __init__(
-        self,
-        on_success: Callable[[Any], None],
-        on_failure: Callable[[BaseException], None] | None,
-        label: str | None,
-        timer: QTimer,
-        key: str | None,
-        *,
-        worker: Any = None,
-    ) -> None:
-        self.on_success = on_success
-        self.on_failure = on_failure
-        self.label = label
-        self.timer = timer
-        self.key = key
-        self.busy = False
-        self.worker = worker
+    on_success: Callable[[Any], None]
+    on_failure: Callable[[BaseException], None] | None
+    label: str | None
+    timer: QTimer
+    key: str | None
+    worker: _Worker | None = None
+    busy: bool = False
 
 
 class TaskRunner(QObject):
@@ -162,9 +155,9 @@ class TaskRunner(QObject):
 
     def run(
         self,
-        fn: Callable[[], Any],
+        fn: Callable[[], T],
         *,
-        on_success: Callable[[Any], None],
+        on_success: Callable[[T], None],
         on_failure: Callable[[BaseException], None] | None = None,
         progress_label: str | None = None,
         key: str | None = None,
@@ -207,7 +200,7 @@ class TaskRunner(QObject):
         thread: the older one is taken out of the queue and never runs."""
         relay = self._latest.get(key)
         pending = self._running.get(relay) if relay is not None else None
-        if pending is None or pending.worker is None:
+        if relay is None or pending is None or pending.worker is None:
             return
         if self._pool.tryTake(pending.worker):
             del self._running[relay]

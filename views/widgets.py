@@ -1,5 +1,5 @@
 """Small widgets shared by the pages: the rate bar delegate, the monthly chart, figure
-tiles, and a table view with the usual settings."""
+tiles, a table view with the usual settings, and the conversion of dates to Qt's and back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,14 @@ CHART_FULL_COLOUR = QColor("#2e7d4f")
 CHART_OVER_COLOUR = QColor("#c0392b")
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
 
 
 def bar_colour(rate: float, *, strong: bool = False) -> QColor:

@@ -3,6 +3,10 @@
 ``views`` never sees the database; these functions build the ``generate`` closures
 (pseudonymised flag -> PDF bytes) and open ``PrintPreviewDialog`` with the right default
 (pseudonymised for anti-trafficking programmes).
+
+The structure's code and the programme's kind name the file and decide that default; a
+caller that knows them (the main window) passes them, and nothing is read before the
+preview opens. Otherwise they are read here, on the calling thread.
 """
 
 from __future__ import annotations
@@ -38,11 +42,15 @@ def occupancy_sheet_preview(
     structure_id: int,
     day: dt.date,
     *,
+    structure_code: str | None = None,
+    programme_kind: str | None = None,
     site_name: str | None = None,
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
-    sheet = Sheets(db).sheet(structure_id, day)
+    if structure_code is None:
+        sheet = Sheets(db).sheet(structure_id, day)
+        structure_code, programme_kind = sheet.code, sheet.programme_kind
 
     def generate(pseudonymised: bool) -> bytes:
         return occupancy_sheet(
@@ -52,8 +60,8 @@ def occupancy_sheet_preview(
     return PrintPreviewDialog(
         generate,
         title=_("Occupancy sheet"),
-        pseudonymised=pseudonymise_by_default(sheet.programme_kind),
-        file_name=f"{_('occupancy')}-{sheet.code}-{day.isoformat()}.pdf",
+        pseudonymised=pseudonymise_by_default(programme_kind),
+        file_name=f"{_('occupancy')}-{structure_code}-{day.isoformat()}.pdf",
         runner=runner,
         parent=parent,
     )
@@ -65,10 +73,14 @@ def occupancy_summary_preview(
     *,
     province: str | None = None,
     programme_code: str | None = None,
+    programme_kind: str | None = None,
     site_name: str | None = None,
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
+    if programme_kind is None:
+        programme_kind = _programme_kind(db, programme_code)
+
     def generate(pseudonymised: bool, progress: Progress | None = None) -> bytes:
         return occupancy_summary(
             db,
@@ -84,7 +96,7 @@ def occupancy_summary_preview(
     return PrintPreviewDialog(
         generate,
         title=_("Occupancy summary"),
-        pseudonymised=pseudonymise_by_default(_programme_kind(db, programme_code)),
+        pseudonymised=pseudonymise_by_default(programme_kind),
         file_name=f"{_('summary')}-{scope}-{day.isoformat()}.pdf",
         runner=runner,
         parent=parent,
@@ -98,15 +110,18 @@ def presence_register_preview(
     *,
     structure_id: int | None = None,
     programme_code: str | None = None,
+    structure_code: str | None = None,
+    programme_kind: str | None = None,
     site_name: str | None = None,
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
 ) -> PrintPreviewDialog:
-    if structure_id is not None:
+    if structure_id is not None and structure_code is None:
         sheet = Sheets(db).sheet(structure_id, dt.date(year, month, 1))
-        kind, scope = sheet.programme_kind, sheet.code
-    else:
-        kind, scope = _programme_kind(db, programme_code), str(programme_code)
+        structure_code, programme_kind = sheet.code, sheet.programme_kind
+    elif structure_id is None and programme_kind is None:
+        programme_kind = _programme_kind(db, programme_code)
+    scope = structure_code if structure_id is not None else str(programme_code)
 
     def generate(pseudonymised: bool, progress: Progress | None = None) -> bytes:
         return presence_register(
@@ -123,7 +138,7 @@ def presence_register_preview(
     return PrintPreviewDialog(
         generate,
         title=_("Presence register"),
-        pseudonymised=pseudonymise_by_default(kind),
+        pseudonymised=pseudonymise_by_default(programme_kind),
         file_name=f"{_('register')}-{scope}-{year:04d}-{month:02d}.pdf",
         runner=runner,
         parent=parent,

@@ -111,8 +111,7 @@ sys.exit(desktop_app.run_desktop(argparse.Namespace(database={str(first)!r})))
 def test_window_shows_without_loading_the_database_layer():
     # What the window needs before it is painted: no SQLAlchemy, Alembic or Babel, no
     # dialogs, no structure or people page (they come behind it, or when first used); nor
-    # the message boxes, dataclasses or platformdirs (a few milliseconds of the start each;
-    # README, Performance).
+    # the message boxes or platformdirs, which would slow the start (docs/performance.md).
     code = """
 import sys
 from PySide6.QtWidgets import QApplication
@@ -127,7 +126,7 @@ w.show()
 app.processEvents()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic", "babel", "reportlab")
                or m.startswith(("views.dialogs.", "views.people_page", "views.structure_page", "models.services"))
-               or m in ("views.messages", "dataclasses", "platformdirs"))
+               or m in ("views.messages", "platformdirs"))
 print(heavy)
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

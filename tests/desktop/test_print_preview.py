@@ -166,7 +166,7 @@ class _FakeWindow(QWidget):
 @pytest.mark.parametrize("choice", ["sheet", "summary", "register"])
 def test_the_main_window_print_action_previews_the_chosen_document(qtbot, backend, choice):
     from desktop.print_actions import make_print_handler
-    from views.navigation import Selection
+    from views.selection import PrintScope, Selection
 
     sc = print_scenario(backend)
     selection = Selection(
@@ -178,7 +178,8 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, backen
     )
     window = _FakeWindow(backend.db, selection, choice)
     qtbot.addWidget(window)
-    make_print_handler()(window)
+    # A scope the window could not name: the print reads the names in a task.
+    make_print_handler()(window, PrintScope(selection, DAY))
     assert len(window.previews) == 1
     dlg = window.previews[0]
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))

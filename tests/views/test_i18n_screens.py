@@ -45,7 +45,7 @@ def backend(sqlite_template: Path, tmp_path: Path) -> Iterator[Backend]:
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
     b = Backend(db, actor="test")
-    sc = scenario(b.services)
+    sc = scenario(b)
     b.services.place(sc.mother.id, sc.families.id, DAY - dt.timedelta(days=40))
     b.household_id = sc.mother.id  # type: ignore[attr-defined]
     yield b
@@ -268,9 +268,9 @@ def test_main_window_speaks_the_language(language: str, backend: Backend, qtbot)
     if language in MENUS:
         assert menus == MENUS[language]
         today = {"it": "Oggi", "en": "Today"}[language]
-        assert window.today_button.text() == today
+        assert window.date_bar.today_button.text() == today
         assert (
-            window.act_placement.text()
+            window.main_actions.placement.text()
             == {"it": "Nuovo inserimento...", "en": "New placement..."}[language]
         )
     else:

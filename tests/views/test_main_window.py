@@ -19,8 +19,8 @@ D = dt.date
 
 
 @pytest.fixture
-def world(db, services):
-    sc = scenario(services)
+def world(db, backend):
+    sc = scenario(backend)
     return Backend(db, actor="test"), sc
 
 
@@ -126,7 +126,7 @@ def test_dashboard_follows_the_navigation(qtbot, world):
     )
     assert cells(table(w, "dashboardProvinceTable"), 0) == ["MI"]
     assert w.findChild(QLabel, "tileCapacityValue").text() == "4"
-    assert "Derive di prova" in w.context_label.text()
+    assert "Derive di prova" in w.date_bar.context_label.text()
 
 
 def test_structure_page_shows_who_is_in_each_bed_on_any_date(qtbot, world):
@@ -260,12 +260,16 @@ def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
             calls.append((day, household_id, placement_id, structure_id))
 
         def exec(self):
-            backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
+            # As a real dialog does: the write runs in the task runner.
+            w.runner.run(
+                lambda: backend.services.place(sc.mother.id, sc.families.id, D(2024, 1, 5)),
+                on_success=lambda _r: None,
+            )
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(w, "dialog_class", lambda key: FakePlacementDialog)
     with qtbot.waitSignal(w.data_changed, timeout=1000):
-        w.act_placement.trigger()
+        w.main_actions.placement.trigger()
     assert calls == [(D(2024, 1, 10), None, None, sc.families.id)]
     assert len([p for p in cells(table(w, "structureBedsTable"), BedModel.PERSON) if p]) == 3
     # an occupied bed row: its placement is handed to the transfer dialog
@@ -339,7 +343,7 @@ def test_open_another_database(qtbot, world, tmp_path, monkeypatch):
     qtbot.addWidget(w)
     monkeypatch.setattr(OpenDatabaseDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(OpenDatabaseDialog, "target", lambda self: str(other_path))
-    w.act_open.trigger()
+    w.main_actions.open_database.trigger()
     assert opened == [str(other_path)]
     assert w.findChild(QLabel, "databaseLabel").text().endswith("altro.sqlite3")
     tree = w.findChild(QTreeWidget, "navigationTree")
@@ -356,9 +360,9 @@ def test_refresh_keeps_the_chosen_bed_and_ctrl_f_goes_to_people(qtbot, world):
     page = w.structure_page
     page.beds_table.selectRow(2)
     chosen = page.selected_line().bed_id
-    w.act_refresh.trigger()
+    w.main_actions.refresh.trigger()
     assert page.selected_line() is not None and page.selected_line().bed_id == chosen
-    w.act_search.trigger()
+    w.main_actions.search.trigger()
     assert w.current_page() is w.people_page
 
 
@@ -464,12 +468,12 @@ def test_window_shows_before_the_database_is_open(qtbot, world):
     w = make_window(qtbot, None)
     assert w.findChild(QLabel, "databaseLabel").text() == _("Opening the database...")
     for act in (
-        w.act_placement,
-        w.act_transfer,
-        w.act_exit,
-        w.act_print,
-        w.act_people,
-        w.act_refresh,
+        w.main_actions.placement,
+        w.main_actions.transfer,
+        w.main_actions.exit,
+        w.main_actions.print,
+        w.main_actions.people,
+        w.main_actions.refresh,
     ):
         assert not act.isEnabled(), act.text()
     assert not w.navigation.isEnabled()
@@ -478,7 +482,7 @@ def test_window_shows_before_the_database_is_open(qtbot, world):
 
     w.set_backend(backend)
     assert w.findChild(QLabel, "databaseLabel").text() == backend.description
-    assert w.act_placement.isEnabled() and w.navigation.isEnabled()
+    assert w.main_actions.placement.isEnabled() and w.navigation.isEnabled()
     assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"
     assert "2024" in w.findChild(QLabel, "statusDateLabel").text()
 
@@ -487,7 +491,7 @@ def test_structure_and_people_pages_are_built_when_first_shown(qtbot, world):
     backend, sc = world
     settings = MemorySettings()
     w = make_window(qtbot, backend, settings=settings)
-    assert not w._lazy_pages  # the window opened with the dashboard only
+    assert w._structure_page is None and w._people_page is None  # the dashboard only
     w.close()
     assert "structure_splitter" not in settings.load()  # nothing invented for a page never seen
 
@@ -500,7 +504,7 @@ def test_structure_and_people_pages_are_built_when_first_shown(qtbot, world):
     sizes = w.structure_page.splitter.sizes()
     w.close()
     w2 = make_window(qtbot, backend, settings=settings)
-    w2.act_structure.trigger()
+    w2.main_actions.structure.trigger()
     assert w2.pages.currentWidget() is w2.structure_page
     restored = w2.structure_page.splitter.sizes()  # restored when the page is built
 
@@ -510,7 +514,7 @@ def test_structure_and_people_pages_are_built_when_first_shown(qtbot, world):
     assert (
         abs(share(restored) - share(sizes)) < 0.02 and abs(share(restored) - share(default)) > 0.1
     )
-    w2.act_people.trigger()
+    w2.main_actions.people.trigger()
     assert (
         w2.pages.currentWidget() is w2.people_page and w2.people_page.objectName() == "peoplePage"
     )
@@ -525,7 +529,7 @@ def test_about_names_the_database_in_use(qtbot, world, monkeypatch):
     monkeypatch.setattr(
         QMessageBox, "about", lambda parent, title, text: shown.append((parent, title, text))
     )
-    w.act_about.trigger()
+    w.main_actions.about.trigger()
     [(parent, title, text)] = shown
     assert parent is w and title == _("About Accoglienza")
     assert backend.description in text

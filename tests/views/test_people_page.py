@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QDialog
 
 from models.backend import Backend
 from models.i18n import _
-from models.services import NewPerson
+from models.results import NewPerson
 from tests.factories import scenario
 from views.dialogs.placement_dialog import PlacementDialog
 from views.dialogs.register_household_dialog import RegisterHouseholdDialog
@@ -28,7 +28,7 @@ def backend(db) -> Backend:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def sc(backend):  # type: ignore[no-untyped-def]
-    return scenario(backend.services)
+    return scenario(backend)
 
 
 @pytest.fixture
@@ -108,8 +108,9 @@ def test_household_editor_shows_minors_relationships_and_history(qtbot, page, ba
     # Making a child the reference person: the mother stops being it (one reference only).
     omar = next(m.person for m in sc.mother.members if m.person.first_name == "Omar")
     combo = page.members.findChild(QComboBox, f"relationship_{omar.id}")
-    with qtbot.waitSignal(page.data_changed):
+    with qtbot.waitSignal(page.changes_made) as changed:
         combo.setCurrentIndex(combo.findData("reference"))
+    assert changed.args[0].households == {sc.mother.id}
     qtbot.waitUntil(lambda: backend.queries.household(sc.mother.id).reference.id == omar.id)
     rels = {
         m.person.first_name: m.relationship for m in backend.queries.household(sc.mother.id).members

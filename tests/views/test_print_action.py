@@ -14,9 +14,9 @@ from views.dialogs.print_preview_dialog import PrintPreviewDialog
 from views.main_window import MainWindow
 
 
-def test_print_offers_the_documents_of_the_selection(qtbot, db, services):
-    sc = scenario(services)
-    services.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5))
+def test_print_offers_the_documents_of_the_selection(qtbot, db, backend):
+    sc = scenario(backend)
+    backend.placements.place(sc.mother.id, sc.families.id, dt.date(2024, 1, 5))
     w = MainWindow(
         Backend(db),
         today=dt.date(2024, 1, 10),
@@ -34,7 +34,7 @@ def test_print_offers_the_documents_of_the_selection(qtbot, db, services):
 
     w.exec_dialog = exec_dialog
     # the whole network: no occupancy sheet, no register (they need a structure or a programme)
-    w.act_print.trigger()
+    w.main_actions.print.trigger()
     chooser, preview = shown
     assert not chooser.options[SHEET].isEnabled() and not chooser.options[REGISTER].isEnabled()
     assert chooser.choice() == SUMMARY
@@ -44,7 +44,7 @@ def test_print_offers_the_documents_of_the_selection(qtbot, db, services):
 
     shown.clear()
     w.show_structure(sc.families.id)
-    w.act_print.trigger()
+    w.main_actions.print.trigger()
     chooser, preview = shown
     assert chooser.options[SHEET].isEnabled() and chooser.choice() == SHEET
     assert isinstance(preview, PrintPreviewDialog)

@@ -19,6 +19,7 @@ from views.table_models import (
     RowTableModel,
     SortFilterProxy,
 )
+from views.tasks import TaskRunner
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ def test_paged_model_loads_only_what_is_asked():
         calls.append((offset, limit))
         return people[offset : offset + limit]
 
-    model = PagedTableModel(columns=Model.COLUMNS, page_size=100)
+    model = PagedTableModel(
+        columns=Model.COLUMNS, page_size=100, runner=TaskRunner(synchronous=True)
+    )
     model.set_source(fetch)
     assert model.rowCount() == 100 and calls == [(0, 100)]
     assert model.canFetchMore(QModelIndex())

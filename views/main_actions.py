@@ -1,0 +1,243 @@
+"""The main window's actions, and the menus and toolbar that show them.
+
+Each action is built once, with its shortcut, tooltip and object name; the menus, the
+toolbar and the keyboard share it. What an action does is a method of the window
+(``WindowCommands``), looked up when the action fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QToolBar
+
+from models.i18n import _
+
+
+class WindowCommands(Protocol):
+    """What the actions ask the main window to do."""
+
+    def choose_database(self) -> None: ...
+    def print_current(self) -> None: ...
+    def open_preferences(self) -> None: ...
+    def open_dialog(self, key: str) -> bool: ...
+    def show_dashboard(self) -> None: ...
+    def show_structure_page(self) -> None: ...
+    def show_people(self) -> None: ...
+    def search_people(self) -> None: ...
+    def refresh_all(self) -> None: ...
+    def go_to_today(self) -> None: ...
+    def step_day(self, days: int) -> None: ...
+    def about(self) -> None: ...
+    def close(self) -> bool: ...
+
+
+class MainActions:
+    """Every action of the main window, as attributes (``placement``, ``print``...)."""
+
+    def __init__(self, window: QMainWindow, commands: WindowCommands) -> None:
+        self._window = window
+        c = commands
+        a = self._action
+        self.open_database = a(
+            _("Open database..."),
+            c.choose_database,
+            QKeySequence.StandardKey.Open,
+            "actionOpen",
+            _("Open a local file or connect to the shared server"),
+        )
+        self.print = a(
+            _("Print..."),
+            c.print_current,
+            "Ctrl+P",
+            "actionPrint",
+            _("Print occupancy sheets and registers"),
+        )
+        self.preferences = a(_("Preferences..."), c.open_preferences, None, "actionPreferences")
+        self.quit = a(_("Quit"), c.close, "Ctrl+Q", "actionQuit")
+        self.register = a(
+            _("New household..."),
+            lambda: c.open_dialog("register"),
+            "Ctrl+N",
+            "actionRegister",
+            _("Register a person or a household"),
+        )
+        self.placement = a(
+            _("New placement..."),
+            lambda: c.open_dialog("placement"),
+            "Ctrl+I",
+            "actionPlacement",
+            _("Place a household into a structure"),
+        )
+        self.transfer = a(
+            _("Transfer..."),
+            lambda: c.open_dialog("transfer"),
+            "Ctrl+T",
+            "actionTransfer",
+            _("Move a household to other beds"),
+        )
+        self.exit = a(
+            _("Exit..."),
+            lambda: c.open_dialog("exit"),
+            "Ctrl+E",
+            "actionExit",
+            _("Record the end of a placement"),
+        )
+        self.extension = a(
+            _("Extension..."),
+            lambda: c.open_dialog("extension"),
+            None,
+            "actionExtension",
+            _("Extend the planned end of a placement"),
+        )
+        self.reservation = a(
+            _("Reservation..."),
+            lambda: c.open_dialog("reservation"),
+            None,
+            "actionReservation",
+            _("Hold beds for a household expected on a date"),
+        )
+        self.correction = a(
+            _("Correct..."),
+            lambda: c.open_dialog("correction"),
+            None,
+            "actionCorrection",
+            _("Correct or cancel a wrong entry"),
+        )
+        self.dashboard = a(
+            _("Dashboard"),
+            c.show_dashboard,
+            "Ctrl+1",
+            "actionDashboard",
+            _("Occupancy of the selection"),
+        )
+        self.structure = a(
+            _("Structure"),
+            c.show_structure_page,
+            "Ctrl+2",
+            "actionStructure",
+            _("Beds and occupants of the chosen structure"),
+        )
+        self.people = a(
+            _("People"), c.show_people, "Ctrl+3", "actionPeople", _("People and households")
+        )
+        self.search = a(
+            _("Find a person..."),
+            c.search_people,
+            QKeySequence.StandardKey.Find,
+            "actionSearch",
+            _("Find a person by name, alias, code or citizenship"),
+        )
+        self.refresh = a(
+            _("Refresh"),
+            c.refresh_all,
+            QKeySequence.StandardKey.Refresh,
+            "actionRefresh",
+            _("Read the data again"),
+        )
+        self.today = a(_("Go to today"), c.go_to_today, "Alt+Home", "actionToday")
+        self.previous_day = a(
+            _("Previous day"), lambda: c.step_day(-1), "Alt+Left", "actionPreviousDay"
+        )
+        self.next_day = a(_("Next day"), lambda: c.step_day(1), "Alt+Right", "actionNextDay")
+        self.about = a(_("About Accoglienza"), c.about, None, "actionAbout")
+        # One per page, checked while its page is shown (same order as the pages).
+        self.pages = (self.dashboard, self.structure, self.people)
+        for act in self.pages:
+            act.setCheckable(True)
+        # What needs a database: disabled while it is being opened.
+        self.needing_data = (
+            self.print,
+            self.register,
+            self.placement,
+            self.transfer,
+            self.exit,
+            self.extension,
+            self.reservation,
+            self.correction,
+            self.structure,
+            self.people,
+            self.search,
+            self.refresh,
+        )
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+        name: str = "",
+        tip: str = "",
+    ) -> QAction:
+        act = QAction(text, self._window)
+        if shortcut:
+            act.setShortcut(QKeySequence(shortcut))
+        if name:
+            act.setObjectName(name)
+        if tip:
+            act.setStatusTip(tip)
+            keys = act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            act.setToolTip(f"{tip} ({keys})" if shortcut else tip)
+        act.triggered.connect(lambda _checked=False: slot())
+        # Added to the window too: shortcuts work even for actions in no menu or toolbar.
+        self._window.addAction(act)
+        return act
+
+    def enable_data(self, ready: bool) -> None:
+        for act in self.needing_data:
+            act.setEnabled(ready)
+
+    def show_page(self, index: int) -> None:
+        """Check the action of the page shown."""
+        for i, act in enumerate(self.pages):
+            act.setChecked(i == index)
+
+    def build_menus(self) -> None:
+        bar = self._window.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        file_menu.addAction(self.open_database)
+        file_menu.addAction(self.print)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        actions = bar.addMenu(_("&Actions"))
+        for act in (
+            self.register,
+            self.placement,
+            self.transfer,
+            self.exit,
+            self.extension,
+            self.reservation,
+            self.correction,
+        ):
+            actions.addAction(act)
+            if act is self.placement or act is self.reservation:
+                actions.addSeparator()
+        view = bar.addMenu(_("&View"))
+        for act in self.pages:
+            view.addAction(act)
+        view.addSeparator()
+        for act in (self.search, self.previous_day, self.next_day, self.today, self.refresh):
+            view.addAction(act)
+        help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.about)
+
+    def build_toolbar(self) -> QToolBar:
+        tb = QToolBar(_("Main toolbar"), self._window)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for act in (self.dashboard, self.people):
+            tb.addAction(act)
+        tb.addSeparator()
+        for act in (self.register, self.placement, self.transfer, self.exit):
+            tb.addAction(act)
+        tb.addSeparator()
+        tb.addAction(self.print)
+        tb.addAction(self.refresh)
+        self._window.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        return tb

@@ -1,0 +1,57 @@
+"""The main window's status bar: the database in use, the date shown, and a busy
+indicator while the task runner works."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from models.formatting import format_date
+from models.i18n import _
+
+if TYPE_CHECKING:
+    from models.backend import Backend
+
+
+class StatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.database_label = QLabel(self)
+        self.database_label.setObjectName("databaseLabel")
+        self.date_label = QLabel(self)
+        self.date_label.setObjectName("statusDateLabel")
+        self.busy_label = QLabel(self)
+        self.busy_bar = QProgressBar(self)
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setMaximumHeight(14)
+        self.busy_label.hide()
+        self.busy_bar.hide()
+        self.addWidget(self.busy_label)
+        self.addWidget(self.busy_bar)
+        self.addPermanentWidget(self.date_label)
+        self.addPermanentWidget(self.database_label)
+
+    def show_database(self, backend: Backend | None) -> None:
+        if backend is None:
+            self.database_label.setText(_("Opening the database..."))
+            self.database_label.setToolTip("")
+            return
+        self.database_label.setText(backend.description)
+        self.database_label.setToolTip(
+            _("Several PCs work on this database together.")
+            if backend.is_shared
+            else _("The data are on this PC only.")
+        )
+
+    def show_day(self, day: dt.date) -> None:
+        self.date_label.setText(_("Date: {date}").format(date=format_date(day, "full")))
+
+    def show_busy(self, busy: bool, label: str) -> None:
+        self.busy_label.setText(label)
+        self.busy_label.setVisible(busy)
+        self.busy_bar.setVisible(busy)
