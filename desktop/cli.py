@@ -222,9 +222,9 @@ COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})
 
 def _desktop_start(argv: list[str]) -> argparse.Namespace | None:
     """The arguments of the usual start, the desktop with at most ``--database`` and
-    ``--language``, read without building the whole parser: its sub-commands take about
-    2.5 ms to build, before the window can be shown. Anything else (a sub-command, help, a
-    mistake) gives None, and the whole parser reads it and explains any error."""
+    ``--language``, read without building the whole parser, whose sub-commands would delay
+    the window. Anything else (a sub-command, help, a mistake) gives None, and the whole
+    parser reads it and explains any error."""
     quick = Parser(prog="accoglienza", add_help=False)
     _top_level_options(quick)
     try:

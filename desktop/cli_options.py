@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from typing import NoReturn
 
 from models.i18n import _
 
@@ -17,7 +18,7 @@ class Parser(argparse.ArgumentParser):
     """A mistake on the command line raises ``UsageError``: ``cli.main`` prints it in one
     line and exits with 2."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(message)
 
 
@@ -40,7 +41,7 @@ def parse_month(text: str) -> tuple[int, int]:
     return d.year, d.month
 
 
-def database_option() -> argparse.ArgumentParser:
+def database_option() -> Parser:
     """``--database`` for every sub-command too (``accoglienza demo --database X`` works
     like ``accoglienza --database X demo``); SUPPRESS keeps the top-level value when absent."""
     common = Parser(add_help=False)

@@ -13,12 +13,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli_options import Parser, database_option, parse_date, parse_month
 from desktop.database_open import open_database
 from models.errors import DomainError
 from models.i18n import _
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 
 class PrintError(DomainError):
@@ -53,7 +58,7 @@ def _variant_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     common = [database_option()]
 
     printing = sub.add_parser(
@@ -89,7 +94,7 @@ def add_parser(sub) -> None:  # type: ignore[no-untyped-def]
     _variant_options(reg)
 
 
-def _structure_id(db, code: str) -> int:  # type: ignore[no-untyped-def]
+def _structure_id(db: Database, code: str) -> int:
     from models.directory import Directory
 
     info = Directory(db).structure_by_code(code)
@@ -98,14 +103,14 @@ def _structure_id(db, code: str) -> int:  # type: ignore[no-untyped-def]
     return int(info.id)
 
 
-def _check_programme(db, code: str) -> None:  # type: ignore[no-untyped-def]
+def _check_programme(db: Database, code: str) -> None:
     from models.directory import Directory
 
     if not any(p.code == code for p in Directory(db).programmes()):
         raise PrintError(_("No programme with code {code}.").format(code=code))
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
+def _progress_printer() -> Callable[[int, int], None] | None:
     """Percentages on standard error while a long document is built (only on a terminal)."""
     if not sys.stderr.isatty():
         return None

@@ -14,9 +14,14 @@ inside the functions, when a database is opened.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 
-def chosen_database(explicit: str | None, saved: dict | None = None) -> str | None:
+def chosen_database(explicit: str | None, saved: Mapping[str, object] | None = None) -> str | None:
     """The database the desktop and the command line work on, the first that is given of:
     ``--database``, ``ACCOGLIENZA_DATABASE_URL``, the one last opened in the desktop, the
     site profile's shared server. None means the default local file."""
@@ -35,7 +40,7 @@ def chosen_database(explicit: str | None, saved: dict | None = None) -> str | No
     return site_profile.default_database_url()
 
 
-def open_database(url: str | None, *, upgrade: bool = True):  # type: ignore[no-untyped-def]
+def open_database(url: str | None, *, upgrade: bool = True) -> Database:
     """The chosen database, upgraded (after a backup) or, with ``upgrade=False``, refused
     unless it is at the current version."""
     from models import schema

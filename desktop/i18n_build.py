@@ -12,13 +12,16 @@ starting with ``Translators:`` just above a string reaches the translator.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+from babel.messages.catalog import Catalog, Message
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
@@ -32,7 +35,9 @@ KEYWORDS = ["_", "N_", "ngettext:1,2", "pgettext:1c,2"]
 
 
 def _babel(*args: str) -> None:
-    CommandLineInterface().run(["pybabel", "-q", *args])
+    # Babel's command line class has no annotations.
+    run = cast(Callable[[list[str]], object], CommandLineInterface().run)
+    run(["pybabel", "-q", *args])
 
 
 _DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*$', re.MULTILINE)
@@ -80,7 +85,8 @@ def update() -> None:
         if po.exists():
             _keeping_dates(
                 po,
-                lambda po=po, lang=lang: _babel(
+                functools.partial(
+                    _babel,
                     "update",
                     "--no-fuzzy-matching",
                     "--ignore-obsolete",
@@ -117,12 +123,12 @@ class Stats:
     fuzzy_ids: tuple[str, ...]
 
 
-def _msgid(message) -> str:  # type: ignore[no-untyped-def]
-    mid = message.id
-    return mid[0] if isinstance(mid, tuple) else mid
+def _msgid(message: Message) -> str:
+    mid = message.id  # a str, or a (singular, plural) tuple
+    return mid if isinstance(mid, str) else mid[0]
 
 
-def read_catalogue(path: Path, lang: str | None = None):  # type: ignore[no-untyped-def]
+def read_catalogue(path: Path, lang: str | None = None) -> Catalog:
     with path.open("rb") as fp:
         return read_po(fp, locale=lang, domain=DOMAIN)
 
@@ -189,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         for line in found:
             print(line, file=sys.stderr)
         return 1 if found else 0
-    actions = {"extract": extract, "update": update, "compile": compile_catalogues}
+    actions: dict[str, Callable[[], object]] = {
+        "extract": extract,
+        "update": update,
+        "compile": compile_catalogues,
+    }
     if action not in actions:
         print(
             f"usage: python -m desktop.i18n_build {{{'|'.join([*actions, 'stats', 'check'])}}}",

@@ -1,8 +1,7 @@
 """The application's icon: a house with a bed, painted here and kept as files.
 
-The desktop loads ``resources/icons/accoglienza.png`` at start (a file is read in a few
-milliseconds; painting it needs QPainter and its enums, which PySide6 builds slowly).
-The files are made from ``paint_icon`` by
+The desktop loads ``resources/icons/accoglienza.png`` at start: painting needs QPainter,
+which is slow to load. The files are made from ``paint_icon`` by
 
     python -m desktop.icon
 
@@ -14,7 +13,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 SIZES = (16, 32, 48, 64, 128, 256)
 
@@ -27,8 +29,8 @@ def icons_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
-def paint_icon() -> Any:
-    """The icon painted at every size (a QIcon)."""
+def paint_icon() -> QIcon:
+    """The icon painted at every size."""
     from PySide6.QtCore import QPointF, QRectF, Qt
     from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
 
@@ -54,7 +56,7 @@ def paint_icon() -> Any:
     return icon
 
 
-def app_icon() -> Any:
+def app_icon() -> QIcon:
     """The window icon: the PNG file, or the icon painted when the file is missing."""
     from PySide6.QtGui import QIcon
 

@@ -2,8 +2,8 @@
 
 On Linux these are the XDG base directories, read here (``$XDG_CONFIG_HOME`` or
 ``~/.config``, ``$XDG_DATA_HOME`` or ``~/.local/share``): the settings are read before
-the window's first paint, and importing platformdirs for them cost about 1.5 ms of the
-start. Elsewhere (Windows, macOS) platformdirs knows the folders.
+the window's first paint, which importing platformdirs would delay. Elsewhere (Windows,
+macOS) platformdirs knows the folders.
 """
 
 from __future__ import annotations

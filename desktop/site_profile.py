@@ -19,7 +19,7 @@ from models.i18n import SUPPORTED, _
 REQUIRED = ("site_id", "site_name", "database")
 
 
-def validate(data: Any) -> dict[str, Any]:
+def validate(data: object) -> dict[str, Any]:
     """Check a profile's shape; a broken profile is refused with a clear message."""
     if not isinstance(data, dict):
         raise DomainError(_("The site profile is not valid: it must be a JSON object."))

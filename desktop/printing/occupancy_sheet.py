@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from models.database import Database
 from models.formatting import format_date, format_percent, format_short_date
@@ -78,7 +78,7 @@ def occupancy_sheet(
     facts.append(
         (_("Target groups"), ", ".join(sorted(target_group_label(t) for t in sheet.targets)) or "—")
     )
-    story: list = [key_values(facts, width), Spacer(1, 5 * mm)]
+    story: list[Flowable] = [key_values(facts, width), Spacer(1, 5 * mm)]
 
     if pseudo:
         headers = [
@@ -91,7 +91,7 @@ def occupancy_sheet(
             _("Entry"),
             _("Planned end"),
         ]
-        widths = [22, 10, 35, 24, 29, 14, 21, 22]
+        widths: list[float] = [22, 10, 35, 24, 29, 14, 21, 22]
     else:
         headers = [
             _("Room"),
@@ -109,7 +109,7 @@ def occupancy_sheet(
     col_widths = [w * mm * scale for w in widths]
     person_col = 2
     minor_col = headers.index(_("Minor"))
-    rows: list[list] = [headers]
+    rows: list[list[str | Flowable]] = [headers]
     cmds = grid_style(font_size=8)
     cmds.append(("ALIGN", (minor_col, 0), (minor_col, -1), "CENTER"))
     last_room = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from models.directory import Directory
 from models.formatting import format_date, format_number, format_percent
 from models.i18n import _
 from models.occupancy import Occupancy
-from models.results import OccupancyTotals
+from models.results import OccupancyRow, OccupancyTotals
 
 from .common import confidential_text, resolve_pseudonymised
 from .fonts import BOLD, REGULAR
@@ -34,6 +34,7 @@ from .template import (
     SUBTOTAL_FILL,
     PageInfo,
     Progress,
+    StyleCommand,
     content_width,
     default_site_name,
     esc,
@@ -114,8 +115,10 @@ def occupancy_summary(
     by_programme: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
     by_province: dict[str, OccupancyTotals] = defaultdict(OccupancyTotals)
 
-    def group(items: Iterable, key):  # type: ignore[no-untyped-def]
-        out: dict[str, list] = {}
+    def group(
+        items: Iterable[OccupancyRow], key: Callable[[OccupancyRow], str]
+    ) -> dict[str, list[OccupancyRow]]:
+        out: dict[str, list[OccupancyRow]] = {}
         for item in items:
             out.setdefault(key(item), []).append(item)
         return out
@@ -196,8 +199,8 @@ def occupancy_summary(
 
     st = styles()
     if programme_code:
-        prog = programmes.get(programme_code)
-        scope = f"{programme_code} — {prog.name}" if prog else programme_code
+        chosen = programmes.get(programme_code)
+        scope = f"{programme_code} — {chosen.name}" if chosen else programme_code
         scope_label = _("Programme")
     elif province:
         scope, scope_label = province.upper(), _("Province")
@@ -298,13 +301,14 @@ def _frame_height() -> float:
     from .template import MARGIN_BOTTOM, MARGIN_TOP
 
     # SimpleDocTemplate's frame, less its own 6-point paddings (see template.render).
-    return A4[1] - (MARGIN_TOP - 6) - (MARGIN_BOTTOM - 6) - 12
+    height: float = A4[1] - (MARGIN_TOP - 6) - (MARGIN_BOTTOM - 6) - 12
+    return height
 
 
 # Every body cell of a kind of line looks the same: one shared ReportLab CellStyle per
 # kind and column, handed to each Table, instead of style commands that ReportLab applies
-# cell by cell (eleven passes over every cell of 172 pages). Only backgrounds, spans and
-# rules, which ReportLab keeps as lists, are given as commands.
+# cell by cell. Only backgrounds, spans and rules, which ReportLab keeps as lists, are
+# given as commands.
 _BOLD_KINDS = {
     "band": FONT + 0.5,
     "programme": FONT,
@@ -357,7 +361,7 @@ def _paged_tables(
             hAlign="LEFT",
             cellStyles=[cell_styles["head"]] + [cell_styles[ln.kind] for ln in chunk],
         )
-        cmds: list[tuple] = [
+        cmds: list[StyleCommand] = [
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
             ("LINEABOVE", (0, 0), (-1, 0), 0.8, INK),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
@@ -382,7 +386,7 @@ def _paged_tables(
                     ("LINEBELOW", (0, i), (-1, i), 1.2, INK),
                 ]
         table.setStyle(TableStyle(cmds))
-        table.progress_rows = sum(1 for ln in chunk if ln.kind == "structure")  # type: ignore[attr-defined]
+        table.progress_rows = sum(1 for ln in chunk if ln.kind == "structure")
         out.append(table)
         start += fit
         avail = page_h

@@ -63,6 +63,7 @@ def presence_register(
     ndays = calendar.monthrange(year, month)[1]
     last = dt.date(year, month, ndays)
     facts: list[tuple[str, str]] = []
+    kind: str | None
     if structure_id is not None:
         sheet = Sheets(db).sheet(structure_id, last)
         kind = sheet.programme_kind
@@ -113,8 +114,8 @@ def presence_register(
     widths = fixed + [day_w] * ndays + [total_w]
     first_day_col = len(fixed)
 
-    head1: list = ["#", _("Code")]
-    head2: list = ["", ""]
+    head1: list[str] = ["#", _("Code")]
+    head2: list[str] = ["", ""]
     if not pseudo:
         head1.append(_("Guest"))
         head2.append("")
@@ -131,12 +132,12 @@ def presence_register(
     head1.append(_("Days"))
     head2.append("")
 
-    rows: list[list] = [head1, head2]
+    rows: list[list[str]] = [head1, head2]
     per_night = [0] * (ndays + 1)
     grand = 0
     name_w = 40 * mm - 6
     for i, p in enumerate(people, start=1):
-        row: list = [str(i), p.person_code]
+        row: list[str] = [str(i), p.person_code]
         if not pseudo:
             row.append(fit_text(person_name(p.last_name, p.first_name), name_w, REGULAR, FONT))
         if show_structure:
@@ -152,7 +153,7 @@ def presence_register(
         rows.append(row)
     if not people:
         rows.append([""] * len(widths))
-    totals: list = [""] * first_day_col
+    totals: list[str] = [""] * first_day_col
     totals[1] = _("Present")
     totals += [str(per_night[d]) for d in range(1, ndays + 1)] + [format_number(grand)]
     rows.append(totals)
@@ -183,7 +184,7 @@ def presence_register(
         cmds.append(("VALIGN", (c, 0), (c, 1), "MIDDLE"))
     table = Table(rows, colWidths=widths, repeatRows=2, hAlign="LEFT")
     table.setStyle(TableStyle(cmds))
-    table.progress_rows = len(people)  # type: ignore[attr-defined]
+    table.progress_rows = len(people)
 
     story: list[Flowable] = [key_values(facts, width, columns=3), Spacer(1, 4 * mm), table]
     story.append(

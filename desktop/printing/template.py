@@ -29,6 +29,8 @@ from models.i18n import _
 from .fonts import BOLD, REGULAR, register_fonts
 
 Progress = Callable[[int, int], None]
+# A ReportLab table style command: ("FONT", (col, row), (col, row), name, size)...
+StyleCommand = tuple[object, ...]
 
 INK = colors.HexColor("#1F2A33")
 MUTED = colors.HexColor("#5B6670")
@@ -86,9 +88,9 @@ def esc(text: str) -> str:
 
 def grid_style(
     *, header_rows: int = 1, numeric_from: int | None = None, font_size: float = 8
-) -> list[tuple]:
+) -> list[StyleCommand]:
     """A sober table: shaded header, thin horizontal rules, numbers right-aligned."""
-    cmds: list[tuple] = [
+    cmds: list[StyleCommand] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, font_size),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("FONT", (0, 0), (-1, header_rows - 1), BOLD, font_size - 0.5),
@@ -116,7 +118,7 @@ def key_values(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2)
     ]
     rows = []
     for i in range(0, len(cells), columns):
-        row: list[Any] = []
+        row: list[str | Flowable] = []
         for pair in cells[i : i + columns]:
             row.extend(pair)
         while len(row) < 2 * columns:
@@ -196,12 +198,12 @@ class PageInfo:
 def _numbered_canvas_class(info: PageInfo) -> type[rl_canvas.Canvas]:
     page_label = _("Page {page} of {pages}")
 
-    class NumberedCanvas(rl_canvas.Canvas):
+    class NumberedCanvas(rl_canvas.Canvas):  # type: ignore[misc]  # ReportLab is untyped
         """Keeps every page until ``save`` so that it can print "Page n of N"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._kept_pages: list[dict[str, Any]] = []
+            self._kept_pages: list[dict[str, object]] = []
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name
             self._kept_pages.append(dict(self.__dict__))
@@ -225,14 +227,14 @@ def _numbered_canvas_class(info: PageInfo) -> type[rl_canvas.Canvas]:
     return NumberedCanvas
 
 
-def _draw_frame(info: PageInfo) -> Callable[[rl_canvas.Canvas, Any], None]:
+def _draw_frame(info: PageInfo) -> Callable[[rl_canvas.Canvas, SimpleDocTemplate], None]:
     printed_at = info.printed_at or dt.datetime.now()
     printed = _("Printed on {date} at {time}").format(
         date=format_short_date(printed_at.date()), time=printed_at.strftime("%H:%M")
     )
     marker = _("Pseudonymised document: codes instead of names") if info.pseudonymised else ""
 
-    def draw(c: rl_canvas.Canvas, doc: Any) -> None:
+    def draw(c: rl_canvas.Canvas, doc: SimpleDocTemplate) -> None:
         width, height = doc.pagesize
         c.saveState()
         top = height - 11 * mm
@@ -268,7 +270,7 @@ def _draw_frame(info: PageInfo) -> Callable[[rl_canvas.Canvas, Any], None]:
     return draw
 
 
-class _Doc(SimpleDocTemplate):
+class _Doc(SimpleDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
     """Calls ``progress`` as flowables are laid out (tables carry a ``rows`` count)."""
 
     def __init__(
@@ -327,4 +329,5 @@ def render(
 
 def content_width(landscape_page: bool = False) -> float:
     pagesize = landscape(A4) if landscape_page else A4
-    return pagesize[0] - 2 * MARGIN_X
+    width: float = pagesize[0] - 2 * MARGIN_X
+    return width
