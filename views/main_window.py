@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
 
     # -- workflows ----------------------------------------------------------------------
 
-    def _selected_ids(self) -> dict[str, Any]:
+    def _selected_ids(self) -> dict[str, int | None]:
         """What a workflow opened now starts from: the structure selected, and the
         household and placement chosen on the page shown."""
         page = self._page(self.pages.currentIndex())

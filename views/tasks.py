@@ -1,6 +1,6 @@
 """One task runner for database work off the UI thread (Anki's QueryOp/CollectionOp style).
 
-    runner.run(lambda: backend.queries.occupancy(day), on_success=self._show)
+    runner.run(lambda: backend.occupancy.overview(day), on_success=self._show)
 
 ``fn`` runs in a ``QThreadPool`` worker; ``on_success(result)`` or the failure handling
 runs back on the UI thread. ``fn`` must never touch a widget: compute plain data there,

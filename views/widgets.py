@@ -28,8 +28,8 @@ from models.i18n import _
 from .table_models import RAW_ROLE
 
 if TYPE_CHECKING:
-    # QStyle and its options are imported where a cell is painted: their many enums cost
-    # PySide6 several milliseconds to build, which the window does not pay before it shows.
+    # Imported where a cell is painted, not before the window shows: building QStyle's
+    # many enums is slow.
     from PySide6.QtWidgets import QStyleOptionViewItem
 
 # Light tones, so that the figure written over the bar stays readable.
