@@ -331,18 +331,7 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == PAGE_PEOPLE:
             self.date_bar.show_context(_("People and households"))
             return
-        sel = self.selection
-        parts = [_("All network")]
-        programme = (
-            self.navigation.programme_name(sel.programme_code) if sel.programme_code else None
-        )
-        if programme:
-            parts.append(programme)
-        if sel.province:
-            parts.append(sel.province)
-        if sel.kind == STRUCTURE:
-            parts.append(sel.label)
-        self.date_bar.show_context("  ›  ".join(parts))
+        self.date_bar.show_context(self.navigation.path(self.selection))
 
     def show_structure(self, structure_id: int) -> None:
         if not self.navigation.select_structure(structure_id):
@@ -503,15 +492,6 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(self, store=self.settings)
         self.exec_dialog(dialog)
 
-    def print_scope(self) -> PrintScope:
-        """What File › Print... prints now, named from what the navigation has loaded."""
-        sel = self.selection
-        structure_id = sel.chosen_structure()
-        structure = self.navigation.structure(structure_id) if structure_id is not None else None
-        if structure is not None:
-            return PrintScope(sel, self.day, structure.code, structure.programme_kind)
-        return PrintScope(sel, self.day, None, self.navigation.programme_kind(sel.programme_code))
-
     def print_current(self) -> None:
         if self.print_handler is None:
             from . import messages
@@ -519,7 +499,7 @@ class MainWindow(QMainWindow):
             messages.get().info(_("Printing is not available in this version yet."), parent=self)
             return
         try:
-            self.print_handler(self, self.print_scope())
+            self.print_handler(self, self.navigation.print_scope(self.selection, self.day))
         except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
             report_failure(exc, self)
 

@@ -29,7 +29,7 @@ from models.i18n import _, ngettext
 from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
 
-from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, Selection
+from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -110,9 +110,26 @@ class NavigationTree(QWidget):
         p = self._programmes.get(code or "")
         return p.name if p is not None else None
 
-    def programme_kind(self, code: str | None) -> str | None:
-        p = self._programmes.get(code or "")
-        return p.kind if p is not None else None
+    def path(self, selection: Selection) -> str:
+        """Where ``selection`` is, as a path: All network › programme › province › structure."""
+        parts = [_("All network")]
+        programme = self.programme_name(selection.programme_code)
+        if programme:
+            parts.append(programme)
+        if selection.province:
+            parts.append(selection.province)
+        if selection.kind == STRUCTURE:
+            parts.append(selection.label)
+        return "  ›  ".join(parts)
+
+    def print_scope(self, selection: Selection, day: dt.date) -> PrintScope:
+        """What a print of ``selection`` needs to know, from the lists already loaded."""
+        structure_id = selection.chosen_structure()
+        structure = self.structure(structure_id) if structure_id is not None else None
+        if structure is not None:
+            return PrintScope(selection, day, structure.code, structure.programme_kind)
+        programme = self._programmes.get(selection.programme_code or "")
+        return PrintScope(selection, day, None, programme.kind if programme else None)
 
     def structures(self) -> list[StructureInfo]:
         return list(self._structures)
