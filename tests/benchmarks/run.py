@@ -1,4 +1,4 @@
-"""Benchmarks at cooperative, regional and national scale (issue 6).
+"""Benchmarks at cooperative, regional and national scale (docs/performance.md).
 
     python tests/benchmarks/run.py [--scale coop|region|national] [--database URL] [--reuse]
 
@@ -46,7 +46,7 @@ from models.presence import Presence  # noqa: E402
 from models.sheets import Sheets  # noqa: E402
 
 # Statements each main screen sends to the database, whatever the size of the network
-# (on SQLite each read transaction adds its BEGIN). The README's Performance section
+# (on SQLite each read transaction adds its BEGIN). docs/performance.md
 # states the same numbers; more shows as "NO".
 STATED_STATEMENTS = {
     "sqlite": {"main window": 12, "structure page": 5},
@@ -78,7 +78,7 @@ def fmt(value: float | None, unit: str) -> str:
 
 
 def machine_reference() -> float:
-    """Seconds this machine takes for ten million additions in a Python loop (best of 3):
+    """Seconds the computer takes for ten million additions in a Python loop (best of 3):
     the absolute targets (ms) depend on it, the ratios hardly do."""
     best = float("inf")
     for _ in range(3):
@@ -838,7 +838,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         n = count_statements(db, screens_fns[name])
         results.append(
-            Row(f"statements: {name}", n, None, f"≤ {stated} (README)", n <= stated, unit="n")
+            Row(
+                f"statements: {name}",
+                n,
+                None,
+                f"≤ {stated} (docs/performance.md)",
+                n <= stated,
+                unit="n",
+            )
         )
 
     print()
