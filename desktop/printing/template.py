@@ -198,7 +198,7 @@ class PageInfo:
 def _numbered_canvas_class(info: PageInfo) -> type[rl_canvas.Canvas]:
     page_label = _("Page {page} of {pages}")
 
-    class NumberedCanvas(rl_canvas.Canvas):  # type: ignore[misc]  # ReportLab is untyped
+    class NumberedCanvas(rl_canvas.Canvas):
         """Keeps every page until ``save`` so that it can print "Page n of N"."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -270,7 +270,7 @@ def _draw_frame(info: PageInfo) -> Callable[[rl_canvas.Canvas, SimpleDocTemplate
     return draw
 
 
-class _Doc(SimpleDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
+class _Doc(SimpleDocTemplate):
     """Calls ``progress`` as flowables are laid out (tables carry a ``rows`` count)."""
 
     def __init__(
