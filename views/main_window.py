@@ -334,7 +334,9 @@ class MainWindow(QMainWindow):
         self.date_bar.show_context(self.navigation.path(self.selection))
 
     def show_structure(self, structure_id: int) -> None:
-        if not self.navigation.select_structure(structure_id):
+        if self.selection.chosen_structure() == structure_id:  # the navigation would not say
+            self._show_page(PAGE_STRUCTURE)
+        elif not self.navigation.select_structure(structure_id):
             st = self.navigation.structure(structure_id)
             self.set_selection(
                 Selection(STRUCTURE, st.name if st else "", structure_id=structure_id)

@@ -533,3 +533,13 @@ def test_about_names_the_database_in_use(qtbot, world, monkeypatch):
     [(parent, title, text)] = shown
     assert parent is w and title == _("About Accoglienza")
     assert backend.description in text
+
+
+def test_the_structure_selected_is_shown_again_from_another_page(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    w.show_people()
+    w.show_structure(sc.families.id)  # the navigation does not change: the page still shows
+    assert w.current_page() is w.structure_page
+    assert w.findChild(QLabel, "structureTitle").text() == "T-FAM · Casa Glicine"
