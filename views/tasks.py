@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
@@ -202,7 +203,7 @@ class TaskRunner(QObject):
         pending = self._running.get(relay) if relay is not None else None
         if relay is None or pending is None or pending.worker is None:
             return
-        if self._pool.tryTake(pending.worker):
+        if shiboken6.isValid(pending.worker) and self._pool.tryTake(pending.worker):
             del self._running[relay]
             pending.timer.stop()
             self._end_busy(pending)

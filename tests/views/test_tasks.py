@@ -107,6 +107,22 @@ def test_a_waiting_request_is_replaced_by_a_newer_one(qtbot):
     assert got == ["third"]
 
 
+def test_a_request_after_the_last_one_ran_but_before_its_answer_came(qtbot):
+    """The pool deletes a worker once it has run; a newer request of the same kind made
+    before the older answer is delivered must not try to take that worker back."""
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool()
+    runner = TaskRunner(synchronous=False, pool=pool)
+    got = []
+    runner.run(lambda: "old", on_success=got.append, key="page")
+    pool.waitForDone()  # it ran; its answer waits in the event queue
+    runner.run(lambda: "new", on_success=got.append, key="page")
+    runner.wait_all()
+    qtbot.waitUntil(lambda: runner.pending() == 0)
+    assert got == ["new"]
+
+
 def test_long_work_shows_the_busy_indicator_until_it_ends(qtbot):
     runner = TaskRunner(synchronous=False)
     gate = threading.Event()
