@@ -140,16 +140,20 @@ def main(argv: list[str] | None = None) -> int:
     placement_id = people[0].placement_id if people else None
     household_id = people[0].household_id if people else None
 
+    from views.dialogs.context import DialogContext
+
     def dialog_shot(key: str, name: str, **ids: Any) -> None:
         cls = window.dialog_class(key)
         if cls is None:
             return
+        context = DialogContext(backend, window.runner, today, window.selection)
         try:
-            dlg = cls(backend, window, day=today, **ids)
+            dlg = cls(context, window, **ids)
         except Exception as exc:  # noqa: BLE001 - a screenshot script reports and goes on
             print(f"{key}: cannot open ({type(exc).__name__}: {exc})", file=sys.stderr)
             return
         dlg.show()
+        window.runner.wait_all()  # the dialog reads what it shows in the background
         settle(app)
         grab(dlg, name)
         dlg.reject()

@@ -11,9 +11,11 @@ This module wires the parts together; each part lives in a module named after it
 - status bar with the database in use, the date and a busy indicator (views.status_bar);
 - what is remembered between sessions (views.settings_store).
 
-Contract with the workflow dialogs: ``XDialog(backend, parent, *, day, household_id=None,
-placement_id=None, structure_id=None)``; ``exec()`` returns Accepted when something
-changed, and then the window emits ``data_changed`` and every page reads again.
+Contract with the workflow dialogs: ``XDialog(context, parent, *, household_id=None,
+placement_id=None, structure_id=None)`` with a ``DialogContext`` (backend, runner, date,
+selection) made for each opening; ``exec()`` returns Accepted when something changed,
+``dialog.changes`` says what, and then the window emits ``data_changed`` and every page
+reads again.
 
 What changed: a page's own write reports its ``Changes`` (``changes_made``); the window
 reloads the navigation when the network itself changed and hands the changes to the other
@@ -461,7 +463,8 @@ class MainWindow(QMainWindow):
         household_id: int | None = None,
         structure_id: int | None = None,
     ) -> bool:
-        """Open a workflow dialog; True (and ``data_changed``) when it changed something."""
+        """Open a workflow dialog; True (and ``data_changed``) when it changed something,
+        and then ``last_dialog.changes`` says what."""
         if self.backend is None:
             return False
         cls = self.dialog_class(key)
@@ -477,8 +480,11 @@ class MainWindow(QMainWindow):
                 if v is not None
             }
         )
+        from .dialogs.context import DialogContext  # not needed before the first paint
+
+        context = DialogContext(self.backend, self.runner, self.day, self.selection)
         try:
-            dialog = cls(self.backend, self, day=self.day, **ids)
+            dialog = cls(context, self, **ids)
         except Exception as exc:  # noqa: BLE001 - a dialog that cannot open explains itself
             report_failure(exc, self)
             return False

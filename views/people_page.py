@@ -33,15 +33,10 @@ from models.labels import RELATIONSHIPS, exit_reason_label, placement_status_lab
 from models.results import Changes, HouseholdInfo, PersonInfo, PlacementInfo, StayInfo
 
 from .dialogs import workflow_class
-from .dialogs.common import (
-    WARNING_COLOUR,
-    age_text,
-    date_text,
-    person_name,
-    reach_cell_widgets_with_tab,
-    ro_item,
-    setup_table,
-)
+from .dialogs.context import DialogContext
+from .dialogs.styles import WARNING_COLOUR
+from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
+from .dialogs.texts import age_text, date_text, person_name
 from .selection import Selection
 from .table_models import DATE, Column, PagedTableModel, RowTableModel
 from .tasks import TaskRunner, report_failure
@@ -163,7 +158,7 @@ class HistoryModel(RowTableModel):
     )
 
     def row_foreground(self, row: StayInfo) -> QColor | None:
-        from .dialogs.common import BAD_COLOUR
+        from .dialogs.styles import BAD_COLOUR
 
         return BAD_COLOUR if row.cancelled else None
 
@@ -554,8 +549,12 @@ class PeoplePage(QWidget):
         self.reload_household()
         return True
 
+    def dialog_context(self) -> DialogContext:
+        """What a dialog opened from here is built from (the page has no selection)."""
+        return DialogContext(self.backend, self.runner, self.day)
+
     def open_register(self) -> bool:
-        dialog = workflow_class("register")(self.backend, self, day=self.day)
+        dialog = workflow_class("register")(self.dialog_context(), self)
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return False
         h = dialog.result_value
@@ -572,9 +571,7 @@ class PeoplePage(QWidget):
         if self.household is None:
             return False
         return self._after(
-            workflow_class("register")(
-                self.backend, self, day=self.day, household_id=self.household.id
-            )
+            workflow_class("register")(self.dialog_context(), self, household_id=self.household.id)
         )
 
     def open_edit_person(self) -> bool:
@@ -583,11 +580,7 @@ class PeoplePage(QWidget):
         from .dialogs.edit_person_dialog import EditPersonDialog
 
         dialog = EditPersonDialog(
-            self.backend,
-            self,
-            day=self.day,
-            person_id=self.person.id,
-            household_id=self.household.id,
+            self.dialog_context(), self, person_id=self.person.id, household_id=self.household.id
         )
         if not self._after(dialog):
             return False
@@ -599,4 +592,4 @@ class PeoplePage(QWidget):
         """Open a workflow dialog ("placement", "exit"...) for the household shown."""
         cls = workflow_class(key)
         hid = self.household.id if self.household is not None else None
-        return self._after(cls(self.backend, self, day=self.day, household_id=hid))
+        return self._after(cls(self.dialog_context(), self, household_id=hid))

@@ -14,22 +14,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -173,93 +167,6 @@ class OutageModel(RowTableModel):
 def load_structure(backend: Backend, structure_id: int, day: dt.date) -> results.StructurePage:
     """Runs in a task: everything the structure page shows, in one read transaction."""
     return backend.sheets.page(structure_id, day)
-
-
-class CapacityDialog(QDialog):
-    """Cambia capienza da una data: places authorised from a date on."""
-
-    def __init__(self, day: dt.date, places: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Change capacity from a date"))
-        form = QFormLayout(self)
-        self.date_edit = QDateEdit(QDate(day.year, day.month, day.day), self)
-        self.date_edit.setObjectName("capacityDate")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.places = QSpinBox(self)
-        self.places.setObjectName("capacityPlaces")
-        self.places.setRange(0, 10_000)
-        self.places.setValue(places)
-        self.note = QLineEdit(self)
-        self.note.setObjectName("capacityNote")
-        self.note.setPlaceholderText(_("e.g. agreement of 12/03/2021 with the holder"))
-        form.addRow(_("From"), self.date_edit)
-        form.addRow(_("Places"), self.places)
-        form.addRow(_("Note"), self.note)
-        form.addRow(
-            QLabel(_("The earlier history is kept: the new capacity applies from this date on."))
-        )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> tuple[dt.date, int, str]:
-        q = self.date_edit.date()
-        return dt.date(q.year(), q.month(), q.day()), self.places.value(), self.note.text().strip()
-
-
-class OutageDialog(QDialog):
-    """Put a bed out of service from a date, until a date or until further notice."""
-
-    def __init__(self, bed_name: str, day: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Put a bed out of service"))
-        form = QFormLayout(self)
-        form.addRow(_("Bed"), QLabel(bed_name))
-        self.start = QDateEdit(QDate(day.year, day.month, day.day), self)
-        self.start.setObjectName("outageStart")
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("dd/MM/yyyy")
-        self.has_end = QCheckBox(_("until"), self)
-        self.has_end.setObjectName("outageHasEnd")
-        self.end = QDateEdit(QDate(day.year, day.month, day.day).addDays(30), self)
-        self.end.setObjectName("outageEnd")
-        self.end.setCalendarPopup(True)
-        self.end.setDisplayFormat("dd/MM/yyyy")
-        self.end.setEnabled(False)
-        self.has_end.toggled.connect(self.end.setEnabled)
-        row = QHBoxLayout()
-        row.addWidget(self.has_end)
-        row.addWidget(self.end, 1)
-        self.reason = QLineEdit(self)
-        self.reason.setObjectName("outageReason")
-        self.reason.setPlaceholderText(_("e.g. repairs, mould, broken bed"))
-        form.addRow(_("From"), self.start)
-        form.addRow(_("End"), row)
-        form.addRow(_("Reason"), self.reason)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Put out of service"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def values(self) -> tuple[dt.date, dt.date | None, str]:
-        def d(q: QDate) -> dt.date:
-            return dt.date(q.year(), q.month(), q.day())
-
-        return (
-            d(self.start.date()),
-            d(self.end.date()) if self.has_end.isChecked() else None,
-            self.reason.text(),
-        )
 
 
 class StructurePage(QWidget):
@@ -591,6 +498,8 @@ class StructurePage(QWidget):
     def change_capacity(self) -> None:
         if self.structure_id is None:
             return
+        from .dialogs.capacity_dialog import CapacityDialog
+
         current = self.data.sheet.capacity if self.data is not None else 0
         dlg = CapacityDialog(self.day, current, self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
@@ -613,6 +522,8 @@ class StructurePage(QWidget):
         line = self.selected_line()
         if line is None or line.status != "free":
             return
+        from .dialogs.outage_dialog import OutageDialog
+
         dlg = OutageDialog(f"{line.room_name} · {line.bed_label}", self.day, self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return

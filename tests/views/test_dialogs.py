@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QDialog, QTableView, QWidget
 
 from models.backend import Backend
 from models.i18n import _
-from models.services import NewPerson
+from models.results import Changes, NewPerson
 from tests.factories import scenario
+from views.dialogs.context import DialogContext
 from views.dialogs.correction_dialog import CorrectionDialog
 from views.dialogs.exit_dialog import ExitDialog
 from views.dialogs.extension_dialog import ExtensionDialog
@@ -28,6 +29,7 @@ from views.dialogs.transfer_dialog import TransferDialog
 from views.main_window import MainWindow
 from views.navigation import NETWORK, Selection
 from views.people_page import PeoplePage
+from views.tasks import TaskRunner
 
 D = dt.date
 ENTRY, MOVE, LEAVE = D(2024, 3, 1), D(2024, 4, 15), D(2024, 6, 1)
@@ -40,10 +42,15 @@ def backend(db) -> Backend:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def sc(backend):  # type: ignore[no-untyped-def]
-    return scenario(backend.services)
+    return scenario(backend)
 
 
 # -- helpers -------------------------------------------------------------------------
+
+
+def context(backend: Backend, day: dt.date, win: MainWindow | None = None) -> DialogContext:
+    """What a dialog is built from: the window's runner, or one of its own."""
+    return DialogContext(backend, win.runner if win is not None else TaskRunner(), day)
 
 
 def click_ok(qtbot, dialog: QDialog) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +110,7 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
     qtbot.addWidget(people)
 
     # 1. Place the mother and her two children into Casa Glicine.
-    dlg = PlacementDialog(backend, win, day=ENTRY, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, ENTRY, win), win, household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     choose_structure(dlg, sc.families.id)
     assert dlg.chooser.report().fits
@@ -112,6 +119,7 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
     dlg.planned_end.edit.set_value(D(2024, 9, 1))
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
     win.data_changed.emit()
 
     win.show_dashboard()
@@ -124,12 +132,16 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
 
     # 2. Transfer the whole family to the protected apartment of the other programme.
     win.set_day(MOVE)
-    dlg = TransferDialog(backend, win, day=MOVE, household_id=sc.mother.id)
+    dlg = TransferDialog(context(backend, MOVE, win), win, household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert len(dlg.members.people) == 3 and dlg.members.all_checked()
     choose_structure(dlg, sc.other.id)
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    # Both ends of the move changed.
+    assert dlg.changes == Changes(
+        frozenset({sc.families.id, sc.other.id}), frozenset({sc.mother.id})
+    )
     win.data_changed.emit()
 
     assert all(b[_("Household")] == "" for b in structure_beds(win, sc.families.id))
@@ -153,13 +165,14 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
 
     # 3. Record the exit of the family.
     win.set_day(LEAVE)
-    dlg = ExitDialog(backend, win, day=LEAVE, household_id=sc.mother.id)
+    dlg = ExitDialog(context(backend, LEAVE, win), win, household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert len(dlg.members.people) == 3
     dlg.reason.setCurrentIndex(dlg.reason.findData("socio_economic"))
     dlg.destination.setText("Sondrio, alloggio privato")
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert dlg.changes == Changes(frozenset({sc.other.id}), frozenset({sc.mother.id}))
     win.data_changed.emit()
 
     assert tile(win, "tileOccupied") == "0"
@@ -192,7 +205,7 @@ def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend,
     backend.services.place(other.id, sc.small.id, ENTRY)
     before = live_counts(backend, ENTRY)
 
-    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     choose_structure(dlg, sc.small.id)
     rep = dlg.chooser.report()
@@ -207,13 +220,14 @@ def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend,
     assert dlg.isVisible() or not dlg.result()
     assert "Casa Betulla" in dlg.error_label.text()
     assert live_counts(backend, ENTRY) == before
+    assert dlg.changes == Changes() and dlg.ok_button.isEnabled()  # ready for another try
 
 
 def test_the_fit_counts_places_up_to_the_planned_end(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     """Casa Glicine goes down to two places on 1 April: the family of three fits until
     then, and the list says so as the planned end moves."""
     backend.services.set_capacity(sc.families.id, D(2024, 4, 1), 2, "lavori")
-    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     choose_structure(dlg, sc.families.id)
     row = dlg.chooser.table.currentRow()
@@ -242,7 +256,7 @@ def test_moving_to_another_bed_of_a_full_structure_fits(qtbot, backend, sc) -> N
     )
     moving = backend.services.place(ada.id, sc.families.id, ENTRY)
     backend.services.place(bice.id, sc.families.id, ENTRY)
-    dlg = TransferDialog(backend, day=MOVE, placement_id=moving.id)
+    dlg = TransferDialog(context(backend, MOVE), placement_id=moving.id)
     qtbot.addWidget(dlg)
     choose_structure(dlg, sc.families.id)
     assert dlg.chooser.report().fits, dlg.chooser.report().reasons
@@ -258,7 +272,7 @@ def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc)
     man = backend.services.register_household([NewPerson("Kofi", "Mensah", "M", D(1988, 5, 5))])
     before = live_counts(backend, ENTRY)
 
-    dlg = PlacementDialog(backend, day=ENTRY, household_id=man.id)
+    dlg = PlacementDialog(context(backend, ENTRY), household_id=man.id)
     qtbot.addWidget(dlg)
     dlg.show()
     choose_structure(dlg, sc.families.id)
@@ -270,6 +284,7 @@ def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc)
     assert dlg.result() != QDialog.DialogCode.Accepted
     assert dlg.error_label.isVisible() and dlg.error_label.text()
     assert live_counts(backend, ENTRY) == before
+    assert dlg.changes == Changes()
 
     qtbot.keyClicks(
         dlg.override, "Nessun posto per uomini in provincia; accordo con il Servizio Centrale"
@@ -302,7 +317,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
         assert live_counts(backend, MOVE) == before
 
     # Placement: planned end before the entry.
-    dlg = PlacementDialog(backend, day=MOVE, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, MOVE), household_id=sc.mother.id)
     choose_structure(dlg, sc.other.id)
     dlg.planned_end.edit.set_value(MOVE - dt.timedelta(days=3))
     refused(dlg, _("The planned end must come after the entry date."))
@@ -311,7 +326,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     refused(dlg)
 
     # Transfer before the entry date.
-    dlg = TransferDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = TransferDialog(context(backend, MOVE), placement_id=pl.id)
     choose_structure(dlg, sc.other.id)
     dlg.date.set_value(D(2024, 2, 1))
     refused(dlg)
@@ -323,7 +338,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     refused(dlg, _("Tick at least one person to transfer."))
 
     # Exit before the entry, then without a reason.
-    dlg = ExitDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = ExitDialog(context(backend, MOVE), placement_id=pl.id)
     dlg.date.set_value(D(2024, 2, 1))
     dlg.reason.setCurrentIndex(dlg.reason.findData("other"))
     refused(dlg)
@@ -338,7 +353,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     refused(dlg)
 
     # Extension: not later than the current planned end; no reason.
-    dlg = ExtensionDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = ExtensionDialog(context(backend, MOVE), placement_id=pl.id)
     dlg.new_end.set_value(D(2024, 8, 1))
     dlg.reason.setText("attesa permesso")
     refused(dlg)
@@ -347,7 +362,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     refused(dlg, _("Write the reason of the extension."))
 
     # Correction: no reason; then an end before the start.
-    dlg = CorrectionDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = CorrectionDialog(context(backend, MOVE), placement_id=pl.id)
     assert dlg.stays_table.rowCount() == 3
     dlg.end.set_value(D(2024, 2, 1))
     refused(dlg)
@@ -355,7 +370,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     refused(dlg, _("The day of leaving must come after the first day of the stay."))
 
     # Register: a row without sex; a birth date that is not a date; one in the future.
-    dlg = RegisterHouseholdDialog(backend, day=MOVE)
+    dlg = RegisterHouseholdDialog(context(backend, MOVE))
     dlg.rows[0].first_name.setText("Sara")
     refused(dlg, _("Row {n}: choose the sex.").format(n=1))
     dlg.rows[0].sex.setCurrentIndex(dlg.rows[0].sex.findData("F"))
@@ -366,20 +381,21 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     assert backend.queries.search_people("Sara") == []
 
     # Reservation: no household chosen.
-    dlg = ReservationDialog(backend, day=MOVE)
+    dlg = ReservationDialog(context(backend, MOVE))
     choose_structure(dlg, sc.other.id)
     refused(dlg)
 
 
 def test_extension_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
-    dlg = ExtensionDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = ExtensionDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     assert dlg.new_end.value() == D(2025, 3, 1)  # six more months by default
     qtbot.keyClicks(dlg.reason, "anno scolastico dei figli")
     qtbot.keyClicks(dlg.authorised_by, "Servizio Centrale")
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
     after = backend.queries.placement(pl.id)
     assert after.planned_end == D(2025, 3, 1)
     assert after.extensions[0].reason == "anno scolastico dei figli"
@@ -390,7 +406,7 @@ def test_extension_past_a_reduction_of_places_warns_and_is_recorded(qtbot, backe
     past it is warned about, and still recorded (the extension was granted)."""
     pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
     backend.services.set_capacity(sc.families.id, D(2024, 10, 1), 2, "lavori")
-    dlg = ExtensionDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = ExtensionDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.capacity_warning.isVisible()
@@ -410,7 +426,7 @@ def test_extension_past_a_reduction_of_places_warns_and_is_recorded(qtbot, backe
 
 def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     expected = D(2024, 3, 10)
-    dlg = ReservationDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    dlg = ReservationDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert dlg.tabs.currentIndex() == dlg.NEW
     dlg.expected.set_value(expected)
@@ -421,7 +437,7 @@ def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # typ
     assert sheet.reserved == 3 and sheet.free == 1
 
     # The family arrives: the held tab opens first; confirm.
-    dlg = ReservationDialog(backend, day=expected, household_id=sc.mother.id)
+    dlg = ReservationDialog(context(backend, expected), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert dlg.tabs.currentIndex() == dlg.HELD
     assert dlg.held.rowCount() == 1
@@ -434,13 +450,14 @@ def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # typ
     dlg.arrival_end.edit.set_value(D(2024, 9, 10))
     qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
     sheet = backend.queries.structure_sheet(sc.families.id, expected)
     assert sheet.occupied == 3 and sheet.reserved == 0
 
     # Another household is expected, then is not coming: cancel needs a reason.
     single = backend.services.register_household([NewPerson("Mary", "Obi", "F", D(1999, 9, 9))])
     res = backend.services.reserve(single.id, sc.families.id, D(2024, 3, 20), held_from=expected)
-    dlg = ReservationDialog(backend, day=expected, household_id=single.id)
+    dlg = ReservationDialog(context(backend, expected), household_id=single.id)
     qtbot.addWidget(dlg)
     qtbot.mouseClick(dlg.cancel_res_button, Qt.MouseButton.LeftButton)
     assert dlg.result() != QDialog.DialogCode.Accepted
@@ -460,7 +477,7 @@ def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, back
         b for b in backend.queries.structure_sheet(sc.families.id, ENTRY).beds if b.status == "free"
     )
 
-    dlg = CorrectionDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = CorrectionDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     dlg.stays_table.selectRow(next(i for i, s in enumerate(dlg.stays) if s.id == omar.id))
     dlg.bed.setCurrentIndex(dlg.bed.findData(free_bed.bed_id))
@@ -469,7 +486,7 @@ def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, back
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     assert backend.queries.person_history(omar.person_id)[0].bed_id == free_bed.bed_id
 
-    dlg = CorrectionDialog(backend, day=MOVE, household_id=sc.mother.id)
+    dlg = CorrectionDialog(context(backend, MOVE), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     dlg.stays_table.selectRow(next(i for i, s in enumerate(dlg.stays) if s.id == omar.id))
     dlg.mode_cancel.setChecked(True)
@@ -477,13 +494,14 @@ def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, back
     qtbot.keyClicks(dlg.reason, "mai arrivato")
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
     history = backend.queries.person_history(omar.person_id)
     assert len(history) == 1 and history[0].cancelled  # kept, marked cancelled
     assert backend.queries.structure_sheet(sc.families.id, MOVE).occupied == 2
 
 
 def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    dlg = RegisterHouseholdDialog(backend, day=ENTRY)
+    dlg = RegisterHouseholdDialog(context(backend, ENTRY))
     qtbot.addWidget(dlg)
     first = dlg.rows[0]
     assert first.reference.isChecked()
@@ -508,6 +526,7 @@ def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     h = dlg.result_value
+    assert dlg.changes == Changes(households=frozenset({h.id}))
     assert [m.relationship for m in h.members] == ["reference", "child"]
     assert h.members[1].person.is_minor_on(ENTRY)
     assert h.members[0].person.citizenship == "Guinea"
@@ -516,7 +535,7 @@ def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -
 def test_household_search_enter_picks_the_household_and_does_not_press_ok(
     qtbot, backend, sc
 ) -> None:  # type: ignore[no-untyped-def]
-    dlg = PlacementDialog(backend, day=ENTRY)
+    dlg = PlacementDialog(context(backend, ENTRY))
     qtbot.addWidget(dlg)
     dlg.show()
     assert dlg.picker.household is None
@@ -535,7 +554,7 @@ def test_household_search_enter_picks_the_household_and_does_not_press_ok(
 
 def test_a_change_made_meanwhile_on_another_pc_is_detected_and_shown(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
-    dlg = ExitDialog(backend, day=MOVE, placement_id=pl.id)
+    dlg = ExitDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     dlg.reason.setCurrentIndex(dlg.reason.findData("term_expired"))
     # Another coordinator extends the placement while the dialog is open.
@@ -556,7 +575,7 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
     mother = sc.mother.reference
 
     # Placing the children without their mother is refused: a minor is never left alone.
-    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     dlg.members.set_checked(mother.id, False)
     dlg.refresh_fit()
@@ -578,7 +597,7 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
     assert {r.person_id: r.bed_id for r in backend.queries.who_is_where(ENTRY)} == wanted
 
     # Only Omar moves, to the free bed of the same apartment.
-    dlg = TransferDialog(backend, day=MOVE, household_id=sc.mother.id)
+    dlg = TransferDialog(context(backend, MOVE), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     for p in dlg.members.people:
         dlg.members.set_checked(p.id, p.id == omar.id)
@@ -598,11 +617,11 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
 
 
 def test_placement_dialog_says_when_the_household_is_already_placed(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert not dlg.reservation_hint.text()
     backend.services.place(sc.mother.id, sc.families.id, ENTRY)
-    dlg = PlacementDialog(backend, day=MOVE, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, MOVE), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert "Casa Glicine" in dlg.reservation_hint.text()
 
@@ -612,7 +631,7 @@ def test_bed_lists_are_reached_with_tab(qtbot, backend, sc) -> None:  # type: ig
     the rest of the dialog: beds can be chosen without the mouse."""
     from tests.views.keyboard import tab_from
 
-    dlg = PlacementDialog(backend, day=ENTRY, household_id=sc.mother.id)
+    dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     dlg.show()
     qtbot.waitExposed(dlg)
@@ -640,3 +659,58 @@ def test_open_database_dialog_keeps_a_long_path_within_its_width(qtbot) -> None:
     assert label.text().replace("\u200b", "").endswith(f"{folders}/accoglienza.sqlite3")
     assert label.toolTip() == current
     assert label.geometry().right() <= dlg.width()
+
+
+# -- reading and writing off the UI thread ---------------------------------------------
+
+
+def test_transfer_reads_the_household_once_and_who_is_where_once_per_date(
+    qtbot, backend, sc, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY)
+    reads: list[tuple[str, object]] = []
+
+    def counted(area: str, name: str) -> None:
+        read = getattr(getattr(backend, area), name)
+
+        def counting(first, *args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append((name, first))
+            return read(first, *args, **kwargs)
+
+        monkeypatch.setattr(getattr(backend, area), name, counting)
+
+    counted("directory", "household")
+    counted("presence", "who_is_where")
+    dlg = TransferDialog(context(backend, MOVE), placement_id=pl.id)
+    qtbot.addWidget(dlg)
+    assert reads == [("household", sc.mother.id), ("who_is_where", MOVE)]
+    later = MOVE + dt.timedelta(days=1)
+    for day in (later, MOVE, later, MOVE):
+        dlg.date.set_value(day)
+        dlg.refresh()
+        assert len(dlg.members.people) == 3
+    assert reads == [("household", sc.mother.id), ("who_is_where", MOVE), ("who_is_where", later)]
+
+
+def test_a_dialog_shows_at_once_and_reads_and_writes_in_the_background(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner(synchronous=False)
+    dlg = PlacementDialog(DialogContext(backend, runner, ENTRY), household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    # Built without waiting for the database: what it shows comes afterwards.
+    assert dlg.picker.household is None and dlg.members.people == []
+    qtbot.waitUntil(lambda: len(dlg.members.people) == 3, timeout=5000)
+    dlg.chooser.select_structure(sc.small.id)
+    qtbot.waitUntil(lambda: dlg.chooser.structure_id() == sc.small.id, timeout=5000)
+    qtbot.waitUntil(lambda: dlg.chooser.report() is not None, timeout=5000)
+    dlg.chooser.select_structure(sc.families.id)
+    qtbot.waitUntil(
+        lambda: dlg.chooser.report() is not None and len(dlg.members.chosen_beds()) == 3,
+        timeout=5000,
+    )
+    click_ok(qtbot, dlg)
+    assert dlg.result() != QDialog.DialogCode.Accepted  # the write is on its way
+    assert not dlg.ok_button.isEnabled()
+    qtbot.waitUntil(lambda: dlg.result() == QDialog.DialogCode.Accepted, timeout=5000)
+    assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
+    assert len(backend.queries.who_is_where(ENTRY, structure_id=sc.families.id)) == 3
+    runner.wait_all()

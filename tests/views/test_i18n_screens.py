@@ -176,6 +176,7 @@ def test_pages_show_every_label_whole(page: str, language: str, backend: Backend
 
 
 def _dialogs(backend: Backend) -> dict[str, Callable[[], QDialog]]:
+    from views.dialogs.context import DialogContext
     from views.dialogs.correction_dialog import CorrectionDialog
     from views.dialogs.exit_dialog import ExitDialog
     from views.dialogs.extension_dialog import ExtensionDialog
@@ -187,14 +188,15 @@ def _dialogs(backend: Backend) -> dict[str, Callable[[], QDialog]]:
     from views.dialogs.transfer_dialog import TransferDialog
 
     placed = backend.household_id  # type: ignore[attr-defined]
+    context = DialogContext(backend, TaskRunner(synchronous=True), DAY)
     return {
-        "placement": lambda: PlacementDialog(backend, None, day=DAY),
-        "register": lambda: RegisterHouseholdDialog(backend, None, day=DAY),
-        "reservation": lambda: ReservationDialog(backend, None, day=DAY),
-        "transfer": lambda: TransferDialog(backend, None, day=DAY, household_id=placed),
-        "exit": lambda: ExitDialog(backend, None, day=DAY, household_id=placed),
-        "extension": lambda: ExtensionDialog(backend, None, day=DAY, household_id=placed),
-        "correction": lambda: CorrectionDialog(backend, None, day=DAY, household_id=placed),
+        "placement": lambda: PlacementDialog(context),
+        "register": lambda: RegisterHouseholdDialog(context),
+        "reservation": lambda: ReservationDialog(context),
+        "transfer": lambda: TransferDialog(context, household_id=placed),
+        "exit": lambda: ExitDialog(context, household_id=placed),
+        "extension": lambda: ExtensionDialog(context, household_id=placed),
+        "correction": lambda: CorrectionDialog(context, household_id=placed),
         "print": lambda: PrintChoiceDialog(
             "T-FAM · Casa Glicine", DAY, structure=True, programme=False
         ),

@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QTableView, QTreeWidge
 
 from models.backend import Backend
 from models.i18n import _
+from models.results import Changes
 from tests.factories import scenario
+from views.dialogs.capacity_dialog import CapacityDialog
+from views.dialogs.outage_dialog import OutageDialog
 from views.main_window import PAGE_DASHBOARD, PAGE_STRUCTURE, MainWindow, MemorySettings
-from views.structure_page import BedModel, CapacityDialog, OutageDialog
+from views.structure_page import BedModel
 
 D = dt.date
 
@@ -248,16 +251,18 @@ def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
     class FakePlacementDialog(QDialog):
         def __init__(
             self,
-            backend_,
+            context,
             parent=None,
             *,
-            day,
             household_id=None,
             placement_id=None,
             structure_id=None,
         ):
             super().__init__(parent)
-            calls.append((day, household_id, placement_id, structure_id))
+            assert context.backend is w.backend and context.runner is w.runner
+            assert context.selection == w.selection
+            calls.append((context.day, household_id, placement_id, structure_id))
+            self.changes = Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
 
         def exec(self):
             # As a real dialog does: the write runs in the task runner.
@@ -271,6 +276,7 @@ def test_workflow_dialog_contract_and_refresh(qtbot, world, monkeypatch):
     with qtbot.waitSignal(w.data_changed, timeout=1000):
         w.main_actions.placement.trigger()
     assert calls == [(D(2024, 1, 10), None, None, sc.families.id)]
+    assert w.last_dialog.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
     assert len([p for p in cells(table(w, "structureBedsTable"), BedModel.PERSON) if p]) == 3
     # an occupied bed row: its placement is handed to the transfer dialog
     w.structure_page.beds_table.selectRow(0)

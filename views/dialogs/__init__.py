@@ -1,8 +1,14 @@
 """Workflow dialogs, one per file: register, place, transfer, exit, extend, reserve, correct.
 
-Each dialog is built as ``XDialog(backend, parent=None, *, day, household_id=None,
-placement_id=None, structure_id=None)``; ``exec()`` returns Accepted only when it changed
-something. A refusal of the services is shown in the dialog itself, which stays open.
+Each dialog is built as ``XDialog(context, parent=None, *, household_id=None,
+placement_id=None, structure_id=None)`` from a ``context.DialogContext`` (backend, task
+runner, date, selection). It reads and writes only through the runner. ``exec()`` returns
+Accepted only when it changed something, and then ``dialog.changes`` says what
+(``models.results.Changes``). A refusal is shown in the dialog itself, which stays open.
+
+The pieces they share are in modules of their own: ``workflow_dialog`` (the frame and its
+write), ``placement_workflow_dialog``, ``household_picker``, ``members_table``,
+``structure_chooser``, ``destination``, ``override_reason``, ``dates``, ``texts``.
 """
 
 from __future__ import annotations
@@ -25,4 +31,5 @@ WORKFLOWS: dict[str, tuple[str, str]] = {
 def workflow_class(key: str) -> type:
     """The dialog class of a workflow ("placement", "exit"...), imported now."""
     module_name, class_name = WORKFLOWS[key]
-    return getattr(importlib.import_module(f"{__name__}.{module_name}"), class_name)
+    cls: type = getattr(importlib.import_module(f"{__name__}.{module_name}"), class_name)
+    return cls

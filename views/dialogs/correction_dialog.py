@@ -5,9 +5,6 @@ is kept in the audit trail with its reason.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -22,19 +19,15 @@ from PySide6.QtWidgets import (
 
 from models.errors import ValidationError
 from models.i18n import _
+from models.results import BedInfo, Changes, HouseholdInfo, StayInfo
 
-from .common import (
-    BAD_COLOUR,
-    DateEdit,
-    HouseholdPicker,
-    OptionalDateEdit,
-    WorkflowDialog,
-    date_row,
-    date_text,
-    hint,
-    ro_item,
-    setup_table,
-)
+from .context import DialogContext
+from .dates import DateEdit, OptionalDateEdit, date_row
+from .household_picker import HouseholdPicker
+from .styles import BAD_COLOUR, hint
+from .tables import cell, ro_item, setup_table
+from .texts import date_text
+from .workflow_dialog import WorkflowDialog, Write
 
 
 class CorrectionDialog(WorkflowDialog):
@@ -42,20 +35,18 @@ class CorrectionDialog(WorkflowDialog):
 
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
         super().__init__(
-            backend, parent, day=day, title=_("Correct a wrong entry"), ok_text=_("Save correction")
+            context, parent, title=_("Correct a wrong entry"), ok_text=_("Save correction")
         )
+        day = self.day
         self.placement_id = placement_id
-        if placement_id is not None and household_id is None:
-            household_id = backend.queries.placement(placement_id).household_id
         self.body.addWidget(
             hint(
                 _(
@@ -64,7 +55,7 @@ class CorrectionDialog(WorkflowDialog):
                 )
             )
         )
-        self.picker = HouseholdPicker(backend, day)
+        self.picker = HouseholdPicker(context, on_failure=self.show_failure)
         self.body.addWidget(self.picker)
         self.stays_table = QTableWidget()
         self.stays_table.setObjectName("staysTable")
@@ -101,18 +92,46 @@ class CorrectionDialog(WorkflowDialog):
         self.reason.setPlaceholderText(_("What was wrong (required)"))
         form.addRow(_("&Reason:"), self.reason)
         self.body.addWidget(what)
-        self.stays: list[Any] = []
+        self.stays: list[StayInfo] = []
+        self._stays_read: tuple[int, list[StayInfo]] | None = None  # household, its stays
+        self._beds: dict[int, list[BedInfo]] = {}  # structure -> its beds, read once
 
         self.picker.household_changed.connect(self._household_changed)
         self.stays_table.itemSelectionChanged.connect(self._stay_selected)
         self.mode.idToggled.connect(lambda _i, _on: self._mode_changed())
-        if household_id is not None:
-            self.picker.set_household(household_id)
+        if household_id is not None or placement_id is not None:
+            self._load(household_id, placement_id)
         self._mode_changed()
         self.resize(900, 620)
 
-    def _household_changed(self, h: Any) -> None:
-        stays = self.backend.queries.stays_of_household(h.id) if h is not None else []
+    def _load(self, household_id: int | None, placement_id: int | None) -> None:
+        """Read the household (of the placement, when only that is given) and its stays."""
+        backend = self.backend
+
+        def work() -> tuple[HouseholdInfo, list[StayInfo]]:
+            hid = household_id
+            if hid is None:
+                assert placement_id is not None
+                hid = backend.queries.placement(placement_id).household_id
+            return backend.queries.household(hid), backend.queries.stays_of_household(hid)
+
+        self.run(work, self._household_read, key="household")
+
+    def _household_read(self, found: tuple[HouseholdInfo, list[StayInfo]]) -> None:
+        household, stays = found
+        self._stays_read = (household.id, stays)
+        self.picker.show_household(household)
+
+    def _household_changed(self, h: HouseholdInfo | None) -> None:
+        if h is None:
+            self._show_stays([])
+        elif self._stays_read is not None and self._stays_read[0] == h.id:
+            self._show_stays(self._stays_read[1])
+        else:
+            backend, hid = self.backend, h.id
+            self.run(lambda: backend.queries.stays_of_household(hid), self._show_stays, key="stays")
+
+    def _show_stays(self, stays: list[StayInfo]) -> None:
         if self.placement_id is not None:
             stays = [s for s in stays if s.placement_id == self.placement_id]
         self.stays = stays
@@ -132,14 +151,14 @@ class CorrectionDialog(WorkflowDialog):
                 if s.cancelled:
                     item.setForeground(BAD_COLOUR)
                 self.stays_table.setItem(row, col, item)
-            self.stays_table.item(row, 0).setData(Qt.ItemDataRole.UserRole, s.id)
+            cell(self.stays_table, row, 0).setData(Qt.ItemDataRole.UserRole, s.id)
         # The latest valid stay is the usual one to correct.
         valid = [i for i, s in enumerate(stays) if not s.cancelled]
         if valid:
             self.stays_table.selectRow(valid[-1])
         self._stay_selected()
 
-    def stay(self) -> Any:
+    def stay(self) -> StayInfo | None:
         rows = self.stays_table.selectionModel().selectedRows()
         return self.stays[rows[0].row()] if rows else None
 
@@ -150,10 +169,27 @@ class CorrectionDialog(WorkflowDialog):
             return
         self.start.set_value(s.start_date)
         self.end.set_value(s.end_date)
-        for b in self.backend.queries.structure_beds(s.structure_id):
+        if s.structure_id in self._beds:
+            self._show_beds(s, self._beds[s.structure_id])
+        else:
+            backend, sid = self.backend, s.structure_id
+            self.run(
+                lambda: backend.queries.structure_beds(sid),
+                lambda beds: self._beds_read(s, beds),
+                key="beds",
+            )
+        self._mode_changed()
+
+    def _beds_read(self, s: StayInfo, beds: list[BedInfo]) -> None:
+        self._beds[s.structure_id] = beds
+        if self.stay() == s:
+            self._show_beds(s, beds)
+
+    def _show_beds(self, s: StayInfo, beds: list[BedInfo]) -> None:
+        self.bed.clear()
+        for b in beds:
             self.bed.addItem(f"{b.room_name} / {b.label}", b.id)
         self.bed.setCurrentIndex(max(0, self.bed.findData(s.bed_id)))
-        self._mode_changed()
 
     def _mode_changed(self) -> None:
         correcting = self.mode.checkedId() == self.CORRECT
@@ -161,7 +197,14 @@ class CorrectionDialog(WorkflowDialog):
             w.setEnabled(correcting)
         self.ok_button.setText(_("Save correction") if correcting else _("Cancel it"))
 
-    def apply(self) -> Any:
+    def reload(self) -> None:
+        h = self.picker.household
+        if h is not None:
+            self._stays_read = None
+            self._beds = {}
+            self._load(h.id, None)
+
+    def apply(self) -> Write:
         s = self.stay()
         if s is None:
             raise ValidationError(_("Choose the stay to correct from the list."))
@@ -171,23 +214,39 @@ class CorrectionDialog(WorkflowDialog):
             raise ValidationError(
                 _("Write the reason of the correction: it is kept in the history.")
             )
+        backend = self.backend
+        households = frozenset({self.picker.household.id} if self.picker.household else ())
         mode = self.mode.checkedId()
         if mode == self.CANCEL_PLACEMENT:
-            return self.backend.services.cancel_placement(s.placement_id, reason)
+            return Write(
+                lambda: backend.services.cancel_placement(s.placement_id, reason),
+                Changes(
+                    structures=frozenset(
+                        st.structure_id for st in self.stays if st.placement_id == s.placement_id
+                    ),
+                    households=households,
+                ),
+            )
+        changes = Changes(structures=frozenset({s.structure_id}), households=households)
         if s.cancelled:
             raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
         if mode == self.CANCEL_STAY:
-            return self.backend.services.cancel_stay(s.id, reason)
+            return Write(lambda: backend.services.cancel_stay(s.id, reason), changes)
         start, end = self.start.value(), self.end.value()
         if end is not None and end <= start:
             raise ValidationError(
                 _("The day of leaving must come after the first day of the stay.")
             )
         bed = self.bed.currentData()
+        if bed is None:
+            bed = s.bed_id  # the beds are still being read: the stay keeps its own
         if start == s.start_date and end == s.end_date and bed == s.bed_id:
             raise ValidationError(
                 _("Nothing was changed: change the dates or the bed, or cancel the stay.")
             )
-        return self.backend.services.correct_stay(
-            s.id, reason, start_date=start, end_date=end, bed_id=bed
+        return Write(
+            lambda: backend.services.correct_stay(
+                s.id, reason, start_date=start, end_date=end, bed_id=bed
+            ),
+            changes,
         )

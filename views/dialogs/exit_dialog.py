@@ -6,49 +6,38 @@ When nobody of the placement is left, the placement ends with the reason given.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
-from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from models.errors import ValidationError
 from models.i18n import _
 from models.labels import EXIT_REASONS
+from models.results import Changes
 
-from .common import (
-    DateEdit,
-    MembersTable,
-    WorkflowDialog,
-    date_row,
-    date_text,
-    find_placement,
-    placement_summary,
-)
+from .context import DialogContext
+from .dates import DateEdit, date_row
+from .members_table import MembersTable, household_people
+from .placement_workflow_dialog import PlacementWorkflowDialog
+from .texts import date_text
+from .workflow_dialog import Write
 
 
-class ExitDialog(WorkflowDialog):
+class ExitDialog(PlacementWorkflowDialog):
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(
-            backend, parent, day=day, title=_("Record an exit"), ok_text=_("Record exit")
-        )
-        self.placement = find_placement(backend, placement_id, household_id)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.body.addWidget(self.summary)
+        super().__init__(context, parent, title=_("Record an exit"), ok_text=_("Record exit"))
         self.body.addWidget(QLabel(_("Who leaves (untick anyone who stays):")))
         self.members = MembersTable(with_beds=False)
         self.body.addWidget(self.members, 1)
         form = QFormLayout()
-        self.date = DateEdit(day)
+        self.date = DateEdit(self.day)
         self.date.setObjectName("exitDate")
         form.addRow(_("Exit &date:"), date_row(self.date))
         self.reason = QComboBox()
@@ -62,67 +51,58 @@ class ExitDialog(WorkflowDialog):
         self.destination.setPlaceholderText(_("Where they go (town, project, private housing...)"))
         form.addRow(_("D&estination:"), self.destination)
         self.body.addLayout(form)
-        self.date.dateChanged.connect(self.refresh)
-        if self.placement is None:
-            self.summary.setText(
-                _("This household has no active placement: there is no exit to record.")
-            )
-            self.ok_button.setEnabled(False)
-        else:
-            self.refresh()
+        self.date.dateChanged.connect(self.show_dates)
         self.resize(640, 440)
         self.date.setFocus()
+        self.load_placement(placement_id, household_id)
 
-    def refresh(self) -> None:
-        if self.placement is None:
-            return
-        day = self.date.value()
-        self.summary.setText(placement_summary(self.backend, self.placement, day))
-        h = self.backend.queries.household(self.placement.household_id)
+    def no_placement_text(self) -> str:
+        return _("This household has no active placement: there is no exit to record.")
+
+    def dates_shown(self) -> list[dt.date]:
         # Who has a bed in this placement the night before the exit (or on the day itself).
-        present = {
-            r.person_id
-            for d in {day - dt.timedelta(days=1), day}
-            for r in self.backend.queries.who_is_where(d, household_id=h.id)
-            if r.placement_id == self.placement.id
-        }
-        people = [
-            replace(m.person, relationship=m.relationship)
-            for m in h.members
-            if m.person.id in present
-        ]
-        was = set(self.members.checked_ids()) if self.members.people else None
-        self.members.set_people(people, day, checked=was)
-
-    def reload(self) -> None:
-        if self.placement is not None:
-            self.placement = self.backend.queries.placement(self.placement.id)
-            self.refresh()
-
-    def apply(self) -> Any:
-        if self.placement is None:
-            raise ValidationError(
-                _("This household has no active placement: there is no exit to record.")
-            )
         day = self.date.value()
-        if day <= self.placement.entry_date:
+        return [day - dt.timedelta(days=1), day]
+
+    def show_placement(self) -> None:
+        assert self.household is not None
+        day = self.date.value()
+        self.summary.setText(self.summary_on(day))
+        present = {r.person_id for d in self.dates_shown() for r in self.rows_on(d)}
+        self.members.show_people(household_people(self.household, present), day)
+
+    def apply(self) -> Write:
+        p = self.placement
+        if p is None:
+            raise ValidationError(self.no_placement_text())
+        day = self.date.value()
+        if day <= p.entry_date:
             raise ValidationError(
                 _("The exit date must come after the entry date ({date}).").format(
-                    date=date_text(self.placement.entry_date)
+                    date=date_text(p.entry_date)
                 )
             )
-        if self.reason.currentData() is None:
+        reason = self.reason.currentData()
+        if reason is None:
             self.reason.setFocus()
             raise ValidationError(_("Choose the reason of the exit."))
         ids = self.members.checked_ids()
         if self.members.people and not ids:
             raise ValidationError(_("Tick at least one person who leaves."))
-        person_ids = None if self.members.all_checked() else ids
-        return self.backend.services.record_exit(
-            self.placement.id,
-            day,
-            self.reason.currentData(),
-            destination=self.destination.text().strip(),
-            person_ids=person_ids,
-            version=self.placement.version,
+        person_ids = self.members.person_ids()
+        destination = self.destination.text().strip()
+        backend = self.backend
+        return Write(
+            lambda: backend.services.record_exit(
+                p.id,
+                day,
+                reason,
+                destination=destination,
+                person_ids=person_ids,
+                version=p.version,
+            ),
+            Changes(
+                structures=self.structures_on(self.dates_shown(), set(ids)),
+                households=frozenset({p.household_id}),
+            ),
         )

@@ -1,54 +1,47 @@
-"""Extension (proroga): a new planned end for an active placement, with reason and authorisation."""
+"""Extension (proroga): a new planned end for an active placement, with reason and authorisation.
+
+When the structure would be short of places on a night the extension adds, the dialog
+warns; the extension is still recorded, since it was granted by others.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from models.errors import ValidationError
 from models.i18n import _
+from models.results import Changes
 
-from .common import (
-    WARNING_COLOUR,
-    DateEdit,
-    WorkflowDialog,
-    add_months,
-    date_row,
-    date_text,
-    find_placement,
-    placement_summary,
-)
+from .context import DialogContext
+from .dates import DateEdit, add_months, date_row
+from .placement_workflow_dialog import PlacementWorkflowDialog
+from .styles import WARNING_COLOUR
+from .texts import date_text
+from .workflow_dialog import Write
+
+EXTENSION_MONTHS = 6  # the usual length of an extension, proposed as the new planned end
 
 
-class ExtensionDialog(WorkflowDialog):
+class ExtensionDialog(PlacementWorkflowDialog):
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(
-            backend, parent, day=day, title=_("Extend a placement"), ok_text=_("Extend")
-        )
-        self.placement = find_placement(backend, placement_id, household_id)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.body.addWidget(self.summary)
+        super().__init__(context, parent, title=_("Extend a placement"), ok_text=_("Extend"))
         self.previous = QLabel()
         self.previous.setWordWrap(True)
+        self.previous.hide()
         self.body.addWidget(self.previous)
         form = QFormLayout()
-        base = day
-        if self.placement is not None and self.placement.planned_end is not None:
-            base = max(self.placement.planned_end, day)
-        self.new_end = DateEdit(add_months(base, 6))
+        self.new_end = DateEdit(add_months(self.day, EXTENSION_MONTHS))
         self.new_end.setObjectName("newPlannedEnd")
         form.addRow(_("New planned &end:"), date_row(self.new_end))
         self.reason = QLineEdit()
@@ -63,7 +56,7 @@ class ExtensionDialog(WorkflowDialog):
             _("Who authorised it (Servizio Centrale, prefecture...)")
         )
         form.addRow(_("&Authorised by:"), self.authorised_by)
-        self.granted_on = DateEdit(day)
+        self.granted_on = DateEdit(self.day)
         self.granted_on.setObjectName("grantedOn")
         form.addRow(_("&Granted on:"), date_row(self.granted_on))
         self.body.addLayout(form)
@@ -75,35 +68,40 @@ class ExtensionDialog(WorkflowDialog):
         self.capacity_warning.hide()
         self.body.addWidget(self.capacity_warning)
         self.body.addStretch(1)
-        from views.tasks import TaskRunner
-
-        self.runner = TaskRunner(self)
+        self._first_shown = True
         self.warning_timer = QTimer(self)
         self.warning_timer.setSingleShot(True)
         self.warning_timer.setInterval(200)
         self.warning_timer.timeout.connect(self.refresh_warning)
         self.new_end.dateChanged.connect(self.warning_timer.start)
-        if self.placement is None:
-            self.summary.setText(
-                _("This household has no active placement: there is nothing to extend.")
-            )
-            self.ok_button.setEnabled(False)
-        else:
-            self.summary.setText(placement_summary(backend, self.placement, day))
-            if self.placement.extensions:
-                lines = [
-                    _("{old} → {new}: {reason}").format(
-                        old=date_text(x.previous_planned_end),
-                        new=date_text(x.new_planned_end),
-                        reason=x.reason,
-                    )
-                    for x in self.placement.extensions
-                ]
-                self.previous.setText(_("Earlier extensions:") + "<br>" + "<br>".join(lines))
-        self.previous.setVisible(bool(self.previous.text()))
         self.resize(620, 300)
         self.new_end.setFocus()
-        self.refresh_warning()
+        self.load_placement(placement_id, household_id)
+
+    def no_placement_text(self) -> str:
+        return _("This household has no active placement: there is nothing to extend.")
+
+    def show_placement(self) -> None:
+        p = self.placement
+        assert p is not None
+        self.summary.setText(self.summary_on(self.day))
+        lines = [
+            _("{old} → {new}: {reason}").format(
+                old=date_text(x.previous_planned_end),
+                new=date_text(x.new_planned_end),
+                reason=x.reason,
+            )
+            for x in p.extensions
+        ]
+        self.previous.setText(
+            _("Earlier extensions:") + "<br>" + "<br>".join(lines) if lines else ""
+        )
+        self.previous.setVisible(bool(lines))
+        if self._first_shown:
+            self._first_shown = False
+            base = max(p.planned_end, self.day) if p.planned_end is not None else self.day
+            self.new_end.set_value(add_months(base, EXTENSION_MONTHS))
+            self.refresh_warning()
 
     def refresh_warning(self) -> None:
         """Check the places for the nights the new planned end adds (off the UI thread)."""
@@ -111,10 +109,10 @@ class ExtensionDialog(WorkflowDialog):
         if self.placement is None:
             return
         placement_id, new_end = self.placement.id, self.new_end.value()
-        services = self.backend.services
-        self.runner.run(
-            lambda: (new_end, services.extension_capacity_warning(placement_id, new_end)),
-            on_success=self._show_warning,
+        backend = self.backend
+        self.run(
+            lambda: (new_end, backend.services.extension_capacity_warning(placement_id, new_end)),
+            self._show_warning,
             key="capacity-warning",
         )
 
@@ -125,33 +123,36 @@ class ExtensionDialog(WorkflowDialog):
         self.capacity_warning.setText("⚠ " + warning if warning else "")
         self.capacity_warning.setVisible(bool(warning))
 
-    def reload(self) -> None:
-        if self.placement is not None:
-            self.placement = self.backend.queries.placement(self.placement.id)
-            self.summary.setText(placement_summary(self.backend, self.placement, self.day))
-
-    def apply(self) -> Any:
-        if self.placement is None:
-            raise ValidationError(
-                _("This household has no active placement: there is nothing to extend.")
-            )
+    def apply(self) -> Write:
+        p = self.placement
+        if p is None:
+            raise ValidationError(self.no_placement_text())
         new_end = self.new_end.value()
-        if new_end <= self.placement.entry_date:
+        if new_end <= p.entry_date:
             raise ValidationError(_("The planned end must come after the entry date."))
-        if self.placement.planned_end is not None and new_end <= self.placement.planned_end:
+        if p.planned_end is not None and new_end <= p.planned_end:
             raise ValidationError(
                 _("The new planned end must come after the current one ({date}).").format(
-                    date=date_text(self.placement.planned_end)
+                    date=date_text(p.planned_end)
                 )
             )
-        if not self.reason.text().strip():
+        reason = self.reason.text().strip()
+        if not reason:
             self.reason.setFocus()
             raise ValidationError(_("Write the reason of the extension."))
-        return self.backend.services.extend(
-            self.placement.id,
-            new_end,
-            self.reason.text().strip(),
-            authorised_by=self.authorised_by.text().strip(),
-            granted_on=self.granted_on.value(),
-            version=self.placement.version,
+        authorised_by, granted_on = self.authorised_by.text().strip(), self.granted_on.value()
+        backend = self.backend
+        return Write(
+            lambda: backend.services.extend(
+                p.id,
+                new_end,
+                reason,
+                authorised_by=authorised_by,
+                granted_on=granted_on,
+                version=p.version,
+            ),
+            Changes(
+                structures=self.structures_on([self.day]),
+                households=frozenset({p.household_id}),
+            ),
         )

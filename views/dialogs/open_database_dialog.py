@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QGridLayout,
     QLabel,
@@ -17,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.i18n import _
+
+from .buttons import ok_cancel
 
 
 class OpenDatabaseDialog(QDialog):
@@ -68,14 +69,7 @@ class OpenDatabaseDialog(QDialog):
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Open"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, _("Open")))
         self.local.setChecked(True)
         self.local.toggled.connect(self._mode)
         self._mode()

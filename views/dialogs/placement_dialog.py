@@ -8,9 +8,6 @@ with a reason, which is recorded with the stays.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -24,44 +21,42 @@ from PySide6.QtWidgets import (
 
 from models.errors import ValidationError
 from models.i18n import _
+from models.results import Changes, HouseholdInfo, PresenceRow, ReservationInfo
 
-from .common import (
-    WARNING_COLOUR,
-    DateEdit,
-    HouseholdPicker,
-    MembersTable,
-    OptionalDateEdit,
-    StructureChooser,
-    WorkflowDialog,
-    add_months,
-    date_row,
-    date_text,
-    household_people,
-    last_programme,
-    show_destination,
-)
+from .context import DialogContext
+from .dates import DateEdit, OptionalDateEdit, add_months, date_row
+from .destination import Destination
+from .household_picker import HouseholdPicker
+from .members_table import MembersTable, household_people
+from .override_reason import OverrideReasonEdit
+from .structure_chooser import StructureChooser, read_last_programme
+from .styles import WARNING_COLOUR
+from .texts import date_text
+from .workflow_dialog import WorkflowDialog, Write
 
 DEFAULT_MONTHS = 6  # an ordinary SAI placement lasts six months, then extensions
+
+Hints = tuple[list[PresenceRow], list[ReservationInfo]]
 
 
 class PlacementDialog(WorkflowDialog):
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("New placement"), ok_text=_("Place"))
+        super().__init__(context, parent, title=_("New placement"), ok_text=_("Place"))
+        day = self.day
         columns = QHBoxLayout()
         self.body.addLayout(columns, 1)
 
         who = QGroupBox(_("Who"))
         who_lay = QVBoxLayout(who)
-        self.picker = HouseholdPicker(backend, day)
+        self.picker = HouseholdPicker(context, on_failure=self.show_failure)
         who_lay.addWidget(self.picker)
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(
@@ -78,7 +73,9 @@ class PlacementDialog(WorkflowDialog):
 
         where = QGroupBox(_("Where"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(backend, day=day)
+        self.chooser = StructureChooser(
+            context, structure_id=structure_id, on_failure=self.show_failure
+        )
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
 
@@ -90,18 +87,22 @@ class PlacementDialog(WorkflowDialog):
         self.planned_end = OptionalDateEdit(add_months(day, DEFAULT_MONTHS), _("no planned end"))
         self.planned_end.setObjectName("plannedEnd")
         form.addRow(_("Planned &end:"), self.planned_end)
-        self.override_label = QLabel(_("Reason for the &exception (required):"))
-        self.override = QLineEdit()
-        self.override.setObjectName("overrideReason")
-        self.override.setPlaceholderText(
-            _("Why they are placed outside the structure's target group")
+        self.override = OverrideReasonEdit(
+            _("Reason for the &exception (required):"),
+            _(
+                "This structure is not meant for these people. To place them anyway, write the reason "
+                "for the exception; otherwise choose another structure."
+            ),
+            placeholder=_("Why they are placed outside the structure's target group"),
         )
-        self.override_label.setBuddy(self.override)
-        form.addRow(self.override_label, self.override)
+        self.override.add_to(form)
         self.note = QLineEdit()
         self.note.setObjectName("placementNote")
         form.addRow(_("&Note:"), self.note)
         self.body.addWidget(when)
+        self.destination = Destination(
+            context, self.chooser, self.members, self.override, on_failure=self.show_failure
+        )
 
         self._end_touched = False
         self.fit_timer = QTimer(self)
@@ -113,43 +114,58 @@ class PlacementDialog(WorkflowDialog):
         self.entry_date.dateChanged.connect(self._entry_changed)
         self.planned_end.changed.connect(self._end_changed)
         self.chooser.structure_changed.connect(self._structure_changed)
-        # No structure chosen yet: no reason to ask for.
-        self.override_label.setVisible(False)
-        self.override.setVisible(False)
 
-        if structure_id is not None:
-            self.chooser.select_structure(structure_id)
         if household_id is not None:
-            self.picker.set_household(household_id, locked=False)
-        self.refresh_fit()
+            self.picker.set_household(household_id)  # then the fit is checked for it
+        else:
+            self.refresh_fit()
         self.resize(1200, 660)
         (self.chooser.table if household_id is not None else self.picker).setFocus()
 
     # -- reactions --
-    def _household_changed(self, h: Any) -> None:
+    def _household_changed(self, h: HouseholdInfo | None) -> None:
         self.members.set_people(
             household_people(h) if h is not None else [], self.entry_date.value()
         )
-        if h is not None and self.chooser.structure_id() is None:
-            self.chooser.prefer_programme(last_programme(self.backend, h.id))
+        if h is not None:
+            backend, hid = self.backend, h.id
+            self.run(
+                lambda: read_last_programme(backend, hid),
+                self.chooser.prefer_programme,
+                key="last-programme",
+            )
         self.refresh_fit()
 
     def _update_hints(self) -> None:
         """Say when the household already has beds on the entry date, or beds held for it."""
         h = self.picker.household
+        if h is None:
+            self._show_hints(None)
+            return
+        backend, hid, day = self.backend, h.id, self.entry_date.value()
+        self.run(
+            lambda: (
+                backend.queries.who_is_where(day, household_id=hid),
+                backend.queries.reservations(household_id=hid),
+            ),
+            self._show_hints,
+            key="hints",
+        )
+
+    def _show_hints(self, found: Hints | None) -> None:
         hints = []
-        if h is not None:
-            day = self.entry_date.value()
-            placed = {
-                r.structure_name for r in self.backend.queries.who_is_where(day, household_id=h.id)
-            }
+        if found is not None:
+            placed_rows, held = found
+            placed = {r.structure_name for r in placed_rows}
             if placed:
                 hints.append(
                     _(
                         "On {date} this household already has beds in {structures}: to move it, use Transfer."
-                    ).format(date=date_text(day), structures=", ".join(sorted(placed)))
+                    ).format(
+                        date=date_text(self.entry_date.value()),
+                        structures=", ".join(sorted(placed)),
+                    )
                 )
-            held = self.backend.queries.reservations(household_id=h.id)
             if held:
                 hints.append(
                     _(
@@ -171,27 +187,23 @@ class PlacementDialog(WorkflowDialog):
         self._end_touched = True
         self.fit_timer.start()  # the places are checked up to the planned end
 
-    def person_ids(self) -> list[int] | None:
-        """The ticked members; None when it is the whole household."""
-        return None if self.members.all_checked() else self.members.checked_ids()
-
     def refresh_fit(self) -> None:
         self.fit_timer.stop()
         self._update_hints()
         h = self.picker.household
         self.chooser.set_context(
             h.id if h else None,
-            self.person_ids(),
+            self.members.person_ids(),
             self.entry_date.value(),
             self.planned_end.value(),
         )
 
     def _structure_changed(self) -> None:
         h = self.picker.household
-        show_destination(self, h.id if h else None, self.entry_date.value())
+        self.destination.show(h.id if h else None, h.code if h else None, self.entry_date.value())
 
     # -- apply --
-    def apply(self) -> Any:
+    def apply(self) -> Write:
         if self.fit_timer.isActive():
             self.refresh_fit()
         h = self.picker.household
@@ -206,24 +218,24 @@ class PlacementDialog(WorkflowDialog):
         end = self.planned_end.value()
         if end is not None and end <= entry:
             raise ValidationError(_("The planned end must come after the entry date."))
-        rep = self.chooser.report()
-        reason = self.override.text().strip() if self.override.isVisible() else ""
-        if rep is not None and rep.target_group_problem and not reason:
-            self.override.setFocus()
-            raise ValidationError(
-                _(
-                    "This structure is not meant for these people. To place them anyway, write the reason "
-                    "for the exception; otherwise choose another structure."
-                )
-            )
+        reason = self.override.reason(self.chooser.report())
         beds = self.members.beds_for_service(_("Choose a bed for each person to place."))
-        return self.backend.services.place(
-            h.id,
-            sid,
-            entry,
-            planned_end=end,
-            beds=beds,
-            person_ids=self.person_ids(),
-            override_reason=reason,
-            note=self.note.text().strip(),
+        hid, person_ids, note = h.id, self.members.person_ids(), self.note.text().strip()
+        backend = self.backend
+        return Write(
+            lambda: backend.services.place(
+                hid,
+                sid,
+                entry,
+                planned_end=end,
+                beds=beds,
+                person_ids=person_ids,
+                override_reason=reason,
+                note=note,
+            ),
+            Changes(structures=frozenset({sid}), households=frozenset({hid})),
         )
+
+    def reload(self) -> None:
+        self.destination.forget()
+        self.refresh_fit()

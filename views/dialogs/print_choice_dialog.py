@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QRadioButton,
     QVBoxLayout,
@@ -16,6 +15,8 @@ from PySide6.QtWidgets import (
 
 from models.formatting import format_month, format_short_date
 from models.i18n import _
+
+from .buttons import ok_cancel
 
 SHEET, SUMMARY, REGISTER = "sheet", "summary", "register"
 
@@ -68,14 +69,7 @@ class PrintChoiceDialog(QDialog):
             layout.addWidget(button)
             self.options[key] = button
         (self.options[SHEET] if structure else self.options[SUMMARY]).setChecked(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Preview..."))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(self, _("Preview...")))
 
     def choice(self) -> str:
         for key, button in self.options.items():

@@ -161,10 +161,10 @@ class PrintPreviewDialog(QDialog):
         hl.setContentsMargins(16, 16, 16, 16)
         hl.addWidget(self.page_label, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         hl.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(holder)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.page_area = QScrollArea()
+        self.page_area.setWidget(holder)
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setAlignment(Qt.AlignmentFlag.AlignHCenter)
 
         self.status = QLabel()
         self.progress = QProgressBar()
@@ -180,20 +180,15 @@ class PrintPreviewDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.page_area, 1)
         layout.addLayout(buttons)
 
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.MoveToNextPage),
-            self,
-            activated=lambda: self.show_page(self._page + 1),
-        )
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.MoveToPreviousPage),
-            self,
-            activated=lambda: self.show_page(self._page - 1),
-        )
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self, activated=self.print_document)
+        for key, action in (
+            (QKeySequence.StandardKey.MoveToNextPage, lambda: self.show_page(self._page + 1)),
+            (QKeySequence.StandardKey.MoveToPreviousPage, lambda: self.show_page(self._page - 1)),
+            (QKeySequence.StandardKey.Print, self.print_document),
+        ):
+            QShortcut(QKeySequence(key), self).activated.connect(action)
 
         self._resize_timer = QTimer(self)
         self._resize_timer.setSingleShot(True)
@@ -395,8 +390,8 @@ class PrintPreviewDialog(QDialog):
             width_pt = self._doc[self._page].get_size()[0]
             # Leave room for the vertical scroll bar, which a fitted page always needs.
             bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-            avail = max(200, self.scroll.width() - bar - 2 * self.scroll.frameWidth() - 36)
-            return avail / width_pt * 72.0
+            avail = max(200, self.page_area.width() - bar - 2 * self.page_area.frameWidth() - 36)
+            return float(avail / width_pt * 72.0)
         return SCREEN_DPI * self._zoom
 
     def _render_current(self) -> None:

@@ -7,9 +7,7 @@ With ``household_id`` the dialog adds one member to an existing household instea
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -27,9 +26,13 @@ from PySide6.QtWidgets import (
 from models.errors import ValidationError
 from models.i18n import _
 from models.labels import LEGAL_STATUSES, RELATIONSHIPS, SEXES
-from models.results import NewPerson
+from models.results import Changes, HouseholdInfo, NewPerson
 
-from .common import WARNING_COLOUR, WorkflowDialog, age_on, age_text, hint, parse_date, person_name
+from .context import DialogContext
+from .dates import parse_date, show_age
+from .styles import hint
+from .texts import person_name
+from .workflow_dialog import WorkflowDialog, Write
 
 
 @dataclass
@@ -69,10 +72,9 @@ class RegisterHouseholdDialog(WorkflowDialog):
 
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
@@ -80,34 +82,25 @@ class RegisterHouseholdDialog(WorkflowDialog):
         self.household_id = household_id
         adding = household_id is not None
         super().__init__(
-            backend,
+            context,
             parent,
-            day=day,
             title=_("Add a member to the household")
             if adding
             else _("Register a person or a household"),
             ok_text=_("Add member") if adding else _("Register"),
         )
-        self.household = backend.queries.household(household_id) if adding else None
-        if adding:
-            ref = self.household.reference
-            self.body.addWidget(
-                hint(
-                    _("New member of household {code} (reference person: {name}).").format(
-                        code=self.household.code, name=person_name(ref) if ref else "—"
-                    )
-                )
+        self.household: HouseholdInfo | None = None
+        # Adding a member: says which household once it is read.
+        self.intro = hint(
+            ""
+            if adding
+            else _(
+                "One row per person. A person alone is a household of one. The round button marks the "
+                "reference person; for the others choose how they are related to the reference person. "
+                "Birth date as dd/mm/yyyy: minors are recognised from it."
             )
-        else:
-            self.body.addWidget(
-                hint(
-                    _(
-                        "One row per person. A person alone is a household of one. The round button marks the "
-                        "reference person; for the others choose how they are related to the reference person. "
-                        "Birth date as dd/mm/yyyy: minors are recognised from it."
-                    )
-                )
-            )
+        )
+        self.body.addWidget(self.intro)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setHorizontalSpacing(6)
@@ -147,13 +140,36 @@ class RegisterHouseholdDialog(WorkflowDialog):
         self.add_button.setVisible(not adding)
         self.body.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.add_row()
-        if adding:
+        if household_id is not None:
             self.rows[0].relationship.setCurrentIndex(self.rows[0].relationship.findData("child"))
-            if ref is not None:
-                self.rows[0].last_name.setText(ref.last_name)
-                self.rows[0].citizenship.setText(ref.citizenship)
+            self.ok_button.setEnabled(False)  # until the household is read
+            backend = self.backend
+            self.run(
+                lambda: backend.queries.household(household_id),
+                self._show_household,
+                key="household",
+            )
         self.resize(1320, 240 if adding else 360)
         self.rows[0].first_name.setFocus()
+
+    def _show_household(self, household: HouseholdInfo) -> None:
+        self.household = household
+        ref = household.reference
+        self.intro.setText(
+            _("New member of household {code} (reference person: {name}).").format(
+                code=household.code, name=person_name(ref) if ref else "—"
+            )
+        )
+        if ref is not None:
+            # A new member usually shares the family name and citizenship of the reference person.
+            first = self.rows[0]
+            for edit, value in (
+                (first.last_name, ref.last_name),
+                (first.citizenship, ref.citizenship),
+            ):
+                if not edit.text():
+                    edit.setText(value)
+        self.ok_button.setEnabled(True)
 
     # -- rows --
     def add_row(self, *, focus: bool = False) -> _Row:
@@ -257,6 +273,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
             row.relationship.setEnabled(not is_ref)
             # "reference person" is only chosen with the round button.
             view = row.relationship.view()
+            assert isinstance(view, QListView)
             idx = row.relationship.findData("reference")
             view.setRowHidden(idx, not is_ref)
             row.remove.setEnabled(len(self.rows) > 1)
@@ -275,17 +292,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
             QWidget.setTabOrder(self.add_button, self.ok_button)
 
     def _update_age(self, row: _Row) -> None:
-        try:
-            birth = parse_date(row.birth_date.text())
-        except ValidationError:
-            row.age.setText(_("not a date yet"))
-            row.age.setStyleSheet("color: #777;")
-            return
-        row.age.setText(age_text(birth, self.day))
-        minor = (age_on(birth, self.day) or 99) < 18
-        row.age.setStyleSheet(
-            f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else ""
-        )
+        show_age(row.age, row.birth_date.text(), self.day)
 
     # -- apply --
     def people(self) -> list[NewPerson]:
@@ -325,11 +332,18 @@ class RegisterHouseholdDialog(WorkflowDialog):
             raise ValidationError(_("Mark exactly one reference person (the round button)."))
         return out
 
-    def apply(self) -> Any:
+    def apply(self) -> Write:
         people = self.people()
+        backend = self.backend
         if self.household_id is not None:
-            assert self.household is not None
-            return self.backend.services.add_household_member(
-                self.household_id, self.household.version, people[0]
+            if self.household is None:
+                raise ValidationError(_("The record no longer exists (it may have been removed)."))
+            hid, version = self.household_id, self.household.version
+            return Write(
+                lambda: backend.services.add_household_member(hid, version, people[0]),
+                Changes(households=frozenset({hid})),
             )
-        return self.backend.services.register_household(people)
+        return Write(
+            lambda: backend.services.register_household(people),
+            changed_by=lambda h: Changes(households=frozenset({h.id})),
+        )

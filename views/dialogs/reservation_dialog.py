@@ -5,14 +5,12 @@ the arrival (the reservation becomes a placement in the held beds) or cancel it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -23,25 +21,23 @@ from PySide6.QtWidgets import (
 
 from models.errors import ValidationError
 from models.i18n import _, ngettext
+from models.results import Changes, HouseholdInfo, ReservationInfo
 
-from .common import (
-    DateEdit,
-    HouseholdPicker,
-    MembersTable,
-    OptionalDateEdit,
-    StructureChooser,
-    WorkflowDialog,
-    add_months,
-    date_row,
-    date_text,
-    hint,
-    household_people,
-    last_programme,
-    person_name,
-    ro_item,
-    setup_table,
-    show_destination,
-)
+from .context import DialogContext
+from .dates import DateEdit, OptionalDateEdit, add_months, date_row
+from .destination import Destination
+from .household_picker import HouseholdPicker
+from .members_table import MembersTable, household_people
+from .override_reason import OverrideReasonEdit
+from .structure_chooser import StructureChooser, read_last_programme
+from .styles import hint
+from .tables import ro_item, setup_table
+from .texts import date_text, person_name
+from .workflow_dialog import WorkflowDialog, Write
+
+ARRIVAL_MONTHS = 6  # planned end proposed when a household arrives, as for a placement
+
+HeldRows = tuple[list[ReservationInfo], dict[int, str]]  # reservations, household names
 
 
 class ReservationDialog(WorkflowDialog):
@@ -49,33 +45,30 @@ class ReservationDialog(WorkflowDialog):
 
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("Reservations"), ok_text=_("Reserve"))
+        super().__init__(context, parent, title=_("Reservations"), ok_text=_("Reserve"))
         self.household_id = household_id
         self.action = "reserve"
+        self.held_rows: list[ReservationInfo] = []
+        self._held_read = False
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reservationTabs")
         self.body.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._build_new(day, household_id, structure_id), _("&New reservation"))
-        self.tabs.addTab(self._build_held(day), _("&Held reservations"))
+        self.tabs.addTab(self._build_new(household_id, structure_id), _("&New reservation"))
+        self.tabs.addTab(self._build_held(), _("&Held reservations"))
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.load_held()
-        if household_id is not None and self.held_rows:
-            self.tabs.setCurrentIndex(self.HELD)
         self._tab_changed(self.tabs.currentIndex())
+        self.load_held()
         self.resize(1200, 660)
 
     # -- new reservation --
-    def _build_new(
-        self, day: dt.date, household_id: int | None, structure_id: int | None
-    ) -> QWidget:
+    def _build_new(self, household_id: int | None, structure_id: int | None) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.addWidget(
@@ -89,31 +82,39 @@ class ReservationDialog(WorkflowDialog):
         columns = QHBoxLayout()
         who = QGroupBox(_("Who is expected"))
         who_lay = QVBoxLayout(who)
-        self.picker = HouseholdPicker(self.backend, day)
+        self.picker = HouseholdPicker(self.context, on_failure=self.show_failure)
         who_lay.addWidget(self.picker)
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(self.members, 1)
         columns.addWidget(who, 4)
         where = QGroupBox(_("Where"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(self.backend, day=day)
+        self.chooser = StructureChooser(
+            self.context, structure_id=structure_id, on_failure=self.show_failure
+        )
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
         lay.addLayout(columns, 1)
         form = QFormLayout()
-        self.expected = DateEdit(day + dt.timedelta(days=7))
+        self.expected = DateEdit(self.day + dt.timedelta(days=7))
         self.expected.setObjectName("expectedOn")
         form.addRow(_("&Expected on:"), date_row(self.expected))
-        self.override_label = QLabel(_("Reason for the e&xception (required):"))
-        self.override = QLineEdit()
-        self.override.setObjectName("overrideReason")
-        self.override_label.setBuddy(self.override)
-        form.addRow(self.override_label, self.override)
+        self.override = OverrideReasonEdit(
+            _("Reason for the e&xception (required):"),
+            _(
+                "This structure is not meant for these people. To reserve anyway, write the reason "
+                "for the exception; otherwise choose another structure."
+            ),
+        )
+        self.override.add_to(form)
         self.note = QLineEdit()
         self.note.setObjectName("reservationNote")
         self.note.setPlaceholderText(_("For example: sent by the prefecture, arriving by train"))
         form.addRow(_("N&ote:"), self.note)
         lay.addLayout(form)
+        self.destination = Destination(
+            self.context, self.chooser, self.members, self.override, on_failure=self.show_failure
+        )
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(200)
@@ -122,21 +123,22 @@ class ReservationDialog(WorkflowDialog):
         self.members.selection_changed.connect(self.timer.start)
         self.expected.dateChanged.connect(self.timer.start)
         self.chooser.structure_changed.connect(self._structure_changed)
-        if structure_id is not None:
-            self.chooser.select_structure(structure_id)
         if household_id is not None:
-            self.picker.set_household(household_id)
-        self.refresh_fit()
+            self.picker.set_household(household_id)  # then the fit is checked for it
+        else:
+            self.refresh_fit()
         return page
 
-    def _household_changed(self, h: Any) -> None:
+    def _household_changed(self, h: HouseholdInfo | None) -> None:
         self.members.set_people(household_people(h) if h is not None else [], self.expected.value())
-        if h is not None and self.chooser.structure_id() is None:
-            self.chooser.prefer_programme(last_programme(self.backend, h.id))
+        if h is not None:
+            backend, hid = self.backend, h.id
+            self.run(
+                lambda: read_last_programme(backend, hid),
+                self.chooser.prefer_programme,
+                key="last-programme",
+            )
         self.refresh_fit()
-
-    def person_ids(self) -> list[int] | None:
-        return None if self.members.all_checked() else self.members.checked_ids()
 
     def refresh_fit(self) -> None:
         self.timer.stop()
@@ -144,15 +146,15 @@ class ReservationDialog(WorkflowDialog):
         # Held for the night they are expected (the whole stay is checked when they arrive).
         day = self.expected.value()
         self.chooser.set_context(
-            h.id if h else None, self.person_ids(), day, day + dt.timedelta(days=1)
+            h.id if h else None, self.members.person_ids(), day, day + dt.timedelta(days=1)
         )
 
     def _structure_changed(self) -> None:
         h = self.picker.household
-        show_destination(self, h.id if h else None, self.expected.value())
+        self.destination.show(h.id if h else None, h.code if h else None, self.expected.value())
 
     # -- held reservations --
-    def _build_held(self, day: dt.date) -> QWidget:
+    def _build_held(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
         self.held = QTableWidget()
@@ -174,10 +176,12 @@ class ReservationDialog(WorkflowDialog):
         actions = QHBoxLayout()
         arrived = QGroupBox(_("The household arrived"))
         form = QFormLayout(arrived)
-        self.arrival = DateEdit(day)
+        self.arrival = DateEdit(self.day)
         self.arrival.setObjectName("arrivalDate")
         form.addRow(_("&Arrival date:"), date_row(self.arrival))
-        self.arrival_end = OptionalDateEdit(add_months(day, 6), _("no planned end"))
+        self.arrival_end = OptionalDateEdit(
+            add_months(self.day, ARRIVAL_MONTHS), _("no planned end")
+        )
         self.arrival_end.setObjectName("arrivalPlannedEnd")
         form.addRow(_("&Planned end:"), self.arrival_end)
         self.confirm_button = QPushButton(_("&Confirm arrival (becomes a placement)"))
@@ -199,18 +203,30 @@ class ReservationDialog(WorkflowDialog):
         actions.addWidget(not_coming, 1)
         lay.addLayout(actions)
         self.held.itemSelectionChanged.connect(self._held_selected)
+        self._held_selected()
         return page
 
     def load_held(self) -> None:
-        self.held_rows = self.backend.queries.reservations(household_id=self.household_id)
+        """Read the held reservations (of the household, when the dialog is about one)."""
+        backend, hid = self.backend, self.household_id
+
+        def work() -> HeldRows:
+            rows = backend.queries.reservations(household_id=hid)
+            names: dict[int, str] = {}
+            for r in rows:
+                if r.household_id not in names:
+                    ref = backend.queries.household(r.household_id).reference
+                    names[r.household_id] = (
+                        f"{person_name(ref)} ({r.household_code})" if ref else r.household_code
+                    )
+            return rows, names
+
+        self.run(work, self._show_held, key="held")
+
+    def _show_held(self, found: HeldRows) -> None:
+        self.held_rows, names = found
         self.held.setRowCount(len(self.held_rows))
-        names: dict[int, str] = {}
         for row, r in enumerate(self.held_rows):
-            if r.household_id not in names:
-                ref = self.backend.queries.household(r.household_id).reference
-                names[r.household_id] = (
-                    f"{person_name(ref)} ({r.household_code})" if ref else r.household_code
-                )
             h = ro_item(names[r.household_id])
             h.setData(Qt.ItemDataRole.UserRole, r.id)
             self.held.setItem(row, 0, h)
@@ -227,8 +243,12 @@ class ReservationDialog(WorkflowDialog):
         if self.held_rows:
             self.held.selectRow(0)
         self._held_selected()
+        if not self._held_read and self.household_id is not None and self.held_rows:
+            # The household is expected: the usual next step is to confirm its arrival.
+            self.tabs.setCurrentIndex(self.HELD)
+        self._held_read = True
 
-    def selected_reservation(self) -> Any:
+    def selected_reservation(self) -> ReservationInfo | None:
         rows = self.held.selectionModel().selectedRows()
         return self.held_rows[rows[0].row()] if rows else None
 
@@ -238,7 +258,7 @@ class ReservationDialog(WorkflowDialog):
             w.setEnabled(r is not None)
         if r is not None:
             self.arrival.set_value(max(r.expected_on, r.held_from))
-            self.arrival_end.edit.set_value(add_months(self.arrival.value(), 6))
+            self.arrival_end.edit.set_value(add_months(self.arrival.value(), ARRIVAL_MONTHS))
 
     def _tab_changed(self, index: int) -> None:
         self.clear_error()
@@ -257,27 +277,38 @@ class ReservationDialog(WorkflowDialog):
             return  # Enter or Ctrl+Enter on the held tab: its buttons say what to do
         super().accept()
 
+    def reload(self) -> None:
+        self.destination.forget()
+        self.load_held()
+        self.refresh_fit()
+
     # -- apply --
-    def apply(self) -> Any:
-        if self.action == "confirm":
+    def apply(self) -> Write:
+        backend = self.backend
+        if self.action in ("confirm", "cancel"):
             r = self.selected_reservation()
             if r is None:
                 raise ValidationError(_("Choose a reservation from the list."))
-            arrival, end = self.arrival.value(), self.arrival_end.value()
-            if end is not None and end <= arrival:
-                raise ValidationError(_("The planned end must come after the entry date."))
-            return self.backend.services.confirm_reservation(
-                r.id, entry_date=arrival, planned_end=end
+            changes = Changes(
+                structures=frozenset({r.structure_id}), households=frozenset({r.household_id})
             )
-        if self.action == "cancel":
-            r = self.selected_reservation()
-            if r is None:
-                raise ValidationError(_("Choose a reservation from the list."))
-            if not self.cancel_reason.text().strip():
+            if self.action == "confirm":
+                arrival, end = self.arrival.value(), self.arrival_end.value()
+                if end is not None and end <= arrival:
+                    raise ValidationError(_("The planned end must come after the entry date."))
+                return Write(
+                    lambda: backend.services.confirm_reservation(
+                        r.id, entry_date=arrival, planned_end=end
+                    ),
+                    changes,
+                )
+            why = self.cancel_reason.text()
+            if not why.strip():
                 self.cancel_reason.setFocus()
                 raise ValidationError(_("Write why the reservation is cancelled."))
-            return self.backend.services.cancel_reservation(
-                r.id, day=self.day, reason=self.cancel_reason.text()
+            day = self.day
+            return Write(
+                lambda: backend.services.cancel_reservation(r.id, day=day, reason=why), changes
             )
         if self.timer.isActive():
             self.refresh_fit()
@@ -289,25 +320,20 @@ class ReservationDialog(WorkflowDialog):
         sid = self.chooser.structure_id()
         if sid is None:
             raise ValidationError(_("Choose the structure from the list."))
-        rep = self.chooser.report()
-        reason = self.override.text().strip() if self.override.isVisible() else ""
-        if rep is not None and rep.target_group_problem and not reason:
-            self.override.setFocus()
-            raise ValidationError(
-                _(
-                    "This structure is not meant for these people. To reserve anyway, write the reason "
-                    "for the exception; otherwise choose another structure."
-                )
-            )
+        reason = self.override.reason(self.chooser.report())
         beds = self.members.beds_for_service(_("Choose a bed for each person."))
-        held_from = min(self.day, self.expected.value())
-        return self.backend.services.reserve(
-            h.id,
-            sid,
-            self.expected.value(),
-            beds=beds,
-            held_from=held_from,
-            person_ids=self.person_ids(),
-            override_reason=reason,
-            note=self.note.text().strip(),
+        hid, expected, person_ids = h.id, self.expected.value(), self.members.person_ids()
+        held_from, note = min(self.day, expected), self.note.text().strip()
+        return Write(
+            lambda: backend.services.reserve(
+                hid,
+                sid,
+                expected,
+                beds=beds,
+                held_from=held_from,
+                person_ids=person_ids,
+                override_reason=reason,
+                note=note,
+            ),
+            Changes(structures=frozenset({sid}), households=frozenset({hid})),
         )

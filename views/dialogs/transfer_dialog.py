@@ -7,54 +7,38 @@ destination can be another structure, of the same programme or of another one.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
-from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from models.errors import ValidationError
 from models.i18n import _
+from models.results import Changes
 
-from .common import (
-    DateEdit,
-    MembersTable,
-    StructureChooser,
-    WorkflowDialog,
-    date_row,
-    date_text,
-    find_placement,
-    placement_summary,
-    show_destination,
-)
+from .context import DialogContext
+from .dates import DateEdit, date_row
+from .destination import Destination
+from .members_table import MembersTable, household_people
+from .override_reason import OverrideReasonEdit
+from .placement_workflow_dialog import PlacementWorkflowDialog
+from .structure_chooser import StructureChooser
+from .texts import date_text
+from .workflow_dialog import Write
 
 
-class TransferDialog(WorkflowDialog):
+class TransferDialog(PlacementWorkflowDialog):
     def __init__(
         self,
-        backend: Any,
+        context: DialogContext,
         parent: QWidget | None = None,
         *,
-        day: dt.date,
         household_id: int | None = None,
         placement_id: int | None = None,
         structure_id: int | None = None,
     ) -> None:
-        super().__init__(backend, parent, day=day, title=_("Transfer"), ok_text=_("Transfer"))
-        self.placement = find_placement(backend, placement_id, household_id)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.body.addWidget(self.summary)
+        super().__init__(context, parent, title=_("Transfer"), ok_text=_("Transfer"))
         form = QFormLayout()
-        self.date = DateEdit(day)
+        self.date = DateEdit(self.day)
         self.date.setObjectName("transferDate")
         form.addRow(_("Transfer &date:"), date_row(self.date))
         self.body.addLayout(form)
@@ -69,19 +53,28 @@ class TransferDialog(WorkflowDialog):
         columns.addWidget(who, 4)
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(backend, day=day)
+        self.chooser = StructureChooser(
+            context, structure_id=structure_id, on_failure=self.show_failure
+        )
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
         self.body.addLayout(columns, 1)
         extra = QFormLayout()
-        self.override_label = QLabel(_("Reason for the &exception (required):"))
-        self.override = QLineEdit()
-        self.override.setObjectName("overrideReason")
-        self.override.setPlaceholderText(_("Why they move outside the structure's target group"))
-        self.override_label.setBuddy(self.override)
-        extra.addRow(self.override_label, self.override)
+        self.override = OverrideReasonEdit(
+            _("Reason for the &exception (required):"),
+            _(
+                "This structure is not meant for these people. To move them anyway, write the reason "
+                "for the exception; otherwise choose another structure."
+            ),
+            placeholder=_("Why they move outside the structure's target group"),
+        )
+        self.override.add_to(extra)
         self.body.addLayout(extra)
+        self.destination = Destination(
+            context, self.chooser, self.members, self.override, on_failure=self.show_failure
+        )
 
+        self._first_shown = True
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(200)
@@ -89,89 +82,65 @@ class TransferDialog(WorkflowDialog):
         self.date.dateChanged.connect(self.timer.start)
         self.members.selection_changed.connect(self._members_changed)
         self.chooser.structure_changed.connect(self._structure_changed)
-
-        if self.placement is None:
-            self.summary.setText(
-                _("This household has no active placement: there is nobody to transfer.")
-            )
-            self.ok_button.setEnabled(False)
-        else:
-            rows = self._rows(day)
-            if rows:
-                self.chooser.select_programme(self.placement.programme_id)
-            if structure_id is not None:
-                self.chooser.select_structure(structure_id)
-            self.refresh()
         self.resize(1200, 620)
         self.chooser.table.setFocus()
+        self.load_placement(placement_id, household_id)
 
-    def _rows(self, day: dt.date) -> list[Any]:
-        assert self.placement is not None
-        return [
-            r
-            for r in self.backend.queries.who_is_where(
-                day, household_id=self.placement.household_id
-            )
-            if r.placement_id == self.placement.id
-        ]
+    def no_placement_text(self) -> str:
+        return _("This household has no active placement: there is nobody to transfer.")
+
+    def dates_shown(self) -> list[dt.date]:
+        return [self.date.value()]
 
     def refresh(self) -> None:
-        """Reload who has a bed on the date and the fit of each destination."""
+        """Show who has a bed on the date (read once per date) and the fit of each destination."""
         self.timer.stop()
-        if self.placement is None:
-            return
-        day = self.date.value()
-        self.summary.setText(placement_summary(self.backend, self.placement, day))
-        rows = self._rows(day)
-        h = self.backend.queries.household(self.placement.household_id)
-        rel = {m.person.id: m.relationship for m in h.members}
-        people = [
-            replace(m.person, relationship=rel.get(m.person.id))
-            for m in h.members
-            if m.person.id in {r.person_id for r in rows}
-        ]
-        was = set(self.members.checked_ids()) if self.members.people else None
-        self.members.set_people(people, day, checked=was)
-        self.current_beds = {r.person_id: (r.structure_id, r.bed_id) for r in rows}
-        # set_people announced the ticked members: the destinations are being checked.
+        self.show_dates()
 
-    def person_ids(self) -> list[int] | None:
-        return None if self.members.all_checked() else self.members.checked_ids()
+    def show_placement(self) -> None:
+        assert self.placement is not None and self.household is not None
+        day = self.date.value()
+        rows = self.rows_on(day)
+        self.summary.setText(self.summary_on(day))
+        if self._first_shown:
+            self._first_shown = False
+            if rows:  # the usual move is within the programme
+                self.chooser.prefer_programme(self.placement.programme_id)
+        # Announces the ticked members: the destinations are checked again.
+        self.members.show_people(household_people(self.household, {r.person_id for r in rows}), day)
 
     def _members_changed(self) -> None:
         if self.placement is None:
             return
-        ids = self.members.checked_ids()
         self.chooser.set_context(
             self.placement.household_id,
-            ids,
+            self.members.checked_ids(),
             self.date.value(),
             self.placement.planned_end,
             until_programme=self.placement.programme_id,
         )
 
     def _structure_changed(self) -> None:
-        show_destination(
-            self, self.placement.household_id if self.placement else None, self.date.value()
+        p = self.placement
+        self.destination.show(
+            p.household_id if p else None, p.household_code if p else None, self.date.value()
         )
 
     def reload(self) -> None:
-        if self.placement is not None:
-            self.placement = self.backend.queries.placement(self.placement.id)
-            self.refresh()
+        self.destination.forget()
+        super().reload()
 
-    def apply(self) -> Any:
+    def apply(self) -> Write:
         if self.timer.isActive():
             self.refresh()
-        if self.placement is None:
-            raise ValidationError(
-                _("This household has no active placement: there is nobody to transfer.")
-            )
+        p = self.placement
+        if p is None:
+            raise ValidationError(self.no_placement_text())
         day = self.date.value()
-        if day <= self.placement.entry_date:
+        if day <= p.entry_date:
             raise ValidationError(
                 _("The transfer date must come after the entry date ({date}).").format(
-                    date=date_text(self.placement.entry_date)
+                    date=date_text(p.entry_date)
                 )
             )
         if not self.members.people:
@@ -184,23 +153,22 @@ class TransferDialog(WorkflowDialog):
         sid = self.chooser.structure_id()
         if sid is None:
             raise ValidationError(_("Choose the destination structure from the list."))
-        rep = self.chooser.report()
-        reason = self.override.text().strip() if self.override.isVisible() else ""
-        if rep is not None and rep.target_group_problem and not reason:
-            self.override.setFocus()
-            raise ValidationError(
-                _(
-                    "This structure is not meant for these people. To move them anyway, write the reason "
-                    "for the exception; otherwise choose another structure."
-                )
-            )
+        reason = self.override.reason(self.chooser.report())
         beds = self.members.beds_for_service(_("Choose a bed for each person who moves."))
-        return self.backend.services.transfer(
-            self.placement.id,
-            day,
-            sid,
-            person_ids=self.person_ids(),
-            beds=beds,
-            override_reason=reason,
-            version=self.placement.version,
+        person_ids = self.members.person_ids()
+        backend = self.backend
+        return Write(
+            lambda: backend.services.transfer(
+                p.id,
+                day,
+                sid,
+                person_ids=person_ids,
+                beds=beds,
+                override_reason=reason,
+                version=p.version,
+            ),
+            Changes(
+                structures=self.structures_on([day], set(ids)) | {sid},
+                households=frozenset({p.household_id}),
+            ),
         )
