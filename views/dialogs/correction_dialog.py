@@ -14,14 +14,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QRadioButton,
     QTableWidget,
-    QWidget,
 )
 
 from models.errors import ValidationError
-from models.i18n import _
+from models.i18n import N_, _
 from models.results import BedInfo, Changes, HouseholdInfo, StayInfo
 
-from .context import DialogContext
 from .dates import DateEdit, OptionalDateEdit, date_row
 from .household_picker import HouseholdPicker
 from .styles import BAD_COLOUR, hint
@@ -33,20 +31,10 @@ from .workflow_dialog import WorkflowDialog, Write
 class CorrectionDialog(WorkflowDialog):
     CORRECT, CANCEL_STAY, CANCEL_PLACEMENT = range(3)
 
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        super().__init__(
-            context, parent, title=_("Correct a wrong entry"), ok_text=_("Save correction")
-        )
+    TITLE, OK_TEXT = N_("Correct a wrong entry"), N_("Save correction")
+
+    def build(self) -> None:
         day = self.day
-        self.placement_id = placement_id
         self.body.addWidget(
             hint(
                 _(
@@ -55,7 +43,7 @@ class CorrectionDialog(WorkflowDialog):
                 )
             )
         )
-        self.picker = HouseholdPicker(context, on_failure=self.show_failure)
+        self.picker = HouseholdPicker(self.context, on_failure=self.show_failure)
         self.body.addWidget(self.picker)
         self.stays_table = QTableWidget()
         self.stays_table.setObjectName("staysTable")
@@ -99,8 +87,8 @@ class CorrectionDialog(WorkflowDialog):
         self.picker.household_changed.connect(self._household_changed)
         self.stays_table.itemSelectionChanged.connect(self._stay_selected)
         self.mode.idToggled.connect(lambda _i, _on: self._mode_changed())
-        if household_id is not None or placement_id is not None:
-            self._load(household_id, placement_id)
+        if self.household_id is not None or self.placement_id is not None:
+            self._load(self.household_id, self.placement_id)
         self._mode_changed()
         self.resize(900, 620)
 

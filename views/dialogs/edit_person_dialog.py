@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from models.errors import NotFoundError, ValidationError
 from models.formatting import format_short_date
-from models.i18n import _
+from models.i18n import N_, _
 from models.labels import LEGAL_STATUSES, SEXES
 from models.results import Changes, HouseholdInfo, PersonInfo
 
@@ -41,6 +41,8 @@ def read_person(backend: Backend, person_id: int, household_id: int | None) -> P
 
 
 class EditPersonDialog(WorkflowDialog):
+    TITLE, OK_TEXT = N_("Correct a person's details"), N_("Save")
+
     def __init__(
         self,
         context: DialogContext,
@@ -49,8 +51,10 @@ class EditPersonDialog(WorkflowDialog):
         person_id: int,
         household_id: int | None = None,
     ) -> None:
-        super().__init__(context, parent, title=_("Correct a person's details"), ok_text=_("Save"))
-        self.person_id, self.household_id = person_id, household_id
+        self.person_id = person_id  # read by build(), which the frame calls
+        super().__init__(context, parent, household_id=household_id)
+
+    def build(self) -> None:
         self.person: PersonInfo | None = None
         form = QFormLayout()
         self.first_name = QLineEdit()

@@ -7,32 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
 from models.errors import ValidationError
-from models.i18n import _
+from models.i18n import N_, _
 from models.labels import EXIT_REASONS
 from models.results import Changes
 
-from .context import DialogContext
 from .dates import DateEdit, date_row
 from .members_table import MembersTable, household_people
 from .placement_workflow_dialog import PlacementWorkflowDialog
-from .texts import date_text
 from .workflow_dialog import Write
 
 
 class ExitDialog(PlacementWorkflowDialog):
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        super().__init__(context, parent, title=_("Record an exit"), ok_text=_("Record exit"))
+    TITLE, OK_TEXT = N_("Record an exit"), N_("Record exit")
+
+    def build_fields(self) -> None:
         self.body.addWidget(QLabel(_("Who leaves (untick anyone who stays):")))
         self.members = MembersTable(with_beds=False)
         self.body.addWidget(self.members, 1)
@@ -54,7 +45,6 @@ class ExitDialog(PlacementWorkflowDialog):
         self.date.dateChanged.connect(self.show_dates)
         self.resize(640, 440)
         self.date.setFocus()
-        self.load_placement(placement_id, household_id)
 
     def no_placement_text(self) -> str:
         return _("This household has no active placement: there is no exit to record.")
@@ -72,16 +62,8 @@ class ExitDialog(PlacementWorkflowDialog):
         self.members.show_people(household_people(self.household, present), day)
 
     def apply(self) -> Write:
-        p = self.placement
-        if p is None:
-            raise ValidationError(self.no_placement_text())
         day = self.date.value()
-        if day <= p.entry_date:
-            raise ValidationError(
-                _("The exit date must come after the entry date ({date}).").format(
-                    date=date_text(p.entry_date)
-                )
-            )
+        p = self.placement_for(day, _("The exit date must come after the entry date ({date})."))
         reason = self.reason.currentData()
         if reason is None:
             self.reason.setFocus()

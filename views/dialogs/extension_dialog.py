@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from models.errors import ValidationError
-from models.i18n import _
+from models.i18n import N_, _
 from models.results import Changes
 
-from .context import DialogContext
 from .dates import DateEdit, add_months, date_row
 from .placement_workflow_dialog import PlacementWorkflowDialog
 from .styles import WARNING_COLOUR
@@ -26,16 +25,9 @@ EXTENSION_MONTHS = 6  # the usual length of an extension, proposed as the new pl
 
 
 class ExtensionDialog(PlacementWorkflowDialog):
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        super().__init__(context, parent, title=_("Extend a placement"), ok_text=_("Extend"))
+    TITLE, OK_TEXT = N_("Extend a placement"), N_("Extend")
+
+    def build_fields(self) -> None:
         self.previous = QLabel()
         self.previous.setWordWrap(True)
         self.previous.hide()
@@ -76,7 +68,6 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.new_end.dateChanged.connect(self.warning_timer.start)
         self.resize(620, 300)
         self.new_end.setFocus()
-        self.load_placement(placement_id, household_id)
 
     def no_placement_text(self) -> str:
         return _("This household has no active placement: there is nothing to extend.")
@@ -124,12 +115,8 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.capacity_warning.setVisible(bool(warning))
 
     def apply(self) -> Write:
-        p = self.placement
-        if p is None:
-            raise ValidationError(self.no_placement_text())
         new_end = self.new_end.value()
-        if new_end <= p.entry_date:
-            raise ValidationError(_("The planned end must come after the entry date."))
+        p = self.placement_for(new_end, _("The planned end must come after the entry date."))
         if p.planned_end is not None and new_end <= p.planned_end:
             raise ValidationError(
                 _("The new planned end must come after the current one ({date}).").format(

@@ -16,20 +16,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from models.errors import ValidationError
-from models.i18n import _
+from models.i18n import N_, _
 from models.results import Changes, HouseholdInfo, PresenceRow, ReservationInfo
 
-from .context import DialogContext
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
 from .destination import Destination
 from .household_picker import HouseholdPicker
 from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
-from .structure_chooser import StructureChooser, read_last_programme
+from .structure_chooser import StructureChooser
 from .styles import WARNING_COLOUR
 from .texts import date_text
 from .workflow_dialog import WorkflowDialog, Write
@@ -40,23 +38,16 @@ Hints = tuple[list[PresenceRow], list[ReservationInfo]]
 
 
 class PlacementDialog(WorkflowDialog):
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        super().__init__(context, parent, title=_("New placement"), ok_text=_("Place"))
+    TITLE, OK_TEXT = N_("New placement"), N_("Place")
+
+    def build(self) -> None:
         day = self.day
         columns = QHBoxLayout()
         self.body.addLayout(columns, 1)
 
         who = QGroupBox(_("Who"))
         who_lay = QVBoxLayout(who)
-        self.picker = HouseholdPicker(context, on_failure=self.show_failure)
+        self.picker = HouseholdPicker(self.context, on_failure=self.show_failure)
         who_lay.addWidget(self.picker)
         self.members = MembersTable(with_beds=True)
         who_lay.addWidget(
@@ -74,7 +65,7 @@ class PlacementDialog(WorkflowDialog):
         where = QGroupBox(_("Where"))
         where_lay = QVBoxLayout(where)
         self.chooser = StructureChooser(
-            context, structure_id=structure_id, on_failure=self.show_failure
+            self.context, structure_id=self.structure_id, on_failure=self.show_failure
         )
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
@@ -101,7 +92,7 @@ class PlacementDialog(WorkflowDialog):
         form.addRow(_("&Note:"), self.note)
         self.body.addWidget(when)
         self.destination = Destination(
-            context, self.chooser, self.members, self.override, on_failure=self.show_failure
+            self.context, self.chooser, self.members, self.override, on_failure=self.show_failure
         )
 
         self._end_touched = False
@@ -115,12 +106,12 @@ class PlacementDialog(WorkflowDialog):
         self.planned_end.changed.connect(self._end_changed)
         self.chooser.structure_changed.connect(self._structure_changed)
 
-        if household_id is not None:
-            self.picker.set_household(household_id)  # then the fit is checked for it
+        if self.household_id is not None:
+            self.picker.set_household(self.household_id)  # then the fit is checked for it
         else:
             self.refresh_fit()
         self.resize(1200, 660)
-        (self.chooser.table if household_id is not None else self.picker).setFocus()
+        (self.chooser.table if self.household_id is not None else self.picker).setFocus()
 
     # -- reactions --
     def _household_changed(self, h: HouseholdInfo | None) -> None:
@@ -128,12 +119,7 @@ class PlacementDialog(WorkflowDialog):
             household_people(h) if h is not None else [], self.entry_date.value()
         )
         if h is not None:
-            backend, hid = self.backend, h.id
-            self.run(
-                lambda: read_last_programme(backend, hid),
-                self.chooser.prefer_programme,
-                key="last-programme",
-            )
+            self.chooser.prefer_programme_of(h.id)
         self.refresh_fit()
 
     def _update_hints(self) -> None:

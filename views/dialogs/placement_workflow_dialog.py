@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
+from models.errors import ValidationError
 from models.results import HouseholdInfo, PlacementInfo, PresenceRow
 
-from .context import DialogContext
-from .texts import placement_summary
+from .texts import date_text, placement_summary
 from .workflow_dialog import WorkflowDialog
 
 if TYPE_CHECKING:
@@ -64,14 +64,12 @@ def read_rows(backend: Backend, placement: PlacementInfo, days: Sequence[dt.date
 
 
 class PlacementWorkflowDialog(WorkflowDialog):
-    """A workflow dialog on one placement. Subclasses say which dates they show
-    (``dates_shown``), what to say when there is no placement, and show the placement in
-    ``show_placement``, called once it is read and whenever a date's rows come."""
+    """A workflow dialog on one placement. Subclasses build their fields below the summary
+    (``build_fields``), say which dates they show (``dates_shown``) and what to say when
+    there is no placement, and show the placement in ``show_placement``, called once it
+    is read and whenever a date's rows come."""
 
-    def __init__(
-        self, context: DialogContext, parent: QWidget | None, *, title: str, ok_text: str
-    ) -> None:
-        super().__init__(context, parent, title=title, ok_text=ok_text)
+    def build(self) -> None:
         self.placement: PlacementInfo | None = None
         self.household: HouseholdInfo | None = None
         self._rows: Rows = {}
@@ -80,8 +78,13 @@ class PlacementWorkflowDialog(WorkflowDialog):
         self.summary.setWordWrap(True)
         self.body.addWidget(self.summary)
         self.ok_button.setEnabled(False)  # until the placement is read
+        self.build_fields()
+        self.load_placement(self.placement_id, self.household_id)
 
     # -- what subclasses say --
+    def build_fields(self) -> None:  # pragma: no cover - every dialog builds its own
+        raise NotImplementedError
+
     def dates_shown(self) -> list[dt.date]:
         return [self.day]
 
@@ -137,6 +140,16 @@ class PlacementWorkflowDialog(WorkflowDialog):
             self.load_placement(self.placement.id, None)
 
     # -- what was read --
+    def placement_for(self, day: dt.date, too_early: str) -> PlacementInfo:
+        """The placement a write is about. Refused when there is none, or when ``day``
+        does not come after its entry (``too_early``, which may name the entry {date})."""
+        p = self.placement
+        if p is None:
+            raise ValidationError(self.no_placement_text())
+        if day <= p.entry_date:
+            raise ValidationError(too_early.format(date=date_text(p.entry_date)))
+        return p
+
     def rows_on(self, day: dt.date) -> list[PresenceRow]:
         return self._rows.get(day, [])
 

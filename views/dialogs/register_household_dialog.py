@@ -28,7 +28,6 @@ from models.i18n import _
 from models.labels import LEGAL_STATUSES, RELATIONSHIPS, SEXES
 from models.results import Changes, HouseholdInfo, NewPerson
 
-from .context import DialogContext
 from .dates import parse_date, show_age
 from .styles import hint
 from .texts import person_name
@@ -70,25 +69,17 @@ class _Row:
 class RegisterHouseholdDialog(WorkflowDialog):
     COLUMNS = 12
 
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        self.household_id = household_id
+    def window_title(self) -> str:
+        if self.household_id is not None:
+            return _("Add a member to the household")
+        return _("Register a person or a household")
+
+    def ok_text(self) -> str:
+        return _("Add member") if self.household_id is not None else _("Register")
+
+    def build(self) -> None:
+        household_id = self.household_id
         adding = household_id is not None
-        super().__init__(
-            context,
-            parent,
-            title=_("Add a member to the household")
-            if adding
-            else _("Register a person or a household"),
-            ok_text=_("Add member") if adding else _("Register"),
-        )
         self.household: HouseholdInfo | None = None
         # Adding a member: says which household once it is read.
         self.intro = hint(

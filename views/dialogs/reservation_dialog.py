@@ -20,16 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import ValidationError
-from models.i18n import _, ngettext
+from models.i18n import N_, _, ngettext
 from models.results import Changes, HouseholdInfo, ReservationInfo
 
-from .context import DialogContext
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
 from .destination import Destination
 from .household_picker import HouseholdPicker
 from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
-from .structure_chooser import StructureChooser, read_last_programme
+from .structure_chooser import StructureChooser
 from .styles import hint
 from .tables import ro_item, setup_table
 from .texts import date_text, person_name
@@ -43,24 +42,16 @@ HeldRows = tuple[list[ReservationInfo], dict[int, str]]  # reservations, househo
 class ReservationDialog(WorkflowDialog):
     NEW, HELD = 0, 1
 
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        super().__init__(context, parent, title=_("Reservations"), ok_text=_("Reserve"))
-        self.household_id = household_id
+    TITLE, OK_TEXT = N_("Reservations"), N_("Reserve")
+
+    def build(self) -> None:
         self.action = "reserve"
         self.held_rows: list[ReservationInfo] = []
         self._held_read = False
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reservationTabs")
         self.body.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._build_new(household_id, structure_id), _("&New reservation"))
+        self.tabs.addTab(self._build_new(), _("&New reservation"))
         self.tabs.addTab(self._build_held(), _("&Held reservations"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed(self.tabs.currentIndex())
@@ -68,7 +59,7 @@ class ReservationDialog(WorkflowDialog):
         self.resize(1200, 660)
 
     # -- new reservation --
-    def _build_new(self, household_id: int | None, structure_id: int | None) -> QWidget:
+    def _build_new(self) -> QWidget:
         page = QWidget()
         lay = QVBoxLayout(page)
         lay.addWidget(
@@ -90,7 +81,7 @@ class ReservationDialog(WorkflowDialog):
         where = QGroupBox(_("Where"))
         where_lay = QVBoxLayout(where)
         self.chooser = StructureChooser(
-            self.context, structure_id=structure_id, on_failure=self.show_failure
+            self.context, structure_id=self.structure_id, on_failure=self.show_failure
         )
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
@@ -123,8 +114,8 @@ class ReservationDialog(WorkflowDialog):
         self.members.selection_changed.connect(self.timer.start)
         self.expected.dateChanged.connect(self.timer.start)
         self.chooser.structure_changed.connect(self._structure_changed)
-        if household_id is not None:
-            self.picker.set_household(household_id)  # then the fit is checked for it
+        if self.household_id is not None:
+            self.picker.set_household(self.household_id)  # then the fit is checked for it
         else:
             self.refresh_fit()
         return page
@@ -132,12 +123,7 @@ class ReservationDialog(WorkflowDialog):
     def _household_changed(self, h: HouseholdInfo | None) -> None:
         self.members.set_people(household_people(h) if h is not None else [], self.expected.value())
         if h is not None:
-            backend, hid = self.backend, h.id
-            self.run(
-                lambda: read_last_programme(backend, hid),
-                self.chooser.prefer_programme,
-                key="last-programme",
-            )
+            self.chooser.prefer_programme_of(h.id)
         self.refresh_fit()
 
     def refresh_fit(self) -> None:

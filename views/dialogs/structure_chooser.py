@@ -226,6 +226,15 @@ class StructureChooser(QWidget):
         ):
             self.select_programme(programme_id)
 
+    def prefer_programme_of(self, household_id: int) -> None:
+        """Read the programme of the household's latest placement and prefer it."""
+        backend = self.context.backend
+        self._read(
+            lambda: read_last_programme(backend, household_id),
+            self.prefer_programme,
+            "last-programme",
+        )
+
     def select_programme(self, programme_id: int) -> None:
         if not self._programmes_read:
             self._wanted_programme = programme_id  # shown when the programmes come

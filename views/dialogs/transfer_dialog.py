@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from models.errors import ValidationError
-from models.i18n import _
+from models.i18n import N_, _
 from models.results import Changes
 
-from .context import DialogContext
 from .dates import DateEdit, date_row
 from .destination import Destination
 from .members_table import MembersTable, household_people
@@ -27,16 +26,9 @@ from .workflow_dialog import Write
 
 
 class TransferDialog(PlacementWorkflowDialog):
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        household_id: int | None = None,
-        placement_id: int | None = None,
-        structure_id: int | None = None,
-    ) -> None:
-        super().__init__(context, parent, title=_("Transfer"), ok_text=_("Transfer"))
+    TITLE, OK_TEXT = N_("Transfer"), N_("Transfer")
+
+    def build_fields(self) -> None:
         form = QFormLayout()
         self.date = DateEdit(self.day)
         self.date.setObjectName("transferDate")
@@ -54,7 +46,7 @@ class TransferDialog(PlacementWorkflowDialog):
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
         self.chooser = StructureChooser(
-            context, structure_id=structure_id, on_failure=self.show_failure
+            self.context, structure_id=self.structure_id, on_failure=self.show_failure
         )
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
@@ -71,7 +63,7 @@ class TransferDialog(PlacementWorkflowDialog):
         self.override.add_to(extra)
         self.body.addLayout(extra)
         self.destination = Destination(
-            context, self.chooser, self.members, self.override, on_failure=self.show_failure
+            self.context, self.chooser, self.members, self.override, on_failure=self.show_failure
         )
 
         self._first_shown = True
@@ -84,7 +76,6 @@ class TransferDialog(PlacementWorkflowDialog):
         self.chooser.structure_changed.connect(self._structure_changed)
         self.resize(1200, 620)
         self.chooser.table.setFocus()
-        self.load_placement(placement_id, household_id)
 
     def no_placement_text(self) -> str:
         return _("This household has no active placement: there is nobody to transfer.")
@@ -133,16 +124,8 @@ class TransferDialog(PlacementWorkflowDialog):
     def apply(self) -> Write:
         if self.timer.isActive():
             self.refresh()
-        p = self.placement
-        if p is None:
-            raise ValidationError(self.no_placement_text())
         day = self.date.value()
-        if day <= p.entry_date:
-            raise ValidationError(
-                _("The transfer date must come after the entry date ({date}).").format(
-                    date=date_text(p.entry_date)
-                )
-            )
+        p = self.placement_for(day, _("The transfer date must come after the entry date ({date})."))
         if not self.members.people:
             raise ValidationError(
                 _("Nobody of this placement has a bed on {date}.").format(date=date_text(day))

@@ -1,10 +1,12 @@
 """The frame of every workflow dialog: its fields, a red line that says why something was
 refused, and an OK button whose write runs through the task runner.
 
-A subclass builds its fields into ``self.body``, reads what it shows with ``self.run``
-and implements ``apply()``: it checks the input on the UI thread (raising
-``ValidationError``) and returns a ``Write``, the one service call to make and what it
-changes. The call runs off the UI thread. On success the dialog closes, accepted, with
+Every workflow dialog is built the same way, ``XDialog(context, parent, *,
+household_id=None, placement_id=None, structure_id=None)``: what the window has chosen.
+A subclass names itself (``TITLE``, ``OK_TEXT``), builds its fields into ``self.body``
+in ``build()``, reads what it shows with ``self.run`` and implements ``apply()``: it
+checks the input on the UI thread (raising ``ValidationError``) and returns a ``Write``,
+the one service call to make and what it changes. The call runs off the UI thread. On success the dialog closes, accepted, with
 ``changes`` and ``result_value`` set; on a ``DomainError`` its message shows in the
 dialog, which stays open, and nothing was changed.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -69,17 +71,30 @@ def failure_text(exc: BaseException) -> str:
 class WorkflowDialog(QDialog):
     """A dialog that changes something when OK is pressed, or explains why it cannot."""
 
+    # Each dialog names itself and its OK button, marked with N_ (translated when shown).
+    TITLE: ClassVar[str]
+    OK_TEXT: ClassVar[str]
+
     def __init__(
-        self, context: DialogContext, parent: QWidget | None, *, title: str, ok_text: str
+        self,
+        context: DialogContext,
+        parent: QWidget | None = None,
+        *,
+        household_id: int | None = None,
+        placement_id: int | None = None,
+        structure_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
         self.backend: Backend = context.backend
         self.day = context.day
+        self.household_id = household_id
+        self.placement_id = placement_id
+        self.structure_id = structure_id
         self.changes = Changes()
         self.result_value: Any = None  # what the service returned; its type is the dialog's
         self._writing = False
-        self.setWindowTitle(title)
+        self.setWindowTitle(self.window_title())
         self.setModal(True)
         outer = QVBoxLayout(self)
         outer.setSpacing(10)
@@ -88,7 +103,7 @@ class WorkflowDialog(QDialog):
         outer.addLayout(self.body, 1)
         self.error_label = ErrorLabel(self)
         outer.addWidget(self.error_label)
-        self.buttons = ok_cancel(self, ok_text)
+        self.buttons = ok_cancel(self, self.ok_text())
         self.ok_button = ok_button(self.buttons)
         self.ok_button.setObjectName("okButton")
         self.ok_button.setDefault(True)
@@ -97,6 +112,17 @@ class WorkflowDialog(QDialog):
         outer.addWidget(self.buttons)
         # Ctrl+Enter confirms even from a multi-line field.
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.accept)
+        self.build()
+
+    def window_title(self) -> str:
+        return _(self.TITLE)
+
+    def ok_text(self) -> str:
+        return _(self.OK_TEXT)
+
+    def build(self) -> None:  # pragma: no cover - every dialog builds its own
+        """Build the fields into ``self.body`` and start reading what they show."""
+        raise NotImplementedError
 
     # -- messages --
     def show_error(self, text: str) -> None:
