@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.i18n import N_, _
-from models.labels import RELATIONSHIPS, exit_reason_label, placement_status_label, sex_label
+from models.i18n import _
+from models.labels import RELATIONSHIPS, sex_label
 from models.results import Changes, HouseholdInfo, PersonInfo, PlacementInfo, StayInfo
 
 from .dialogs import workflow_class
@@ -37,15 +36,13 @@ from .dialogs.context import DialogContext
 from .dialogs.styles import WARNING_COLOUR
 from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
 from .dialogs.texts import age_text, date_text, person_name
+from .people_tables import HistoryModel, PeopleModel, PlacementsModel
 from .selection import Selection
-from .table_models import DATE, Column, PagedTableModel, RowTableModel
 from .tasks import TaskRunner, report_failure
 from .widgets import make_table, section_label
 
 if TYPE_CHECKING:
     from models.backend import Backend
-
-PAGE_SIZE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,90 +74,6 @@ def load_household(
     )
     history = directory.person_history(person.id) if person is not None else []
     return HouseholdView(h, person, placements, active, structures, history)
-
-
-class PeopleModel(PagedTableModel):
-    """People found by the search, loaded a page at a time."""
-
-    day: dt.date = dt.date.today()
-    page_loaded = Signal()  # also after an empty page, which inserts no rows
-
-    def __init__(self, parent: QObject | None = None, *, runner: TaskRunner) -> None:
-        columns = (
-            Column(N_("Last name"), "last_name"),
-            Column(N_("First name"), "first_name"),
-            Column(N_("Alias"), "alias"),
-            Column(N_("Code"), "code"),
-            Column(N_("Birth date"), "birth_date", kind=DATE),
-            Column(N_("Age"), lambda p: p.age_on(self.day), display=lambda _v: ""),
-            Column(N_("Citizenship"), "citizenship"),
-            Column(N_("Household"), "household_code"),
-        )
-        super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
-
-    AGE = 5
-
-    def _append(self, generation: int, page: Sequence[PersonInfo]) -> None:
-        super()._append(generation, page)
-        self.page_loaded.emit()
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if index.isValid() and index.column() == self.AGE and index.row() < len(self._rows):
-            p = self._rows[index.row()]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return age_text(p.birth_date, self.day)
-            if role == Qt.ItemDataRole.ForegroundRole and p.is_minor_on(self.day):
-                return WARNING_COLOUR
-        return super().data(index, role)
-
-
-class PlacementsModel(RowTableModel):
-    """The placements of a household (models.results.PlacementInfo)."""
-
-    COLUMNS = (
-        Column(N_("Programme"), "programme_code"),
-        Column(N_("Entry"), "entry_date", kind=DATE),
-        Column(N_("Planned end"), "planned_end", kind=DATE),
-        Column(N_("Exit"), "exit_date", kind=DATE),
-        Column(N_("Exit reason"), "exit_reason", display=exit_reason_label),
-        Column(N_("Destination"), "exit_destination"),
-        Column(N_("State"), "status", display=placement_status_label),
-        Column(
-            N_("Extensions"), lambda p: len(p.extensions), display=lambda n: str(n) if n else ""
-        ),
-    )
-
-
-class HistoryModel(RowTableModel):
-    """A person's bed stays (models.results.StayInfo), oldest first; cancelled ones shown,
-    marked."""
-
-    COLUMNS = (
-        Column(N_("Structure"), lambda s: f"{s.structure_name} ({s.structure_code})"),
-        Column(N_("Bed"), lambda s: f"{s.room_name} / {s.bed_label}"),
-        Column(N_("From"), "start_date", kind=DATE),
-        Column(N_("To"), "end_date", kind=DATE),
-        Column(N_("Programme"), "programme_code"),
-        Column(
-            N_("Note"),
-            lambda s: (
-                (_("cancelled") if s.cancelled else "")
-                + (
-                    (" · " if s.cancelled else "")
-                    + _("exception: {reason}").format(reason=s.override_reason)
-                    if s.override_reason
-                    else ""
-                )
-            ),
-        ),
-    )
-
-    def row_foreground(self, row: StayInfo) -> QColor | None:
-        from .dialogs.styles import BAD_COLOUR
-
-        return BAD_COLOUR if row.cancelled else None
 
 
 class PeoplePage(QWidget):

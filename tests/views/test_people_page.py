@@ -15,7 +15,8 @@ from models.results import NewPerson
 from tests.factories import scenario
 from views.dialogs.placement_dialog import PlacementDialog
 from views.dialogs.register_household_dialog import RegisterHouseholdDialog
-from views.people_page import PAGE_SIZE, PeoplePage
+from views.people_page import PeoplePage
+from views.people_tables import PAGE_SIZE
 
 D = dt.date
 DAY = D(2024, 3, 1)
