@@ -213,7 +213,6 @@ class MainWindow(QMainWindow):
 
             assert self.backend is not None, "built once the database is open"
             page = PeoplePage(self.backend, self.pages, runner=self.runner, day=self.day)
-            page.data_changed.connect(self.data_changed.emit)
             page.changes_made.connect(lambda changes: self.apply_changes(changes, origin=page))
             page.set_selection(self.selection)
             self._people_page = page

@@ -44,6 +44,8 @@ from .widgets import make_table, section_label
 if TYPE_CHECKING:
     from models.backend import Backend
 
+    from .dialogs.workflow_dialog import WorkflowDialog
+
 
 @dataclass(frozen=True, slots=True)
 class HouseholdView:
@@ -80,7 +82,6 @@ class PeoplePage(QWidget):
     """Search people, edit their household, see their history, start the workflows: a
     ``Page`` (views.page) of the main window, usable alone too."""
 
-    data_changed = Signal()  # something was changed from here, what is not known
     changes_made = Signal(object)  # what was changed from here (models.results.Changes)
     SEARCH_DELAY_MS = 250
 
@@ -453,14 +454,18 @@ class PeoplePage(QWidget):
         )
 
     # -- workflows --
-    def _after(self, dialog: QDialog, person_id: int | None = None) -> bool:
+    def _after(self, dialog: WorkflowDialog) -> bool:
+        """Run a workflow dialog; when it changed something, pass on what."""
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return False
-        self.data_changed.emit()
-        if person_id is not None and self.household is None:
-            self.show_person(person_id, None)
-        self.reload_household()
+        self._changed(dialog.changes)
         return True
+
+    def _changed(self, changes: Changes) -> None:
+        """A change made from here: this page reads again what it concerns, the window
+        tells the others."""
+        self.apply_changes(changes)
+        self.changes_made.emit(changes)
 
     def dialog_context(self) -> DialogContext:
         """What a dialog opened from here is built from (the page has no selection)."""
@@ -471,7 +476,7 @@ class PeoplePage(QWidget):
         if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
             return False
         h = dialog.result_value
-        self.data_changed.emit()
+        self._changed(dialog.changes)
         ref = h.reference if h is not None else None
         if ref is not None:
             # Show the new household: search it by its reference person's code.
@@ -495,11 +500,7 @@ class PeoplePage(QWidget):
         dialog = EditPersonDialog(
             self.dialog_context(), self, person_id=self.person.id, household_id=self.household.id
         )
-        if not self._after(dialog):
-            return False
-        if self.search.text().strip():
-            self.run_search()
-        return True
+        return self._after(dialog)
 
     def open_workflow(self, key: str) -> bool:
         """Open a workflow dialog ("placement", "exit"...) for the household shown."""

@@ -549,3 +549,34 @@ def test_the_structure_selected_is_shown_again_from_another_page(qtbot, world):
     w.show_structure(sc.families.id)  # the navigation does not change: the page still shows
     assert w.current_page() is w.structure_page
     assert w.findChild(QLabel, "structureTitle").text() == "T-FAM · Casa Glicine"
+
+
+@pytest.mark.parametrize("shown, read_again", [("families", True), ("men", False)])
+def test_a_change_on_the_people_page_reaches_the_pages_it_concerns(
+    qtbot, world, monkeypatch, shown, read_again
+):
+    """The household is placed in Casa Glicine from the people page: the structure page
+    reads again only if it shows Casa Glicine, the dashboard always."""
+    backend, sc = world
+    structure = getattr(sc, shown)
+    w = make_window(qtbot, backend)
+    w.show_structure(structure.id)
+    w.show_people()
+    page = w.people_page
+    page.search.setText("amina")
+    page.run_search()
+    page.table.selectRow(0)
+
+    def place(dialog):
+        dialog.chooser.select_structure(sc.families.id)
+        dialog.accept()
+        return dialog.result()
+
+    page.exec_dialog = place
+    reads = []
+    monkeypatch.setattr(w.structure_page, "refresh", lambda: reads.append(structure.id))
+    page.place_button.click()
+    w.show_structure(structure.id)  # the same structure as before: the page comes back
+    assert reads == ([structure.id] if read_again else [])
+    w.show_network()
+    assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"

@@ -134,8 +134,10 @@ def test_buttons_open_the_workflows_for_the_chosen_household(qtbot, page, backen
         return dialog.result()
 
     page.exec_dialog = place
-    with qtbot.waitSignal(page.data_changed):
+    with qtbot.waitSignal(page.changes_made) as changed:
         qtbot.mouseClick(page.place_button, Qt.MouseButton.LeftButton)
+    assert changed.args[0].households == {sc.mother.id}
+    assert changed.args[0].structures == {sc.families.id}
     assert opened and opened[0].result() == QDialog.DialogCode.Accepted
     assert page.transfer_button.isEnabled()
     assert page.history.model().rowCount() == 1
@@ -165,10 +167,11 @@ def test_register_opens_the_new_household(qtbot, page, backend) -> None:  # type
         return dialog.result()
 
     page.exec_dialog = register
-    with qtbot.waitSignal(page.data_changed):
+    with qtbot.waitSignal(page.changes_made) as changed:
         qtbot.mouseClick(page.register_button, Qt.MouseButton.LeftButton)
     assert shown_names(page) == ["Esther"]
     assert page.household is not None and page.members.rowCount() == 1
+    assert changed.args[0].households == {page.household.id}
 
 
 def test_edit_a_members_details_from_the_household(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]
@@ -191,8 +194,9 @@ def test_edit_a_members_details_from_the_household(qtbot, page, backend, sc) -> 
         return dialog.result()
 
     page.exec_dialog = edit
-    with qtbot.waitSignal(page.data_changed):
+    with qtbot.waitSignal(page.changes_made) as changed:
         qtbot.mouseClick(page.edit_person_button, Qt.MouseButton.LeftButton)
+    assert changed.args[0].households == {sc.mother.id}
     names = {m.person.first_name for m in backend.queries.household(sc.mother.id).members}
     assert names == {"Amina", "Lucia", "Omar"}
     type_search(qtbot, page, "lucia")
