@@ -5,7 +5,8 @@ The bed table follows the global date, so the same table answers "who is there n
 "who was there on 12 March 2022". Actions on an occupied bed (transfer, exit, extension,
 correction) open the workflow dialogs through the ``action_requested`` signal, which the
 main window handles; small changes that belong to the structure itself (capacity from a
-date, a bed out of service) are done here with small dialogs.
+date, a bed out of service) are done here, with the small dialogs of
+``views/dialogs/capacity_dialog.py`` and ``views/dialogs/outage_dialog.py``.
 """
 
 from __future__ import annotations
