@@ -440,7 +440,7 @@ def _synthetic_network(rng: random.Random, scale: Scale, today: dt.date) -> list
 
 # -- households ----------------------------------------------------------------------
 
-# kind, weight, smallest size, groups it belongs to (as in services.household_groups)
+# kind, weight, smallest size, groups it belongs to (as in rules.household_groups)
 HOUSEHOLD_KINDS = (
     ("man", 45, 1, ("men",)),
     ("woman", 16, 1, ("women",)),

@@ -14,13 +14,12 @@ This module wires the parts together; each part lives in a module named after it
 Contract with the workflow dialogs: ``XDialog(context, parent, *, household_id=None,
 placement_id=None, structure_id=None)`` with a ``DialogContext`` (backend, runner, date,
 selection) made for each opening; ``exec()`` returns Accepted when something changed,
-``dialog.changes`` says what, and then the window emits ``data_changed`` and every page
-reads again.
+``dialog.changes`` says what, and the window hands it to the pages as below.
 
 What changed: a page's own write reports its ``Changes`` (``changes_made``); the window
 reloads the navigation when the network itself changed and hands the changes to the other
 pages, each of which decides whether it is concerned (a page not shown, when it is next
-shown). A change whose extent is not known (a dialog, another PC) makes every page read
+shown). A change whose extent is not known (another PC, Refresh) makes every page read
 again.
 
 The window knows nothing of files or databases: the desktop package hands it the
@@ -462,8 +461,9 @@ class MainWindow(QMainWindow):
         household_id: int | None = None,
         structure_id: int | None = None,
     ) -> bool:
-        """Open a workflow dialog; True (and ``data_changed``) when it changed something,
-        and then ``last_dialog.changes`` says what."""
+        """Open a workflow dialog; True when it changed something. What it says it changed
+        (``dialog.changes``) is handed to the pages, each of which decides what to read
+        again; without it (``data_changed``) every page reads again."""
         if self.backend is None:
             return False
         cls = self.dialog_class(key)
@@ -490,7 +490,11 @@ class MainWindow(QMainWindow):
         self.last_dialog = dialog
         accepted = self.exec_dialog(dialog) == QDialog.DialogCode.Accepted
         if accepted:
-            self.data_changed.emit()
+            changes = getattr(dialog, "changes", None)
+            if isinstance(changes, Changes) and changes != Changes():
+                self.apply_changes(changes)
+            else:  # a dialog that cannot say what it changed: every page reads again
+                self.data_changed.emit()
         return accepted
 
     def open_preferences(self) -> None:

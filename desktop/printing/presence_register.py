@@ -1,7 +1,7 @@
 """Registro presenze: a month grid, one row per person, one column per night.
 
 Landscape A4. A mark means the person slept in the structure that night (the nights
-covered by a bed stay, as ``queries.presence_days`` counts them); the last column is
+covered by a bed stay, as ``Presence.month_nights`` counts them); the last column is
 the person's days of presence and the last row the people present each night.
 """
 

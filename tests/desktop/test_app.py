@@ -125,7 +125,7 @@ w = MainWindow(None, settings=settings, print_handler=make_print_handler())
 w.show()
 app.processEvents()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "alembic", "babel", "reportlab")
-               or m.startswith(("views.dialogs.", "views.people_page", "views.structure_page", "models.services"))
+               or m.startswith(("views.dialogs.", "views.people_page", "views.structure_page", "models.backend", "models.rules"))
                or m in ("views.messages", "platformdirs"))
 print(heavy)
 """

@@ -19,8 +19,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from views import messages
-from views import tasks
+from views import messages, tasks
 from views.tasks import TaskRunner
 
 VIEWS = str(Path(tasks.__file__).resolve().parent)
@@ -47,7 +46,9 @@ def _view_frame() -> str | None:
     frame = sys._getframe(2)
     while frame is not None:
         if frame.f_code.co_filename.startswith(VIEWS):
-            return f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} ({frame.f_code.co_name})"
+            return (
+                f"{Path(frame.f_code.co_filename).name}:{frame.f_lineno} ({frame.f_code.co_name})"
+            )
         frame = frame.f_back
     return None
 

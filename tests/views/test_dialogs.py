@@ -78,10 +78,10 @@ def tile(win: QWidget, name: str) -> str:
 
 def live_counts(backend, day: dt.date) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """(people in a bed on the night of ``day``, placements of every household)."""
-    people = len(backend.queries.who_is_where(day))
+    people = len(backend.presence.who_is_where(day))
     placements = sum(
-        len(backend.queries.placements_of_household(h))
-        for h in {p.household_id for p in backend.queries.search_people("", limit=1000)}
+        len(backend.directory.placements_of_household(h))
+        for h in {p.household_id for p in backend.directory.search_people("", limit=1000)}
     )
     return people, placements
 
@@ -196,13 +196,13 @@ def test_place_transfer_exit_single_parent_family(qtbot, backend, sc) -> None:  
 
 
 def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    other = backend.services.register_household(
+    other = backend.people.register_household(
         [
             NewPerson("Joy", "Edo", "F", D(1992, 1, 1)),
             NewPerson("Blessing", "Edo", "F", D(2019, 1, 1), relationship="child"),
         ]
     )
-    backend.services.place(other.id, sc.small.id, ENTRY)
+    backend.placements.place(other.id, sc.small.id, ENTRY)
     before = live_counts(backend, ENTRY)
 
     dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
@@ -226,7 +226,7 @@ def test_placing_into_a_full_structure_is_refused_with_a_message(qtbot, backend,
 def test_the_fit_counts_places_up_to_the_planned_end(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     """Casa Glicine goes down to two places on 1 April: the family of three fits until
     then, and the list says so as the planned end moves."""
-    backend.services.set_capacity(sc.families.id, D(2024, 4, 1), 2, "lavori")
+    backend.structures.set_capacity(sc.families.id, D(2024, 4, 1), 2, "lavori")
     dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     choose_structure(dlg, sc.families.id)
@@ -243,19 +243,19 @@ def test_the_fit_counts_places_up_to_the_planned_end(qtbot, backend, sc) -> None
     assert "✔" in dlg.chooser.table.item(row, dlg.chooser.COL_FIT).text()
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    assert backend.queries.placements_of_household(sc.mother.id)[0].planned_end == D(2024, 4, 1)
+    assert backend.directory.placements_of_household(sc.mother.id)[0].planned_end == D(2024, 4, 1)
 
 
 def test_moving_to_another_bed_of_a_full_structure_fits(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     """Casa Glicine has four beds and two places, both taken: Ada can still change bed
     there, since she leaves her own place. The list says so, and the move is made."""
-    backend.services.set_capacity(sc.families.id, D(2024, 1, 1), 2, "lavori")
+    backend.structures.set_capacity(sc.families.id, D(2024, 1, 1), 2, "lavori")
     ada, bice = (
-        backend.services.register_household([NewPerson(name, "Prova", "F", D(1990, 1, 1))])
+        backend.people.register_household([NewPerson(name, "Prova", "F", D(1990, 1, 1))])
         for name in ("Ada", "Bice")
     )
-    moving = backend.services.place(ada.id, sc.families.id, ENTRY)
-    backend.services.place(bice.id, sc.families.id, ENTRY)
+    moving = backend.placements.place(ada.id, sc.families.id, ENTRY)
+    backend.placements.place(bice.id, sc.families.id, ENTRY)
     dlg = TransferDialog(context(backend, MOVE), placement_id=moving.id)
     qtbot.addWidget(dlg)
     choose_structure(dlg, sc.families.id)
@@ -263,13 +263,13 @@ def test_moving_to_another_bed_of_a_full_structure_fits(qtbot, backend, sc) -> N
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     person = ada.members[0].person.id
-    [before] = [r for r in backend.queries.who_is_where(ENTRY) if r.person_id == person]
-    [after] = [r for r in backend.queries.who_is_where(MOVE) if r.person_id == person]
+    [before] = [r for r in backend.presence.who_is_where(ENTRY) if r.person_id == person]
+    [after] = [r for r in backend.presence.who_is_where(MOVE) if r.person_id == person]
     assert after.structure_id == sc.families.id and after.bed_id != before.bed_id
 
 
 def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    man = backend.services.register_household([NewPerson("Kofi", "Mensah", "M", D(1988, 5, 5))])
+    man = backend.people.register_household([NewPerson("Kofi", "Mensah", "M", D(1988, 5, 5))])
     before = live_counts(backend, ENTRY)
 
     dlg = PlacementDialog(context(backend, ENTRY), household_id=man.id)
@@ -291,7 +291,7 @@ def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc)
     )
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    stays = backend.queries.person_history(man.members[0].person.id)
+    stays = backend.directory.person_history(man.members[0].person.id)
     assert len(stays) == 1 and stays[0].structure_id == sc.families.id
     assert stays[0].override_reason.startswith("Nessun posto per uomini")
 
@@ -304,7 +304,7 @@ def test_wrong_target_group_needs_a_reason_which_is_recorded(qtbot, backend, sc)
 
 
 def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
     before = live_counts(backend, MOVE)
 
     def refused(dlg: QDialog, expected: str | None = None) -> None:
@@ -378,7 +378,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
     refused(dlg)
     dlg.rows[0].birth_date.setText("01/01/2999")
     refused(dlg)
-    assert backend.queries.search_people("Sara") == []
+    assert backend.directory.search_people("Sara") == []
 
     # Reservation: no household chosen.
     dlg = ReservationDialog(context(backend, MOVE))
@@ -387,7 +387,7 @@ def test_dialogs_refuse_bad_input_and_change_nothing(qtbot, backend, sc) -> None
 
 
 def test_extension_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
     dlg = ExtensionDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     assert dlg.new_end.value() == D(2025, 3, 1)  # six more months by default
@@ -396,7 +396,7 @@ def test_extension_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-u
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
-    after = backend.queries.placement(pl.id)
+    after = backend.directory.placement(pl.id)
     assert after.planned_end == D(2025, 3, 1)
     assert after.extensions[0].reason == "anno scolastico dei figli"
 
@@ -404,8 +404,8 @@ def test_extension_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-u
 def test_extension_past_a_reduction_of_places_warns_and_is_recorded(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
     """Casa Glicine goes down to two places on 1 October: extending the family of three
     past it is warned about, and still recorded (the extension was granted)."""
-    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
-    backend.services.set_capacity(sc.families.id, D(2024, 10, 1), 2, "lavori")
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    backend.structures.set_capacity(sc.families.id, D(2024, 10, 1), 2, "lavori")
     dlg = ExtensionDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     dlg.show()
@@ -421,7 +421,7 @@ def test_extension_past_a_reduction_of_places_warns_and_is_recorded(qtbot, backe
     qtbot.keyClicks(dlg.reason, "anno scolastico dei figli")
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    assert backend.queries.placement(pl.id).planned_end == D(2025, 3, 1)
+    assert backend.directory.placement(pl.id).planned_end == D(2025, 3, 1)
 
 
 def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
@@ -433,7 +433,7 @@ def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # typ
     choose_structure(dlg, sc.families.id)
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    sheet = backend.queries.structure_sheet(sc.families.id, ENTRY)
+    sheet = backend.sheets.sheet(sc.families.id, ENTRY)
     assert sheet.reserved == 3 and sheet.free == 1
 
     # The family arrives: the held tab opens first; confirm.
@@ -446,35 +446,37 @@ def test_reservation_confirmed_and_cancelled(qtbot, backend, sc) -> None:  # typ
     qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
     assert dlg.result() != QDialog.DialogCode.Accepted
     assert dlg.error_label.text() == _("The planned end must come after the entry date.")
-    assert backend.queries.placements_of_household(sc.mother.id) == []
+    assert backend.directory.placements_of_household(sc.mother.id) == []
     dlg.arrival_end.edit.set_value(D(2024, 9, 10))
     qtbot.mouseClick(dlg.confirm_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
-    sheet = backend.queries.structure_sheet(sc.families.id, expected)
+    sheet = backend.sheets.sheet(sc.families.id, expected)
     assert sheet.occupied == 3 and sheet.reserved == 0
 
     # Another household is expected, then is not coming: cancel needs a reason.
-    single = backend.services.register_household([NewPerson("Mary", "Obi", "F", D(1999, 9, 9))])
-    res = backend.services.reserve(single.id, sc.families.id, D(2024, 3, 20), held_from=expected)
+    single = backend.people.register_household([NewPerson("Mary", "Obi", "F", D(1999, 9, 9))])
+    res = backend.reservations.reserve(
+        single.id, sc.families.id, D(2024, 3, 20), held_from=expected
+    )
     dlg = ReservationDialog(context(backend, expected), household_id=single.id)
     qtbot.addWidget(dlg)
     qtbot.mouseClick(dlg.cancel_res_button, Qt.MouseButton.LeftButton)
     assert dlg.result() != QDialog.DialogCode.Accepted
     assert dlg.error_label.text() == _("Write why the reservation is cancelled.")
-    assert [r.id for r in backend.queries.reservations()] == [res.id]
+    assert [r.id for r in backend.sheets.reservations()] == [res.id]
     qtbot.keyClicks(dlg.cancel_reason, "trasferita in altro progetto")
     qtbot.mouseClick(dlg.cancel_res_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    assert backend.queries.reservations() == []
+    assert backend.sheets.reservations() == []
 
 
 def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY)
-    stays = backend.queries.stays_of_household(sc.mother.id)
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY)
+    stays = backend.directory.stays_of_household(sc.mother.id)
     omar = next(s for s in stays if s.person_name.endswith("Omar"))
     free_bed = next(
-        b for b in backend.queries.structure_sheet(sc.families.id, ENTRY).beds if b.status == "free"
+        b for b in backend.sheets.sheet(sc.families.id, ENTRY).beds if b.status == "free"
     )
 
     dlg = CorrectionDialog(context(backend, MOVE), placement_id=pl.id)
@@ -484,7 +486,7 @@ def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, back
     qtbot.keyClicks(dlg.reason, "letto sbagliato")
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    assert backend.queries.person_history(omar.person_id)[0].bed_id == free_bed.bed_id
+    assert backend.directory.person_history(omar.person_id)[0].bed_id == free_bed.bed_id
 
     dlg = CorrectionDialog(context(backend, MOVE), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
@@ -495,9 +497,9 @@ def test_correction_changes_a_bed_and_cancels_a_stay_keeping_history(qtbot, back
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
     assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
-    history = backend.queries.person_history(omar.person_id)
+    history = backend.directory.person_history(omar.person_id)
     assert len(history) == 1 and history[0].cancelled  # kept, marked cancelled
-    assert backend.queries.structure_sheet(sc.families.id, MOVE).occupied == 2
+    assert backend.sheets.sheet(sc.families.id, MOVE).occupied == 2
 
 
 def test_register_household_marks_minors_and_one_reference(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
@@ -549,25 +551,25 @@ def test_household_search_enter_picks_the_household_and_does_not_press_ok(
     assert len(dlg.members.chosen_beds()) == 3
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     assert dlg.result() == QDialog.DialogCode.Rejected
-    assert backend.queries.placements_of_household(sc.mother.id) == []
+    assert backend.directory.placements_of_household(sc.mother.id) == []
 
 
 def test_a_change_made_meanwhile_on_another_pc_is_detected_and_shown(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
     dlg = ExitDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
     dlg.reason.setCurrentIndex(dlg.reason.findData("term_expired"))
     # Another coordinator extends the placement while the dialog is open.
     other_pc = Backend(backend.db, actor="other")
-    other_pc.services.extend(pl.id, D(2025, 3, 1), "proroga concessa")
+    other_pc.placements.extend(pl.id, D(2025, 3, 1), "proroga concessa")
     click_ok(qtbot, dlg)
     assert dlg.result() != QDialog.DialogCode.Accepted
     assert dlg.error_label.text()
-    assert backend.queries.placement(pl.id).status == "active"
+    assert backend.directory.placement(pl.id).status == "active"
     assert "01/03/2025" in dlg.summary.text()  # the dialog shows the placement as it is now
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    assert backend.queries.placement(pl.id).exit_reason == "term_expired"
+    assert backend.directory.placement(pl.id).exit_reason == "term_expired"
 
 
 def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
@@ -582,7 +584,7 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
     choose_structure(dlg, sc.families.id)
     click_ok(qtbot, dlg)
     assert dlg.result() != QDialog.DialogCode.Accepted and dlg.error_label.text()
-    assert backend.queries.placements_of_household(sc.mother.id) == []
+    assert backend.directory.placements_of_household(sc.mother.id) == []
 
     # The whole family, with the beds chosen by hand.
     dlg.members.set_checked(mother.id, True)
@@ -594,7 +596,7 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
         wanted[pid] = combo.currentData()
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    assert {r.person_id: r.bed_id for r in backend.queries.who_is_where(ENTRY)} == wanted
+    assert {r.person_id: r.bed_id for r in backend.presence.who_is_where(ENTRY)} == wanted
 
     # Only Omar moves, to the free bed of the same apartment.
     dlg = TransferDialog(context(backend, MOVE), household_id=sc.mother.id)
@@ -612,7 +614,7 @@ def test_chosen_members_and_chosen_beds(qtbot, backend, sc) -> None:  # type: ig
     combo.setCurrentIndex(combo.findData(free[0]))
     click_ok(qtbot, dlg)
     assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
-    now = {r.person_id: r.bed_id for r in backend.queries.who_is_where(MOVE)}
+    now = {r.person_id: r.bed_id for r in backend.presence.who_is_where(MOVE)}
     assert now[omar.id] == free[0] and now[mother.id] == wanted[mother.id]
 
 
@@ -620,7 +622,7 @@ def test_placement_dialog_says_when_the_household_is_already_placed(qtbot, backe
     dlg = PlacementDialog(context(backend, ENTRY), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert not dlg.reservation_hint.text()
-    backend.services.place(sc.mother.id, sc.families.id, ENTRY)
+    backend.placements.place(sc.mother.id, sc.families.id, ENTRY)
     dlg = PlacementDialog(context(backend, MOVE), household_id=sc.mother.id)
     qtbot.addWidget(dlg)
     assert "Casa Glicine" in dlg.reservation_hint.text()
@@ -667,7 +669,7 @@ def test_open_database_dialog_keeps_a_long_path_within_its_width(qtbot) -> None:
 def test_transfer_reads_the_household_once_and_who_is_where_once_per_date(
     qtbot, backend, sc, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    pl = backend.services.place(sc.mother.id, sc.families.id, ENTRY)
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY)
     reads: list[tuple[str, object]] = []
 
     def counted(area: str, name: str) -> None:
@@ -712,5 +714,5 @@ def test_a_dialog_shows_at_once_and_reads_and_writes_in_the_background(qtbot, ba
     assert not dlg.ok_button.isEnabled()
     qtbot.waitUntil(lambda: dlg.result() == QDialog.DialogCode.Accepted, timeout=5000)
     assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
-    assert len(backend.queries.who_is_where(ENTRY, structure_id=sc.families.id)) == 3
+    assert len(backend.presence.who_is_where(ENTRY, structure_id=sc.families.id)) == 3
     runner.wait_all()

@@ -46,7 +46,7 @@ def backend(sqlite_template: Path, tmp_path: Path) -> Iterator[Backend]:
     db = Database(f"sqlite:///{path}")
     b = Backend(db, actor="test")
     sc = scenario(b)
-    b.services.place(sc.mother.id, sc.families.id, DAY - dt.timedelta(days=40))
+    b.placements.place(sc.mother.id, sc.families.id, DAY - dt.timedelta(days=40))
     b.household_id = sc.mother.id  # type: ignore[attr-defined]
     yield b
     db.dispose()
@@ -160,7 +160,7 @@ def _pages(backend: Backend) -> dict[str, Callable[[], QWidget]]:
 
     def structure() -> QWidget:
         page = StructurePage(backend, runner)
-        st = backend.queries.list_structures()[0]
+        st = backend.directory.structures()[0]
         page.set_context(DAY, st.id)
         return page
 
@@ -288,7 +288,7 @@ def test_main_window_pages_show_every_label_whole(  # type: ignore[no-untyped-de
 ) -> None:
     window = _main_window(backend, qtbot)
     if page == "structure":
-        window.show_structure(backend.queries.list_structures()[0].id)
+        window.show_structure(backend.directory.structures()[0].id)
     elif page == "people":
         window.show_people()
     else:

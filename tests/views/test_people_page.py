@@ -84,7 +84,7 @@ def test_long_results_load_a_page_at_a_time(qtbot, page, backend) -> None:  # ty
         )
         for i in range(PAGE_SIZE + 30)
     ]
-    backend.services.register_household(many)
+    backend.people.register_household(many)
     type_search(qtbot, page, "rossetti")
     assert page.model.rowCount() == PAGE_SIZE
     assert not page.model.all_loaded()
@@ -95,7 +95,7 @@ def test_long_results_load_a_page_at_a_time(qtbot, page, backend) -> None:  # ty
 
 
 def test_household_editor_shows_minors_relationships_and_history(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]
-    backend.services.place(sc.mother.id, sc.families.id, DAY)
+    backend.placements.place(sc.mother.id, sc.families.id, DAY)
     type_search(qtbot, page, "omar")
     page.table.selectRow(0)
     assert page.household.id == sc.mother.id
@@ -112,9 +112,10 @@ def test_household_editor_shows_minors_relationships_and_history(qtbot, page, ba
     with qtbot.waitSignal(page.changes_made) as changed:
         combo.setCurrentIndex(combo.findData("reference"))
     assert changed.args[0].households == {sc.mother.id}
-    qtbot.waitUntil(lambda: backend.queries.household(sc.mother.id).reference.id == omar.id)
+    qtbot.waitUntil(lambda: backend.directory.household(sc.mother.id).reference.id == omar.id)
     rels = {
-        m.person.first_name: m.relationship for m in backend.queries.household(sc.mother.id).members
+        m.person.first_name: m.relationship
+        for m in backend.directory.household(sc.mother.id).members
     }
     assert list(rels.values()).count("reference") == 1
 
@@ -197,7 +198,7 @@ def test_edit_a_members_details_from_the_household(qtbot, page, backend, sc) -> 
     with qtbot.waitSignal(page.changes_made) as changed:
         qtbot.mouseClick(page.edit_person_button, Qt.MouseButton.LeftButton)
     assert changed.args[0].households == {sc.mother.id}
-    names = {m.person.first_name for m in backend.queries.household(sc.mother.id).members}
+    names = {m.person.first_name for m in backend.directory.household(sc.mother.id).members}
     assert names == {"Amina", "Lucia", "Omar"}
     type_search(qtbot, page, "lucia")
     assert shown_names(page) == ["Lucia"]

@@ -100,8 +100,8 @@ class CorrectionDialog(WorkflowDialog):
             hid = household_id
             if hid is None:
                 assert placement_id is not None
-                hid = backend.queries.placement(placement_id).household_id
-            return backend.queries.household(hid), backend.queries.stays_of_household(hid)
+                hid = backend.directory.placement(placement_id).household_id
+            return backend.directory.household(hid), backend.directory.stays_of_household(hid)
 
         self.run(work, self._household_read, key="household")
 
@@ -117,7 +117,9 @@ class CorrectionDialog(WorkflowDialog):
             self._show_stays(self._stays_read[1])
         else:
             backend, hid = self.backend, h.id
-            self.run(lambda: backend.queries.stays_of_household(hid), self._show_stays, key="stays")
+            self.run(
+                lambda: backend.directory.stays_of_household(hid), self._show_stays, key="stays"
+            )
 
     def _show_stays(self, stays: list[StayInfo]) -> None:
         if self.placement_id is not None:
@@ -162,7 +164,7 @@ class CorrectionDialog(WorkflowDialog):
         else:
             backend, sid = self.backend, s.structure_id
             self.run(
-                lambda: backend.queries.structure_beds(sid),
+                lambda: backend.sheets.beds(sid),
                 lambda beds: self._beds_read(s, beds),
                 key="beds",
             )
@@ -207,7 +209,7 @@ class CorrectionDialog(WorkflowDialog):
         mode = self.mode.checkedId()
         if mode == self.CANCEL_PLACEMENT:
             return Write(
-                lambda: backend.services.cancel_placement(s.placement_id, reason),
+                lambda: backend.corrections.cancel_placement(s.placement_id, reason),
                 Changes(
                     structures=frozenset(
                         st.structure_id for st in self.stays if st.placement_id == s.placement_id
@@ -219,7 +221,7 @@ class CorrectionDialog(WorkflowDialog):
         if s.cancelled:
             raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
         if mode == self.CANCEL_STAY:
-            return Write(lambda: backend.services.cancel_stay(s.id, reason), changes)
+            return Write(lambda: backend.corrections.cancel_stay(s.id, reason), changes)
         start, end = self.start.value(), self.end.value()
         if end is not None and end <= start:
             raise ValidationError(
@@ -233,7 +235,7 @@ class CorrectionDialog(WorkflowDialog):
                 _("Nothing was changed: change the dates or the bed, or cancel the stay.")
             )
         return Write(
-            lambda: backend.services.correct_stay(
+            lambda: backend.corrections.correct_stay(
                 s.id, reason, start_date=start, end_date=end, bed_id=bed
             ),
             changes,

@@ -79,9 +79,7 @@ class Destination(QObject):
         backend = self.context.backend
         self.context.run(
             self,
-            lambda: bed_options(
-                backend.queries.structure_sheet(sid, day), household_id, household_code
-            ),
+            lambda: bed_options(backend.sheets.sheet(sid, day), household_id, household_code),
             on_success=lambda options: self._arrived(wanted, options),
             on_failure=self.on_failure,
             key="beds",

@@ -29,11 +29,11 @@ def read_person(backend: Backend, person_id: int, household_id: int | None) -> P
     """Runs in a worker: the person as the household lists them (with their relationship),
     or as the search finds them by code."""
     if household_id is not None:
-        household: HouseholdInfo = backend.queries.household(household_id)
+        household: HouseholdInfo = backend.directory.household(household_id)
         for m in household.members:
             if m.person.id == person_id:
                 return m.person
-    found: list[PersonInfo] = backend.queries.search_people(f"P{person_id:06d}", limit=5)
+    found: list[PersonInfo] = backend.directory.search_people(f"P{person_id:06d}", limit=5)
     for p in found:
         if p.id == person_id:
             return p
@@ -127,7 +127,7 @@ class EditPersonDialog(WorkflowDialog):
         if p is None:
             raise ValidationError(_("The record no longer exists (it may have been removed)."))
         birth = parse_date(self.birth_date.text())
-        if birth is not None and birth > self.backend.services.today():
+        if birth is not None and birth > self.backend.today():
             raise ValidationError(_("The birth date is in the future."))
         fields = {
             "first_name": self.first_name.text().strip(),
@@ -145,6 +145,6 @@ class EditPersonDialog(WorkflowDialog):
         backend = self.backend
         household = p.household_id if p.household_id is not None else self.household_id
         return Write(
-            lambda: backend.services.update_person(p.id, p.version, **changed),
+            lambda: backend.people.update_person(p.id, p.version, **changed),
             Changes(households=frozenset({household} if household is not None else ())),
         )

@@ -75,7 +75,7 @@ class ExitDialog(PlacementWorkflowDialog):
         destination = self.destination.text().strip()
         backend = self.backend
         return Write(
-            lambda: backend.services.record_exit(
+            lambda: backend.placements.record_exit(
                 p.id,
                 day,
                 reason,

@@ -102,7 +102,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         placement_id, new_end = self.placement.id, self.new_end.value()
         backend = self.backend
         self.run(
-            lambda: (new_end, backend.services.extension_capacity_warning(placement_id, new_end)),
+            lambda: (new_end, backend.placements.extension_capacity_warning(placement_id, new_end)),
             self._show_warning,
             key="capacity-warning",
         )
@@ -130,7 +130,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         authorised_by, granted_on = self.authorised_by.text().strip(), self.granted_on.value()
         backend = self.backend
         return Write(
-            lambda: backend.services.extend(
+            lambda: backend.placements.extend(
                 p.id,
                 new_end,
                 reason,

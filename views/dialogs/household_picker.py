@@ -105,7 +105,7 @@ class HouseholdPicker(QWidget):
             return
         backend, limit = self.context.backend, self.SEARCH_LIMIT
         self._read(
-            lambda: backend.queries.search_people(text, limit=limit),
+            lambda: backend.directory.search_people(text, limit=limit),
             self._show_results,
             "household-search",
         )
@@ -159,7 +159,7 @@ class HouseholdPicker(QWidget):
         """Read the household, then show it as chosen (``locked``: no other can be chosen)."""
         backend = self.context.backend
         self._read(
-            lambda: backend.queries.household(household_id),
+            lambda: backend.directory.household(household_id),
             lambda h: self.show_household(h, locked=locked),
             "household",
         )

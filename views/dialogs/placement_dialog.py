@@ -131,8 +131,8 @@ class PlacementDialog(WorkflowDialog):
         backend, hid, day = self.backend, h.id, self.entry_date.value()
         self.run(
             lambda: (
-                backend.queries.who_is_where(day, household_id=hid),
-                backend.queries.reservations(household_id=hid),
+                backend.presence.who_is_where(day, household_id=hid),
+                backend.sheets.reservations(household_id=hid),
             ),
             self._show_hints,
             key="hints",
@@ -209,7 +209,7 @@ class PlacementDialog(WorkflowDialog):
         hid, person_ids, note = h.id, self.members.person_ids(), self.note.text().strip()
         backend = self.backend
         return Write(
-            lambda: backend.services.place(
+            lambda: backend.placements.place(
                 hid,
                 sid,
                 entry,

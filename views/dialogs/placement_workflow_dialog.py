@@ -40,15 +40,17 @@ def read_placement(
     its household; None when there is none."""
     placement: PlacementInfo | None = None
     if placement_id is not None:
-        placement = backend.queries.placement(placement_id)
+        placement = backend.directory.placement(placement_id)
     elif household_id is not None:
         active = [
-            p for p in backend.queries.placements_of_household(household_id) if p.status == "active"
+            p
+            for p in backend.directory.placements_of_household(household_id)
+            if p.status == "active"
         ]
         placement = active[-1] if active else None
     if placement is None:
         return None
-    return PlacementAtHand(placement, backend.queries.household(placement.household_id))
+    return PlacementAtHand(placement, backend.directory.household(placement.household_id))
 
 
 def read_rows(backend: Backend, placement: PlacementInfo, days: Sequence[dt.date]) -> Rows:
@@ -56,7 +58,7 @@ def read_rows(backend: Backend, placement: PlacementInfo, days: Sequence[dt.date
     return {
         day: [
             r
-            for r in backend.queries.who_is_where(day, household_id=placement.household_id)
+            for r in backend.presence.who_is_where(day, household_id=placement.household_id)
             if r.placement_id == placement.id
         ]
         for day in days

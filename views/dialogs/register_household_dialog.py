@@ -136,7 +136,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
             self.ok_button.setEnabled(False)  # until the household is read
             backend = self.backend
             self.run(
-                lambda: backend.queries.household(household_id),
+                lambda: backend.directory.household(household_id),
                 self._show_household,
                 key="household",
             )
@@ -302,7 +302,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
                 birth = parse_date(row.birth_date.text())
             except ValidationError as exc:
                 raise ValidationError(_("Row {n}: {problem}").format(n=n, problem=exc)) from exc
-            if birth is not None and birth > self.backend.services.today():
+            if birth is not None and birth > self.backend.today():
                 raise ValidationError(_("Row {n}: the birth date is in the future.").format(n=n))
             if birth is not None and birth.year < 1900:
                 raise ValidationError(_("Row {n}: check the birth year.").format(n=n))
@@ -331,10 +331,10 @@ class RegisterHouseholdDialog(WorkflowDialog):
                 raise ValidationError(_("The record no longer exists (it may have been removed)."))
             hid, version = self.household_id, self.household.version
             return Write(
-                lambda: backend.services.add_household_member(hid, version, people[0]),
+                lambda: backend.people.add_household_member(hid, version, people[0]),
                 Changes(households=frozenset({hid})),
             )
         return Write(
-            lambda: backend.services.register_household(people),
+            lambda: backend.people.register_household(people),
             changed_by=lambda h: Changes(households=frozenset({h.id})),
         )

@@ -197,11 +197,11 @@ class ReservationDialog(WorkflowDialog):
         backend, hid = self.backend, self.household_id
 
         def work() -> HeldRows:
-            rows = backend.queries.reservations(household_id=hid)
+            rows = backend.sheets.reservations(household_id=hid)
             names: dict[int, str] = {}
             for r in rows:
                 if r.household_id not in names:
-                    ref = backend.queries.household(r.household_id).reference
+                    ref = backend.directory.household(r.household_id).reference
                     names[r.household_id] = (
                         f"{person_name(ref)} ({r.household_code})" if ref else r.household_code
                     )
@@ -283,7 +283,7 @@ class ReservationDialog(WorkflowDialog):
                 if end is not None and end <= arrival:
                     raise ValidationError(_("The planned end must come after the entry date."))
                 return Write(
-                    lambda: backend.services.confirm_reservation(
+                    lambda: backend.reservations.confirm_reservation(
                         r.id, entry_date=arrival, planned_end=end
                     ),
                     changes,
@@ -294,7 +294,7 @@ class ReservationDialog(WorkflowDialog):
                 raise ValidationError(_("Write why the reservation is cancelled."))
             day = self.day
             return Write(
-                lambda: backend.services.cancel_reservation(r.id, day=day, reason=why), changes
+                lambda: backend.reservations.cancel_reservation(r.id, day=day, reason=why), changes
             )
         if self.timer.isActive():
             self.refresh_fit()
@@ -311,7 +311,7 @@ class ReservationDialog(WorkflowDialog):
         hid, expected, person_ids = h.id, self.expected.value(), self.members.person_ids()
         held_from, note = min(self.day, expected), self.note.text().strip()
         return Write(
-            lambda: backend.services.reserve(
+            lambda: backend.reservations.reserve(
                 hid,
                 sid,
                 expected,

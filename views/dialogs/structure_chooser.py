@@ -73,14 +73,15 @@ def read_fit(
     """Runs in a worker: the programme's structures (unless known), their free beds and
     whether the people of ``question`` fit each of them."""
     if structures is None:
-        structures = backend.queries.list_structures(programme_id=programme_id)
+        structures = backend.directory.structures(programme_id=programme_id)
     free: dict[int, int] = {}
     reports: dict[int, FitReport] = {}
     if question is not None and structures:
         code = structures[0].programme_code
         free = {
             r.structure_id: r.free
-            for r in backend.queries.occupancy(question.day, programme_code=code)
+            for r in backend.occupancy.at(question.day, programme_code=code)
+            if r.structure_id is not None  # rows by structure always name it
         }
         wanted = question.person_ids
         if question.household_id is not None and (wanted is None or wanted):
@@ -89,7 +90,7 @@ def read_fit(
                     question.until if question.until_programme in (None, st.programme_id) else None
                 )
                 try:
-                    reports[st.id] = backend.services.check_fit(
+                    reports[st.id] = backend.placements.check_fit(
                         question.household_id, st.id, question.day, person_ids=wanted, until=end
                     )
                 except DomainError as exc:
@@ -101,7 +102,9 @@ def read_last_programme(backend: Backend, household_id: int) -> int | None:
     """Runs in a worker: the programme of the household's latest placement, the usual one
     for its next step."""
     placements = [
-        p for p in backend.queries.placements_of_household(household_id) if p.status != "cancelled"
+        p
+        for p in backend.directory.placements_of_household(household_id)
+        if p.status != "cancelled"
     ]
     return placements[-1].programme_id if placements else None
 
@@ -176,11 +179,11 @@ class StructureChooser(QWidget):
             code = known
             if wanted is not None and code is None:
                 try:
-                    code = backend.queries.structure_sheet(wanted, day).programme_code
+                    code = backend.sheets.sheet(wanted, day).programme_code
                 except DomainError:
                     code = None  # gone meanwhile: nothing to preselect
-            open_ids = backend.queries.programmes_with_open_structures(day)
-            return open_ids, backend.queries.list_programmes(), wanted, code
+            open_ids = backend.directory.programmes_with_open_structures(day)
+            return open_ids, backend.directory.programmes(), wanted, code
 
         self._read(work, self._show_programmes, "programmes")
 
@@ -255,7 +258,7 @@ class StructureChooser(QWidget):
             return
         backend, day = self.context.backend, self.context.day
         self._read(
-            lambda: backend.queries.structure_sheet(structure_id, day).programme_code,
+            lambda: backend.sheets.sheet(structure_id, day).programme_code,
             self._show_programme_of,
             "programme-of",
         )

@@ -141,7 +141,7 @@ class TransferDialog(PlacementWorkflowDialog):
         person_ids = self.members.person_ids()
         backend = self.backend
         return Write(
-            lambda: backend.services.transfer(
+            lambda: backend.placements.transfer(
                 p.id,
                 day,
                 sid,
