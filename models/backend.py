@@ -52,7 +52,7 @@ class Backend:
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)
         self.sheets = Sheets(db)
-        self.directory = Directory(db)
+        self.directory = Directory(db, self.work.today)
 
     def today(self) -> dt.date:
         return self.work.today()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from . import entities as e
 from . import results as r
 
@@ -78,7 +80,17 @@ def household(h: e.Household) -> r.HouseholdInfo:
     )
 
 
-def placement(p: e.Placement) -> r.PlacementInfo:
+def placement(p: e.Placement, today: dt.date | None = None) -> r.PlacementInfo:
+    """The placement as of ``today``: an exit recorded for a later date is only scheduled,
+    and the placement is still running ("active") until then."""
+    scheduled = (
+        p.exit_date
+        if p.status == e.PlacementStatus.EXITED
+        and p.exit_date is not None
+        and today is not None
+        and p.exit_date > today
+        else None
+    )
     return r.PlacementInfo(
         id=p.id,
         household_id=p.household_id,
@@ -90,7 +102,7 @@ def placement(p: e.Placement) -> r.PlacementInfo:
         exit_date=p.exit_date,
         exit_reason=p.exit_reason.value if p.exit_reason else None,
         exit_destination=p.exit_destination,
-        status=p.status.value,
+        status="active" if scheduled is not None else p.status.value,
         version=p.version,
         extensions=tuple(
             r.ExtensionInfo(

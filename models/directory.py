@@ -5,6 +5,7 @@ placements and stays, histories (``backend.directory``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import (
     func,
@@ -21,8 +22,9 @@ from .occupancy_counts import _open_on
 class Directory:
     """Lists and look-ups of programmes, structures, people, households and placements."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.db = db
+        self.today = today  # a placement whose exit is scheduled after it is still running
 
     def programmes(self) -> list[r.ProgrammeInfo]:
         with self.db.read() as s:
@@ -172,7 +174,7 @@ class Directory:
     def placements_of_household(self, household_id: int) -> list[r.PlacementInfo]:
         with self.db.read() as s:
             return [
-                convert.placement(p)
+                convert.placement(p, self.today())
                 for p in s.scalars(
                     select(e.Placement)
                     .where(e.Placement.household_id == household_id)
@@ -201,7 +203,7 @@ class Directory:
             p = s.get(e.Placement, placement_id)
             if p is None:
                 raise NotFoundError(_("The record no longer exists (it may have been removed)."))
-            return convert.placement(p)
+            return convert.placement(p, self.today())
 
     def change_marker(self) -> int:
         """A number that grows with every change, by any PC: the last audit entry.

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from . import convert, rules
 from . import entities as e
@@ -165,7 +166,7 @@ class Placements(UseCases):
                 people=len(chosen),
                 override=bool(override_reason.strip()),
             )
-            return convert.placement(pl)
+            return convert.placement(pl, self.work.today())
 
     def transfer(
         self,
@@ -293,7 +294,7 @@ class Placements(UseCases):
                 to_placement=target.id,
                 override=bool(override_reason.strip()),
             )
-            return convert.placement(target)
+            return convert.placement(target, self.work.today())
 
     def record_exit(
         self,
@@ -316,6 +317,12 @@ class Placements(UseCases):
         with self.work.transaction() as s:
             pl = get(s, e.Placement, placement_id)
             check_version(pl, version)
+            previous = None
+            if _exit_scheduled(pl, self.work.today()):
+                # Recording the exit again changes its date and reason: the stays it
+                # ended run again first (the audit names the date replaced).
+                previous = pl.exit_date
+                _reopen(s, pl)
             if pl.status != e.PlacementStatus.ACTIVE:
                 raise ValidationError(_("This placement has ended: it cannot be changed."))
             if day < pl.entry_date:
@@ -369,8 +376,27 @@ class Placements(UseCases):
                 reason=exit_reason.value,
                 people=len(leaving),
                 whole=not remaining,
+                replaces=previous,
             )
-            return convert.placement(pl)
+            return convert.placement(pl, self.work.today())
+
+    def cancel_scheduled_exit(
+        self, placement_id: int, *, version: int | None = None
+    ) -> r.PlacementInfo:
+        """Take back an exit recorded for a later date: the stays it ended go on, the
+        placement runs again with no exit (to change the date, record the exit again)."""
+        with self.work.transaction() as s:
+            pl = get(s, e.Placement, placement_id)
+            check_version(pl, version)
+            today = self.work.today()
+            if not _exit_scheduled(pl, today):
+                raise ValidationError(_("This placement has no scheduled exit to cancel."))
+            day = pl.exit_date
+            _reopen(s, pl)
+            touch(pl)
+            s.flush()
+            self.work.audit(s, "cancel_exit", "placement", pl.id, day=day)
+            return convert.placement(pl, today)
 
     def extend(
         self,
@@ -388,7 +414,7 @@ class Placements(UseCases):
         with self.work.transaction() as s:
             pl = get(s, e.Placement, placement_id)
             check_version(pl, version)
-            if pl.status != e.PlacementStatus.ACTIVE:
+            if not rules.running(pl, self.work.today()):
                 raise ValidationError(_("This placement has ended: it cannot be changed."))
             if new_planned_end <= pl.entry_date:
                 raise ValidationError(_("The planned end must come after the entry date."))
@@ -412,7 +438,7 @@ class Placements(UseCases):
             s.flush()
             s.refresh(pl)
             self.work.audit(s, "extend", "placement", pl.id, new_planned_end=new_planned_end)
-            return convert.placement(pl)
+            return convert.placement(pl, self.work.today())
 
     def extension_capacity_warning(self, placement_id: int, new_planned_end: dt.date) -> str | None:
         """Would the people of the placement take their structure past its places on a
@@ -452,3 +478,31 @@ class Placements(UseCases):
                         )
                     )
             return None
+
+
+def _exit_scheduled(pl: e.Placement, today: dt.date) -> bool:
+    """A whole exit recorded for a date after ``today`` (a transfer to another programme
+    is taken back by cancelling the placement it opened)."""
+    return (
+        pl.status == e.PlacementStatus.EXITED
+        and pl.exit_date is not None
+        and pl.exit_date > today
+        and pl.exit_reason != e.ExitReason.TRANSFER_OTHER_PROJECT
+    )
+
+
+def _reopen(s: Session, pl: e.Placement) -> None:
+    """The stays a scheduled exit ended run on; the placement has no exit."""
+    for stay in s.scalars(
+        select(e.BedStay).where(
+            e.BedStay.placement_id == pl.id,
+            e.BedStay.cancelled.is_(False),
+            e.BedStay.end_date == pl.exit_date,
+        )
+    ):
+        stay.end_date = None
+    pl.exit_date = None
+    pl.exit_reason = None
+    pl.exit_destination = ""
+    pl.status = e.PlacementStatus.ACTIVE
+    s.flush()

@@ -284,6 +284,9 @@ class Presence:
                 ref.first_name,
                 ref.code,
                 func.count(e.BedStay.id),
+                func.min(e.BedStay.end_date),
+                e.Placement.exit_date,
+                e.Placement.exit_reason,
             )
             .join(e.Household, e.Household.id == e.Placement.household_id)
             .join(e.Programme, e.Programme.id == e.Placement.programme_id)
@@ -303,9 +306,12 @@ class Presence:
                 # Not only the active ones: on a past date, a placement that has ended
                 # since was still running then (the live stay below says it was).
                 e.Placement.status != e.PlacementStatus.CANCELLED,
-                e.Placement.planned_end.is_not(None),
-                e.Placement.planned_end >= day,
-                e.Placement.planned_end <= limit,
+                # The planned end, or an exit or transfer already recorded for a date
+                # within the window (uscita o trasferimento programmato).
+                or_(
+                    and_(e.Placement.planned_end >= day, e.Placement.planned_end <= limit),
+                    and_(e.BedStay.end_date.is_not(None), e.BedStay.end_date <= limit),
+                ),
                 live_stay_clause(day),
             )
             .group_by(
@@ -316,25 +322,54 @@ class Presence:
                 e.Programme.code,
                 ref.id,
             )
-            .order_by(e.Placement.planned_end, e.Household.code)
         )
         stmt = _structure_filter(stmt, province, programme_code, structure_id)
         with self.db.read() as s:
             rows: Any = s.execute(stmt).all()
-        return [
-            ExpiringPlacement(
-                placement_id=pid,
-                household_id=hid,
-                household_code=hcode,
-                reference_name=f"{last} {first}" if rcode is not None else "",
-                reference_code=rcode or "",
-                programme_code=pcode,
-                structure_code=scode,
-                structure_name=sname,
-                entry_date=entry,
-                planned_end=planned_end,
-                days_left=(planned_end - day).days,
-                people=count,
+        result = []
+        for (
+            pid,
+            hid,
+            entry,
+            planned_end,
+            hcode,
+            scode,
+            sname,
+            pcode,
+            last,
+            first,
+            rcode,
+            count,
+            stay_end,
+            exit_date,
+            exit_reason,
+        ) in rows:
+            kind = "planned_end"
+            end = planned_end
+            if stay_end is not None and stay_end <= limit and (end is None or stay_end < end):
+                end = stay_end
+                whole_exit = (
+                    exit_date == stay_end and exit_reason != e.ExitReason.TRANSFER_OTHER_PROJECT
+                )
+                kind = "exit" if whole_exit else "transfer"
+            if end is None or end > limit:
+                continue
+            result.append(
+                ExpiringPlacement(
+                    placement_id=pid,
+                    household_id=hid,
+                    household_code=hcode,
+                    reference_name=f"{last} {first}" if rcode is not None else "",
+                    reference_code=rcode or "",
+                    programme_code=pcode,
+                    structure_code=scode,
+                    structure_name=sname,
+                    entry_date=entry,
+                    planned_end=end,
+                    days_left=(end - day).days,
+                    people=count,
+                    kind=kind,
+                )
             )
-            for pid, hid, entry, planned_end, hcode, scode, sname, pcode, last, first, rcode, count in rows
-        ]
+        result.sort(key=lambda x: (x.planned_end, x.household_code))
+        return result

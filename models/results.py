@@ -149,6 +149,12 @@ class PlacementInfo:
     version: int
     extensions: tuple[ExtensionInfo, ...] = ()
 
+    @property
+    def exit_scheduled(self) -> bool:
+        """An exit (or transfer to another programme) recorded for a later date: the
+        placement runs until then (uscita programmata)."""
+        return self.status == "active" and self.exit_date is not None
+
 
 @dataclass(frozen=True)
 class StayInfo:
@@ -353,9 +359,10 @@ class ExpiringPlacement:
     structure_code: str
     structure_name: str
     entry_date: dt.date
-    planned_end: dt.date
+    planned_end: dt.date  # the end in sight: the planned end, or a scheduled exit or transfer
     days_left: int
     people: int
+    kind: str = "planned_end"  # or "exit", "transfer": recorded ahead of the date
 
 
 @dataclass(frozen=True)

@@ -551,6 +551,16 @@ def select_members(
     return chosen
 
 
+def running(pl: e.Placement, today: dt.date) -> bool:
+    """Is the placement still running on ``today``? One whose exit is recorded for a later
+    date (uscita programmata) is, until that date."""
+    if pl.status == e.PlacementStatus.ACTIVE:
+        return True
+    return (
+        pl.status == e.PlacementStatus.EXITED and pl.exit_date is not None and pl.exit_date > today
+    )
+
+
 def live_stays(s: Session, placement_id: int, day: dt.date) -> list[e.BedStay]:
     """Stays of a placement that are open or end after ``day`` (its current beds)."""
     return list(

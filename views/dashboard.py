@@ -101,13 +101,22 @@ class TargetModel(RowTableModel):
         return QColor("#b00020") if row.free == 0 else None
 
 
+def end_kind_label(kind: str) -> str:
+    if kind == "exit":
+        return _("scheduled exit")
+    if kind == "transfer":
+        return _("scheduled transfer")
+    return _("planned end")
+
+
 class ExpiringModel(RowTableModel):
     """Placements whose planned end is near (models.results.ExpiringPlacement)."""
 
-    END, DAYS, HOUSEHOLD, REFERENCE, PEOPLE, STRUCTURE, PROGRAMME = range(7)
+    END, DAYS, KIND, HOUSEHOLD, REFERENCE, PEOPLE, STRUCTURE, PROGRAMME = range(8)
     COLUMNS = (
         Column(N_("Planned end"), "planned_end", kind=DATE),
         Column(N_("Days left"), "days_left", kind=INT),
+        Column(N_("End"), lambda r: end_kind_label(r.kind)),
         Column(N_("Household"), "household_code"),
         Column(N_("Reference person"), "reference_name"),
         Column(N_("People"), "people", kind=INT),

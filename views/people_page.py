@@ -35,7 +35,7 @@ from .dialogs import workflow_class
 from .dialogs.context import DialogContext
 from .dialogs.styles import WARNING_COLOUR
 from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
-from .dialogs.texts import age_text, date_text, person_name
+from .dialogs.texts import age_text, date_text, person_name, scheduled_exit_text
 from .people_tables import HistoryModel, PeopleModel, PlacementsModel
 from .selection import Selection
 from .tasks import TaskRunner, report_failure
@@ -68,7 +68,12 @@ def load_household(
     h = directory.household(household_id)
     person = next((m.person for m in h.members if m.person.id == person_id), None) or h.reference
     placements = directory.placements_of_household(h.id)
-    active = next((p for p in reversed(placements) if p.status == "active"), None)
+    # A placement starting after ``day`` (the far end of a scheduled transfer) is not yet
+    # the one the household is in.
+    active = next(
+        (p for p in reversed(placements) if p.status == "active" and p.entry_date <= day),
+        None,
+    ) or next((p for p in reversed(placements) if p.status == "active"), None)
     structures = (
         sorted({r.structure_name for r in backend.presence.who_is_where(day, household_id=h.id)})
         if active is not None
@@ -99,6 +104,7 @@ class PeoplePage(QWidget):
         self.runner = runner or TaskRunner(self)
         self.day = day or dt.date.today()
         self.household: HouseholdInfo | None = None
+        self.view: HouseholdView | None = None
         self.person: PersonInfo | None = None
         # Tests replace this to drive a dialog instead of blocking in exec().
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
@@ -264,6 +270,9 @@ class PeoplePage(QWidget):
     def selected_placement_id(self) -> int | None:
         if self.household is None:
             return None
+        view = self.view
+        if view is not None and view.active is not None:
+            return view.active.id
         active = [p for p in self.placements_model.rows() if p.status == "active"]
         return active[-1].id if active else None
 
@@ -333,6 +342,7 @@ class PeoplePage(QWidget):
     def _show_household(self, view: HouseholdView | None) -> None:
         h = view.household if view is not None else None
         self.household = h
+        self.view = view
         self.person = view.person if view is not None else None
         for b in (
             self.add_member_button,
@@ -361,6 +371,8 @@ class PeoplePage(QWidget):
             )
             if view.structures:
                 where += " — " + ", ".join(view.structures)
+            if active.exit_scheduled and active.exit_date is not None:
+                where += " — " + scheduled_exit_text(active.exit_reason, active.exit_date)
         else:
             where = _("Not placed at the moment.")
         self.household_info.setText(

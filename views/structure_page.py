@@ -89,9 +89,23 @@ def _household(line: BedLine) -> str | None:
 def _note(line: BedLine) -> str:
     if line.status == "reserved":
         return ""  # the household it is held for is in the Household column
-    if line.status == "occupied" and line.occupant is not None and line.occupant.minor:
-        return _("minor")
+    o = line.occupant
+    if line.status == "occupied" and o is not None:
+        notes = [_("minor")] if o.minor else []
+        if o.stay_end is not None:  # an exit or transfer recorded ahead of its date
+            notes.append(_("leaves the bed on {date}").format(date=format_short_date(o.stay_end)))
+        return " · ".join(notes) if notes else line.note
     return line.note
+
+
+def _end(line: BedLine) -> dt.date | None:
+    """The planned end, or the day a scheduled exit or transfer frees the bed, if sooner."""
+    o = line.occupant
+    if o is None:
+        return None
+    if o.stay_end is not None and (o.planned_end is None or o.stay_end < o.planned_end):
+        return o.stay_end
+    return o.planned_end
 
 
 class BedModel(RowTableModel):
@@ -107,7 +121,7 @@ class BedModel(RowTableModel):
         Column(N_("Household"), _household),
         Column(N_("Relationship"), _occ("relationship"), display=relationship_label),
         Column(N_("Entry date"), _occ("entry_date"), kind=DATE),
-        Column(N_("Planned end"), _occ("planned_end"), kind=DATE),
+        Column(N_("Planned end"), _end, kind=DATE),
         Column(N_("Note"), _note),
     )
 

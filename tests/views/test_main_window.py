@@ -13,6 +13,7 @@ from models.backend import Backend
 from models.i18n import _
 from models.results import Changes
 from tests.factories import scenario
+from views.dashboard import ExpiringModel
 from views.dialogs.capacity_dialog import CapacityDialog
 from views.dialogs.outage_dialog import OutageDialog
 from views.main_window import PAGE_DASHBOARD, PAGE_STRUCTURE, MainWindow, MemorySettings
@@ -92,7 +93,9 @@ def test_dashboard_figures_follow_the_date(qtbot, world):
     assert row_of(provinces, "SO")[1:7] == ["3", "8", "0", "0", "0", "8"]
     assert row_of(provinces, "MI")[1:7] == ["1", "4", "0", "0", "0", "4"]
     assert w.findChild(QLabel, "tileOccupiedValue").text() == "0"
-    assert cells(table(w, "dashboardExpiringTable"), 2) == []  # not yet arrived
+    assert (
+        cells(table(w, "dashboardExpiringTable"), ExpiringModel.HOUSEHOLD) == []
+    )  # not yet arrived
 
     set_date(w, D(2024, 1, 10))
     assert w.day == D(2024, 1, 10)
@@ -100,7 +103,9 @@ def test_dashboard_figures_follow_the_date(qtbot, world):
     assert row_of(provinces, "SO")[7].startswith("37,5")
     assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"
     assert w.findChild(QLabel, "tileFreeValue").text() == "9"
-    assert cells(table(w, "dashboardExpiringTable"), 2) == ["H000001"]  # ends within 30 days
+    assert cells(table(w, "dashboardExpiringTable"), ExpiringModel.HOUSEHOLD) == [
+        "H000001"
+    ]  # ends within 30 days
     programmes = table(w, "dashboardProgrammeTable")
     assert row_of(programmes, "SAI Valtellina (prova)")[3] == "3"
     targets = {
@@ -118,7 +123,7 @@ def test_dashboard_figures_follow_the_date(qtbot, world):
     }
 
     set_date(w, D(2024, 3, 1))  # planned end passed long ago: no longer "expiring"
-    assert cells(table(w, "dashboardExpiringTable"), 2) == []
+    assert cells(table(w, "dashboardExpiringTable"), ExpiringModel.HOUSEHOLD) == []
 
 
 def test_dashboard_follows_the_navigation(qtbot, world):

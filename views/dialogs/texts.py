@@ -51,6 +51,13 @@ def date_text(day: dt.date | None) -> str:
     return format_short_date(day) if day else "—"
 
 
+def scheduled_exit_text(exit_reason: str | None, day: dt.date) -> str:
+    """ "exit scheduled on 15/01/2027" (uscita prevista il ...), or a transfer's."""
+    if exit_reason == "transfer_other_project":
+        return _("transfer scheduled on {date}").format(date=date_text(day))
+    return _("exit scheduled on {date}").format(date=date_text(day))
+
+
 def short_reason(
     rep: FitReport, st: StructureInfo | None = None, day: dt.date | None = None
 ) -> str:
