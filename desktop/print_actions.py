@@ -61,6 +61,7 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
         if window.exec_dialog(chooser) != QDialog.DialogCode.Accepted:
             return
         kind = chooser.choice()
+        register_year, register_month = chooser.register_month()
         site = site_name or window.settings.load().get("site_name") or None
 
         def preview(named: PrintScope) -> None:
@@ -79,8 +80,8 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
             elif kind == REGISTER:
                 dialog = presence_register_preview(
                     db,
-                    day.year,
-                    day.month,
+                    register_year,
+                    register_month,
                     structure_id=structure_id,
                     programme_code=None if structure_id is not None else sel.programme_code,
                     structure_code=named.structure_code,

@@ -2,7 +2,8 @@
 
 Landscape A4. A mark means the person slept in the structure that night (the nights
 covered by a bed stay, as ``Presence.month_nights`` counts them); the last column is
-the person's days of presence and the last row the people present each night.
+the person's days of presence and the last row the people present each night. Nights
+that have not passed on the printing day are blank: the register attests, never plans.
 """
 
 from __future__ import annotations
@@ -55,8 +56,13 @@ def presence_register(
     site_name: str | None = None,
     progress: Progress | None = None,
     output: str | Path | None = None,
+    printed_on: dt.date | None = None,
 ) -> bytes:
-    """The presence register of a structure or a programme for one month."""
+    """The presence register of a structure or a programme for one month.
+
+    It attests nights that have passed: the nights from ``printed_on`` (today) on are
+    left blank and counted nowhere, and the legend says so."""
+    printed_on = printed_on or dt.date.today()
     if structure_id is None and not programme_code:
         raise ValueError("a structure or a programme is required")
     first = dt.date(year, month, 1)
@@ -96,6 +102,10 @@ def presence_register(
     people = Presence(db).month_nights(
         year, month, structure_id=structure_id, programme_code=programme_code
     )
+    # The night of a day has passed once the next morning has come; someone who only
+    # arrives later is not on the register yet.
+    passed = {d for d in range(1, ndays + 1) if dt.date(year, month, d) < printed_on}
+    people = [p for p in people if not p.days.isdisjoint(passed)]
     if progress is not None:
         progress(0, len(people))
     if pseudo:
@@ -142,20 +152,23 @@ def presence_register(
             row.append(fit_text(person_name(p.last_name, p.first_name), name_w, REGULAR, FONT))
         if show_structure:
             row.append(fit_text(", ".join(p.structure_codes), 23 * mm - 6, REGULAR, FONT))
+        total = 0
         for d in range(1, ndays + 1):
-            if d in p.days:
+            if d in p.days and d in passed:
                 row.append(MARK)
                 per_night[d] += 1
+                total += 1
             else:
                 row.append("")
-        row.append(format_number(p.total))
-        grand += p.total
+        row.append(format_number(total))
+        grand += total
         rows.append(row)
     if not people:
         rows.append([""] * len(widths))
     totals: list[str] = [""] * first_day_col
     totals[1] = _("Present")
-    totals += [str(per_night[d]) for d in range(1, ndays + 1)] + [format_number(grand)]
+    totals += [str(per_night[d]) if d in passed else "" for d in range(1, ndays + 1)]
+    totals.append(format_number(grand))
     rows.append(totals)
 
     cmds = grid_style(header_rows=2, font_size=FONT)
@@ -207,6 +220,17 @@ def presence_register(
             st["note"],
         )
     )
+    if len(passed) < ndays:
+        story.append(
+            Paragraph(
+                esc(
+                    _(
+                        "Printed on {date}: the nights from that day on have not passed yet and are left blank."
+                    ).format(date=format_short_date(printed_on))
+                ),
+                st["note"],
+            )
+        )
     story.append(Spacer(1, 6 * mm))
     story.append(signature_block(width))
 

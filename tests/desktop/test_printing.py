@@ -429,3 +429,24 @@ def test_cli_fails_cleanly_for_an_unknown_structure(backend, sc, db_url, tmp_pat
     )
     err = capsys.readouterr().err
     assert code != 0 and len(err.strip().splitlines()) == 1 and "NOPE" in err
+
+
+def test_register_of_the_current_month_counts_no_night_after_the_printing_day(backend, sc):
+    """Printed on 2 December, December's register attests the night of the 1st only."""
+    db = backend.db
+    text = all_text(
+        presence_register(db, 2024, 12, structure_id=sc.families.id, printed_on=D(2024, 12, 2))
+    )
+    totals, grand = _register_totals(text)
+    assert totals == {m.person.code: 1 for m in sc.base.mother.members}
+    assert grand == 3
+    assert _(
+        "Printed on {date}: the nights from that day on have not passed yet and are left blank."
+    ).format(date=format_short_date(D(2024, 12, 2))) in " ".join(_lines(text))
+    # Printed once the month is over, every night counts and the note is gone.
+    text = all_text(
+        presence_register(db, 2024, 12, structure_id=sc.families.id, printed_on=D(2025, 1, 1))
+    )
+    totals, grand = _register_totals(text)
+    assert grand == 93 and set(totals.values()) == {31}
+    assert "left blank" not in text and "in bianco" not in text

@@ -51,3 +51,36 @@ def test_print_offers_the_documents_of_the_selection(qtbot, db, backend):
     qtbot.waitUntil(lambda: bool(preview.pdf_bytes), timeout=20000)
     assert preview.pdf_bytes.startswith(b"%PDF")
     preview.reject()
+
+
+def test_the_register_month_is_chosen_in_the_print_dialog(qtbot, db, backend):
+    sc = scenario(backend)
+    backend.placements.place(sc.mother.id, sc.families.id, dt.date(2023, 11, 5))
+    w = MainWindow(
+        Backend(db),
+        today=dt.date(2024, 1, 10),
+        print_handler=make_print_handler("Cooperativa di prova"),
+    )
+    qtbot.addWidget(w)
+    shown: list[QDialog] = []
+
+    def exec_dialog(dialog):
+        shown.append(dialog)
+        if isinstance(dialog, PrintChoiceDialog):
+            assert not dialog.month.isEnabled()  # only the register has a month
+            dialog.options[REGISTER].setChecked(True)
+            assert dialog.month.isEnabled()
+            assert dialog.register_month() == (2024, 1)  # the date's month first
+            dialog.month.setCurrentIndex(1)
+            assert dialog.register_month() == (2023, 12)
+        return QDialog.DialogCode.Accepted
+
+    w.exec_dialog = exec_dialog
+    w.show_structure(sc.families.id)
+    w.main_actions.print.trigger()
+    chooser, preview = shown
+    assert chooser.register_month() == (2023, 12)
+    assert isinstance(preview, PrintPreviewDialog)
+    assert preview._file_name.endswith("2023-12.pdf")
+    w.runner.wait_all()
+    preview.reject()

@@ -6,7 +6,9 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
+    QHBoxLayout,
     QLabel,
     QRadioButton,
     QVBoxLayout,
@@ -23,7 +25,10 @@ SHEET, SUMMARY, REGISTER = "sheet", "summary", "register"
 
 class PrintChoiceDialog(QDialog):
     """Occupancy sheet (a structure), occupancy summary (the selection), presence
-    register (the month of the date, for a structure or a programme)."""
+    register (of a month chosen here, the date's by default, for a structure or a
+    programme)."""
+
+    MONTHS_BACK = 24  # a register is printed for the months just gone, rarely older
 
     def __init__(
         self,
@@ -40,7 +45,6 @@ class PrintChoiceDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("What do you want to print for {scope}?").format(scope=scope)))
         self.group = QButtonGroup(self)
-        month = format_month(day, "LLLL yyyy")
         self.options: dict[str, QRadioButton] = {}
         for key, text, enabled, why in (
             (
@@ -57,7 +61,7 @@ class PrintChoiceDialog(QDialog):
             ),
             (
                 REGISTER,
-                _("Presence register of {month}").format(month=month),
+                _("Presence register of the month"),
                 structure or programme,
                 _("choose a programme or a structure on the left"),
             ),
@@ -68,8 +72,32 @@ class PrintChoiceDialog(QDialog):
             self.group.addButton(button)
             layout.addWidget(button)
             self.options[key] = button
+        self.month = QComboBox(self)
+        self.month.setObjectName("registerMonth")
+        self.month.setAccessibleName(_("Month of the presence register"))
+        year, month = day.year, day.month
+        for _i in range(self.MONTHS_BACK):
+            # One int per month: a tuple would not survive the trip through a QVariant.
+            self.month.addItem(
+                format_month(dt.date(year, month, 1), "LLLL yyyy"), year * 12 + month - 1
+            )
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        month_row = QHBoxLayout()
+        month_row.addSpacing(24)
+        label = QLabel(_("&Month:"), self)
+        label.setBuddy(self.month)
+        month_row.addWidget(label)
+        month_row.addWidget(self.month, 1)
+        layout.insertLayout(layout.indexOf(self.options[REGISTER]) + 1, month_row)
+        self.options[REGISTER].toggled.connect(self.month.setEnabled)
+        self.month.setEnabled(False)
         (self.options[SHEET] if structure else self.options[SUMMARY]).setChecked(True)
         layout.addWidget(ok_cancel(self, _("Preview...")))
+
+    def register_month(self) -> tuple[int, int]:
+        """(year, month) of the presence register."""
+        year, month0 = divmod(int(self.month.currentData()), 12)
+        return year, month0 + 1
 
     def choice(self) -> str:
         for key, button in self.options.items():
