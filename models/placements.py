@@ -60,11 +60,7 @@ class Placements(UseCases):
             persons = [m.person for m in members]
             proposal = rules.propose(s, st, persons, day, None, household_id) or {}
             if not proposal:
-                reasons.append(
-                    _(
-                        "Structure {structure} has not enough free beds on {date} for {count} people."
-                    ).format(structure=st.name, date=format_date(day), count=len(persons))
-                )
+                reasons.append(rules.not_enough_beds_message(st.name, day, len(persons)))
             # Someone moving to another bed of the structure leaves their own place (transfer).
             problem = rules.capacity_problem(s, st.id, st.name, day, until, [p.id for p in persons])
             if problem:

@@ -35,7 +35,7 @@ from .errors import (
     ValidationError,
 )
 from .formatting import format_date
-from .i18n import _
+from .i18n import _, ngettext
 from .unit_of_work import get
 
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -87,6 +87,14 @@ def household_groups(
     return groups
 
 
+def not_enough_beds_message(structure: str, day: dt.date, count: int) -> str:
+    return ngettext(
+        "Structure {structure} has no free bed on {date} for {count} person.",
+        "Structure {structure} has not enough free beds on {date} for {count} people.",
+        count,
+    ).format(structure=structure, date=format_date(day), count=count)
+
+
 def capacity_message(
     structure: str, day: dt.date, occupied: int, capacity: int, needed: int
 ) -> str:
@@ -96,11 +104,15 @@ def capacity_message(
             "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
         ).format(structure=structure, date=format_date(day), occupied=occupied, capacity=capacity)
     if occupied == 0:
-        return _(
-            "Structure {structure} has only {capacity} places on {date}: not enough for {count} people."
+        return ngettext(
+            "Structure {structure} has only {capacity} place on {date}: not enough for {count} people.",
+            "Structure {structure} has only {capacity} places on {date}: not enough for {count} people.",
+            capacity,
         ).format(structure=structure, capacity=capacity, date=format_date(day), count=needed)
-    return _(
-        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people."
+    return ngettext(
+        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
+        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
+        capacity - occupied,
     ).format(
         structure=structure,
         free=capacity - occupied,
@@ -503,11 +515,7 @@ def assign(
     if beds is None:
         proposal = propose(s, st, persons, start, None, household_id)
         if proposal is None:
-            raise StructureFullError(
-                _(
-                    "Structure {structure} has not enough free beds on {date} for {count} people."
-                ).format(structure=st.name, date=format_date(start), count=len(persons))
-            )
+            raise StructureFullError(not_enough_beds_message(st.name, start, len(persons)))
         beds = proposal
     else:
         if set(beds) != {p.id for p in persons}:
