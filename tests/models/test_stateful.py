@@ -146,7 +146,9 @@ class StayMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.reset()
-        self.sv = Backend(self.db, actor="test", today=lambda: BASE)
+        # Today comes after every operation's day: each exit is recorded after the fact
+        # (exits recorded ahead are scheduled, tests/models/test_scheduled_exit.py).
+        self.sv = Backend(self.db, actor="test", today=lambda: day(LAST_DAY + 400))
         self.stays: dict[int, Stay] = {}
         self.status: dict[int, str] = {}  # placement -> active / exited / cancelled
         self.planned_end: dict[int, int | None] = {}
