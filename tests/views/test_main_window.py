@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QTableView, QTreeWidget
+from PySide6.QtWidgets import QDialog, QLabel, QTableView, QTreeWidget
 
 from models.backend import Backend
 from models.i18n import _
@@ -15,6 +15,7 @@ from models.results import Changes
 from tests.factories import scenario
 from views.dashboard import ExpiringModel
 from views.dialogs.capacity_dialog import CapacityDialog
+from views.dialogs.dates import DateEdit
 from views.dialogs.outage_dialog import OutageDialog
 from views.main_window import PAGE_DASHBOARD, PAGE_STRUCTURE, MainWindow, MemorySettings
 from views.structure_page import BedModel
@@ -55,7 +56,7 @@ def row_of(view: QTableView, first_cell: str) -> list[str]:
 
 
 def set_date(w, day):
-    w.findChild(QDateEdit, "dateEdit").setDate(QDate(day.year, day.month, day.day))
+    w.findChild(DateEdit, "dateEdit").setDate(QDate(day.year, day.month, day.day))
 
 
 def test_navigation_shows_programmes_provinces_and_structures(qtbot, world):
@@ -321,7 +322,7 @@ def test_keyboard_shortcuts_open_the_workflows(qtbot, world, monkeypatch):
     assert opened == ["register", "placement", "transfer", "exit"]
     qtbot.keyClick(w.pages, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert w.day == D(2024, 1, 9)
-    assert w.findChild(QDateEdit, "dateEdit").date() == QDate(2024, 1, 9)
+    assert w.findChild(DateEdit, "dateEdit").date() == QDate(2024, 1, 9)
 
 
 def test_dashboard_of_a_structure_and_back_to_the_network(qtbot, world):
