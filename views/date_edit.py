@@ -192,15 +192,15 @@ class DateEdit(QWidget):
         if problem is None:
             day = parse_date(self.line.text(), past=False)
             assert day is not None
-            self._show(day)
             self._accept(day)
+            self._show(day)
 
     def _step(self, days: int = 0, months: int = 0) -> None:
         day = self._parsed() or self._day
         day = add_months(day, months) + dt.timedelta(days=days)
         if self._minimum <= day <= self._maximum:
-            self._show(day)
             self._accept(day)
+            self._show(day)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.line and event.type() == QEvent.Type.KeyPress:
@@ -233,8 +233,8 @@ class DateEdit(QWidget):
 
         def chosen(q: QDate) -> None:
             menu.close()
-            self._show(from_qdate(q))
             self._accept(from_qdate(q))
+            self._show(from_qdate(q))
             self.line.setFocus()
 
         calendar_widget.clicked.connect(chosen)

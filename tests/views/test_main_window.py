@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialog, QLabel, QTableView, QTreeWidget
 
 from models.backend import Backend
@@ -592,3 +593,18 @@ def test_a_change_on_the_people_page_reaches_the_pages_it_concerns(
     assert reads == ([structure.id] if read_again else [])
     w.show_network()
     assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"
+
+
+def test_a_date_typed_whole_in_the_date_bar_is_the_day_shown(qtbot, world):
+    backend, _sc = world
+    w = make_window(qtbot, backend, day=D(2024, 1, 4))
+    edit = w.findChild(DateEdit, "dateEdit")
+    edit.line.setFocus()
+    QTest.keyClick(edit.line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(edit.line, "15/01/2024")
+    assert w.day == D(2024, 1, 4)  # nothing reloads while it is being typed
+    QTest.keyClick(edit.line, Qt.Key.Key_Return)
+    assert w.day == D(2024, 1, 15)
+    assert edit.line.text() == "15/01/2024"
+    QTest.keyClick(edit.line, Qt.Key.Key_Up)
+    assert w.day == D(2024, 1, 16)
