@@ -193,15 +193,15 @@ class NavigationTree(QWidget):
         )
         where = _("confidential address") if st.confidential else (st.comune or st.province)
         item.setToolTip(0, f"{st.name} · {where}")
-        if st.closed_on is not None and st.closed_on <= dt.date.today():
+        if st.closed_on is not None and st.closed_on < dt.date.today():
             # A closed structure stays in the tree for its history, greyed.
             item.setForeground(0, QBrush(QColor("#888888")))
             item.setToolTip(
                 0,
                 f"{st.name} · {where} · "
-                + _("This structure closed on {date}.").format(
-                    date=format_short_date(st.closed_on)
-                ),
+                + _(
+                    "This structure was open until {date}: nobody can be placed in it after."
+                ).format(date=format_short_date(st.closed_on)),
             )
         return item
 

@@ -172,6 +172,8 @@ def occupancy_sheet(
                 )
             elif line.status == "out_of_service":
                 text = _("out of service") + (f": {line.note}" if line.note else "")
+            elif line.status == "no_place":
+                text = _("no place") + (f": {line.note}" if line.note else "")
             else:
                 text = _("free")
             row = [room, line.bed_label, Paragraph(esc(text), st["cell_muted"])] + [""] * (
