@@ -4,6 +4,7 @@ tiles, a table view with the usual settings, and the conversion of dates to Qt's
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -42,6 +43,15 @@ CHART_FULL_COLOUR = QColor("#2e7d4f")
 CHART_OVER_COLOUR = QColor("#c0392b")
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key reading numbers as numbers: "Casa 5" < "Casa 39" < "Casa 50"."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text.casefold())
+        if part
+    )
 
 
 def to_qdate(day: dt.date) -> QDate:
