@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -43,6 +43,19 @@ CHART_FULL_COLOUR = QColor("#2e7d4f")
 CHART_OVER_COLOUR = QColor("#c0392b")
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
+    """Give ``widget`` its preferred size, but never more than the screen it opens on can
+    show (an office laptop: 1366×768, or 1093×614 at 125 % scaling), title bar and
+    taskbar included."""
+    host = widget.parentWidget() or widget
+    screen = host.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width = min(width, int(available.width() * 0.96))
+        height = min(height, int(available.height() * 0.9))
+    widget.resize(width, height)
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:

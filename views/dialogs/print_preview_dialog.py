@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -44,6 +44,7 @@ from models.i18n import _
 
 from .. import messages
 from ..tasks import TaskRunner, unexpected_message
+from ..widgets import fit_on_screen
 
 Generate = Callable[..., bytes]
 
@@ -195,7 +196,7 @@ class PrintPreviewDialog(QDialog):
         self._resize_timer.setInterval(120)
         self._resize_timer.timeout.connect(self._render_current)
 
-        self.resize(QSize(900, 1000))
+        fit_on_screen(self, 900, 1000)
         self._set_enabled(False)
         self.regenerate()
 

@@ -28,6 +28,7 @@ from models.i18n import _
 from models.labels import LEGAL_STATUSES, RELATIONSHIPS, SEXES
 from models.results import Changes, HouseholdInfo, NewPerson
 
+from ..widgets import fit_on_screen
 from .dates import parse_date, show_age
 from .styles import hint
 from .texts import person_name
@@ -140,7 +141,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
                 self._show_household,
                 key="household",
             )
-        self.resize(1320, 240 if adding else 360)
+        fit_on_screen(self, 1100, 240 if adding else 360)
         self.rows[0].first_name.setFocus()
 
     def _show_household(self, household: HouseholdInfo) -> None:
