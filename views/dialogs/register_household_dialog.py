@@ -7,9 +7,11 @@ With ``household_id`` the dialog adds one member to an existing household instea
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -31,7 +33,7 @@ from models.results import Changes, HouseholdInfo, NewPerson
 from ..widgets import fit_on_screen
 from .dates import parse_date, show_age
 from .styles import hint
-from .texts import person_name
+from .texts import age_text, person_name
 from .workflow_dialog import WorkflowDialog, Write
 
 
@@ -141,7 +143,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
                 self._show_household,
                 key="household",
             )
-        fit_on_screen(self, 1100, 240 if adding else 360)
+        fit_on_screen(self, 1320, 240 if adding else 360)
         self.rows[0].first_name.setFocus()
 
     def _show_household(self, household: HouseholdInfo) -> None:
@@ -199,17 +201,23 @@ class RegisterHouseholdDialog(WorkflowDialog):
             rel,
             QPushButton("✕"),
         )
+        # The age as it will read ("17 anni · minore", bold) sets its own column's width.
+        bold = QFont(row.age.font())
+        bold.setBold(True)
+        age_width = (
+            QFontMetrics(bold).horizontalAdvance(age_text(dt.date(2009, 1, 1), self.day)) + 12
+        )
         widths = {
-            row.first_name: 115,
-            row.last_name: 115,
-            row.alias: 85,
-            row.sex: 120,
-            row.gender_identity: 95,
-            row.birth_date: 95,
-            row.age: 100,
-            row.citizenship: 100,
-            row.legal_status: 140,
-            row.relationship: 160,
+            row.first_name: 105,
+            row.last_name: 105,
+            row.alias: 70,
+            row.sex: 105,
+            row.gender_identity: 90,
+            row.birth_date: 90,
+            row.age: age_width,
+            row.citizenship: 95,
+            row.legal_status: 130,
+            row.relationship: 150,
         }
         for w, width in widths.items():
             w.setMinimumWidth(width)
