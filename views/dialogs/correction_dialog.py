@@ -48,6 +48,7 @@ class CorrectionDialog(WorkflowDialog):
         self.body.addWidget(self.picker)
         self.stays_table = QTableWidget()
         self.stays_table.setObjectName("staysTable")
+        self.stays_table.setAccessibleName(_("Stays of the household"))
         setup_table(
             self.stays_table,
             [_("Person"), _("Structure"), _("Bed"), _("From"), _("To"), _("Programme"), _("State")],

@@ -99,7 +99,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(4)
-        headers = [
+        self.headers = headers = [
             _("Ref."),
             _("First name"),
             _("Last name"),
@@ -236,6 +236,12 @@ class RegisterHouseholdDialog(WorkflowDialog):
         r = len(self.rows) + 1
         for col, w in enumerate(row.widgets()):
             self.grid.addWidget(w, r, col)
+            # A screen reader says which person and which field: "Birth date, person 2".
+            header = self.headers[col] if col < len(self.headers) else ""
+            w.setAccessibleName(
+                _("{field}, person {n}").format(field=header or _("Remove this row"), n=r)
+            )
+        row.reference.setAccessibleName(_("Reference person: person {n}").format(n=r))
         self.rows.append(row)
         ref.setVisible(not adding)
         if first and not adding:
