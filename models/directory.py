@@ -12,7 +12,7 @@ from sqlalchemy import (
     select,
 )
 
-from . import convert
+from . import convert, limits
 from . import entities as e
 from . import results as r
 from .database import Database
@@ -137,7 +137,7 @@ class Directory:
 
         ``offset`` skips the first matches, for lists that load a page at a time.
         """
-        words = [w for w in text.lower().split() if w]
+        words = limits.search_words(text)
         with self.db.read() as s:
             stmt = (
                 select(e.Person, e.HouseholdMember)

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import convert
+from . import convert, limits
 from . import entities as e
 from . import results as r
 from .errors import (
@@ -71,8 +71,7 @@ class People(UseCases):
         first, last = data.first_name.strip(), data.last_name.strip()
         if not first and not last and not data.alias.strip():
             raise ValidationError(_("A person needs a name or an alias."))
-        if data.birth_date is not None and data.birth_date > self.work.today():
-            raise ValidationError(_("The birth date is in the future."))
+        limits.check_birth_date(data.birth_date, self.work.today())
         try:
             sex = e.Sex(data.sex)
             legal = e.LegalStatus(data.legal_status)
@@ -148,8 +147,7 @@ class People(UseCases):
                 elif isinstance(value, str):
                     value = value.strip()
                 setattr(p, key, value)
-            if p.birth_date is not None and p.birth_date > self.work.today():
-                raise ValidationError(_("The birth date is in the future."))
+            limits.check_birth_date(p.birth_date, self.work.today())
             if not (p.first_name or p.last_name or p.alias):
                 raise ValidationError(_("A person needs a name or an alias."))
             p.search_text = _search_text(p)
