@@ -180,23 +180,36 @@ class People(UseCases):
             return convert.household(h)
 
     def set_relationship(
-        self, household_id: int, person_id: int, relationship: str
+        self, household_id: int, person_id: int, relationship: str, version: int | None = None
     ) -> r.HouseholdInfo:
+        """Change a member's relationship; naming a new reference person makes the
+        previous one "other". ``version`` is the household's, as the caller saw it."""
         with self.work.transaction() as s:
-            h = get(s, e.Household, household_id)
+            # Locked before its members are read, so two PCs changing the household's
+            # relationships at once are taken one after the other.
+            h = get(s, e.Household, household_id, lock=True)
+            check_version(h, version)
             members = {m.person_id: m for m in h.members}
             if person_id not in members:
                 raise ValidationError(_("This person is not a member of the household."))
             rel = e.Relationship(relationship)
+            before = members[person_id].relationship_.value
             if rel == e.Relationship.REFERENCE:
                 for m in h.members:
                     if m.relationship_ == e.Relationship.REFERENCE:
                         m.relationship_ = e.Relationship.OTHER
             members[person_id].relationship_ = rel
-            if not any(m.relationship_ == e.Relationship.REFERENCE for m in h.members):
+            if sum(m.relationship_ == e.Relationship.REFERENCE for m in h.members) != 1:
                 raise ValidationError(_("A household needs exactly one reference person."))
+            touch(h)
             s.flush()
             self.work.audit(
-                s, "update", "household", h.id, person=person_id, relationship=rel.value
+                s,
+                "update",
+                "household",
+                h.id,
+                person=person_id,
+                relationship=rel.value,
+                before=before,
             )
             return convert.household(h)

@@ -444,6 +444,7 @@ class PeoplePage(QWidget):
         if self.household is None:
             return
         backend, household_id = self.backend, self.household.id
+        version = self.household.version
         changes = Changes(households=frozenset({household_id}))
 
         def done(_result: object) -> None:
@@ -460,7 +461,7 @@ class PeoplePage(QWidget):
             QTimer.singleShot(0, self.reload_household)
 
         self.runner.run(
-            lambda: backend.people.set_relationship(household_id, person_id, relationship),
+            lambda: backend.people.set_relationship(household_id, person_id, relationship, version),
             on_success=done,
             on_failure=refused,
         )
