@@ -14,7 +14,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from desktop.cli_options import Parser, UsageError, database_option, parse_date
+from desktop.cli_options import (
+    Parser,
+    UsageError,
+    database_option,
+    parse_date,
+    parse_province,
+)
 from desktop.database_open import open_database
 from models import i18n
 from models.errors import DomainError
@@ -45,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     occ = sub.add_parser("occupancy", parents=common, help=_("occupancy table at a date"))
     occ.add_argument("--date", type=parse_date, default=None)
-    occ.add_argument("--province")
+    occ.add_argument("--province", type=parse_province)
     occ.add_argument("--programme")
     occ.add_argument("--json", action="store_true")
 
@@ -83,6 +89,10 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     from models.occupancy import Occupancy
 
     db = open_database(args.database, upgrade=False)
+    if args.programme:
+        from desktop.cli_print import _check_programme
+
+        _check_programme(db, args.programme)
     day = args.date or dt.date.today()
     occupancy = Occupancy(db)
     rows = occupancy.at(day, province=args.province, programme_code=args.programme)
@@ -283,6 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        from models.database import failure_message
+
+        known = failure_message(exc)
+        if known is not None:
+            print(_("accoglienza: {message}").format(message=known), file=sys.stderr)
+            return 1
         from desktop.crash import report_unexpected
 
         print(_("accoglienza: {message}").format(message=report_unexpected(exc)), file=sys.stderr)

@@ -20,9 +20,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import DatabaseProblem
-from .i18n import _
+from .i18n import N_, _
 
 READONLY = "accoglienza_readonly"
+DAMAGED = N_(
+    "The database file is damaged and nothing was saved. Restore the latest backup "
+    "(File > Restore a backup…)."
+)
 BUSY_TIMEOUT_MS = 60_000
 NETWORK_FILESYSTEMS = {
     "nfs",
@@ -149,11 +153,20 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
     """An engine for ``url`` with the settings each backend needs."""
     try:
         u = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseProblem(_("Not a valid database address: {url}").format(url=url)) from exc
+        u.port  # noqa: B018 - a port that is not a number shows here
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseProblem(
+            _("Not a valid database address: {url}").format(url=_hide_password(url))
+        ) from exc
     backend = u.get_backend_name()
     if backend == "sqlite":
         path = sqlite_path(u)
+        if path is not None and path.is_dir():
+            raise DatabaseProblem(
+                _("{path} is a folder, not a database file: give the path of the file.").format(
+                    path=path
+                )
+            )
         if path is not None and check_share and is_network_path(path.parent):
             raise DatabaseProblem(
                 _(
@@ -230,6 +243,28 @@ class Database:
                 conn.execute(text("SELECT 1"))
         except (OperationalError, DBAPIError) as exc:
             raise DatabaseProblem(connection_message(self.url, exc)) from exc
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def failure_message(exc: BaseException) -> str | None:
+    """One line for a failure of the database that has a known cause (a damaged file,
+    a file that cannot be opened or written, a lost connection), or None."""
+    if isinstance(exc, DBAPIError):
+        raw = str(getattr(exc, "orig", exc)).lower()
+        if "malformed" in raw or "not a database" in raw or "disk i/o" in raw:
+            return _(DAMAGED)
+        if "readonly" in raw or "read-only" in raw:
+            return _("The database file cannot be written: check its permissions.")
+        if isinstance(exc, OperationalError):
+            return _("The database could not complete the operation.")
+    if isinstance(exc, sqlite3.DatabaseError):
+        return _(DAMAGED)
+    if isinstance(exc, IsADirectoryError):
+        return _("{path} is a folder, not a file.").format(path=exc.filename)
+    return None
 
 
 def connection_message(url: str, exc: BaseException) -> str:
