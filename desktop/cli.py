@@ -61,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
     backup.add_argument("path", type=Path)
+    backup.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=_(
+            "encrypt the backup with a passphrase (asked, or read from "
+            "ACCOGLIENZA_BACKUP_PASSPHRASE)"
+        ),
+    )
+    restore = dbsub.add_parser(
+        "restore",
+        parents=common,
+        help=_("replace the database with a backup (the replaced one is kept as a copy)"),
+    )
+    restore.add_argument("backup", type=Path)
 
     from desktop import cli_print
 
@@ -196,6 +210,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     from models import schema
     from models.database import Database, resolve_url
 
+    if args.db_command == "restore":
+        return cmd_restore(args)
     db = Database(resolve_url(args.database))
     if args.db_command == "upgrade":
         before = schema.current_revision(db)
@@ -221,10 +237,52 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     if args.db_command == "backup":
-        target = schema.backup_database(db, args.path)
+        from desktop import site_profile
+        from models import backup as backups
+
+        encrypt = args.encrypt or site_profile.backups_encrypted()
+        passphrase = _passphrase(confirm=True) if encrypt else None
+        target = backups.take(db, args.path, passphrase)
         print(_("Backup written to {path}").format(path=target))
         return 0
     return 2
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """The backup passphrase: ``ACCOGLIENZA_BACKUP_PASSPHRASE``, or asked on the terminal."""
+    given = os.environ.get("ACCOGLIENZA_BACKUP_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UsageError(
+            _("a passphrase is needed: run in a terminal or set ACCOGLIENZA_BACKUP_PASSPHRASE")
+        )
+    import getpass
+
+    first = getpass.getpass(_("Backup passphrase: "))
+    if confirm and getpass.getpass(_("The same passphrase again: ")) != first:
+        raise UsageError(_("the two passphrases differ: nothing was written"))
+    if not first:
+        raise UsageError(_("a passphrase is needed"))
+    return first
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from models import backup
+    from models.database import resolve_url
+
+    chosen = args.database or os.environ.get("ACCOGLIENZA_DATABASE_URL")
+    if not chosen:
+        raise UsageError(_("say which database to replace with --database"))
+    url = resolve_url(chosen)
+    passphrase = None
+    if args.backup.is_file() and backup.is_encrypted(args.backup):
+        passphrase = _passphrase(confirm=False)
+    done = backup.restore(args.backup, url, passphrase)
+    print(_("Backup restored into {target}.").format(target=done.target))
+    if done.replaced_copy is not None:
+        print(_("The database it replaced is kept in {path}").format(path=done.replaced_copy))
+    return 0
 
 
 COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})

@@ -93,3 +93,90 @@ def test_a_page_zeroed_in_the_middle_of_the_file_is_one_line_or_read_around(demo
             result = run("--database", str(broken), *args)
             if result.returncode != 0:
                 clear_error(result)
+
+
+def run_env(env: dict[str, str], *args: str):
+    import os
+    import subprocess
+    import sys
+
+    from tests.desktop.test_cli import ROOT
+
+    full = dict(os.environ, LANG="C", LC_ALL="C", PYTHONWARNINGS="ignore", **env)
+    full.pop("ACCOGLIENZA_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", "--language", "en", *args],
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_backup_and_restore_from_the_command_line(demo_db, tmp_path):
+    import sqlite3
+
+    copy = tmp_path / "copia.bak"
+    secret = {"ACCOGLIENZA_BACKUP_PASSPHRASE": "una frase lunga"}
+    made = run_env(secret, "--database", str(demo_db), "db", "backup", "--encrypt", str(copy))
+    assert made.returncode == 0, made.stderr
+    with sqlite3.connect(demo_db) as con:
+        con.execute("UPDATE person SET first_name = 'Cambiato'")
+    con.close()
+    wrong = run_env(
+        {"ACCOGLIENZA_BACKUP_PASSPHRASE": "altra"},
+        "db",
+        "restore",
+        str(copy),
+        "--database",
+        str(demo_db),
+    )
+    assert "passphrase" in clear_error(wrong)
+    assert clear_error(run_env({}, "db", "restore", str(copy), "--database", str(demo_db)))
+    assert clear_error(run_env(secret, "db", "restore", str(copy)))  # which database?
+    done = run_env(secret, "db", "restore", str(copy), "--database", str(demo_db))
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(demo_db) as con:
+        assert (
+            con.execute("SELECT count(*) FROM person WHERE first_name = 'Cambiato'").fetchone()[0]
+            == 0
+        )
+    con.close()
+    assert list(tmp_path.glob("demo.replaced-*.sqlite3"))
+
+
+def test_a_site_that_requires_encryption_gets_encrypted_backups(demo_db, tmp_path):
+    import json
+
+    from models import backup
+
+    profile = tmp_path / "site.json"
+    profile.write_text(
+        json.dumps(
+            {
+                "site_id": "prova",
+                "site_name": "Sito di prova",
+                "database": {"mode": "local"},
+                "backups": {"encrypt": True},
+            }
+        )
+    )
+    site = {"ACCOGLIENZA_SITE_PROFILE": str(profile)}
+    copy = tmp_path / "copia.bak"
+    assert "passphrase" in clear_error(
+        run_env(site, "--database", str(demo_db), "db", "backup", str(copy))
+    )
+    assert not copy.exists()
+    made = run_env(
+        {**site, "ACCOGLIENZA_BACKUP_PASSPHRASE": "una frase lunga"},
+        "--database",
+        str(demo_db),
+        "db",
+        "backup",
+        str(copy),
+    )
+    assert made.returncode == 0, made.stderr
+    assert backup.is_encrypted(copy)
