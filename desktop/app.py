@@ -45,9 +45,12 @@ FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's fir
 
 def open_backend(target: str | None) -> Backend:
     """Open (and upgrade) a database and hand back the views' Backend."""
+    from desktop import site_profile
     from models.backend import Backend
 
-    return Backend(open_database(target, upgrade=True))
+    backend = Backend(open_database(target, upgrade=True))
+    backend.backups.require_encryption = site_profile.backups_encrypted()
+    return backend
 
 
 def _show_fatal(message: str) -> None:

@@ -422,3 +422,37 @@ def _restore_server(plain: Path, url: str, keep_dir: Path) -> Restored:
     if result.returncode != 0:
         raise DatabaseProblem(_("The restore of the shared database failed: nothing was changed."))
     return Restored(db.engine.url.render_as_string(hide_password=True), kept)
+
+
+class Backups:
+    """Backups of the database in use, for the desktop's File menu (``backend.backups``).
+
+    ``require_encryption`` is set by the application from the site profile.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.require_encryption = False
+
+    def suggested_name(self) -> str:
+        day = dt.date.today().strftime("%Y-%m-%d")
+        if self.db.is_sqlite:
+            return f"accoglienza-{day}.sqlite3"
+        return f"accoglienza-{day}.dump"
+
+    def is_encrypted(self, path: str | Path) -> bool:
+        try:
+            return is_encrypted(Path(path))
+        except OSError:
+            return False
+
+    def take(self, target: str | Path, passphrase: str | None = None) -> Path:
+        if self.require_encryption and not passphrase:
+            raise PassphraseNeeded(_("This site keeps its backups encrypted: give a passphrase."))
+        return take(self.db, Path(target), passphrase or None)
+
+    def restore_here(self, backup: str | Path, passphrase: str | None = None) -> Restored:
+        """Replace the database in use with ``backup``. Its connections are closed
+        first; the caller opens it again afterwards."""
+        self.db.dispose()
+        return restore(Path(backup), self.db.url, passphrase)

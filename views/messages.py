@@ -59,10 +59,19 @@ class MessageService:
         )
         return text if ok else None
 
+    def ask_secret(
+        self, question: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> str | None:
+        """A passphrase, typed unseen; None when the user cancels."""
+        text, ok = QInputDialog.getText(
+            parent, _title(title), question, QLineEdit.EchoMode.Password, ""
+        )
+        return text if ok else None
+
 
 @dataclass
 class Shown:
-    kind: str  # info | warning | error | confirm | ask_text
+    kind: str  # info | warning | error | confirm | ask_text | ask_secret
     text: str
 
 
@@ -104,6 +113,12 @@ class RecordingMessages(MessageService):
         parent: QWidget | None = None,
     ) -> str | None:
         self.shown.append(Shown("ask_text", question))
+        return self.text_answers.pop(0) if self.text_answers else None
+
+    def ask_secret(
+        self, question: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> str | None:
+        self.shown.append(Shown("ask_secret", question))
         return self.text_answers.pop(0) if self.text_answers else None
 
     def texts(self, kind: str | None = None) -> list[str]:
