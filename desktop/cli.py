@@ -57,7 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=Parser)
-    dbsub.add_parser("upgrade", parents=common, help=_("bring the database to the current version"))
+    upgrade = dbsub.add_parser(
+        "upgrade", parents=common, help=_("bring the database to the current version")
+    )
+    upgrade.add_argument(
+        "--create",
+        action="store_true",
+        help=_("create the local database file if it does not exist"),
+    )
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
     backup.add_argument("path", type=Path)
@@ -87,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     # Into the chosen database (the default local file unless told otherwise): the
     # generator refuses one that already holds data, so real records never mix with it.
-    db = open_database(args.database, upgrade=True)
+    db = open_database(args.database, upgrade=True, create=True)
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
         _(
@@ -212,8 +219,24 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     if args.db_command == "restore":
         return cmd_restore(args)
-    db = Database(resolve_url(args.database))
     if args.db_command == "upgrade":
+        from models.database import sqlite_path
+        from models.errors import DatabaseMissing
+        from models.files import private_file, private_folder
+
+        db = Database(resolve_url(args.database))
+        path = sqlite_path(db.url)
+        if path is not None and not path.exists():
+            if not args.create:
+                raise DatabaseMissing(
+                    _(
+                        "There is no database file at {path}. Nothing was created: to "
+                        "create a new empty database there, run 'db upgrade --create'."
+                    ).format(path=path),
+                    str(path),
+                )
+            private_folder(path.parent)
+            private_file(path).close()
         before = schema.current_revision(db)
         backup = schema.upgrade(db)
         after = schema.current_revision(db)
@@ -228,6 +251,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         if backup:
             print(_("Backup taken before the upgrade: {path}").format(path=backup))
         return 0
+    db = Database(resolve_url(args.database))
     if args.db_command == "check":
         report = schema.check(db)
         if report.ok:

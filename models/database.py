@@ -1,6 +1,7 @@
 """Connection to the database: a local SQLite file or a shared PostgreSQL server.
 
-SQLite is opened in WAL mode with foreign keys on; write transactions begin with
+SQLite is opened in WAL mode with ``synchronous=FULL`` (a commit is on the disk when it
+returns) and foreign keys on; write transactions begin with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the lock instead of failing
 with "database is locked" half way. Read-only sessions begin a deferred transaction.
 """
@@ -64,7 +65,9 @@ def resolve_url(url: str | None) -> str:
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
     path = default_database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from .files import private_folder
+
+    private_folder(path.parent)
     return f"sqlite:///{path}"
 
 
@@ -119,6 +122,63 @@ def is_network_path(path: Path, mounts: str | None = None) -> bool:
     return best_type in NETWORK_FILESYSTEMS
 
 
+RAM_FILESYSTEMS = {"tmpfs", "ramfs"}
+ALLOW_RAM_DISK = "ACCOGLIENZA_ALLOW_RAM_DISK"
+
+
+def filesystem_type(path: Path, mounts: str | None = None) -> str | None:
+    """The type of the file system holding ``path`` (from ``/proc/mounts``; the deepest
+    mount point decides), or None when it cannot be told (Windows, no /proc)."""
+    if mounts is None:
+        mounts = _proc_mounts()
+        if mounts is None:
+            return None
+    resolved = str(path.resolve())
+    best, best_type = "", None
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = _unescape_mount(parts[1])
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def is_ram_disk(path: Path, mounts: str | None = None) -> bool:
+    """True when ``path`` lies on a RAM disk (tmpfs, ramfs), emptied at every restart.
+
+    ``ACCOGLIENZA_ALLOW_RAM_DISK=1`` turns the check off: for the test suite and the
+    benchmark, whose temporary folders may be RAM disks. Never for real records."""
+    if os.environ.get(ALLOW_RAM_DISK) == "1":
+        return False
+    return filesystem_type(path, mounts) in RAM_FILESYSTEMS
+
+
+def check_local_file(path: Path) -> None:
+    """Refuse a place where a local database would not be safe: a network share or a
+    RAM disk, each with its reason."""
+    folder = path.parent
+    if is_network_path(folder):
+        raise DatabaseProblem(
+            _(
+                "The database file {path} is on a network share, where a local "
+                "database can be damaged. Use the shared mode (a PostgreSQL server) "
+                "for several PCs instead."
+            ).format(path=path)
+        )
+    if is_ram_disk(folder):
+        raise DatabaseProblem(
+            _(
+                "The database file {path} is on a RAM disk, which is emptied when the "
+                "computer restarts: everything recorded would be lost. Choose a folder "
+                "on this PC's disk (File > Open database…)."
+            ).format(path=path)
+        )
+
+
 def describe(url: str) -> str:
     """How the database is shown to a user: the local file, or server and database name."""
     u = make_url(url)
@@ -138,7 +198,9 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> No
     mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "memory" and mode != "wal":
         cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    # FULL: in WAL mode NORMAL lets a commit acknowledged just before a power cut be
+    # lost (the log is synced only at checkpoints); FULL syncs it at every commit.
+    cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
 
 
@@ -167,14 +229,8 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
                     path=path
                 )
             )
-        if path is not None and check_share and is_network_path(path.parent):
-            raise DatabaseProblem(
-                _(
-                    "The database file {path} is on a network share, where a local "
-                    "database can be damaged. Use the shared mode (a PostgreSQL server) "
-                    "for several PCs instead."
-                ).format(path=path)
-            )
+        if path is not None and check_share:
+            check_local_file(path)
         engine = create_engine(
             u,
             echo=echo,

@@ -17,7 +17,8 @@ def private_folder(path: Path) -> Path:
     """``path`` made if missing (0700), and its parents as needed."""
     path = Path(path)
     if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(exist_ok=True, mode=PRIVATE_FOLDER)
         restrict(path)
     return path
 

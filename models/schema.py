@@ -74,6 +74,23 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseProblem(
             _("The file {path} is damaged or is not an Accoglienza database.").format(path=path)
         )
+    # Another program's database is refused here, read only: opening it through the
+    # engine would already switch it to WAL mode.
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return  # damaged: said by the checks that read it
+    if names and "alembic_version" not in names:
+        raise DatabaseProblem(
+            _(
+                "The file {path} is a database of another program, not of Accoglienza: "
+                "it was left as it is."
+            ).format(path=path)
+        )
 
 
 def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
@@ -169,6 +186,9 @@ def _require_file(db: Database) -> None:
 def ensure_current(db: Database) -> None:
     """Refuse to work on a database that is not at our head revision (or is missing)."""
     _require_file(db)
+    path = sqlite_path(db.url)
+    if path is not None:
+        check_sqlite_file(path)
     current = current_revision(db)
     if current == head_revision():
         return

@@ -533,9 +533,31 @@ class MainWindow(QMainWindow):
             return
         target = dialog.target()
         opener = self.open_backend
+
+        def missing(exc: BaseException) -> None:
+            from models.errors import DatabaseMissing
+
+            from . import messages
+
+            if not isinstance(exc, DatabaseMissing):
+                report_failure(exc, self)
+                return
+            if messages.get().confirm(
+                _("There is no database at {path}. Create a new, empty database there?").format(
+                    path=exc.path
+                ),
+                parent=self,
+            ):
+                self.runner.run(
+                    lambda: opener(target, create=True),  # type: ignore[call-arg]
+                    on_success=self.set_backend,
+                    progress_label=_("Opening the database..."),
+                )
+
         self.runner.run(
             lambda: opener(target),
             on_success=self.set_backend,
+            on_failure=missing,
             progress_label=_("Opening the database..."),
         )
 

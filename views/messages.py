@@ -29,8 +29,26 @@ class MessageService:
     ) -> None:
         QMessageBox.warning(parent, _title(title), text)
 
-    def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
-        QMessageBox.critical(parent, _title(title), text)
+    def error(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        parent: QWidget | None = None,
+        details: str | None = None,
+    ) -> None:
+        """An error; with ``details`` (no names: types, files, lines) a *Copy details*
+        button puts them on the clipboard for whoever looks after the program."""
+        box = QMessageBox(QMessageBox.Icon.Critical, _title(title), text, parent=parent)
+        box.setObjectName("errorBox")
+        box.addButton(QMessageBox.StandardButton.Ok)
+        if details:
+            from PySide6.QtWidgets import QApplication
+
+            copy = box.addButton(_("Copy details"), QMessageBox.ButtonRole.ActionRole)
+            copy.setObjectName("copyDetailsButton")
+            copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+        box.exec()
 
     def confirm(
         self, question: str, *, title: str | None = None, parent: QWidget | None = None
@@ -73,6 +91,7 @@ class MessageService:
 class Shown:
     kind: str  # info | warning | error | confirm | ask_text | ask_secret
     text: str
+    details: str | None = None
 
 
 @dataclass
@@ -95,8 +114,15 @@ class RecordingMessages(MessageService):
     ) -> None:
         self.shown.append(Shown("warning", text))
 
-    def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
-        self.shown.append(Shown("error", text))
+    def error(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        parent: QWidget | None = None,
+        details: str | None = None,
+    ) -> None:
+        self.shown.append(Shown("error", text, details))
 
     def confirm(
         self, question: str, *, title: str | None = None, parent: QWidget | None = None
