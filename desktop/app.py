@@ -23,13 +23,14 @@ import argparse
 import gc
 import os
 import sys
+import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
 from desktop.database_open import chosen_database, open_database
 from desktop.icon import app_icon
 from models import i18n
-from models.errors import DomainError
+from models.errors import DatabaseMissing, DomainError
 from models.i18n import _
 
 if TYPE_CHECKING:
@@ -43,11 +44,15 @@ ORGANIZATION = "Accoglienza"
 FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 
 
-def open_backend(target: str | None) -> Backend:
-    """Open (and upgrade) a database and hand back the views' Backend."""
+def open_backend(target: str | None, *, create: bool = False) -> Backend:
+    """Open (and upgrade) a database and hand back the views' Backend. A local file that
+    does not exist raises ``DatabaseMissing`` unless ``create`` (the user was asked)."""
+    from desktop import site_profile
     from models.backend import Backend
 
-    return Backend(open_database(target, upgrade=True))
+    backend = Backend(open_database(target, upgrade=True, create=create))
+    backend.backups.require_encryption = site_profile.backups_encrypted()
+    return backend
 
 
 def _show_fatal(message: str) -> None:
@@ -74,6 +79,7 @@ def install_excepthook() -> None:
             return
         if exc.__traceback__ is None and tb is not None:
             exc = exc.with_traceback(tb)
+        details = None
         if isinstance(exc, DomainError):
             text = str(exc)
         else:
@@ -82,10 +88,13 @@ def install_excepthook() -> None:
                 + "\n\n"
                 + report_unexpected(exc)
             )
+            from desktop.crash import details as crash_details
+
+            details = crash_details(exc)
         try:
             from views import messages
 
-            messages.get().error(text)
+            messages.get().error(text, details=details)
         except Exception:  # noqa: BLE001 - the last line of defence
             print(text, file=sys.stderr)
 
@@ -126,7 +135,24 @@ def _watch_start(app: QApplication, window: MainWindow) -> None:
     timer.start()
 
 
-def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
+def _ask_to_create(exc: DatabaseMissing) -> bool:
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        _("Accoglienza"),
+        _(
+            "There is no database at {path}. Create a new, empty database there?\n\n"
+            "If your records are elsewhere (another folder, a USB disk, the shared "
+            "server), choose No and start Accoglienza again with that database."
+        ).format(path=exc.path),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def _open_while_shown(window: MainWindow, target: str | None, create: bool = False) -> Backend:
     """Open the database in a worker while the window is on screen; the backend, or the
     exception that stopped it. Runs a local event loop, not the application's: the caller
     decides whether the application runs at all."""
@@ -150,7 +176,7 @@ def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
         started.is_set = True
         window.removeEventFilter(started)
         window.runner.run(
-            lambda: open_backend(target),
+            lambda: open_backend(target, create=True) if create else open_backend(target),
             on_success=succeeded,
             on_failure=stopped,
             key="open-database",
@@ -179,6 +205,37 @@ def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
         raise error
     assert backend is not None  # the loop ends once the worker has answered
     return backend
+
+
+DAILY_BACKUP_DELAY_MS = 3000  # after the first pages are read, not competing with them
+
+
+def _schedule_daily_backup(window: MainWindow, backend: Backend, saved: dict[str, object]) -> None:
+    """Today's backup of a local database, through the task runner, a little after the
+    start; a failure is written to the error log and the start goes on."""
+    from PySide6.QtCore import QTimer
+
+    from desktop import daily_backup
+
+    days = daily_backup.keep_days(saved)
+    # A weak reference: a database given up for another meanwhile is not kept alive.
+    opened = weakref.ref(backend.db)
+
+    def failed(exc: BaseException) -> None:
+        report_unexpected(exc)
+
+    def start() -> None:
+        db = window.backend.db if window.backend is not None else None
+        if db is None or db is not opened():
+            return  # another database was opened meanwhile
+        window.runner.run(
+            lambda: daily_backup.take_daily(db, days),
+            on_success=lambda _taken: None,
+            on_failure=failed,
+            key="daily-backup",
+        )
+
+    QTimer.singleShot(DAILY_BACKUP_DELAY_MS, start)
 
 
 def run_desktop(args: argparse.Namespace) -> int:
@@ -212,13 +269,18 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     from views import tasks
 
     tasks.set_unexpected_reporter(report_unexpected)
+    from desktop.crash import details as crash_details
+    from desktop.crash import enable_faulthandler
+
+    tasks.set_details_maker(crash_details)
+    enable_faulthandler()
 
     saved = user_settings.load()
     from desktop.print_actions import make_print_handler
     from views.main_window import MainWindow
 
-    def open_other(target: str) -> Backend:
-        new = open_backend(target)
+    def open_other(target: str, *, create: bool = False) -> Backend:
+        new = open_backend(target, create=True) if create else open_backend(target)
         user_settings.save({"database": target})
         # The objects frozen once the first database was open (gc.freeze, below) include
         # that database: the collector must see them again, or its engine and caches would
@@ -235,8 +297,15 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     if os.environ.get("ACCOGLIENZA_QUIT_WHEN_SHOWN") == "1":
         _watch_start(app, window)
     window.show()
+    target = chosen_database(getattr(args, "database", None), saved)
     try:
-        backend = _open_while_shown(window, chosen_database(getattr(args, "database", None), saved))
+        try:
+            backend = _open_while_shown(window, target)
+        except DatabaseMissing as missing:
+            if not _ask_to_create(missing):
+                window.hide()
+                return 0
+            backend = _open_while_shown(window, target, create=True)
     except DomainError as exc:
         window.hide()
         _show_fatal(str(exc))
@@ -249,6 +318,7 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
         backend.db.dispose()
         return 0
     window.set_backend(backend)
+    _schedule_daily_backup(window, backend, saved)
     del backend  # the window holds it from now on, and lets it go for another database
     if settle_collector:
         gc.collect()

@@ -14,7 +14,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from desktop.cli_options import Parser, UsageError, database_option, parse_date
+from desktop.cli_options import (
+    Parser,
+    UsageError,
+    database_option,
+    parse_date,
+    parse_province,
+)
 from desktop.database_open import open_database
 from models import i18n
 from models.errors import DomainError
@@ -45,16 +51,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     occ = sub.add_parser("occupancy", parents=common, help=_("occupancy table at a date"))
     occ.add_argument("--date", type=parse_date, default=None)
-    occ.add_argument("--province")
+    occ.add_argument("--province", type=parse_province)
     occ.add_argument("--programme")
     occ.add_argument("--json", action="store_true")
 
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=Parser)
-    dbsub.add_parser("upgrade", parents=common, help=_("bring the database to the current version"))
+    upgrade = dbsub.add_parser(
+        "upgrade", parents=common, help=_("bring the database to the current version")
+    )
+    upgrade.add_argument(
+        "--create",
+        action="store_true",
+        help=_("create the local database file if it does not exist"),
+    )
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
     backup.add_argument("path", type=Path)
+    backup.add_argument(
+        "--encrypt",
+        action="store_true",
+        help=_(
+            "encrypt the backup with a passphrase (asked, or read from "
+            "ACCOGLIENZA_BACKUP_PASSPHRASE)"
+        ),
+    )
+    restore = dbsub.add_parser(
+        "restore",
+        parents=common,
+        help=_("replace the database with a backup (the replaced one is kept as a copy)"),
+    )
+    restore.add_argument("backup", type=Path)
 
     from desktop import cli_print
 
@@ -67,7 +94,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     # Into the chosen database (the default local file unless told otherwise): the
     # generator refuses one that already holds data, so real records never mix with it.
-    db = open_database(args.database, upgrade=True)
+    db = open_database(args.database, upgrade=True, create=True)
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
         _(
@@ -83,6 +110,10 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     from models.occupancy import Occupancy
 
     db = open_database(args.database, upgrade=False)
+    if args.programme:
+        from desktop.cli_print import _check_programme
+
+        _check_programme(db, args.programme)
     day = args.date or dt.date.today()
     occupancy = Occupancy(db)
     rows = occupancy.at(day, province=args.province, programme_code=args.programme)
@@ -186,8 +217,26 @@ def cmd_db(args: argparse.Namespace) -> int:
     from models import schema
     from models.database import Database, resolve_url
 
-    db = Database(resolve_url(args.database))
+    if args.db_command == "restore":
+        return cmd_restore(args)
     if args.db_command == "upgrade":
+        from models.database import sqlite_path
+        from models.errors import DatabaseMissing
+        from models.files import private_file, private_folder
+
+        db = Database(resolve_url(args.database))
+        path = sqlite_path(db.url)
+        if path is not None and not path.exists():
+            if not args.create:
+                raise DatabaseMissing(
+                    _(
+                        "There is no database file at {path}. Nothing was created: to "
+                        "create a new empty database there, run 'db upgrade --create'."
+                    ).format(path=path),
+                    str(path),
+                )
+            private_folder(path.parent)
+            private_file(path).close()
         before = schema.current_revision(db)
         backup = schema.upgrade(db)
         after = schema.current_revision(db)
@@ -202,6 +251,7 @@ def cmd_db(args: argparse.Namespace) -> int:
         if backup:
             print(_("Backup taken before the upgrade: {path}").format(path=backup))
         return 0
+    db = Database(resolve_url(args.database))
     if args.db_command == "check":
         report = schema.check(db)
         if report.ok:
@@ -211,10 +261,52 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     if args.db_command == "backup":
-        target = schema.backup_database(db, args.path)
+        from desktop import site_profile
+        from models import backup as backups
+
+        encrypt = args.encrypt or site_profile.backups_encrypted()
+        passphrase = _passphrase(confirm=True) if encrypt else None
+        target = backups.take(db, args.path, passphrase)
         print(_("Backup written to {path}").format(path=target))
         return 0
     return 2
+
+
+def _passphrase(*, confirm: bool) -> str:
+    """The backup passphrase: ``ACCOGLIENZA_BACKUP_PASSPHRASE``, or asked on the terminal."""
+    given = os.environ.get("ACCOGLIENZA_BACKUP_PASSPHRASE")
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UsageError(
+            _("a passphrase is needed: run in a terminal or set ACCOGLIENZA_BACKUP_PASSPHRASE")
+        )
+    import getpass
+
+    first = getpass.getpass(_("Backup passphrase: "))
+    if confirm and getpass.getpass(_("The same passphrase again: ")) != first:
+        raise UsageError(_("the two passphrases differ: nothing was written"))
+    if not first:
+        raise UsageError(_("a passphrase is needed"))
+    return first
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from models import backup
+    from models.database import resolve_url
+
+    chosen = args.database or os.environ.get("ACCOGLIENZA_DATABASE_URL")
+    if not chosen:
+        raise UsageError(_("say which database to replace with --database"))
+    url = resolve_url(chosen)
+    passphrase = None
+    if args.backup.is_file() and backup.is_encrypted(args.backup):
+        passphrase = _passphrase(confirm=False)
+    done = backup.restore(args.backup, url, passphrase)
+    print(_("Backup restored into {target}.").format(target=done.target))
+    if done.replaced_copy is not None:
+        print(_("The database it replaced is kept in {path}").format(path=done.replaced_copy))
+    return 0
 
 
 COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})
@@ -283,6 +375,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        from models.database import failure_message
+
+        known = failure_message(exc)
+        if known is not None:
+            print(_("accoglienza: {message}").format(message=known), file=sys.stderr)
+            return 1
         from desktop.crash import report_unexpected
 
         print(_("accoglienza: {message}").format(message=report_unexpected(exc)), file=sys.stderr)

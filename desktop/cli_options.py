@@ -22,13 +22,29 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+# Dates the command line takes: the records' history and a long future, never the
+# calendar's edges (9999-12 has no following month to end its register).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _out_of_range(text: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(
+        _("{text} is out of range: use a year from {first} to {last}").format(
+            text=text, first=FIRST_YEAR, last=LAST_YEAR
+        )
+    )
+
+
 def parse_date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             _("not a valid date: {text} (use YYYY-MM-DD)").format(text=text)
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _out_of_range(text)
+    return day
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -38,7 +54,22 @@ def parse_month(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(
             _("not a valid month: {text} (use YYYY-MM)").format(text=text)
         ) from None
+    if not FIRST_YEAR <= d.year <= LAST_YEAR:
+        raise _out_of_range(text)
     return d.year, d.month
+
+
+def parse_province(text: str) -> str:
+    """A province's two-letter code (SO, MI...), in capitals; anything else is refused."""
+    from models.limits import is_province
+
+    if not is_province(text):
+        raise argparse.ArgumentTypeError(
+            _("unknown province: {text} (use its two-letter code, for example MI)").format(
+                text=text[:20]
+            )
+        )
+    return text.strip().upper()
 
 
 def database_option() -> Parser:

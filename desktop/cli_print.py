@@ -17,7 +17,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli_options import Parser, database_option, parse_date, parse_month
+from desktop.cli_options import (
+    Parser,
+    database_option,
+    parse_date,
+    parse_month,
+    parse_province,
+)
 from desktop.database_open import open_database
 from models.errors import DomainError
 from models.i18n import _
@@ -77,7 +83,9 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
         help=_("occupancy summary of the network, a province or a programme"),
     )
     scope = summary.add_mutually_exclusive_group()
-    scope.add_argument("--province", metavar="P", help=_("province code, e.g. SO"))
+    scope.add_argument(
+        "--province", metavar="P", type=parse_province, help=_("province code, e.g. SO")
+    )
     scope.add_argument("--programme", metavar="CODE", help=_("programme code"))
     summary.add_argument("--date", type=parse_date, default=None, help=_("date (default: today)"))
     _variant_options(summary)

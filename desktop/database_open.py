@@ -40,13 +40,33 @@ def chosen_database(explicit: str | None, saved: Mapping[str, object] | None = N
     return site_profile.default_database_url()
 
 
-def open_database(url: str | None, *, upgrade: bool = True) -> Database:
+def open_database(url: str | None, *, upgrade: bool = True, create: bool = False) -> Database:
     """The chosen database, upgraded (after a backup) or, with ``upgrade=False``, refused
-    unless it is at the current version."""
+    unless it is at the current version. A local file that does not exist is created
+    (empty, readable by its owner only) only with ``create``; otherwise
+    ``DatabaseMissing`` says so, and the desktop asks."""
     from models import schema
-    from models.database import Database, resolve_url
+    from models.database import Database, resolve_url, sqlite_path
+    from models.errors import DatabaseMissing
+    from models.files import private_file, private_folder, restrict
+    from models.i18n import _
 
     db = Database(resolve_url(chosen_database(url)))
+    path = sqlite_path(db.url)
+    if path is not None:
+        if not path.exists():
+            if not create:
+                raise DatabaseMissing(
+                    _(
+                        "There is no database file at {path}. Nothing was created: check "
+                        "the path, or create a new empty database there."
+                    ).format(path=path),
+                    str(path),
+                )
+            private_folder(path.parent)
+            private_file(path).close()
+        else:
+            restrict(path)
     if upgrade:
         schema.upgrade(db)
     else:

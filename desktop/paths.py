@@ -38,16 +38,22 @@ def _user_data_dir() -> Path:
     return Path(user_data_dir(APP, appauthor=False))
 
 
-def data_dir() -> Path:
-    path = _user_data_dir()
-    path.mkdir(parents=True, exist_ok=True)
+def _private_folder(path: Path) -> Path:
+    # Owner only (0700) when made here; the parents (~/.local/share...) are left alone.
+    if not path.is_dir():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, exist_ok=True)
+        if os.name == "posix":
+            os.chmod(path, 0o700)
     return path
+
+
+def data_dir() -> Path:
+    return _private_folder(_user_data_dir())
 
 
 def config_dir() -> Path:
-    path = _user_config_dir()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _private_folder(_user_config_dir())
 
 
 def demo_database_path() -> Path:

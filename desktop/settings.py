@@ -29,8 +29,11 @@ def save(values: dict[str, Any]) -> None:
     path = settings_path()
     data = load()
     data.update(values)
+    from models.files import private_file
+
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    with private_file(tmp) as fh:  # readable by its owner only
+        fh.write(json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
     tmp.replace(path)
 
 

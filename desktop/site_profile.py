@@ -47,6 +47,14 @@ def validate(data: object) -> dict[str, Any]:
             )
         if "@" in url and ":" in url.split("://", 1)[1].split("@", 1)[0]:
             raise DomainError(_("The site profile is not valid: it must not contain a password."))
+    backups = data.get("backups", {})
+    if not isinstance(backups, dict) or not isinstance(backups.get("encrypt", False), bool):
+        raise DomainError(
+            _(
+                "The site profile is not valid: 'backups' must be an object whose 'encrypt' "
+                "is true or false."
+            )
+        )
     if "language" in data and data["language"] not in SUPPORTED:
         raise DomainError(
             _("The site profile is not valid: unknown language '{lang}'.").format(
@@ -94,3 +102,10 @@ def site_name(profile: dict[str, Any] | None = None) -> str | None:
     profile = load() if profile is None else profile
     name = profile.get("site_name")
     return str(name) if name else None
+
+
+def backups_encrypted(profile: dict[str, Any] | None = None) -> bool:
+    """True when the site wants every backup a user makes encrypted with a passphrase
+    (``"backups": {"encrypt": true}``)."""
+    profile = load() if profile is None else profile
+    return bool((profile.get("backups") or {}).get("encrypt", False))

@@ -8,7 +8,8 @@ and never touch the ORM or SQLAlchemy::
     backend.occupancy.overview(day, province="SO")
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
-``placements``, ``reservations``, ``corrections``. Reads: ``occupancy``, ``presence``,
+``placements``, ``reservations``, ``corrections``; ``backups`` (File > Back up, Restore).
+Reads: ``occupancy``, ``presence``,
 ``sheets``, ``directory``. Every result is a plain object of ``models.results``.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from .backup import Backups
 from .corrections import Corrections
 from .database import Database, describe
 from .directory import Directory
@@ -48,6 +50,7 @@ class Backend:
         self.placements = Placements(self.work)
         self.reservations = Reservations(self.work)
         self.corrections = Corrections(self.work)
+        self.backups = Backups(db)
         # reads
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)

@@ -137,6 +137,7 @@ def stay(s: e.BedStay) -> r.StayInfo:
         end_date=s.end_date,
         cancelled=s.cancelled,
         override_reason=s.override_reason,
+        placement_version=s.placement.version,
     )
 
 

@@ -7,18 +7,20 @@ import datetime as dt
 import enum
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from . import convert, rules
 from . import entities as e
 from . import results as r
 from .errors import (
     BedOccupiedError,
+    NotFoundError,
     PersonAlreadyPlacedError,
     ValidationError,
 )
 from .formatting import format_date
 from .i18n import _
-from .unit_of_work import UseCases, get
+from .unit_of_work import UseCases, check_version, get, touch
 
 
 class Keep(enum.Enum):
@@ -27,8 +29,26 @@ class Keep(enum.Enum):
     END = "keep"
 
 
+def _locked_stay(s: Session, stay_id: int, version: int | None) -> e.BedStay:
+    """The stay, read after its placement is locked and its version checked: what the
+    audit keeps as "before" is what the change replaces, and two corrections of one
+    stay at once are taken one after the other (the second is told)."""
+    placement_id = s.scalar(select(e.BedStay.placement_id).where(e.BedStay.id == stay_id))
+    if placement_id is None:
+        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+    pl = s.get(e.Placement, placement_id, with_for_update=True, populate_existing=True)
+    if pl is None:
+        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+    check_version(pl, version)
+    return get(s, e.BedStay, stay_id)
+
+
 class Corrections(UseCases):
-    """Corrections and cancellations of stays and placements."""
+    """Corrections and cancellations of stays and placements.
+
+    ``version`` is the version of the placement (``StayInfo.placement_version``,
+    ``PlacementInfo.version``) as the coordinator saw it; None skips the check.
+    """
 
     def correct_stay(
         self,
@@ -38,6 +58,7 @@ class Corrections(UseCases):
         start_date: dt.date | None = None,
         end_date: dt.date | None | Keep = Keep.END,
         bed_id: int | None = None,
+        version: int | None = None,
     ) -> r.StayInfo:
         """Correct a wrong stay (dates or bed). The old values stay in the audit trail.
 
@@ -46,7 +67,7 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A correction needs a reason."))
         with self.work.transaction() as s:
-            stay = get(s, e.BedStay, stay_id)
+            stay = _locked_stay(s, stay_id, version)
             if stay.cancelled:
                 raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
             before = {"start": stay.start_date, "end": stay.end_date, "bed": stay.bed_id}
@@ -80,6 +101,7 @@ class Corrections(UseCases):
             pl = stay.placement
             if new_start < pl.entry_date:
                 pl.entry_date = new_start
+            touch(pl)
             self.work.audit(
                 s,
                 "correct",
@@ -92,12 +114,12 @@ class Corrections(UseCases):
             s.flush()
             return convert.stay(stay)
 
-    def cancel_stay(self, stay_id: int, reason: str) -> r.StayInfo:
+    def cancel_stay(self, stay_id: int, reason: str, version: int | None = None) -> r.StayInfo:
         """Cancel a stay entered by mistake: it stays in the records, marked cancelled."""
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
-            stay = get(s, e.BedStay, stay_id)
+            stay = _locked_stay(s, stay_id, version)
             if stay.cancelled:
                 raise ValidationError(_("This stay is already cancelled."))
             stay.cancelled = True
@@ -110,16 +132,20 @@ class Corrections(UseCases):
             )
             if not live and pl.status == e.PlacementStatus.ACTIVE:
                 pl.status = e.PlacementStatus.CANCELLED
+            touch(pl)
             self.work.audit(s, "cancel", "bed_stay", stay.id, reason=reason.strip())
             s.flush()
             return convert.stay(stay)
 
-    def cancel_placement(self, placement_id: int, reason: str) -> r.PlacementInfo:
+    def cancel_placement(
+        self, placement_id: int, reason: str, version: int | None = None
+    ) -> r.PlacementInfo:
         """Cancel a placement entered by mistake, with all its stays."""
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, lock=True)
+            check_version(pl, version)
             if pl.status == e.PlacementStatus.CANCELLED:
                 raise ValidationError(_("This placement is already cancelled."))
             for stay in s.scalars(select(e.BedStay).where(e.BedStay.placement_id == pl.id)):

@@ -1,6 +1,7 @@
 """Connection to the database: a local SQLite file or a shared PostgreSQL server.
 
-SQLite is opened in WAL mode with foreign keys on; write transactions begin with
+SQLite is opened in WAL mode with ``synchronous=FULL`` (a commit is on the disk when it
+returns) and foreign keys on; write transactions begin with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the lock instead of failing
 with "database is locked" half way. Read-only sessions begin a deferred transaction.
 """
@@ -20,9 +21,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .errors import DatabaseProblem
-from .i18n import _
+from .i18n import N_, _
 
 READONLY = "accoglienza_readonly"
+DAMAGED = N_(
+    "The database file is damaged and nothing was saved. Restore the latest backup "
+    "(File > Restore a backup…)."
+)
 BUSY_TIMEOUT_MS = 60_000
 NETWORK_FILESYSTEMS = {
     "nfs",
@@ -60,7 +65,9 @@ def resolve_url(url: str | None) -> str:
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
     path = default_database_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from .files import private_folder
+
+    private_folder(path.parent)
     return f"sqlite:///{path}"
 
 
@@ -115,6 +122,63 @@ def is_network_path(path: Path, mounts: str | None = None) -> bool:
     return best_type in NETWORK_FILESYSTEMS
 
 
+RAM_FILESYSTEMS = {"tmpfs", "ramfs"}
+ALLOW_RAM_DISK = "ACCOGLIENZA_ALLOW_RAM_DISK"
+
+
+def filesystem_type(path: Path, mounts: str | None = None) -> str | None:
+    """The type of the file system holding ``path`` (from ``/proc/mounts``; the deepest
+    mount point decides), or None when it cannot be told (Windows, no /proc)."""
+    if mounts is None:
+        mounts = _proc_mounts()
+        if mounts is None:
+            return None
+    resolved = str(path.resolve())
+    best, best_type = "", None
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = _unescape_mount(parts[1])
+        if (resolved == mount_point or resolved.startswith(mount_point.rstrip("/") + "/")) and len(
+            mount_point
+        ) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def is_ram_disk(path: Path, mounts: str | None = None) -> bool:
+    """True when ``path`` lies on a RAM disk (tmpfs, ramfs), emptied at every restart.
+
+    ``ACCOGLIENZA_ALLOW_RAM_DISK=1`` turns the check off: for the test suite and the
+    benchmark, whose temporary folders may be RAM disks. Never for real records."""
+    if os.environ.get(ALLOW_RAM_DISK) == "1":
+        return False
+    return filesystem_type(path, mounts) in RAM_FILESYSTEMS
+
+
+def check_local_file(path: Path) -> None:
+    """Refuse a place where a local database would not be safe: a network share or a
+    RAM disk, each with its reason."""
+    folder = path.parent
+    if is_network_path(folder):
+        raise DatabaseProblem(
+            _(
+                "The database file {path} is on a network share, where a local "
+                "database can be damaged. Use the shared mode (a PostgreSQL server) "
+                "for several PCs instead."
+            ).format(path=path)
+        )
+    if is_ram_disk(folder):
+        raise DatabaseProblem(
+            _(
+                "The database file {path} is on a RAM disk, which is emptied when the "
+                "computer restarts: everything recorded would be lost. Choose a folder "
+                "on this PC's disk (File > Open database…)."
+            ).format(path=path)
+        )
+
+
 def describe(url: str) -> str:
     """How the database is shown to a user: the local file, or server and database name."""
     u = make_url(url)
@@ -134,7 +198,9 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> No
     mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
     if mode != "memory" and mode != "wal":
         cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    # FULL: in WAL mode NORMAL lets a commit acknowledged just before a power cut be
+    # lost (the log is synced only at checkpoints); FULL syncs it at every commit.
+    cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
 
 
@@ -149,19 +215,22 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
     """An engine for ``url`` with the settings each backend needs."""
     try:
         u = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseProblem(_("Not a valid database address: {url}").format(url=url)) from exc
+        u.port  # noqa: B018 - a port that is not a number shows here
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseProblem(
+            _("Not a valid database address: {url}").format(url=_hide_password(url))
+        ) from exc
     backend = u.get_backend_name()
     if backend == "sqlite":
         path = sqlite_path(u)
-        if path is not None and check_share and is_network_path(path.parent):
+        if path is not None and path.is_dir():
             raise DatabaseProblem(
-                _(
-                    "The database file {path} is on a network share, where a local "
-                    "database can be damaged. Use the shared mode (a PostgreSQL server) "
-                    "for several PCs instead."
-                ).format(path=path)
+                _("{path} is a folder, not a database file: give the path of the file.").format(
+                    path=path
+                )
             )
+        if path is not None and check_share:
+            check_local_file(path)
         engine = create_engine(
             u,
             echo=echo,
@@ -230,6 +299,28 @@ class Database:
                 conn.execute(text("SELECT 1"))
         except (OperationalError, DBAPIError) as exc:
             raise DatabaseProblem(connection_message(self.url, exc)) from exc
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def failure_message(exc: BaseException) -> str | None:
+    """One line for a failure of the database that has a known cause (a damaged file,
+    a file that cannot be opened or written, a lost connection), or None."""
+    if isinstance(exc, DBAPIError):
+        raw = str(getattr(exc, "orig", exc)).lower()
+        if "malformed" in raw or "not a database" in raw or "disk i/o" in raw:
+            return _(DAMAGED)
+        if "readonly" in raw or "read-only" in raw:
+            return _("The database file cannot be written: check its permissions.")
+        if isinstance(exc, OperationalError):
+            return _("The database could not complete the operation.")
+    if isinstance(exc, sqlite3.DatabaseError):
+        return _(DAMAGED)
+    if isinstance(exc, IsADirectoryError):
+        return _("{path} is a folder, not a file.").format(path=exc.filename)
+    return None
 
 
 def connection_message(url: str, exc: BaseException) -> str:

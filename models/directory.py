@@ -12,7 +12,7 @@ from sqlalchemy import (
     select,
 )
 
-from . import convert
+from . import convert, limits
 from . import entities as e
 from . import results as r
 from .database import Database
@@ -140,7 +140,7 @@ class Directory:
         """
         # Folded like the stored words: accents are optional in every part of the query
         # ("Gülşen", "gülsen" and "gulsen" all find Ğülşen).
-        words = [fold(w) for w in text.split() if w]
+        words = [fold(w) for w in limits.search_words(text)]
         with self.db.read() as s:
             stmt = (
                 select(e.Person, e.HouseholdMember)

@@ -56,3 +56,11 @@ class ConcurrentEditError(DomainError):
 
 class DatabaseProblem(DomainError):
     """The database cannot be used as it is (newer version, corrupted, network share...)."""
+
+
+class DatabaseMissing(DatabaseProblem):
+    """The local database file does not exist: it is created only when the user asks."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path

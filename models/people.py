@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import convert
+from . import convert, limits
 from . import entities as e
 from . import results as r
 from .errors import (
@@ -76,8 +76,7 @@ class People(UseCases):
         first, last = data.first_name.strip(), data.last_name.strip()
         if not first and not last and not data.alias.strip():
             raise ValidationError(_("A person needs a name or an alias."))
-        if data.birth_date is not None and data.birth_date > self.work.today():
-            raise ValidationError(_("The birth date is in the future."))
+        limits.check_birth_date(data.birth_date, self.work.today())
         try:
             sex = e.Sex(data.sex)
             legal = e.LegalStatus(data.legal_status)
@@ -153,8 +152,7 @@ class People(UseCases):
                 elif isinstance(value, str):
                     value = value.strip()
                 setattr(p, key, value)
-            if p.birth_date is not None and p.birth_date > self.work.today():
-                raise ValidationError(_("The birth date is in the future."))
+            limits.check_birth_date(p.birth_date, self.work.today())
             if not (p.first_name or p.last_name or p.alias):
                 raise ValidationError(_("A person needs a name or an alias."))
             p.search_text = _search_text(p)
@@ -187,23 +185,36 @@ class People(UseCases):
             return convert.household(h)
 
     def set_relationship(
-        self, household_id: int, person_id: int, relationship: str
+        self, household_id: int, person_id: int, relationship: str, version: int | None = None
     ) -> r.HouseholdInfo:
+        """Change a member's relationship; naming a new reference person makes the
+        previous one "other". ``version`` is the household's, as the caller saw it."""
         with self.work.transaction() as s:
-            h = get(s, e.Household, household_id)
+            # Locked before its members are read, so two PCs changing the household's
+            # relationships at once are taken one after the other.
+            h = get(s, e.Household, household_id, lock=True)
+            check_version(h, version)
             members = {m.person_id: m for m in h.members}
             if person_id not in members:
                 raise ValidationError(_("This person is not a member of the household."))
             rel = e.Relationship(relationship)
+            before = members[person_id].relationship_.value
             if rel == e.Relationship.REFERENCE:
                 for m in h.members:
                     if m.relationship_ == e.Relationship.REFERENCE:
                         m.relationship_ = e.Relationship.OTHER
             members[person_id].relationship_ = rel
-            if not any(m.relationship_ == e.Relationship.REFERENCE for m in h.members):
+            if sum(m.relationship_ == e.Relationship.REFERENCE for m in h.members) != 1:
                 raise ValidationError(_("A household needs exactly one reference person."))
+            touch(h)
             s.flush()
             self.work.audit(
-                s, "update", "household", h.id, person=person_id, relationship=rel.value
+                s,
+                "update",
+                "household",
+                h.id,
+                person=person_id,
+                relationship=rel.value,
+                before=before,
             )
             return convert.household(h)

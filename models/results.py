@@ -174,6 +174,9 @@ class StayInfo:
     end_date: dt.date | None
     cancelled: bool
     override_reason: str = ""
+    # The version of the stay's placement: a change of any of its stays changes it, so a
+    # correction made from an older copy is refused.
+    placement_version: int = 0
 
 
 @dataclass(frozen=True)

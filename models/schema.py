@@ -6,6 +6,7 @@ Alembic owns the schema. Its scripts live in ``models/migrations``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import sqlite3
@@ -19,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from .database import READONLY, Database, connection_message, sqlite_path
 from .errors import DatabaseProblem
+from .files import fsync_folder, private_file
 from .i18n import _, ngettext
 
 if TYPE_CHECKING:
@@ -71,6 +73,23 @@ def check_sqlite_file(path: Path) -> None:
     if header != b"SQLite format 3\x00":
         raise DatabaseProblem(
             _("The file {path} is damaged or is not an Accoglienza database.").format(path=path)
+        )
+    # Another program's database is refused here, read only: opening it through the
+    # engine would already switch it to WAL mode.
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return  # damaged: said by the checks that read it
+    if names and "alembic_version" not in names:
+        raise DatabaseProblem(
+            _(
+                "The file {path} is a database of another program, not of Accoglienza: "
+                "it was left as it is."
+            ).format(path=path)
         )
 
 
@@ -167,6 +186,9 @@ def _require_file(db: Database) -> None:
 def ensure_current(db: Database) -> None:
     """Refuse to work on a database that is not at our head revision (or is missing)."""
     _require_file(db)
+    path = sqlite_path(db.url)
+    if path is not None:
+        check_sqlite_file(path)
     current = current_revision(db)
     if current == head_revision():
         return
@@ -190,31 +212,62 @@ def backup_database(db: Database, target: Path) -> Path:
         check_sqlite_file(path)
         tmp = target.with_name(target.name + ".part")
         try:
+            private_file(tmp).close()
             src = sqlite3.connect(str(path), timeout=60)
             dst = sqlite3.connect(str(tmp))
             with dst:
                 src.backup(dst)
+            # One self-contained file, without a write-ahead log beside it.
+            dst.execute("PRAGMA journal_mode = DELETE")
             dst.close()
             src.close()
+            _verified(tmp)
         except sqlite3.DatabaseError as exc:
             tmp.unlink(missing_ok=True)
             raise DatabaseProblem(connection_message(db.url, exc)) from exc
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         tmp.replace(target)
+        fsync_folder(target.parent)
         return target
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise DatabaseProblem(_("pg_dump is not installed: cannot back up the shared database."))
     u = db.engine.url.set(drivername="postgresql")
     dsn = u.render_as_string(hide_password=False)
-    result = subprocess.run(
-        [pg_dump, "--format=custom", f"--file={target}", dsn],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise DatabaseProblem(_("The backup of the shared database failed."))
+    # Into a temporary file, renamed over the target only when whole and checked: a
+    # failed pg_dump must not empty the previous backup (``--file`` writes straight on).
+    tmp = target.with_name(target.name + ".part")
+    try:
+        private_file(tmp).close()
+        result = subprocess.run(
+            [pg_dump, "--format=custom", f"--file={tmp}", dsn],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise DatabaseProblem(_("The backup of the shared database failed."))
+        _verified(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(target)
+    fsync_folder(target.parent)
     return target
+
+
+def _verified(path: Path) -> None:
+    """A backup just written, flushed to the disk and checked whole."""
+    from .backup import verify
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    verify(path)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import convert, rules
+from . import convert, limits, rules
 from . import entities as e
 from . import results as r
 from .errors import (
@@ -105,11 +105,10 @@ class Structures(UseCases):
         places: int | None = None,
         closed_on: dt.date | None = None,
     ) -> r.StructureInfo:
-        code, name, province = code.strip(), name.strip(), province.strip().upper()
+        code, name = code.strip(), name.strip()
         if not code or not name:
             raise ValidationError(_("A structure needs a code and a name."))
-        if len(province) != 2 or not province.isalpha():
-            raise ValidationError(_("The province must be its two-letter code (for example MI)."))
+        province = limits.province(province)
         if closed_on is not None and closed_on <= opened_on:
             raise ValidationError(_("The closing date must come after the opening date."))
         with self.work.transaction() as s:
@@ -167,12 +166,7 @@ class Structures(UseCases):
                 if key == "targets":
                     st.targets = {e.TargetGroup(t) for t in value}
                 elif key == "province":
-                    value = str(value).strip().upper()
-                    if len(value) != 2:
-                        raise ValidationError(
-                            _("The province must be its two-letter code (for example MI).")
-                        )
-                    st.province = value
+                    st.province = limits.province(value)
                 else:
                     setattr(st, key, value)
             if st.closed_on is not None and st.closed_on <= st.opened_on:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import entities as e
+from . import limits
 from .database import Database
 from .errors import (
     BedOccupiedError,
@@ -72,6 +74,7 @@ class UnitOfWork:
         """One write transaction; database errors become domain errors."""
         try:
             with self.db.write() as session:
+                event.listen(session, "before_flush", limits.check_session)
                 yield session
         except DomainError:
             raise

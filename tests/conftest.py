@@ -16,6 +16,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ACCOGLIENZA_LANGUAGE", "it")
+# The temporary folders of tests may be RAM disks (tmpfs), which a real database refuses
+# (models.database.is_ram_disk); the tests of that refusal unset it.
+os.environ.setdefault("ACCOGLIENZA_ALLOW_RAM_DISK", "1")
 
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402

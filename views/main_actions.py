@@ -21,6 +21,8 @@ class WindowCommands(Protocol):
     """What the actions ask the main window to do."""
 
     def choose_database(self) -> None: ...
+    def back_up_database(self) -> None: ...
+    def restore_backup(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
@@ -55,6 +57,20 @@ class MainActions:
             "Ctrl+P",
             "actionPrint",
             _("Print occupancy sheets and registers"),
+        )
+        self.backup = a(
+            _("Back up the database…"),
+            c.back_up_database,
+            None,
+            "actionBackup",
+            _("Save a copy of the whole database, optionally encrypted"),
+        )
+        self.restore = a(
+            _("Restore a backup…"),
+            c.restore_backup,
+            None,
+            "actionRestore",
+            _("Replace the database with a backup; the replaced one is kept"),
         )
         self.preferences = a(_("Preferences..."), c.open_preferences, None, "actionPreferences")
         self.quit = a(_("Quit"), c.close, "Ctrl+Q", "actionQuit")
@@ -151,6 +167,8 @@ class MainActions:
         # What needs a database: disabled while it is being opened.
         self.needing_data = (
             self.print,
+            self.backup,
+            self.restore,
             self.register,
             self.placement,
             self.transfer,
@@ -200,6 +218,9 @@ class MainActions:
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.open_database)
         file_menu.addAction(self.print)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup)
+        file_menu.addAction(self.restore)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences)
         file_menu.addSeparator()

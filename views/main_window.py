@@ -543,10 +543,135 @@ class MainWindow(QMainWindow):
             return
         target = dialog.target()
         opener = self.open_backend
+
+        def missing(exc: BaseException) -> None:
+            from models.errors import DatabaseMissing
+
+            from . import messages
+
+            if not isinstance(exc, DatabaseMissing):
+                report_failure(exc, self)
+                return
+            if messages.get().confirm(
+                _("There is no database at {path}. Create a new, empty database there?").format(
+                    path=exc.path
+                ),
+                parent=self,
+            ):
+                self.runner.run(
+                    lambda: opener(target, create=True),  # type: ignore[call-arg]
+                    on_success=self.set_backend,
+                    progress_label=_("Opening the database..."),
+                )
+
         self.runner.run(
             lambda: opener(target),
             on_success=self.set_backend,
+            on_failure=missing,
             progress_label=_("Opening the database..."),
+        )
+
+    def _passphrase(self, *, twice: bool, required: bool) -> str | None:
+        """A passphrase asked twice (to encrypt) or once (to decrypt); "" for none when
+        it is not required, None when the user gives up."""
+        from . import messages
+
+        ask = messages.get()
+        question = (
+            _("Passphrase to encrypt the backup (required by this site):")
+            if required and twice
+            else _("Passphrase to encrypt the backup (leave empty for none):")
+            if twice
+            else _("This backup is encrypted. Its passphrase:")
+        )
+        first = ask.ask_secret(question, parent=self)
+        while first is not None and required and not first:
+            first = ask.ask_secret(question, parent=self)
+        if first is None or not first or not twice:
+            return first
+        again = ask.ask_secret(_("The same passphrase again:"), parent=self)
+        if again is None:
+            return None
+        if again != first:
+            ask.warning(_("The two passphrases differ: nothing was saved. Try again."), parent=self)
+            return None
+        return first
+
+    def back_up_database(self) -> None:
+        """File > Back up the database…: a copy of the whole database in a file."""
+        if self.backend is None:
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        backups = self.backend.backups
+        target, _filter = QFileDialog.getSaveFileName(
+            self, _("Back up the database"), backups.suggested_name()
+        )
+        if not target:
+            return
+        passphrase = self._passphrase(twice=True, required=backups.require_encryption)
+        if passphrase is None:
+            return
+
+        def done(path: object) -> None:
+            from . import messages
+
+            messages.get().info(_("Backup written to {path}").format(path=path), parent=self)
+
+        self.runner.run(
+            lambda: backups.take(target, passphrase or None),
+            on_success=done,
+            on_failure=lambda exc: report_failure(exc, self),
+            progress_label=_("Backing up the database…"),
+        )
+
+    def restore_backup(self) -> None:
+        """File > Restore a backup…: the database replaced by a backup, then opened
+        again; the replaced one is kept as a copy beside it."""
+        if self.backend is None or self.open_backend is None:
+            return
+        from PySide6.QtWidgets import QFileDialog
+
+        from . import messages
+
+        source, _filter = QFileDialog.getOpenFileName(self, _("Restore a backup"))
+        if not source:
+            return
+        backend, opener = self.backend, self.open_backend
+        passphrase = None
+        if backend.backups.is_encrypted(source):
+            passphrase = self._passphrase(twice=False, required=True)
+            if passphrase is None:
+                return
+        if not messages.get().confirm(
+            _(
+                "Replace the database in use ({database}) with the backup {backup}? "
+                "Everything recorded after the backup was made will no longer be shown; "
+                "the database replaced is kept as a copy."
+            ).format(database=backend.description, backup=source),
+            parent=self,
+        ):
+            return
+        target = backend.db.url
+
+        def work() -> tuple[Backend, str]:
+            done = backend.backups.restore_here(source, passphrase)
+            kept = str(done.replaced_copy) if done.replaced_copy is not None else ""
+            return opener(target), kept
+
+        def restored(result: tuple[Backend, str]) -> None:
+            new, kept = result
+            self.set_backend(new)
+            text = _("The backup was restored.")
+            if kept:
+                text += " " + _("The database it replaced is kept in {path}").format(path=kept)
+            messages.get().info(text, parent=self)
+
+        self.runner.run(
+            work,
+            on_success=restored,
+            on_failure=lambda exc: report_failure(exc, self),
+            progress_label=_("Restoring the backup…"),
         )
 
     def set_backend(self, backend: Backend) -> None:

@@ -29,8 +29,26 @@ class MessageService:
     ) -> None:
         QMessageBox.warning(parent, _title(title), text)
 
-    def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
-        QMessageBox.critical(parent, _title(title), text)
+    def error(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        parent: QWidget | None = None,
+        details: str | None = None,
+    ) -> None:
+        """An error; with ``details`` (no names: types, files, lines) a *Copy details*
+        button puts them on the clipboard for whoever looks after the program."""
+        box = QMessageBox(QMessageBox.Icon.Critical, _title(title), text, parent=parent)
+        box.setObjectName("errorBox")
+        box.addButton(QMessageBox.StandardButton.Ok)
+        if details:
+            from PySide6.QtWidgets import QApplication
+
+            copy = box.addButton(_("Copy details"), QMessageBox.ButtonRole.ActionRole)
+            copy.setObjectName("copyDetailsButton")
+            copy.clicked.connect(lambda: QApplication.clipboard().setText(details))
+        box.exec()
 
     def confirm(
         self, question: str, *, title: str | None = None, parent: QWidget | None = None
@@ -59,11 +77,21 @@ class MessageService:
         )
         return text if ok else None
 
+    def ask_secret(
+        self, question: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> str | None:
+        """A passphrase, typed unseen; None when the user cancels."""
+        text, ok = QInputDialog.getText(
+            parent, _title(title), question, QLineEdit.EchoMode.Password, ""
+        )
+        return text if ok else None
+
 
 @dataclass
 class Shown:
-    kind: str  # info | warning | error | confirm | ask_text
+    kind: str  # info | warning | error | confirm | ask_text | ask_secret
     text: str
+    details: str | None = None
 
 
 @dataclass
@@ -86,8 +114,15 @@ class RecordingMessages(MessageService):
     ) -> None:
         self.shown.append(Shown("warning", text))
 
-    def error(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
-        self.shown.append(Shown("error", text))
+    def error(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        parent: QWidget | None = None,
+        details: str | None = None,
+    ) -> None:
+        self.shown.append(Shown("error", text, details))
 
     def confirm(
         self, question: str, *, title: str | None = None, parent: QWidget | None = None
@@ -104,6 +139,12 @@ class RecordingMessages(MessageService):
         parent: QWidget | None = None,
     ) -> str | None:
         self.shown.append(Shown("ask_text", question))
+        return self.text_answers.pop(0) if self.text_answers else None
+
+    def ask_secret(
+        self, question: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> str | None:
+        self.shown.append(Shown("ask_secret", question))
         return self.text_answers.pop(0) if self.text_answers else None
 
     def texts(self, kind: str | None = None) -> list[str]:

@@ -455,6 +455,7 @@ class PeoplePage(QWidget):
         if self.household is None:
             return
         backend, household_id = self.backend, self.household.id
+        version = self.household.version
         changes = Changes(households=frozenset({household_id}))
 
         def done(_result: object) -> None:
@@ -471,7 +472,7 @@ class PeoplePage(QWidget):
             QTimer.singleShot(0, self.reload_household)
 
         self.runner.run(
-            lambda: backend.people.set_relationship(household_id, person_id, relationship),
+            lambda: backend.people.set_relationship(household_id, person_id, relationship, version),
             on_success=done,
             on_failure=refused,
         )

@@ -95,6 +95,22 @@ def set_unexpected_reporter(reporter: Callable[[BaseException], str] | None) -> 
     _unexpected_reporter = reporter
 
 
+# Set by the application too: the details an error dialog's *Copy details* copies.
+_details_maker: Callable[[BaseException], str] | None = None
+
+
+def set_details_maker(maker: Callable[[BaseException], str] | None) -> None:
+    global _details_maker
+    _details_maker = maker
+
+
+def unexpected_details(exc: BaseException) -> str | None:
+    try:
+        return _details_maker(exc) if _details_maker else None
+    except Exception:  # noqa: BLE001 - the report itself must never fail the UI
+        return None
+
+
 def unexpected_message(exc: BaseException) -> str:
     """The message shown for an unexpected error; logs the exception type and frames only."""
     try:
@@ -112,7 +128,9 @@ def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
     if isinstance(exc, DomainError):
         messages.get().error(str(exc), parent=parent)
     else:
-        messages.get().error(unexpected_message(exc), parent=parent)
+        messages.get().error(
+            unexpected_message(exc), parent=parent, details=unexpected_details(exc)
+        )
 
 
 @dataclass(slots=True)

@@ -635,6 +635,7 @@ def cold_start(db: Database, repeat: int) -> list[Row] | None:
             "XDG_CONFIG_HOME": str(home / "config"),
             "XDG_DATA_HOME": str(home / "data"),
             "ACCOGLIENZA_QUIT_WHEN_SHOWN": "1",
+            "ACCOGLIENZA_ALLOW_RAM_DISK": "1",  # the temporary folder may be a tmpfs
             "PYTHONPYCACHEPREFIX": str(home / "pycache"),
         }
     )

@@ -118,7 +118,9 @@ def test_backup_is_a_valid_sqlite_file(sound_db, tmp_path):
 
 def test_upgrade_of_a_new_file_then_up_to_date(tmp_path):
     path = tmp_path / "new.sqlite3"
-    first = run("--database", str(path), "db", "upgrade")
+    one_line_error(run("--database", str(path), "db", "upgrade"))
+    assert not path.exists()  # a missing file is created only when asked
+    first = run("--database", str(path), "db", "upgrade", "--create")
     assert first.returncode == 0, first.stderr
     again = run("--database", str(path), "db", "upgrade")
     assert again.returncode == 0 and again.stdout.strip()

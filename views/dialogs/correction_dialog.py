@@ -211,7 +211,9 @@ class CorrectionDialog(WorkflowDialog):
         mode = self.mode.checkedId()
         if mode == self.CANCEL_PLACEMENT:
             return Write(
-                lambda: backend.corrections.cancel_placement(s.placement_id, reason),
+                lambda: backend.corrections.cancel_placement(
+                    s.placement_id, reason, s.placement_version
+                ),
                 Changes(
                     structures=frozenset(
                         st.structure_id for st in self.stays if st.placement_id == s.placement_id
@@ -223,7 +225,9 @@ class CorrectionDialog(WorkflowDialog):
         if s.cancelled:
             raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
         if mode == self.CANCEL_STAY:
-            return Write(lambda: backend.corrections.cancel_stay(s.id, reason), changes)
+            return Write(
+                lambda: backend.corrections.cancel_stay(s.id, reason, s.placement_version), changes
+            )
         start, end = self.start.value(), self.end.value()
         if end is not None and end <= start:
             raise ValidationError(
@@ -238,7 +242,12 @@ class CorrectionDialog(WorkflowDialog):
             )
         return Write(
             lambda: backend.corrections.correct_stay(
-                s.id, reason, start_date=start, end_date=end, bed_id=bed
+                s.id,
+                reason,
+                start_date=start,
+                end_date=end,
+                bed_id=bed,
+                version=s.placement_version,
             ),
             changes,
         )

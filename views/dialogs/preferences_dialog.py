@@ -1,7 +1,8 @@
 """Preferences (Preferenze): the language of the interface and the site's name on
 printed documents.
 
-Saved in the user's settings (keys ``language`` and ``site_name``). A new language
+Saved in the user's settings (keys ``language``, ``site_name`` and ``backup_keep_days``,
+how long the daily backups are kept). A new language
 takes effect at the next start: the open windows were built in the old one, and a
 screen half in one language and half in the other would be worse than waiting.
 """
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,14 @@ class SettingsStore(Protocol):
     def load(self) -> dict[str, Any]: ...
 
     def save(self, values: dict[str, Any]) -> None: ...
+
+
+DEFAULT_KEEP_DAYS = 14
+
+
+def _keep_days(values: dict[str, Any]) -> int:
+    value = values.get("backup_keep_days")
+    return value if isinstance(value, int) and 1 <= value <= 365 else DEFAULT_KEEP_DAYS
 
 
 class PreferencesDialog(QDialog):
@@ -70,6 +80,24 @@ class PreferencesDialog(QDialog):
         form2.addRow(_("&Site name:"), self.site_name)
         form2.addRow(site_hint)
 
+        self.keep_days = QSpinBox()
+        self.keep_days.setObjectName("keepDaysSpin")
+        self.keep_days.setRange(1, 365)
+        self.keep_days.setSuffix(" " + _("days"))
+        self.keep_days.setValue(_keep_days(values))
+        backup_hint = QLabel(
+            _(
+                "At the first start of each day a copy of the local database is kept in "
+                "the backups folder beside it; older copies, and those made before an "
+                "update, are removed after this many days."
+            )
+        )
+        backup_hint.setWordWrap(True)
+        backup_box = QGroupBox(_("Daily backups"))
+        form3 = QFormLayout(backup_box)
+        form3.addRow(_("&Keep for:"), self.keep_days)
+        form3.addRow(backup_hint)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -80,6 +108,7 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(language_box)
         layout.addWidget(printing_box)
+        layout.addWidget(backup_box)
         layout.addStretch(1)
         layout.addWidget(buttons)
 
@@ -105,6 +134,10 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         self.store.save(
-            {"language": self.chosen_language(), "site_name": self.site_name.text().strip()}
+            {
+                "language": self.chosen_language(),
+                "site_name": self.site_name.text().strip(),
+                "backup_keep_days": self.keep_days.value(),
+            }
         )
         super().accept()
