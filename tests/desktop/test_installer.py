@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from desktop import site_profile
+from models import i18n
 from models.errors import DomainError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,27 +55,90 @@ def test_shared_profile_gives_the_default_database(tmp_path: Path) -> None:
     assert site_profile.default_database_url({"database": {"mode": "local"}}) is None
 
 
+GOOD = {"site_id": "x", "site_name": "X", "database": {"mode": "local"}}
+
+
 @pytest.mark.parametrize(
-    "data",
+    ("data", "message"),
     [
-        [],
-        {"site_id": "x", "site_name": "X"},
-        {"site_id": "x y", "site_name": "X", "database": {"mode": "local"}},
-        {"site_id": "x", "site_name": "X", "database": {"mode": "cloud"}},
-        {"site_id": "x", "site_name": "X", "database": {"mode": "shared", "url": "mysql://h/db"}},
-        {
-            "site_id": "x",
-            "site_name": "X",
-            "database": {"mode": "shared", "url": "postgresql://u:secret@h/db"},
-        },
+        ([], "the profile must be a group of settings in braces"),
+        ({"site_id": "x", "site_name": "X"}, "'database' is missing"),
+        (
+            {**GOOD, "langage": "en"},
+            "'langage' is not a setting of a profile: did you mean 'language'?",
+        ),
+        ({**GOOD, "colour": "red"}, "'colour' is not a setting of a profile (known: site_id, "),
+        (
+            {**GOOD, "site_id": "x y"},
+            "'site_id' may hold only lower-case letters, digits and dashes",
+        ),
+        ({**GOOD, "site_id": 7}, "'site_id' must be a text in quotes"),
+        ({**GOOD, "site_name": ""}, "'site_name' must not be empty"),
+        ({**GOOD, "site_name": "x" * 121}, "'site_name' is longer than 120 characters"),
+        ({**GOOD, "language": "de"}, "'language' must be one of 'it', 'en', not 'de'"),
+        ({**GOOD, "publisher": ["a"]}, "'publisher' must be a text in quotes"),
+        ({**GOOD, "database": "local"}, "'database' must be a group of settings in braces"),
+        (
+            {**GOOD, "database": {"mode": "cloud"}},
+            "'database.mode' must be one of 'local', 'shared', not 'cloud'",
+        ),
+        ({**GOOD, "database": {"mode": "shared"}}, "'database.url' is missing"),
+        (
+            {**GOOD, "database": {"mode": "shared", "url": "mysql://h/db"}},
+            "'database.url' must be a postgresql:// address",
+        ),
+        (
+            {**GOOD, "database": {"mode": "shared", "url": "postgresql://u:secret@h/db"}},
+            "'database.url' must be a postgresql:// address without a password",
+        ),
+        (
+            {**GOOD, "database": {"mode": "local", "url": "postgresql://h/db"}},
+            "'database.url' is not used here",
+        ),
+        (
+            {**GOOD, "database": {"mode": "local", "port": 5432}},
+            "'database.port' is not a setting of a profile",
+        ),
     ],
 )
-def test_broken_profiles_are_refused_with_a_message(data: object, tmp_path: Path) -> None:
+def test_broken_profiles_are_refused_with_a_message(
+    data: object, message: str, tmp_path: Path
+) -> None:
     path = tmp_path / "site.json"
     path.write_text(json.dumps(data))
+    i18n.set_language("en")  # the messages as written; Italian is checked by tests/test_i18n.py
     with pytest.raises(DomainError) as info:
         site_profile.load(path)
-    assert str(info.value)
+    assert str(info.value).startswith("The site profile is not valid: ")
+    assert message in str(info.value)
+
+
+def test_every_problem_of_a_profile_is_named_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "site.json"
+    path.write_text(json.dumps({"site_id": "X Y", "langage": "it", "database": {"mode": "x"}}))
+    with pytest.raises(DomainError) as info:
+        site_profile.load(path)
+    text = str(info.value)
+    assert "\n" not in text and text.count(";") == 3, text  # site_id, site_name, langage, mode
+    for key in ("'site_id'", "'site_name'", "'langage'", "'database.mode'"):
+        assert key in text
+
+
+def test_the_schema_is_json_schema_and_names_every_key_the_program_reads() -> None:
+    schema = json.loads((ROOT / "installer" / "site-profile.schema.json").read_text())
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["database"]["additionalProperties"] is False
+    assert set(schema["properties"]) == {
+        "site_id",
+        "site_name",
+        "language",
+        "database",
+        "publisher",
+        "notes",
+    }
+    assert schema["properties"]["language"]["enum"] == list(i18n.SUPPORTED)
+    assert all(rule.get("description") for rule in schema["properties"].values())
 
 
 def test_unreadable_profile_is_refused(tmp_path: Path) -> None:
