@@ -515,9 +515,10 @@ class MainWindow(QMainWindow):
         return self.profile_site_name
 
     def show_site_name(self) -> None:
+        # Ends with the application's name, which Qt would otherwise add on Linux.
         site = self.site_name()
         self.setWindowTitle(
-            _("Accoglienza — {site}").format(site=site) if site else _("Accoglienza")
+            _("{site} — Accoglienza").format(site=site) if site else _("Accoglienza")
         )
 
     def print_current(self) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PROFILES = sorted((ROOT / "installer" / "profiles").glob("*.json"))
 
 
+def build_version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def nsi_code(text: str) -> str:
+    """The script without its comments."""
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(";"))
+
+
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_every_shipped_profile_is_valid_and_fills_the_installer(path: Path, tmp_path: Path) -> None:
     profile = site_profile.load(path)
@@ -26,8 +37,12 @@ def test_every_shipped_profile_is_valid_and_fills_the_installer(path: Path, tmp_
             str(ROOT / "installer" / "build.py"),
             "--profile",
             str(path),
+            "--target",
+            "windows",
             "--out",
             str(tmp_path),
+            "--dist",
+            str(tmp_path / "dist"),
             "--dry-run",
         ],
         capture_output=True,
@@ -36,11 +51,39 @@ def test_every_shipped_profile_is_valid_and_fills_the_installer(path: Path, tmp_
     )
     assert result.returncode == 0, result.stderr
     nsi = Path(result.stdout.strip().splitlines()[-1]).read_text(encoding="utf-8")
-    assert "@" + "VERSION@" not in nsi and "@SITE_NAME@" not in nsi
+    assert re.search(r"@[A-Z0-9_]+@", nsi.split("Unicode true", 1)[1]) is None  # all filled
     assert profile["site_name"].replace('"', "'") in nsi
+    setup = tmp_path / "dist" / f"accoglienza-{profile['site_id']}-{build_version()}-setup.exe"
+    assert f'OutFile "{setup}"' in nsi
+    code = nsi_code(nsi)
+    # Per machine: Program Files, administrator, shortcuts and registry for all users.
+    assert 'InstallDir "$PROGRAMFILES64\\Accoglienza"' in code
+    assert "RequestExecutionLevel admin" in code
+    assert code.count("SetShellVarContext all") >= 3  # .onInit, the section, un.onInit
+    assert "QuietUninstallString" in code and '/S"' not in code.replace("' /S'", "")
+    # Refuses while the program runs (installer and uninstaller) and refuses a downgrade.
+    assert "Call CheckNotRunning" in code and "Call un.CheckNotRunning" in code
+    assert 'FileOpen $1 "$0\\${APP_EXE}" a' in code
+    assert "${VersionCompare}" in code and "SetErrorLevel 3" in code
+    # Upgrade in place: the installed version's uninstaller removes its files first.
+    assert "ExecWait '\"$R0\\Uninstall.exe\" /S /UPGRADE _?=$R0'" in code
+    # Uninstall exactly the installed files: never a recursive delete.
+    assert "RMDir /r" not in code and "uninstall-files.nsh" in code
+    # Version information, solid LZMA.
+    version4 = ".".join([*build_version().split(".")[:3], "0"])
+    assert f'VIProductVersion "{version4}"' in code and f'VIFileVersion "{version4}"' in code
+    assert 'VIAddVersionKey /LANG=0 "ProductVersion"' in code
+    assert "SetCompressor /SOLID lzma" in code
+    # The profile's language is the installer's first (default) language.
+    languages = re.findall(r'MUI_LANGUAGE "(\w+)"', code)
+    assert languages[0] == {"it": "Italian", "en": "English"}[profile.get("language", "it")]
+    # No certificate configured: nothing signed, and the script says so.
+    assert "!uninstfinalize" not in code
     # The installer and uninstaller wear the application's icon, from the source tree.
     icons = dict(
-        line.split(None, 2)[1:] for line in nsi.splitlines() if line.startswith("!define MUI_")
+        line.split(None, 2)[1:]
+        for line in nsi.splitlines()
+        if line.startswith(("!define MUI_ICON", "!define MUI_UNICON"))
     )
     assert icons["MUI_ICON"] == icons["MUI_UNICON"]
     assert Path(icons["MUI_ICON"].strip('"')).is_file() and icons["MUI_ICON"].endswith('.ico"')
