@@ -208,3 +208,34 @@ def test_unreadable_profile_is_refused(tmp_path: Path) -> None:
         and "Traceback" not in result.stderr
         and len(result.stderr.strip().splitlines()) == 1
     )
+
+
+def test_the_executables_version_information_is_pyinstallers_format() -> None:
+    """The resource both executables carry (File > Properties > Details on Windows)."""
+    sys.path.insert(0, str(ROOT / "installer"))
+    try:
+        import build
+    finally:
+        sys.path.remove(str(ROOT / "installer"))
+    profile = site_profile.load(ROOT / "installer" / "profiles" / "example-shared.json")
+    text = build.version_file_text(profile)
+    names = [
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    ]
+
+    def part(name: str) -> object:
+        return lambda *a, **k: (name, a, k)
+
+    parts = {name: part(name) for name in names}
+    kind, _args, fields = eval(text, parts)  # noqa: S307 - our own generated text
+    assert kind == "VSVersionInfo"
+    numbers = tuple(int(n) for n in build_version().split(".")[:3]) + (0,)
+    assert fields["ffi"][2]["filevers"] == numbers == fields["ffi"][2]["prodvers"]
+    assert f"StringStruct('ProductVersion', '{build_version()}')" in text
+    assert profile["site_name"] in text and "CompanyName" in text
