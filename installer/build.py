@@ -281,8 +281,38 @@ def write_licences(dist_dir: Path, packages: Path, python: Path) -> list[str]:
             for text in LICENSES.glob("*.txt"):
                 shutil.copy(text, folder / text.name)
         lines.append(f"{name} {ver}: {licence} ({folder.name}/)")
+    lines += system_library_notices(dist_dir, target)
     lines += ["", (LICENSES / "QT-NOTICE.txt").read_text(encoding="utf-8")]
     (target / "THIRD-PARTY-NOTICES.txt").write_text("\n".join(lines), encoding="utf-8")
+    return lines
+
+
+def system_library_notices(dist_dir: Path, target: Path) -> list[str]:
+    """On Linux PyInstaller copies some of the build machine's own libraries (GLib, xcb,
+    the C++ runtime...): the copyright file of each one's Debian package, when the build
+    machine has dpkg."""
+    if sys.platform == "win32" or shutil.which("dpkg") is None:
+        return []
+    packages: dict[str, list[str]] = {}
+    for lib in sorted((dist_dir / "_internal").glob("lib*.so*")):
+        if lib.is_symlink() or lib.name.startswith("libpython"):  # Python's, listed above
+            continue
+        found = subprocess.run(
+            ["dpkg", "-S", f"*/{lib.name}"], capture_output=True, text=True, check=False
+        )
+        if found.returncode == 0 and found.stdout:
+            package = found.stdout.split(":", 1)[0].split(",")[0].strip()
+            packages.setdefault(package, []).append(lib.name)
+    if not packages:
+        return []
+    folder = target / "system"
+    folder.mkdir()
+    lines = ["", "Libraries of the build system (Debian packages; copyright files in system/):"]
+    for package, libs in sorted(packages.items()):
+        copyright_file = Path("/usr/share/doc") / package / "copyright"
+        if copyright_file.exists():
+            shutil.copy(copyright_file, folder / f"{package}.txt")
+        lines.append(f"{package}: {', '.join(libs)} (system/{package}.txt)")
     return lines
 
 
