@@ -357,13 +357,14 @@ Categories=Office;
 
 INSTALL_SCRIPT = """#!/bin/sh
 # Installs this folder for every user of the PC: run as root from the unpacked folder.
-#   sudo ./install.sh            into /opt/{folder}
-# Removing it: sudo rm -r /opt/{folder} /usr/local/bin/accoglienza \\
+#   sudo ./install.sh            into /opt/accoglienza ({folder}), replacing
+#                                the version installed there before
+# Removing it: sudo rm -r /opt/accoglienza /usr/local/bin/accoglienza \\
 #   /usr/share/applications/accoglienza.desktop /usr/share/icons/hicolor/256x256/apps/accoglienza.png
 # The users' data (their database and its backups) stay in their own folders.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-target=/opt/{folder}
+target=/opt/accoglienza
 if [ "$here" != "$target" ]; then
     rm -rf "$target.new" && cp -a "$here" "$target.new"
     rm -rf "$target" && mv "$target.new" "$target"
@@ -385,7 +386,7 @@ def linux_archive(dist_dir: Path, archive: Path, profile: dict) -> None:
     (dist_dir / "accoglienza.desktop").write_text(
         DESKTOP_ENTRY.format(
             site_name=profile["site_name"],
-            exec_path=f"/opt/{folder}/accoglienza",
+            exec_path="/opt/accoglienza/accoglienza",
             icon="accoglienza",
         ),
         encoding="utf-8",
