@@ -290,8 +290,14 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
 
     # The window first, whole but without data; the database is opened (and upgraded,
     # after a backup) behind it, and every page is read once it is ready.
+    from desktop import site_profile
+
     window = MainWindow(
-        None, settings=user_settings, open_backend=open_other, print_handler=make_print_handler()
+        None,
+        settings=user_settings,
+        open_backend=open_other,
+        print_handler=make_print_handler(),
+        site_name=site_profile.site_name(),
     )
     window.setWindowIcon(app.windowIcon())
     if os.environ.get("ACCOGLIENZA_QUIT_WHEN_SHOWN") == "1":

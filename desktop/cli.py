@@ -329,7 +329,18 @@ def _desktop_start(argv: list[str]) -> argparse.Namespace | None:
     return args
 
 
+def ensure_standard_streams() -> None:
+    """A windowed program (``Accoglienza.exe``) has no standard output or error: Python
+    sets ``sys.stdout`` and ``sys.stderr`` to None. What would have been printed goes
+    nowhere instead of failing the command after its work is done (a scheduled backup
+    run by the windowed program succeeds and says so by its exit code)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the whole run
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    ensure_standard_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     # The language is chosen before the parser is built, so that its help is translated.
     lang = None
@@ -342,6 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.settings import saved_language
 
         lang = saved_language()
+    if lang is None:
+        from desktop import site_profile
+
+        lang = site_profile.language()  # the site's language, below the user's own choice
     i18n.set_language(lang)
     from desktop import argparse_i18n
 

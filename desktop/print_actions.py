@@ -62,7 +62,7 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
             return
         kind = chooser.choice()
         register_year, register_month = chooser.register_month()
-        site = site_name or window.settings.load().get("site_name") or None
+        site = site_name or window.site_name()
 
         def preview(named: PrintScope) -> None:
             kind_of, parent, runner = named.programme_kind, window, window.runner

@@ -90,9 +90,12 @@ class MainWindow(QMainWindow):
         open_backend: Callable[[str], Backend] | None = None,
         print_handler: Callable[[MainWindow, PrintScope], None] | None = None,
         today: dt.date | None = None,
+        site_name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # The site profile's name; the one the user gives in the preferences comes first.
+        self.profile_site_name = site_name
         self.setObjectName("mainWindow")
         self.backend = backend
         self.settings: SettingsStore = settings or MemorySettings()
@@ -109,7 +112,7 @@ class MainWindow(QMainWindow):
         self._marker: int | None = None
         saved = self.settings.load()
 
-        self.setWindowTitle(_("Accoglienza"))
+        self.show_site_name()
         self.setMinimumSize(800, 540)  # a 1366×768 laptop at 125 %: 1093×614, title bar included
         self.date_bar = DateBar(self.day, self)
         self._build_pages(saved)
@@ -512,6 +515,21 @@ class MainWindow(QMainWindow):
 
         dialog = PreferencesDialog(self, store=self.settings)
         self.exec_dialog(dialog)
+        self.show_site_name()
+
+    def site_name(self) -> str | None:
+        """The site's name: the user's own (preferences), else the site profile's."""
+        own = self.settings.load().get("site_name")
+        if isinstance(own, str) and own.strip():
+            return own.strip()
+        return self.profile_site_name
+
+    def show_site_name(self) -> None:
+        # Ends with the application's name, which Qt would otherwise add on Linux.
+        site = self.site_name()
+        self.setWindowTitle(
+            _("{site} — Accoglienza").format(site=site) if site else _("Accoglienza")
+        )
 
     def print_current(self) -> None:
         if self.print_handler is None:
@@ -708,8 +726,10 @@ class MainWindow(QMainWindow):
             _("About Accoglienza"),
             _(
                 "Accoglienza {version}\n\nOccupancy of reception structures: apartments, beds, households, "
-                "placements and printed sheets.\n\nDatabase: {database}"
+                "placements and printed sheets.\n\nSite: {site}\nDatabase: {database}"
             ).format(
-                version=ver, database=self.backend.description if self.backend is not None else "—"
+                version=ver,
+                site=self.site_name() or "—",
+                database=self.backend.description if self.backend is not None else "—",
             ),
         )

@@ -46,14 +46,15 @@ MARGIN_BOTTOM = 18 * mm
 
 
 def default_site_name() -> str:
-    """The site's name from the settings ("site_name"), or the application's name."""
+    """The site's name: the user's (preferences, "site_name"), else the site profile's,
+    else the application's name."""
     try:
-        from desktop.settings import load
+        from desktop.site_profile import display_site_name
 
-        value = load().get("site_name")
+        value = display_site_name()
     except Exception:  # noqa: BLE001 - unreadable settings never stop a print
         value = None
-    return value if isinstance(value, str) and value.strip() else "Accoglienza"
+    return value or "Accoglienza"
 
 
 def styles() -> dict[str, ParagraphStyle]:

@@ -290,3 +290,51 @@ def test_help_lists_the_sub_commands():
     result = run("--help")
     assert result.returncode == 0
     assert "occupancy" in result.stdout and "demo" in result.stdout
+
+
+def test_commands_work_without_standard_output_or_error(sound_db: Path, tmp_path: Path) -> None:
+    """The windowed Windows program has ``sys.stdout`` and ``sys.stderr`` set to None:
+    a scheduled backup made with it succeeds and says so by its exit code; an error
+    still ends in a non-zero exit, without a crash."""
+    code = (
+        "import sys\n"
+        "sys.stdout = None\n"
+        "sys.stderr = None\n"
+        "from desktop.cli import main\n"
+        "raise SystemExit(main(sys.argv[1:]))\n"
+    )
+    env = dict(os.environ, LANG="C", LC_ALL="C", PYTHONWARNINGS="ignore")
+
+    def windowed(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code, "--language", "en", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    backup = tmp_path / "backup.sqlite3"
+    for args in (
+        ["db", "backup", "--database", str(sound_db), str(backup)],
+        ["occupancy", "--database", str(sound_db), "--date", "2023-02-01"],
+        ["occupancy", "--database", str(sound_db), "--json"],
+        ["db", "check", "--database", str(sound_db)],
+        ["demo", "--database", str(tmp_path / "demo.sqlite3")],
+    ):
+        result = windowed(*args)
+        assert result.returncode == 0 and result.stdout == result.stderr == "", (args, result)
+    assert backup.stat().st_size > 0
+    failed = windowed("occupancy", "--database", str(tmp_path / "missing" / "x.sqlite3"))
+    assert failed.returncode == 1 and "Traceback" not in failed.stdout + failed.stderr
+    assert windowed("no-such-command").returncode == 2
+
+
+def test_main_in_process_with_no_streams(sound_db: Path, monkeypatch) -> None:
+    from desktop import cli
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    assert cli.main(["--language", "en", "db", "check", "--database", str(sound_db)]) == 0

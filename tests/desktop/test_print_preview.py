@@ -153,6 +153,9 @@ class _FakeWindow(QWidget):
         self.choice = choice
         self.previews: list[PrintPreviewDialog] = []
 
+    def site_name(self) -> str | None:
+        return self.settings.load().get("site_name")
+
     def exec_dialog(self, dialog):  # type: ignore[no-untyped-def]
         from PySide6.QtWidgets import QDialog
 
