@@ -71,8 +71,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
         _(
-            "Demo network ({scale}) written to {where}: {programmes} programmes, {structures} structures, "
-            "{beds} beds, {people} people, {stays} bed stays."
+            "Demo network ({scale}) written to {where} — programmes: {programmes}, structures: "
+            "{structures}, beds: {beds}, people: {people}, bed stays: {stays}."
         ).format(scale=args.scale, where=db.url, **summary)
     )
     return 0
@@ -128,7 +128,7 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
         _("Structure"),
         _("Prov."),
         _("Programme"),
-        _("Capacity"),
+        _("Places"),
         _("Occupied"),
         _("Reserved"),
         _("Out of service"),

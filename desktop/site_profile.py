@@ -26,7 +26,7 @@ def validate(data: object) -> dict[str, Any]:
     for key in REQUIRED:
         if key not in data:
             raise DomainError(
-                _("The site profile is not valid: '{key}' is missing.").format(key=key)
+                _("The site profile is not valid: “{key}” is missing.").format(key=key)
             )
     if not str(data["site_id"]).replace("-", "").replace("_", "").isalnum():
         raise DomainError(
@@ -37,7 +37,7 @@ def validate(data: object) -> dict[str, Any]:
     database = data["database"]
     if not isinstance(database, dict) or database.get("mode") not in ("local", "shared"):
         raise DomainError(
-            _("The site profile is not valid: the database mode must be 'local' or 'shared'.")
+            _("The site profile is not valid: the database mode must be “local” or “shared”.")
         )
     if database["mode"] == "shared":
         url = str(database.get("url", ""))
@@ -49,7 +49,7 @@ def validate(data: object) -> dict[str, Any]:
             raise DomainError(_("The site profile is not valid: it must not contain a password."))
     if "language" in data and data["language"] not in SUPPORTED:
         raise DomainError(
-            _("The site profile is not valid: unknown language '{lang}'.").format(
+            _("The site profile is not valid: unknown language “{lang}”.").format(
                 lang=data["language"]
             )
         )

@@ -100,8 +100,10 @@ def capacity_message(
 ) -> str:
     """Why the authorised places are not enough: full, or too few places left for everyone."""
     if occupied >= capacity:
-        return _(
-            "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
+        return ngettext(
+            "Structure {structure} is full on {date}: {occupied} of {capacity} place is taken.",
+            "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken.",
+            occupied,
         ).format(structure=structure, date=format_date(day), occupied=occupied, capacity=capacity)
     if occupied == 0:
         return ngettext(
@@ -337,6 +339,8 @@ def bed_problems(
         name = bed_name(by_id[bed_id])
         if kind == occupied:
             found[bed_id] = BedOccupiedError(
+                # Translators: write the preposition as for any day ("il {date}", "dal {date}"):
+                # before the 8th and the 11th it becomes "l'8", "dall'11" by itself.
                 _("Bed {bed} is already occupied on {date}.").format(
                     bed=name, date=format_date(max(day, start))
                 )
@@ -526,7 +530,11 @@ def assign(
         for _pid, bed_id in beds.items():
             b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
             if b is None:
-                raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+                raise NotFoundError(
+                    _(
+                        "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+                    )
+                )
             if b.room.structure_id != st.id:
                 raise ValidationError(
                     _("The chosen bed is not in structure {structure}.").format(structure=st.name)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.formatting import format_short_date
+from models.formatting import format_date
 from models.i18n import _, ngettext
 from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
@@ -65,7 +65,7 @@ class NavigationTree(QWidget):
         layout.setSpacing(4)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("navigationFilter")
-        self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)..."))
+        self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)…"))
         self.filter_edit.setClearButtonEnabled(True)
         layout.addWidget(self.filter_edit)
         self.tree = QTreeWidget(self)
@@ -199,9 +199,7 @@ class NavigationTree(QWidget):
             item.setToolTip(
                 0,
                 f"{st.name} · {where} · "
-                + _("This structure closed on {date}.").format(
-                    date=format_short_date(st.closed_on)
-                ),
+                + _("This structure closed on {date}.").format(date=format_date(st.closed_on)),
             )
         return item
 

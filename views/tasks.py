@@ -102,7 +102,15 @@ def unexpected_message(exc: BaseException) -> str:
     except Exception:  # noqa: BLE001 - the report itself must never fail the UI
         detail = type(exc).__name__
     log.error("unexpected error in a task: %s", type(exc).__name__)
-    return _("Something went wrong and the operation was not completed.") + "\n\n" + detail
+    return (
+        _(
+            "Something went wrong and the operation was not completed: nothing was "
+            "saved. Repeat it; if it fails again, send the details below to whoever "
+            "looks after Accoglienza in your office."
+        )
+        + "\n\n"
+        + detail
+    )
 
 
 def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
@@ -248,7 +256,7 @@ class TaskRunner(QObject):
             return
         pending.busy = True
         self._busy_count += 1
-        label = pending.label or _("Working...")
+        label = pending.label or _("Working…")
         if self._busy_count == 1:
             self.busy_changed.emit(True, label)
         if pending.label and self._progress is None:

@@ -152,7 +152,7 @@ def signature_block(width: float) -> Table:
             [
                 Paragraph(esc(_("Place and date")), st["muted"]),
                 "",
-                Paragraph(esc(_("The coordinator")), st["muted"]),
+                Paragraph(esc(_("Signature of the coordinator")), st["muted"]),
             ],
         ],
         colWidths=[col, width - 2 * col, col],

@@ -45,7 +45,7 @@ class OpenDatabaseDialog(QDialog):
         self.path = QLineEdit(self)
         self.path.setObjectName("pathEdit")
         self.path.setPlaceholderText(_("e.g. C:\\Accoglienza\\accoglienza.sqlite3"))
-        browse = QPushButton(_("Browse..."), self)
+        browse = QPushButton(_("Browse…"), self)
         browse.clicked.connect(self._browse)
         self.url = QLineEdit(self)
         self.url.setObjectName("urlEdit")
