@@ -138,7 +138,10 @@ class WorkflowDialog(QDialog):
         marker = _("nothing was saved")
         if marker.casefold() not in text.casefold():
             text += "\n" + _(
-                "Nothing was saved: correct what is shown and press OK again, or Cancel."
+                "Nothing was saved: correct what is shown and press “{ok}” again, or “{cancel}”."
+            ).format(
+                ok=self.ok_button.text().replace("&", ""),
+                cancel=self.cancel_button.text().replace("&", ""),
             )
         self.show_error(text)
 
@@ -212,8 +215,8 @@ class WorkflowDialog(QDialog):
                 _(
                     "Someone else changed these data on another PC in the meantime: nothing "
                     "was saved. The dialog now shows the current data: check them and press "
-                    "OK again."
-                )
+                    "“{ok}” again."
+                ).format(ok=self.ok_button.text().replace("&", ""))
             )
             return
         self.show_refusal(failure_text(exc))
