@@ -221,6 +221,8 @@ class DashboardPage(QWidget):
 
         tiles = QHBoxLayout()
         self.tiles = {
+            # Translators: the places authorised ("Posti"), the one word for this figure; never
+            # "Capienza".
             "capacity": FigureTile(_("Places"), "tileCapacity"),
             "occupied": FigureTile(_("Occupied"), "tileOccupied"),
             "reserved": FigureTile(_("Reserved"), "tileReserved"),

@@ -152,6 +152,8 @@ def signature_block(width: float) -> Table:
             [
                 Paragraph(esc(_("Place and date")), st["muted"]),
                 "",
+                # Translators: under the signature line; spell out both genders, no slashes
+                # ("Firma del coordinatore o della coordinatrice").
                 Paragraph(esc(_("Signature of the coordinator")), st["muted"]),
             ],
         ],

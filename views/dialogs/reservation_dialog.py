@@ -160,6 +160,7 @@ class ReservationDialog(WorkflowDialog):
         self.held_empty = hint(_("No reservation is held."))
         lay.addWidget(self.held_empty)
         actions = QHBoxLayout()
+        # Translators: the household enters (the placement starts): "ingresso", never "arrivo".
         arrived = QGroupBox(_("The household arrived"))
         form = QFormLayout(arrived)
         self.arrival = DateEdit(self.day)
