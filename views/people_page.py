@@ -455,7 +455,7 @@ class PeoplePage(QWidget):
             reread()
 
         def refused(exc: BaseException) -> None:
-            report_failure(exc, self)
+            report_failure(exc, self, refused_write=True)
             reread()
 
         def reread() -> None:

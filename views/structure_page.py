@@ -551,7 +551,7 @@ class StructurePage(QWidget):
         self.runner.run(
             lambda: backend.structures.put_bed_out_of_service(bed_id, start, end, reason),
             on_success=lambda _r: self._changed(sid),
-            on_failure=lambda exc: report_failure(exc, self),
+            on_failure=lambda exc: report_failure(exc, self, refused_write=True),
         )
 
     def selected_outage(self) -> BedOutageRow | None:

@@ -113,14 +113,17 @@ def unexpected_message(exc: BaseException) -> str:
     )
 
 
-def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
-    """Show a failure to the user: the domain message, or a generic one."""
+def report_failure(
+    exc: BaseException, parent: QWidget | None = None, *, refused_write: bool = False
+) -> None:
+    """Show a failure to the user: the domain message, or a generic one. A refused write
+    also says that nothing was saved (unless its message says so already)."""
     from . import messages  # its dialogs are not needed before the window is painted
 
-    if isinstance(exc, DomainError):
-        messages.get().error(str(exc), parent=parent)
-    else:
-        messages.get().error(unexpected_message(exc), parent=parent)
+    text = str(exc) if isinstance(exc, DomainError) else unexpected_message(exc)
+    if refused_write and _("nothing was saved").casefold() not in text.casefold():
+        text += "\n\n" + _("Nothing was saved: correct what is shown and try again.")
+    messages.get().error(text, parent=parent)
 
 
 @dataclass(slots=True)
