@@ -2,14 +2,14 @@
 
 ``run_desktop(args)`` is called by ``accoglienza`` without a sub-command. The database
 is chosen in this order: ``--database``, ``ACCOGLIENZA_DATABASE_URL``, the last one
-opened with "Open database..." (user settings), the site profile, the local file. It is
+opened with "Open database…" (user settings), the site profile, the local file. It is
 upgraded (after a backup for SQLite) before any page reads it. A database that cannot be
 used is explained in a message box and the exit code is 1; no traceback ever reaches
 the user (``sys.excepthook`` shows a short translated message and logs the details).
 
 The window is shown first, whole but without data, and the database is opened behind
 it (``MainWindow(None)``, then ``set_backend``): a coordinator sees the application at
-once, and "Opening the database..." while a large or shared database is opened and,
+once, and "Opening the database…" while a large or shared database is opened and,
 after an update, upgraded. A database that cannot be opened is explained and the
 window closes.
 
@@ -84,7 +84,11 @@ def install_excepthook() -> None:
             text = str(exc)
         else:
             text = (
-                _("Something went wrong and the operation was not completed.")
+                _(
+                    "Something went wrong and the operation was not completed: nothing was "
+                    "saved. Repeat it; if it fails again, send the details below to whoever "
+                    "looks after Accoglienza in your office."
+                )
                 + "\n\n"
                 + report_unexpected(exc)
             )

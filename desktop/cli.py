@@ -98,8 +98,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
         _(
-            "Demo network ({scale}) written to {where}: {programmes} programmes, {structures} structures, "
-            "{beds} beds, {people} people, {stays} bed stays."
+            "Demo network ({scale}) written to {where} — programmes: {programmes}, structures: "
+            "{structures}, beds: {beds}, people: {people}, bed stays: {stays}."
         ).format(scale=args.scale, where=db.url, **summary)
     )
     return 0
@@ -159,7 +159,7 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
         _("Structure"),
         _("Prov."),
         _("Programme"),
-        _("Capacity"),
+        _("Places"),
         _("Occupied"),
         _("Reserved"),
         _("Out of service"),
@@ -230,8 +230,8 @@ def cmd_db(args: argparse.Namespace) -> int:
             if not args.create:
                 raise DatabaseMissing(
                     _(
-                        "There is no database file at {path}. Nothing was created: to "
-                        "create a new empty database there, run 'db upgrade --create'."
+                        "There is no database file at {path}. Nothing was created: check "
+                        "the path, or add --create to make a new empty database there."
                     ).format(path=path),
                     str(path),
                 )

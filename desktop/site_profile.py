@@ -24,18 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from models.errors import DomainError
-from models.i18n import N_, _
+from models.i18n import N_, _, ngettext
 
 SCHEMA_NAME = "site-profile.schema.json"
 
 # What a value that does not match its pattern should look like, by where it is.
 PATTERN_HINTS = {
     "site_id": N_(
-        "'site_id' may hold only lower-case letters, digits and dashes (at most 40), "
+        "“site_id” may hold only lower-case letters, digits and dashes (at most 40), "
         "starting with a letter or a digit"
     ),
     "database.url": N_(
-        "'database.url' must be a postgresql:// address without a password "
+        "“database.url” must be a postgresql:// address without a password "
         "(each user gives the password when connecting)"
     ),
 }
@@ -60,7 +60,7 @@ def schema() -> dict[str, Any]:
 
 
 def _where(path: str) -> str:
-    return f"'{path}'" if path else _("the profile")
+    return f"“{path}”" if path else _("the profile")
 
 
 def problems(data: object, rule: dict[str, Any] | None = None, path: str = "") -> list[str]:
@@ -75,11 +75,11 @@ def problems(data: object, rule: dict[str, Any] | None = None, path: str = "") -
     if kind == "boolean" and not isinstance(data, bool):
         return [_("{key} must be {kind}").format(key=_where(path), kind=_(TYPE_NAMES["boolean"]))]
     if "const" in rule and data != rule["const"]:
-        found.append(_("'{key}' must be '{value}'").format(key=path, value=rule["const"]))
+        found.append(_("“{key}” must be “{value}”").format(key=path, value=rule["const"]))
     if "enum" in rule and data not in rule["enum"]:
         found.append(
-            _("'{key}' must be one of {values}, not '{value}'").format(
-                key=path, values=", ".join(f"'{v}'" for v in rule["enum"]), value=data
+            _("“{key}” must be one of {values}, not “{value}”").format(
+                key=path, values=", ".join(f"“{v}”" for v in rule["enum"]), value=data
             )
         )
     if isinstance(data, str):
@@ -92,15 +92,19 @@ def problems(data: object, rule: dict[str, Any] | None = None, path: str = "") -
 def _string_problems(data: str, rule: dict[str, Any], path: str) -> list[str]:
     found: list[str] = []
     if "minLength" in rule and len(data) < rule["minLength"]:
-        found.append(_("'{key}' must not be empty").format(key=path))
+        found.append(_("“{key}” must not be empty").format(key=path))
     if "maxLength" in rule and len(data) > rule["maxLength"]:
         found.append(
-            _("'{key}' is longer than {count} characters").format(key=path, count=rule["maxLength"])
+            ngettext(
+                "“{key}” is longer than {count} character",
+                "“{key}” is longer than {count} characters",
+                rule["maxLength"],
+            ).format(key=path, count=rule["maxLength"])
         )
     if "pattern" in rule and re.search(rule["pattern"], data) is None:
         hint = PATTERN_HINTS.get(path)
         found.append(
-            _(hint) if hint else _("'{key}' does not have the expected form").format(key=path)
+            _(hint) if hint else _("“{key}” does not have the expected form").format(key=path)
         )
     return found
 
@@ -111,7 +115,7 @@ def _object_problems(data: dict[str, Any], rule: dict[str, Any], path: str) -> l
     prefix = f"{path}." if path else ""
     for key in rule.get("required", []):
         if key not in data:
-            found.append(_("'{key}' is missing").format(key=prefix + key))
+            found.append(_("“{key}” is missing").format(key=prefix + key))
     if rule.get("additionalProperties") is False:
         for key in data:
             if key in known:
@@ -119,13 +123,13 @@ def _object_problems(data: dict[str, Any], rule: dict[str, Any], path: str) -> l
             close = difflib.get_close_matches(str(key), list(known), n=1)
             if close:
                 found.append(
-                    _("'{key}' is not a setting of a profile: did you mean '{other}'?").format(
+                    _("“{key}” is not a setting of a profile: did you mean “{other}”?").format(
                         key=prefix + str(key), other=prefix + close[0]
                     )
                 )
             else:
                 found.append(
-                    _("'{key}' is not a setting of a profile (known: {known})").format(
+                    _("“{key}” is not a setting of a profile (known: {known})").format(
                         key=prefix + str(key), known=", ".join(known)
                     )
                 )
@@ -143,13 +147,13 @@ def _branch_problems(data: dict[str, Any], branch: dict[str, Any], path: str) ->
     """A conditional part of the schema: ``required`` keys, or keys ``not`` allowed."""
     prefix = f"{path}." if path else ""
     found = [
-        _("'{key}' is missing").format(key=prefix + key)
+        _("“{key}” is missing").format(key=prefix + key)
         for key in branch.get("required", [])
         if key not in data
     ]
     for key in branch.get("not", {}).get("required", []):
         if key in data:
-            found.append(_("'{key}' is not used here: remove it").format(key=prefix + key))
+            found.append(_("“{key}” is not used here: remove it").format(key=prefix + key))
     return found
 
 

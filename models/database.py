@@ -174,7 +174,7 @@ def check_local_file(path: Path) -> None:
             _(
                 "The database file {path} is on a RAM disk, which is emptied when the "
                 "computer restarts: everything recorded would be lost. Choose a folder "
-                "on this PC's disk (File > Open database…)."
+                "on this PC's disk (File › Open database…)."
             ).format(path=path)
         )
 

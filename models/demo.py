@@ -1195,7 +1195,7 @@ class _Simulation:
                     D.fromordinal(today + rng.randint(2, 14)),
                     None,
                     "held",
-                    "Arrivo previsto dalla Prefettura",
+                    "Inviato dalla Prefettura",
                     1,
                 )
             )

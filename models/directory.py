@@ -161,7 +161,11 @@ class Directory:
         with self.db.read() as s:
             h = s.get(e.Household, household_id)
             if h is None:
-                raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+                raise NotFoundError(
+                    _(
+                        "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+                    )
+                )
             return convert.household(h)
 
     def person_history(self, person_id: int) -> list[r.StayInfo]:
@@ -205,7 +209,11 @@ class Directory:
         with self.db.read() as s:
             p = s.get(e.Placement, placement_id)
             if p is None:
-                raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+                raise NotFoundError(
+                    _(
+                        "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+                    )
+                )
             return convert.placement(p, self.today())
 
     def change_marker(self) -> int:

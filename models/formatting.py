@@ -7,15 +7,21 @@ window before anything needs a formatted figure (cold start, see desktop/app.py)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 from .i18n import babel_locale
 
 
-def format_date(day: dt.date | None, fmt: str = "medium") -> str:
+def format_date(day: dt.date | None, fmt: str = "long") -> str:
+    """A date for a sentence or a title: "8 dicembre 2026", "1° luglio 2026" (Italian
+    writes the first of the month as an ordinal), "8 December 2026". Fields and table
+    cells use ``format_short_date`` instead."""
     if day is None:
         return "—"
-    return _date(day, fmt, babel_locale())
+    locale = babel_locale()
+    text = _date(day, fmt, locale)
+    return _first_of_month(text) if locale.startswith("it") else text
 
 
 def format_short_date(day: dt.date | None) -> str:
@@ -23,6 +29,44 @@ def format_short_date(day: dt.date | None) -> str:
     if day is None:
         return ""
     return _date(day, "dd/MM/yyyy", babel_locale())
+
+
+# "1 luglio" -> "1° luglio": a day 1 followed by a month's name (not "11", not "1/7").
+_FIRST = re.compile(r"(?<![\d/])1 (?=[^\W\d_])")
+
+# The Italian months (full and abbreviated), to recognise a date after a preposition.
+_MONTHS = (
+    "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|"
+    "dicembre|gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic"
+)
+# "il 8 dicembre" -> "l'8 dicembre", "dal 11/03/2026" -> "dall'11/03/2026": the articulated
+# prepositions before a day read "otto" or "undici" lose their vowel, as an Italian writes.
+_ELIDE = re.compile(
+    r"\b(il|Il|dal|Dal|al|Al|del|Del|nel|Nel|sul|Sul) (?=(?:8|08|11)(?: (?:"
+    + _MONTHS
+    + r")\b|/\d))"
+)
+_ELIDED = {"il": "l'", "Il": "L'"}
+
+
+def _first_of_month(text: str) -> str:
+    return _FIRST.sub("1° ", text)
+
+
+def italian_elision(text: str) -> str:
+    """``text`` with every "il 8 …", "dal 11 …" before a date written "l'8 …", "dall'11 …".
+
+    The messages say "il {date}", "dal {date}" as a translator naturally writes them;
+    ``_().format()`` (models/i18n.py) passes every formatted message through here, so the
+    article agrees with the day whatever date fills the field."""
+    return _ELIDE.sub(lambda m: _ELIDED.get(m.group(1), m.group(1) + "l'"), text)
+
+
+def date_phrase(preposition: str, day: dt.date, fmt: str = "long") -> str:
+    """A preposition and a date as a sentence says them: ``date_phrase("dal", 11 Mar)`` is
+    "dall'11 marzo 2026", ``date_phrase("il", 1 Jul)`` "il 1° luglio 2026"; in English
+    ``date_phrase("on", …)`` "on 1 July 2026"."""
+    return italian_elision(f"{preposition} {format_date(day, fmt)}")
 
 
 # Tables show the same dates over and over (a sorted column asks for every row's text).

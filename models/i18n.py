@@ -143,8 +143,21 @@ def babel_locale() -> str:
     return {"it": "it_IT", "en": "en_GB"}.get(_language, "it_IT")
 
 
+class Text(str):
+    """A translated message. Its ``format`` writes the article before a date as Italian
+    does ("l'8 dicembre", "dall'11 marzo"; see ``formatting.italian_elision``), so that
+    a translation can say "il {date}" whatever day fills it."""
+
+    __slots__ = ()
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        from .formatting import italian_elision
+
+        return italian_elision(str.format(self, *args, **kwargs))
+
+
 def _(message: str) -> str:
-    return _translations.gettext(message)
+    return Text(_translations.gettext(message))
 
 
 def N_(message: str) -> str:
@@ -153,11 +166,11 @@ def N_(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _translations.ngettext(singular, plural, n)
+    return Text(_translations.ngettext(singular, plural, n))
 
 
 def pgettext(context: str, message: str) -> str:
-    return _translations.pgettext(context, message)
+    return Text(_translations.pgettext(context, message))
 
 
 # --- pseudo-translation: every string longer and accented, to test layouts -------------

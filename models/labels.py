@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .i18n import N_, _
 
+# Translators: who a structure is meant for, in the cooperative's own words
+# ("nuclei familiari", "nuclei monogenitoriali", "persone transgender", "LGBTQIA+").
 TARGET_GROUPS = {
     "men": N_("men"),
     "women": N_("women"),
@@ -14,6 +16,7 @@ TARGET_GROUPS = {
     "minors": N_("unaccompanied minors"),
 }
 
+# Translators: the exit reasons of the Banca Dati SAI, in its words.
 EXIT_REASONS = {
     "socio_economic": N_("socio-economic integration"),
     "term_expired": N_("end of the term"),
@@ -47,19 +50,34 @@ SAI_CATEGORIES = {
     "msna": N_("unaccompanied minors (MSNA)"),
 }
 
-SEXES = {"F": N_("female"), "M": N_("male"), "X": N_("other / not stated")}
+SEXES = {
+    # Translators: the sex of a person of any age, as forms write it: "femminile".
+    "F": N_("female"),
+    # Translators: the sex of a person of any age, as forms write it: "maschile".
+    "M": N_("male"),
+    "X": N_("other / not stated"),
+}
 
 LEGAL_STATUSES = {
-    "asylum_seeker": N_("asylum seeker"),
+    # Translators: a legal status or permit, as SAI documents say it ("richiedente
+    # protezione internazionale"): a status or a permit, never a condition.
+    "asylum_seeker": N_("applicant for international protection"),
     "refugee": N_("refugee status"),
     "subsidiary_protection": N_("subsidiary protection"),
     "special_protection": N_("special protection"),
-    "art18_permit": N_("art. 18 permit"),
-    "unaccompanied_minor": N_("unaccompanied minor"),
+    "art18_permit": N_("special cases permit (art. 18)"),
+    # Translators: the permit of an unaccompanied minor ("permesso per minore età"): the
+    # condition itself ("minore straniero non accompagnato") is not a legal status.
+    "unaccompanied_minor": N_("minor-age permit"),
     "other": N_("other"),
 }
 
-PLACEMENT_STATUSES = {"active": N_("active"), "exited": N_("exited"), "cancelled": N_("cancelled")}
+PLACEMENT_STATUSES = {
+    "active": N_("active"),
+    "exited": N_("exited"),
+    # Translators: the state of a placement ("inserimento", masculine): "annullato".
+    "cancelled": N_("cancelled"),
+}
 
 
 def _label(table: dict[str, str], code: str | None) -> str:

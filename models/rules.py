@@ -113,8 +113,10 @@ def capacity_message(
     )
     if free == 0:
         return (
-            _(
-                "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
+            ngettext(
+                "Structure {structure} is full on {date}: {occupied} of {capacity} place is taken.",
+                "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken.",
+                occupied + held,
             ).format(
                 structure=structure,
                 date=format_date(day),
@@ -414,6 +416,8 @@ def bed_problems(
         name = bed_name(by_id[bed_id])
         if kind == occupied:
             found[bed_id] = BedOccupiedError(
+                # Translators: write the preposition as for any day ("il {date}", "dal {date}"):
+                # before the 8th and the 11th it becomes "l'8", "dall'11" by itself.
                 _("Bed {bed} is already occupied on {date}.").format(
                     bed=name, date=format_date(max(day, start))
                 )
@@ -604,7 +608,11 @@ def assign(
         for _pid, bed_id in beds.items():
             b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
             if b is None:
-                raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+                raise NotFoundError(
+                    _(
+                        "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+                    )
+                )
             if b.room.structure_id != st.id:
                 raise ValidationError(
                     _("The chosen bed is not in structure {structure}.").format(structure=st.name)

@@ -199,7 +199,13 @@ def ensure_current(db: Database) -> None:
                 "Install the latest version to open it."
             )
         )
-    raise DatabaseProblem(_("The database must be upgraded first: run 'accoglienza db upgrade'."))
+    raise DatabaseProblem(
+        _(
+            "This database was written by an earlier version of Accoglienza and must be "
+            "upgraded first: nothing was changed. Open it once in Accoglienza with File › Open "
+            "database… (Ctrl+O), which upgrades it after taking a backup copy."
+        )
+    )
 
 
 def backup_database(db: Database, target: Path) -> Path:

@@ -185,7 +185,11 @@ def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, 
     params = {"sid": structure_id, "day": day}
     row = conn.execute(stmts["structure"], params).first()
     if row is None:
-        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+        raise NotFoundError(
+            _(
+                "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+            )
+        )
     (
         sid,
         code,

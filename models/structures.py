@@ -17,7 +17,7 @@ from .errors import (
     ValidationError,
 )
 from .formatting import format_date
-from .i18n import _
+from .i18n import _, ngettext
 from .unit_of_work import UseCases, check_version, get, lock_structure
 
 
@@ -221,10 +221,17 @@ class Structures(UseCases):
             if short is None:
                 return None
             night, occupied, places = short.night, short.occupied, short.places
+            # Translators: {people_phrase} is "3 people", {places_phrase} "2 places".
             return _(
-                "On {date} structure {structure} will hold {occupied} people for {places} places, according "
-                "to the stays recorded: plan transfers, or record the exits of those who leave before."
-            ).format(date=format_date(night), structure=st.name, occupied=occupied, places=places)
+                "On {date} structure {structure} will hold {people_phrase} for {places_phrase}, "
+                "according to the bed stays recorded: plan transfers, or record the exits of "
+                "those who leave before."
+            ).format(
+                date=format_date(night),
+                structure=st.name,
+                people_phrase=ngettext("{n} person", "{n} people", occupied).format(n=occupied),
+                places_phrase=ngettext("{n} place", "{n} places", places).format(n=places),
+            )
 
     def add_room(
         self, structure_id: int, name: str, beds: int | Sequence[str] = 1

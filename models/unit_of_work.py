@@ -46,7 +46,10 @@ from .i18n import N_, _
 
 T = TypeVar("T")
 
-STALE_MESSAGE = N_("Someone else changed this record in the meantime. Reload it and try again.")
+STALE_MESSAGE = N_(
+    "Someone else changed these data on another PC in the meantime: nothing was saved. "
+    "Press F5 (View › Refresh) to read them again, then repeat the change."
+)
 
 
 class UnitOfWork:
@@ -85,12 +88,25 @@ class UnitOfWork:
         except OperationalError as exc:
             text = str(exc.orig).lower()
             if "locked" in text or "busy" in text:
-                raise DatabaseProblem(_("The database is busy. Try again in a moment.")) from exc
+                raise DatabaseProblem(
+                    _(
+                        "The database is busy with another change: nothing was saved. "
+                        "Wait a moment, then repeat the operation."
+                    )
+                ) from exc
             if "deadlock" in text or "could not serialize" in text:
                 raise ConcurrentEditError(
-                    _("Someone else changed these records at the same time. Try again.")
+                    _(
+                        "Someone else was changing the same data at the same moment: nothing "
+                        "was saved. Repeat the operation."
+                    )
                 ) from exc
-            raise DatabaseProblem(_("The database could not complete the operation.")) from exc
+            raise DatabaseProblem(
+                _(
+                    "The database could not complete the operation: nothing was saved. Repeat "
+                    "it; if it fails again, tell whoever looks after Accoglienza in your office."
+                )
+            ) from exc
 
     def audit(
         self, s: Session, action: str, entity: str, entity_id: int | None, **details: Any
@@ -121,7 +137,11 @@ def get(s: Session, cls: type[T], id_: int, *, lock: bool = False) -> T:
     """The row, or a clear refusal when it no longer exists."""
     obj = s.get(cls, id_, with_for_update=lock or None)
     if obj is None:
-        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+        raise NotFoundError(
+            _(
+                "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+            )
+        )
     return obj
 
 
@@ -131,7 +151,11 @@ def lock_structure(s: Session, structure_id: int) -> e.Structure:
     # check cannot be passed by two at once. SQLite is already serial.
     st = s.get(e.Structure, structure_id, with_for_update=True, populate_existing=True)
     if st is None:
-        raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+        raise NotFoundError(
+            _(
+                "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+            )
+        )
     return st
 
 
@@ -161,5 +185,15 @@ def translate_integrity_error(exc: IntegrityError) -> DomainError:
     if "unique" in text.lower() or "uq_" in name:
         return ValidationError(_("A record with the same code already exists."))
     if "foreign key" in text.lower() or "fk_" in name:
-        return ValidationError(_("The record refers to something that does not exist."))
-    return ValidationError(_("The data was refused by the database as inconsistent."))
+        return ValidationError(
+            _(
+                "Something chosen in the form (a bed, a structure, a person) no longer exists "
+                "in the database: nothing was saved. Press F5 (View › Refresh) and choose again."
+            )
+        )
+    return ValidationError(
+        _(
+            "The database refused the data because they contradict what it already holds: "
+            "nothing was saved. Press F5 (View › Refresh), check the data and repeat the operation."
+        )
+    )

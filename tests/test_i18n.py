@@ -65,7 +65,9 @@ def test_italian_vocabulary_of_the_domain() -> None:
     assert _("Occupancy sheet") == "Foglio di occupazione"
     assert _("Presence register") == "Registro presenze"
     assert _("Out of service") == "Fuori servizio"
-    assert _("Capacity") == "Capienza"
+    assert _("Places") == "Posti"
+    assert _("Reserved") == "Prenotati"
+    assert _("Confidential address") == "Indirizzo protetto"
     assert _("Holder") == "Ente titolare"
     assert _("single-parent families") == "nuclei monogenitoriali"
     assert ngettext("{n} person", "{n} people", 1).format(n=1) == "1 persona"
@@ -150,7 +152,7 @@ def test_a_chosen_language_wins_over_the_system(monkeypatch: pytest.MonkeyPatch)
 
 def test_dates_numbers_and_percentages_follow_the_language() -> None:
     i18n.set_language("it")
-    assert format_date(dt.date(2023, 6, 1), "long") == "1 giugno 2023"
+    assert format_date(dt.date(2023, 6, 1), "long") == "1° giugno 2023"
     assert format_percent(0.875) == "87,5\xa0%" or format_percent(0.875) == "87,5 %"
     assert format_number(40000) == "40.000"
     i18n.set_language("en")
@@ -198,14 +200,14 @@ def test_command_line_speaks_the_language_of_the_system(
     scenario(backend)
     it = _cli(["--database", db_url, "occupancy", "--date", "2023-06-01"], "it_IT.UTF-8", tmp_path)
     assert it.returncode == 0, it.stderr
-    assert it.stdout.splitlines()[0] == "Occupazione al 1 giugno 2023"
-    assert "Capienza" in it.stdout and "Fuori servizio" in it.stdout and "Totale" in it.stdout
+    assert it.stdout.splitlines()[0] == "Occupazione al 1° giugno 2023"
+    assert "Posti" in it.stdout and "Fuori servizio" in it.stdout and "Totale" in it.stdout
     assert re.search(r"\d,\d\s%", it.stdout)  # decimal comma
 
     en = _cli(["--database", db_url, "occupancy", "--date", "2023-06-01"], "en_US.UTF-8", tmp_path)
     assert en.returncode == 0, en.stderr
     assert en.stdout.splitlines()[0] == "Occupancy on 1 June 2023"
-    assert "Capacity" in en.stdout and "Out of service" in en.stdout and "Total" in en.stdout
+    assert "Places" in en.stdout and "Out of service" in en.stdout and "Total" in en.stdout
     assert re.search(r"\d\.\d\s%", en.stdout)
 
 

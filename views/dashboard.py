@@ -66,7 +66,7 @@ class OccupancyModel(RowTableModel):
                 Column(first_title, "label"),
                 Column(N_("Structures"), "structures", kind=INT),
                 Column(
-                    N_("Capacity"),
+                    N_("Places"),
                     "capacity",
                     kind=INT,
                     tooltip=N_("Places authorised on the date"),
@@ -92,7 +92,7 @@ class TargetModel(RowTableModel):
     COLUMNS = (
         Column(N_("Target group"), "target", display=target_group_label),
         Column(N_("Structures"), "structures", kind=INT),
-        Column(N_("Capacity"), "capacity", kind=INT),
+        Column(N_("Places"), "capacity", kind=INT),
         Column(N_("Occupied"), "occupied", kind=INT),
         Column(N_("Free"), "free", kind=INT),
     )
@@ -211,9 +211,9 @@ class DashboardPage(QWidget):
         # before the window's first paint (see views.widgets.mute).
         self.empty_note.setText(
             _(
-                "There are no structures open on this date. If the database is new, the demo network "
-                '(fictitious people) shows how the application works: start it with "./dev.sh run --demo" '
-                'or create it with "accoglienza demo --scale coop" and open it with File › Open database.'
+                "No structure is open on this date. Choose another date in the bar above, or "
+                "open another database with File › Open database… (Ctrl+O); a new database "
+                "stays empty until the office's structures are recorded in it."
             )
         )
         self.empty_note.hide()
@@ -221,6 +221,8 @@ class DashboardPage(QWidget):
 
         tiles = QHBoxLayout()
         self.tiles = {
+            # Translators: the places authorised ("Posti"), the one word for this figure; never
+            # "Capienza".
             "capacity": FigureTile(_("Places"), "tileCapacity"),
             "occupied": FigureTile(_("Occupied"), "tileOccupied"),
             "reserved": FigureTile(_("Reserved"), "tileReserved"),
@@ -351,6 +353,7 @@ class DashboardPage(QWidget):
         day, selection, backend = self.day, self.selection, self.backend
         if backend is None:
             return
+        # Translators: "Occupazione al {date}" ("all'8 dicembre" is written by itself).
         self.title_label.setText(_("Occupancy on {date}").format(date=format_date(day, "long")))
         self.runner.run(
             lambda: load_dashboard(backend, day, selection), on_success=self._show, key="dashboard"
@@ -364,7 +367,7 @@ class DashboardPage(QWidget):
         day, selection, backend, months = self.day, self.selection, self.backend, self.months()
         if backend is None:
             return
-        self.chart.set_message(_("Loading..."))
+        self.chart.set_message(_("Loading…"))
         self.runner.run(
             lambda: backend.occupancy.monthly(
                 day,

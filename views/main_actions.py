@@ -45,121 +45,121 @@ class MainActions:
         c = commands
         a = self._action
         self.open_database = a(
-            _("Open database..."),
+            _("&Open database…"),
             c.choose_database,
             QKeySequence.StandardKey.Open,
             "actionOpen",
             _("Open a local file or connect to the shared server"),
         )
         self.print = a(
-            _("Print..."),
+            _("&Print…"),
             c.print_current,
             "Ctrl+P",
             "actionPrint",
             _("Print occupancy sheets and registers"),
         )
         self.backup = a(
-            _("Back up the database…"),
+            _("&Back up the database…"),
             c.back_up_database,
             None,
             "actionBackup",
             _("Save a copy of the whole database, optionally encrypted"),
         )
         self.restore = a(
-            _("Restore a backup…"),
+            _("Res&tore a backup…"),
             c.restore_backup,
             None,
             "actionRestore",
             _("Replace the database with a backup; the replaced one is kept"),
         )
-        self.preferences = a(_("Preferences..."), c.open_preferences, None, "actionPreferences")
-        self.quit = a(_("Quit"), c.close, "Ctrl+Q", "actionQuit")
+        self.preferences = a(_("Pr&eferences…"), c.open_preferences, None, "actionPreferences")
+        self.quit = a(_("&Quit"), c.close, "Ctrl+Q", "actionQuit")
         self.register = a(
-            _("New household..."),
+            _("&New household…"),
             lambda: c.open_dialog("register"),
             "Ctrl+N",
             "actionRegister",
             _("Register a person or a household"),
         )
         self.placement = a(
-            _("New placement..."),
+            _("New &placement…"),
             lambda: c.open_dialog("placement"),
             "Ctrl+I",
             "actionPlacement",
             _("Place a household into a structure"),
         )
         self.transfer = a(
-            _("Transfer..."),
+            _("&Transfer…"),
             lambda: c.open_dialog("transfer"),
             "Ctrl+T",
             "actionTransfer",
             _("Move a household to other beds"),
         )
         self.exit = a(
-            _("Exit..."),
+            _("E&xit…"),
             lambda: c.open_dialog("exit"),
             "Ctrl+E",
             "actionExit",
             _("Record the end of a placement"),
         )
         self.extension = a(
-            _("Extension..."),
+            _("Extensi&on…"),
             lambda: c.open_dialog("extension"),
             None,
             "actionExtension",
             _("Extend the planned end of a placement"),
         )
         self.reservation = a(
-            _("Reservation..."),
+            _("&Reservation…"),
             lambda: c.open_dialog("reservation"),
             None,
             "actionReservation",
             _("Hold beds for a household expected on a date"),
         )
         self.correction = a(
-            _("Correct..."),
+            _("&Correct…"),
             lambda: c.open_dialog("correction"),
             None,
             "actionCorrection",
             _("Correct or cancel a wrong entry"),
         )
         self.dashboard = a(
-            _("Dashboard"),
+            _("&Dashboard"),
             c.show_dashboard,
             "Ctrl+1",
             "actionDashboard",
             _("Occupancy of the selection"),
         )
         self.structure = a(
-            _("Structure"),
+            _("&Structure"),
             c.show_structure_page,
             "Ctrl+2",
             "actionStructure",
             _("Beds and occupants of the chosen structure"),
         )
         self.people = a(
-            _("People"), c.show_people, "Ctrl+3", "actionPeople", _("People and households")
+            _("&People"), c.show_people, "Ctrl+3", "actionPeople", _("People and households")
         )
         self.search = a(
-            _("Find a person..."),
+            _("&Find a person…"),
             c.search_people,
             QKeySequence.StandardKey.Find,
             "actionSearch",
             _("Find a person by name, alias, code or citizenship"),
         )
         self.refresh = a(
-            _("Refresh"),
+            _("&Refresh"),
             c.refresh_all,
             QKeySequence.StandardKey.Refresh,
             "actionRefresh",
             _("Read the data again"),
         )
-        self.today = a(_("Go to today"), c.go_to_today, "Alt+Home", "actionToday")
+        self.today = a(_("Go to &today"), c.go_to_today, "Alt+Home", "actionToday")
         self.previous_day = a(
-            _("Previous day"), lambda: c.step_day(-1), "Alt+Left", "actionPreviousDay"
+            _("Pre&vious day"), lambda: c.step_day(-1), "Alt+Left", "actionPreviousDay"
         )
-        self.next_day = a(_("Next day"), lambda: c.step_day(1), "Alt+Right", "actionNextDay")
-        self.about = a(_("About Accoglienza"), c.about, None, "actionAbout")
+        self.next_day = a(_("&Next day"), lambda: c.step_day(1), "Alt+Right", "actionNextDay")
+        self.about = a(_("&About Accoglienza"), c.about, None, "actionAbout")
         # One per page, checked while its page is shown (same order as the pages).
         self.pages = (self.dashboard, self.structure, self.people)
         for act in self.pages:

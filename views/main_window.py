@@ -27,7 +27,7 @@ The window knows nothing of files or databases: the desktop package hands it the
 print.
 
 The backend may come later: ``MainWindow(None, ...)`` is the whole window, shown at once,
-with "Opening the database..." in the status bar and the actions that need data
+with "Opening the database…" in the status bar and the actions that need data
 disabled; ``set_backend(backend)`` then loads every page. The desktop starts this way, so
 the window is on screen while the database is opened and upgraded (desktop/app.py).
 """
@@ -579,14 +579,14 @@ class MainWindow(QMainWindow):
                 self.runner.run(
                     lambda: opener(target, create=True),  # type: ignore[call-arg]
                     on_success=self.set_backend,
-                    progress_label=_("Opening the database..."),
+                    progress_label=_("Opening the database…"),
                 )
 
         self.runner.run(
             lambda: opener(target),
             on_success=self.set_backend,
             on_failure=missing,
-            progress_label=_("Opening the database..."),
+            progress_label=_("Opening the database…"),
         )
 
     def _passphrase(self, *, twice: bool, required: bool) -> str | None:

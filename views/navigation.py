@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.formatting import format_short_date
+from models.formatting import format_date
 from models.i18n import _, ngettext
 from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
@@ -69,7 +69,7 @@ class NavigationTree(QWidget):
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("navigationFilter")
         self.filter_edit.setAccessibleName(_("Find a structure"))
-        self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)..."))
+        self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)…"))
         self.filter_edit.setClearButtonEnabled(True)
         layout.addWidget(self.filter_edit)
         self.tree = QTreeWidget(self)
@@ -209,7 +209,7 @@ class NavigationTree(QWidget):
                 f"{st.name} · {where} · "
                 + _(
                     "This structure was open until {date}: nobody can be placed in it after."
-                ).format(date=format_short_date(st.closed_on)),
+                ).format(date=format_date(st.closed_on)),
             )
         return item
 

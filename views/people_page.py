@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.i18n import _
+from models.i18n import _, ngettext
 from models.labels import RELATIONSHIPS, sex_label
 from models.results import Changes, HouseholdInfo, PersonInfo, PlacementInfo, StayInfo
 
@@ -158,7 +158,7 @@ class PeoplePage(QWidget):
         self.members.setMinimumHeight(120)
         rlay.addWidget(self.members, 1)
         mbuttons = QHBoxLayout()
-        self.add_member_button = QPushButton(_("&Add member…"))
+        self.add_member_button = QPushButton(_("A&dd member…"))
         self.add_member_button.setObjectName("addMemberButton")
         mbuttons.addWidget(self.add_member_button)
         self.edit_person_button = QPushButton(_("&Edit person…"))
@@ -312,12 +312,16 @@ class PeoplePage(QWidget):
         elif n == 0 and self.model.all_loaded():
             self.count_label.setText(_("Nobody found. Check the spelling, or register the person."))
         elif self.model.all_loaded():
-            self.count_label.setText(_("{n} found").format(n=n))
+            self.count_label.setText(
+                ngettext("{n} person found", "{n} people found", n).format(n=n)
+            )
         else:
             self.count_label.setText(
-                _("First {n} found: scroll for more, or type more to narrow the search.").format(
-                    n=n
-                )
+                ngettext(
+                    "First {n} person found: scroll for more, or type more to narrow the search.",
+                    "First {n} people found: scroll for more, or type more to narrow the search.",
+                    n,
+                ).format(n=n)
             )
 
     def select_person(self, person_id: int) -> bool:
@@ -463,7 +467,7 @@ class PeoplePage(QWidget):
             reread()
 
         def refused(exc: BaseException) -> None:
-            report_failure(exc, self)
+            report_failure(exc, self, refused_write=True)
             reread()
 
         def reread() -> None:

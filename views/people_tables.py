@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from models.i18n import N_, _
+from models.i18n import N_, _, pgettext
 from models.labels import exit_reason_label, placement_status_label
 from models.results import PersonInfo, StayInfo
 
@@ -89,7 +89,8 @@ class HistoryModel(RowTableModel):
         Column(
             N_("Note"),
             lambda s: (
-                (_("cancelled") if s.cancelled else "")
+                # Translators: a cancelled bed stay ("assegnazione", feminine).
+                (pgettext("bed stay", "cancelled") if s.cancelled else "")
                 + (
                     (" · " if s.cancelled else "")
                     + _("exception: {reason}").format(reason=s.override_reason)

@@ -38,7 +38,7 @@ class StatusBar(QStatusBar):
 
     def show_database(self, backend: Backend | None) -> None:
         if backend is None:
-            self.database_label.setText(_("Opening the database..."))
+            self.database_label.setText(_("Opening the database…"))
             self.database_label.setToolTip("")
             return
         self.database_label.setText(backend.description)

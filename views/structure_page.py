@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 STATUS_LABELS = {
     "occupied": N_("occupied"),
+    # Translators: a bed held by a reservation ("prenotato"); "riservato" is never used,
+    # a protected apartment's address is "indirizzo protetto".
     "reserved": N_("reserved"),
     "out_of_service": N_("out of service"),
     "free": N_("free"),
@@ -271,12 +273,12 @@ class StructurePage(QWidget):
         buttons = QHBoxLayout()
         self.bed_buttons: dict[str, QPushButton] = {}
         for key, text in (
-            ("placement", _("New placement...")),
-            ("transfer", _("Transfer...")),
-            ("exit", _("Exit...")),
-            ("extension", _("Extension...")),
-            ("correction", _("Correct...")),
-            ("outage", _("Put bed out of service...")),
+            ("placement", _("New placement…")),
+            ("transfer", _("Transfer…")),
+            ("exit", _("Exit…")),
+            ("extension", _("Extension…")),
+            ("correction", _("Correct…")),
+            ("outage", _("Put bed out of service…")),
         ):
             b = QPushButton(text, beds_box)
             b.setObjectName(f"structure_{key}_button")
@@ -295,7 +297,7 @@ class StructurePage(QWidget):
         self.capacity_table.setAccessibleName(_("Capacity history"))
         self.capacity_table.setModel(SortFilterProxy(self.capacity_model, self.capacity_table))
         cap_layout.addWidget(self.capacity_table, 1)
-        self.capacity_button = QPushButton(_("Change capacity from a date..."), cap_box)
+        self.capacity_button = QPushButton(_("Change capacity from a date…"), cap_box)
         self.capacity_button.setObjectName("changeCapacityButton")
         self.capacity_button.clicked.connect(self.change_capacity)
         row = QHBoxLayout()
@@ -310,7 +312,7 @@ class StructurePage(QWidget):
         self.outage_table.setAccessibleName(_("Beds out of service"))
         self.outage_table.setModel(SortFilterProxy(self.outage_model, self.outage_table))
         out_layout.addWidget(self.outage_table, 1)
-        self.end_outage_button = QPushButton(_("Back in service on the chosen date..."), out_box)
+        self.end_outage_button = QPushButton(_("Back in service on the chosen date…"), out_box)
         self.end_outage_button.setObjectName("endOutageButton")
         self.end_outage_button.clicked.connect(self.end_outage)
         self.outage_table.selectionModel().selectionChanged.connect(
@@ -394,6 +396,8 @@ class StructurePage(QWidget):
         )
         self.holder_label.setText(sh.holder or "—")
         if sh.confidential:
+            # Translators: the address of a protected (art. 18) apartment, never shown:
+            # "Indirizzo protetto".
             self.address_label.setText(_("Confidential address") + f" · {sh.province}")
             self.address_label.setToolTip(
                 _("The address of a protected apartment is not shown or printed.")
@@ -442,7 +446,7 @@ class StructurePage(QWidget):
                     else _("Situation planned for {date}.")
                 ).format(date=format_date(sh.day, "long"))
                 + " "
-                + _('Press "Today" to come back to today.')
+                + _("Press “Today” to come back to today.")
             )
         self.history_label.setText(" ".join(notes))
         self.history_label.setVisible(bool(notes))
@@ -563,7 +567,7 @@ class StructurePage(QWidget):
         self.runner.run(
             lambda: backend.structures.put_bed_out_of_service(bed_id, start, end, reason),
             on_success=lambda _r: self._changed(sid),
-            on_failure=lambda exc: report_failure(exc, self),
+            on_failure=lambda exc: report_failure(exc, self, refused_write=True),
         )
 
     def selected_outage(self) -> BedOutageRow | None:
@@ -576,7 +580,7 @@ class StructurePage(QWidget):
         if outage is None:
             return
         question = _("Put bed {bed} of {room} back in service from {date}?").format(
-            bed=outage.bed_label, room=outage.room_name, date=format_short_date(self.day)
+            bed=outage.bed_label, room=outage.room_name, date=format_date(self.day)
         )
         if not messages.get().confirm(question, parent=self):
             return

@@ -118,19 +118,31 @@ def unexpected_message(exc: BaseException) -> str:
     except Exception:  # noqa: BLE001 - the report itself must never fail the UI
         detail = type(exc).__name__
     log.error("unexpected error in a task: %s", type(exc).__name__)
-    return _("Something went wrong and the operation was not completed.") + "\n\n" + detail
+    return (
+        _(
+            "Something went wrong and the operation was not completed: nothing was "
+            "saved. Repeat it; if it fails again, send the details below to whoever "
+            "looks after Accoglienza in your office."
+        )
+        + "\n\n"
+        + detail
+    )
 
 
-def report_failure(exc: BaseException, parent: QWidget | None = None) -> None:
-    """Show a failure to the user: the domain message, or a generic one."""
+def report_failure(
+    exc: BaseException, parent: QWidget | None = None, *, refused_write: bool = False
+) -> None:
+    """Show a failure to the user: the domain message, or a generic one. A refused write
+    also says that nothing was saved (unless its message says so already)."""
     from . import messages  # its dialogs are not needed before the window is painted
 
+    text = str(exc) if isinstance(exc, DomainError) else unexpected_message(exc)
+    if refused_write and _("nothing was saved").casefold() not in text.casefold():
+        text += "\n\n" + _("Nothing was saved: correct what is shown and try again.")
     if isinstance(exc, DomainError):
-        messages.get().error(str(exc), parent=parent)
+        messages.get().error(text, parent=parent)
     else:
-        messages.get().error(
-            unexpected_message(exc), parent=parent, details=unexpected_details(exc)
-        )
+        messages.get().error(text, parent=parent, details=unexpected_details(exc))
 
 
 @dataclass(slots=True)
@@ -266,7 +278,7 @@ class TaskRunner(QObject):
             return
         pending.busy = True
         self._busy_count += 1
-        label = pending.label or _("Working...")
+        label = pending.label or _("Working…")
         if self._busy_count == 1:
             self.busy_changed.emit(True, label)
         if pending.label and self._progress is None:

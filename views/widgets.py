@@ -131,7 +131,7 @@ class MonthlyChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._points: list[tuple[dt.date, float | None]] = []
-        self._message = _("Loading...")
+        self._message = _("Loading…")
         self.setAccessibleName(_("Occupancy, month by month"))
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

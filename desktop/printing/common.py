@@ -24,4 +24,6 @@ def person_name(last_name: str, first_name: str) -> str:
 
 
 def confidential_text() -> str:
+    # Translators: printed instead of a protected name or address ("protetto"), never
+    # "riservato", which the sheets use for nothing.
     return _("confidential")

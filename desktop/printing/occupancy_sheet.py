@@ -92,12 +92,12 @@ def occupancy_sheet(
             _("Entry"),
             _("Planned end"),
         ]
-        widths: list[float] = [22, 10, 35, 24, 29, 14, 21, 22]
+        widths: list[float] = [22, 18, 32, 22, 26, 14, 21, 22]
     else:
         headers = [
             _("Room"),
             _("Bed"),
-            _("Guest"),
+            _("Person"),
             _("Born"),
             _("Household"),
             _("Relationship"),
@@ -105,7 +105,7 @@ def occupancy_sheet(
             _("Entry"),
             _("Planned end"),
         ]
-        widths = [18, 9, 36, 17.5, 17.5, 29.5, 12, 18.5, 22]
+        widths = [18, 18, 32, 17.5, 17.5, 24.5, 12, 18.5, 22]
     scale = width / (sum(widths) * mm)
     col_widths = [w * mm * scale for w in widths]
     person_col = 2
@@ -197,7 +197,7 @@ def occupancy_sheet(
     story.append(Spacer(1, 5 * mm))
 
     totals_head = [
-        _("Capacity"),
+        _("Places"),
         _("Beds"),
         _("Occupied"),
         _("Reserved"),
@@ -238,7 +238,7 @@ def occupancy_sheet(
     households = len({b.occupant.household_code for b in sheet.beds if b.occupant is not None})
     note = Paragraph(
         esc(
-            _("Guests: {people} · households: {households} · minors: {minors}").format(
+            _("People: {people} · households: {households} · minors: {minors}").format(
                 people=people, households=households, minors=minors
             )
         ),

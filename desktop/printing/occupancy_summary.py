@@ -20,7 +20,7 @@ from reportlab.platypus.tables import CellStyle
 from models.database import Database
 from models.directory import Directory
 from models.formatting import format_date, format_number, format_percent
-from models.i18n import _
+from models.i18n import _, ngettext
 from models.occupancy import Occupancy
 from models.results import OccupancyRow, OccupancyTotals
 
@@ -66,7 +66,7 @@ def _headers() -> list[str]:
     return [
         _("Code"),
         _("Structure"),
-        _("Capacity"),
+        _("Places"),
         _("Occupied"),
         _("Reserved"),
         _("Out of service"),
@@ -77,7 +77,7 @@ def _headers() -> list[str]:
 
 def _col_widths(width: float, first: float = 22 * mm, extra: int = 0) -> list[float]:
     """Code, name, ``extra`` numeric columns (the recaps' structure count), the figures."""
-    fixed = [first, 0] + [17 * mm] * extra + [15 * mm] * 5 + [15 * mm]
+    fixed = [first, 0] + [17 * mm] * extra + [16.5 * mm] * 5 + [15 * mm]
     fixed[1] = width - sum(fixed)
     return fixed
 
@@ -160,9 +160,11 @@ def occupancy_summary(
                         [
                             "",
                             fit_text(
-                                _("Subtotal {programme} ({n} structures)").format(
-                                    programme=prog, n=prog_tot.structures
-                                ),
+                                ngettext(
+                                    "Subtotal {programme} ({n} structure)",
+                                    "Subtotal {programme} ({n} structures)",
+                                    prog_tot.structures,
+                                ).format(programme=prog, n=prog_tot.structures),
                                 name_w,
                                 BOLD,
                                 FONT,
@@ -179,9 +181,11 @@ def occupancy_summary(
                 [
                     "",
                     fit_text(
-                        _("Total province {province} ({n} structures)").format(
-                            province=prov, n=prov_tot.structures
-                        ),
+                        ngettext(
+                            "Total province {province} ({n} structure)",
+                            "Total province {province} ({n} structures)",
+                            prov_tot.structures,
+                        ).format(province=prov, n=prov_tot.structures),
                         name_w,
                         BOLD,
                         FONT,
@@ -194,7 +198,15 @@ def occupancy_summary(
     lines.append(
         _Line(
             "grand",
-            ["", _("Grand total ({n} structures)").format(n=grand.structures), *_cells(grand)],
+            [
+                "",
+                ngettext(
+                    "Grand total ({n} structure)",
+                    "Grand total ({n} structures)",
+                    grand.structures,
+                ).format(n=grand.structures),
+                *_cells(grand),
+            ],
         )
     )
 

@@ -128,7 +128,7 @@ def presence_register(
     head1: list[str] = ["#", _("Code")]
     head2: list[str] = ["", ""]
     if not pseudo:
-        head1.append(_("Guest"))
+        head1.append(_("Person"))
         head2.append("")
     if show_structure:
         head1.append(_("Structure"))
@@ -227,7 +227,7 @@ def presence_register(
                 esc(
                     _(
                         "Printed on {date}: the nights from that day on have not passed yet and are left blank."
-                    ).format(date=format_short_date(printed_on))
+                    ).format(date=format_date(printed_on))
                 ),
                 st["note"],
             )

@@ -153,7 +153,9 @@ def signature_block(width: float) -> Table:
             [
                 Paragraph(esc(_("Place and date")), st["muted"]),
                 "",
-                Paragraph(esc(_("The coordinator")), st["muted"]),
+                # Translators: under the signature line; spell out both genders, no slashes
+                # ("Firma del coordinatore o della coordinatrice").
+                Paragraph(esc(_("Signature of the coordinator")), st["muted"]),
             ],
         ],
         colWidths=[col, width - 2 * col, col],

@@ -105,42 +105,42 @@ GOOD = {"site_id": "x", "site_name": "X", "database": {"mode": "local"}}
     ("data", "message"),
     [
         ([], "the profile must be a group of settings in braces"),
-        ({"site_id": "x", "site_name": "X"}, "'database' is missing"),
+        ({"site_id": "x", "site_name": "X"}, "“database” is missing"),
         (
             {**GOOD, "langage": "en"},
-            "'langage' is not a setting of a profile: did you mean 'language'?",
+            "“langage” is not a setting of a profile: did you mean “language”?",
         ),
-        ({**GOOD, "colour": "red"}, "'colour' is not a setting of a profile (known: site_id, "),
+        ({**GOOD, "colour": "red"}, "“colour” is not a setting of a profile (known: site_id, "),
         (
             {**GOOD, "site_id": "x y"},
-            "'site_id' may hold only lower-case letters, digits and dashes",
+            "“site_id” may hold only lower-case letters, digits and dashes",
         ),
-        ({**GOOD, "site_id": 7}, "'site_id' must be a text in quotes"),
-        ({**GOOD, "site_name": ""}, "'site_name' must not be empty"),
-        ({**GOOD, "site_name": "x" * 121}, "'site_name' is longer than 120 characters"),
-        ({**GOOD, "language": "de"}, "'language' must be one of 'it', 'en', not 'de'"),
-        ({**GOOD, "publisher": ["a"]}, "'publisher' must be a text in quotes"),
-        ({**GOOD, "database": "local"}, "'database' must be a group of settings in braces"),
+        ({**GOOD, "site_id": 7}, "“site_id” must be a text in quotes"),
+        ({**GOOD, "site_name": ""}, "“site_name” must not be empty"),
+        ({**GOOD, "site_name": "x" * 121}, "“site_name” is longer than 120 characters"),
+        ({**GOOD, "language": "de"}, "“language” must be one of “it”, “en”, not “de”"),
+        ({**GOOD, "publisher": ["a"]}, "“publisher” must be a text in quotes"),
+        ({**GOOD, "database": "local"}, "“database” must be a group of settings in braces"),
         (
             {**GOOD, "database": {"mode": "cloud"}},
-            "'database.mode' must be one of 'local', 'shared', not 'cloud'",
+            "“database.mode” must be one of “local”, “shared”, not “cloud”",
         ),
-        ({**GOOD, "database": {"mode": "shared"}}, "'database.url' is missing"),
+        ({**GOOD, "database": {"mode": "shared"}}, "“database.url” is missing"),
         (
             {**GOOD, "database": {"mode": "shared", "url": "mysql://h/db"}},
-            "'database.url' must be a postgresql:// address",
+            "“database.url” must be a postgresql:// address",
         ),
         (
             {**GOOD, "database": {"mode": "shared", "url": "postgresql://u:secret@h/db"}},
-            "'database.url' must be a postgresql:// address without a password",
+            "“database.url” must be a postgresql:// address without a password",
         ),
         (
             {**GOOD, "database": {"mode": "local", "url": "postgresql://h/db"}},
-            "'database.url' is not used here",
+            "“database.url” is not used here",
         ),
         (
             {**GOOD, "database": {"mode": "local", "port": 5432}},
-            "'database.port' is not a setting of a profile",
+            "“database.port” is not a setting of a profile",
         ),
     ],
 )
@@ -161,9 +161,12 @@ def test_every_problem_of_a_profile_is_named_in_one_line(tmp_path: Path) -> None
     path.write_text(json.dumps({"site_id": "X Y", "langage": "it", "database": {"mode": "x"}}))
     with pytest.raises(DomainError) as info:
         site_profile.load(path)
+    i18n.set_language("en")  # the messages as written
+    with pytest.raises(DomainError) as info:
+        site_profile.load(path)
     text = str(info.value)
     assert "\n" not in text and text.count(";") == 3, text  # site_id, site_name, langage, mode
-    for key in ("'site_id'", "'site_name'", "'langage'", "'database.mode'"):
+    for key in ("“site_id”", "“site_name”", "“langage”", "“database.mode”"):
         assert key in text
 
 
@@ -179,6 +182,7 @@ def test_the_schema_is_json_schema_and_names_every_key_the_program_reads() -> No
         "database",
         "publisher",
         "notes",
+        "backups",
     }
     assert schema["properties"]["language"]["enum"] == list(i18n.SUPPORTED)
     assert all(rule.get("description") for rule in schema["properties"].values())

@@ -17,8 +17,8 @@ from pypdf import PdfReader
 from desktop import cli
 from desktop.printing import occupancy_sheet, occupancy_summary, presence_register
 from models.backend import Backend
-from models.formatting import format_short_date
-from models.i18n import _
+from models.formatting import format_date, format_short_date
+from models.i18n import _, ngettext
 from models.occupancy import Occupancy
 from models.presence import Presence
 from models.results import NewPerson
@@ -46,8 +46,8 @@ def _lines(text: str) -> list[str]:
 
 
 def _sheet_totals(lines: list[str]) -> list[str]:
-    """The seven figures of the totals row, just above the "Guests: ..." note."""
-    note = _("Guests: {people} · households: {households} · minors: {minors}").split("{")[0]
+    """The seven figures of the totals row, just above the "People: ..." note."""
+    note = _("People: {people} · households: {households} · minors: {minors}").split("{")[0]
     i = next(i for i, ln in enumerate(lines) if ln.startswith(note))
     return lines[i - 7 : i]
 
@@ -119,7 +119,7 @@ def test_a_structure_of_40_beds_paginates_with_the_header_on_every_page(backend,
     pdf = occupancy_sheet(backend.db, st.id, DAY)
     pages = pages_text(pdf)
     assert len(pages) >= 2
-    header = [_("Room"), _("Bed"), _("Guest"), _("Born"), _("Household")]
+    header = [_("Room"), _("Bed"), _("Person"), _("Born"), _("Household")]
     for page in pages:
         lines = _lines(page)
         i = lines.index(header[0])
@@ -241,7 +241,9 @@ def test_summary_has_a_line_per_structure_subtotals_and_the_grand_total(backend,
     for code in ("T-FAM", "T-UOM", "T-PIC", "T-ART"):
         assert code in lines
     net = Occupancy(db).at(DAY, group_by="network")[0]
-    grand = _("Grand total ({n} structures)").format(n=net.structures)
+    grand = ngettext(
+        "Grand total ({n} structure)", "Grand total ({n} structures)", net.structures
+    ).format(n=net.structures)
     i = lines.index(grand)
     assert lines[i + 1 : i + 6] == [
         str(net.capacity),
@@ -257,7 +259,9 @@ def test_summary_has_a_line_per_structure_subtotals_and_the_grand_total(backend,
         1,
         5,
     ]
-    so = _("Total province {province} ({n} structures)").format(province="SO", n=3)
+    so = ngettext(
+        "Total province {province} ({n} structure)", "Total province {province} ({n} structures)", 3
+    ).format(province="SO", n=3)
     i = lines.index(so)
     assert lines[i + 1 : i + 6] == ["8", "4", "1", "1", "2"]
     assert calls[0] == (0, 4) and calls[-1] == (4, 4)
@@ -307,7 +311,7 @@ def test_presence_register_totals_equal_the_presence_days_query(backend, sc):
     assert totals[man_code] == 19  # 1st to 19th of November: the night of the 20th he is gone
     assert "ȘTEFĂNESCU Đorđe" in text
     assert "novembre 2024" in text
-    assert _("The coordinator") in text
+    assert _("Signature of the coordinator") in text
 
 
 def test_register_of_a_structure_lists_its_people(backend, sc):
@@ -442,7 +446,7 @@ def test_register_of_the_current_month_counts_no_night_after_the_printing_day(ba
     assert grand == 3
     assert _(
         "Printed on {date}: the nights from that day on have not passed yet and are left blank."
-    ).format(date=format_short_date(D(2024, 12, 2))) in " ".join(_lines(text))
+    ).format(date=format_date(D(2024, 12, 2))) in " ".join(_lines(text))
     # Printed once the month is over, every night counts and the note is gone.
     text = all_text(
         presence_register(db, 2024, 12, structure_id=sc.families.id, printed_on=D(2025, 1, 1))

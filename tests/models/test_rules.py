@@ -143,14 +143,14 @@ def test_places_are_counted_on_every_night_up_to_the_planned_end(backend, db, sc
         hh, _ = single(backend, name)
         backend.placements.place(hh.id, sc.families.id, D(2023, 2, 1))
     carla, _ = single(backend, "Carla")
-    with Unchanged(db), pytest.raises(StructureFullError, match="1 mar 2023"):
+    with Unchanged(db), pytest.raises(StructureFullError, match="1° marzo 2023"):
         backend.placements.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 4, 1))
-    with Unchanged(db), pytest.raises(StructureFullError, match="1 mar 2023"):
+    with Unchanged(db), pytest.raises(StructureFullError, match="1° marzo 2023"):
         backend.placements.place(
             carla.id, sc.families.id, D(2023, 2, 1)
         )  # no planned end: open-ended
     fit = backend.placements.check_fit(carla.id, sc.families.id, D(2023, 2, 1), until=D(2023, 4, 1))
-    assert not fit.fits and any("1 mar 2023" in reason for reason in fit.reasons)
+    assert not fit.fits and any("1° marzo 2023" in reason for reason in fit.reasons)
     # The planned end is the first night away: leaving on 1 March she fits.
     assert backend.placements.check_fit(
         carla.id, sc.families.id, D(2023, 2, 1), until=D(2023, 3, 1)
@@ -167,7 +167,7 @@ def test_places_count_the_people_already_expected_later(backend, db, sc):
     bice, _ = single(backend, "Bice")
     backend.placements.place(bice.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 6, 1))
     carla, _ = single(backend, "Carla")
-    with Unchanged(db), pytest.raises(StructureFullError, match="1 mag 2023"):
+    with Unchanged(db), pytest.raises(StructureFullError, match="1° maggio 2023"):
         backend.placements.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 6, 1))
     backend.placements.place(carla.id, sc.families.id, D(2023, 2, 1), planned_end=D(2023, 5, 1))
 
@@ -182,7 +182,7 @@ def test_transfer_counts_places_up_to_the_planned_end(backend, db, sc):
     staying = backend.placements.place(
         elsa.id, sc.families.id, D(2023, 1, 10), planned_end=D(2023, 7, 10)
     )
-    with Unchanged(db), pytest.raises(StructureFullError, match="1 apr 2023"):
+    with Unchanged(db), pytest.raises(StructureFullError, match="1° aprile 2023"):
         backend.placements.transfer(staying.id, D(2023, 2, 1), sc.small.id, override_reason="prova")
     fede, _ = single(backend, "Fede")
     leaving = backend.placements.place(
@@ -203,7 +203,7 @@ def test_extension_past_a_reduction_of_places_is_warned_about(backend, db, sc):
     )  # three for three places
     backend.structures.set_capacity(sc.families.id, D(2023, 7, 1), 2, "lavori")
     warning = backend.placements.extension_capacity_warning(pl.id, D(2023, 9, 1))
-    assert warning and "1 lug 2023" in warning and "Casa Glicine" in warning
+    assert warning and "1° luglio 2023" in warning and "Casa Glicine" in warning
     assert (
         backend.placements.extension_capacity_warning(pl.id, D(2023, 7, 1)) is None
     )  # ends before it
@@ -252,9 +252,9 @@ def test_a_bed_with_several_problems_gives_the_first_reason(backend, db, sc):
     )
     newcomer, person = single(backend, "Ines")
     for start, error, named in (
-        (D(2023, 2, 1), BedOccupiedError, "1 mar 2023"),
-        (D(2023, 3, 20), BedOutOfServiceError, "1 apr 2023"),
-        (D(2023, 7, 1), BedReservedError, "1 set 2023"),
+        (D(2023, 2, 1), BedOccupiedError, "1° marzo 2023"),
+        (D(2023, 3, 20), BedOutOfServiceError, "1° aprile 2023"),
+        (D(2023, 7, 1), BedReservedError, "1° settembre 2023"),
     ):
         with Unchanged(db), pytest.raises(error, match=named):
             backend.placements.place(newcomer.id, sc.families.id, start, beds={person: bed})

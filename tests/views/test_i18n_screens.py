@@ -234,7 +234,7 @@ def test_the_check_finds_cut_texts(qtbot) -> None:  # type: ignore[no-untyped-de
     qtbot.addWidget(window)
     layout = QVBoxLayout(window)
     label = QLabel(i18n.pseudo("Occupancy of reception structures in the whole network"))
-    button = QPushButton(i18n.pseudo("Change capacity from a date..."))
+    button = QPushButton(i18n.pseudo("Change capacity from a date…"))
     box = QCheckBox(i18n.pseudo("Pseudonymised (codes instead of names, no address)"))
     for w in (label, button, box):
         layout.addWidget(w)
@@ -250,7 +250,7 @@ def test_the_check_finds_cut_texts(qtbot) -> None:  # type: ignore[no-untyped-de
 # -- the main window ---------------------------------------------------------------------
 
 MENUS = {
-    "it": ["&File", "&Azioni", "&Visualizza", "&Aiuto"],
+    "it": ["&File", "A&zioni", "&Visualizza", "&Aiuto"],
     "en": ["&File", "&Actions", "&View", "&Help"],
 }
 
@@ -273,7 +273,7 @@ def test_main_window_speaks_the_language(language: str, backend: Backend, qtbot)
         assert window.date_bar.today_button.text() == today
         assert (
             window.main_actions.placement.text()
-            == {"it": "Nuovo inserimento...", "en": "New placement..."}[language]
+            == {"it": "Nuovo &inserimento…", "en": "New &placement…"}[language]
         )
     else:
         assert menus == [i18n.pseudo(m) for m in MENUS["en"]]

@@ -221,7 +221,7 @@ def test_fewer_places_than_people_is_recorded_with_a_warning(
     w.structure_page.capacity_button.click()
     assert cells(table(w, "structureCapacityTable"), 1) == ["4", "2"]
     [warning] = recorded_messages.texts("warning")
-    assert "Casa Glicine" in warning and "1 feb 2024" in warning and "3" in warning
+    assert "Casa Glicine" in warning and "1° febbraio 2024" in warning and "3" in warning
 
     monkeypatch.setattr(CapacityDialog, "exec", capacity_answer(D(2024, 3, 1), 3))
     w.structure_page.capacity_button.click()
@@ -485,7 +485,7 @@ def test_window_shows_before_the_database_is_open(qtbot, world):
     backend, sc = world
     backend.placements.place(sc.mother.id, sc.families.id, D(2024, 1, 5))
     w = make_window(qtbot, None)
-    assert w.findChild(QLabel, "databaseLabel").text() == _("Opening the database...")
+    assert w.findChild(QLabel, "databaseLabel").text() == _("Opening the database…")
     for act in (
         w.main_actions.placement,
         w.main_actions.transfer,

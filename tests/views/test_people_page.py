@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog
 
 from models.backend import Backend
-from models.i18n import _
+from models.i18n import _, ngettext
 from models.results import NewPerson
 from tests.factories import scenario
 from views.dialogs.placement_dialog import PlacementDialog
@@ -92,7 +92,9 @@ def test_long_results_load_a_page_at_a_time(qtbot, page, backend) -> None:  # ty
     page.model.fetchMore(page.model.index(0, 0).parent())
     assert page.model.rowCount() == PAGE_SIZE + 30
     assert page.model.all_loaded()
-    assert page.count_label.text() == _("{n} found").format(n=PAGE_SIZE + 30)
+    assert page.count_label.text() == ngettext("{n} person found", "{n} people found", 2).format(
+        n=PAGE_SIZE + 30
+    )
 
 
 def test_household_editor_shows_minors_relationships_and_history(qtbot, page, backend, sc) -> None:  # type: ignore[no-untyped-def]

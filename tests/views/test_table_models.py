@@ -33,7 +33,7 @@ class Row:
 class Model(RowTableModel):
     COLUMNS = (
         Column(N_("Structure"), "name"),
-        Column(N_("Capacity"), "places", kind=INT),
+        Column(N_("Places"), "places", kind=INT),
         Column(N_("Entry date"), "since", kind=DATE),
         Column(N_("Rate"), "rate", kind=PERCENT),
     )
@@ -56,9 +56,7 @@ def test_rows_headers_and_formatting():
     assert model.rowCount() == 0
     model.set_rows(ROWS)
     assert model.rowCount() == 3 and model.columnCount() == 4
-    assert (
-        model.headerData(Model.PLACES, Qt.Orientation.Horizontal) == "Capienza"
-    )  # Italian catalogue
+    assert model.headerData(Model.PLACES, Qt.Orientation.Horizontal) == "Posti"  # Italian catalogue
     assert texts(model, Model.SINCE) == ["01/03/2021", "", "31/01/2019"]
     assert texts(model, Model.RATE)[0].startswith("50,0")
     assert texts(model, Model.RATE)[1] == "—"

@@ -34,9 +34,9 @@ class CapacityDialog(QDialog):
         self.note = QLineEdit(self)
         self.note.setObjectName("capacityNote")
         self.note.setPlaceholderText(_("e.g. agreement of 12/03/2021 with the holder"))
-        form.addRow(_("From"), self.date_edit)
-        form.addRow(_("Places"), self.places)
-        form.addRow(_("Note"), self.note)
+        form.addRow(_("&From:"), self.date_edit)
+        form.addRow(_("&Places:"), self.places)
+        form.addRow(_("&Note:"), self.note)
         form.addRow(
             QLabel(_("The earlier history is kept: the new capacity applies from this date on."))
         )

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import ValidationError
-from models.i18n import N_, _
+from models.i18n import N_, _, pgettext
 from models.results import BedInfo, Changes, HouseholdInfo, StayInfo
 
 from ..widgets import fit_on_screen
@@ -136,7 +136,8 @@ class CorrectionDialog(WorkflowDialog):
                 date_text(s.start_date),
                 date_text(s.end_date) if s.end_date else _("still there"),
                 s.programme_code,
-                _("cancelled") if s.cancelled else _("valid"),
+                # Translators: the state of a bed stay ("assegnazione del letto", feminine).
+                pgettext("bed stay", "cancelled") if s.cancelled else pgettext("bed stay", "valid"),
             ]
             for col, text in enumerate(cells):
                 item = ro_item(text)

@@ -38,7 +38,11 @@ def read_person(backend: Backend, person_id: int, household_id: int | None) -> P
     for p in found:
         if p.id == person_id:
             return p
-    raise NotFoundError(_("The record no longer exists (it may have been removed)."))
+    raise NotFoundError(
+        _(
+            "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+        )
+    )
 
 
 class EditPersonDialog(WorkflowDialog):
@@ -126,7 +130,11 @@ class EditPersonDialog(WorkflowDialog):
     def apply(self) -> Write:
         p = self.person
         if p is None:
-            raise ValidationError(_("The record no longer exists (it may have been removed)."))
+            raise ValidationError(
+                _(
+                    "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+                )
+            )
         birth = parse_date(self.birth_date.text())
         if birth is not None and birth > self.backend.today():
             raise ValidationError(_("The birth date is in the future."))

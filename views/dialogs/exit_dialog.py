@@ -40,7 +40,7 @@ class ExitDialog(PlacementWorkflowDialog):
         form.addRow(_("&Reason:"), self.reason)
         self.destination = QLineEdit()
         self.destination.setObjectName("exitDestination")
-        self.destination.setPlaceholderText(_("Where they go (town, project, private housing...)"))
+        self.destination.setPlaceholderText(_("Where they go (town, project, private housing…)"))
         form.addRow(_("D&estination:"), self.destination)
         self.body.addLayout(form)
         self.date.dateChanged.connect(self.show_dates)

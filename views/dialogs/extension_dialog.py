@@ -46,7 +46,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.authorised_by = QLineEdit()
         self.authorised_by.setObjectName("authorisedBy")
         self.authorised_by.setPlaceholderText(
-            _("Who authorised it (Servizio Centrale, prefecture...)")
+            _("Who authorised it (Servizio Centrale, prefecture…)")
         )
         form.addRow(_("&Authorised by:"), self.authorised_by)
         self.granted_on = DateEdit(self.day)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import ValidationError
+from models.formatting import format_date
 from models.i18n import N_, _
 from models.results import Changes, HouseholdInfo, PresenceRow, ReservationInfo
 
@@ -30,7 +31,6 @@ from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
 from .structure_chooser import StructureChooser
 from .styles import WARNING_COLOUR
-from .texts import date_text
 from .workflow_dialog import WorkflowDialog, Write
 
 DEFAULT_MONTHS = 6  # an ordinary SAI placement lasts six months, then extensions
@@ -78,9 +78,9 @@ class PlacementDialog(WorkflowDialog):
         form.addRow(_("&Entry date:"), date_row(self.entry_date))
         self.planned_end = OptionalDateEdit(add_months(day, DEFAULT_MONTHS), _("no planned end"))
         self.planned_end.setObjectName("plannedEnd")
-        form.addRow(_("Planned &end:"), self.planned_end)
+        form.addRow(_("Planned en&d:"), self.planned_end)
         self.override = OverrideReasonEdit(
-            _("Reason for the &exception (required):"),
+            _("Reason for the e&xception (required):"),
             _(
                 "This structure is not meant for these people. To place them anyway, write the reason "
                 "for the exception; otherwise choose another structure."
@@ -149,7 +149,7 @@ class PlacementDialog(WorkflowDialog):
                     _(
                         "On {date} this household already has beds in {structures}: to move it, use Transfer."
                     ).format(
-                        date=date_text(self.entry_date.value()),
+                        date=format_date(self.entry_date.value()),
                         structures=", ".join(sorted(placed)),
                     )
                 )
@@ -158,7 +158,9 @@ class PlacementDialog(WorkflowDialog):
                     _(
                         "Beds are held for this household in {structure} from {date}: when they arrive, confirm the "
                         "reservation (Reservations, held reservations) so that the held beds are freed."
-                    ).format(structure=held[0].structure_code, date=date_text(held[0].expected_on))
+                    ).format(
+                        structure=held[0].structure_code, date=format_date(held[0].expected_on)
+                    )
                 )
         self.reservation_hint.setText("\n".join(hints))
         self.reservation_hint.setVisible(bool(hints))

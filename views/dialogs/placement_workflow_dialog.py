@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel
 
 from models.errors import ValidationError
+from models.formatting import format_date
 from models.results import HouseholdInfo, PlacementInfo, PresenceRow
 
-from .texts import date_text, placement_summary
+from .texts import placement_summary
 from .workflow_dialog import WorkflowDialog
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class PlacementWorkflowDialog(WorkflowDialog):
         if p is None:
             raise ValidationError(self.no_placement_text())
         if day <= p.entry_date:
-            raise ValidationError(too_early.format(date=date_text(p.entry_date)))
+            raise ValidationError(too_early.format(date=format_date(p.entry_date)))
         return p
 
     def rows_on(self, day: dt.date) -> list[PresenceRow]:

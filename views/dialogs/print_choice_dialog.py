@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.formatting import format_month, format_short_date
+from models.formatting import format_date, format_month
 from models.i18n import _
 
 from .buttons import ok_cancel
@@ -49,13 +49,13 @@ class PrintChoiceDialog(QDialog):
         for key, text, enabled, why in (
             (
                 SHEET,
-                _("Occupancy sheet on {date}").format(date=format_short_date(day)),
+                _("Occupancy sheet on {date}").format(date=format_date(day)),
                 structure,
                 _("choose a structure on the left"),
             ),
             (
                 SUMMARY,
-                _("Occupancy summary on {date}").format(date=format_short_date(day)),
+                _("Occupancy summary on {date}").format(date=format_date(day)),
                 True,
                 "",
             ),
@@ -92,7 +92,7 @@ class PrintChoiceDialog(QDialog):
         self.options[REGISTER].toggled.connect(self.month.setEnabled)
         self.month.setEnabled(False)
         (self.options[SHEET] if structure else self.options[SUMMARY]).setChecked(True)
-        layout.addWidget(ok_cancel(self, _("Preview...")))
+        layout.addWidget(ok_cancel(self, _("Preview…")))
 
     def register_month(self) -> tuple[int, int]:
         """(year, month) of the presence register."""

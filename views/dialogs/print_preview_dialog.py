@@ -135,9 +135,9 @@ class PrintPreviewDialog(QDialog):
             self.zoom_combo.addItem(_("Fit width") if z == FIT_WIDTH else f"{round(z * 100)} %", z)
         self.zoom_combo.currentIndexChanged.connect(self._on_zoom)
 
-        self.save_button = QPushButton(_("Save as PDF..."))
+        self.save_button = QPushButton(_("Save as PDF…"))
         self.save_button.clicked.connect(self.save_as)
-        self.print_button = QPushButton(_("Print..."))
+        self.print_button = QPushButton(_("Print…"))
         self.print_button.setDefault(True)
         self.print_button.clicked.connect(self.print_document)
         close = QPushButton(_("Close"))
@@ -220,7 +220,7 @@ class PrintPreviewDialog(QDialog):
         """Build the document again (with the current pseudonymised choice) off the UI thread."""
         self._generating = True
         self._set_enabled(False)
-        self.status.setText(_("Preparing the document..."))
+        self.status.setText(_("Preparing the document…"))
         self.progress.setRange(0, 0)
         self.progress.show()
         flag = self.is_pseudonymised()
@@ -311,7 +311,7 @@ class PrintPreviewDialog(QDialog):
         if not painter.begin(printer):
             messages.get().error(_("The printer could not be started."), parent=self)
             return False
-        steps = QProgressDialog(_("Printing..."), _("Cancel"), 0, len(pages), self)
+        steps = QProgressDialog(_("Printing…"), _("Cancel"), 0, len(pages), self)
         steps.setWindowModality(Qt.WindowModality.WindowModal)
         steps.setMinimumDuration(500)
         try:

@@ -343,7 +343,11 @@ class RegisterHouseholdDialog(WorkflowDialog):
         backend = self.backend
         if self.household_id is not None:
             if self.household is None:
-                raise ValidationError(_("The record no longer exists (it may have been removed)."))
+                raise ValidationError(
+                    _(
+                        "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+                    )
+                )
             hid, version = self.household_id, self.household.version
             return Write(
                 lambda: backend.people.add_household_member(hid, version, people[0]),

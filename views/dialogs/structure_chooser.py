@@ -152,9 +152,12 @@ class StructureChooser(QWidget):
         self.table = QTableWidget()
         self.table.setObjectName("structureTable")
         self.table.setAccessibleName(_("Structures of the programme"))
+        # Translators: "Fits?" asks whether the structure suits the household (free beds,
+        # target group): "Adatta?", not "Idonea?" (the housing fitness certificate).
+        fits = _("Fits?")
         setup_table(
             self.table,
-            [_("Structure"), _("Province"), _("For"), _("Free beds"), _("Fits?")],
+            [_("Structure"), _("Province"), _("For"), _("Free beds"), fits],
             stretch=self.COL_FOR,
         )
         self.table.setWordWrap(True)

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from models.errors import ValidationError
+from models.formatting import format_date
 from models.i18n import N_, _
 from models.results import Changes
 
@@ -22,7 +23,6 @@ from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
 from .placement_workflow_dialog import PlacementWorkflowDialog
 from .structure_chooser import StructureChooser
-from .texts import date_text
 from .workflow_dialog import Write
 
 
@@ -55,7 +55,7 @@ class TransferDialog(PlacementWorkflowDialog):
         self.body.addLayout(columns, 1)
         extra = QFormLayout()
         self.override = OverrideReasonEdit(
-            _("Reason for the &exception (required):"),
+            _("Reason for the e&xception (required):"),
             _(
                 "This structure is not meant for these people. To move them anyway, write the reason "
                 "for the exception; otherwise choose another structure."
@@ -132,7 +132,7 @@ class TransferDialog(PlacementWorkflowDialog):
         p = self.placement_for(day, _("The transfer date must come after the entry date ({date})."))
         if not self.members.people:
             raise ValidationError(
-                _("Nobody of this placement has a bed on {date}.").format(date=date_text(day))
+                _("Nobody of this placement has a bed on {date}.").format(date=format_date(day))
             )
         ids = self.members.checked_ids()
         if not ids:

@@ -163,6 +163,20 @@ class WorkflowDialog(QDialog):
     def clear_error(self) -> None:
         self.error_label.show_message("")
 
+    def show_refusal(self, text: str) -> None:
+        """A refused OK: why, then that nothing was saved and what to do (unless the
+        message says so already)."""
+        # Translators: part of every refusal; the next message must contain it as written.
+        marker = _("nothing was saved")
+        if marker.casefold() not in text.casefold():
+            text += "\n" + _(
+                "Nothing was saved: correct what is shown and press “{ok}” again, or “{cancel}”."
+            ).format(
+                ok=self.ok_button.text().replace("&", ""),
+                cancel=self.cancel_button.text().replace("&", ""),
+            )
+        self.show_error(text)
+
     def show_failure(self, exc: BaseException) -> None:
         """A read or write that failed: its message in the dialog's red line."""
         self.show_error(failure_text(exc))
@@ -194,10 +208,10 @@ class WorkflowDialog(QDialog):
             check_dates(self)
             write = self.apply()
         except DomainError as exc:
-            self.show_error(str(exc))
+            self.show_refusal(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
-            self.show_error(unexpected_message(exc))
+            self.show_refusal(unexpected_message(exc))
             return
         self._writing = True
         ok_enabled = self.ok_button.isEnabled()
@@ -231,9 +245,11 @@ class WorkflowDialog(QDialog):
             # coordinator check before pressing OK again.
             self.reload()
             self.show_error(
-                str(exc)
-                + " "
-                + _("The dialog now shows the current data: check it and confirm again.")
+                _(
+                    "Someone else changed these data on another PC in the meantime: nothing "
+                    "was saved. The dialog now shows the current data: check them and press "
+                    "“{ok}” again."
+                ).format(ok=self.ok_button.text().replace("&", ""))
             )
             return
-        self.show_failure(exc)
+        self.show_refusal(failure_text(exc))
