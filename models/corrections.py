@@ -7,6 +7,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from . import convert, rules
 from . import entities as e
@@ -19,6 +20,10 @@ from .errors import (
 from .formatting import format_date
 from .i18n import _
 from .unit_of_work import UseCases, get
+
+_BED_IN_STRUCTURE = (
+    joinedload(e.Bed.room, innerjoin=True).joinedload(e.Room.structure, innerjoin=True),
+)
 
 
 class Keep(enum.Enum):
@@ -46,7 +51,7 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A correction needs a reason."))
         with self.work.transaction() as s:
-            stay = get(s, e.BedStay, stay_id)
+            stay = get(s, e.BedStay, stay_id, options=convert.STAY)
             if stay.cancelled:
                 raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
             before = {"start": stay.start_date, "end": stay.end_date, "bed": stay.bed_id}
@@ -55,7 +60,7 @@ class Corrections(UseCases):
             if new_end is not None and new_end <= new_start:
                 raise ValidationError(_("The end date must come after the start date."))
             new_bed = bed_id or stay.bed_id
-            b = get(s, e.Bed, new_bed)
+            b = get(s, e.Bed, new_bed, options=_BED_IN_STRUCTURE)
             err = rules.bed_problem(
                 s, b, new_start, new_end, stay.placement.household_id, {stay.id}
             )
@@ -75,7 +80,7 @@ class Corrections(UseCases):
                             date=format_date(max(other.start_date, new_start)),
                         )
                     )
-            stay.start_date, stay.end_date, stay.bed_id = new_start, new_end, new_bed
+            stay.start_date, stay.end_date, stay.bed = new_start, new_end, b
             s.flush()
             pl = stay.placement
             if new_start < pl.entry_date:
@@ -97,7 +102,7 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
-            stay = get(s, e.BedStay, stay_id)
+            stay = get(s, e.BedStay, stay_id, options=convert.STAY)
             if stay.cancelled:
                 raise ValidationError(_("This stay is already cancelled."))
             stay.cancelled = True
@@ -119,7 +124,7 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             if pl.status == e.PlacementStatus.CANCELLED:
                 raise ValidationError(_("This placement is already cancelled."))
             for stay in s.scalars(select(e.BedStay).where(e.BedStay.placement_id == pl.id)):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from sqlalchemy import (
     func,
     select,
+    tuple_,
 )
 
 from . import convert
@@ -132,23 +133,79 @@ class Directory:
         with self.db.read() as s:
             return set(s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct()))
 
-    def search_people(self, text: str, *, limit: int = 200, offset: int = 0) -> list[r.PersonInfo]:
-        """People whose name, alias, code or citizenship contains every word of ``text``.
+    def search_people(
+        self, text: str, *, limit: int = 200, after: tuple[str, str, int] | None = None
+    ) -> list[r.PersonInfo]:
+        """People whose name, alias, code or citizenship contains every word of ``text``,
+        with their household, in the order of ``PersonInfo.search_key``: one statement.
 
-        ``offset`` skips the first matches, for lists that load a page at a time.
+        ``after`` is the ``search_key`` of the last row of the previous page: the next
+        page starts there (keyset paging), so a deep page costs what the first one does.
         """
         words = [w for w in text.lower().split() if w]
-        with self.db.read() as s:
-            stmt = (
-                select(e.Person, e.HouseholdMember)
-                .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
-                .order_by(e.Person.last_name, e.Person.first_name, e.Person.id)
-                .limit(limit)
-                .offset(offset)
+        p, m = e.Person, e.HouseholdMember
+        stmt = (
+            select(
+                p.id,
+                p.code,
+                p.first_name,
+                p.last_name,
+                p.alias,
+                p.sex,
+                p.gender_identity,
+                p.birth_date,
+                p.citizenship,
+                p.legal_status,
+                p.version,
+                m.household_id,
+                e.Household.code,
+                m.relationship_,
             )
-            for w in words:
-                stmt = stmt.where(e.Person.search_text.contains(w, autoescape=True))
-            return [convert.person(p, m) for p, m in s.execute(stmt)]
+            .outerjoin(m, m.person_id == p.id)
+            .outerjoin(e.Household, e.Household.id == m.household_id)
+            .order_by(p.last_name, p.first_name, p.id)
+            .limit(limit)
+        )
+        for w in words:
+            stmt = stmt.where(p.search_text.contains(w, autoescape=True))
+        if after is not None:
+            stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after))
+        with self.db.read() as s:
+            rows = s.execute(stmt).all()
+        return [
+            r.PersonInfo(
+                id=pid,
+                code=code,
+                first_name=first,
+                last_name=last,
+                alias=alias,
+                sex=sex.value,
+                gender_identity=gender,
+                birth_date=birth,
+                citizenship=citizenship,
+                legal_status=legal.value,
+                version=version,
+                household_id=hid,
+                household_code=hcode,
+                relationship=rel.value if rel is not None else None,
+            )
+            for (
+                pid,
+                code,
+                first,
+                last,
+                alias,
+                sex,
+                gender,
+                birth,
+                citizenship,
+                legal,
+                version,
+                hid,
+                hcode,
+                rel,
+            ) in rows
+        ]
 
     def household(self, household_id: int) -> r.HouseholdInfo:
         from . import convert
@@ -156,7 +213,7 @@ class Directory:
         from .i18n import _
 
         with self.db.read() as s:
-            h = s.get(e.Household, household_id)
+            h = s.get(e.Household, household_id, options=convert.HOUSEHOLD)
             if h is None:
                 raise NotFoundError(_("The record no longer exists (it may have been removed)."))
             return convert.household(h)
@@ -166,6 +223,7 @@ class Directory:
         with self.db.read() as s:
             stays = s.scalars(
                 select(e.BedStay)
+                .options(*convert.STAY)
                 .where(e.BedStay.person_id == person_id)
                 .order_by(e.BedStay.start_date, e.BedStay.id)
             ).all()
@@ -177,9 +235,10 @@ class Directory:
                 convert.placement(p, self.today())
                 for p in s.scalars(
                     select(e.Placement)
+                    .options(*convert.PLACEMENT)
                     .where(e.Placement.household_id == household_id)
-                    .order_by(e.Placement.entry_date)
-                )
+                    .order_by(e.Placement.entry_date, e.Placement.id)
+                ).unique()
             ]
 
     def stays_of_household(self, household_id: int) -> list[r.StayInfo]:
@@ -187,6 +246,7 @@ class Directory:
         with self.db.read() as s:
             stays = s.scalars(
                 select(e.BedStay)
+                .options(*convert.STAY)
                 .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
                 .where(e.Placement.household_id == household_id)
                 .order_by(e.BedStay.start_date, e.BedStay.id)
@@ -200,7 +260,7 @@ class Directory:
         from .i18n import _
 
         with self.db.read() as s:
-            p = s.get(e.Placement, placement_id)
+            p = s.get(e.Placement, placement_id, options=convert.PLACEMENT)
             if p is None:
                 raise NotFoundError(_("The record no longer exists (it may have been removed)."))
             return convert.placement(p, self.today())

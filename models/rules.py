@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from . import entities as e
 from .errors import (
@@ -138,10 +138,17 @@ def capacity_problem(
     (open-ended when None); None when its places are enough. Their own stays begun
     before ``start`` are the ones a move ends: they are not counted."""
     short = capacity_shortfall(s, structure_id, start, until, people)
+    return shortfall_message(structure_name, start, short, len(people))
+
+
+def shortfall_message(
+    structure_name: str, start: dt.date, short: tuple[dt.date, int, int] | None, needed: int
+) -> str | None:
+    """What a shortfall found by ``capacity_shortfall`` means, for ``needed`` people."""
     if short is None:
         return None
     night, occupied, places = short
-    message = capacity_message(structure_name, night, occupied, places, len(people))
+    message = capacity_message(structure_name, night, occupied, places, needed)
     if night > start:
         message += " " + _(
             "The stay would still be going on then: give a planned end "
@@ -168,36 +175,72 @@ def capacity_shortfall(
     the structure), or the very stays being prolonged (an extension). A person has one
     such stay at most, since nobody sleeps in two beds a night.
     """
-    if until is not None and until <= start:  # a planned end already past: that night only
-        until = start + dt.timedelta(days=1)
+    return capacity_shortfalls(s, start, {structure_id: until}, people)[structure_id]
+
+
+def capacity_shortfalls(
+    s: Session,
+    start: dt.date,
+    untils: Mapping[int, dt.date | None],
+    people: Sequence[int] = (),
+) -> dict[int, tuple[dt.date, int, int] | None]:
+    """``capacity_shortfall`` of several structures at once (structure id -> its
+    ``until``), in one statement whatever their number."""
+    ends = {
+        # a planned end already past: that night only
+        sid: start + dt.timedelta(days=1) if until is not None and until <= start else until
+        for sid, until in untils.items()
+    }
+    if not ends:
+        return {}
+    ids = list(ends)
     stays_query = (
-        select(e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer))
+        select(e.Room.structure_id, e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer))
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(
-            e.Room.structure_id == structure_id,
+            e.Room.structure_id.in_(ids),
             e.BedStay.cancelled.is_(False),
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
     )
-    if until is not None:
-        stays_query = stays_query.where(e.BedStay.start_date < until)
+    bounded = [end for end in ends.values() if end is not None]
+    if len(bounded) == len(ends):  # stays that begin after every end count nowhere
+        stays_query = stays_query.where(e.BedStay.start_date < max(bounded))
     if people:
         stays_query = stays_query.where(
             ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
         )
     # One round trip: the capacity periods come with the stays, told apart by their places.
     periods_query = select(
-        e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places
-    ).where(e.CapacityPeriod.structure_id == structure_id)
-    stays: list[tuple[dt.date, dt.date | None]] = []
-    periods: list[tuple[dt.date, int]] = []
+        e.CapacityPeriod.structure_id,
+        e.CapacityPeriod.valid_from,
+        cast(null(), Date),
+        e.CapacityPeriod.places,
+    ).where(e.CapacityPeriod.structure_id.in_(ids))
+    stays: dict[int, list[tuple[dt.date, dt.date | None]]] = {sid: [] for sid in ids}
+    periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
     rows: Any = s.execute(union_all(stays_query, periods_query))
-    for first, end, places in rows:
+    for sid, first, end, places in rows:
         if places is None:
-            stays.append((first, end))
+            stays[sid].append((first, end))
         else:
-            periods.append((first, places))
+            periods[sid].append((first, places))
+    return {
+        sid: _first_short_night(stays[sid], periods[sid], start, ends[sid], len(people))
+        for sid in ids
+    }
+
+
+def _first_short_night(
+    stays: Sequence[tuple[dt.date, dt.date | None]],
+    periods: list[tuple[dt.date, int]],
+    start: dt.date,
+    until: dt.date | None,
+    needed: int,
+) -> tuple[dt.date, int, int] | None:
+    """The rule itself: the first night in ``[start, until)`` on which the stays and
+    ``needed`` more people exceed the places in force (see ``capacity_shortfall``)."""
     if not periods:
         return None
     periods.sort()
@@ -217,7 +260,7 @@ def capacity_shortfall(
             continue  # no capacity recorded yet on that night
         # A bed holds one person a night (the database sees to it): stays are beds.
         occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
-        if occupied + len(people) > places:
+        if occupied + needed > places:
             return night, occupied, places
     return None
 
@@ -231,7 +274,7 @@ def household_members(s: Session, household_id: int) -> list[e.HouseholdMember]:
             s.scalars(
                 select(e.HouseholdMember)
                 .where(e.HouseholdMember.household_id == household_id)
-                .options(selectinload(e.HouseholdMember.person))
+                .options(joinedload(e.HouseholdMember.person, innerjoin=True))
                 .order_by(e.HouseholdMember.id)
             )
         )
@@ -242,23 +285,32 @@ def companions(
     s: Session, household_id: int, structure_id: int, day: dt.date, exclude: Iterable[int]
 ) -> list[e.HouseholdMember]:
     """Members of the household (other than ``exclude``) in a bed of the structure on ``day``."""
+    return companions_by_structure(s, household_id, day, exclude).get(structure_id, [])
+
+
+def companions_by_structure(
+    s: Session, household_id: int, day: dt.date, exclude: Iterable[int]
+) -> dict[int, list[e.HouseholdMember]]:
+    """Members of the household (other than ``exclude``) in a bed on ``day``, by the
+    structure they sleep in: one statement (a person sleeps in one bed a night)."""
     members = household_members(s, household_id)
     excluded = set(exclude)
-    there = set(
-        s.scalars(
-            select(e.BedStay.person_id)
-            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
-            .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(
-                e.Room.structure_id == structure_id,
-                e.BedStay.person_id.in_(
-                    [m.person_id for m in members if m.person_id not in excluded]
-                ),
-                live_stay_clause(day),
-            )
-        )
-    )
-    return [m for m in members if m.person_id in there]
+    others = [m.person_id for m in members if m.person_id not in excluded]
+    if not others:
+        return {}
+    where: dict[int, int] = {}
+    for person_id, structure_id in s.execute(
+        select(e.BedStay.person_id, e.Room.structure_id)
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .where(e.BedStay.person_id.in_(others), live_stay_clause(day))
+    ):
+        where[person_id] = structure_id
+    found: dict[int, list[e.HouseholdMember]] = {}
+    for m in members:
+        if m.person_id in where:
+            found.setdefault(where[m.person_id], []).append(m)
+    return found
 
 
 def bed_problem(
@@ -390,17 +442,17 @@ def minor_problem(
     if programme.sai_category == e.SaiCategory.MSNA:
         return None
     members = household_members(s, household_id)
-    where: dict[int, int | None] = {}
-    for m in members:
-        if m.person_id in after:
-            where[m.person_id] = after[m.person_id]
-        else:
-            where[m.person_id] = s.scalar(
-                select(e.Room.structure_id)
-                .join(e.Bed, e.Bed.room_id == e.Room.id)
-                .join(e.BedStay, e.BedStay.bed_id == e.Bed.id)
-                .where(e.BedStay.person_id == m.person_id, live_stay_clause(day))
-            )
+    where: dict[int, int | None] = {m.person_id: None for m in members}
+    others = [m.person_id for m in members if m.person_id not in after]
+    if others:  # where the others sleep that night, in one statement
+        for person_id, structure_id in s.execute(
+            select(e.BedStay.person_id, e.Room.structure_id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.BedStay.person_id.in_(others), live_stay_clause(day))
+        ):
+            where[person_id] = structure_id
+    where.update((pid, sid) for pid, sid in after.items() if pid in where)
     adults_at = {
         where[m.person_id] for m in members if not m.person.is_minor_on(day) and where[m.person_id]
     }
@@ -422,19 +474,50 @@ def propose(
     household_id: int,
 ) -> dict[int, int] | None:
     """Free beds for ``people``, preferring one room for the whole household."""
-    rooms = s.scalars(
-        select(e.Room)
-        .where(e.Room.structure_id == st.id)
-        .options(selectinload(e.Room.beds))
-        .order_by(e.Room.name)
-    ).all()
+    return proposals(s, [st.id], people, start, end, household_id)[st.id]
+
+
+def proposals(
+    s: Session,
+    structure_ids: Sequence[int],
+    people: Sequence[e.Person],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+) -> dict[int, dict[int, int] | None]:
+    """``propose`` for several structures at once: their rooms and beds in one
+    statement, the beds checked together in another (``bed_problems``)."""
+    if not structure_ids:
+        return {}
+    rooms = (
+        s.scalars(
+            select(e.Room)
+            .where(e.Room.structure_id.in_(list(structure_ids)))
+            .options(joinedload(e.Room.beds))
+            .order_by(e.Room.structure_id, e.Room.name)
+        )
+        .unique()
+        .all()
+    )
     problems = bed_problems(s, [b for room in rooms for b in room.beds], start, end, household_id)
+    by_structure: dict[int, list[e.Room]] = {sid: [] for sid in structure_ids}
+    for room in rooms:
+        by_structure[room.structure_id].append(room)
+    return {sid: _choose_beds(by_structure[sid], problems, people) for sid in structure_ids}
+
+
+def _choose_beds(
+    rooms: Sequence[e.Room],
+    problems: Mapping[int, DomainError | None],
+    people: Sequence[e.Person],
+) -> dict[int, int] | None:
+    """The rule itself: one room that takes everyone, the smallest such room first;
+    otherwise the free beds of the emptiest rooms; None when there are too few."""
     free_by_room: list[tuple[e.Room, list[e.Bed]]] = []
     for room in rooms:
         free = [b for b in room.beds if problems[b.id] is None]
         free_by_room.append((room, free))
     need = len(people)
-    # One room that takes everyone, the smallest such room first.
     fitting = sorted((len(f), room.name, f) for room, f in free_by_room if len(f) >= need)
     if fitting:
         beds = fitting[0][2][:need]
@@ -460,6 +543,36 @@ def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) 
                 programme=programme.code, date=format_date(day)
             )
         )
+
+
+def fit_reasons(
+    st: e.Structure,
+    programme: e.Programme,
+    day: dt.date,
+    members: Sequence[e.HouseholdMember],
+    companions: Sequence[e.HouseholdMember],
+    proposal: Mapping[int, int] | None,
+    short: tuple[dt.date, int, int] | None,
+) -> tuple[list[str], bool]:
+    """Why ``members`` do not fit structure ``st`` from ``day`` (none: they fit), and
+    whether the target group is among the reasons: the placement dialog's fit, from the
+    checks ``assign`` makes (``proposal``: ``propose``'s beds; ``short``:
+    ``capacity_shortfall`` for them)."""
+    reasons: list[str] = []
+    try:
+        check_structure_open(st, programme, day)
+    except DomainError as exc:
+        reasons.append(str(exc))
+    together = [*members, *companions]
+    problem = target_problem(st, [(m.person, m.relationship_) for m in together], day)
+    if problem:
+        reasons.append(problem)
+    if not proposal:
+        reasons.append(not_enough_beds_message(st.name, day, len(members)))
+    message = shortfall_message(st.name, day, short, len(members))
+    if message:
+        reasons.append(message)
+    return reasons, problem is not None
 
 
 def assign(
@@ -522,9 +635,17 @@ def assign(
             raise ValidationError(_("Choose one bed for each person to place."))
         if len(set(beds.values())) != len(beds):
             raise BedOccupiedError(_("Two people cannot share one bed."))
+        found = {
+            b.id: b
+            for b in s.scalars(
+                select(e.Bed)
+                .options(joinedload(e.Bed.room, innerjoin=True))
+                .where(e.Bed.id.in_(list(beds.values())))
+            )
+        }
         chosen_beds = []
         for _pid, bed_id in beds.items():
-            b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
+            b = found.get(bed_id)
             if b is None:
                 raise NotFoundError(_("The record no longer exists (it may have been removed)."))
             if b.room.structure_id != st.id:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.orm import contains_eager, selectinload
 
 from . import convert
 from . import entities as e
@@ -347,6 +348,7 @@ class Sheets:
             beds = s.scalars(
                 select(e.Bed)
                 .join(e.Room, e.Room.id == e.Bed.room_id)
+                .options(contains_eager(e.Bed.room))
                 .where(e.Room.structure_id == structure_id)
                 .order_by(e.Room.name, e.Bed.label)
             ).all()
@@ -395,6 +397,7 @@ class Sheets:
         with self.db.read() as s:
             stmt = (
                 select(e.Reservation, e.Structure.code, e.Household.code)
+                .options(selectinload(e.Reservation.beds))
                 .join(e.Structure, e.Structure.id == e.Reservation.structure_id)
                 .join(e.Household, e.Household.id == e.Reservation.household_id)
                 .order_by(e.Reservation.expected_on, e.Reservation.id)

@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -114,9 +115,12 @@ class UseCases:
         self.db = work.db
 
 
-def get(s: Session, cls: type[T], id_: int, *, lock: bool = False) -> T:
-    """The row, or a clear refusal when it no longer exists."""
-    obj = s.get(cls, id_, with_for_update=lock or None)
+def get(
+    s: Session, cls: type[T], id_: int, *, lock: bool = False, options: Sequence[Any] = ()
+) -> T:
+    """The row (with the related rows ``options`` load), or a clear refusal when it no
+    longer exists."""
+    obj = s.get(cls, id_, with_for_update=lock or None, options=options)
     if obj is None:
         raise NotFoundError(_("The record no longer exists (it may have been removed)."))
     return obj
@@ -126,7 +130,18 @@ def lock_structure(s: Session, structure_id: int) -> e.Structure:
     """The structure, locked until the end of the transaction."""
     # Serialises placements into one structure across PCs (PostgreSQL), so the capacity
     # check cannot be passed by two at once. SQLite is already serial.
-    st = s.get(e.Structure, structure_id, with_for_update=True, populate_existing=True)
+    # Its programme comes in the same statement; only the structure's row is locked.
+    st = (
+        s.execute(
+            select(e.Structure)
+            .where(e.Structure.id == structure_id)
+            .options(joinedload(e.Structure.programme, innerjoin=True))
+            .with_for_update(of=e.Structure)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if st is None:
         raise NotFoundError(_("The record no longer exists (it may have been removed)."))
     return st
