@@ -217,8 +217,14 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo, check_share=check_share)
         self._write = sessionmaker(self.engine, expire_on_commit=False)
+        read_options: dict[str, object] = {READONLY: True}
+        if not self.is_sqlite:
+            # A read on the shared server sends its statements alone, without BEGIN and
+            # ROLLBACK around them: two round trips fewer for every screen of a remote
+            # office. Each statement sees the data as committed when it starts.
+            read_options["isolation_level"] = "AUTOCOMMIT"
         self._read = sessionmaker(
-            self.engine.execution_options(**{READONLY: True}), expire_on_commit=False
+            self.engine.execution_options(**read_options), expire_on_commit=False
         )
 
     @property

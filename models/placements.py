@@ -143,10 +143,8 @@ class Placements(UseCases):
         with self.work.transaction() as s:
             st = lock_structure(s, structure_id)
             programme = st.programme
-            # Held here for the whole transaction (the session keeps rows only while they
-            # are referenced): the result reads it again at the end.
-            household = get(s, e.Household, household_id)
-            members = rules.select_members(s, household.id, person_ids)
+            # The members come with their household, held by them for the result's code.
+            members = rules.select_members(s, household_id, person_ids)
             held = s.scalar(
                 select(e.Reservation).where(
                     e.Reservation.household_id == household_id,

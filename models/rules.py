@@ -274,7 +274,11 @@ def household_members(s: Session, household_id: int) -> list[e.HouseholdMember]:
             s.scalars(
                 select(e.HouseholdMember)
                 .where(e.HouseholdMember.household_id == household_id)
-                .options(joinedload(e.HouseholdMember.person, innerjoin=True))
+                .options(
+                    joinedload(e.HouseholdMember.person, innerjoin=True),
+                    # with the household: its code, for the results, without a statement
+                    joinedload(e.HouseholdMember.household, innerjoin=True),
+                )
                 .order_by(e.HouseholdMember.id)
             )
         )
@@ -668,9 +672,9 @@ def assign(
 def select_members(
     s: Session, household_id: int, person_ids: Sequence[int] | None
 ) -> list[e.HouseholdMember]:
-    get(s, e.Household, household_id)
     members = household_members(s, household_id)
     if not members:
+        get(s, e.Household, household_id)  # gone, or really without members
         raise ValidationError(_("The household has no members."))
     if person_ids is None:
         return members

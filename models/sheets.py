@@ -326,7 +326,7 @@ class Sheets:
 
     def page(self, structure_id: int, day: dt.date) -> StructurePage:
         """The sheet on ``day``, the capacity history, the outages and the structure's details:
-        four statements in one read transaction, whatever the size of the network."""
+        four statements in one read, whatever the size of the network."""
         from . import results as r
 
         with self.db.read() as s:
