@@ -8,9 +8,11 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import (
+    String,
     func,
     select,
     tuple_,
+    type_coerce,
 )
 
 from . import convert
@@ -145,21 +147,22 @@ class Directory:
         words = [w for w in text.lower().split() if w]
         p, m = e.Person, e.HouseholdMember
         stmt = (
-            select(
+            select(  # PersonInfo's fields, in their order
                 p.id,
                 p.code,
                 p.first_name,
                 p.last_name,
                 p.alias,
-                p.sex,
+                # the stored values as they are: the results hold them as text
+                type_coerce(p.sex, String),
                 p.gender_identity,
                 p.birth_date,
                 p.citizenship,
-                p.legal_status,
+                type_coerce(p.legal_status, String),
                 p.version,
                 m.household_id,
                 e.Household.code,
-                m.relationship_,
+                type_coerce(m.relationship_, String),
             )
             .outerjoin(m, m.person_id == p.id)
             .outerjoin(e.Household, e.Household.id == m.household_id)
@@ -171,41 +174,10 @@ class Directory:
         if after is not None:
             stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after))
         with self.db.read() as s:
-            rows = s.execute(stmt).all()
-        return [
-            r.PersonInfo(
-                id=pid,
-                code=code,
-                first_name=first,
-                last_name=last,
-                alias=alias,
-                sex=sex.value,
-                gender_identity=gender,
-                birth_date=birth,
-                citizenship=citizenship,
-                legal_status=legal.value,
-                version=version,
-                household_id=hid,
-                household_code=hcode,
-                relationship=rel.value if rel is not None else None,
-            )
-            for (
-                pid,
-                code,
-                first,
-                last,
-                alias,
-                sex,
-                gender,
-                birth,
-                citizenship,
-                legal,
-                version,
-                hid,
-                hcode,
-                rel,
-            ) in rows
-        ]
+            # Plain columns: straight through the connection, no ORM rows to make.
+            rows = s.connection().execute(stmt).all()
+        # The columns are PersonInfo's fields, in their order.
+        return [r.PersonInfo(*row) for row in rows]
 
     def household(self, household_id: int) -> r.HouseholdInfo:
         from . import convert
