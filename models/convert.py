@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from . import entities as e
 from . import results as r
@@ -19,8 +19,9 @@ from . import results as r
 STRUCTURE: tuple[Any, ...] = (joinedload(e.Structure.programme, innerjoin=True),)
 BED: tuple[Any, ...] = (joinedload(e.Bed.room, innerjoin=True),)
 MEMBER: tuple[Any, ...] = (joinedload(e.HouseholdMember.household, innerjoin=True),)
+# Joined: the household and its members in one statement.
 HOUSEHOLD: tuple[Any, ...] = (
-    selectinload(e.Household.members).joinedload(e.HouseholdMember.person, innerjoin=True),
+    joinedload(e.Household.members).joinedload(e.HouseholdMember.person, innerjoin=True),
 )
 # Joined, extensions included (a placement has few): one statement; lists of placements
 # take ``.unique()``.
