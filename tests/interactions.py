@@ -70,30 +70,31 @@ def survey(backend: Backend, day: dt.date) -> Network:
             )
         )
         live = (
-            select(e.BedStay.placement_id)
+            select(e.BedStay.id)
             .where(
+                e.BedStay.placement_id == e.Placement.id,
                 e.BedStay.cancelled.is_(False),
                 e.BedStay.start_date <= day,
                 (e.BedStay.end_date.is_(None)) | (e.BedStay.end_date > day),
             )
-            .scalar_subquery()
+            .exists()
         )
+        other = e.Placement.__table__.alias("other")
         stays = (
-            select(e.Placement.household_id, func.count(e.BedStay.id).label("n"))
-            .join(e.BedStay, e.BedStay.placement_id == e.Placement.id)
-            .group_by(e.Placement.household_id)
-            .subquery()
+            select(func.count(e.BedStay.id))
+            .join(other, other.c.id == e.BedStay.placement_id)
+            .where(other.c.household_id == e.Placement.household_id)
+            .scalar_subquery()
         )
         household_id, placement_id = s.execute(
             select(e.Placement.household_id, e.Placement.id)
-            .join(stays, stays.c.household_id == e.Placement.household_id)
             .where(
                 e.Placement.status == e.PlacementStatus.ACTIVE,
                 e.Placement.planned_end.is_not(None),
                 e.Placement.planned_end > day,
-                e.Placement.id.in_(live),
+                live,
             )
-            .order_by(stays.c.n.desc(), e.Placement.id)
+            .order_by(stays.desc(), e.Placement.id)
             .limit(1)
         ).one()
         person_ids = tuple(
