@@ -19,10 +19,9 @@ from . import results as r
 STRUCTURE: tuple[Any, ...] = (joinedload(e.Structure.programme, innerjoin=True),)
 BED: tuple[Any, ...] = (joinedload(e.Bed.room, innerjoin=True),)
 MEMBER: tuple[Any, ...] = (joinedload(e.HouseholdMember.household, innerjoin=True),)
-# Joined: the household and its members in one statement.
-HOUSEHOLD: tuple[Any, ...] = (
-    joinedload(e.Household.members).joinedload(e.HouseholdMember.person, innerjoin=True),
-)
+# Joined: the household and its members in one statement. Outer joins one after the
+# other: an inner join nested in the outer one makes SQLite read every member.
+HOUSEHOLD: tuple[Any, ...] = (joinedload(e.Household.members).joinedload(e.HouseholdMember.person),)
 # Joined, extensions included (a placement has few): one statement; lists of placements
 # take ``.unique()``.
 PLACEMENT: tuple[Any, ...] = (

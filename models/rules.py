@@ -341,11 +341,24 @@ def bed_problems(
     one statement whatever the number of beds: a structure's beds are checked
     together when free beds are proposed (the placement dialog does it for every
     structure of the programme)."""
-    if not beds:
+    return named_bed_problems(
+        s, {b.id: bed_name(b) for b in beds}, start, end, household_id, ignore_stays
+    )
+
+
+def named_bed_problems(
+    s: Session,
+    names: Mapping[int, str],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+    ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+) -> dict[int, DomainError | None]:
+    """``bed_problems`` of the beds ``names`` names (bed id -> "room / label")."""
+    if not names:
         return {}
-    ids = [b.id for b in beds]
+    ids = list(names)
     found: dict[int, DomainError | None] = dict.fromkeys(ids)
-    by_id = {b.id: b for b in beds}
     until = end or FAR_FUTURE
     # Stays, outages and held reservations of these beds in one round trip, each row
     # tagged with its kind; the first reason found for a bed stands: occupied, then out
@@ -390,7 +403,7 @@ def bed_problems(
     ):
         if found[bed_id] is not None:
             continue
-        name = bed_name(by_id[bed_id])
+        name = names[bed_id]
         if kind == occupied:
             found[bed_id] = BedOccupiedError(
                 _("Bed {bed} is already occupied on {date}.").format(
@@ -489,49 +502,47 @@ def proposals(
     end: dt.date | None,
     household_id: int,
 ) -> dict[int, dict[int, int] | None]:
-    """``propose`` for several structures at once: their rooms and beds in one
-    statement, the beds checked together in another (``bed_problems``)."""
+    """``propose`` for several structures at once: their beds by room in one statement
+    (plain columns: a programme can have hundreds), checked together in another
+    (``bed_problems``)."""
     if not structure_ids:
         return {}
-    rooms = (
-        s.scalars(
-            select(e.Room)
-            .where(e.Room.structure_id.in_(list(structure_ids)))
-            .options(joinedload(e.Room.beds))
-            .order_by(e.Room.structure_id, e.Room.name)
-        )
-        .unique()
-        .all()
-    )
-    problems = bed_problems(s, [b for room in rooms for b in room.beds], start, end, household_id)
-    by_structure: dict[int, list[e.Room]] = {sid: [] for sid in structure_ids}
-    for room in rooms:
-        by_structure[room.structure_id].append(room)
-    return {sid: _choose_beds(by_structure[sid], problems, people) for sid in structure_ids}
+    rooms: dict[int, dict[int, tuple[str, list[int]]]] = {sid: {} for sid in structure_ids}
+    names: dict[int, str] = {}
+    for structure_id, room_id, room_name, bed_id, label in s.execute(
+        select(e.Room.structure_id, e.Room.id, e.Room.name, e.Bed.id, e.Bed.label)
+        .join(e.Bed, e.Bed.room_id == e.Room.id)
+        .where(e.Room.structure_id.in_(list(structure_ids)))
+        .order_by(e.Room.structure_id, e.Room.name, e.Bed.label)
+    ):
+        rooms[structure_id].setdefault(room_id, (room_name, []))[1].append(bed_id)
+        names[bed_id] = f"{room_name} / {label}"
+    problems = named_bed_problems(s, names, start, end, household_id)
+    return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in structure_ids}
 
 
 def _choose_beds(
-    rooms: Sequence[e.Room],
+    rooms: Sequence[tuple[str, Sequence[int]]],
     problems: Mapping[int, DomainError | None],
     people: Sequence[e.Person],
 ) -> dict[int, int] | None:
     """The rule itself: one room that takes everyone, the smallest such room first;
-    otherwise the free beds of the emptiest rooms; None when there are too few."""
-    free_by_room: list[tuple[e.Room, list[e.Bed]]] = []
-    for room in rooms:
-        free = [b for b in room.beds if problems[b.id] is None]
-        free_by_room.append((room, free))
+    otherwise the free beds of the emptiest rooms; None when there are too few.
+    ``rooms`` are (name, bed ids) in the order of their names, beds by label."""
+    free_by_room: list[tuple[str, list[int]]] = []
+    for name, beds in rooms:
+        free_by_room.append((name, [b for b in beds if problems[b] is None]))
     need = len(people)
-    fitting = sorted((len(f), room.name, f) for room, f in free_by_room if len(f) >= need)
+    fitting = sorted((len(f), name, f) for name, f in free_by_room if len(f) >= need)
     if fitting:
-        beds = fitting[0][2][:need]
+        chosen = fitting[0][2][:need]
     else:
-        beds = [b for _room, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
+        chosen = [b for _name, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
             :need
         ]
-    if len(beds) < need:
+    if len(chosen) < need:
         return None
-    return {p.id: b.id for p, b in zip(people, beds, strict=True)}
+    return {p.id: b for p, b in zip(people, chosen, strict=True)}
 
 
 def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) -> None:
