@@ -20,6 +20,7 @@ from . import entities as e
 from . import results as r
 from .database import Database
 from .occupancy_counts import _open_on
+from .people import fold
 
 
 class Directory:
@@ -144,7 +145,9 @@ class Directory:
         ``after`` is the ``search_key`` of the last row of the previous page: the next
         page starts there (keyset paging), so a deep page costs what the first one does.
         """
-        words = [w for w in text.lower().split() if w]
+        # Folded like the stored words: accents are optional in every part of the query
+        # ("Gülşen", "gülsen" and "gulsen" all find Ğülşen).
+        words = [fold(w) for w in text.split() if w]
         p, m = e.Person, e.HouseholdMember
         stmt = (
             select(  # PersonInfo's fields, in their order

@@ -46,7 +46,7 @@ class Placements(UseCases):
             persons = [m.person for m in members]
             proposal = rules.propose(s, st, persons, day, None, household_id)
             # Someone moving to another bed of the structure leaves their own place (transfer).
-            short = rules.capacity_shortfall(s, st.id, day, until, ids)
+            short = rules.capacity_shortfall(s, st.id, day, until, ids, household_id=household_id)
             reasons, target = rules.fit_reasons(
                 st,
                 st.programme,
@@ -105,6 +105,7 @@ class Placements(UseCases):
                     for sid, st in structures.items()
                 },
                 ids,
+                household_id=household_id,
             )
             companions = rules.companions_by_structure(s, household_id, day, ids)
             for sid, st in structures.items():
@@ -514,11 +515,19 @@ class Placements(UseCases):
             for person_id, structure_id, name in rows:
                 staying.setdefault((structure_id, name), []).append(person_id)
             for (structure_id, name), people in sorted(staying.items()):
-                short = rules.capacity_shortfall(s, structure_id, start, new_planned_end, people)
+                short = rules.capacity_shortfall(
+                    s, structure_id, start, new_planned_end, people, household_id=pl.household_id
+                )
                 if short is not None:
-                    night, occupied, places = short
                     return (
-                        rules.capacity_message(name, night, occupied, places, len(people))
+                        rules.capacity_message(
+                            name,
+                            short.night,
+                            short.occupied,
+                            short.places,
+                            len(people),
+                            short.held,
+                        )
                         + " "
                         + _(
                             "The extension can be recorded anyway: plan a transfer, or the end of another stay."

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
@@ -96,29 +96,52 @@ def not_enough_beds_message(structure: str, day: dt.date, count: int) -> str:
 
 
 def capacity_message(
-    structure: str, day: dt.date, occupied: int, capacity: int, needed: int
+    structure: str, day: dt.date, occupied: int, capacity: int, needed: int, held: int = 0
 ) -> str:
-    """Why the authorised places are not enough: full, or too few places left for everyone."""
-    if occupied >= capacity:
-        return _(
-            "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
-        ).format(structure=structure, date=format_date(day), occupied=occupied, capacity=capacity)
-    if occupied == 0:
+    """Why the authorised places are not enough: full, or too few places left for everyone.
+    The places left are the free places of the page: places less people and held beds."""
+    free = max(capacity - occupied - held, 0)
+    held_note = (
+        " "
+        + ngettext(
+            "({count} bed is held by a reservation.)",
+            "({count} beds are held by reservations.)",
+            held,
+        ).format(count=held)
+        if held
+        else ""
+    )
+    if free == 0:
+        return (
+            _(
+                "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
+            ).format(
+                structure=structure,
+                date=format_date(day),
+                occupied=occupied + held,
+                capacity=capacity,
+            )
+            + held_note
+        )
+    if occupied + held == 0:
         return ngettext(
             "Structure {structure} has only {capacity} place on {date}: not enough for {count} people.",
             "Structure {structure} has only {capacity} places on {date}: not enough for {count} people.",
             capacity,
         ).format(structure=structure, capacity=capacity, date=format_date(day), count=needed)
-    return ngettext(
-        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
-        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
-        capacity - occupied,
-    ).format(
-        structure=structure,
-        free=capacity - occupied,
-        capacity=capacity,
-        date=format_date(day),
-        count=needed,
+    return (
+        ngettext(
+            "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
+            "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
+            free,
+        ).format(
+            structure=structure,
+            free=free,
+            capacity=capacity,
+            date=format_date(day),
+            count=needed,
+        )
+        + held_note
     )
 
 
@@ -133,28 +156,40 @@ def capacity_problem(
     start: dt.date,
     until: dt.date | None,
     people: Sequence[int],
+    household_id: int | None = None,
 ) -> str | None:
     """Why ``people`` cannot all sleep in the structure from ``start`` up to ``until``
     (open-ended when None); None when its places are enough. Their own stays begun
     before ``start`` are the ones a move ends: they are not counted."""
-    short = capacity_shortfall(s, structure_id, start, until, people)
+    short = capacity_shortfall(s, structure_id, start, until, people, household_id=household_id)
     return shortfall_message(structure_name, start, short, len(people))
 
 
 def shortfall_message(
-    structure_name: str, start: dt.date, short: tuple[dt.date, int, int] | None, needed: int
+    structure_name: str, start: dt.date, short: Shortfall | None, needed: int
 ) -> str | None:
     """What a shortfall found by ``capacity_shortfall`` means, for ``needed`` people."""
     if short is None:
         return None
-    night, occupied, places = short
-    message = capacity_message(structure_name, night, occupied, places, needed)
-    if night > start:
+    message = capacity_message(
+        structure_name, short.night, short.occupied, short.places, needed, short.held
+    )
+    if short.night > start:
         message += " " + _(
             "The stay would still be going on then: give a planned end "
             "up to that date, or choose another structure."
         )
     return message
+
+
+class Shortfall(NamedTuple):
+    """The first night a structure's places are not enough: who is there, the beds held
+    for others by reservations, and the places in force."""
+
+    night: dt.date
+    occupied: int
+    held: int
+    places: int
 
 
 def capacity_shortfall(
@@ -163,19 +198,31 @@ def capacity_shortfall(
     start: dt.date,
     until: dt.date | None,
     people: Sequence[int] = (),
-) -> tuple[dt.date, int, int] | None:
+    *,
+    household_id: int | None = None,
+    count_held: bool = True,
+) -> Shortfall | None:
     """The first night from ``start`` up to ``until`` (open-ended when None) on which
     ``people`` (none: the people already there alone) would take the structure past its
-    places, as (night, others there, places); None when its places are enough every night.
+    places; None when its places are enough every night.
 
-    Each night counts the stays covering it against the capacity in force. Only the
-    nights where either can change are looked at: ``start``, each later capacity
-    period, each later stay's start. The stays of ``people`` begun before ``start`` are
-    not counted among the others: they are the ones a move ends (a change of bed within
-    the structure), or the very stays being prolonged (an extension). A person has one
-    such stay at most, since nobody sleeps in two beds a night.
+    Each night counts the stays covering it and, with ``count_held``, the beds held by
+    reservations of other households than ``household_id`` (held beds are not free:
+    DESIGN.md), against the capacity in force. Only the nights where any of these can
+    change are looked at: ``start``, each later capacity period, each later stay's or
+    hold's start. The stays of ``people`` begun before ``start`` are not counted among
+    the others: they are the ones a move ends (a change of bed within the structure), or
+    the very stays being prolonged (an extension). A person has one such stay at most,
+    since nobody sleeps in two beds a night.
     """
-    return capacity_shortfalls(s, start, {structure_id: until}, people)[structure_id]
+    return capacity_shortfalls(
+        s,
+        start,
+        {structure_id: until},
+        people,
+        household_id=household_id,
+        count_held=count_held,
+    )[structure_id]
 
 
 def capacity_shortfalls(
@@ -183,7 +230,10 @@ def capacity_shortfalls(
     start: dt.date,
     untils: Mapping[int, dt.date | None],
     people: Sequence[int] = (),
-) -> dict[int, tuple[dt.date, int, int] | None]:
+    *,
+    household_id: int | None = None,
+    count_held: bool = True,
+) -> dict[int, Shortfall | None]:
     """``capacity_shortfall`` of several structures at once (structure id -> its
     ``until``), in one statement whatever their number."""
     ends = {
@@ -194,8 +244,17 @@ def capacity_shortfalls(
     if not ends:
         return {}
     ids = list(ends)
+    bounded = [end for end in ends.values() if end is not None]
+    # Stays and holds that begin after every end count nowhere.
+    last = max(bounded) if len(bounded) == len(ends) else None
     stays_query = (
-        select(e.Room.structure_id, e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer))
+        select(
+            e.Room.structure_id,
+            e.BedStay.start_date,
+            e.BedStay.end_date,
+            cast(null(), Integer),
+            e.BedStay.bed_id,
+        )
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(
@@ -204,43 +263,73 @@ def capacity_shortfalls(
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
     )
-    bounded = [end for end in ends.values() if end is not None]
-    if len(bounded) == len(ends):  # stays that begin after every end count nowhere
-        stays_query = stays_query.where(e.BedStay.start_date < max(bounded))
+    if last is not None:
+        stays_query = stays_query.where(e.BedStay.start_date < last)
     if people:
         stays_query = stays_query.where(
             ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
         )
-    # One round trip: the capacity periods come with the stays, told apart by their places.
-    periods_query = select(
-        e.CapacityPeriod.structure_id,
-        e.CapacityPeriod.valid_from,
-        cast(null(), Date),
-        e.CapacityPeriod.places,
-    ).where(e.CapacityPeriod.structure_id.in_(ids))
-    stays: dict[int, list[tuple[dt.date, dt.date | None]]] = {sid: [] for sid in ids}
+    # One round trip: the capacity periods and the held beds come with the stays, told
+    # apart by their places (a period) or by a negative place count (a held bed).
+    parts: list[Any] = [
+        stays_query,
+        select(
+            e.CapacityPeriod.structure_id,
+            e.CapacityPeriod.valid_from,
+            cast(null(), Date),
+            e.CapacityPeriod.places,
+            cast(null(), Integer),
+        ).where(e.CapacityPeriod.structure_id.in_(ids)),
+    ]
+    if count_held:
+        held_query = (
+            select(
+                e.Reservation.structure_id,
+                e.Reservation.held_from,
+                e.Reservation.closed_on,
+                literal(-1),
+                e.ReservationBed.bed_id,
+            )
+            .join(e.ReservationBed, e.ReservationBed.reservation_id == e.Reservation.id)
+            .where(
+                e.Reservation.structure_id.in_(ids),
+                e.Reservation.status != e.ReservationStatus.CANCELLED,
+                or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > start),
+            )
+        )
+        if household_id is not None:
+            held_query = held_query.where(e.Reservation.household_id != household_id)
+        if last is not None:
+            held_query = held_query.where(e.Reservation.held_from < last)
+        parts.append(held_query)
+    stays: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
+    holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
     periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
-    rows: Any = s.execute(union_all(stays_query, periods_query))
-    for sid, first, end, places in rows:
+    rows: Any = s.execute(union_all(*parts))
+    for sid, first, end, places, bed_id in rows:
         if places is None:
-            stays[sid].append((first, end))
+            stays[sid].append((first, end, bed_id))
+        elif places < 0:
+            holds[sid].append((first, end, bed_id))
         else:
             periods[sid].append((first, places))
     return {
-        sid: _first_short_night(stays[sid], periods[sid], start, ends[sid], len(people))
+        sid: _first_short_night(stays[sid], holds[sid], periods[sid], start, ends[sid], len(people))
         for sid in ids
     }
 
 
 def _first_short_night(
-    stays: Sequence[tuple[dt.date, dt.date | None]],
+    stays: Sequence[tuple[dt.date, dt.date | None, int]],
+    holds: Sequence[tuple[dt.date, dt.date | None, int]],
     periods: list[tuple[dt.date, int]],
     start: dt.date,
     until: dt.date | None,
     needed: int,
-) -> tuple[dt.date, int, int] | None:
-    """The rule itself: the first night in ``[start, until)`` on which the stays and
-    ``needed`` more people exceed the places in force (see ``capacity_shortfall``)."""
+) -> Shortfall | None:
+    """The rule itself: the first night in ``[start, until)`` on which the beds taken,
+    the beds held and ``needed`` more people exceed the places in force (see
+    ``capacity_shortfall``)."""
     if not periods:
         return None
     periods.sort()
@@ -249,7 +338,7 @@ def _first_short_night(
         return start < day and (until is None or day < until)
 
     nights = {start} | {valid_from for valid_from, _places in periods if within(valid_from)}
-    nights |= {first for first, _end in stays if within(first)}
+    nights |= {first for first, _end, _bed in [*stays, *holds] if within(first)}
     for night in sorted(nights):
         places = None
         for valid_from, in_force in periods:
@@ -259,9 +348,16 @@ def _first_short_night(
         if places is None:
             continue  # no capacity recorded yet on that night
         # A bed holds one person a night (the database sees to it): stays are beds.
-        occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
-        if occupied + needed > places:
-            return night, occupied, places
+        taken = {
+            bed for first, end, bed in stays if first <= night and (end is None or end > night)
+        }
+        held = {
+            bed
+            for first, end, bed in holds
+            if first <= night and (end is None or end > night) and bed not in taken
+        }
+        if len(taken) + len(held) + needed > places:
+            return Shortfall(night, len(taken), len(held), places)
     return None
 
 
@@ -546,13 +642,14 @@ def _choose_beds(
 
 
 def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) -> None:
-    if day < st.opened_on or (st.closed_on is not None and day >= st.closed_on):
+    # A closing or ending date is the last day open (DESIGN.md).
+    if day < st.opened_on or (st.closed_on is not None and day > st.closed_on):
         raise ValidationError(
             _("Structure {structure} is not open on {date}.").format(
                 structure=st.name, date=format_date(day)
             )
         )
-    if day < programme.start_date or (programme.end_date is not None and day >= programme.end_date):
+    if day < programme.start_date or (programme.end_date is not None and day > programme.end_date):
         raise ValidationError(
             _("Programme {programme} is not running on {date}.").format(
                 programme=programme.code, date=format_date(day)
@@ -567,7 +664,7 @@ def fit_reasons(
     members: Sequence[e.HouseholdMember],
     companions: Sequence[e.HouseholdMember],
     proposal: Mapping[int, int] | None,
-    short: tuple[dt.date, int, int] | None,
+    short: Shortfall | None,
 ) -> tuple[list[str], bool]:
     """Why ``members`` do not fit structure ``st`` from ``day`` (none: they fit), and
     whether the target group is among the reasons: the placement dialog's fit, from the
@@ -674,7 +771,9 @@ def assign(
                 raise problems[b.id]  # type: ignore[misc]
     # Their own stays begun before ``start`` are the ones being ended (``ignore_stays``):
     # any other would have been refused just above.
-    problem = capacity_problem(s, st.id, st.name, start, until, [p.id for p in persons])
+    problem = capacity_problem(
+        s, st.id, st.name, start, until, [p.id for p in persons], household_id
+    )
     if problem:
         raise StructureFullError(problem)
     return dict(beds)
