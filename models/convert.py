@@ -1,11 +1,44 @@
-"""Turn ORM rows into the plain results of ``models.results``."""
+"""Turn ORM rows into the plain results of ``models.results``.
+
+Each function reads the related rows its result names; the reads load them with the
+row, through the loader options given here beside the function (relationships never
+load lazily: ``models.entities``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import joinedload
 
 from . import entities as e
 from . import results as r
+
+# What each conversion needs loaded with the row (``options(*STRUCTURE)``).
+STRUCTURE: tuple[Any, ...] = (joinedload(e.Structure.programme, innerjoin=True),)
+BED: tuple[Any, ...] = (joinedload(e.Bed.room, innerjoin=True),)
+MEMBER: tuple[Any, ...] = (joinedload(e.HouseholdMember.household, innerjoin=True),)
+# Joined: the household and its members in one statement. Outer joins one after the
+# other: an inner join nested in the outer one makes SQLite read every member.
+HOUSEHOLD: tuple[Any, ...] = (joinedload(e.Household.members).joinedload(e.HouseholdMember.person),)
+# Joined, extensions included (a placement has few): one statement; lists of placements
+# take ``.unique()``.
+PLACEMENT: tuple[Any, ...] = (
+    joinedload(e.Placement.household, innerjoin=True),
+    joinedload(e.Placement.programme, innerjoin=True),
+    joinedload(e.Placement.extensions),
+)
+RESERVATION: tuple[Any, ...] = (joinedload(e.Reservation.beds),)
+STAY: tuple[Any, ...] = (
+    joinedload(e.BedStay.bed, innerjoin=True)
+    .joinedload(e.Bed.room, innerjoin=True)
+    .joinedload(e.Room.structure, innerjoin=True),
+    joinedload(e.BedStay.person, innerjoin=True),
+    joinedload(e.BedStay.placement, innerjoin=True).joinedload(
+        e.Placement.programme, innerjoin=True
+    ),
+)
 
 
 def programme(p: e.Programme) -> r.ProgrammeInfo:
@@ -52,7 +85,13 @@ def bed(b: e.Bed) -> r.BedInfo:
     return r.BedInfo(b.id, b.label, b.room_id, b.room.name, b.room.structure_id)
 
 
-def person(p: e.Person, member: e.HouseholdMember | None = None) -> r.PersonInfo:
+def person(
+    p: e.Person, member: e.HouseholdMember | None = None, household_code: str | None = None
+) -> r.PersonInfo:
+    """The person; with ``member``, their household (its code read from ``member`` unless
+    given)."""
+    if member is not None and household_code is None:
+        household_code = member.household.code
     return r.PersonInfo(
         id=p.id,
         code=p.code,
@@ -66,7 +105,7 @@ def person(p: e.Person, member: e.HouseholdMember | None = None) -> r.PersonInfo
         legal_status=p.legal_status.value,
         version=p.version,
         household_id=member.household_id if member else None,
-        household_code=member.household.code if member else None,
+        household_code=household_code if member else None,
         relationship=member.relationship_.value if member else None,
     )
 
@@ -75,7 +114,9 @@ def household(h: e.Household) -> r.HouseholdInfo:
     return r.HouseholdInfo(
         id=h.id,
         code=h.code,
-        members=tuple(r.MemberInfo(person(m.person, m), m.relationship_.value) for m in h.members),
+        members=tuple(
+            r.MemberInfo(person(m.person, m, h.code), m.relationship_.value) for m in h.members
+        ),
         version=h.version,
     )
 

@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from . import convert, rules
 from . import entities as e
@@ -20,7 +20,11 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _
-from .unit_of_work import UseCases, check_version, get, touch
+from .unit_of_work import UseCases, check_version, get, lock_row, touch
+
+_BED_IN_STRUCTURE = (
+    joinedload(e.Bed.room, innerjoin=True).joinedload(e.Room.structure, innerjoin=True),
+)
 
 
 class Keep(enum.Enum):
@@ -40,7 +44,7 @@ def _locked_stay(s: Session, stay_id: int, version: int | None) -> e.BedStay:
     if pl is None:
         raise NotFoundError(_("The record no longer exists (it may have been removed)."))
     check_version(pl, version)
-    return get(s, e.BedStay, stay_id)
+    return get(s, e.BedStay, stay_id, options=convert.STAY)
 
 
 class Corrections(UseCases):
@@ -76,7 +80,7 @@ class Corrections(UseCases):
             if new_end is not None and new_end <= new_start:
                 raise ValidationError(_("The end date must come after the start date."))
             new_bed = bed_id or stay.bed_id
-            b = get(s, e.Bed, new_bed)
+            b = get(s, e.Bed, new_bed, options=_BED_IN_STRUCTURE)
             err = rules.bed_problem(
                 s, b, new_start, new_end, stay.placement.household_id, {stay.id}
             )
@@ -96,7 +100,7 @@ class Corrections(UseCases):
                             date=format_date(max(other.start_date, new_start)),
                         )
                     )
-            stay.start_date, stay.end_date, stay.bed_id = new_start, new_end, new_bed
+            stay.start_date, stay.end_date, stay.bed = new_start, new_end, b
             s.flush()
             pl = stay.placement
             if new_start < pl.entry_date:
@@ -144,7 +148,8 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id, lock=True)
+            lock_row(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             if pl.status == e.PlacementStatus.CANCELLED:
                 raise ValidationError(_("This placement is already cancelled."))

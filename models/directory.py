@@ -8,8 +8,11 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import (
+    String,
     func,
     select,
+    tuple_,
+    type_coerce,
 )
 
 from . import convert, limits
@@ -133,25 +136,51 @@ class Directory:
         with self.db.read() as s:
             return set(s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct()))
 
-    def search_people(self, text: str, *, limit: int = 200, offset: int = 0) -> list[r.PersonInfo]:
-        """People whose name, alias, code or citizenship contains every word of ``text``.
+    def search_people(
+        self, text: str, *, limit: int = 200, after: tuple[str, str, int] | None = None
+    ) -> list[r.PersonInfo]:
+        """People whose name, alias, code or citizenship contains every word of ``text``,
+        with their household, in the order of ``PersonInfo.search_key``: one statement.
 
-        ``offset`` skips the first matches, for lists that load a page at a time.
+        ``after`` is the ``search_key`` of the last row of the previous page: the next
+        page starts there (keyset paging), so a deep page costs what the first one does.
         """
         # Folded like the stored words: accents are optional in every part of the query
         # ("Gülşen", "gülsen" and "gulsen" all find Ğülşen).
         words = [fold(w) for w in limits.search_words(text)]
-        with self.db.read() as s:
-            stmt = (
-                select(e.Person, e.HouseholdMember)
-                .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
-                .order_by(e.Person.last_name, e.Person.first_name, e.Person.id)
-                .limit(limit)
-                .offset(offset)
+        p, m = e.Person, e.HouseholdMember
+        stmt = (
+            select(  # PersonInfo's fields, in their order
+                p.id,
+                p.code,
+                p.first_name,
+                p.last_name,
+                p.alias,
+                # the stored values as they are: the results hold them as text
+                type_coerce(p.sex, String),
+                p.gender_identity,
+                p.birth_date,
+                p.citizenship,
+                type_coerce(p.legal_status, String),
+                p.version,
+                m.household_id,
+                e.Household.code,
+                type_coerce(m.relationship_, String),
             )
-            for w in words:
-                stmt = stmt.where(e.Person.search_text.contains(w, autoescape=True))
-            return [convert.person(p, m) for p, m in s.execute(stmt)]
+            .outerjoin(m, m.person_id == p.id)
+            .outerjoin(e.Household, e.Household.id == m.household_id)
+            .order_by(p.last_name, p.first_name, p.id)
+            .limit(limit)
+        )
+        for w in words:
+            stmt = stmt.where(p.search_text.contains(w, autoescape=True))
+        if after is not None:
+            stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after))
+        with self.db.read() as s:
+            # Plain columns: straight through the connection, no ORM rows to make.
+            rows = s.connection().execute(stmt).all()
+        # The columns are PersonInfo's fields, in their order.
+        return [r.PersonInfo(*row) for row in rows]
 
     def household(self, household_id: int) -> r.HouseholdInfo:
         from . import convert
@@ -159,7 +188,7 @@ class Directory:
         from .i18n import _
 
         with self.db.read() as s:
-            h = s.get(e.Household, household_id)
+            h = s.get(e.Household, household_id, options=convert.HOUSEHOLD)
             if h is None:
                 raise NotFoundError(
                     _(
@@ -173,6 +202,7 @@ class Directory:
         with self.db.read() as s:
             stays = s.scalars(
                 select(e.BedStay)
+                .options(*convert.STAY)
                 .where(e.BedStay.person_id == person_id)
                 .order_by(e.BedStay.start_date, e.BedStay.id)
             ).all()
@@ -184,9 +214,10 @@ class Directory:
                 convert.placement(p, self.today())
                 for p in s.scalars(
                     select(e.Placement)
+                    .options(*convert.PLACEMENT)
                     .where(e.Placement.household_id == household_id)
-                    .order_by(e.Placement.entry_date)
-                )
+                    .order_by(e.Placement.entry_date, e.Placement.id)
+                ).unique()
             ]
 
     def stays_of_household(self, household_id: int) -> list[r.StayInfo]:
@@ -194,6 +225,7 @@ class Directory:
         with self.db.read() as s:
             stays = s.scalars(
                 select(e.BedStay)
+                .options(*convert.STAY)
                 .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
                 .where(e.Placement.household_id == household_id)
                 .order_by(e.BedStay.start_date, e.BedStay.id)
@@ -207,7 +239,7 @@ class Directory:
         from .i18n import _
 
         with self.db.read() as s:
-            p = s.get(e.Placement, placement_id)
+            p = s.get(e.Placement, placement_id, options=convert.PLACEMENT)
             if p is None:
                 raise NotFoundError(
                     _(

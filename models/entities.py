@@ -2,6 +2,11 @@
 
 Italian words users say are given beside each class. The schema itself is owned by
 Alembic (``models/migrations``); a test checks that these classes match it.
+
+Every relationship is ``lazy="raise_on_sql"``: a read names the related rows it needs
+(``selectinload``, ``joinedload``), so loading them one row at a time (N+1 statements,
+each a round trip to a remote server) fails the tests instead of slowing an office down.
+Rows already in the session are still reached without a statement.
 """
 
 from __future__ import annotations
@@ -149,7 +154,9 @@ class Programme(Versioned, Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
-    structures: Mapped[list[Structure]] = relationship(back_populates="programme")
+    structures: Mapped[list[Structure]] = relationship(
+        back_populates="programme", lazy="raise_on_sql"
+    )
 
     __mapper_args__ = {"version_id_col": Versioned.version}
     __table_args__ = (CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),)
@@ -172,10 +179,12 @@ class Structure(Versioned, Base):
     opened_on: Mapped[dt.date] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
-    programme: Mapped[Programme] = relationship(back_populates="structures")
-    rooms: Mapped[list[Room]] = relationship(back_populates="structure", order_by="Room.name")
+    programme: Mapped[Programme] = relationship(back_populates="structures", lazy="raise_on_sql")
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="structure", order_by="Room.name", lazy="raise_on_sql"
+    )
     capacity_periods: Mapped[list[CapacityPeriod]] = relationship(
-        back_populates="structure", order_by="CapacityPeriod.valid_from"
+        back_populates="structure", order_by="CapacityPeriod.valid_from", lazy="raise_on_sql"
     )
 
     __mapper_args__ = {"version_id_col": Versioned.version}
@@ -200,7 +209,9 @@ class CapacityPeriod(Base):
     places: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(String(300), default="")
 
-    structure: Mapped[Structure] = relationship(back_populates="capacity_periods")
+    structure: Mapped[Structure] = relationship(
+        back_populates="capacity_periods", lazy="raise_on_sql"
+    )
     __table_args__ = (
         UniqueConstraint("structure_id", "valid_from"),
         CheckConstraint("places >= 0", name="places"),
@@ -215,8 +226,10 @@ class Room(Base):
     structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
 
-    structure: Mapped[Structure] = relationship(back_populates="rooms")
-    beds: Mapped[list[Bed]] = relationship(back_populates="room", order_by="Bed.label")
+    structure: Mapped[Structure] = relationship(back_populates="rooms", lazy="raise_on_sql")
+    beds: Mapped[list[Bed]] = relationship(
+        back_populates="room", order_by="Bed.label", lazy="raise_on_sql"
+    )
     __table_args__ = (UniqueConstraint("structure_id", "name"),)
 
 
@@ -228,7 +241,7 @@ class Bed(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
     label: Mapped[str] = mapped_column(String(40))
 
-    room: Mapped[Room] = relationship(back_populates="beds")
+    room: Mapped[Room] = relationship(back_populates="beds", lazy="raise_on_sql")
     __table_args__ = (UniqueConstraint("room_id", "label"),)
 
 
@@ -261,9 +274,13 @@ class Person(Versioned, Base):
         _enum(LegalStatus, "legal_status"), default=LegalStatus.OTHER
     )
     # Lower-case "first last alias code", kept by the services, for search as you type.
-    search_text: Mapped[str] = mapped_column(String(500), default="", index=True)
+    search_text: Mapped[str] = mapped_column(String(500), default="")
 
     __mapper_args__ = {"version_id_col": Versioned.version}
+    # The search's order, holding the text searched: see migration 0005.
+    __table_args__ = (
+        Index("ix_person_name_search", "last_name", "first_name", "id", "search_text"),
+    )
 
     def is_minor_on(self, day: dt.date) -> bool:
         return is_minor(self.birth_date, day)
@@ -283,7 +300,7 @@ class Household(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     members: Mapped[list[HouseholdMember]] = relationship(
-        back_populates="household", order_by="HouseholdMember.id"
+        back_populates="household", order_by="HouseholdMember.id", lazy="raise_on_sql"
     )
     __mapper_args__ = {"version_id_col": Versioned.version}
 
@@ -298,8 +315,8 @@ class HouseholdMember(Base):
         "relationship", _enum(Relationship, "relationship")
     )
 
-    household: Mapped[Household] = relationship(back_populates="members")
-    person: Mapped[Person] = relationship()
+    household: Mapped[Household] = relationship(back_populates="members", lazy="raise_on_sql")
+    person: Mapped[Person] = relationship(lazy="raise_on_sql")
 
 
 class Placement(Versioned, Base):
@@ -321,9 +338,9 @@ class Placement(Versioned, Base):
     )
     note: Mapped[str] = mapped_column(Text, default="")
 
-    household: Mapped[Household] = relationship()
-    programme: Mapped[Programme] = relationship()
-    extensions: Mapped[list[Extension]] = relationship(order_by="Extension.id")
+    household: Mapped[Household] = relationship(lazy="raise_on_sql")
+    programme: Mapped[Programme] = relationship(lazy="raise_on_sql")
+    extensions: Mapped[list[Extension]] = relationship(order_by="Extension.id", lazy="raise_on_sql")
 
     __mapper_args__ = {"version_id_col": Versioned.version}
     __table_args__ = (
@@ -362,9 +379,9 @@ class BedStay(Base):
     # Why a target-group rule was overridden for this stay, if it was.
     override_reason: Mapped[str] = mapped_column(String(500), default="")
 
-    placement: Mapped[Placement] = relationship()
-    person: Mapped[Person] = relationship()
-    bed: Mapped[Bed] = relationship()
+    placement: Mapped[Placement] = relationship(lazy="raise_on_sql")
+    person: Mapped[Person] = relationship(lazy="raise_on_sql")
+    bed: Mapped[Bed] = relationship(lazy="raise_on_sql")
 
     __table_args__ = (
         CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),
@@ -403,7 +420,9 @@ class Reservation(Versioned, Base):
         _enum(ReservationStatus, "reservation_status"), default=ReservationStatus.HELD
     )
     note: Mapped[str] = mapped_column(String(500), default="")
-    beds: Mapped[list[ReservationBed]] = relationship(order_by="ReservationBed.id")
+    beds: Mapped[list[ReservationBed]] = relationship(
+        order_by="ReservationBed.id", lazy="raise_on_sql"
+    )
 
     __mapper_args__ = {"version_id_col": Versioned.version}
 

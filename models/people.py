@@ -19,7 +19,7 @@ from .errors import (
 )
 from .i18n import _
 from .results import NewPerson
-from .unit_of_work import UseCases, check_version, get, touch
+from .unit_of_work import UseCases, check_version, get, lock_row, touch
 
 _UNACCENTED = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
@@ -109,23 +109,19 @@ class People(UseCases):
         if len(refs) != 1:
             raise ValidationError(_("A household needs exactly one reference person."))
         with self.work.transaction() as s:
-            h = e.Household(code=_provisional_code())
+            # The members are known here: the result is made from them, not read back.
+            h = e.Household(code=_provisional_code(), members=[])
             s.add(h)
             s.flush()
             _code_from_id(s, h, "H")
             for data in people:
                 p = self._new_person(s, data)
-                s.add(
-                    e.HouseholdMember(
-                        household_id=h.id,
-                        person_id=p.id,
-                        relationship_=e.Relationship(data.relationship),
-                    )
+                h.members.append(
+                    e.HouseholdMember(person=p, relationship_=e.Relationship(data.relationship))
                 )
                 s.info.pop("members", None)
             s.flush()
             self.work.audit(s, "create", "household", h.id, members=len(people))
-            s.refresh(h)
             return convert.household(h)
 
     def update_person(self, person_id: int, version: int | None, **fields: Any) -> r.PersonInfo:
@@ -158,7 +154,11 @@ class People(UseCases):
             p.search_text = _search_text(p)
             s.flush()
             self.work.audit(s, "update", "person", p.id, fields=sorted(fields))
-            member = s.scalar(select(e.HouseholdMember).where(e.HouseholdMember.person_id == p.id))
+            member = s.scalar(
+                select(e.HouseholdMember)
+                .options(*convert.MEMBER)
+                .where(e.HouseholdMember.person_id == p.id)
+            )
             return convert.person(p, member)
 
     def add_household_member(
@@ -167,21 +167,16 @@ class People(UseCases):
         if person.relationship == "reference":
             raise ValidationError(_("A household needs exactly one reference person."))
         with self.work.transaction() as s:
-            h = get(s, e.Household, household_id)
+            h = get(s, e.Household, household_id, options=convert.HOUSEHOLD)
             check_version(h, version)
             p = self._new_person(s, person)
-            s.add(
-                e.HouseholdMember(
-                    household_id=h.id,
-                    person_id=p.id,
-                    relationship_=e.Relationship(person.relationship),
-                )
+            h.members.append(
+                e.HouseholdMember(person=p, relationship_=e.Relationship(person.relationship))
             )
             s.info.pop("members", None)
             touch(h)
             s.flush()
             self.work.audit(s, "add_member", "household", h.id, person=p.id)
-            s.refresh(h)
             return convert.household(h)
 
     def set_relationship(
@@ -192,7 +187,8 @@ class People(UseCases):
         with self.work.transaction() as s:
             # Locked before its members are read, so two PCs changing the household's
             # relationships at once are taken one after the other.
-            h = get(s, e.Household, household_id, lock=True)
+            lock_row(s, e.Household, household_id)
+            h = get(s, e.Household, household_id, options=convert.HOUSEHOLD)
             check_version(h, version)
             members = {m.person_id: m for m in h.members}
             if person_id not in members:

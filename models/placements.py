@@ -40,34 +40,88 @@ class Placements(UseCases):
         ``place`` does.
         """
         with self.db.read() as s:
-            st = get(s, e.Structure, structure_id)
-            programme = st.programme
+            st = get(s, e.Structure, structure_id, options=convert.STRUCTURE)
             members = rules.select_members(s, household_id, person_ids)
-            reasons: list[str] = []
-            target_problem = False
-            try:
-                rules.check_structure_open(st, programme, day)
-            except DomainError as exc:
-                reasons.append(str(exc))
-            together = [
-                *members,
-                *rules.companions(s, household_id, st.id, day, [m.person_id for m in members]),
-            ]
-            problem = rules.target_problem(st, [(m.person, m.relationship_) for m in together], day)
-            if problem:
-                reasons.append(problem)
-                target_problem = True
+            ids = [m.person_id for m in members]
             persons = [m.person for m in members]
-            proposal = rules.propose(s, st, persons, day, None, household_id) or {}
-            if not proposal:
-                reasons.append(rules.not_enough_beds_message(st.name, day, len(persons)))
+            proposal = rules.propose(s, st, persons, day, None, household_id)
             # Someone moving to another bed of the structure leaves their own place (transfer).
-            problem = rules.capacity_problem(
-                s, st.id, st.name, day, until, [p.id for p in persons], household_id
+            short = rules.capacity_shortfall(s, st.id, day, until, ids, household_id=household_id)
+            reasons, target = rules.fit_reasons(
+                st,
+                st.programme,
+                day,
+                members,
+                rules.companions(s, household_id, st.id, day, ids),
+                proposal,
+                short,
             )
-            if problem:
-                reasons.append(problem)
-            return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
+            return r.FitReport(structure_id, not reasons, tuple(reasons), target, proposal or {})
+
+    def check_fit_many(
+        self,
+        household_id: int,
+        structure_ids: Sequence[int],
+        day: dt.date,
+        person_ids: Sequence[int] | None = None,
+        *,
+        until: dt.date | None = None,
+        until_programme: int | None = None,
+    ) -> dict[int, r.FitReport]:
+        """``check_fit`` for every structure of ``structure_ids`` (a whole programme for the
+        placement dialog) in a few statements whatever their number, through the same
+        rules. ``until`` holds for the structures of ``until_programme`` only, when given
+        (a transfer keeps its planned end within its programme), the others open-ended.
+        A refusal that concerns the people rather than a structure is every structure's
+        answer."""
+        wanted = list(dict.fromkeys(structure_ids))
+        with self.db.read() as s:
+            structures = {
+                st.id: st
+                for st in s.scalars(
+                    select(e.Structure)
+                    .options(*convert.STRUCTURE)
+                    .where(e.Structure.id.in_(wanted))
+                )
+            }
+            gone = _("The record no longer exists (it may have been removed).")
+            reports = {
+                sid: r.FitReport(sid, False, (gone,), False, {})
+                for sid in wanted
+                if sid not in structures
+            }
+            try:
+                members = rules.select_members(s, household_id, person_ids)
+            except DomainError as exc:
+                return {sid: r.FitReport(sid, False, (str(exc),), False, {}) for sid in wanted}
+            ids = [m.person_id for m in members]
+            persons = [m.person for m in members]
+            proposals = rules.proposals(s, list(structures), persons, day, None, household_id)
+            shortfalls = rules.capacity_shortfalls(
+                s,
+                day,
+                {
+                    sid: until if until_programme in (None, st.programme_id) else None
+                    for sid, st in structures.items()
+                },
+                ids,
+                household_id=household_id,
+            )
+            companions = rules.companions_by_structure(s, household_id, day, ids)
+            for sid, st in structures.items():
+                reasons, target = rules.fit_reasons(
+                    st,
+                    st.programme,
+                    day,
+                    members,
+                    companions.get(sid, []),
+                    proposals[sid],
+                    shortfalls[sid],
+                )
+                reports[sid] = r.FitReport(
+                    sid, not reasons, tuple(reasons), target, proposals[sid] or {}
+                )
+            return {sid: reports[sid] for sid in wanted}
 
     def place(
         self,
@@ -90,10 +144,8 @@ class Placements(UseCases):
         with self.work.transaction() as s:
             st = lock_structure(s, structure_id)
             programme = st.programme
-            # Held here for the whole transaction (the session keeps rows only while they
-            # are referenced): the result reads it again at the end.
-            household = get(s, e.Household, household_id)
-            members = rules.select_members(s, household.id, person_ids)
+            # The members come with their household, held by them for the result's code.
+            members = rules.select_members(s, household_id, person_ids)
             held = s.scalar(
                 select(e.Reservation).where(
                     e.Reservation.household_id == household_id,
@@ -184,7 +236,7 @@ class Placements(UseCases):
         new placement starts there. Returns the placement the people are in afterwards.
         """
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             if pl.status != e.PlacementStatus.ACTIVE:
                 raise ValidationError(_("This placement has ended: it cannot be changed."))
@@ -313,7 +365,7 @@ class Placements(UseCases):
         except ValueError as exc:
             raise ValidationError(_("Choose the reason of the exit.")) from exc
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             previous = None
             if _exit_scheduled(pl, self.work.today()):
@@ -384,7 +436,7 @@ class Placements(UseCases):
         """Take back an exit recorded for a later date: the stays it ended go on, the
         placement runs again with no exit (to change the date, record the exit again)."""
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             today = self.work.today()
             if not _exit_scheduled(pl, today):
@@ -410,7 +462,7 @@ class Placements(UseCases):
         if not reason.strip():
             raise ValidationError(_("An extension needs a reason."))
         with self.work.transaction() as s:
-            pl = get(s, e.Placement, placement_id)
+            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             if not rules.running(pl, self.work.today()):
                 raise ValidationError(_("This placement has ended: it cannot be changed."))
@@ -422,9 +474,8 @@ class Placements(UseCases):
                         date=format_date(pl.planned_end)
                     )
                 )
-            s.add(
+            pl.extensions.append(
                 e.Extension(
-                    placement_id=pl.id,
                     previous_planned_end=pl.planned_end,
                     new_planned_end=new_planned_end,
                     reason=reason.strip(),
@@ -434,7 +485,6 @@ class Placements(UseCases):
             )
             pl.planned_end = new_planned_end
             s.flush()
-            s.refresh(pl)
             self.work.audit(s, "extend", "placement", pl.id, new_planned_end=new_planned_end)
             return convert.placement(pl, self.work.today())
 

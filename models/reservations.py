@@ -76,13 +76,12 @@ class Reservations(UseCases):
                     note.strip()
                     + (" " + override_reason.strip() if override_reason.strip() else "")
                 ).strip(),
+                beds=[
+                    e.ReservationBed(bed_id=bed_id, person_id=pid) for pid, bed_id in chosen.items()
+                ],
             )
             s.add(res)
             s.flush()
-            for pid, bed_id in chosen.items():
-                s.add(e.ReservationBed(reservation_id=res.id, bed_id=bed_id, person_id=pid))
-            s.flush()
-            s.refresh(res)
             self.work.audit(s, "reserve", "reservation", res.id, structure=st.id, beds=len(chosen))
             return convert.reservation(res, st.code, res_household_code(s, household_id))
 
@@ -96,9 +95,11 @@ class Reservations(UseCases):
     ) -> r.PlacementInfo:
         """The household arrived: the reservation becomes a placement in the held beds."""
         with self.work.transaction() as s:
-            res = get(s, e.Reservation, reservation_id)
+            res = get(s, e.Reservation, reservation_id, options=convert.RESERVATION)
             if res.status != e.ReservationStatus.HELD:
                 raise ValidationError(_("This reservation is no longer held."))
+            # Held for the result's household code (the session keeps only referenced rows).
+            household = get(s, e.Household, res.household_id)
             day = entry_date or res.expected_on
             if day < res.held_from:
                 raise ValidationError(_("The entry date comes before the reservation."))
@@ -127,6 +128,8 @@ class Reservations(UseCases):
                 entry_date=day,
                 planned_end=planned_end,
                 status=e.PlacementStatus.ACTIVE,
+                household=household,
+                extensions=[],
             )
             s.add(pl)
             s.flush()
@@ -158,7 +161,7 @@ class Reservations(UseCases):
         self, reservation_id: int, *, day: dt.date | None = None, reason: str = ""
     ) -> r.ReservationInfo:
         with self.work.transaction() as s:
-            res = get(s, e.Reservation, reservation_id)
+            res = get(s, e.Reservation, reservation_id, options=convert.RESERVATION)
             if res.status != e.ReservationStatus.HELD:
                 raise ValidationError(_("This reservation is no longer held."))
             res.status = e.ReservationStatus.CANCELLED

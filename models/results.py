@@ -91,6 +91,11 @@ class PersonInfo:
     def full_name(self) -> str:
         return f"{self.last_name} {self.first_name}".strip()
 
+    @property
+    def search_key(self) -> tuple[str, str, int]:
+        """Where the person comes in a search's list (``Directory.search_people``)."""
+        return (self.last_name, self.first_name, self.id)
+
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:
             return None

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from . import entities as e
 from .errors import (
@@ -164,10 +164,17 @@ def capacity_problem(
     (open-ended when None); None when its places are enough. Their own stays begun
     before ``start`` are the ones a move ends: they are not counted."""
     short = capacity_shortfall(s, structure_id, start, until, people, household_id=household_id)
+    return shortfall_message(structure_name, start, short, len(people))
+
+
+def shortfall_message(
+    structure_name: str, start: dt.date, short: Shortfall | None, needed: int
+) -> str | None:
+    """What a shortfall found by ``capacity_shortfall`` means, for ``needed`` people."""
     if short is None:
         return None
     message = capacity_message(
-        structure_name, short.night, short.occupied, short.places, len(people), short.held
+        structure_name, short.night, short.occupied, short.places, needed, short.held
     )
     if short.night > start:
         message += " " + _(
@@ -210,20 +217,56 @@ def capacity_shortfall(
     the very stays being prolonged (an extension). A person has one such stay at most,
     since nobody sleeps in two beds a night.
     """
-    if until is not None and until <= start:  # a planned end already past: that night only
-        until = start + dt.timedelta(days=1)
+    return capacity_shortfalls(
+        s,
+        start,
+        {structure_id: until},
+        people,
+        household_id=household_id,
+        count_held=count_held,
+    )[structure_id]
+
+
+def capacity_shortfalls(
+    s: Session,
+    start: dt.date,
+    untils: Mapping[int, dt.date | None],
+    people: Sequence[int] = (),
+    *,
+    household_id: int | None = None,
+    count_held: bool = True,
+) -> dict[int, Shortfall | None]:
+    """``capacity_shortfall`` of several structures at once (structure id -> its
+    ``until``), in one statement whatever their number."""
+    ends = {
+        # a planned end already past: that night only
+        sid: start + dt.timedelta(days=1) if until is not None and until <= start else until
+        for sid, until in untils.items()
+    }
+    if not ends:
+        return {}
+    ids = list(ends)
+    bounded = [end for end in ends.values() if end is not None]
+    # Stays and holds that begin after every end count nowhere.
+    last = max(bounded) if len(bounded) == len(ends) else None
     stays_query = (
-        select(e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer), e.BedStay.bed_id)
+        select(
+            e.Room.structure_id,
+            e.BedStay.start_date,
+            e.BedStay.end_date,
+            cast(null(), Integer),
+            e.BedStay.bed_id,
+        )
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(
-            e.Room.structure_id == structure_id,
+            e.Room.structure_id.in_(ids),
             e.BedStay.cancelled.is_(False),
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
     )
-    if until is not None:
-        stays_query = stays_query.where(e.BedStay.start_date < until)
+    if last is not None:
+        stays_query = stays_query.where(e.BedStay.start_date < last)
     if people:
         stays_query = stays_query.where(
             ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
@@ -233,15 +276,17 @@ def capacity_shortfall(
     parts: list[Any] = [
         stays_query,
         select(
+            e.CapacityPeriod.structure_id,
             e.CapacityPeriod.valid_from,
             cast(null(), Date),
             e.CapacityPeriod.places,
             cast(null(), Integer),
-        ).where(e.CapacityPeriod.structure_id == structure_id),
+        ).where(e.CapacityPeriod.structure_id.in_(ids)),
     ]
     if count_held:
         held_query = (
             select(
+                e.Reservation.structure_id,
                 e.Reservation.held_from,
                 e.Reservation.closed_on,
                 literal(-1),
@@ -249,27 +294,44 @@ def capacity_shortfall(
             )
             .join(e.ReservationBed, e.ReservationBed.reservation_id == e.Reservation.id)
             .where(
-                e.Reservation.structure_id == structure_id,
+                e.Reservation.structure_id.in_(ids),
                 e.Reservation.status != e.ReservationStatus.CANCELLED,
                 or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > start),
             )
         )
         if household_id is not None:
             held_query = held_query.where(e.Reservation.household_id != household_id)
-        if until is not None:
-            held_query = held_query.where(e.Reservation.held_from < until)
+        if last is not None:
+            held_query = held_query.where(e.Reservation.held_from < last)
         parts.append(held_query)
-    stays: list[tuple[dt.date, dt.date | None, int]] = []
-    holds: list[tuple[dt.date, dt.date | None, int]] = []
-    periods: list[tuple[dt.date, int]] = []
+    stays: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
+    holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
+    periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
     rows: Any = s.execute(union_all(*parts))
-    for first, end, places, bed_id in rows:
+    for sid, first, end, places, bed_id in rows:
         if places is None:
-            stays.append((first, end, bed_id))
+            stays[sid].append((first, end, bed_id))
         elif places < 0:
-            holds.append((first, end, bed_id))
+            holds[sid].append((first, end, bed_id))
         else:
-            periods.append((first, places))
+            periods[sid].append((first, places))
+    return {
+        sid: _first_short_night(stays[sid], holds[sid], periods[sid], start, ends[sid], len(people))
+        for sid in ids
+    }
+
+
+def _first_short_night(
+    stays: Sequence[tuple[dt.date, dt.date | None, int]],
+    holds: Sequence[tuple[dt.date, dt.date | None, int]],
+    periods: list[tuple[dt.date, int]],
+    start: dt.date,
+    until: dt.date | None,
+    needed: int,
+) -> Shortfall | None:
+    """The rule itself: the first night in ``[start, until)`` on which the beds taken,
+    the beds held and ``needed`` more people exceed the places in force (see
+    ``capacity_shortfall``)."""
     if not periods:
         return None
     periods.sort()
@@ -278,7 +340,7 @@ def capacity_shortfall(
         return start < day and (until is None or day < until)
 
     nights = {start} | {valid_from for valid_from, _places in periods if within(valid_from)}
-    nights |= {first for first, _end, _bed in stays + holds if within(first)}
+    nights |= {first for first, _end, _bed in [*stays, *holds] if within(first)}
     for night in sorted(nights):
         places = None
         for valid_from, in_force in periods:
@@ -296,7 +358,7 @@ def capacity_shortfall(
             for first, end, bed in holds
             if first <= night and (end is None or end > night) and bed not in taken
         }
-        if len(taken) + len(held) + len(people) > places:
+        if len(taken) + len(held) + needed > places:
             return Shortfall(night, len(taken), len(held), places)
     return None
 
@@ -310,7 +372,11 @@ def household_members(s: Session, household_id: int) -> list[e.HouseholdMember]:
             s.scalars(
                 select(e.HouseholdMember)
                 .where(e.HouseholdMember.household_id == household_id)
-                .options(selectinload(e.HouseholdMember.person))
+                .options(
+                    joinedload(e.HouseholdMember.person, innerjoin=True),
+                    # with the household: its code, for the results, without a statement
+                    joinedload(e.HouseholdMember.household, innerjoin=True),
+                )
                 .order_by(e.HouseholdMember.id)
             )
         )
@@ -321,23 +387,32 @@ def companions(
     s: Session, household_id: int, structure_id: int, day: dt.date, exclude: Iterable[int]
 ) -> list[e.HouseholdMember]:
     """Members of the household (other than ``exclude``) in a bed of the structure on ``day``."""
+    return companions_by_structure(s, household_id, day, exclude).get(structure_id, [])
+
+
+def companions_by_structure(
+    s: Session, household_id: int, day: dt.date, exclude: Iterable[int]
+) -> dict[int, list[e.HouseholdMember]]:
+    """Members of the household (other than ``exclude``) in a bed on ``day``, by the
+    structure they sleep in: one statement (a person sleeps in one bed a night)."""
     members = household_members(s, household_id)
     excluded = set(exclude)
-    there = set(
-        s.scalars(
-            select(e.BedStay.person_id)
-            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
-            .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(
-                e.Room.structure_id == structure_id,
-                e.BedStay.person_id.in_(
-                    [m.person_id for m in members if m.person_id not in excluded]
-                ),
-                live_stay_clause(day),
-            )
-        )
-    )
-    return [m for m in members if m.person_id in there]
+    others = [m.person_id for m in members if m.person_id not in excluded]
+    if not others:
+        return {}
+    where: dict[int, int] = {}
+    for person_id, structure_id in s.execute(
+        select(e.BedStay.person_id, e.Room.structure_id)
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .where(e.BedStay.person_id.in_(others), live_stay_clause(day))
+    ):
+        where[person_id] = structure_id
+    found: dict[int, list[e.HouseholdMember]] = {}
+    for m in members:
+        if m.person_id in where:
+            found.setdefault(where[m.person_id], []).append(m)
+    return found
 
 
 def bed_problem(
@@ -364,11 +439,24 @@ def bed_problems(
     one statement whatever the number of beds: a structure's beds are checked
     together when free beds are proposed (the placement dialog does it for every
     structure of the programme)."""
-    if not beds:
+    return named_bed_problems(
+        s, {b.id: bed_name(b) for b in beds}, start, end, household_id, ignore_stays
+    )
+
+
+def named_bed_problems(
+    s: Session,
+    names: Mapping[int, str],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+    ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+) -> dict[int, DomainError | None]:
+    """``bed_problems`` of the beds ``names`` names (bed id -> "room / label")."""
+    if not names:
         return {}
-    ids = [b.id for b in beds]
+    ids = list(names)
     found: dict[int, DomainError | None] = dict.fromkeys(ids)
-    by_id = {b.id: b for b in beds}
     until = end or FAR_FUTURE
     # Stays, outages and held reservations of these beds in one round trip, each row
     # tagged with its kind; the first reason found for a bed stands: occupied, then out
@@ -413,7 +501,7 @@ def bed_problems(
     ):
         if found[bed_id] is not None:
             continue
-        name = bed_name(by_id[bed_id])
+        name = names[bed_id]
         if kind == occupied:
             found[bed_id] = BedOccupiedError(
                 # Translators: write the preposition as for any day ("il {date}", "dal {date}"):
@@ -471,17 +559,17 @@ def minor_problem(
     if programme.sai_category == e.SaiCategory.MSNA:
         return None
     members = household_members(s, household_id)
-    where: dict[int, int | None] = {}
-    for m in members:
-        if m.person_id in after:
-            where[m.person_id] = after[m.person_id]
-        else:
-            where[m.person_id] = s.scalar(
-                select(e.Room.structure_id)
-                .join(e.Bed, e.Bed.room_id == e.Room.id)
-                .join(e.BedStay, e.BedStay.bed_id == e.Bed.id)
-                .where(e.BedStay.person_id == m.person_id, live_stay_clause(day))
-            )
+    where: dict[int, int | None] = {m.person_id: None for m in members}
+    others = [m.person_id for m in members if m.person_id not in after]
+    if others:  # where the others sleep that night, in one statement
+        for person_id, structure_id in s.execute(
+            select(e.BedStay.person_id, e.Room.structure_id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.BedStay.person_id.in_(others), live_stay_clause(day))
+        ):
+            where[person_id] = structure_id
+    where.update((pid, sid) for pid, sid in after.items() if pid in where)
     adults_at = {
         where[m.person_id] for m in members if not m.person.is_minor_on(day) and where[m.person_id]
     }
@@ -503,29 +591,58 @@ def propose(
     household_id: int,
 ) -> dict[int, int] | None:
     """Free beds for ``people``, preferring one room for the whole household."""
-    rooms = s.scalars(
-        select(e.Room)
-        .where(e.Room.structure_id == st.id)
-        .options(selectinload(e.Room.beds))
-        .order_by(e.Room.name)
-    ).all()
-    problems = bed_problems(s, [b for room in rooms for b in room.beds], start, end, household_id)
-    free_by_room: list[tuple[e.Room, list[e.Bed]]] = []
-    for room in rooms:
-        free = [b for b in room.beds if problems[b.id] is None]
-        free_by_room.append((room, free))
+    return proposals(s, [st.id], people, start, end, household_id)[st.id]
+
+
+def proposals(
+    s: Session,
+    structure_ids: Sequence[int],
+    people: Sequence[e.Person],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+) -> dict[int, dict[int, int] | None]:
+    """``propose`` for several structures at once: their beds by room in one statement
+    (plain columns: a programme can have hundreds), checked together in another
+    (``bed_problems``)."""
+    if not structure_ids:
+        return {}
+    rooms: dict[int, dict[int, tuple[str, list[int]]]] = {sid: {} for sid in structure_ids}
+    names: dict[int, str] = {}
+    for structure_id, room_id, room_name, bed_id, label in s.execute(
+        select(e.Room.structure_id, e.Room.id, e.Room.name, e.Bed.id, e.Bed.label)
+        .join(e.Bed, e.Bed.room_id == e.Room.id)
+        .where(e.Room.structure_id.in_(list(structure_ids)))
+        .order_by(e.Room.structure_id, e.Room.name, e.Bed.label)
+    ):
+        rooms[structure_id].setdefault(room_id, (room_name, []))[1].append(bed_id)
+        names[bed_id] = f"{room_name} / {label}"
+    problems = named_bed_problems(s, names, start, end, household_id)
+    return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in structure_ids}
+
+
+def _choose_beds(
+    rooms: Sequence[tuple[str, Sequence[int]]],
+    problems: Mapping[int, DomainError | None],
+    people: Sequence[e.Person],
+) -> dict[int, int] | None:
+    """The rule itself: one room that takes everyone, the smallest such room first;
+    otherwise the free beds of the emptiest rooms; None when there are too few.
+    ``rooms`` are (name, bed ids) in the order of their names, beds by label."""
+    free_by_room: list[tuple[str, list[int]]] = []
+    for name, beds in rooms:
+        free_by_room.append((name, [b for b in beds if problems[b] is None]))
     need = len(people)
-    # One room that takes everyone, the smallest such room first.
-    fitting = sorted((len(f), room.name, f) for room, f in free_by_room if len(f) >= need)
+    fitting = sorted((len(f), name, f) for name, f in free_by_room if len(f) >= need)
     if fitting:
-        beds = fitting[0][2][:need]
+        chosen = fitting[0][2][:need]
     else:
-        beds = [b for _room, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
+        chosen = [b for _name, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
             :need
         ]
-    if len(beds) < need:
+    if len(chosen) < need:
         return None
-    return {p.id: b.id for p, b in zip(people, beds, strict=True)}
+    return {p.id: b for p, b in zip(people, chosen, strict=True)}
 
 
 def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) -> None:
@@ -542,6 +659,36 @@ def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) 
                 programme=programme.code, date=format_date(day)
             )
         )
+
+
+def fit_reasons(
+    st: e.Structure,
+    programme: e.Programme,
+    day: dt.date,
+    members: Sequence[e.HouseholdMember],
+    companions: Sequence[e.HouseholdMember],
+    proposal: Mapping[int, int] | None,
+    short: Shortfall | None,
+) -> tuple[list[str], bool]:
+    """Why ``members`` do not fit structure ``st`` from ``day`` (none: they fit), and
+    whether the target group is among the reasons: the placement dialog's fit, from the
+    checks ``assign`` makes (``proposal``: ``propose``'s beds; ``short``:
+    ``capacity_shortfall`` for them)."""
+    reasons: list[str] = []
+    try:
+        check_structure_open(st, programme, day)
+    except DomainError as exc:
+        reasons.append(str(exc))
+    together = [*members, *companions]
+    problem = target_problem(st, [(m.person, m.relationship_) for m in together], day)
+    if problem:
+        reasons.append(problem)
+    if not proposal:
+        reasons.append(not_enough_beds_message(st.name, day, len(members)))
+    message = shortfall_message(st.name, day, short, len(members))
+    if message:
+        reasons.append(message)
+    return reasons, problem is not None
 
 
 def assign(
@@ -604,9 +751,17 @@ def assign(
             raise ValidationError(_("Choose one bed for each person to place."))
         if len(set(beds.values())) != len(beds):
             raise BedOccupiedError(_("Two people cannot share one bed."))
+        found = {
+            b.id: b
+            for b in s.scalars(
+                select(e.Bed)
+                .options(joinedload(e.Bed.room, innerjoin=True))
+                .where(e.Bed.id.in_(list(beds.values())))
+            )
+        }
         chosen_beds = []
         for _pid, bed_id in beds.items():
-            b = s.get(e.Bed, bed_id, options=[joinedload(e.Bed.room)])
+            b = found.get(bed_id)
             if b is None:
                 raise NotFoundError(
                     _(
@@ -635,9 +790,9 @@ def assign(
 def select_members(
     s: Session, household_id: int, person_ids: Sequence[int] | None
 ) -> list[e.HouseholdMember]:
-    get(s, e.Household, household_id)
     members = household_members(s, household_id)
     if not members:
+        get(s, e.Household, household_id)  # gone, or really without members
         raise ValidationError(_("The household has no members."))
     if person_ids is None:
         return members

@@ -16,6 +16,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.orm import contains_eager, selectinload
 
 from . import convert
 from . import entities as e
@@ -356,7 +357,7 @@ class Sheets:
 
     def page(self, structure_id: int, day: dt.date) -> StructurePage:
         """The sheet on ``day``, the capacity history, the outages and the structure's details:
-        four statements in one read transaction, whatever the size of the network."""
+        four statements in one read, whatever the size of the network."""
         from . import results as r
 
         with self.db.read() as s:
@@ -378,6 +379,7 @@ class Sheets:
             beds = s.scalars(
                 select(e.Bed)
                 .join(e.Room, e.Room.id == e.Bed.room_id)
+                .options(contains_eager(e.Bed.room))
                 .where(e.Room.structure_id == structure_id)
                 .order_by(e.Room.name, e.Bed.label)
             ).all()
@@ -426,6 +428,7 @@ class Sheets:
         with self.db.read() as s:
             stmt = (
                 select(e.Reservation, e.Structure.code, e.Household.code)
+                .options(selectinload(e.Reservation.beds))
                 .join(e.Structure, e.Structure.id == e.Reservation.structure_id)
                 .join(e.Household, e.Household.id == e.Reservation.household_id)
                 .order_by(e.Reservation.expected_on, e.Reservation.id)

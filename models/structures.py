@@ -112,13 +112,13 @@ class Structures(UseCases):
         if closed_on is not None and closed_on <= opened_on:
             raise ValidationError(_("The closing date must come after the opening date."))
         with self.work.transaction() as s:
-            get(s, e.Programme, programme_id)
+            programme = get(s, e.Programme, programme_id)
             if s.scalar(select(e.Structure.id).where(e.Structure.code == code)):
                 raise ValidationError(
                     _("A structure with code {code} already exists.").format(code=code)
                 )
             st = e.Structure(
-                programme_id=programme_id,
+                programme=programme,
                 code=code,
                 name=name,
                 province=province,
@@ -141,7 +141,6 @@ class Structures(UseCases):
                 )
             self.work.audit(s, "create", "structure", st.id)
             s.flush()
-            s.refresh(st)
             return convert.structure(st)
 
     def update_structure(
@@ -158,7 +157,7 @@ class Structures(UseCases):
             "closed_on",
         }
         with self.work.transaction() as s:
-            st = get(s, e.Structure, structure_id)
+            st = get(s, e.Structure, structure_id, options=convert.STRUCTURE)
             check_version(st, version)
             for key, value in fields.items():
                 if key not in allowed:
@@ -259,7 +258,7 @@ class Structures(UseCases):
             s.flush()
             made = []
             for label in labels:
-                b = e.Bed(room_id=room.id, label=label)
+                b = e.Bed(room=room, label=label)
                 s.add(b)
                 made.append(b)
             s.flush()
@@ -274,7 +273,7 @@ class Structures(UseCases):
             room = get(s, e.Room, room_id)
             if s.scalar(select(e.Bed.id).where(e.Bed.room_id == room_id, e.Bed.label == label)):
                 raise ValidationError(_("Give each bed of the room a different label."))
-            b = e.Bed(room_id=room.id, label=label)
+            b = e.Bed(room=room, label=label)
             s.add(b)
             s.flush()
             self.work.audit(s, "create", "bed", b.id)
@@ -286,7 +285,7 @@ class Structures(UseCases):
         if end is not None and end <= start:
             raise ValidationError(_("The end date must come after the start date."))
         with self.work.transaction() as s:
-            b = get(s, e.Bed, bed_id)
+            b = get(s, e.Bed, bed_id, options=convert.BED)
             lock_structure(s, b.room.structure_id)
             stays = s.scalars(
                 select(e.BedStay).where(e.BedStay.bed_id == bed_id, e.BedStay.cancelled.is_(False))

@@ -19,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -133,9 +133,12 @@ class UseCases:
         self.db = work.db
 
 
-def get(s: Session, cls: type[T], id_: int, *, lock: bool = False) -> T:
-    """The row, or a clear refusal when it no longer exists."""
-    obj = s.get(cls, id_, with_for_update=lock or None)
+def get(
+    s: Session, cls: type[T], id_: int, *, lock: bool = False, options: Sequence[Any] = ()
+) -> T:
+    """The row (with the related rows ``options`` load), or a clear refusal when it no
+    longer exists."""
+    obj = s.get(cls, id_, with_for_update=lock or None, options=options)
     if obj is None:
         raise NotFoundError(
             _(
@@ -145,11 +148,34 @@ def get(s: Session, cls: type[T], id_: int, *, lock: bool = False) -> T:
     return obj
 
 
+def lock_row(s: Session, cls: type[Any], id_: int) -> None:
+    """Lock one row until the end of the transaction, before it is read with what it
+    holds: FOR UPDATE cannot go with the outer joins that read its related rows."""
+    found = s.execute(select(cls.id).where(cls.id == id_).with_for_update()).first()
+    if found is None:
+        raise NotFoundError(
+            _(
+                "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
+            )
+        )
+
+
 def lock_structure(s: Session, structure_id: int) -> e.Structure:
     """The structure, locked until the end of the transaction."""
     # Serialises placements into one structure across PCs (PostgreSQL), so the capacity
     # check cannot be passed by two at once. SQLite is already serial.
-    st = s.get(e.Structure, structure_id, with_for_update=True, populate_existing=True)
+    # Its programme comes in the same statement; only the structure's row is locked.
+    st = (
+        s.execute(
+            select(e.Structure)
+            .where(e.Structure.id == structure_id)
+            .options(joinedload(e.Structure.programme, innerjoin=True))
+            .with_for_update(of=e.Structure)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if st is None:
         raise NotFoundError(
             _(

@@ -293,7 +293,9 @@ class PeoplePage(QWidget):
         else:
             directory = self.backend.directory
             self.model.set_source(
-                lambda offset, limit: directory.search_people(text, limit=limit, offset=offset)
+                lambda last, limit: directory.search_people(
+                    text, limit=limit, after=last.search_key if last is not None else None
+                )
             )
         self.table.resizeColumnsToContents()
         if selected is not None:

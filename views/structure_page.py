@@ -184,7 +184,7 @@ class OutageModel(RowTableModel):
 
 
 def load_structure(backend: Backend, structure_id: int, day: dt.date) -> results.StructurePage:
-    """Runs in a task: everything the structure page shows, in one read transaction."""
+    """Runs in a task: everything the structure page shows, in one read."""
     return backend.sheets.page(structure_id, day)
 
 

@@ -12,8 +12,10 @@ without case) for ``SortFilterProxy``. Header labels are English source strings 
 with ``N_`` and translated when shown.
 
 ``PagedTableModel`` is for lists too long to load at once (the people of the national
-network): it asks ``fetch_page(offset, limit)`` for one page at a time as the view scrolls
-(``canFetchMore``/``fetchMore``), so only what is visible is ever loaded.
+network): it asks ``fetch_page(last, limit)`` for one page at a time as the view scrolls
+(``canFetchMore``/``fetchMore``), the rows that come after ``last``, the last row loaded
+(keyset paging: a deep page costs what the first one does), so only what is visible is
+ever loaded.
 """
 
 from __future__ import annotations
@@ -191,14 +193,14 @@ class RowTableModel(QAbstractTableModel):
 class PagedTableModel(RowTableModel):
     """Loads rows a page at a time as the view scrolls (``canFetchMore``/``fetchMore``).
 
-    ``fetch_page(offset, limit)`` returns up to ``limit`` rows from ``offset``; a short
-    page means the end. Pages are fetched by the ``runner`` (off the UI thread) and
+    ``fetch_page(last, limit)`` returns up to ``limit`` rows after ``last``, the last row
+    loaded (None: from the start); a short page means the end. Pages are fetched by the ``runner`` (off the UI thread) and
     appended when they arrive.
     """
 
     def __init__(
         self,
-        fetch_page: Callable[[int, int], Sequence[Row]] | None = None,
+        fetch_page: Callable[[Row | None, int], Sequence[Row]] | None = None,
         parent: QObject | None = None,
         *,
         runner: TaskRunner,
@@ -213,7 +215,7 @@ class PagedTableModel(RowTableModel):
         self._loading = False
         self._generation = 0
 
-    def set_source(self, fetch_page: Callable[[int, int], Sequence[Row]] | None) -> None:
+    def set_source(self, fetch_page: Callable[[Row | None, int], Sequence[Row]] | None) -> None:
         """Start over with a new source (a new search): loads the first page."""
         self._generation += 1
         self._fetch_page = fetch_page
@@ -229,15 +231,15 @@ class PagedTableModel(RowTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt's signature
         if parent.isValid() or self._at_end or self._loading or self._fetch_page is None:
             return
-        fetch, offset, size, generation = (
+        fetch, last, size, generation = (
             self._fetch_page,
-            len(self._rows),
+            self._rows[-1] if self._rows else None,
             self.page_size,
             self._generation,
         )
         self._loading = True
         self._runner.run(
-            lambda: fetch(offset, size),
+            lambda: fetch(last, size),
             on_success=lambda page: self._append(generation, page),
             on_failure=lambda exc: self._failed(generation, exc),
         )

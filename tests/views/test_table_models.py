@@ -109,7 +109,8 @@ def test_paged_model_loads_only_what_is_asked():
     calls = []
     people = [Row(f"Persona {i:06d}", i, None, None) for i in range(1000)]
 
-    def fetch(offset, limit):
+    def fetch(last, limit):
+        offset = people.index(last) + 1 if last is not None else 0
         calls.append((offset, limit))
         return people[offset : offset + limit]
 
@@ -126,5 +127,5 @@ def test_paged_model_loads_only_what_is_asked():
             model.fetchMore(QModelIndex())
     assert model.rowCount() == 1000 and model.all_loaded()
     assert not model.canFetchMore(QModelIndex())
-    model.set_source(lambda o, n: people[:3][o : o + n])
+    model.set_source(lambda last, n: people[:3] if last is None else [])
     assert model.rowCount() == 3 and model.all_loaded()

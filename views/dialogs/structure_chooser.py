@@ -85,16 +85,15 @@ def read_fit(
         }
         wanted = question.person_ids
         if question.household_id is not None and (wanted is None or wanted):
-            for st in structures:
-                end = (
-                    question.until if question.until_programme in (None, st.programme_id) else None
-                )
-                try:
-                    reports[st.id] = backend.placements.check_fit(
-                        question.household_id, st.id, question.day, person_ids=wanted, until=end
-                    )
-                except DomainError as exc:
-                    reports[st.id] = FitReport(st.id, False, (str(exc),), False, {})
+            # Every structure at once, in a few statements whatever their number.
+            reports = backend.placements.check_fit_many(
+                question.household_id,
+                [st.id for st in structures],
+                question.day,
+                person_ids=wanted,
+                until=question.until,
+                until_programme=question.until_programme,
+            )
     return FitAnswer(programme_id, structures, question, free, reports)
 
 
