@@ -132,7 +132,7 @@ def test_preferences_are_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
     )
     dialog.site_name.setText("  SAI Sondrio  ")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    assert store.values == {"language": "en", "site_name": "SAI Sondrio"}
+    assert store.values == {"language": "en", "site_name": "SAI Sondrio", "backup_keep_days": 14}
 
     again = PreferencesDialog(store=store)
     qtbot.addWidget(again)
