@@ -42,7 +42,7 @@ from models.results import (
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
-from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, section_label
+from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, mute, section_label
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -241,10 +241,12 @@ class DashboardPage(QWidget):
         self.province_table = self._table(
             "dashboardProvinceTable", self.province_model, OccupancyModel.RATE
         )
+        self.province_table.setAccessibleName(_("Occupancy by province"))
         self.programme_model = OccupancyModel(N_("Programme"), self)
         self.programme_table = self._table(
             "dashboardProgrammeTable", self.programme_model, OccupancyModel.RATE
         )
+        self.programme_table.setAccessibleName(_("Occupancy by programme"))
         self.programme_table.setToolTip(_("Double-click a programme to see its figures."))
         self.programme_table.doubleClicked.connect(self._open_programme)
         self.group_tabs = QTabWidget(body)
@@ -255,8 +257,23 @@ class DashboardPage(QWidget):
 
         self.target_model = TargetModel(self)
         self.target_table = self._table("dashboardTargetTable", self.target_model)
-        grid.addWidget(section_label(_("Free beds by target group")), 2, 0)
-        grid.addWidget(self.target_table, 3, 0)
+        self.target_table.setAccessibleName(_("Free places by target group"))
+        explanation = _(
+            "A structure for several target groups is counted under each of them: "
+            "these rows do not add up to the network's free places."
+        )
+        self.target_table.setAccessibleDescription(explanation)
+        grid.addWidget(section_label(_("Free places by target group")), 2, 0)
+        target_box = QWidget(body)
+        target_lay = QVBoxLayout(target_box)
+        target_lay.setContentsMargins(0, 0, 0, 0)
+        target_lay.setSpacing(2)
+        target_lay.addWidget(self.target_table, 1)
+        self.target_note = mute(QLabel(explanation, target_box))
+        self.target_note.setObjectName("dashboardTargetNote")
+        self.target_note.setWordWrap(True)
+        target_lay.addWidget(self.target_note)
+        grid.addWidget(target_box, 3, 0)
 
         chart_head = QHBoxLayout()
         self.chart_title = section_label(_("Occupancy, month by month"))
@@ -280,6 +297,7 @@ class DashboardPage(QWidget):
         grid.addWidget(self.expiring_label, 4, 0, 1, 2)
         self.expiring_model = ExpiringModel(self)
         self.expiring_table = self._table("dashboardExpiringTable", self.expiring_model)
+        self.expiring_table.setAccessibleName(_("Planned ends within 30 days"))
         self.expiring_table.setToolTip(_("Double-click a row to open its structure."))
         self.expiring_table.doubleClicked.connect(self._open_expiring)
         grid.addWidget(self.expiring_table, 5, 0, 1, 2)

@@ -51,12 +51,14 @@ STATUS_LABELS = {
     "reserved": N_("reserved"),
     "out_of_service": N_("out of service"),
     "free": N_("free"),
+    "no_place": N_("no place"),
 }
 STATUS_COLOURS = {
     "occupied": None,
     "reserved": QColor("#fff4d6"),
     "out_of_service": QColor("#eeeeee"),
     "free": QColor("#e7f5ea"),
+    "no_place": None,
 }
 
 
@@ -147,7 +149,7 @@ class BedModel(RowTableModel):
         return STATUS_COLOURS.get(row.status)
 
     def row_foreground(self, row: BedLine) -> QColor | None:
-        return QColor("#777777") if row.status == "out_of_service" else None
+        return QColor("#777777") if row.status in ("out_of_service", "no_place") else None
 
 
 class CapacityModel(RowTableModel):
@@ -200,6 +202,7 @@ class StructurePage(QWidget):
         self.day = dt.date.today()
         self.structure_id: int | None = None
         self.data: results.StructurePage | None = None
+        self._open = True  # the structure takes people on the day shown
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -255,6 +258,7 @@ class StructurePage(QWidget):
         beds_layout.addWidget(self.beds_title)
         self.bed_model = BedModel(self)
         self.beds_table = make_table("structureBedsTable", beds_box)
+        self.beds_table.setAccessibleName(_("Beds of the structure"))
         self.beds_proxy = SortFilterProxy(self.bed_model, self.beds_table)
         self.beds_table.setModel(self.beds_proxy)
         self.beds_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -288,6 +292,7 @@ class StructurePage(QWidget):
         cap_layout = QVBoxLayout(cap_box)
         self.capacity_model = CapacityModel(self)
         self.capacity_table = make_table("structureCapacityTable", cap_box)
+        self.capacity_table.setAccessibleName(_("Capacity history"))
         self.capacity_table.setModel(SortFilterProxy(self.capacity_model, self.capacity_table))
         cap_layout.addWidget(self.capacity_table, 1)
         self.capacity_button = QPushButton(_("Change capacity from a date..."), cap_box)
@@ -302,6 +307,7 @@ class StructurePage(QWidget):
         out_layout = QVBoxLayout(out_box)
         self.outage_model = OutageModel(self)
         self.outage_table = make_table("structureOutageTable", out_box)
+        self.outage_table.setAccessibleName(_("Beds out of service"))
         self.outage_table.setModel(SortFilterProxy(self.outage_model, self.outage_table))
         out_layout.addWidget(self.outage_table, 1)
         self.end_outage_button = QPushButton(_("Back in service on the chosen date..."), out_box)
@@ -413,9 +419,12 @@ class StructurePage(QWidget):
         today = dt.date.today()
         notes = []
         info = data.info
-        if info.closed_on is not None and sh.day >= info.closed_on:
+        self._open = info.opened_on <= sh.day and (
+            info.closed_on is None or sh.day <= info.closed_on
+        )
+        if info.closed_on is not None and sh.day > info.closed_on:
             notes.append(
-                _("This structure closed on {date}.").format(
+                _("This structure was open until {date}: nobody can be placed in it after.").format(
                     date=format_date(info.closed_on, "long")
                 )
             )
@@ -468,8 +477,15 @@ class StructurePage(QWidget):
         occupied = line is not None and line.status == "occupied"
         for key in ("transfer", "exit", "extension", "correction"):
             self.bed_buttons[key].setEnabled(occupied)
-        self.bed_buttons["outage"].setEnabled(line is not None and line.status == "free")
-        self.bed_buttons["placement"].setEnabled(self.structure_id is not None)
+        self.bed_buttons["outage"].setEnabled(
+            line is not None and line.status in ("free", "no_place")
+        )
+        self.bed_buttons["placement"].setEnabled(self.structure_id is not None and self._open)
+        self.bed_buttons["placement"].setToolTip(
+            ""
+            if self._open
+            else _("Nobody can be placed here on this date: the structure is closed.")
+        )
         self.capacity_button.setEnabled(self.structure_id is not None)
         outage = self.selected_outage()
         self.end_outage_button.setEnabled(

@@ -64,10 +64,12 @@ class HouseholdPicker(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.search = SearchEdit()
         self.search.setObjectName("householdSearch")
+        self.search.setAccessibleName(_("Search the household"))
         self.search.setPlaceholderText(_("Type part of a name, alias, code or citizenship"))
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setObjectName("householdResults")
+        self.results.setAccessibleName(_("Households found"))
         self.results.setMaximumHeight(110)
         self.chosen = QLabel()
         self.chosen.setObjectName("householdChosen")
@@ -173,6 +175,9 @@ class HouseholdPicker(QWidget):
 
     def _unlock(self) -> None:
         self.household = None
+        # Another household is another search: the last one's text and results go.
+        self.search.clear()
+        self.results.clear()
         self._show_chosen(None)
         self.household_changed.emit(None)
         self.search.setFocus()
