@@ -370,6 +370,10 @@ def _restore_sqlite(plain: Path, target: Path, owned: bool) -> Restored:
             else:
                 shutil.copy2(target, kept)
             _fsync(kept)
+        if os.name == "nt" and lock is not None:
+            # Windows cannot rename over an open file: the lock goes just before.
+            lock.close()
+            lock = None
         incoming.replace(target)
         for side in ("-wal", "-shm", "-journal"):
             Path(f"{target}{side}").unlink(missing_ok=True)

@@ -196,3 +196,35 @@ def recorded():
     previous = messages.install(fake)
     yield fake
     messages.install(previous)
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_a_missing_database_is_created_only_when_the_user_says_so(
+    qapp, monkeypatch, keep_excepthook, tmp_path, answer
+):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from views.main_window import MainWindow
+
+    path = tmp_path / "nuovo.sqlite3"
+    asked = []
+
+    def ask(missing):
+        asked.append(missing.path)
+        return answer
+
+    def close_window():
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow) and w.isVisible() and w.backend is not None:
+                w.close()
+                return
+        QTimer.singleShot(50, close_window)
+
+    monkeypatch.setattr(desktop_app, "_ask_to_create", ask)
+    monkeypatch.setattr(desktop_app, "DAILY_BACKUP_DELAY_MS", 60_000)
+    if answer:
+        QTimer.singleShot(100, close_window)
+    assert desktop_app.run_desktop(argparse.Namespace(database=str(path))) == 0
+    assert asked == [str(path)]
+    assert path.exists() is answer

@@ -131,13 +131,16 @@ def test_preferences_are_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
         or "prossimo avvio" in dialog.language_note.text()
     )
     dialog.site_name.setText("  SAI Sondrio  ")
+    assert dialog.keep_days.value() == 14
+    dialog.keep_days.setValue(30)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    assert store.values == {"language": "en", "site_name": "SAI Sondrio", "backup_keep_days": 14}
+    assert store.values == {"language": "en", "site_name": "SAI Sondrio", "backup_keep_days": 30}
 
     again = PreferencesDialog(store=store)
     qtbot.addWidget(again)
     assert again.language.currentData() == "en"
     assert again.site_name.text() == "SAI Sondrio"
+    assert again.keep_days.value() == 30
     again.language.setCurrentIndex(0)  # as the system
     again.accept()
     assert store.values["language"] is None
