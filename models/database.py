@@ -12,6 +12,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -24,6 +25,32 @@ from .i18n import _
 
 READONLY = "accoglienza_readonly"
 BUSY_TIMEOUT_MS = 60_000
+
+
+@dataclass(frozen=True)
+class SessionTimeouts:
+    """Limits of every PostgreSQL session of the application, in milliseconds, so that one
+    frozen or slow PC never stalls the others.
+
+    ``lock`` is the longest a statement waits for a row another PC holds (a structure
+    being saved into); ``statement`` the longest any statement runs; ``idle_in_transaction``
+    the longest a transaction may stay open doing nothing (a PC frozen half way through a
+    save), after which the server ends that session and its locks are released.
+    """
+
+    lock: int = 5_000
+    statement: int = 120_000
+    idle_in_transaction: int = 60_000
+
+    def options(self) -> str:
+        """The libpq ``options`` that set them for each new connection."""
+        return (
+            f"-c lock_timeout={self.lock} -c statement_timeout={self.statement} "
+            f"-c idle_in_transaction_session_timeout={self.idle_in_transaction}"
+        )
+
+
+TIMEOUTS = SessionTimeouts()
 NETWORK_FILESYSTEMS = {
     "nfs",
     "nfs4",
@@ -145,7 +172,13 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    check_share: bool = True,
+    timeouts: SessionTimeouts = TIMEOUTS,
+) -> Engine:
     """An engine for ``url`` with the settings each backend needs."""
     try:
         u = make_url(url)
@@ -181,7 +214,7 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
             pool_pre_ping=True,
             pool_size=5,
             max_overflow=5,
-            connect_args={"options": "-c jit=off"},
+            connect_args={"options": "-c jit=off " + timeouts.options()},
         )
     raise DatabaseProblem(
         _("Unsupported database: {backend}. Use a local file or PostgreSQL.").format(
@@ -193,9 +226,16 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
 class Database:
     """The engine and the two kinds of session the services use."""
 
-    def __init__(self, url: str, *, echo: bool = False, check_share: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        check_share: bool = True,
+        timeouts: SessionTimeouts = TIMEOUTS,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo, check_share=check_share)
+        self.engine = make_engine(url, echo=echo, check_share=check_share, timeouts=timeouts)
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(
             self.engine.execution_options(**{READONLY: True}), expire_on_commit=False

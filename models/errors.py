@@ -54,5 +54,9 @@ class ConcurrentEditError(DomainError):
     pass
 
 
+class StructureBusyError(ConcurrentEditError):
+    """Another PC holds the structure (it is saving there) longer than the lock timeout."""
+
+
 class DatabaseProblem(DomainError):
     """The database cannot be used as it is (newer version, corrupted, network share...)."""

@@ -38,12 +38,24 @@ from .errors import (
     DomainError,
     NotFoundError,
     PersonAlreadyPlacedError,
+    StructureBusyError,
     ValidationError,
 )
 from .i18n import N_, _
 
 T = TypeVar("T")
 
+# PostgreSQL's codes for a lock waited on longer than lock_timeout and for a statement
+# stopped by statement_timeout (models.database.SessionTimeouts).
+LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
+BUSY_MESSAGE = N_(
+    "Another PC is saving in this structure: try again in a few seconds. Nothing was saved."
+)
+SLOW_MESSAGE = N_(
+    "The shared server took too long to answer, and nothing was saved. Try again in a "
+    "moment; if it happens again, tell whoever looks after the server."
+)
 STALE_MESSAGE = N_("Someone else changed this record in the meantime. Reload it and try again.")
 
 
@@ -80,6 +92,11 @@ class UnitOfWork:
         except IntegrityError as exc:
             raise translate_integrity_error(exc) from exc
         except OperationalError as exc:
+            code = getattr(exc.orig, "sqlstate", None)
+            if code == LOCK_NOT_AVAILABLE:
+                raise StructureBusyError(_(BUSY_MESSAGE)) from exc
+            if code == QUERY_CANCELED:
+                raise DatabaseProblem(_(SLOW_MESSAGE)) from exc
             text = str(exc.orig).lower()
             if "locked" in text or "busy" in text:
                 raise DatabaseProblem(_("The database is busy. Try again in a moment.")) from exc
