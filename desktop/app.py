@@ -43,11 +43,42 @@ ORGANIZATION = "Accoglienza"
 FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 
 
-def open_backend(target: str | None) -> Backend:
-    """Open (and upgrade) a database and hand back the views' Backend."""
+def open_backend(target: str | None, password: str | None = None) -> Backend:
+    """Open (and upgrade) a database and hand back the views' Backend. A password typed
+    by the user is kept in the credential store once the server has accepted it."""
     from models.backend import Backend
+    from models.database import without_password
 
-    return Backend(open_database(target, upgrade=True))
+    if target:  # a password written in the address is kept like one typed
+        target, in_address = without_password(target)
+        password = password or in_address
+    db = open_database(target, upgrade=True, password=password)
+    if password is not None and not db.is_sqlite:
+        from desktop import credentials
+
+        credentials.remember(db.url, password)
+    return Backend(db)
+
+
+def open_other(target: str, password: str | None = None) -> Backend:
+    """File › Open database… and File › Connect to the shared server…: the database
+    opened, and remembered for the next start (its address only)."""
+    from desktop import settings as user_settings
+
+    new = open_backend(target, password)
+    user_settings.save({"database": remembered_address(target)})
+    # The objects frozen once the first database was open (gc.freeze, below) include
+    # that database: the collector must see them again, or its engine and caches would
+    # stay in memory once the window lets it go.
+    gc.unfreeze()
+    return new
+
+
+def remembered_address(target: str) -> str:
+    """What is saved in the settings for ``target``: never a password."""
+    from models.database import without_password
+
+    return without_password(target)[0]
 
 
 def _show_fatal(message: str) -> None:
@@ -126,7 +157,9 @@ def _watch_start(app: QApplication, window: MainWindow) -> None:
     timer.start()
 
 
-def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
+def _open_while_shown(
+    window: MainWindow, target: str | None, password: str | None = None
+) -> Backend:
     """Open the database in a worker while the window is on screen; the backend, or the
     exception that stopped it. Runs a local event loop, not the application's: the caller
     decides whether the application runs at all."""
@@ -150,7 +183,7 @@ def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
         started.is_set = True
         window.removeEventFilter(started)
         window.runner.run(
-            lambda: open_backend(target),
+            lambda: open_backend(target, password),
             on_success=succeeded,
             on_failure=stopped,
             key="open-database",
@@ -179,6 +212,25 @@ def _open_while_shown(window: MainWindow, target: str | None) -> Backend:
         raise error
     assert backend is not None  # the loop ends once the worker has answered
     return backend
+
+
+def _open_asking_password(window: MainWindow, target: str | None) -> Backend:
+    """Open the database; a shared server that wants a password (the first start on this
+    PC, a profile's server) or refused the one kept has it asked, until it is accepted
+    or the user gives up (then the refusal is raised)."""
+    from models.errors import LoginRefused
+
+    password: str | None = None
+    while True:
+        try:
+            return _open_while_shown(window, target, password)
+        except LoginRefused as exc:
+            from models.database import resolve_url, without_password
+
+            address = without_password(resolve_url(target))[0]
+            password = window.ask_password(str(exc), address)
+            if password is None:
+                raise
 
 
 def run_desktop(args: argparse.Namespace) -> int:
@@ -217,15 +269,6 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     from desktop.print_actions import make_print_handler
     from views.main_window import MainWindow
 
-    def open_other(target: str) -> Backend:
-        new = open_backend(target)
-        user_settings.save({"database": target})
-        # The objects frozen once the first database was open (gc.freeze, below) include
-        # that database: the collector must see them again, or its engine and caches would
-        # stay in memory once the window lets it go.
-        gc.unfreeze()
-        return new
-
     # The window first, whole but without data; the database is opened (and upgraded,
     # after a backup) behind it, and every page is read once it is ready.
     window = MainWindow(
@@ -235,8 +278,9 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     if os.environ.get("ACCOGLIENZA_QUIT_WHEN_SHOWN") == "1":
         _watch_start(app, window)
     window.show()
+    target = chosen_database(getattr(args, "database", None), saved)
     try:
-        backend = _open_while_shown(window, chosen_database(getattr(args, "database", None), saved))
+        backend = _open_asking_password(window, target)
     except DomainError as exc:
         window.hide()
         _show_fatal(str(exc))

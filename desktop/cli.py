@@ -183,10 +183,12 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from desktop.database_open import connect
     from models import schema
-    from models.database import Database, resolve_url
 
-    db = Database(resolve_url(args.database))
+    # Only what was given here (--database, ACCOGLIENZA_DATABASE_URL) or the default file:
+    # maintenance never falls back to a remembered database.
+    db = connect(args.database, choose=False)
     if args.db_command == "upgrade":
         before = schema.current_revision(db)
         backup = schema.upgrade(db)

@@ -40,13 +40,33 @@ def chosen_database(explicit: str | None, saved: Mapping[str, object] | None = N
     return site_profile.default_database_url()
 
 
-def open_database(url: str | None, *, upgrade: bool = True) -> Database:
+def connect(url: str | None, *, password: str | None = None, choose: bool = True) -> Database:
+    """The database at ``url`` (chosen as ``chosen_database`` says; with ``choose=False``
+    only ``url``, ``ACCOGLIENZA_DATABASE_URL`` or the default file), not yet read.
+
+    The password of a shared server is the one given, else one written in the address
+    (taken out of it), else the one kept in the credential store (``desktop.credentials``);
+    with none, the PostgreSQL client's own means apply (``PGPASSWORD``, a password file,
+    a certificate)."""
+    from models.database import Database, resolve_url, without_password
+
+    address, in_address = without_password(resolve_url(chosen_database(url) if choose else url))
+    password = password or in_address
+    if password is None and address.startswith("postgresql"):
+        from desktop import credentials
+
+        password = credentials.saved_password(address)
+    return Database(address, password=password)
+
+
+def open_database(
+    url: str | None, *, upgrade: bool = True, password: str | None = None
+) -> Database:
     """The chosen database, upgraded (after a backup) or, with ``upgrade=False``, refused
     unless it is at the current version."""
     from models import schema
-    from models.database import Database, resolve_url
 
-    db = Database(resolve_url(chosen_database(url)))
+    db = connect(url, password=password)
     if upgrade:
         schema.upgrade(db)
     else:

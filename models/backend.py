@@ -63,5 +63,10 @@ class Backend:
         return describe(self.db.url)
 
     @property
+    def address(self) -> str:
+        """The database's address as a user writes it; never with a password."""
+        return self.db.url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+    @property
     def is_shared(self) -> bool:
         return not self.db.is_sqlite

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseProblem
+from .errors import DatabaseProblem, LoginRefused, PasswordNeeded
 from .i18n import _
 
 READONLY = "accoglienza_readonly"
@@ -89,6 +89,19 @@ def resolve_url(url: str | None) -> str:
     path = default_database_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """``url`` with any password taken out of it, and that password: a password is never
+    kept in an address that is shown, saved or passed on a command line."""
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        return url, None
+    if u.password is None:
+        return url, None
+    # URL.set() leaves a field alone when given None: the field is replaced instead.
+    return u._replace(password=None).render_as_string(hide_password=False), str(u.password)
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -178,8 +191,12 @@ def make_engine(
     echo: bool = False,
     check_share: bool = True,
     timeouts: SessionTimeouts = TIMEOUTS,
+    password: str | None = None,
 ) -> Engine:
-    """An engine for ``url`` with the settings each backend needs."""
+    """An engine for ``url`` with the settings each backend needs.
+
+    ``password`` (PostgreSQL) is handed to each new connection as it is made, so it is
+    never part of the engine's address."""
     try:
         u = make_url(url)
     except ArgumentError as exc:
@@ -208,7 +225,7 @@ def make_engine(
             u = u.set(drivername="postgresql+psycopg")
         # No JIT: the grouped occupancy statements pass its cost threshold, and compiling
         # them takes longer than running them.
-        return create_engine(
+        engine = create_engine(
             u,
             echo=echo,
             pool_pre_ping=True,
@@ -216,6 +233,13 @@ def make_engine(
             max_overflow=5,
             connect_args={"options": "-c jit=off " + timeouts.options()},
         )
+        if password is not None:
+
+            def give_password(_dialect, _record, _cargs, cparams):  # type: ignore[no-untyped-def]
+                cparams["password"] = password
+
+            event.listen(engine, "do_connect", give_password)
+        return engine
     raise DatabaseProblem(
         _("Unsupported database: {backend}. Use a local file or PostgreSQL.").format(
             backend=backend
@@ -233,9 +257,14 @@ class Database:
         echo: bool = False,
         check_share: bool = True,
         timeouts: SessionTimeouts = TIMEOUTS,
+        password: str | None = None,
     ) -> None:
-        self.url = url
-        self.engine = make_engine(url, echo=echo, check_share=check_share, timeouts=timeouts)
+        url, in_url = without_password(url)
+        self.url = url  # never with a password: it is shown and saved
+        self._password = password if password is not None else in_url
+        self.engine = make_engine(
+            url, echo=echo, check_share=check_share, timeouts=timeouts, password=self._password
+        )
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         self._read = sessionmaker(
             self.engine.execution_options(**{READONLY: True}), expire_on_commit=False
@@ -261,6 +290,11 @@ class Database:
         with self._read() as session:
             yield session
 
+    def libpq_environment(self) -> dict[str, str]:
+        """What a PostgreSQL client program (``pg_dump``) needs in its environment to log
+        in as this database does: the password there, never on its command line."""
+        return {"PGPASSWORD": self._password} if self._password else {}
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -269,7 +303,43 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except (OperationalError, DBAPIError) as exc:
-            raise DatabaseProblem(connection_message(self.url, exc)) from exc
+            raise connection_problem(self.url, exc) from exc
+
+
+# libpq's and the server's words (English, or Italian on a server set up in Italian);
+# connection errors carry no SQLSTATE.
+LOGIN_REFUSED = ("password authentication failed", "autenticazione con password fallita")
+UNKNOWN_ROLE = ('role "', 'ruolo "')  # followed by "does not exist" / "non esiste"
+PASSWORD_NEEDED = ("no password supplied", "nessuna password fornita")
+TLS_FAILED = ("certificate", "certificato", "ssl", "root cert")
+
+
+def connection_problem(url: str, exc: BaseException) -> DatabaseProblem:
+    """The error to raise when ``url`` cannot be opened: a refused login and a missing
+    password have their own kind (the desktop asks for the password again), distinct
+    from a server that cannot be reached."""
+    raw = str(getattr(exc, "orig", exc)).lower()
+    u = make_url(url)
+    if u.get_backend_name() == "postgresql":
+        where = f"{u.host or 'localhost'}:{u.port or 5432}"
+        if any(m in raw for m in PASSWORD_NEEDED):
+            return PasswordNeeded(
+                _("The shared server ({where}) asks for the password of {user}.").format(
+                    where=where, user=u.username or "-"
+                )
+            )
+        unknown_role = any(m in raw for m in UNKNOWN_ROLE) and (
+            "does not exist" in raw or "non esiste" in raw
+        )
+        if unknown_role or any(m in raw for m in LOGIN_REFUSED):
+            return LoginRefused(
+                _(
+                    "The shared server ({where}) refused the user name or the password "
+                    "({user}). Nothing was opened: check them and connect again "
+                    "(File › Connect to the shared server…)."
+                ).format(where=where, user=u.username or "-")
+            )
+    return DatabaseProblem(connection_message(url, exc))
 
 
 def connection_message(url: str, exc: BaseException) -> str:
@@ -279,6 +349,15 @@ def connection_message(url: str, exc: BaseException) -> str:
     if "unable to open" in raw:
         return _("The database file cannot be opened: check the folder and its permissions.")
     if make_url(url).get_backend_name() == "postgresql":
+        u = make_url(url)
+        if "database" in raw and "does not exist" in raw:
+            return _("The shared server has no database named {name}.").format(name=u.database)
+        if any(m in raw for m in TLS_FAILED) and "connection refused" not in raw:
+            return _(
+                "The secure connection to the shared server ({where}) could not be "
+                "verified: check the server's name and the certificate (CA) file in File › "
+                "Connect to the shared server…"
+            ).format(where=f"{u.host or 'localhost'}:{u.port or 5432}")
         return _("Cannot reach the shared database server ({where}).").format(
             where=f"{make_url(url).host or 'localhost'}:{make_url(url).port or 5432}"
         )

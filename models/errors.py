@@ -60,3 +60,11 @@ class StructureBusyError(ConcurrentEditError):
 
 class DatabaseProblem(DomainError):
     """The database cannot be used as it is (newer version, corrupted, network share...)."""
+
+
+class LoginRefused(DatabaseProblem):
+    """The shared server refused the user name or the password (or does not know the user)."""
+
+
+class PasswordNeeded(LoginRefused):
+    """The shared server asks for a password and none was given."""

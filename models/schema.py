@@ -6,6 +6,7 @@ Alembic owns the schema. Its scripts live in ``models/migrations``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from .database import READONLY, Database, connection_message, sqlite_path
+from .database import READONLY, Database, connection_message, connection_problem, sqlite_path
 from .errors import DatabaseProblem
 from .i18n import _, ngettext
 
@@ -53,7 +54,7 @@ def current_revision(db: Database) -> str | None:
         with db.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
-        raise DatabaseProblem(connection_message(db.url, exc)) from exc
+        raise connection_problem(db.url, exc) from exc
 
 
 def _known_revisions() -> set[str]:
@@ -204,6 +205,8 @@ def backup_database(db: Database, target: Path) -> Path:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise DatabaseProblem(_("pg_dump is not installed: cannot back up the shared database."))
+    # The address without the password; the password goes in pg_dump's environment,
+    # where other users of the PC cannot read it (a command line they can).
     u = db.engine.url.set(drivername="postgresql")
     dsn = u.render_as_string(hide_password=False)
     result = subprocess.run(
@@ -211,6 +214,7 @@ def backup_database(db: Database, target: Path) -> Path:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **db.libpq_environment()},
     )
     if result.returncode != 0:
         raise DatabaseProblem(_("The backup of the shared database failed."))
@@ -281,5 +285,5 @@ def check(db: Database) -> CheckReport:
                         ).format(count=overlaps)
                     )
     except DBAPIError as exc:
-        raise DatabaseProblem(connection_message(db.url, exc)) from exc
+        raise connection_problem(db.url, exc) from exc
     return CheckReport(ok=not problems, revision=revision, problems=problems)

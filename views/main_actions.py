@@ -21,6 +21,7 @@ class WindowCommands(Protocol):
     """What the actions ask the main window to do."""
 
     def choose_database(self) -> None: ...
+    def connect_server(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
@@ -48,6 +49,13 @@ class MainActions:
             QKeySequence.StandardKey.Open,
             "actionOpen",
             _("Open a local file or connect to the shared server"),
+        )
+        self.connect_server = a(
+            _("Connect to the shared server…"),
+            c.connect_server,
+            None,
+            "actionConnectServer",
+            _("Connect to the office's shared server (the password is asked once)"),
         )
         self.print = a(
             _("Print..."),
@@ -199,6 +207,7 @@ class MainActions:
         bar = self._window.menuBar()
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.open_database)
+        file_menu.addAction(self.connect_server)
         file_menu.addAction(self.print)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences)

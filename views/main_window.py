@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.errors import DomainError, LoginRefused
 from models.i18n import _
 from models.results import Changes
 
@@ -75,6 +76,14 @@ PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
 CHANGE_POLL_MS = 15_000
 
 
+def login_shown(address: str) -> str:
+    """Who logs in where, as a password prompt names it: ``user @ host/database``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    return f"{parts.username or ''} @ {parts.hostname or 'localhost'}{parts.path}"
+
+
 class MainWindow(QMainWindow):
     date_changed = Signal(object)
     # Something was changed from this window and what is not known: every page reads again.
@@ -86,7 +95,7 @@ class MainWindow(QMainWindow):
         backend: Backend | None,
         *,
         settings: SettingsStore | None = None,
-        open_backend: Callable[[str], Backend] | None = None,
+        open_backend: Callable[[str, str | None], Backend] | None = None,
         print_handler: Callable[[MainWindow, PrintScope], None] | None = None,
         today: dt.date | None = None,
         parent: QWidget | None = None,
@@ -531,13 +540,70 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        target = dialog.target()
+        self._open(dialog.target(), None)
+
+    def connect_server(self, address: str = "", error: str = "") -> None:
+        """File › Connect to the shared server…: the server field by field; a refusal
+        opens the dialog again with the reason, the fields kept."""
+        if self.open_backend is None:
+            return
+        from .dialogs.connect_server_dialog import ConnectServerDialog
+
+        if not address and self.backend is not None and self.backend.is_shared:
+            address = self.backend.address
+        dialog = ConnectServerDialog(address, error, self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        target = dialog.address()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, DomainError):
+                self.connect_server(target, str(exc))
+            else:
+                report_failure(exc, self)
+
+        self._open(target, dialog.typed_password(), on_failure=failed)
+
+    def _open(
+        self,
+        target: str,
+        password: str | None,
+        *,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Open ``target`` behind the window; a server that wants a password (or refused
+        the one it was given) has it asked, and is tried again."""
         opener = self.open_backend
+        assert opener is not None
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, LoginRefused):
+                again = self.ask_password(str(exc), target)
+                if again is not None:
+                    self._open(target, again, on_failure=on_failure)
+                return
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                report_failure(exc, self)
+
         self.runner.run(
-            lambda: opener(target),
+            lambda: opener(target, password),
             on_success=self.set_backend,
+            on_failure=failed,
             progress_label=_("Opening the database..."),
         )
+
+    def ask_password(self, message: str, target: str) -> str | None:
+        """The shared server's password, typed by the user; None if they gave up."""
+        from .dialogs.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(message, login_shown(target), self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.typed_password()
 
     def set_backend(self, backend: Backend) -> None:
         """Work on another database: every page reads it from now on, from the network."""
