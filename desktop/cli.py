@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=Parser)
+    dbsub.add_parser(
+        "init", parents=common, help=_("prepare an empty database (a new shared server)")
+    )
     dbsub.add_parser("upgrade", parents=common, help=_("bring the database to the current version"))
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
@@ -185,10 +188,27 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
 def cmd_db(args: argparse.Namespace) -> int:
     from desktop.database_open import connect
     from models import schema
+    from models.database import describe
 
     # Only what was given here (--database, ACCOGLIENZA_DATABASE_URL) or the default file:
     # maintenance never falls back to a remembered database.
     db = connect(args.database, choose=False)
+    if args.db_command == "init":
+        prepared = schema.init(db)
+        where = describe(db.url)
+        if prepared.prepared:
+            print(
+                _("Database prepared: {where} (version {rev}).").format(
+                    where=where, rev=prepared.revision
+                )
+            )
+        else:
+            print(
+                _("The database is already prepared: {where} (version {rev}).").format(
+                    where=where, rev=prepared.revision
+                )
+            )
+        return 0
     if args.db_command == "upgrade":
         before = schema.current_revision(db)
         backup = schema.upgrade(db)
