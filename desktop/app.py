@@ -23,6 +23,7 @@ import argparse
 import gc
 import os
 import sys
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
@@ -72,6 +73,29 @@ def open_other(target: str, password: str | None = None) -> Backend:
     # stay in memory once the window lets it go.
     gc.unfreeze()
     return new
+
+
+def copy_database_to(
+    backend: Backend,
+    target: str,
+    password: str | None,
+    progress: Callable[[str, int, int], None],
+) -> str:
+    """File › Copy the database to…: the database in use copied whole into the empty
+    ``target``; what was copied, in one sentence."""
+    from desktop.database_open import connect
+    from models.database_copy import copy_database, summary
+
+    destination = connect(target, password=password, choose=False)
+    try:
+        copied = copy_database(backend.db, destination, progress)
+    finally:
+        destination.dispose()
+    if password is not None and not destination.is_sqlite:
+        from desktop import credentials
+
+        credentials.remember(destination.url, password)
+    return summary(copied, backend.db, destination)
 
 
 def remembered_address(target: str) -> str:
@@ -272,7 +296,11 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     # The window first, whole but without data; the database is opened (and upgraded,
     # after a backup) behind it, and every page is read once it is ready.
     window = MainWindow(
-        None, settings=user_settings, open_backend=open_other, print_handler=make_print_handler()
+        None,
+        settings=user_settings,
+        open_backend=open_other,
+        copy_database=copy_database_to,
+        print_handler=make_print_handler(),
     )
     window.setWindowIcon(app.windowIcon())
     if os.environ.get("ACCOGLIENZA_QUIT_WHEN_SHOWN") == "1":

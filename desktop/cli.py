@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dbsub.add_parser("upgrade", parents=common, help=_("bring the database to the current version"))
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
+    copy = dbsub.add_parser(
+        "copy", help=_("copy a whole database into an empty one (local file or shared server)")
+    )
+    copy.add_argument("--from", dest="source", metavar="URL", required=True)
+    copy.add_argument("--to", dest="target", metavar="URL", required=True)
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
     backup.add_argument("path", type=Path)
 
@@ -192,6 +197,8 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     # Only what was given here (--database, ACCOGLIENZA_DATABASE_URL) or the default file:
     # maintenance never falls back to a remembered database.
+    if args.db_command == "copy":
+        return _copy(args.source, args.target)
     db = connect(args.database, choose=False)
     if args.db_command == "init":
         prepared = schema.init(db)
@@ -237,6 +244,20 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(_("Backup written to {path}").format(path=target))
         return 0
     return 2
+
+
+def _copy(source_url: str, target_url: str) -> int:
+    from desktop.database_open import connect
+    from models.database_copy import copy_database, summary
+
+    source = connect(source_url, choose=False)
+    target = connect(target_url, choose=False)
+    try:
+        print(summary(copy_database(source, target), source, target))
+    finally:
+        source.dispose()
+        target.dispose()
+    return 0
 
 
 COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})

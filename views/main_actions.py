@@ -22,6 +22,7 @@ class WindowCommands(Protocol):
 
     def choose_database(self) -> None: ...
     def connect_server(self) -> None: ...
+    def copy_database(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
@@ -56,6 +57,13 @@ class MainActions:
             None,
             "actionConnectServer",
             _("Connect to the office's shared server (the password is asked once)"),
+        )
+        self.copy_database = a(
+            _("Copy the database to…"),
+            c.copy_database,
+            None,
+            "actionCopyDatabase",
+            _("Copy the whole database into an empty one (a new file or the shared server)"),
         )
         self.print = a(
             _("Print..."),
@@ -158,6 +166,7 @@ class MainActions:
             act.setCheckable(True)
         # What needs a database: disabled while it is being opened.
         self.needing_data = (
+            self.copy_database,
             self.print,
             self.register,
             self.placement,
@@ -208,6 +217,7 @@ class MainActions:
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.open_database)
         file_menu.addAction(self.connect_server)
+        file_menu.addAction(self.copy_database)
         file_menu.addAction(self.print)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences)

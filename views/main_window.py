@@ -39,7 +39,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.errors import DomainError, LoginRefused
+from models.formatting import format_number
 from models.i18n import _
 from models.results import Changes
 
@@ -76,6 +77,17 @@ PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
 CHANGE_POLL_MS = 15_000
 
 
+# File › Copy the database to…: (backend, target, password, progress(table, done, total))
+# -> what was copied, in one sentence. Given by the desktop package.
+CopyDatabase = Callable[["Backend", str, "str | None", Callable[[str, int, int], None]], str]
+
+
+class _CopyProgress(QObject):
+    """Carries a copy's progress from its worker to the window (a queued signal)."""
+
+    moved = Signal(str, int, int)
+
+
 def login_shown(address: str) -> str:
     """Who logs in where, as a password prompt names it: ``user @ host/database``."""
     from urllib.parse import urlsplit
@@ -96,6 +108,7 @@ class MainWindow(QMainWindow):
         *,
         settings: SettingsStore | None = None,
         open_backend: Callable[[str, str | None], Backend] | None = None,
+        copy_database: CopyDatabase | None = None,
         print_handler: Callable[[MainWindow, PrintScope], None] | None = None,
         today: dt.date | None = None,
         parent: QWidget | None = None,
@@ -105,6 +118,7 @@ class MainWindow(QMainWindow):
         self.backend = backend
         self.settings: SettingsStore = settings or MemorySettings()
         self.open_backend = open_backend
+        self.copy_database_to = copy_database
         self.print_handler = print_handler
         self.runner = TaskRunner(self)
         # Tests replace this to drive a dialog instead of blocking in exec().
@@ -593,6 +607,47 @@ class MainWindow(QMainWindow):
             on_success=self.set_backend,
             on_failure=failed,
             progress_label=_("Opening the database..."),
+        )
+
+    def copy_database(self) -> None:
+        """File › Copy the database to…: the database in use copied into an empty one,
+        behind the window, with its progress table by table."""
+        backend, copier = self.backend, self.copy_database_to
+        if backend is None or copier is None:
+            return
+        from .dialogs.copy_database_dialog import CopyDatabaseDialog
+
+        dialog = CopyDatabaseDialog(backend.description, self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        target, password = dialog.target(), dialog.typed_password()
+        relay = _CopyProgress(self)
+
+        def moved(table: str, done: int, total: int) -> None:
+            self.runner.show_progress(
+                _("Copying the database: {table}, {done} of {total} rows…").format(
+                    table=table, done=format_number(done), total=format_number(total)
+                )
+            )
+
+        relay.moved.connect(moved)
+
+        def copied(message: str) -> None:
+            relay.deleteLater()
+            from . import messages
+
+            messages.get().info(message, parent=self)
+
+        def failed(exc: BaseException) -> None:
+            relay.deleteLater()
+            report_failure(exc, self)
+
+        self.runner.run(
+            lambda: copier(backend, target, password, relay.moved.emit),
+            on_success=copied,
+            on_failure=failed,
+            progress_label=_("Copying the database…"),
         )
 
     def ask_password(self, message: str, target: str) -> str | None:

@@ -36,3 +36,23 @@ def test_db_init_names_the_missing_rights_in_one_line(pg_server) -> None:  # typ
         with pg_server.admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
             c.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+
+
+def test_db_copy_moves_a_local_file_to_the_shared_server(pg_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from models import schema
+    from models.backend import Backend
+    from models.database import Database
+    from tests.factories import scenario
+
+    local = Database(f"sqlite:///{tmp_path / 'ufficio.sqlite3'}")
+    schema.upgrade(local)
+    scenario(Backend(local, actor="test"))
+    local.dispose()
+    target = pg_server.create(migrated=False).replace("postgresql+psycopg://", "postgresql://")
+    result = run("db", "copy", "--from", str(tmp_path / "ufficio.sqlite3"), "--to", target)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Copied ") and "every table checked" in result.stdout
+    again = run("db", "copy", "--from", str(tmp_path / "ufficio.sqlite3"), "--to", target)
+    assert again.returncode == 1
+    [line] = again.stderr.splitlines()
+    assert "is not empty" in line and "Nothing was copied" in line
