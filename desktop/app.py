@@ -58,7 +58,10 @@ def open_backend(target: str | None, password: str | None = None) -> Backend:
         from desktop import credentials
 
         credentials.remember(db.url, password)
-    return Backend(db)
+    backend = Backend(db)
+    # Before any page reads: other PCs' changes from now on are found (models.live).
+    backend.changes_seen_at_open = backend.directory.change_marker()
+    return backend
 
 
 def open_other(target: str, password: str | None = None) -> Backend:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -289,6 +290,17 @@ class Database:
         # close() ends the transaction and detaches the rows without expiring them.
         with self._read() as session:
             yield session
+
+    def dedicated_connection(self) -> Any:
+        """A PostgreSQL connection of its own, outside the pool, in autocommit (the live
+        refresh listens on it for as long as the window is open)."""
+        import psycopg
+
+        _args, params = self.engine.dialect.create_connect_args(self.engine.url)
+        params.pop("context", None)
+        if self._password:
+            params["password"] = self._password
+        return psycopg.connect(**params, autocommit=True)
 
     def libpq_environment(self) -> dict[str, str]:
         """What a PostgreSQL client program (``pg_dump``) needs in its environment to log

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import entities as e
+from . import live
 from .database import Database
 from .errors import (
     BedOccupiedError,
@@ -75,6 +77,10 @@ class UnitOfWork:
         except Exception:  # noqa: BLE001 - no user name on some systems
             self.actor = ""
         self._today = today or dt.date.today
+        # Told to the other PCs with each write (models.live), so they skip their own.
+        self.writer = live.new_writer_token()
+        # Audit entries this program wrote: the polling of the audit trail skips them.
+        self.own_audit_ids: set[int] = set()
 
     def today(self) -> dt.date:
         return self._today()
@@ -84,7 +90,13 @@ class UnitOfWork:
         """One write transaction; database errors become domain errors."""
         try:
             with self.db.write() as session:
+                touched = live.Touched()
+                event.listen(session, "after_flush", touched.collect)
                 yield session
+                session.flush()
+                if touched and not self.db.is_sqlite:
+                    live.notify(session, touched, self.writer)
+                self.own_audit_ids.update(touched.audit_ids)
         except DomainError:
             raise
         except StaleDataError as exc:

@@ -68,18 +68,28 @@ from .tasks import TaskRunner, report_failure
 
 if TYPE_CHECKING:
     from models.backend import Backend
+    from models.live import AuditWatch, ChangeListener, Heard
 
     from .people_page import PeoplePage
     from .structure_page import StructurePage
 
 PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
 PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
-CHANGE_POLL_MS = 15_000
+# How often the audit trail is read for other PCs' changes: on a local file always, on
+# the shared server only while its notifications are away (models.live).
+CHANGE_POLL_MS = 2_000
 
 
 # File › Copy the database to…: (backend, target, password, progress(table, done, total))
 # -> what was copied, in one sentence. Given by the desktop package.
 CopyDatabase = Callable[["Backend", str, "str | None", Callable[[str, int, int], None]], str]
+
+
+class _Heard(QObject):
+    """Carries the shared server's notifications from the listening thread to the window."""
+
+    heard = Signal(object)  # models.live.Heard
+    state = Signal(bool)  # listening again (True) or lost (False)
 
 
 class _CopyProgress(QObject):
@@ -128,7 +138,12 @@ class MainWindow(QMainWindow):
         # Pages to read again in full, and changes to hand to a page, when next shown.
         self._stale: set[int] = set()
         self._pending: dict[int, Changes] = {}
-        self._marker: int | None = None
+        self._watch: AuditWatch | None = None
+        self._listener: ChangeListener | None = None
+        self._listened_once = False
+        self._heard = _Heard(self)
+        self._heard.heard.connect(self._other_pc_changed)
+        self._heard.state.connect(self._listening)
         saved = self.settings.load()
 
         self.setWindowTitle(_("Accoglienza"))
@@ -150,10 +165,10 @@ class MainWindow(QMainWindow):
         self._poll = QTimer(self)
         self._poll.setInterval(CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_changes)
-        self._poll.start()
         self._update_context()
         self._enable_data_actions()
         if self.backend is not None:
+            self._watch_changes(self.backend)
             self.reload_navigation()
         self.set_day(self.day, force=True)
 
@@ -293,6 +308,7 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(OSError):  # settings are a convenience: never block closing
             self.save_settings()
         self._poll.stop()
+        self._stop_listening()
         self.runner.wait_all(5_000)
         super().closeEvent(event)
 
@@ -423,7 +439,6 @@ class MainWindow(QMainWindow):
         """A write made in this window changed ``changes``: the navigation and each page
         (``origin`` excepted: it wrote them) read again what is concerned; a page that is
         not shown, when it is shown."""
-        self._marker = None  # already on screen: the next poll only takes the new marker
         if changes.network:
             self.reload_navigation()
         current = self.pages.currentIndex()
@@ -436,25 +451,76 @@ class MainWindow(QMainWindow):
                 self._pending[index] = self._pending.get(index, Changes()) | changes
 
     def _changed_here(self) -> None:
-        self._marker = None  # already on screen: the next poll only takes the new marker
         self.refresh_current()
 
     def current_page(self) -> QWidget | None:
         return self.pages.currentWidget()
 
+    # -- other PCs' changes ------------------------------------------------------------
+
+    def _watch_changes(self, backend: Backend) -> None:
+        """Find other PCs' changes from now on: the shared server tells them (a listening
+        thread); a local file, and the shared server while it cannot tell, is polled."""
+        self._stop_listening()
+        self._watch = None
+        self._listened_once = False
+        start = backend.changes_seen_at_open
+        if start is not None:
+            self._watch = backend.audit_watch(start)
+        else:  # a window handed a backend directly (tests, tools): from now on
+            self.runner.run(
+                lambda: backend.directory.change_marker(),
+                on_success=lambda marker: self._start_watch(backend, marker),
+                on_failure=lambda _exc: None,
+                key="change-marker",
+            )
+        if backend.is_shared:
+            self._listener = backend.listen_for_changes(
+                self._heard.heard.emit, self._heard.state.emit
+            )
+        self._poll.start()  # until the listener says it is listening
+
+    def _start_watch(self, backend: Backend, marker: int) -> None:
+        if backend is self.backend and self._watch is None:
+            self._watch = backend.audit_watch(marker)
+
+    def _stop_listening(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def _listening(self, listening: bool) -> None:
+        """The shared server's notifications started, stopped or came back."""
+        if not listening:
+            self._poll.start()
+            return
+        self._poll.stop()
+        if self._listened_once:  # what was missed meanwhile is not known
+            self.refresh_all()
+        else:  # a change between the opening and the listening is still found
+            self._check_changes()
+        self._listened_once = True
+
+    def _other_pc_changed(self, heard: Heard) -> None:
+        """Another PC committed a change: the pages it concerns read again."""
+        if heard.everything:
+            self.refresh_all()
+        else:
+            self.apply_changes(heard.changes)
+
     def _check_changes(self) -> None:
-        """Another PC (or another window) changed data: read the page again."""
-        backend = self.backend
-        if backend is None:
+        """Poll the audit trail: an entry not written here and not seen before is another
+        PC's change, and the page shown is read again."""
+        backend, watch = self.backend, self._watch
+        if backend is None or watch is None:
             return
 
-        def seen(marker: int) -> None:
-            if self._marker is not None and marker != self._marker:
-                self.refresh_current()
-            self._marker = marker
+        def seen(ids: list[int]) -> None:
+            if watch is self._watch and watch.news(ids):
+                self.refresh_all()
 
         self.runner.run(
-            lambda: backend.directory.change_marker(),
+            lambda: backend.directory.audit_ids_after(watch.after()),
             on_success=seen,
             on_failure=lambda _exc: None,
             key="change-marker",
@@ -668,7 +734,7 @@ class MainWindow(QMainWindow):
         for page in self._built_pages().values():
             page.set_backend(backend)
             page.set_selection(self.selection)
-        self._marker = None
+        self._watch_changes(backend)
         self.status.show_database(backend)
         self.status.show_day(self.day)
         self._enable_data_actions()
