@@ -91,7 +91,9 @@ class ConnectServerDialog(QDialog):
         form.addRow(_("&Database:"), self.database)
         form.addRow(_("&User:"), self.user)
         form.addRow(_("&Secure connection:"), self.tls)
-        form.addRow(_("&Certificate authority:"), ca_row)
+        ca_label = QLabel(_("&Certificate authority:"), self)
+        ca_label.setBuddy(self.ca_file)  # a row of two widgets: the mnemonic needs its buddy
+        form.addRow(ca_label, ca_row)
         form.addRow(_("Pass&word:"), self.password)
         layout.addLayout(form)
         self.error = QLabel(error, self)

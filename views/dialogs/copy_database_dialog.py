@@ -28,12 +28,20 @@ class CopyDatabaseDialog(QDialog):
         self.setWindowTitle(_("Copy the database"))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        in_use = QLabel(
+            _("In use now: {database}").format(
+                database=current.replace("/", "/\u200b").replace("\\", "\\\u200b")
+            ),
+            self,
+        )
+        in_use.setWordWrap(True)
+        layout.addWidget(in_use)
         intro = QLabel(
             _(
-                "Everything in {database} — ids, history and audit trail included — is "
-                "copied into an empty database, then checked table by table. A database "
-                "that already holds data is refused."
-            ).format(database=current),
+                "Everything in the database in use — ids, history and audit trail included "
+                "— is copied into an empty database, then checked table by table. A "
+                "database that already holds data is refused."
+            ),
             self,
         )
         intro.setWordWrap(True)
