@@ -100,7 +100,7 @@ def copy_database(
                 execution_options={} if source.is_sqlite else {"isolation_level": "REPEATABLE READ"}
             )
             if not source.is_sqlite:
-                src.execute(text("SET LOCAL statement_timeout = 0"))
+                _no_limits(src)
             full = _non_empty(dst)
             if full:
                 raise DatabaseProblem(
@@ -110,8 +110,7 @@ def copy_database(
                     ).format(target=describe(target.url), table=full[0])
                 )
             if not target.is_sqlite:
-                # A large network takes longer than the sessions' usual statement limit.
-                dst.execute(text("SET LOCAL statement_timeout = 0"))
+                _no_limits(dst)
             copied = [_copy_table(src, dst, t, progress) for t in tables()]
             if not target.is_sqlite:
                 _move_sequences(dst)
@@ -127,6 +126,13 @@ def copy_database(
             return copied
     except DBAPIError as exc:
         raise connection_problem(target.url, exc) from exc
+
+
+def _no_limits(conn: Connection) -> None:
+    """A large network takes longer than the sessions' usual limits: a statement may
+    run, and each side waits idle on the other, for as long as the copy needs."""
+    conn.execute(text("SET LOCAL statement_timeout = 0"))
+    conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
 
 
 def _copy_table(
