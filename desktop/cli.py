@@ -263,6 +263,39 @@ def _copy(source_url: str, target_url: str) -> int:
 COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})
 
 
+def _asking_password(command: Callable[[], int]) -> int:
+    """Run ``command``; when a shared server wants a password (or refused the one kept)
+    and someone is at the terminal, ask for it without echo and run the command again.
+    A password that works is kept in the credential store, as the desktop does."""
+    from models.errors import LoginRefused
+
+    asked: dict[str, str] = {}
+    for _attempt in range(3):
+        try:
+            code = command()
+        except LoginRefused as exc:
+            if not exc.address or not sys.stdin.isatty():
+                raise
+            import getpass
+
+            from desktop import credentials
+
+            print(str(exc), file=sys.stderr)
+            login = credentials.login_of(exc.address) or exc.address
+            password = getpass.getpass(_("Password of {login}: ").format(login=login))
+            if not password:
+                raise
+            credentials.keep_for_this_run(exc.address, password)
+            asked[exc.address] = password
+            continue
+        from desktop import credentials
+
+        for address, password in asked.items():
+            credentials.remember(address, password)
+        return code
+    return command()
+
+
 def _desktop_start(argv: list[str]) -> argparse.Namespace | None:
     """The arguments of the usual start, the desktop with at most ``--database`` and
     ``--language``, read without building the whole parser, whose sub-commands would delay
@@ -308,8 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "print":
             from desktop import cli_print
 
-            return cli_print.run(args)
-        code = COMMANDS[args.command](args)
+            return _asking_password(lambda: cli_print.run(args))
+        code = _asking_password(lambda: COMMANDS[args.command](args))
         sys.stdout.flush()  # a closed pipe shows here, where it is handled below
         return code
     except UsageError as exc:

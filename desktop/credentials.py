@@ -62,3 +62,10 @@ def forget(url: str) -> None:
         keyring.delete_password(SERVICE, login)
     except Exception:  # noqa: BLE001 - nothing was stored
         pass
+
+
+def keep_for_this_run(url: str, password: str) -> None:
+    """Use ``password`` for ``url`` until the program ends (before it is known to be right)."""
+    login = login_of(url)
+    if login is not None:
+        _this_run[login] = password

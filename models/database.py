@@ -338,7 +338,8 @@ def connection_problem(url: str, exc: BaseException) -> DatabaseProblem:
             return PasswordNeeded(
                 _("The shared server ({where}) asks for the password of {user}.").format(
                     where=where, user=u.username or "-"
-                )
+                ),
+                url,
             )
         unknown_role = any(m in raw for m in UNKNOWN_ROLE) and (
             "does not exist" in raw or "non esiste" in raw
@@ -349,7 +350,8 @@ def connection_problem(url: str, exc: BaseException) -> DatabaseProblem:
                     "The shared server ({where}) refused the user name or the password "
                     "({user}). Nothing was opened: check them and connect again "
                     "(File › Connect to the shared server…)."
-                ).format(where=where, user=u.username or "-")
+                ).format(where=where, user=u.username or "-"),
+                url,
             )
     return DatabaseProblem(connection_message(url, exc))
 

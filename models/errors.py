@@ -63,7 +63,13 @@ class DatabaseProblem(DomainError):
 
 
 class LoginRefused(DatabaseProblem):
-    """The shared server refused the user name or the password (or does not know the user)."""
+    """The shared server refused the user name or the password (or does not know the user).
+
+    ``address`` is the server's address (never with a password), to ask for it again."""
+
+    def __init__(self, message: str, address: str = "") -> None:
+        super().__init__(message)
+        self.address = address
 
 
 class PasswordNeeded(LoginRefused):

@@ -90,7 +90,9 @@ class UnitOfWork:
         """One write transaction; database errors become domain errors."""
         try:
             with self.db.write() as session:
-                touched = live.Touched()
+                # What the ORM flushes is collected by itself; a write made with a Core
+                # statement adds what it touched to session.info["touched"].
+                touched = session.info["touched"] = live.Touched()
                 event.listen(session, "after_flush", touched.collect)
                 yield session
                 session.flush()

@@ -19,8 +19,9 @@ selection) made for each opening; ``exec()`` returns Accepted when something cha
 What changed: a page's own write reports its ``Changes`` (``changes_made``); the window
 reloads the navigation when the network itself changed and hands the changes to the other
 pages, each of which decides whether it is concerned (a page not shown, when it is next
-shown). A change whose extent is not known (another PC, Refresh) makes every page read
-again.
+shown). Another PC's change on the shared server comes the same way, told by the server
+(``models.live``); a change whose extent is not known (found by polling a local file's
+audit trail, a link to the server that was down, Refresh) makes every page read again.
 
 The window knows nothing of files or databases: the desktop package hands it the
 ``Backend``, a settings store, and optional callables to open another database and to

@@ -219,3 +219,28 @@ def test_file_connect_opens_the_server_and_keeps_the_password(
     assert list(memory_keyring.items.values()) == [PASSWORD]
     window.runner.wait_all(5_000)
     window.backend.db.dispose()
+
+
+def test_the_command_line_asks_for_the_password_at_a_terminal(
+    server: PasswordServer, memory_keyring, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    import getpass
+    import sys
+
+    from desktop import cli
+
+    answers = iter(["sbagliata", PASSWORD])
+    prompts: list[str] = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: prompts.append(prompt) or next(answers))
+    assert cli.main(["--language", "en", "db", "init", "--database", _address(server)]) == 0
+    assert prompts == [f"Password of coordinatrice@127.0.0.1:{server.port}/accoglienza: "] * 2
+    out = capsys.readouterr()
+    assert "asks for the password" in out.err and "refused the user name" in out.err
+    assert list(memory_keyring.items.values()) == [PASSWORD]
+    # Without a terminal, one line and no question.
+    memory_keyring.items.clear()
+    credentials._this_run.clear()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    assert cli.main(["--language", "en", "db", "check", "--database", _address(server)]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
