@@ -465,6 +465,7 @@ class MainWindow(QMainWindow):
         self._stop_listening()
         self._watch = None
         self._listened_once = False
+        self.status.show_link(True)
         start = backend.changes_seen_at_open
         if start is not None:
             self._watch = backend.audit_watch(start)
@@ -494,8 +495,11 @@ class MainWindow(QMainWindow):
         """The shared server's notifications started, stopped or came back."""
         if not listening:
             self._poll.start()
+            if self._listened_once:
+                self.status.show_link(False)
             return
         self._poll.stop()
+        self.status.show_link(True)
         if self._listened_once:  # what was missed meanwhile is not known
             self.refresh_all()
         else:  # a change between the opening and the listening is still found

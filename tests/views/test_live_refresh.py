@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from sqlalchemy import text
 
 from models.backend import Backend
 from models.database import Database
@@ -57,6 +58,22 @@ def test_a_change_on_another_pc_reaches_the_shared_window_within_2_s(qtbot, pg_s
     here.placements.place(other.id, sc.men.id, D(2023, 3, 1))
     qtbot.wait(700)
     assert seen == []
+    # The link drops: the status bar says so and the window polls; once it is back,
+    # everything is read again (what was missed is not known).
+    link = window.status.link_label
+    assert link.isHidden()
+    with pg_server.admin.connect() as c:
+        c.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :d AND query LIKE 'LISTEN%'"
+            ),
+            {"d": here.db.engine.url.database},
+        )
+    qtbot.waitUntil(lambda: not link.isHidden(), timeout=3_000)
+    assert window._poll.isActive()
+    qtbot.waitUntil(lambda: link.isHidden(), timeout=8_000)
+    assert "all" in seen and not window._poll.isActive()
     window.close()
     assert window._listener is None
     here.db.dispose()
