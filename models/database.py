@@ -3,6 +3,12 @@
 SQLite is opened in WAL mode with foreign keys on; write transactions begin with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the lock instead of failing
 with "database is locked" half way. Read-only sessions begin a deferred transaction.
+
+PostgreSQL sessions carry lock, statement and idle-in-transaction timeouts
+(``SessionTimeouts``), so one frozen PC never stalls the others. A password is never
+part of the address kept (``Database.url``): it is handed to each connection as it is
+made, and to ``pg_dump`` in its environment; a refused login has its own error
+(``LoginRefused``, ``PasswordNeeded``), distinct from a server that cannot be reached.
 """
 
 from __future__ import annotations
