@@ -18,6 +18,7 @@ from sqlalchemy import (
 from . import entities as e
 from .database import Database
 from .occupancy_counts import (
+    ONE_NIGHT,
     _days_between,
     _period_nights,
     _structure_figures,
@@ -159,7 +160,7 @@ class Occupancy:
             for i, (_sid, vf, places, opened, closed) in enumerate(rows):
                 nxt = rows[i + 1][1] if i + 1 < len(rows) else end
                 a = max(vf, start, opened)
-                b = min(nxt, end, closed or end)
+                b = min(nxt, end, closed + ONE_NIGHT if closed else end)
                 if b > a:
                     cap_nights += places * (b - a).days
         return int(nights), cap_nights, (int(nights) / cap_nights if cap_nights else None)

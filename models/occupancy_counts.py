@@ -43,6 +43,10 @@ S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # a select of any columns
 _COUNTS_STATEMENTS: dict[tuple[bool, bool, bool, bool, bool, bool], Any] = {}
 
 
+# The morning after a closing date: a closing date is the last night open (DESIGN.md).
+ONE_NIGHT = dt.timedelta(days=1)
+
+
 def _structure_filter(
     stmt: S, province: str | None, programme_code: str | None, structure_id: int | None
 ) -> S:
@@ -72,10 +76,32 @@ def live_stay_beds(day: Any) -> Any:
     return union_all(open_stays, ending_later).subquery()
 
 
+def free_places(
+    capacity: int, beds: int, occupied: int, reserved: int, out: int, taking: bool = True
+) -> int:
+    """Posti liberi, the one definition (DESIGN.md): the places in force, never more than
+    the beds in service, less the people there and the beds held by reservations; none
+    where nobody can go in (a closed structure, a programme not running)."""
+    if not taking:
+        return 0
+    return max(0, min(capacity, beds - out) - occupied - reserved)
+
+
 def _open_on(day: Any) -> Any:
+    """The structure is open on the night of ``day``: its closing date, as people say it,
+    is its last day open (DESIGN.md)."""
     return and_(
         e.Structure.opened_on <= day,
-        or_(e.Structure.closed_on.is_(None), e.Structure.closed_on > day),
+        or_(e.Structure.closed_on.is_(None), e.Structure.closed_on >= day),
+    )
+
+
+def _taking_people(day: Any) -> Any:
+    """Open on the night of ``day``, in a programme running then: places can be free."""
+    return and_(
+        _open_on(day),
+        e.Programme.start_date <= day,
+        or_(e.Programme.end_date.is_(None), e.Programme.end_date >= day),
     )
 
 
@@ -244,6 +270,7 @@ def _counts_statement(
             func.coalesce(counts.c.occupied, 0),
             func.coalesce(reserved, 0),
             func.coalesce(out, 0),
+            case((_taking_people(day), 1), else_=0),
         )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .outerjoin(counts, counts.c.structure_id == e.Structure.id)
@@ -342,11 +369,8 @@ def _figures(result: Any) -> list[tuple[Any, tuple[int, int, int, int, int, int,
         # By position: 8,000 rows nationally, and a row's attribute lookup is slower.
         capacity, beds, occupied = st[7] or 0, st[8], st[9]
         reserved, out = int(st[10] or 0), int(st[11] or 0)
-        free = beds - out
-        if capacity < free:
-            free = capacity
-        free -= occupied + reserved
-        rows.append((st, (capacity, beds, occupied, reserved, out, free if free > 0 else 0, 1)))
+        free = free_places(capacity, beds, occupied, reserved, out, bool(st[12]))
+        rows.append((st, (capacity, beds, occupied, reserved, out, free, 1)))
     return rows
 
 
@@ -456,7 +480,7 @@ def _period_nights(
             nxt = per[j + 1][1] if j + 1 < len(per) else last
             for i, (start, end) in enumerate(bounds):
                 a = max(vf, start, opened)
-                b = min(nxt, end, closed or end)
+                b = min(nxt, end, closed + ONE_NIGHT if closed else end)
                 if b > a:
                     capacity[i] += places * (b - a).days
     return nights, capacity

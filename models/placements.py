@@ -62,7 +62,9 @@ class Placements(UseCases):
             if not proposal:
                 reasons.append(rules.not_enough_beds_message(st.name, day, len(persons)))
             # Someone moving to another bed of the structure leaves their own place (transfer).
-            problem = rules.capacity_problem(s, st.id, st.name, day, until, [p.id for p in persons])
+            problem = rules.capacity_problem(
+                s, st.id, st.name, day, until, [p.id for p in persons], household_id
+            )
             if problem:
                 reasons.append(problem)
             return r.FitReport(structure_id, not reasons, tuple(reasons), target_problem, proposal)
@@ -463,11 +465,19 @@ class Placements(UseCases):
             for person_id, structure_id, name in rows:
                 staying.setdefault((structure_id, name), []).append(person_id)
             for (structure_id, name), people in sorted(staying.items()):
-                short = rules.capacity_shortfall(s, structure_id, start, new_planned_end, people)
+                short = rules.capacity_shortfall(
+                    s, structure_id, start, new_planned_end, people, household_id=pl.household_id
+                )
                 if short is not None:
-                    night, occupied, places = short
                     return (
-                        rules.capacity_message(name, night, occupied, places, len(people))
+                        rules.capacity_message(
+                            name,
+                            short.night,
+                            short.occupied,
+                            short.places,
+                            len(people),
+                            short.held,
+                        )
                         + " "
                         + _(
                             "The extension can be recorded anyway: plan a transfer, or the end of another stay."

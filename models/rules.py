@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -96,29 +96,52 @@ def not_enough_beds_message(structure: str, day: dt.date, count: int) -> str:
 
 
 def capacity_message(
-    structure: str, day: dt.date, occupied: int, capacity: int, needed: int
+    structure: str, day: dt.date, occupied: int, capacity: int, needed: int, held: int = 0
 ) -> str:
-    """Why the authorised places are not enough: full, or too few places left for everyone."""
-    if occupied >= capacity:
-        return _(
-            "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
-        ).format(structure=structure, date=format_date(day), occupied=occupied, capacity=capacity)
-    if occupied == 0:
+    """Why the authorised places are not enough: full, or too few places left for everyone.
+    The places left are the free places of the page: places less people and held beds."""
+    free = max(capacity - occupied - held, 0)
+    held_note = (
+        " "
+        + ngettext(
+            "({count} bed is held by a reservation.)",
+            "({count} beds are held by reservations.)",
+            held,
+        ).format(count=held)
+        if held
+        else ""
+    )
+    if free == 0:
+        return (
+            _(
+                "Structure {structure} is full on {date}: {occupied} of {capacity} places are taken."
+            ).format(
+                structure=structure,
+                date=format_date(day),
+                occupied=occupied + held,
+                capacity=capacity,
+            )
+            + held_note
+        )
+    if occupied + held == 0:
         return ngettext(
             "Structure {structure} has only {capacity} place on {date}: not enough for {count} people.",
             "Structure {structure} has only {capacity} places on {date}: not enough for {count} people.",
             capacity,
         ).format(structure=structure, capacity=capacity, date=format_date(day), count=needed)
-    return ngettext(
-        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
-        "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
-        capacity - occupied,
-    ).format(
-        structure=structure,
-        free=capacity - occupied,
-        capacity=capacity,
-        date=format_date(day),
-        count=needed,
+    return (
+        ngettext(
+            "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
+            "Structure {structure} has {free} of {capacity} places left on {date}: not enough for {count} people.",
+            free,
+        ).format(
+            structure=structure,
+            free=free,
+            capacity=capacity,
+            date=format_date(day),
+            count=needed,
+        )
+        + held_note
     )
 
 
@@ -133,21 +156,33 @@ def capacity_problem(
     start: dt.date,
     until: dt.date | None,
     people: Sequence[int],
+    household_id: int | None = None,
 ) -> str | None:
     """Why ``people`` cannot all sleep in the structure from ``start`` up to ``until``
     (open-ended when None); None when its places are enough. Their own stays begun
     before ``start`` are the ones a move ends: they are not counted."""
-    short = capacity_shortfall(s, structure_id, start, until, people)
+    short = capacity_shortfall(s, structure_id, start, until, people, household_id=household_id)
     if short is None:
         return None
-    night, occupied, places = short
-    message = capacity_message(structure_name, night, occupied, places, len(people))
-    if night > start:
+    message = capacity_message(
+        structure_name, short.night, short.occupied, short.places, len(people), short.held
+    )
+    if short.night > start:
         message += " " + _(
             "The stay would still be going on then: give a planned end "
             "up to that date, or choose another structure."
         )
     return message
+
+
+class Shortfall(NamedTuple):
+    """The first night a structure's places are not enough: who is there, the beds held
+    for others by reservations, and the places in force."""
+
+    night: dt.date
+    occupied: int
+    held: int
+    places: int
 
 
 def capacity_shortfall(
@@ -156,22 +191,27 @@ def capacity_shortfall(
     start: dt.date,
     until: dt.date | None,
     people: Sequence[int] = (),
-) -> tuple[dt.date, int, int] | None:
+    *,
+    household_id: int | None = None,
+    count_held: bool = True,
+) -> Shortfall | None:
     """The first night from ``start`` up to ``until`` (open-ended when None) on which
     ``people`` (none: the people already there alone) would take the structure past its
-    places, as (night, others there, places); None when its places are enough every night.
+    places; None when its places are enough every night.
 
-    Each night counts the stays covering it against the capacity in force. Only the
-    nights where either can change are looked at: ``start``, each later capacity
-    period, each later stay's start. The stays of ``people`` begun before ``start`` are
-    not counted among the others: they are the ones a move ends (a change of bed within
-    the structure), or the very stays being prolonged (an extension). A person has one
-    such stay at most, since nobody sleeps in two beds a night.
+    Each night counts the stays covering it and, with ``count_held``, the beds held by
+    reservations of other households than ``household_id`` (held beds are not free:
+    DESIGN.md), against the capacity in force. Only the nights where any of these can
+    change are looked at: ``start``, each later capacity period, each later stay's or
+    hold's start. The stays of ``people`` begun before ``start`` are not counted among
+    the others: they are the ones a move ends (a change of bed within the structure), or
+    the very stays being prolonged (an extension). A person has one such stay at most,
+    since nobody sleeps in two beds a night.
     """
     if until is not None and until <= start:  # a planned end already past: that night only
         until = start + dt.timedelta(days=1)
     stays_query = (
-        select(e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer))
+        select(e.BedStay.start_date, e.BedStay.end_date, cast(null(), Integer), e.BedStay.bed_id)
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(
@@ -186,16 +226,46 @@ def capacity_shortfall(
         stays_query = stays_query.where(
             ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
         )
-    # One round trip: the capacity periods come with the stays, told apart by their places.
-    periods_query = select(
-        e.CapacityPeriod.valid_from, cast(null(), Date), e.CapacityPeriod.places
-    ).where(e.CapacityPeriod.structure_id == structure_id)
-    stays: list[tuple[dt.date, dt.date | None]] = []
+    # One round trip: the capacity periods and the held beds come with the stays, told
+    # apart by their places (a period) or by a negative place count (a held bed).
+    parts: list[Any] = [
+        stays_query,
+        select(
+            e.CapacityPeriod.valid_from,
+            cast(null(), Date),
+            e.CapacityPeriod.places,
+            cast(null(), Integer),
+        ).where(e.CapacityPeriod.structure_id == structure_id),
+    ]
+    if count_held:
+        held_query = (
+            select(
+                e.Reservation.held_from,
+                e.Reservation.closed_on,
+                literal(-1),
+                e.ReservationBed.bed_id,
+            )
+            .join(e.ReservationBed, e.ReservationBed.reservation_id == e.Reservation.id)
+            .where(
+                e.Reservation.structure_id == structure_id,
+                e.Reservation.status != e.ReservationStatus.CANCELLED,
+                or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > start),
+            )
+        )
+        if household_id is not None:
+            held_query = held_query.where(e.Reservation.household_id != household_id)
+        if until is not None:
+            held_query = held_query.where(e.Reservation.held_from < until)
+        parts.append(held_query)
+    stays: list[tuple[dt.date, dt.date | None, int]] = []
+    holds: list[tuple[dt.date, dt.date | None, int]] = []
     periods: list[tuple[dt.date, int]] = []
-    rows: Any = s.execute(union_all(stays_query, periods_query))
-    for first, end, places in rows:
+    rows: Any = s.execute(union_all(*parts))
+    for first, end, places, bed_id in rows:
         if places is None:
-            stays.append((first, end))
+            stays.append((first, end, bed_id))
+        elif places < 0:
+            holds.append((first, end, bed_id))
         else:
             periods.append((first, places))
     if not periods:
@@ -206,7 +276,7 @@ def capacity_shortfall(
         return start < day and (until is None or day < until)
 
     nights = {start} | {valid_from for valid_from, _places in periods if within(valid_from)}
-    nights |= {first for first, _end in stays if within(first)}
+    nights |= {first for first, _end, _bed in stays + holds if within(first)}
     for night in sorted(nights):
         places = None
         for valid_from, in_force in periods:
@@ -216,9 +286,16 @@ def capacity_shortfall(
         if places is None:
             continue  # no capacity recorded yet on that night
         # A bed holds one person a night (the database sees to it): stays are beds.
-        occupied = sum(1 for first, end in stays if first <= night and (end is None or end > night))
-        if occupied + len(people) > places:
-            return night, occupied, places
+        taken = {
+            bed for first, end, bed in stays if first <= night and (end is None or end > night)
+        }
+        held = {
+            bed
+            for first, end, bed in holds
+            if first <= night and (end is None or end > night) and bed not in taken
+        }
+        if len(taken) + len(held) + len(people) > places:
+            return Shortfall(night, len(taken), len(held), places)
     return None
 
 
@@ -448,13 +525,14 @@ def propose(
 
 
 def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) -> None:
-    if day < st.opened_on or (st.closed_on is not None and day >= st.closed_on):
+    # A closing or ending date is the last day open (DESIGN.md).
+    if day < st.opened_on or (st.closed_on is not None and day > st.closed_on):
         raise ValidationError(
             _("Structure {structure} is not open on {date}.").format(
                 structure=st.name, date=format_date(day)
             )
         )
-    if day < programme.start_date or (programme.end_date is not None and day >= programme.end_date):
+    if day < programme.start_date or (programme.end_date is not None and day > programme.end_date):
         raise ValidationError(
             _("Programme {programme} is not running on {date}.").format(
                 programme=programme.code, date=format_date(day)
@@ -538,7 +616,9 @@ def assign(
                 raise problems[b.id]  # type: ignore[misc]
     # Their own stays begun before ``start`` are the ones being ended (``ignore_stays``):
     # any other would have been refused just above.
-    problem = capacity_problem(s, st.id, st.name, start, until, [p.id for p in persons])
+    problem = capacity_problem(
+        s, st.id, st.name, start, until, [p.id for p in persons], household_id
+    )
     if problem:
         raise StructureFullError(problem)
     return dict(beds)

@@ -21,6 +21,7 @@ from . import convert
 from . import entities as e
 from . import results as r
 from .database import Database
+from .occupancy_counts import free_places
 from .results import (
     BedLine,
     BedOutageRow,
@@ -69,6 +70,8 @@ def _structure_statements() -> dict[str, Any]:
             e.Structure.closed_on,
             e.Structure.version,
             capacity_in_force,
+            e.Programme.start_date,
+            e.Programme.end_date,
         )
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .where(e.Structure.id == sid)
@@ -201,6 +204,8 @@ def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, 
         closed_on,
         version,
         capacity,
+        programme_start,
+        programme_end,
     ) = row
     capacity = capacity or 0
     targets = frozenset(t for t in target_groups.split(",") if t)
@@ -287,7 +292,29 @@ def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, 
             out += 1
         else:
             lines.append(BedLine(bed_id, room, label, "free", None))
-    free = max(0, min(capacity, len(lines) - out) - occupied - reserved)
+    taking = (
+        opened_on <= day
+        and (closed_on is None or day <= closed_on)
+        and programme_start <= day
+        and (programme_end is None or day <= programme_end)
+    )
+    free = free_places(capacity, len(lines), occupied, reserved, out, taking)
+    # Beds free of anyone beyond the free places are not free places: shown as such.
+    spare = 0
+    for i, line in enumerate(lines):
+        if line.status == "free":
+            spare += 1
+            if spare > free:
+                lines[i] = BedLine(
+                    line.bed_id,
+                    line.room_name,
+                    line.bed_label,
+                    "no_place",
+                    None,
+                    _("the places in force are all taken")
+                    if taking
+                    else _("nobody can be placed here on this date"),
+                )
     sheet = StructureSheet(
         structure_id=sid,
         code=code,

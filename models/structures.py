@@ -222,10 +222,11 @@ class Structures(UseCases):
         places are decided by others, and the change is recorded anyway."""
         with self.db.read() as s:
             st = get(s, e.Structure, structure_id)
-            short = rules.capacity_shortfall(s, structure_id, from_date, None)
+            # People, not held beds: the warning is about who would have no place.
+            short = rules.capacity_shortfall(s, structure_id, from_date, None, count_held=False)
             if short is None:
                 return None
-            night, occupied, places = short
+            night, occupied, places = short.night, short.occupied, short.places
             return _(
                 "On {date} structure {structure} will hold {occupied} people for {places} places, according "
                 "to the stays recorded: plan transfers, or record the exits of those who leave before."

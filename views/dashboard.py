@@ -42,7 +42,7 @@ from models.results import (
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
-from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, section_label
+from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, mute, section_label
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -255,8 +255,22 @@ class DashboardPage(QWidget):
 
         self.target_model = TargetModel(self)
         self.target_table = self._table("dashboardTargetTable", self.target_model)
-        grid.addWidget(section_label(_("Free beds by target group")), 2, 0)
-        grid.addWidget(self.target_table, 3, 0)
+        explanation = _(
+            "A structure for several target groups is counted under each of them: "
+            "these rows do not add up to the network's free places."
+        )
+        self.target_table.setAccessibleDescription(explanation)
+        grid.addWidget(section_label(_("Free places by target group")), 2, 0)
+        target_box = QWidget(body)
+        target_lay = QVBoxLayout(target_box)
+        target_lay.setContentsMargins(0, 0, 0, 0)
+        target_lay.setSpacing(2)
+        target_lay.addWidget(self.target_table, 1)
+        self.target_note = mute(QLabel(explanation, target_box))
+        self.target_note.setObjectName("dashboardTargetNote")
+        self.target_note.setWordWrap(True)
+        target_lay.addWidget(self.target_note)
+        grid.addWidget(target_box, 3, 0)
 
         chart_head = QHBoxLayout()
         self.chart_title = section_label(_("Occupancy, month by month"))

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
 
         self.date_bar.day_chosen.connect(self.set_day)
         self.navigation.selection_changed.connect(self.set_selection)
+        self.navigation.selection_clicked.connect(self._selection_clicked)
         self.runner.busy_changed.connect(self.status.show_busy)
         self.data_changed.connect(self._changed_here)
         self._poll = QTimer(self)
@@ -358,6 +359,14 @@ class MainWindow(QMainWindow):
         shown = PAGE_STRUCTURE if selection.kind == STRUCTURE else PAGE_DASHBOARD
         self._stale.update({shown, PAGE_DASHBOARD})
         self._show_page(shown)
+
+    def _selection_clicked(self, selection: Selection) -> None:
+        """The chosen item clicked again (from the People page, say): show its page."""
+        if selection != self.selection:
+            return  # a new choice: set_selection has shown it
+        shown = PAGE_STRUCTURE if selection.kind == STRUCTURE else PAGE_DASHBOARD
+        if self.pages.currentIndex() != shown:
+            self._show_page(shown)
 
     def _show_page(self, index: int) -> None:
         """Show the page at ``index``, read again if it is out of date."""

@@ -56,6 +56,8 @@ class NavigationTree(QWidget):
     """Tree of the network; emits ``selection_changed(Selection)``."""
 
     selection_changed = Signal(object)
+    # A click (or Enter) on the item already chosen: show it again, from another page.
+    selection_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +87,8 @@ class NavigationTree(QWidget):
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self.tree.itemExpanded.connect(self._fill)
         self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemActivated.connect(self._clicked)
 
     # -- data ---------------------------------------------------------------------------
 
@@ -193,15 +197,15 @@ class NavigationTree(QWidget):
         )
         where = _("confidential address") if st.confidential else (st.comune or st.province)
         item.setToolTip(0, f"{st.name} · {where}")
-        if st.closed_on is not None and st.closed_on <= dt.date.today():
+        if st.closed_on is not None and st.closed_on < dt.date.today():
             # A closed structure stays in the tree for its history, greyed.
             item.setForeground(0, QBrush(QColor("#888888")))
             item.setToolTip(
                 0,
                 f"{st.name} · {where} · "
-                + _("This structure closed on {date}.").format(
-                    date=format_short_date(st.closed_on)
-                ),
+                + _(
+                    "This structure was open until {date}: nobody can be placed in it after."
+                ).format(date=format_short_date(st.closed_on)),
             )
         return item
 
@@ -232,6 +236,11 @@ class NavigationTree(QWidget):
         if isinstance(sel, Selection):
             self._last = sel
             self.selection_changed.emit(sel)
+
+    def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        sel = item.data(0, SELECTION_ROLE)
+        if isinstance(sel, Selection):
+            self.selection_clicked.emit(sel)
 
     def _find(self, match: Callable[[Selection], bool]) -> QTreeWidgetItem | None:
         stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]

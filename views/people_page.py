@@ -36,7 +36,7 @@ from .dialogs.context import DialogContext
 from .dialogs.styles import WARNING_COLOUR
 from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
 from .dialogs.texts import age_text, date_text, person_name, scheduled_exit_text
-from .people_tables import HistoryModel, PeopleModel, PlacementsModel
+from .people_tables import PAGE_SIZE, HistoryModel, PeopleModel, PlacementsModel
 from .selection import Selection
 from .tasks import TaskRunner, report_failure
 from .widgets import make_table, section_label
@@ -218,6 +218,8 @@ class PeoplePage(QWidget):
             lambda cur, _prev: self._person_chosen(cur.row())
         )
         self.model.page_loaded.connect(self._update_count)
+        # Sized to what was found (codes and birth dates whole), once the first page is in.
+        self.model.page_loaded.connect(self._fit_columns)
         self.model.modelReset.connect(self._update_count)
         self.register_button.clicked.connect(self.open_register)
         self.add_member_button.clicked.connect(self.open_add_member)
@@ -291,6 +293,10 @@ class PeoplePage(QWidget):
         self.table.resizeColumnsToContents()
         if selected is not None:
             self.select_person(selected)
+
+    def _fit_columns(self) -> None:
+        if self.model.rowCount() <= PAGE_SIZE:
+            self.table.resizeColumnsToContents()
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

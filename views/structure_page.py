@@ -51,12 +51,14 @@ STATUS_LABELS = {
     "reserved": N_("reserved"),
     "out_of_service": N_("out of service"),
     "free": N_("free"),
+    "no_place": N_("no place"),
 }
 STATUS_COLOURS = {
     "occupied": None,
     "reserved": QColor("#fff4d6"),
     "out_of_service": QColor("#eeeeee"),
     "free": QColor("#e7f5ea"),
+    "no_place": None,
 }
 
 
@@ -147,7 +149,7 @@ class BedModel(RowTableModel):
         return STATUS_COLOURS.get(row.status)
 
     def row_foreground(self, row: BedLine) -> QColor | None:
-        return QColor("#777777") if row.status == "out_of_service" else None
+        return QColor("#777777") if row.status in ("out_of_service", "no_place") else None
 
 
 class CapacityModel(RowTableModel):
@@ -200,6 +202,7 @@ class StructurePage(QWidget):
         self.day = dt.date.today()
         self.structure_id: int | None = None
         self.data: results.StructurePage | None = None
+        self._open = True  # the structure takes people on the day shown
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -413,9 +416,12 @@ class StructurePage(QWidget):
         today = dt.date.today()
         notes = []
         info = data.info
-        if info.closed_on is not None and sh.day >= info.closed_on:
+        self._open = info.opened_on <= sh.day and (
+            info.closed_on is None or sh.day <= info.closed_on
+        )
+        if info.closed_on is not None and sh.day > info.closed_on:
             notes.append(
-                _("This structure closed on {date}.").format(
+                _("This structure was open until {date}: nobody can be placed in it after.").format(
                     date=format_date(info.closed_on, "long")
                 )
             )
@@ -468,8 +474,15 @@ class StructurePage(QWidget):
         occupied = line is not None and line.status == "occupied"
         for key in ("transfer", "exit", "extension", "correction"):
             self.bed_buttons[key].setEnabled(occupied)
-        self.bed_buttons["outage"].setEnabled(line is not None and line.status == "free")
-        self.bed_buttons["placement"].setEnabled(self.structure_id is not None)
+        self.bed_buttons["outage"].setEnabled(
+            line is not None and line.status in ("free", "no_place")
+        )
+        self.bed_buttons["placement"].setEnabled(self.structure_id is not None and self._open)
+        self.bed_buttons["placement"].setToolTip(
+            ""
+            if self._open
+            else _("Nobody can be placed here on this date: the structure is closed.")
+        )
         self.capacity_button.setEnabled(self.structure_id is not None)
         outage = self.selected_outage()
         self.end_outage_button.setEnabled(

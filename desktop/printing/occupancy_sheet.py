@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from models.database import Database
 from models.formatting import format_date, format_percent, format_short_date
@@ -34,6 +34,7 @@ from .template import (
     render,
     signature_block,
     styles,
+    table_style,
 )
 
 
@@ -171,6 +172,8 @@ def occupancy_sheet(
                 )
             elif line.status == "out_of_service":
                 text = _("out of service") + (f": {line.note}" if line.note else "")
+            elif line.status == "no_place":
+                text = _("no place") + (f": {line.note}" if line.note else "")
             else:
                 text = _("free")
             row = [room, line.bed_label, Paragraph(esc(text), st["cell_muted"])] + [""] * (
@@ -189,7 +192,7 @@ def occupancy_sheet(
     cmds.append(("TOPPADDING", (0, 1), (-1, -1), 4.2))
     cmds.append(("BOTTOMPADDING", (0, 1), (-1, -1), 4.2))
     table = Table(rows, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle(cmds))
+    table.setStyle(table_style(cmds))
     story.append(table)
     story.append(Spacer(1, 5 * mm))
 
@@ -229,7 +232,7 @@ def occupancy_sheet(
         ("BOTTOMPADDING", (0, 1), (-1, 1), 4),
         ("LINEAFTER", (0, 0), (-2, -1), 0.25, RULE),
     ]
-    tot.setStyle(TableStyle(tot_style))
+    tot.setStyle(table_style(tot_style))
     people = sum(1 for b in sheet.beds if b.occupant is not None)
     minors = sum(1 for b in sheet.beds if b.occupant is not None and b.occupant.minor)
     households = len({b.occupant.household_code for b in sheet.beds if b.occupant is not None})

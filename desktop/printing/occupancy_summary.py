@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer, Table
 from reportlab.platypus.tables import CellStyle
 
 from models.database import Database
@@ -43,6 +43,7 @@ from .template import (
     key_values,
     render,
     styles,
+    table_style,
 )
 
 ROW_H = 11.5
@@ -291,7 +292,7 @@ def _recap_table(
         ("LINEABOVE", (0, -1), (-1, -1), 1.2, INK),
         ("LINEBELOW", (0, -1), (-1, -1), 1.2, INK),
     ]
-    table.setStyle(TableStyle(cmds))
+    table.setStyle(table_style(cmds))
     return table
 
 
@@ -385,7 +386,7 @@ def _paged_tables(
                     ("LINEABOVE", (0, i), (-1, i), 1.2, INK),
                     ("LINEBELOW", (0, i), (-1, i), 1.2, INK),
                 ]
-        table.setStyle(TableStyle(cmds))
+        table.setStyle(table_style(cmds))
         table.progress_rows = sum(1 for ln in chunk if ln.kind == "structure")
         out.append(table)
         start += fit

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from models.database import Database
 from models.directory import Directory
@@ -39,6 +39,7 @@ from .template import (
     render,
     signature_block,
     styles,
+    table_style,
 )
 
 MARK = "●"
@@ -196,7 +197,7 @@ def presence_register(
         cmds.append(("SPAN", (c, 0), (c, 1)))
         cmds.append(("VALIGN", (c, 0), (c, 1), "MIDDLE"))
     table = Table(rows, colWidths=widths, repeatRows=2, hAlign="LEFT")
-    table.setStyle(TableStyle(cmds))
+    table.setStyle(table_style(cmds))
     table.progress_rows = len(people)
 
     story: list[Flowable] = [key_values(facts, width, columns=3), Spacer(1, 4 * mm), table]

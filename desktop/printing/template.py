@@ -24,7 +24,7 @@ from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from models.formatting import format_short_date
-from models.i18n import _
+from models.i18n import _, current_language
 
 from .fonts import BOLD, REGULAR, register_fonts
 
@@ -128,7 +128,7 @@ def key_values(pairs: Sequence[tuple[str, str]], width: float, columns: int = 2)
     value_w = width / columns - label_w
     table = Table(rows, colWidths=[label_w, value_w] * columns, hAlign="LEFT")
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -160,7 +160,7 @@ def signature_block(width: float) -> Table:
         hAlign="LEFT",
     )
     table.setStyle(
-        TableStyle(
+        table_style(
             [
                 ("LINEBELOW", (0, 0), (0, 0), 0.6, INK),
                 ("LINEBELOW", (2, 0), (2, 0), 0.6, INK),
@@ -182,6 +182,15 @@ def fit_text(text: str, width: float, font: str = REGULAR, size: float = 8) -> s
     while text and stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def table_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A table style whose cells draw in our embedded font.
+
+    ReportLab's cells set their own font before drawing, Helvetica unless told: without
+    this, every table would name a font the PDF does not carry.
+    """
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands])
 
 
 @dataclass
@@ -314,6 +323,11 @@ def render(
         author=info.site_name,
         creator="Accoglienza",
         subject=info.subject,
+        # Without these the canvas starts in Helvetica, named in the file but not embedded:
+        # every font a printout names is one of ours, embedded, so the PDF is self-contained.
+        initialFontName=REGULAR,
+        initialFontSize=8.5,
+        lang=current_language(),
         progress=progress,
         total_rows=total_rows,
     )

@@ -450,3 +450,38 @@ def test_register_of_the_current_month_counts_no_night_after_the_printing_day(ba
     totals, grand = _register_totals(text)
     assert grand == 93 and set(totals.values()) == {31}
     assert "left blank" not in text and "in bianco" not in text
+
+
+def _fonts_of(pdf: bytes) -> dict[str, bool]:
+    """Every font the pages use, by name, with whether its program is embedded."""
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts: dict[str, bool] = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            if font.get("/Subtype") == "/Type0":
+                font = font["/DescendantFonts"][0].get_object()
+            descriptor = font.get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts[str(font.get("/BaseFont"))] = embedded
+    return fonts
+
+
+def test_every_pdf_embeds_every_font_it_names_and_carries_its_metadata(backend, sc):
+    """A printout is self-contained (archivable): no standard font named without its program."""
+    documents = {
+        "sheet": occupancy_sheet(backend.db, sc.families.id, DAY),
+        "summary": occupancy_summary(backend.db, DAY),
+        "register": presence_register(backend.db, DAY.year, DAY.month, structure_id=sc.families.id),
+    }
+    for name, pdf in documents.items():
+        fonts = _fonts_of(pdf)
+        assert fonts, name
+        assert all(fonts.values()), (name, fonts)
+        assert b"Helvetica" not in pdf, name
+        reader = PdfReader(io.BytesIO(pdf))
+        meta = reader.metadata
+        assert meta is not None and meta.title and meta.author and meta.subject, name
+        assert reader.trailer["/Root"].get("/Lang") == "it", name

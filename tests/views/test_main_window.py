@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDateEdit, QDialog, QLabel, QTableView, QTreeWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialog, QLabel, QTableView, QTreeWidget
 
 from models.backend import Backend
 from models.i18n import _
@@ -15,6 +16,7 @@ from models.results import Changes
 from tests.factories import scenario
 from views.dashboard import ExpiringModel
 from views.dialogs.capacity_dialog import CapacityDialog
+from views.dialogs.dates import DateEdit
 from views.dialogs.outage_dialog import OutageDialog
 from views.main_window import PAGE_DASHBOARD, PAGE_STRUCTURE, MainWindow, MemorySettings
 from views.structure_page import BedModel
@@ -55,7 +57,7 @@ def row_of(view: QTableView, first_cell: str) -> list[str]:
 
 
 def set_date(w, day):
-    w.findChild(QDateEdit, "dateEdit").setDate(QDate(day.year, day.month, day.day))
+    w.findChild(DateEdit, "dateEdit").setDate(QDate(day.year, day.month, day.day))
 
 
 def test_navigation_shows_programmes_provinces_and_structures(qtbot, world):
@@ -321,7 +323,7 @@ def test_keyboard_shortcuts_open_the_workflows(qtbot, world, monkeypatch):
     assert opened == ["register", "placement", "transfer", "exit"]
     qtbot.keyClick(w.pages, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert w.day == D(2024, 1, 9)
-    assert w.findChild(QDateEdit, "dateEdit").date() == QDate(2024, 1, 9)
+    assert w.findChild(DateEdit, "dateEdit").date() == QDate(2024, 1, 9)
 
 
 def test_dashboard_of_a_structure_and_back_to_the_network(qtbot, world):
@@ -591,3 +593,32 @@ def test_a_change_on_the_people_page_reaches_the_pages_it_concerns(
     assert reads == ([structure.id] if read_again else [])
     w.show_network()
     assert w.findChild(QLabel, "tileOccupiedValue").text() == "3"
+
+
+def test_a_date_typed_whole_in_the_date_bar_is_the_day_shown(qtbot, world):
+    backend, _sc = world
+    w = make_window(qtbot, backend, day=D(2024, 1, 4))
+    edit = w.findChild(DateEdit, "dateEdit")
+    edit.line.setFocus()
+    QTest.keyClick(edit.line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(edit.line, "15/01/2024")
+    assert w.day == D(2024, 1, 4)  # nothing reloads while it is being typed
+    QTest.keyClick(edit.line, Qt.Key.Key_Return)
+    assert w.day == D(2024, 1, 15)
+    assert edit.line.text() == "15/01/2024"
+    QTest.keyClick(edit.line, Qt.Key.Key_Up)
+    assert w.day == D(2024, 1, 16)
+
+
+def test_a_click_in_the_tree_on_the_structure_chosen_shows_it_from_the_people_page(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    w.show_people()
+    tree = w.navigation.tree
+    item = tree.currentItem()
+    assert item is not None
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.current_page() is w.structure_page
+    assert w.findChild(QLabel, "structureTitle").text() == "T-FAM · Casa Glicine"

@@ -10,10 +10,12 @@ import datetime as dt
 
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
+from models.errors import ValidationError
 from models.i18n import _
 
 from .buttons import ok_cancel
-from .dates import DateEdit
+from .dates import DateEdit, check_dates
+from .styles import ERROR_STYLE
 
 
 class CapacityDialog(QDialog):
@@ -38,7 +40,23 @@ class CapacityDialog(QDialog):
         form.addRow(
             QLabel(_("The earlier history is kept: the new capacity applies from this date on."))
         )
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form.addRow(self.error_label)
         form.addRow(ok_cancel(self, _("Save")))
+
+    def accept(self) -> None:
+        """Refused, with the reason shown, while a date is not a date."""
+        try:
+            check_dates(self)
+        except ValidationError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        super().accept()
 
     def values(self) -> tuple[dt.date, int, str]:
         return self.date_edit.value(), self.places.value(), self.note.text().strip()

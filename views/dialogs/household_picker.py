@@ -173,6 +173,9 @@ class HouseholdPicker(QWidget):
 
     def _unlock(self) -> None:
         self.household = None
+        # Another household is another search: the last one's text and results go.
+        self.search.clear()
+        self.results.clear()
         self._show_chosen(None)
         self.household_changed.emit(None)
         self.search.setFocus()

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.errors import ValidationError
 from models.i18n import _
 
 from .buttons import ok_cancel
-from .dates import DateEdit
+from .dates import DateEdit, check_dates
+from .styles import ERROR_STYLE
 
 DEFAULT_DAYS = 30  # the end proposed when one is given: about a month of repairs
 
@@ -51,7 +53,23 @@ class OutageDialog(QDialog):
         form.addRow(_("From"), self.start)
         form.addRow(_("End"), row)
         form.addRow(_("Reason"), self.reason)
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        form.addRow(self.error_label)
         form.addRow(ok_cancel(self, _("Put out of service")))
+
+    def accept(self) -> None:
+        """Refused, with the reason shown, while a date is not a date."""
+        try:
+            check_dates(self)
+        except ValidationError as exc:
+            self.error_label.setText(str(exc))
+            self.error_label.show()
+            return
+        super().accept()
 
     def values(self) -> tuple[dt.date, dt.date | None, str]:
         return (

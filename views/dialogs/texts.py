@@ -66,7 +66,7 @@ def short_reason(
     closed = (
         st is not None
         and day is not None
-        and (day < st.opened_on or (st.closed_on is not None and day >= st.closed_on))
+        and (day < st.opened_on or (st.closed_on is not None and day > st.closed_on))
     )
     if closed:
         parts.append(_("closed on that date"))

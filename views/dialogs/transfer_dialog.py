@@ -45,9 +45,10 @@ class TransferDialog(PlacementWorkflowDialog):
         columns.addWidget(who, 4)
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(
-            self.context, structure_id=self.structure_id, on_failure=self.show_failure
-        )
+        # The structure the dialog was opened from is the one they leave, not a destination.
+        self.chooser = StructureChooser(self.context, on_failure=self.show_failure)
+        self.chooser.propose_first_fit = True
+        self.chooser.leaving = self.structure_id
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
         self.body.addLayout(columns, 1)
@@ -93,6 +94,8 @@ class TransferDialog(PlacementWorkflowDialog):
         day = self.date.value()
         rows = self.rows_on(day)
         self.summary.setText(self.summary_on(day))
+        if rows and self.chooser.leaving is None:
+            self.chooser.leaving = rows[0].structure_id
         if self._first_shown:
             self._first_shown = False
             if rows:  # the usual move is within the programme

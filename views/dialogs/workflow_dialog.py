@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.errors import ConcurrentEditError, DomainError
 from models.i18n import _
@@ -28,6 +36,9 @@ from models.results import Changes
 from ..tasks import unexpected_message
 from .buttons import cancel_button, ok_button, ok_cancel
 from .context import DialogContext
+from .dates import DateEdit, check_dates
+from .household_picker import HouseholdPicker
+from .override_reason import OverrideReasonEdit
 from .styles import ERROR_STYLE
 
 if TYPE_CHECKING:
@@ -113,6 +124,7 @@ class WorkflowDialog(QDialog):
         # Ctrl+Enter confirms even from a multi-line field.
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.accept)
         self.build()
+        self._follow_inputs()
 
     def window_title(self) -> str:
         return _(self.TITLE)
@@ -123,6 +135,26 @@ class WorkflowDialog(QDialog):
     def build(self) -> None:  # pragma: no cover - every dialog builds its own
         """Build the fields into ``self.body`` and start reading what they show."""
         raise NotImplementedError
+
+    def _follow_inputs(self) -> None:
+        """A refusal's red line goes as soon as the coordinator changes what was refused,
+        and what was written for one household does not stay for the next one."""
+        for line in self.findChildren(QLineEdit):
+            line.textEdited.connect(self.clear_error)
+        for combo in self.findChildren(QComboBox):
+            combo.activated.connect(self.clear_error)
+        for button in self.findChildren(QAbstractButton):
+            if button.isCheckable():
+                button.clicked.connect(self.clear_error)
+        for edit in self.findChildren(DateEdit):
+            edit.dateChanged.connect(self.clear_error)
+        for picker in self.findChildren(HouseholdPicker):
+            picker.household_changed.connect(self._household_switched)
+
+    def _household_switched(self, _household: object) -> None:
+        self.clear_error()
+        for reason in self.findChildren(OverrideReasonEdit):
+            reason.clear()
 
     # -- messages --
     def show_error(self, text: str) -> None:
@@ -159,6 +191,7 @@ class WorkflowDialog(QDialog):
             return  # the write of the first press is on its way
         self.clear_error()
         try:
+            check_dates(self)
             write = self.apply()
         except DomainError as exc:
             self.show_error(str(exc))
