@@ -66,6 +66,7 @@ from .selection import NETWORK, PROGRAMME, STRUCTURE, PrintScope, Selection
 from .settings_store import MemorySettings, SettingsStore, saved_state, state_text
 from .status_bar import StatusBar
 from .tasks import TaskRunner, report_failure
+from .widgets import fit_on_screen
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         saved = self.settings.load()
 
         self.setWindowTitle(_("Accoglienza"))
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(800, 540)  # a 1366×768 laptop at 125 %: 1093×614, title bar included
         self.date_bar = DateBar(self.day, self)
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
@@ -286,7 +287,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            fit_on_screen(self, 1280, 800)
         state = saved_state(saved.get("window_state"))
         if state is not None:
             self.restoreState(state)

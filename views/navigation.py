@@ -30,6 +30,7 @@ from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
 
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
+from .widgets import natural_key
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -67,11 +68,13 @@ class NavigationTree(QWidget):
         layout.setSpacing(4)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("navigationFilter")
+        self.filter_edit.setAccessibleName(_("Find a structure"))
         self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)..."))
         self.filter_edit.setClearButtonEnabled(True)
         layout.addWidget(self.filter_edit)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("navigationTree")
+        self.tree.setAccessibleName(_("Network: programmes, provinces and structures"))
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         layout.addWidget(self.tree, 1)
@@ -98,7 +101,8 @@ class NavigationTree(QWidget):
         self._programmes = {p.code: p for p in data.programmes}
         self._structures = list(data.structures)
         self._by_group = defaultdict(list)
-        for st in self._structures:
+        # In the order people count: BS-5 before BS-39 before BS-50.
+        for st in sorted(self._structures, key=lambda st: natural_key(f"{st.code} {st.name}")):
             self._by_group[(st.programme_code, st.province)].append(st)
         self._build()
         if previous is not None:
@@ -157,7 +161,7 @@ class NavigationTree(QWidget):
         provinces_of: dict[str, list[str]] = defaultdict(list)
         for programme_code, province in sorted(self._by_group):
             provinces_of[programme_code].append(province)
-        for code in sorted(self._programmes, key=lambda c: self._programmes[c].name.casefold()):
+        for code in sorted(self._programmes, key=lambda c: natural_key(self._programmes[c].name)):
             p = self._programmes[code]
             count = sum(len(self._by_group[(code, prov)]) for prov in provinces_of[code])
             item = QTreeWidgetItem([p.name])
@@ -319,7 +323,7 @@ class NavigationTree(QWidget):
         self.tree.clear()
         self._structure_items = {}
         found = 0
-        for code in sorted(self._programmes, key=lambda c: self._programmes[c].name.casefold()):
+        for code in sorted(self._programmes, key=lambda c: natural_key(self._programmes[c].name)):
             p = self._programmes[code]
             if all(w in f"{p.code} {p.name} {p.holder}".casefold() for w in words):
                 item = QTreeWidgetItem([p.name])

@@ -15,6 +15,7 @@ from models.errors import ValidationError
 from models.i18n import N_, _
 from models.results import Changes
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, add_months, date_row
 from .placement_workflow_dialog import PlacementWorkflowDialog
 from .styles import WARNING_COLOUR
@@ -66,7 +67,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.warning_timer.setInterval(200)
         self.warning_timer.timeout.connect(self.refresh_warning)
         self.new_end.dateChanged.connect(self.warning_timer.start)
-        self.resize(620, 300)
+        fit_on_screen(self, 620, 300)
         self.new_end.setFocus()
 
     def no_placement_text(self) -> str:

@@ -151,6 +151,7 @@ class StructureChooser(QWidget):
         lay.addLayout(form)
         self.table = QTableWidget()
         self.table.setObjectName("structureTable")
+        self.table.setAccessibleName(_("Structures of the programme"))
         setup_table(
             self.table,
             [_("Structure"), _("Province"), _("For"), _("Free beds"), _("Fits?")],

@@ -15,6 +15,7 @@ from models.errors import ValidationError
 from models.i18n import N_, _
 from models.results import Changes
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, date_row
 from .destination import Destination
 from .members_table import MembersTable, household_people
@@ -75,7 +76,7 @@ class TransferDialog(PlacementWorkflowDialog):
         self.date.dateChanged.connect(self.timer.start)
         self.members.selection_changed.connect(self._members_changed)
         self.chooser.structure_changed.connect(self._structure_changed)
-        self.resize(1200, 620)
+        fit_on_screen(self, 1200, 620)
         self.chooser.table.setFocus()
 
     def no_placement_text(self) -> str:
