@@ -56,15 +56,18 @@ class CopyDatabaseDialog(QDialog):
         group.addButton(self.shared)
         self.path = QLineEdit(self)
         self.path.setObjectName("pathEdit")
+        self.path.setAccessibleName(_("Path of the new database file"))
         browse = QPushButton(_("Browse…"), self)
         browse.clicked.connect(self._browse)
         self.url = QLineEdit(self)
         self.url.setObjectName("urlEdit")
+        self.url.setAccessibleName(_("Address of the shared database"))
         self.url.setPlaceholderText(
             "postgresql://utente@server/accoglienza?sslmode=verify-full&sslrootcert=ca.crt"
         )
         self.password = QLineEdit(self)
         self.password.setObjectName("passwordEdit")
+        self.password.setAccessibleName(_("Password of the shared server"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(
             _("password (leave empty if it is already kept on this PC)")
