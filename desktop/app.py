@@ -24,6 +24,7 @@ import gc
 import os
 import sys
 import weakref
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, cast
 
@@ -44,15 +45,74 @@ ORGANIZATION = "Accoglienza"
 FIRST_PAINT_WAIT_MS = 250  # the longest the database waits for the window's first paint
 
 
-def open_backend(target: str | None, *, create: bool = False) -> Backend:
-    """Open (and upgrade) a database and hand back the views' Backend. A local file that
-    does not exist raises ``DatabaseMissing`` unless ``create`` (the user was asked)."""
+def open_backend(
+    target: str | None, password: str | None = None, *, create: bool = False
+) -> Backend:
+    """Open (and upgrade) a database and hand back the views' Backend. A password typed
+    by the user is kept in the credential store once the server has accepted it. A local
+    file that does not exist raises ``DatabaseMissing`` unless ``create`` (the user was
+    asked)."""
     from desktop import site_profile
     from models.backend import Backend
+    from models.database import without_password
 
-    backend = Backend(open_database(target, upgrade=True, create=create))
+    if target:  # a password written in the address is kept like one typed
+        target, in_address = without_password(target)
+        password = password or in_address
+    db = open_database(target, upgrade=True, password=password, create=create)
+    if password is not None and not db.is_sqlite:
+        from desktop import credentials
+
+        credentials.remember(db.url, password)
+    backend = Backend(db)
     backend.backups.require_encryption = site_profile.backups_encrypted()
+    # Before any page reads: other PCs' changes from now on are found (models.live).
+    backend.changes_seen_at_open = backend.directory.change_marker()
     return backend
+
+
+def open_other(target: str, password: str | None = None, *, create: bool = False) -> Backend:
+    """File › Open database… and File › Connect to the shared server…: the database
+    opened, and remembered for the next start (its address only)."""
+    from desktop import settings as user_settings
+
+    new = open_backend(target, password, create=create)
+    user_settings.save({"database": remembered_address(target)})
+    # The objects frozen once the first database was open (gc.freeze, below) include
+    # that database: the collector must see them again, or its engine and caches would
+    # stay in memory once the window lets it go.
+    gc.unfreeze()
+    return new
+
+
+def copy_database_to(
+    backend: Backend,
+    target: str,
+    password: str | None,
+    progress: Callable[[str, int, int], None],
+) -> str:
+    """File › Copy the database to…: the database in use copied whole into the empty
+    ``target``; what was copied, in one sentence."""
+    from desktop.database_open import connect
+    from models.database_copy import copy_database, summary
+
+    destination = connect(target, password=password, choose=False)
+    try:
+        copied = copy_database(backend.db, destination, progress)
+    finally:
+        destination.dispose()
+    if password is not None and not destination.is_sqlite:
+        from desktop import credentials
+
+        credentials.remember(destination.url, password)
+    return summary(copied, backend.db, destination)
+
+
+def remembered_address(target: str) -> str:
+    """What is saved in the settings for ``target``: never a password."""
+    from models.database import without_password
+
+    return without_password(target)[0]
 
 
 def _show_fatal(message: str) -> None:
@@ -156,7 +216,9 @@ def _ask_to_create(exc: DatabaseMissing) -> bool:
     return box.exec() == QMessageBox.StandardButton.Yes
 
 
-def _open_while_shown(window: MainWindow, target: str | None, create: bool = False) -> Backend:
+def _open_while_shown(
+    window: MainWindow, target: str | None, password: str | None = None, create: bool = False
+) -> Backend:
     """Open the database in a worker while the window is on screen; the backend, or the
     exception that stopped it. Runs a local event loop, not the application's: the caller
     decides whether the application runs at all."""
@@ -180,7 +242,7 @@ def _open_while_shown(window: MainWindow, target: str | None, create: bool = Fal
         started.is_set = True
         window.removeEventFilter(started)
         window.runner.run(
-            lambda: open_backend(target, create=True) if create else open_backend(target),
+            lambda: open_backend(target, password, create=create),
             on_success=succeeded,
             on_failure=stopped,
             key="open-database",
@@ -242,6 +304,27 @@ def _schedule_daily_backup(window: MainWindow, backend: Backend, saved: dict[str
     QTimer.singleShot(DAILY_BACKUP_DELAY_MS, start)
 
 
+def _open_asking_password(
+    window: MainWindow, target: str | None, *, create: bool = False
+) -> Backend:
+    """Open the database; a shared server that wants a password (the first start on this
+    PC, a profile's server) or refused the one kept has it asked, until it is accepted
+    or the user gives up (then the refusal is raised)."""
+    from models.errors import LoginRefused
+
+    password: str | None = None
+    while True:
+        try:
+            return _open_while_shown(window, target, password, create)
+        except LoginRefused as exc:
+            from models.database import resolve_url, without_password
+
+            address = without_password(resolve_url(target))[0]
+            password = window.ask_password(str(exc), address)
+            if password is None:
+                raise
+
+
 def run_desktop(args: argparse.Namespace) -> int:
     # No cyclic garbage collection while the application starts. Importing Qt, the views
     # and, behind the window, SQLAlchemy makes hundreds of thousands of long-lived objects,
@@ -280,26 +363,17 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     enable_faulthandler()
 
     saved = user_settings.load()
-    from desktop.print_actions import make_print_handler
-    from views.main_window import MainWindow
-
-    def open_other(target: str, *, create: bool = False) -> Backend:
-        new = open_backend(target, create=True) if create else open_backend(target)
-        user_settings.save({"database": target})
-        # The objects frozen once the first database was open (gc.freeze, below) include
-        # that database: the collector must see them again, or its engine and caches would
-        # stay in memory once the window lets it go.
-        gc.unfreeze()
-        return new
-
     # The window first, whole but without data; the database is opened (and upgraded,
     # after a backup) behind it, and every page is read once it is ready.
     from desktop import site_profile
+    from desktop.print_actions import make_print_handler
+    from views.main_window import MainWindow
 
     window = MainWindow(
         None,
         settings=user_settings,
         open_backend=open_other,
+        copy_database=copy_database_to,
         print_handler=make_print_handler(),
         site_name=site_profile.site_name(),
     )
@@ -310,12 +384,12 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
     target = chosen_database(getattr(args, "database", None), saved)
     try:
         try:
-            backend = _open_while_shown(window, target)
+            backend = _open_asking_password(window, target)
         except DatabaseMissing as missing:
             if not _ask_to_create(missing):
                 window.hide()
                 return 0
-            backend = _open_while_shown(window, target, create=True)
+            backend = _open_asking_password(window, target, create=True)
     except DomainError as exc:
         window.hide()
         _show_fatal(str(exc))

@@ -65,7 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("create the local database file if it does not exist"),
     )
+    dbsub.add_parser(
+        "init", parents=common, help=_("prepare an empty database (a new shared server)")
+    )
     dbsub.add_parser("check", parents=common, help=_("verify the integrity of the database"))
+    copy = dbsub.add_parser(
+        "copy", help=_("copy a whole database into an empty one (local file or shared server)")
+    )
+    copy.add_argument("--from", dest="source", metavar="URL", required=True)
+    copy.add_argument("--to", dest="target", metavar="URL", required=True)
     backup = dbsub.add_parser("backup", parents=common, help=_("take an online backup"))
     backup.add_argument("path", type=Path)
     backup.add_argument(
@@ -214,17 +222,38 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    from desktop.database_open import connect
     from models import schema
-    from models.database import Database, resolve_url
+    from models.database import describe
 
     if args.db_command == "restore":
         return cmd_restore(args)
+    # Only what was given here (--database, ACCOGLIENZA_DATABASE_URL) or the default file:
+    # maintenance never falls back to a remembered database.
+    if args.db_command == "copy":
+        return _copy(args.source, args.target)
+    db = connect(args.database, choose=False)
+    if args.db_command == "init":
+        prepared = schema.init(db)
+        where = describe(db.url)
+        if prepared.prepared:
+            print(
+                _("Database prepared: {where} (version {rev}).").format(
+                    where=where, rev=prepared.revision
+                )
+            )
+        else:
+            print(
+                _("The database is already prepared: {where} (version {rev}).").format(
+                    where=where, rev=prepared.revision
+                )
+            )
+        return 0
     if args.db_command == "upgrade":
         from models.database import sqlite_path
         from models.errors import DatabaseMissing
         from models.files import private_file, private_folder
 
-        db = Database(resolve_url(args.database))
         path = sqlite_path(db.url)
         if path is not None and not path.exists():
             if not args.create:
@@ -251,7 +280,6 @@ def cmd_db(args: argparse.Namespace) -> int:
         if backup:
             print(_("Backup taken before the upgrade: {path}").format(path=backup))
         return 0
-    db = Database(resolve_url(args.database))
     if args.db_command == "check":
         report = schema.check(db)
         if report.ok:
@@ -309,7 +337,54 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy(source_url: str, target_url: str) -> int:
+    from desktop.database_open import connect
+    from models.database_copy import copy_database, summary
+
+    source = connect(source_url, choose=False)
+    target = connect(target_url, choose=False)
+    try:
+        print(summary(copy_database(source, target), source, target))
+    finally:
+        source.dispose()
+        target.dispose()
+    return 0
+
+
 COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})
+
+
+def _asking_password(command: Callable[[], int]) -> int:
+    """Run ``command``; when a shared server wants a password (or refused the one kept)
+    and someone is at the terminal, ask for it without echo and run the command again.
+    A password that works is kept in the credential store, as the desktop does."""
+    from models.errors import LoginRefused
+
+    asked: dict[str, str] = {}
+    for _attempt in range(3):
+        try:
+            code = command()
+        except LoginRefused as exc:
+            if not exc.address or not sys.stdin.isatty():
+                raise
+            import getpass
+
+            from desktop import credentials
+
+            print(str(exc), file=sys.stderr)
+            login = credentials.login_of(exc.address) or exc.address
+            password = getpass.getpass(_("Password of {login}: ").format(login=login))
+            if not password:
+                raise
+            credentials.keep_for_this_run(exc.address, password)
+            asked[exc.address] = password
+            continue
+        from desktop import credentials
+
+        for address, password in asked.items():
+            credentials.remember(address, password)
+        return code
+    return command()
 
 
 def _desktop_start(argv: list[str]) -> argparse.Namespace | None:
@@ -372,8 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "print":
             from desktop import cli_print
 
-            return cli_print.run(args)
-        code = COMMANDS[args.command](args)
+            return _asking_password(lambda: cli_print.run(args))
+        code = _asking_password(lambda: COMMANDS[args.command](args))
         sys.stdout.flush()  # a closed pipe shows here, where it is handled below
         return code
     except UsageError as exc:

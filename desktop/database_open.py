@@ -40,18 +40,43 @@ def chosen_database(explicit: str | None, saved: Mapping[str, object] | None = N
     return site_profile.default_database_url()
 
 
-def open_database(url: str | None, *, upgrade: bool = True, create: bool = False) -> Database:
+def connect(url: str | None, *, password: str | None = None, choose: bool = True) -> Database:
+    """The database at ``url`` (chosen as ``chosen_database`` says; with ``choose=False``
+    only ``url``, ``ACCOGLIENZA_DATABASE_URL`` or the default file), not yet read.
+
+    The password of a shared server is the one given, else one written in the address
+    (taken out of it), else the one kept in the credential store (``desktop.credentials``);
+    with none, the PostgreSQL client's own means apply (``PGPASSWORD``, a password file,
+    a certificate)."""
+    from models.database import Database, resolve_url, without_password
+
+    address, in_address = without_password(resolve_url(chosen_database(url) if choose else url))
+    password = password or in_address
+    if password is None and address.startswith("postgresql"):
+        from desktop import credentials
+
+        password = credentials.saved_password(address)
+    return Database(address, password=password)
+
+
+def open_database(
+    url: str | None,
+    *,
+    upgrade: bool = True,
+    password: str | None = None,
+    create: bool = False,
+) -> Database:
     """The chosen database, upgraded (after a backup) or, with ``upgrade=False``, refused
     unless it is at the current version. A local file that does not exist is created
     (empty, readable by its owner only) only with ``create``; otherwise
     ``DatabaseMissing`` says so, and the desktop asks."""
     from models import schema
-    from models.database import Database, resolve_url, sqlite_path
+    from models.database import sqlite_path
     from models.errors import DatabaseMissing
     from models.files import private_file, private_folder, restrict
     from models.i18n import _
 
-    db = Database(resolve_url(chosen_database(url)))
+    db = connect(url, password=password)
     path = sqlite_path(db.url)
     if path is not None:
         if not path.exists():

@@ -22,6 +22,7 @@ from .backup import Backups
 from .corrections import Corrections
 from .database import Database, describe
 from .directory import Directory
+from .live import AuditWatch, ChangeListener, Heard
 from .occupancy import Occupancy
 from .people import People
 from .placements import Placements
@@ -56,6 +57,22 @@ class Backend:
         self.presence = Presence(db)
         self.sheets = Sheets(db)
         self.directory = Directory(db, self.work.today)
+        # The last audit entry when the database was opened, before any page read it (the
+        # desktop reads it then): where the polling of other PCs' changes starts.
+        self.changes_seen_at_open: int | None = None
+
+    def listen_for_changes(
+        self, on_change: Callable[[Heard], None], on_state: Callable[[bool], None]
+    ) -> ChangeListener | None:
+        """On the shared server, start listening for other PCs' changes (``models.live``);
+        None on a local file, which is polled instead."""
+        if self.db.is_sqlite:
+            return None
+        return ChangeListener(self.db, self.work.writer, on_change, on_state).start()
+
+    def audit_watch(self, start: int) -> AuditWatch:
+        """The polling of the audit trail from ``start``, skipping this program's writes."""
+        return AuditWatch(start, lambda: list(self.work.own_audit_ids))
 
     def today(self) -> dt.date:
         return self.work.today()
@@ -64,6 +81,11 @@ class Backend:
     def description(self) -> str:
         """The database in use, as the status bar shows it."""
         return describe(self.db.url)
+
+    @property
+    def address(self) -> str:
+        """The database's address as a user writes it; never with a password."""
+        return self.db.url.replace("postgresql+psycopg://", "postgresql://", 1)
 
     @property
     def is_shared(self) -> bool:

@@ -422,6 +422,7 @@ def _restore_server(plain: Path, url: str, keep_dir: Path) -> Restored:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **db.libpq_environment()},
     )
     if result.returncode != 0:
         raise DatabaseProblem(_("The restore of the shared database failed: nothing was changed."))

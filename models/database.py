@@ -4,6 +4,12 @@ SQLite is opened in WAL mode with ``synchronous=FULL`` (a commit is on the disk 
 returns) and foreign keys on; write transactions begin with
 ``BEGIN IMMEDIATE`` so that concurrent writers queue on the lock instead of failing
 with "database is locked" half way. Read-only sessions begin a deferred transaction.
+
+PostgreSQL sessions carry lock, statement and idle-in-transaction timeouts
+(``SessionTimeouts``), so one frozen PC never stalls the others. A password is never
+part of the address kept (``Database.url``): it is handed to each connection as it is
+made, and to ``pg_dump`` in its environment; a refused login has its own error
+(``LoginRefused``, ``PasswordNeeded``), distinct from a server that cannot be reached.
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ import select
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseProblem
+from .errors import DatabaseProblem, LoginRefused, PasswordNeeded
 from .i18n import N_, _
 
 READONLY = "accoglienza_readonly"
@@ -30,6 +38,32 @@ DAMAGED = N_(
     "(File > Restore a backup…)."
 )
 BUSY_TIMEOUT_MS = 60_000
+
+
+@dataclass(frozen=True)
+class SessionTimeouts:
+    """Limits of every PostgreSQL session of the application, in milliseconds, so that one
+    frozen or slow PC never stalls the others.
+
+    ``lock`` is the longest a statement waits for a row another PC holds (a structure
+    being saved into); ``statement`` the longest any statement runs; ``idle_in_transaction``
+    the longest a transaction may stay open doing nothing (a PC frozen half way through a
+    save), after which the server ends that session and its locks are released.
+    """
+
+    lock: int = 5_000
+    statement: int = 120_000
+    idle_in_transaction: int = 60_000
+
+    def options(self) -> str:
+        """The libpq ``options`` that set them for each new connection."""
+        return (
+            f"-c lock_timeout={self.lock} -c statement_timeout={self.statement} "
+            f"-c idle_in_transaction_session_timeout={self.idle_in_transaction}"
+        )
+
+
+TIMEOUTS = SessionTimeouts()
 NETWORK_FILESYSTEMS = {
     "nfs",
     "nfs4",
@@ -70,6 +104,19 @@ def resolve_url(url: str | None) -> str:
 
     private_folder(path.parent)
     return f"sqlite:///{path}"
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """``url`` with any password taken out of it, and that password: a password is never
+    kept in an address that is shown, saved or passed on a command line."""
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        return url, None
+    if u.password is None:
+        return url, None
+    # URL.set() leaves a field alone when given None: the field is replaced instead.
+    return u._replace(password=None).render_as_string(hide_password=False), str(u.password)
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -230,8 +277,18 @@ def _drop_if_closed_by_server(dbapi_connection, _record, _proxy) -> None:  # typ
         raise DisconnectionError("closed by the server")
 
 
-def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> Engine:
-    """An engine for ``url`` with the settings each backend needs."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    check_share: bool = True,
+    timeouts: SessionTimeouts = TIMEOUTS,
+    password: str | None = None,
+) -> Engine:
+    """An engine for ``url`` with the settings each backend needs.
+
+    ``password`` (PostgreSQL) is handed to each new connection as it is made, so it is
+    never part of the engine's address."""
     try:
         u = make_url(url)
         u.port  # noqa: B018 - a port that is not a number shows here
@@ -268,9 +325,15 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
             echo=echo,
             pool_size=5,
             max_overflow=5,
-            connect_args={"options": "-c jit=off"},
+            connect_args={"options": "-c jit=off " + timeouts.options()},
         )
         event.listen(engine, "checkout", _drop_if_closed_by_server)
+        if password is not None:
+
+            def give_password(_dialect, _record, _cargs, cparams):  # type: ignore[no-untyped-def]
+                cparams["password"] = password
+
+            event.listen(engine, "do_connect", give_password)
         return engine
     raise DatabaseProblem(
         _("Unsupported database: {backend}. Use a local file or PostgreSQL.").format(
@@ -282,9 +345,21 @@ def make_engine(url: str, *, echo: bool = False, check_share: bool = True) -> En
 class Database:
     """The engine and the two kinds of session the services use."""
 
-    def __init__(self, url: str, *, echo: bool = False, check_share: bool = True) -> None:
-        self.url = url
-        self.engine = make_engine(url, echo=echo, check_share=check_share)
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        check_share: bool = True,
+        timeouts: SessionTimeouts = TIMEOUTS,
+        password: str | None = None,
+    ) -> None:
+        url, in_url = without_password(url)
+        self.url = url  # never with a password: it is shown and saved
+        self._password = password if password is not None else in_url
+        self.engine = make_engine(
+            url, echo=echo, check_share=check_share, timeouts=timeouts, password=self._password
+        )
         self._write = sessionmaker(self.engine, expire_on_commit=False)
         read_options: dict[str, object] = {READONLY: True}
         if not self.is_sqlite:
@@ -316,6 +391,22 @@ class Database:
         with self._read() as session:
             yield session
 
+    def dedicated_connection(self) -> Any:
+        """A PostgreSQL connection of its own, outside the pool, in autocommit (the live
+        refresh listens on it for as long as the window is open)."""
+        import psycopg
+
+        _args, params = self.engine.dialect.create_connect_args(self.engine.url)
+        params.pop("context", None)
+        if self._password:
+            params["password"] = self._password
+        return psycopg.connect(**params, autocommit=True)
+
+    def libpq_environment(self) -> dict[str, str]:
+        """What a PostgreSQL client program (``pg_dump``) needs in its environment to log
+        in as this database does: the password there, never on its command line."""
+        return {"PGPASSWORD": self._password} if self._password else {}
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -324,7 +415,45 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except (OperationalError, DBAPIError) as exc:
-            raise DatabaseProblem(connection_message(self.url, exc)) from exc
+            raise connection_problem(self.url, exc) from exc
+
+
+# libpq's and the server's words (English, or Italian on a server set up in Italian);
+# connection errors carry no SQLSTATE.
+LOGIN_REFUSED = ("password authentication failed", "autenticazione con password fallita")
+UNKNOWN_ROLE = ('role "', 'ruolo "')  # followed by "does not exist" / "non esiste"
+PASSWORD_NEEDED = ("no password supplied", "nessuna password fornita")
+TLS_FAILED = ("certificate", "certificato", "ssl", "root cert")
+
+
+def connection_problem(url: str, exc: BaseException) -> DatabaseProblem:
+    """The error to raise when ``url`` cannot be opened: a refused login and a missing
+    password have their own kind (the desktop asks for the password again), distinct
+    from a server that cannot be reached."""
+    raw = str(getattr(exc, "orig", exc)).lower()
+    u = make_url(url)
+    if u.get_backend_name() == "postgresql":
+        where = f"{u.host or 'localhost'}:{u.port or 5432}"
+        if any(m in raw for m in PASSWORD_NEEDED):
+            return PasswordNeeded(
+                _("The shared server ({where}) asks for the password of {user}.").format(
+                    where=where, user=u.username or "-"
+                ),
+                url,
+            )
+        unknown_role = any(m in raw for m in UNKNOWN_ROLE) and (
+            "does not exist" in raw or "non esiste" in raw
+        )
+        if unknown_role or any(m in raw for m in LOGIN_REFUSED):
+            return LoginRefused(
+                _(
+                    "The shared server ({where}) refused the user name or the password "
+                    "({user}). Nothing was opened: check them and connect again "
+                    "(File › Connect to the shared server…)."
+                ).format(where=where, user=u.username or "-"),
+                url,
+            )
+    return DatabaseProblem(connection_message(url, exc))
 
 
 def _hide_password(url: str) -> str:
@@ -356,6 +485,15 @@ def connection_message(url: str, exc: BaseException) -> str:
     if "unable to open" in raw:
         return _("The database file cannot be opened: check the folder and its permissions.")
     if make_url(url).get_backend_name() == "postgresql":
+        u = make_url(url)
+        if "database" in raw and "does not exist" in raw:
+            return _("The shared server has no database named {name}.").format(name=u.database)
+        if any(m in raw for m in TLS_FAILED) and "connection refused" not in raw:
+            return _(
+                "The secure connection to the shared server ({where}) could not be "
+                "verified: check the server's name and the certificate (CA) file in File › "
+                "Connect to the shared server…"
+            ).format(where=f"{u.host or 'localhost'}:{u.port or 5432}")
         return _("Cannot reach the shared database server ({where}).").format(
             where=f"{make_url(url).host or 'localhost'}:{make_url(url).port or 5432}"
         )

@@ -248,10 +248,21 @@ class Directory:
                 )
             return convert.placement(p, self.today())
 
+    def audit_ids_after(self, after: int) -> list[int]:
+        """Ids of the audit entries above ``after``: the desktop polls them to find other
+        PCs' changes (on SQLite, and while the shared server's notifications are away)."""
+        with self.db.read() as s:
+            return list(
+                s.scalars(
+                    select(e.AuditEntry.id).where(e.AuditEntry.id > after).order_by(e.AuditEntry.id)
+                )
+            )
+
     def change_marker(self) -> int:
         """A number that grows with every change, by any PC: the last audit entry.
 
-        The desktop polls it to refresh its screens when another office PC changed data.
+        Read when the database is opened, before any page: the polling of the audit
+        trail (``models.live.AuditWatch``) starts from it.
         """
         with self.db.read() as s:
             return int(s.scalar(select(func.max(e.AuditEntry.id))) or 0)

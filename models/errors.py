@@ -54,6 +54,10 @@ class ConcurrentEditError(DomainError):
     pass
 
 
+class StructureBusyError(ConcurrentEditError):
+    """Another PC holds the structure (it is saving there) longer than the lock timeout."""
+
+
 class DatabaseProblem(DomainError):
     """The database cannot be used as it is (newer version, corrupted, network share...)."""
 
@@ -64,3 +68,17 @@ class DatabaseMissing(DatabaseProblem):
     def __init__(self, message: str, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class LoginRefused(DatabaseProblem):
+    """The shared server refused the user name or the password (or does not know the user).
+
+    ``address`` is the server's address (never with a password), to ask for it again."""
+
+    def __init__(self, message: str, address: str = "") -> None:
+        super().__init__(message)
+        self.address = address
+
+
+class PasswordNeeded(LoginRefused):
+    """The shared server asks for a password and none was given."""

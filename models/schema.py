@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from .database import READONLY, Database, connection_message, sqlite_path
+from .database import READONLY, Database, connection_message, connection_problem, sqlite_path
 from .errors import DatabaseProblem
 from .files import fsync_folder, private_file
 from .i18n import _, ngettext
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 # Alembic is imported where it is used: it is slow to load, and at most starts the
 # database is at the head already (see ``upgrade``).
@@ -55,7 +56,7 @@ def current_revision(db: Database) -> str | None:
         with db.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except DBAPIError as exc:
-        raise DatabaseProblem(connection_message(db.url, exc)) from exc
+        raise connection_problem(db.url, exc) from exc
 
 
 def _known_revisions() -> set[str]:
@@ -98,7 +99,9 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
 
     A database written by a newer version of the application is refused, and so is a
     database that has tables but no schema version (not ours); an older SQLite file is
-    copied (online backup) before it is changed.
+    copied (online backup) before it is changed. On PostgreSQL the first client of a new
+    version migrates under an advisory lock while the others wait for it, then find the
+    work done (``migrate_shared``).
     """
     path = sqlite_path(db.url)
     if path is not None:
@@ -106,10 +109,109 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
     quick_head = _head_from_files()
     if quick_head is not None and _stored_revision(db) == quick_head:
         return None  # the usual case at start, answered without loading Alembic
+    if not db.is_sqlite:
+        migrate_shared(db)
+        return None
     current = current_revision(db)
     head = head_revision()
     if current == head:
         return None
+    _refuse_newer(current)
+    backup = None
+    if path is not None and current is not None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = backup_dir or path.parent
+        backup = folder / f"{path.stem}.before-upgrade-{stamp}{path.suffix}"
+        backup_database(db, backup)
+    with db.engine.begin() as conn:  # BEGIN IMMEDIATE: one writer of the file at a time
+        _migrate(conn)
+    return backup
+
+
+# The advisory lock every client of a shared server takes to migrate it (any number the
+# application uses for nothing else).
+MIGRATION_LOCK = 7_317_001
+
+
+def migrate_shared(db: Database) -> bool:
+    """Migrate a PostgreSQL database under the migration lock; True if this client did
+    it, False if it was at the head already (possibly migrated meanwhile by another
+    client, which this one waited for)."""
+    try:
+        with db.engine.begin() as conn:
+            # Waiting for another client's migration, and the migration itself, may take
+            # longer than the sessions' usual limits (models.database.SessionTimeouts).
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
+            conn.execute(text("SET LOCAL statement_timeout = 0"))
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            return _migrate(conn)
+    except DBAPIError as exc:
+        raise connection_problem(db.url, exc) from exc
+
+
+@dataclass(frozen=True)
+class InitReport:
+    """What ``init`` did: ``prepared`` is False when the database was ready already."""
+
+    prepared: bool
+    revision: str
+
+
+def init(db: Database) -> InitReport:
+    """Prepare an empty database (``accoglienza db init``): the rights it needs are
+    checked first and the missing ones named in one message, then the migrations run
+    (under the migration lock on PostgreSQL)."""
+    current = current_revision(db)
+    head = head_revision()
+    if current == head:
+        return InitReport(prepared=False, revision=head)
+    if db.is_sqlite:
+        upgrade(db)
+        return InitReport(prepared=True, revision=head)
+    lacking = missing_rights(db)
+    if lacking:
+        user, database = lacking[0], lacking[1]
+        raise DatabaseProblem(
+            _(
+                "The user {user} lacks rights on the database {database}: {rights}. Nothing "
+                "was changed: ask whoever looks after the server to grant them, then prepare "
+                "the database again."
+            ).format(user=user, database=database, rights="; ".join(lacking[2:]))
+        )
+    migrate_shared(db)
+    return InitReport(prepared=True, revision=head)
+
+
+def missing_rights(db: Database) -> list[str]:
+    """On PostgreSQL, the rights the migrations need that the user lacks: empty when
+    none is missing, else the user, the database and one line per right."""
+    try:
+        with db.engine.connect() as conn:
+            row = conn.execute(
+                text(
+                    "SELECT current_user, current_database(), "
+                    "has_schema_privilege('public', 'CREATE'), "
+                    "has_database_privilege(current_database(), 'CREATE'), "
+                    "EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'btree_gist'), "
+                    "EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gist')"
+                )
+            ).one()
+    except DBAPIError as exc:
+        raise connection_problem(db.url, exc) from exc
+    user, database, on_schema, on_database, installed, available = row
+    lacking: list[str] = []
+    if not on_schema:
+        lacking.append(_("CREATE on the schema public (to make the tables)"))
+    if not installed and not available:
+        lacking.append(
+            _("the btree_gist extension, which is not installed on the server (PostgreSQL contrib)")
+        )
+    elif not installed and not on_database:
+        lacking.append(_("CREATE on the database (to add the btree_gist extension)"))
+    return [user, database, *lacking] if lacking else []
+
+
+def _refuse_newer(current: str | None) -> None:
     if current is not None and current not in _known_revisions():
         raise DatabaseProblem(
             _(
@@ -117,28 +219,30 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
                 "Install the latest version to open it."
             )
         )
-    backup = None
-    if path is not None and current is not None:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = backup_dir or path.parent
-        backup = folder / f"{path.stem}.before-upgrade-{stamp}{path.suffix}"
-        backup_database(db, backup)
+
+
+def _migrate(conn: Connection) -> bool:
+    """Inside the transaction (and lock) of ``conn``: the migrations still to run, if
+    any; True if some ran."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current == head_revision():
+        return False
+    _refuse_newer(current)
     if current is None:
         # Never write our tables into a database that holds someone else's (a SQLite file
         # of another program, a PostgreSQL database used for something else).
-        with db.engine.connect() as conn:
-            names = set(inspect(conn).get_table_names()) - {"alembic_version"}
+        names = set(inspect(conn).get_table_names()) - {"alembic_version"}
         if names:
             raise DatabaseProblem(
                 _("The database has tables but no schema version: it cannot be upgraded.")
             )
-    from alembic import command
-
     cfg = alembic_config()
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return backup
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, "head")
+    return True
 
 
 def _head_from_files() -> str | None:
@@ -240,6 +344,8 @@ def backup_database(db: Database, target: Path) -> Path:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise DatabaseProblem(_("pg_dump is not installed: cannot back up the shared database."))
+    # The address without the password; the password goes in pg_dump's environment,
+    # where other users of the PC cannot read it (a command line they can).
     u = db.engine.url.set(drivername="postgresql")
     dsn = u.render_as_string(hide_password=False)
     # Into a temporary file, renamed over the target only when whole and checked: a
@@ -252,6 +358,7 @@ def backup_database(db: Database, target: Path) -> Path:
             capture_output=True,
             text=True,
             check=False,
+            env={**os.environ, **db.libpq_environment()},
         )
         if result.returncode != 0:
             raise DatabaseProblem(_("The backup of the shared database failed."))
@@ -340,5 +447,5 @@ def check(db: Database) -> CheckReport:
                         ).format(count=overlaps)
                     )
     except DBAPIError as exc:
-        raise DatabaseProblem(connection_message(db.url, exc)) from exc
+        raise connection_problem(db.url, exc) from exc
     return CheckReport(ok=not problems, revision=revision, problems=problems)

@@ -31,7 +31,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import entities as e
-from . import limits
+from . import limits, live
 from .database import Database
 from .errors import (
     BedOccupiedError,
@@ -40,12 +40,24 @@ from .errors import (
     DomainError,
     NotFoundError,
     PersonAlreadyPlacedError,
+    StructureBusyError,
     ValidationError,
 )
 from .i18n import N_, _
 
 T = TypeVar("T")
 
+# PostgreSQL's codes for a lock waited on longer than lock_timeout and for a statement
+# stopped by statement_timeout (models.database.SessionTimeouts).
+LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
+BUSY_MESSAGE = N_(
+    "Another PC is saving in this structure: try again in a few seconds. Nothing was saved."
+)
+SLOW_MESSAGE = N_(
+    "The shared server took too long to answer, and nothing was saved. Try again in a "
+    "moment; if it happens again, tell whoever looks after the server."
+)
 STALE_MESSAGE = N_(
     "Someone else changed these data on another PC in the meantime: nothing was saved. "
     "Press F5 (View › Refresh) to read them again, then repeat the change."
@@ -68,6 +80,10 @@ class UnitOfWork:
         except Exception:  # noqa: BLE001 - no user name on some systems
             self.actor = ""
         self._today = today or dt.date.today
+        # Told to the other PCs with each write (models.live), so they skip their own.
+        self.writer = live.new_writer_token()
+        # Audit entries this program wrote: the polling of the audit trail skips them.
+        self.own_audit_ids: set[int] = set()
 
     def today(self) -> dt.date:
         return self._today()
@@ -78,7 +94,15 @@ class UnitOfWork:
         try:
             with self.db.write() as session:
                 event.listen(session, "before_flush", limits.check_session)
+                # What the ORM flushes is collected by itself; a write made with a Core
+                # statement adds what it touched to session.info["touched"].
+                touched = session.info["touched"] = live.Touched()
+                event.listen(session, "after_flush", touched.collect)
                 yield session
+                session.flush()
+                if touched and not self.db.is_sqlite:
+                    live.notify(session, touched, self.writer)
+                self.own_audit_ids.update(touched.audit_ids)
         except DomainError:
             raise
         except StaleDataError as exc:
@@ -86,6 +110,11 @@ class UnitOfWork:
         except IntegrityError as exc:
             raise translate_integrity_error(exc) from exc
         except OperationalError as exc:
+            code = getattr(exc.orig, "sqlstate", None)
+            if code == LOCK_NOT_AVAILABLE:
+                raise StructureBusyError(_(BUSY_MESSAGE)) from exc
+            if code == QUERY_CANCELED:
+                raise DatabaseProblem(_(SLOW_MESSAGE)) from exc
             text = str(exc.orig).lower()
             if "locked" in text or "busy" in text:
                 raise DatabaseProblem(

@@ -50,6 +50,20 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[No
 
 
 @pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[object]:
+    """Passwords go to a credential store in memory, fresh for each test."""
+    import keyring
+
+    from tests.memory_keyring import MemoryKeyring
+
+    store = MemoryKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(store)
+    yield store
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
 def _language() -> Iterator[None]:
     i18n.set_language(os.environ.get("ACCOGLIENZA_LANGUAGE", "it"))
     yield

@@ -23,6 +23,8 @@ class WindowCommands(Protocol):
     def choose_database(self) -> None: ...
     def back_up_database(self) -> None: ...
     def restore_backup(self) -> None: ...
+    def connect_server(self) -> None: ...
+    def copy_database(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
@@ -50,6 +52,20 @@ class MainActions:
             QKeySequence.StandardKey.Open,
             "actionOpen",
             _("Open a local file or connect to the shared server"),
+        )
+        self.connect_server = a(
+            _("&Connect to the shared server…"),
+            c.connect_server,
+            None,
+            "actionConnectServer",
+            _("Connect to the office's shared server (the password is asked once)"),
+        )
+        self.copy_database = a(
+            _("Cop&y the database to…"),
+            c.copy_database,
+            None,
+            "actionCopyDatabase",
+            _("Copy the whole database into an empty one (a new file or the shared server)"),
         )
         self.print = a(
             _("&Print…"),
@@ -166,6 +182,7 @@ class MainActions:
             act.setCheckable(True)
         # What needs a database: disabled while it is being opened.
         self.needing_data = (
+            self.copy_database,
             self.print,
             self.backup,
             self.restore,
@@ -217,6 +234,8 @@ class MainActions:
         bar = self._window.menuBar()
         file_menu = bar.addMenu(_("&File"))
         file_menu.addAction(self.open_database)
+        file_menu.addAction(self.connect_server)
+        file_menu.addAction(self.copy_database)
         file_menu.addAction(self.print)
         file_menu.addSeparator()
         file_menu.addAction(self.backup)

@@ -19,8 +19,9 @@ selection) made for each opening; ``exec()`` returns Accepted when something cha
 What changed: a page's own write reports its ``Changes`` (``changes_made``); the window
 reloads the navigation when the network itself changed and hands the changes to the other
 pages, each of which decides whether it is concerned (a page not shown, when it is next
-shown). A change whose extent is not known (another PC, Refresh) makes every page read
-again.
+shown). Another PC's change on the shared server comes the same way, told by the server
+(``models.live``); a change whose extent is not known (found by polling a local file's
+audit trail, a link to the server that was down, Refresh) makes every page read again.
 
 The window knows nothing of files or databases: the desktop package hands it the
 ``Backend``, a settings store, and optional callables to open another database and to
@@ -39,7 +40,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -50,6 +51,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.errors import DomainError, LoginRefused
+from models.formatting import format_number
 from models.i18n import _
 from models.results import Changes
 
@@ -67,13 +70,42 @@ from .widgets import fit_on_screen
 
 if TYPE_CHECKING:
     from models.backend import Backend
+    from models.live import AuditWatch, ChangeListener, Heard
 
     from .people_page import PeoplePage
     from .structure_page import StructurePage
 
 PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
 PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
-CHANGE_POLL_MS = 15_000
+# How often the audit trail is read for other PCs' changes: on a local file always, on
+# the shared server only while its notifications are away (models.live).
+CHANGE_POLL_MS = 2_000
+
+
+# File › Copy the database to…: (backend, target, password, progress(table, done, total))
+# -> what was copied, in one sentence. Given by the desktop package.
+CopyDatabase = Callable[["Backend", str, "str | None", Callable[[str, int, int], None]], str]
+
+
+class _Heard(QObject):
+    """Carries the shared server's notifications from the listening thread to the window."""
+
+    heard = Signal(object)  # models.live.Heard
+    state = Signal(bool)  # listening again (True) or lost (False)
+
+
+class _CopyProgress(QObject):
+    """Carries a copy's progress from its worker to the window (a queued signal)."""
+
+    moved = Signal(str, int, int)
+
+
+def login_shown(address: str) -> str:
+    """Who logs in where, as a password prompt names it: ``user @ host/database``."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    return f"{parts.username or ''} @ {parts.hostname or 'localhost'}{parts.path}"
 
 
 class MainWindow(QMainWindow):
@@ -87,7 +119,8 @@ class MainWindow(QMainWindow):
         backend: Backend | None,
         *,
         settings: SettingsStore | None = None,
-        open_backend: Callable[[str], Backend] | None = None,
+        open_backend: Callable[[str, str | None], Backend] | None = None,
+        copy_database: CopyDatabase | None = None,
         print_handler: Callable[[MainWindow, PrintScope], None] | None = None,
         today: dt.date | None = None,
         site_name: str | None = None,
@@ -100,6 +133,7 @@ class MainWindow(QMainWindow):
         self.backend = backend
         self.settings: SettingsStore = settings or MemorySettings()
         self.open_backend = open_backend
+        self.copy_database_to = copy_database
         self.print_handler = print_handler
         self.runner = TaskRunner(self)
         # Tests replace this to drive a dialog instead of blocking in exec().
@@ -109,7 +143,12 @@ class MainWindow(QMainWindow):
         # Pages to read again in full, and changes to hand to a page, when next shown.
         self._stale: set[int] = set()
         self._pending: dict[int, Changes] = {}
-        self._marker: int | None = None
+        self._watch: AuditWatch | None = None
+        self._listener: ChangeListener | None = None
+        self._listened_once = False
+        self._heard = _Heard(self)
+        self._heard.heard.connect(self._other_pc_changed)
+        self._heard.state.connect(self._listening)
         saved = self.settings.load()
 
         self.show_site_name()
@@ -132,10 +171,10 @@ class MainWindow(QMainWindow):
         self._poll = QTimer(self)
         self._poll.setInterval(CHANGE_POLL_MS)
         self._poll.timeout.connect(self._check_changes)
-        self._poll.start()
         self._update_context()
         self._enable_data_actions()
         if self.backend is not None:
+            self._watch_changes(self.backend)
             self.reload_navigation()
         self.set_day(self.day, force=True)
 
@@ -275,6 +314,7 @@ class MainWindow(QMainWindow):
         with contextlib.suppress(OSError):  # settings are a convenience: never block closing
             self.save_settings()
         self._poll.stop()
+        self._stop_listening()
         self.runner.wait_all(5_000)
         super().closeEvent(event)
 
@@ -413,7 +453,6 @@ class MainWindow(QMainWindow):
         """A write made in this window changed ``changes``: the navigation and each page
         (``origin`` excepted: it wrote them) read again what is concerned; a page that is
         not shown, when it is shown."""
-        self._marker = None  # already on screen: the next poll only takes the new marker
         if changes.network:
             self.reload_navigation()
         current = self.pages.currentIndex()
@@ -426,25 +465,80 @@ class MainWindow(QMainWindow):
                 self._pending[index] = self._pending.get(index, Changes()) | changes
 
     def _changed_here(self) -> None:
-        self._marker = None  # already on screen: the next poll only takes the new marker
         self.refresh_current()
 
     def current_page(self) -> QWidget | None:
         return self.pages.currentWidget()
 
+    # -- other PCs' changes ------------------------------------------------------------
+
+    def _watch_changes(self, backend: Backend) -> None:
+        """Find other PCs' changes from now on: the shared server tells them (a listening
+        thread); a local file, and the shared server while it cannot tell, is polled."""
+        self._stop_listening()
+        self._watch = None
+        self._listened_once = False
+        self.status.show_link(True)
+        start = backend.changes_seen_at_open
+        if start is not None:
+            self._watch = backend.audit_watch(start)
+        else:  # a window handed a backend directly (tests, tools): from now on
+            self.runner.run(
+                lambda: backend.directory.change_marker(),
+                on_success=lambda marker: self._start_watch(backend, marker),
+                on_failure=lambda _exc: None,
+                key="change-marker",
+            )
+        if backend.is_shared:
+            self._listener = backend.listen_for_changes(
+                self._heard.heard.emit, self._heard.state.emit
+            )
+        self._poll.start()  # until the listener says it is listening
+
+    def _start_watch(self, backend: Backend, marker: int) -> None:
+        if backend is self.backend and self._watch is None:
+            self._watch = backend.audit_watch(marker)
+
+    def _stop_listening(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def _listening(self, listening: bool) -> None:
+        """The shared server's notifications started, stopped or came back."""
+        if not listening:
+            self._poll.start()
+            if self._listened_once:
+                self.status.show_link(False)
+            return
+        self._poll.stop()
+        self.status.show_link(True)
+        if self._listened_once:  # what was missed meanwhile is not known
+            self.refresh_all()
+        else:  # a change between the opening and the listening is still found
+            self._check_changes()
+        self._listened_once = True
+
+    def _other_pc_changed(self, heard: Heard) -> None:
+        """Another PC committed a change: the pages it concerns read again."""
+        if heard.everything:
+            self.refresh_all()
+        else:
+            self.apply_changes(heard.changes)
+
     def _check_changes(self) -> None:
-        """Another PC (or another window) changed data: read the page again."""
-        backend = self.backend
-        if backend is None:
+        """Poll the audit trail: an entry not written here and not seen before is another
+        PC's change, and the page shown is read again."""
+        backend, watch = self.backend, self._watch
+        if backend is None or watch is None:
             return
 
-        def seen(marker: int) -> None:
-            if self._marker is not None and marker != self._marker:
-                self.refresh_current()
-            self._marker = marker
+        def seen(ids: list[int]) -> None:
+            if watch is self._watch and watch.news(ids):
+                self.refresh_all()
 
         self.runner.run(
-            lambda: backend.directory.change_marker(),
+            lambda: backend.directory.audit_ids_after(watch.after()),
             on_success=seen,
             on_failure=lambda _exc: None,
             key="change-marker",
@@ -559,33 +653,77 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        target = dialog.target()
-        opener = self.open_backend
+        self._open(dialog.target(), None)
 
-        def missing(exc: BaseException) -> None:
+    def connect_server(self, address: str = "", error: str = "") -> None:
+        """File › Connect to the shared server…: the server field by field; a refusal
+        opens the dialog again with the reason, the fields kept."""
+        if self.open_backend is None:
+            return
+        from .dialogs.connect_server_dialog import ConnectServerDialog
+
+        if not address and self.backend is not None and self.backend.is_shared:
+            address = self.backend.address
+        dialog = ConnectServerDialog(address, error, self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        target = dialog.address()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, DomainError):
+                self.connect_server(target, str(exc))
+            else:
+                report_failure(exc, self)
+
+        self._open(target, dialog.typed_password(), on_failure=failed)
+
+    def _open(
+        self,
+        target: str,
+        password: str | None,
+        *,
+        on_failure: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Open ``target`` behind the window; a server that wants a password (or refused
+        the one it was given) has it asked, and is tried again."""
+        opener = self.open_backend
+        assert opener is not None
+
+        def failed(exc: BaseException) -> None:
             from models.errors import DatabaseMissing
 
             from . import messages
 
-            if not isinstance(exc, DatabaseMissing):
-                report_failure(exc, self)
+            if isinstance(exc, LoginRefused):
+                again = self.ask_password(str(exc), target)
+                if again is not None:
+                    self._open(target, again, on_failure=on_failure)
                 return
-            if messages.get().confirm(
-                _("There is no database at {path}. Create a new, empty database there?").format(
-                    path=exc.path
-                ),
-                parent=self,
-            ):
-                self.runner.run(
-                    lambda: opener(target, create=True),  # type: ignore[call-arg]
-                    on_success=self.set_backend,
-                    progress_label=_("Opening the database…"),
-                )
+            if isinstance(exc, DatabaseMissing):
+                # A local file that is not there is created only when the user says so.
+                if messages.get().confirm(
+                    _("There is no database at {path}. Create a new, empty database there?").format(
+                        path=exc.path
+                    ),
+                    parent=self,
+                ):
+                    self.runner.run(
+                        lambda: opener(target, password, create=True),  # type: ignore[call-arg]
+                        on_success=self.set_backend,
+                        on_failure=lambda error: report_failure(error, self),
+                        progress_label=_("Opening the database…"),
+                    )
+                return
+            if on_failure is not None:
+                on_failure(exc)
+            else:
+                report_failure(exc, self)
 
         self.runner.run(
-            lambda: opener(target),
+            lambda: opener(target, password),
             on_success=self.set_backend,
-            on_failure=missing,
+            on_failure=failed,
             progress_label=_("Opening the database…"),
         )
 
@@ -675,7 +813,7 @@ class MainWindow(QMainWindow):
         def work() -> tuple[Backend, str]:
             done = backend.backups.restore_here(source, passphrase)
             kept = str(done.replaced_copy) if done.replaced_copy is not None else ""
-            return opener(target), kept
+            return opener(target, None), kept
 
         def restored(result: tuple[Backend, str]) -> None:
             new, kept = result
@@ -692,6 +830,57 @@ class MainWindow(QMainWindow):
             progress_label=_("Restoring the backup…"),
         )
 
+    def copy_database(self) -> None:
+        """File › Copy the database to…: the database in use copied into an empty one,
+        behind the window, with its progress table by table."""
+        backend, copier = self.backend, self.copy_database_to
+        if backend is None or copier is None:
+            return
+        from .dialogs.copy_database_dialog import CopyDatabaseDialog
+
+        dialog = CopyDatabaseDialog(backend.description, self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return
+        target, password = dialog.target(), dialog.typed_password()
+        relay = _CopyProgress(self)
+
+        def moved(table: str, done: int, total: int) -> None:
+            self.runner.show_progress(
+                _("Copying the database: {table}, {done} of {total} rows…").format(
+                    table=table, done=format_number(done), total=format_number(total)
+                )
+            )
+
+        relay.moved.connect(moved)
+
+        def copied(message: str) -> None:
+            relay.deleteLater()
+            from . import messages
+
+            messages.get().info(message, parent=self)
+
+        def failed(exc: BaseException) -> None:
+            relay.deleteLater()
+            report_failure(exc, self)
+
+        self.runner.run(
+            lambda: copier(backend, target, password, relay.moved.emit),
+            on_success=copied,
+            on_failure=failed,
+            progress_label=_("Copying the database…"),
+        )
+
+    def ask_password(self, message: str, target: str) -> str | None:
+        """The shared server's password, typed by the user; None if they gave up."""
+        from .dialogs.password_dialog import PasswordDialog
+
+        dialog = PasswordDialog(message, login_shown(target), self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.typed_password()
+
     def set_backend(self, backend: Backend) -> None:
         """Work on another database: every page reads it from now on, from the network."""
         old = self.backend
@@ -700,7 +889,7 @@ class MainWindow(QMainWindow):
         for page in self._built_pages().values():
             page.set_backend(backend)
             page.set_selection(self.selection)
-        self._marker = None
+        self._watch_changes(backend)
         self.status.show_database(backend)
         self.status.show_day(self.day)
         self._enable_data_actions()

@@ -33,6 +33,11 @@ class StatusBar(QStatusBar):
         self.busy_bar.hide()
         self.addWidget(self.busy_label)
         self.addWidget(self.busy_bar)
+        self.link_label = QLabel(self)
+        self.link_label.setObjectName("linkLabel")
+        self.link_label.setStyleSheet("color: #b00020;")
+        self.link_label.hide()
+        self.addPermanentWidget(self.link_label)
         self.addPermanentWidget(self.date_label)
         self.addPermanentWidget(self.database_label)
 
@@ -47,6 +52,18 @@ class StatusBar(QStatusBar):
             if backend.is_shared
             else _("The data are on this PC only.")
         )
+
+    def show_link(self, live: bool) -> None:
+        """Whether the shared server tells this PC of the others' changes as they happen;
+        while it does not, the window checks every few seconds and says so."""
+        self.link_label.setText(_("Link to the server interrupted: checking every 2 seconds"))
+        self.link_label.setToolTip(
+            _(
+                "Other PCs' changes are found by checking the server every 2 seconds until "
+                "the link is back; then everything is read again."
+            )
+        )
+        self.link_label.setVisible(not live)
 
     def show_day(self, day: dt.date) -> None:
         self.date_label.setText(_("Date: {date}").format(date=format_date(day, "full")))

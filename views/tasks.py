@@ -272,6 +272,14 @@ class TaskRunner(QObject):
         parent = self.parent()
         report_failure(exc, parent if isinstance(parent, QWidget) else None)
 
+    def show_progress(self, text: str) -> None:
+        """Say how far a long task has got (on the UI thread): in the progress dialog if
+        one is shown, and in the status bar."""
+        if self._progress is not None:
+            self._progress.setLabelText(text)
+        if self._busy_count:
+            self.busy_changed.emit(True, text)
+
     def _show_busy(self, relay: _Relay) -> None:
         pending = self._running.get(relay)
         if pending is None:

@@ -70,8 +70,8 @@ from desktop import app as desktop_app
 from views.main_window import MainWindow
 engines = []
 real_open = desktop_app.open_backend
-def recording_open(target):
-    backend = real_open(target)
+def recording_open(target, password=None):
+    backend = real_open(target, password)
     engines.append(weakref.ref(backend.db.engine))
     return backend
 desktop_app.open_backend = recording_open
@@ -161,7 +161,7 @@ def test_closing_the_window_while_the_database_opens(qapp, monkeypatch, keep_exc
             def dispose():
                 disposed.append(True)
 
-    def slow_open(_target):
+    def slow_open(_target, _password=None):
         time.sleep(0.5)  # in the worker: the window is on screen meanwhile
         return SlowBackend()
 

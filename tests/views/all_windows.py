@@ -13,10 +13,13 @@ from models.backend import Backend
 from tests.factories import scenario
 from views.dialogs import WORKFLOWS
 from views.dialogs.capacity_dialog import CapacityDialog
+from views.dialogs.connect_server_dialog import ConnectServerDialog
 from views.dialogs.context import DialogContext
+from views.dialogs.copy_database_dialog import CopyDatabaseDialog
 from views.dialogs.edit_person_dialog import EditPersonDialog
 from views.dialogs.open_database_dialog import OpenDatabaseDialog
 from views.dialogs.outage_dialog import OutageDialog
+from views.dialogs.password_dialog import PasswordDialog
 from views.dialogs.preferences_dialog import PreferencesDialog
 from views.dialogs.print_choice_dialog import PrintChoiceDialog
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
@@ -48,4 +51,7 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     yield PrintPreviewDialog(lambda **_kw: b"", title="Foglio di occupazione")
     yield OpenDatabaseDialog("/home/coordinatrice/accoglienza.sqlite3")
     yield PreferencesDialog(store=MemorySettings())
+    yield ConnectServerDialog("postgresql://coordinatrice@server.coop.local:5432/accoglienza")
+    yield PasswordDialog("Il server condiviso chiede la password.", "coordinatrice @ server/db")
+    yield CopyDatabaseDialog("/home/coordinatrice/accoglienza.sqlite3")
     yield MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())

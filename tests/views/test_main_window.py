@@ -350,7 +350,7 @@ def test_open_another_database(qtbot, world, tmp_path, monkeypatch):
     other_path = tmp_path / "altro.sqlite3"
     opened = []
 
-    def open_backend(target):
+    def open_backend(target, _password=None):
         db = Database(f"sqlite:///{target}")
         schema.upgrade(db)
         opened.append(target)
