@@ -390,6 +390,26 @@ class BedOutageRow:
 
 
 @dataclass(frozen=True)
+class StructureOccupancyRow:
+    """One structure of the dashboard's *Strutture* table: its figures on a date, the
+    target groups it welcomes and the nearest end in sight among its placements (a
+    planned end, or an exit or transfer recorded for a later date)."""
+
+    structure_id: int
+    code: str
+    name: str
+    province: str
+    programme_code: str
+    target_groups: tuple[str, ...]
+    capacity: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+    next_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class OccupancyOverview:
     """Everything the dashboard counts at a date, from one pass over the structures."""
 
@@ -397,6 +417,7 @@ class OccupancyOverview:
     provinces: list[OccupancyRow]
     programmes: list[OccupancyRow]
     targets: list[TargetFreeRow]
+    structures: list[StructureOccupancyRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ from .dialogs import workflow_class
 from .main_actions import MainActions
 from .navigation import NavigationTree, load_navigation
 from .page import Page
-from .selection import NETWORK, PROGRAMME, STRUCTURE, PrintScope, Selection
+from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 from .settings_store import MemorySettings, SettingsStore, saved_state, state_text
 from .status_bar import StatusBar
 from .tasks import TaskRunner, report_failure
@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         )
         self.dashboard.structure_requested.connect(self.show_structure)
         self.dashboard.programme_requested.connect(self.show_programme)
+        self.dashboard.province_requested.connect(self.show_province)
         self.dashboard.months_changed.connect(lambda n: self.settings.save({"chart_months": n}))
         # The structure and people pages are built when first shown (or asked for): the
         # window opens without their modules and widgets. Until then an empty stand-in
@@ -354,6 +355,19 @@ class MainWindow(QMainWindow):
         """Select a programme in the navigation (its dashboard follows)."""
         name = self.navigation.programme_name(code) or code
         self.navigation.select(Selection(PROGRAMME, name, programme_code=code))
+
+    def show_province(self, province: str) -> None:
+        """Select a province: the selected programme's own in the navigation, or, from the
+        whole network, the province across every programme (its dashboard follows)."""
+        code = self.selection.programme_code
+        if code is not None:
+            name = self.navigation.programme_name(code) or code
+            selection = Selection(
+                PROVINCE, f"{name} · {province}", programme_code=code, province=province
+            )
+            if self.navigation.select(selection):
+                return
+        self.set_selection(Selection(PROVINCE, province, province=province))
 
     def show_network(self) -> None:
         """Select "All network" in the navigation and show its dashboard."""

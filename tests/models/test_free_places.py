@@ -33,12 +33,13 @@ def held(backend: Backend):  # type: ignore[no-untyped-def]
     another household: 1 free place, 2 beds free of anyone."""
     sc = scenario(backend)
     woman = backend.people.register_household([NewPerson("Sara", "Okoro", "F", D(1994, 2, 2))])
-    expected = backend.people.register_household(
-        [NewPerson("Lina", "Haddad", "F", D(1991, 5, 6))]
-    )
+    expected = backend.people.register_household([NewPerson("Lina", "Haddad", "F", D(1991, 5, 6))])
     backend.placements.place(woman.id, sc.families.id, DAY - dt.timedelta(days=20))
     backend.reservations.reserve(
-        expected.id, sc.families.id, DAY + dt.timedelta(days=3), held_from=DAY - dt.timedelta(days=2)
+        expected.id,
+        sc.families.id,
+        DAY + dt.timedelta(days=3),
+        held_from=DAY - dt.timedelta(days=2),
     )
     backend.structures.set_capacity(sc.families.id, DAY - dt.timedelta(days=5), 3)
     return sc
@@ -66,16 +67,19 @@ def test_the_same_free_figure_on_the_page_in_the_message_the_print_and_the_comma
     assert not report.fits
     message = " ".join(report.reasons)
     assert "1 of 3" in message or "1 posto" in message or "1 dei 3" in message, message
-    assert ngettext(
-        "({count} bed is held by a reservation.)", "({count} beds are held by reservations.)", 1
-    ).format(count=1) in message
+    assert (
+        ngettext(
+            "({count} bed is held by a reservation.)", "({count} beds are held by reservations.)", 1
+        ).format(count=1)
+        in message
+    )
     pdf = occupancy_sheet(backend.db, sc.families.id, DAY)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     totals = [ln.strip() for ln in text.splitlines() if ln.strip()]
     # The totals row: places, beds, occupied, reserved, out of service, free, rate.
-    assert any(
-        totals[i : i + 6] == ["3", "4", "1", "1", "0", "1"] for i in range(len(totals))
-    ), totals[-12:]
+    assert any(totals[i : i + 6] == ["3", "4", "1", "1", "0", "1"] for i in range(len(totals))), (
+        totals[-12:]
+    )
 
 
 def test_beds_beyond_the_free_places_are_not_shown_as_free(backend, held) -> None:  # type: ignore[no-untyped-def]
