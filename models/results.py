@@ -441,16 +441,19 @@ class Changes:
 
     ``structures`` and ``households`` name the records whose figures or members changed;
     ``network`` is set when programmes, structures, rooms or beds themselves changed (the
-    navigation reloads).
+    navigation reloads). ``message`` says what was saved, as the status bar shows it
+    (codes and dates, no names); it takes no part in comparisons.
     """
 
     structures: frozenset[int] = frozenset()
     households: frozenset[int] = frozenset()
     network: bool = False
+    message: str = field(default="", compare=False)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             self.structures | other.structures,
             self.households | other.households,
             self.network or other.network,
+            " · ".join(m for m in (self.message, other.message) if m),
         )

@@ -415,6 +415,8 @@ class MainWindow(QMainWindow):
         (``origin`` excepted: it wrote them) read again what is concerned; a page that is
         not shown, when it is shown."""
         self._marker = None  # already on screen: the next poll only takes the new marker
+        if changes.message:
+            self.status.show_saved(changes.message)
         if changes.network:
             self.reload_navigation()
         current = self.pages.currentIndex()

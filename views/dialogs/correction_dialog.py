@@ -5,6 +5,8 @@ is kept in the audit trail with its reason.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -239,4 +241,10 @@ class CorrectionDialog(WorkflowDialog):
                 s.id, reason, start_date=start, end_date=end, bed_id=bed
             ),
             changes,
+        )
+
+    def confirmation(self, result: Any) -> str:
+        h = self.picker.household
+        return _("Correction recorded: household {household}").format(
+            household=h.code if h is not None else ""
         )

@@ -7,6 +7,7 @@ warns; the extension is still recorded, since it was granted by others.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
@@ -142,4 +143,9 @@ class ExtensionDialog(PlacementWorkflowDialog):
                 structures=self.structures_on([self.day]),
                 households=frozenset({p.household_id}),
             ),
+        )
+
+    def confirmation(self, result: Any) -> str:
+        return _("Extension recorded: household {household}, new planned end {date}").format(
+            household=result.household_code, date=date_text(result.planned_end)
         )
