@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from models.i18n import _
@@ -144,10 +144,14 @@ class MainActions:
         )
         self.next_day = a(_("Next day"), lambda: c.step_day(1), "Alt+Right", "actionNextDay")
         self.about = a(_("About Accoglienza"), c.about, None, "actionAbout")
-        # One per page, checked while its page is shown (same order as the pages).
+        # One per page, checked while its page is shown (same order as the pages); in an
+        # exclusive group, so choosing the page shown keeps its tick.
         self.pages = (self.dashboard, self.structure, self.people)
+        self.page_group = QActionGroup(window)
+        self.page_group.setExclusive(True)
         for act in self.pages:
             act.setCheckable(True)
+            self.page_group.addAction(act)
         # What needs a database: disabled while it is being opened.
         self.needing_data = (
             self.print,

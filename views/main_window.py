@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
         self.main_actions.build_menus()
+        self.main_actions.show_page(self.pages.currentIndex())  # ticked from the start
         self.toolbar = self.main_actions.build_toolbar()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)

@@ -193,3 +193,42 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, backen
     assert expected in text
     if choice != "summary":
         assert "ĞÜLŞEN Amina" in text
+
+
+def test_save_as_proposes_a_translated_name_in_documents_then_the_last_folder(
+    qtbot, backend, tmp_path: Path, monkeypatch
+):
+    from PySide6.QtCore import QStandardPaths
+
+    from models import i18n
+    from views.settings_store import MemorySettings
+
+    sc = print_scenario(backend)
+    documents = tmp_path / "Documenti"
+    documents.mkdir()
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", staticmethod(lambda _where: str(documents))
+    )
+    settings = MemorySettings()
+    proposed: list[str] = []
+    chosen = tmp_path / "archivio"
+    chosen.mkdir()
+
+    def ask(_parent, _title, start, _filter):
+        proposed.append(start)
+        return str(chosen / Path(start).name), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(ask))
+    for language, name in (("it", "foglio-occupazione"), ("en", "occupancy-sheet")):
+        i18n.set_language(language)
+        dlg = occupancy_sheet_preview(
+            backend.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True), settings=settings
+        )
+        qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
+        assert dlg.save_as()
+        dlg.done(0)
+        assert Path(proposed[-1]).name == f"{name}-T-FAM-{DAY.isoformat()}.pdf"
+    # The first time in Documents, then where the last PDF went.
+    assert Path(proposed[0]).parent == documents
+    assert Path(proposed[1]).parent == chosen
+    assert settings.values["pdf_folder"] == str(chosen)

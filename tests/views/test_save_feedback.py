@@ -116,3 +116,17 @@ def test_register_without_placing_now(qtbot, world, recorded_messages):
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == QDialog.DialogCode.Accepted
     assert len(recorded_messages.texts("offer")) == 1
+
+
+def test_view_menu_ticks_the_page_shown(qtbot, world):
+    backend, _sc = world
+    w = make_window(qtbot, backend)
+    actions = w.main_actions
+    ticked = lambda: [a.isChecked() for a in actions.pages]  # noqa: E731
+    assert ticked() == [True, False, False]  # from the start
+    actions.dashboard.trigger()  # the page already shown keeps its tick
+    assert ticked() == [True, False, False]
+    actions.people.trigger()
+    assert ticked() == [False, False, True]
+    actions.dashboard.trigger()
+    assert ticked() == [True, False, False]

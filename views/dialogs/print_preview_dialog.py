@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -43,10 +43,12 @@ from models.errors import DomainError
 from models.i18n import _
 
 from .. import messages
+from ..settings_store import SettingsStore
 from ..tasks import TaskRunner, unexpected_message
 
 Generate = Callable[..., bytes]
 
+PDF_FOLDER_KEY = "pdf_folder"  # the folder of the last PDF saved, in the settings
 FIT_WIDTH = 0.0
 ZOOMS = (FIT_WIDTH, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SCREEN_DPI = 96.0
@@ -90,8 +92,10 @@ class PrintPreviewDialog(QDialog):
         file_name: str = "documento.pdf",
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        settings: SettingsStore | None = None,
     ) -> None:
         super().__init__(parent)
+        self._settings = settings
         self.setWindowTitle(_("Print preview — {title}").format(title=title))
         self._generate = generate
         self._takes_progress = _accepts_progress(generate)
@@ -251,8 +255,9 @@ class PrintPreviewDialog(QDialog):
         """Ask where, then write the PDF exactly as previewed. True when written."""
         if not self.pdf_bytes:
             return False
+        proposed = str(Path(self.save_folder()) / self._file_name)
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save as PDF"), self._file_name, _("PDF documents (*.pdf)")
+            self, _("Save as PDF"), proposed, _("PDF documents (*.pdf)")
         )
         if not path:
             return False
@@ -268,7 +273,23 @@ class PrintPreviewDialog(QDialog):
             )
             return False
         self.status.setText(_("Saved {path}").format(path=target))
+        if self._settings is not None:
+            self._settings.save({PDF_FOLDER_KEY: str(target.parent)})
         return True
+
+    def save_folder(self) -> str:
+        """Where *Save as PDF* opens: the folder of the last PDF saved, else the user's
+        Documents folder (never the program's own folder)."""
+        if self._settings is not None:
+            last = self._settings.load().get(PDF_FOLDER_KEY)
+            if isinstance(last, str) and last and Path(last).is_dir():
+                return last
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        if documents and Path(documents).is_dir():
+            return documents
+        return str(Path.home())
 
     def print_document(self) -> None:
         """The system print dialog, then every chosen page rendered onto the printer."""
