@@ -130,3 +130,30 @@ def test_view_menu_ticks_the_page_shown(qtbot, world):
     assert ticked() == [False, False, True]
     actions.dashboard.trigger()
     assert ticked() == [True, False, False]
+
+
+def test_proposed_beds_are_visible_at_1366x768(qtbot, world):
+    backend, sc = world
+    dlg = PlacementDialog(
+        DialogContext(backend, TaskRunner(), TODAY),
+        household_id=sc.mother.id,
+        structure_id=sc.families.id,
+    )
+    qtbot.addWidget(dlg)
+    dlg.resize(min(dlg.sizeHint().width(), 1366), min(dlg.sizeHint().height(), 768))
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.chooser.select_structure(sc.families.id)
+    members = dlg.members
+    assert dlg.width() <= 1366 and dlg.height() <= 768
+    assert members.horizontalScrollBar().maximum() == 0
+    bed = members.COL_BED
+    right = members.columnViewportPosition(bed) + members.columnWidth(bed)
+    assert right <= members.viewport().width()
+    assert all(c.currentData() is not None for c in members.combos.values())
+    assert dlg.chooser.explanation.text().startswith(
+        _(
+            "{structure} has room for them: the proposed beds are in the Bed column, "
+            "beside each person."
+        ).format(structure="Casa Glicine")
+    )
