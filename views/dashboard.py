@@ -207,6 +207,8 @@ class DashboardPage(QWidget):
     ``programme_requested(code)`` to select a programme, ``province_requested(province)``
     a province (of the selected programme, if any)."""
 
+    HELP_ANCHOR = "dashboard"  # its section of the manual (views.help)
+
     structure_requested = Signal(int)
     programme_requested = Signal(str)
     province_requested = Signal(str)

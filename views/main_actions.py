@@ -32,6 +32,8 @@ class WindowCommands(Protocol):
     def go_to_today(self) -> None: ...
     def step_day(self, days: int) -> None: ...
     def about(self) -> None: ...
+    def show_help(self) -> None: ...
+    def about_qt(self) -> None: ...
     def close(self) -> bool: ...
 
 
@@ -144,6 +146,14 @@ class MainActions:
         )
         self.next_day = a(_("Next day"), lambda: c.step_day(1), "Alt+Right", "actionNextDay")
         self.about = a(_("About Accoglienza"), c.about, None, "actionAbout")
+        self.help = a(
+            _("&Manual"),
+            c.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            "actionHelp",
+            _("The manual, at the page or dialog in use"),
+        )
+        self.about_qt = a(_("About &Qt"), c.about_qt, None, "actionAboutQt")
         # One per page, checked while its page is shown (same order as the pages); in an
         # exclusive group, so choosing the page shown keeps its tick.
         self.pages = (self.dashboard, self.structure, self.people)
@@ -228,7 +238,10 @@ class MainActions:
         for act in (self.search, self.previous_day, self.next_day, self.today, self.refresh):
             view.addAction(act)
         help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.help)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
+        help_menu.addAction(self.about_qt)
 
     def build_toolbar(self) -> QToolBar:
         tb = QToolBar(_("Main toolbar"), self._window)

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QMainWindow,
     QSplitter,
@@ -56,6 +57,7 @@ from models.results import Changes
 from .dashboard import DashboardPage
 from .date_bar import DateBar
 from .dialogs import workflow_class
+from .help import install_help_key
 from .main_actions import MainActions
 from .navigation import NavigationTree, load_navigation
 from .page import Page
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
         self.main_actions.build_menus()
+        install_help_key()  # F1 inside modal dialogs too
         self.main_actions.show_page(self.pages.currentIndex())  # ticked from the start
         self.toolbar = self.main_actions.build_toolbar()
         self.status = StatusBar(self)
@@ -575,6 +578,23 @@ class MainWindow(QMainWindow):
         self._show_page(PAGE_DASHBOARD)
         if old is not None and old is not backend:
             old.db.dispose()
+
+    def show_help(self) -> None:
+        """The manual at the section of what is in use (F1, Help › Manual)."""
+        from .help import help_anchor, open_help  # not needed before the first paint
+
+        focus = QApplication.focusWidget()
+        in_here = focus is not None and focus.window() is self
+        open_help(help_anchor(focus if in_here else self), parent=self)
+
+    def current_help_anchor(self) -> str:
+        """The manual's section of the page shown (F1 with the focus on no page)."""
+        return {PAGE_DASHBOARD: "dashboard", PAGE_STRUCTURE: "structure", PAGE_PEOPLE: "people"}[
+            self.pages.currentIndex()
+        ]
+
+    def about_qt(self) -> None:
+        QApplication.aboutQt()
 
     def about(self) -> None:
         try:

@@ -191,6 +191,8 @@ class StructurePage(QWidget):
     ``action_requested(action, placement_id, structure_id)`` asks the main window to open
     a workflow dialog; ``changes_made(Changes)`` tells it what was changed here."""
 
+    HELP_ANCHOR = "structure"  # its section of the manual (views.help)
+
     action_requested = Signal(str, object, object)
     changes_made = Signal(object)
 

@@ -31,6 +31,7 @@ from .workflow_dialog import WorkflowDialog, Write
 
 
 class CorrectionDialog(WorkflowDialog):
+    HELP_ANCHOR = "correction"  # its section of the manual (views.help)
     CORRECT, CANCEL_STAY, CANCEL_PLACEMENT = range(3)
 
     TITLE, OK_TEXT = N_("Correct a wrong entry"), N_("Save correction")

@@ -41,6 +41,7 @@ def read_person(backend: Backend, person_id: int, household_id: int | None) -> P
 
 
 class EditPersonDialog(WorkflowDialog):
+    HELP_ANCHOR = "people"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Correct a person's details"), N_("Save")
 
     def __init__(

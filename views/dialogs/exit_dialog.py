@@ -23,6 +23,7 @@ from .workflow_dialog import Write
 
 
 class ExitDialog(PlacementWorkflowDialog):
+    HELP_ANCHOR = "exit"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Record an exit"), N_("Record exit")
 
     def build_fields(self) -> None:

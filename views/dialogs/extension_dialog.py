@@ -26,6 +26,7 @@ EXTENSION_MONTHS = 6  # the usual length of an extension, proposed as the new pl
 
 
 class ExtensionDialog(PlacementWorkflowDialog):
+    HELP_ANCHOR = "extension"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Extend a placement"), N_("Extend")
 
     def build_fields(self) -> None:

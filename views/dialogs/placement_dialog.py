@@ -40,6 +40,7 @@ Hints = tuple[list[PresenceRow], list[ReservationInfo]]
 
 
 class PlacementDialog(WorkflowDialog):
+    HELP_ANCHOR = "placement"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("New placement"), N_("Place")
 
     def build(self) -> None:

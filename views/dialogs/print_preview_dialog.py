@@ -81,6 +81,8 @@ class _ProgressRelay(QObject):
 class PrintPreviewDialog(QDialog):
     """Preview of a printed document with print, save as PDF and the pseudonymised switch."""
 
+    HELP_ANCHOR = "print"  # its section of the manual (views.help)
+
     generated = Signal()  # a new PDF is on screen (tests wait for it)
 
     def __init__(

@@ -71,6 +71,7 @@ class _Row:
 
 
 class RegisterHouseholdDialog(WorkflowDialog):
+    HELP_ANCHOR = "register"  # its section of the manual (views.help)
     COLUMNS = 12
 
     def window_title(self) -> str:

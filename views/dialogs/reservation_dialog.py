@@ -41,6 +41,7 @@ HeldRows = tuple[list[ReservationInfo], dict[int, str]]  # reservations, househo
 
 
 class ReservationDialog(WorkflowDialog):
+    HELP_ANCHOR = "reservation"  # its section of the manual (views.help)
     NEW, HELD = 0, 1
 
     TITLE, OK_TEXT = N_("Reservations"), N_("Reserve")

@@ -27,6 +27,7 @@ from .workflow_dialog import Write
 
 
 class TransferDialog(PlacementWorkflowDialog):
+    HELP_ANCHOR = "transfer"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Transfer"), N_("Transfer")
 
     def build_fields(self) -> None:
