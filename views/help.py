@@ -209,10 +209,14 @@ class HelpKey(QObject):
     reach): an application-wide filter that opens the manual at the section in use."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if event.key() == Qt.Key.Key_F1 and QApplication.activeModalWidget() is not None:
-                open_help(help_anchor(watched) if isinstance(watched, QWidget) else None)
-                return True
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_F1
+            and QApplication.activeModalWidget() is not None
+        ):
+            open_help(help_anchor(watched) if isinstance(watched, QWidget) else None)
+            return True
         return False
 
 
