@@ -94,26 +94,28 @@ class StructureModel(RowTableModel):
     """Every structure of the selection with its free places (models.results.
     StructureOccupancyRow): where a bed can be found, without opening each structure."""
 
-    CODE, NAME, PROVINCE, PROGRAMME, CAPACITY, OCCUPIED, RESERVED, OUT, FREE, TARGETS, END = range(
+    CODE, NAME, FREE, CAPACITY, OCCUPIED, RESERVED, OUT, END, PROVINCE, PROGRAMME, TARGETS = range(
         11
     )
+    # What a coordinator looking for a bed reads first comes first: free places, the
+    # figures behind them, when the next bed frees up; where it is, last.
     COLUMNS = (
         Column(N_("Code"), "code"),
         Column(N_("Structure"), "name"),
-        Column(N_("Province"), "province"),
-        Column(N_("Programme"), "programme_code"),
+        Column(N_("Free"), "free", kind=INT),
         Column(N_("Places"), "capacity", kind=INT, tooltip=N_("Places authorised on the date")),
         Column(N_("Occupied"), "occupied", kind=INT),
         Column(N_("Reserved"), "reserved", kind=INT),
         Column(N_("Out of service"), "out_of_service", kind=INT),
-        Column(N_("Free"), "free", kind=INT),
-        Column(N_("Target groups"), "target_groups", display=_target_groups),
         Column(
             N_("Next end"),
             "next_end",
             kind=DATE,
             tooltip=N_("The nearest planned end, scheduled exit or transfer of its placements"),
         ),
+        Column(N_("Province"), "province"),
+        Column(N_("Programme"), "programme_code"),
+        Column(N_("Target groups"), "target_groups", display=_target_groups),
     )
 
     def row_foreground(self, row: StructureOccupancyRow) -> QColor | None:
@@ -301,7 +303,10 @@ class DashboardPage(QWidget):
         self.structure_table.doubleClicked.connect(self._open_structure)
         header = self.structure_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(StructureModel.NAME, QHeaderView.ResizeMode.Stretch)
+        # The target groups can be long ("nuclei monogenitoriali, donne…"): last, taking
+        # the room left, cut, with the whole list in the cell's tooltip.
+        header.setSectionResizeMode(StructureModel.TARGETS, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         self.group_tabs = QTabWidget(body)
         self.group_tabs.setObjectName("dashboardGroupTabs")
         self.group_tabs.addTab(self.province_table, _("By province"))

@@ -96,7 +96,7 @@ class HelpWindow(QDialog):
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setModal(False)
         self.setWindowTitle(_("Accoglienza — Manual"))
-        self.resize(760, 640)
+        self.resize(820, 640)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("helpBrowser")

@@ -257,10 +257,7 @@ class PrintPreviewDialog(QDialog):
         """Ask where, then write the PDF exactly as previewed. True when written."""
         if not self.pdf_bytes:
             return False
-        proposed = str(Path(self.save_folder()) / self._file_name)
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save as PDF"), proposed, _("PDF documents (*.pdf)")
-        )
+        path = self.ask_save_path(str(Path(self.save_folder()) / self._file_name))
         if not path:
             return False
         target = Path(path)
@@ -278,6 +275,29 @@ class PrintPreviewDialog(QDialog):
         if self._settings is not None:
             self._settings.save({PDF_FOLDER_KEY: str(target.parent)})
         return True
+
+    def ask_save_path(self, proposed: str) -> str:
+        """The file chosen in the save dialog ("" when cancelled). Qt's own dialog has its
+        labels set here: Qt's Italian catalogue leaves some of them in English."""
+        dialog = QFileDialog(self, _("Save as PDF"), str(Path(proposed).parent))
+        dialog.setObjectName("savePdfDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(_("PDF documents (*.pdf)"))
+        dialog.setDefaultSuffix("pdf")
+        dialog.selectFile(Path(proposed).name)
+        labels = (
+            (QFileDialog.DialogLabel.LookIn, _("Look in:")),
+            (QFileDialog.DialogLabel.FileName, _("File &name:")),
+            (QFileDialog.DialogLabel.FileType, _("Files of &type:")),
+            (QFileDialog.DialogLabel.Accept, _("&Save")),
+            (QFileDialog.DialogLabel.Reject, _("Cancel")),
+        )
+        for label, text in labels:
+            dialog.setLabelText(label, text)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return ""
+        chosen = dialog.selectedFiles()
+        return chosen[0] if chosen else ""
 
     def save_folder(self) -> str:
         """Where *Save as PDF* opens: the folder of the last PDF saved, else the user's
