@@ -6,6 +6,7 @@ import datetime as dt
 
 from . import entities as e
 from . import results as r
+from . import terms
 
 
 def programme(p: e.Programme) -> r.ProgrammeInfo:
@@ -83,6 +84,7 @@ def household(h: e.Household) -> r.HouseholdInfo:
 def placement(p: e.Placement, today: dt.date | None = None) -> r.PlacementInfo:
     """The placement as of ``today``: an exit recorded for a later date is only scheduled,
     and the placement is still running ("active") until then."""
+    kind = p.programme.kind.value
     scheduled = (
         p.exit_date
         if p.status == e.PlacementStatus.EXITED
@@ -112,9 +114,11 @@ def placement(p: e.Placement, today: dt.date | None = None) -> r.PlacementInfo:
                 x.reason,
                 x.authorised_by,
                 x.granted_on,
+                terms.beyond_sai_terms(kind, p.entry_date, x.new_planned_end),
             )
             for x in p.extensions
         ),
+        programme_kind=kind,
     )
 
 

@@ -131,6 +131,7 @@ class ExtensionInfo:
     reason: str
     authorised_by: str
     granted_on: dt.date
+    beyond_terms: bool = False  # beyond the SAI terms (six months, then six more)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class PlacementInfo:
     status: str
     version: int
     extensions: tuple[ExtensionInfo, ...] = ()
+    programme_kind: str = ""
 
     @property
     def exit_scheduled(self) -> bool:
