@@ -137,6 +137,9 @@ class ExtensionDialog(PlacementWorkflowDialog):
     def _show_beyond(self, shown: bool) -> None:
         for widget in (self.beyond_label, self.beyond_reason, self.beyond_note):
             widget.setVisible(shown)
+        if shown:  # room for the wrapped note, never taller than the screen needs
+            self.layout().activate()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def refresh_warning(self) -> None:
         """Check the places for the nights the new planned end adds (off the UI thread)."""
