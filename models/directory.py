@@ -17,6 +17,7 @@ from . import entities as e
 from . import results as r
 from .database import Database
 from .occupancy_counts import _open_on
+from .people import fold
 
 
 class Directory:
@@ -137,7 +138,9 @@ class Directory:
 
         ``offset`` skips the first matches, for lists that load a page at a time.
         """
-        words = [w for w in text.lower().split() if w]
+        # Folded like the stored words: accents are optional in every part of the query
+        # ("Gülşen", "gülsen" and "gulsen" all find Ğülşen).
+        words = [fold(w) for w in text.split() if w]
         with self.db.read() as s:
             stmt = (
                 select(e.Person, e.HouseholdMember)

@@ -48,6 +48,15 @@ def _provisional_code() -> str:
     return "~" + uuid.uuid4().hex
 
 
+def fold(text: str) -> str:
+    """``text`` in lower case without accents: "Ğülşen" and "gülşen" are "gulsen"."""
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFKD", text.lower().translate(_UNACCENTED))
+        if not unicodedata.combining(c)
+    )
+
+
 def search_text(*parts: str) -> str:
     """The lower-case words a person is found by, also without accents.
 
@@ -55,11 +64,7 @@ def search_text(*parts: str) -> str:
     spelling is stored after the original one when they differ.
     """
     text = " ".join(parts).lower()
-    folded = "".join(
-        c
-        for c in unicodedata.normalize("NFKD", text.translate(_UNACCENTED))
-        if not unicodedata.combining(c)
-    )
+    folded = fold(text)
     both = text if folded == text else f"{text} {folded}"
     return both if len(both) <= 500 else text[:500]
 

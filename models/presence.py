@@ -23,6 +23,7 @@ from . import entities as e
 from .database import Database
 from .occupancy_counts import _structure_filter
 from .results import (
+    ComingOfAge,
     ExpiringPlacement,
     PresenceDays,
     PresenceRow,
@@ -373,3 +374,121 @@ class Presence:
             )
         result.sort(key=lambda x: (x.planned_end, x.household_code))
         return result
+
+    def coming_of_age(
+        self,
+        day: dt.date,
+        within_days: int = 60,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> list[ComingOfAge]:
+        """People in a bed of an MSNA programme on ``day`` who were minors when placed and
+        turn 18 within ``within_days``, or have turned 18 and are still there
+        (neomaggiorenni), soonest birthday first. One statement."""
+        limit = day + dt.timedelta(days=within_days)
+        # Born on or before this day, they are 18 by ``limit``.
+        born_by = eighteenth_birthday(limit, back=True)
+        extended = (
+            select(func.count(e.Extension.id))
+            .where(e.Extension.placement_id == e.Placement.id)
+            .correlate(e.Placement)
+            .scalar_subquery()
+        )
+        stmt = (
+            select(
+                e.Person.id,
+                e.Person.code,
+                e.Person.last_name,
+                e.Person.first_name,
+                e.Person.alias,
+                e.Person.birth_date,
+                e.Placement.id,
+                e.Placement.household_id,
+                e.Household.code,
+                e.Programme.code,
+                e.Structure.code,
+                e.Structure.name,
+                e.Placement.entry_date,
+                e.Placement.planned_end,
+                extended,
+            )
+            .join(e.BedStay, e.BedStay.person_id == e.Person.id)
+            .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+            .join(e.Household, e.Household.id == e.Placement.household_id)
+            .join(e.Programme, e.Programme.id == e.Placement.programme_id)
+            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .join(e.Structure, e.Structure.id == e.Room.structure_id)
+            .where(
+                e.Programme.sai_category == e.SaiCategory.MSNA,
+                e.Placement.status != e.PlacementStatus.CANCELLED,
+                e.Person.birth_date.is_not(None),
+                e.Person.birth_date <= born_by,
+                live_stay_clause(day),
+            )
+        )
+        stmt = _structure_filter(stmt, province, programme_code, structure_id)
+        with self.db.read() as s:
+            rows: Any = s.execute(stmt).all()
+        result = []
+        for (
+            pid,
+            pcode,
+            last,
+            first,
+            alias,
+            birth,
+            placement_id,
+            hid,
+            hcode,
+            prog,
+            scode,
+            sname,
+            entry,
+            planned_end,
+            extensions,
+        ) in rows:
+            eighteenth = eighteenth_birthday(birth)
+            if eighteenth <= entry:
+                continue  # an adult when placed: not a minor coming of age here
+            name = f"{last} {first}".strip() or alias
+            result.append(
+                ComingOfAge(
+                    person_id=pid,
+                    person_code=pcode,
+                    name=name,
+                    birth_date=birth,
+                    eighteenth=eighteenth,
+                    placement_id=placement_id,
+                    household_id=hid,
+                    household_code=hcode,
+                    programme_code=prog,
+                    structure_code=scode,
+                    structure_name=sname,
+                    planned_end=planned_end,
+                    rule_end=add_months(eighteenth, ADULT_MONTHS),
+                    extended=bool(extensions),
+                )
+            )
+        result.sort(key=lambda x: (x.eighteenth, x.person_code))
+        return result
+
+
+# After the 18th birthday an MSNA placement runs on for six months (SAI rules), unless
+# the placement is extended.
+ADULT_MONTHS = 6
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day when it is shorter."""
+    m = day.month - 1 + months
+    y, m = day.year + m // 12, m % 12 + 1
+    return dt.date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
+
+
+def eighteenth_birthday(day: dt.date, *, back: bool = False) -> dt.date:
+    """The 18th birthday of someone born on ``day`` (29 February: 28 February), or with
+    ``back`` the latest birth date of someone who is 18 on ``day``."""
+    return add_months(day, -216 if back else 216)

@@ -368,6 +368,37 @@ class ExpiringPlacement:
 
 
 @dataclass(frozen=True)
+class ComingOfAge:
+    """Someone placed in an MSNA programme as a minor who turns 18 soon, or has turned 18
+    and is still there (neomaggiorenne), with the end the SAI rules give: six months after
+    the birthday, unless the placement was extended."""
+
+    person_id: int
+    person_code: str
+    name: str
+    birth_date: dt.date
+    eighteenth: dt.date
+    placement_id: int
+    household_id: int
+    household_code: str
+    programme_code: str
+    structure_code: str
+    structure_name: str
+    planned_end: dt.date | None
+    rule_end: dt.date
+    extended: bool
+
+    def adult_on(self, day: dt.date) -> bool:
+        """Neomaggiorenne on ``day``: 18 already."""
+        return self.eighteenth <= day
+
+    @property
+    def beyond_rule(self) -> bool:
+        """The stay is planned past the rules' end, and no extension was granted."""
+        return not self.extended and (self.planned_end is None or self.planned_end > self.rule_end)
+
+
+@dataclass(frozen=True)
 class TargetFreeRow:
     """Free beds on a date among the structures open to one target group."""
 

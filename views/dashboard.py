@@ -289,10 +289,12 @@ class DashboardPage(QWidget):
         self.province_table = self._table(
             "dashboardProvinceTable", self.province_model, OccupancyModel.RATE
         )
+        self.province_table.setAccessibleName(_("Occupancy by province"))
         self.programme_model = OccupancyModel(N_("Programme"), self)
         self.programme_table = self._table(
             "dashboardProgrammeTable", self.programme_model, OccupancyModel.RATE
         )
+        self.programme_table.setAccessibleName(_("Occupancy by programme"))
         self.programme_table.setToolTip(_("Double-click a programme to see its figures."))
         self.programme_table.doubleClicked.connect(self._open_programme)
         self.province_table.setToolTip(_("Double-click a province to see its figures."))
@@ -316,6 +318,7 @@ class DashboardPage(QWidget):
 
         self.target_model = TargetModel(self)
         self.target_table = self._table("dashboardTargetTable", self.target_model)
+        self.target_table.setAccessibleName(_("Free places by target group"))
         explanation = _(
             "A structure for several target groups is counted under each of them: "
             "these rows do not add up to the network's free places."
@@ -355,6 +358,7 @@ class DashboardPage(QWidget):
         grid.addWidget(self.expiring_label, 4, 0, 1, 2)
         self.expiring_model = ExpiringModel(self)
         self.expiring_table = self._table("dashboardExpiringTable", self.expiring_model)
+        self.expiring_table.setAccessibleName(_("Planned ends within 30 days"))
         self.expiring_table.setToolTip(_("Double-click a row to open its structure."))
         self.expiring_table.doubleClicked.connect(self._open_expiring)
         grid.addWidget(self.expiring_table, 5, 0, 1, 2)

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QAccessible, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QHBoxLayout,
@@ -129,6 +129,14 @@ class DateEdit(QWidget):
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt's name
         super().setAccessibleName(name)
         self.line.setAccessibleName(name)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        # The label a form gives this field names the text in it, for a screen reader.
+        if not self.line.accessibleName():
+            iface = QAccessible.queryAccessibleInterface(self)
+            name = iface.text(QAccessible.Text.Name) if iface is not None else ""
+            self.line.setAccessibleName(name.replace("&", "").rstrip(":") or _("Date"))
+        super().showEvent(event)
 
     # -- the day --
     def value(self) -> dt.date:

@@ -65,6 +65,7 @@ from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Sele
 from .settings_store import MemorySettings, SettingsStore, saved_state, state_text
 from .status_bar import StatusBar
 from .tasks import TaskRunner, report_failure
+from .widgets import fit_on_screen
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         saved = self.settings.load()
 
         self.setWindowTitle(_("Accoglienza"))
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(800, 540)  # a 1366×768 laptop at 125 %: 1093×614, title bar included
         self.date_bar = DateBar(self.day, self)
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
 
         self.date_bar.day_chosen.connect(self.set_day)
         self.navigation.selection_changed.connect(self.set_selection)
+        self.navigation.selection_clicked.connect(self._selection_clicked)
         self.runner.busy_changed.connect(self.status.show_busy)
         self.data_changed.connect(self._changed_here)
         self._poll = QTimer(self)
@@ -251,7 +253,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            fit_on_screen(self, 1280, 800)
         state = saved_state(saved.get("window_state"))
         if state is not None:
             self.restoreState(state)
@@ -323,6 +325,14 @@ class MainWindow(QMainWindow):
         shown = PAGE_STRUCTURE if selection.kind == STRUCTURE else PAGE_DASHBOARD
         self._stale.update({shown, PAGE_DASHBOARD})
         self._show_page(shown)
+
+    def _selection_clicked(self, selection: Selection) -> None:
+        """The chosen item clicked again (from the People page, say): show its page."""
+        if selection != self.selection:
+            return  # a new choice: set_selection has shown it
+        shown = PAGE_STRUCTURE if selection.kind == STRUCTURE else PAGE_DASHBOARD
+        if self.pages.currentIndex() != shown:
+            self._show_page(shown)
 
     def _show_page(self, index: int) -> None:
         """Show the page at ``index``, read again if it is out of date."""

@@ -30,6 +30,7 @@ from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
 
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
+from .widgets import natural_key
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -56,6 +57,8 @@ class NavigationTree(QWidget):
     """Tree of the network; emits ``selection_changed(Selection)``."""
 
     selection_changed = Signal(object)
+    # A click (or Enter) on the item already chosen: show it again, from another page.
+    selection_clicked = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,11 +68,13 @@ class NavigationTree(QWidget):
         layout.setSpacing(4)
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("navigationFilter")
+        self.filter_edit.setAccessibleName(_("Find a structure"))
         self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)..."))
         self.filter_edit.setClearButtonEnabled(True)
         layout.addWidget(self.filter_edit)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("navigationTree")
+        self.tree.setAccessibleName(_("Network: programmes, provinces and structures"))
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         layout.addWidget(self.tree, 1)
@@ -85,6 +90,8 @@ class NavigationTree(QWidget):
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self.tree.itemExpanded.connect(self._fill)
         self.tree.currentItemChanged.connect(self._current_changed)
+        self.tree.itemClicked.connect(self._clicked)
+        self.tree.itemActivated.connect(self._clicked)
 
     # -- data ---------------------------------------------------------------------------
 
@@ -94,7 +101,8 @@ class NavigationTree(QWidget):
         self._programmes = {p.code: p for p in data.programmes}
         self._structures = list(data.structures)
         self._by_group = defaultdict(list)
-        for st in self._structures:
+        # In the order people count: BS-5 before BS-39 before BS-50.
+        for st in sorted(self._structures, key=lambda st: natural_key(f"{st.code} {st.name}")):
             self._by_group[(st.programme_code, st.province)].append(st)
         self._build()
         if previous is not None:
@@ -153,7 +161,7 @@ class NavigationTree(QWidget):
         provinces_of: dict[str, list[str]] = defaultdict(list)
         for programme_code, province in sorted(self._by_group):
             provinces_of[programme_code].append(province)
-        for code in sorted(self._programmes, key=lambda c: self._programmes[c].name.casefold()):
+        for code in sorted(self._programmes, key=lambda c: natural_key(self._programmes[c].name)):
             p = self._programmes[code]
             count = sum(len(self._by_group[(code, prov)]) for prov in provinces_of[code])
             item = QTreeWidgetItem([p.name])
@@ -233,6 +241,11 @@ class NavigationTree(QWidget):
             self._last = sel
             self.selection_changed.emit(sel)
 
+    def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        sel = item.data(0, SELECTION_ROLE)
+        if isinstance(sel, Selection):
+            self.selection_clicked.emit(sel)
+
     def _find(self, match: Callable[[Selection], bool]) -> QTreeWidgetItem | None:
         stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         while stack:
@@ -310,7 +323,7 @@ class NavigationTree(QWidget):
         self.tree.clear()
         self._structure_items = {}
         found = 0
-        for code in sorted(self._programmes, key=lambda c: self._programmes[c].name.casefold()):
+        for code in sorted(self._programmes, key=lambda c: natural_key(self._programmes[c].name)):
             p = self._programmes[code]
             if all(w in f"{p.code} {p.name} {p.holder}".casefold() for w in words):
                 item = QTreeWidgetItem([p.name])

@@ -36,7 +36,7 @@ from .dialogs.context import DialogContext
 from .dialogs.styles import WARNING_COLOUR
 from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
 from .dialogs.texts import age_text, date_text, person_name, scheduled_exit_text
-from .people_tables import HistoryModel, PeopleModel, PlacementsModel
+from .people_tables import PAGE_SIZE, HistoryModel, PeopleModel, PlacementsModel
 from .selection import Selection
 from .tasks import TaskRunner, report_failure
 from .widgets import make_table, section_label
@@ -113,6 +113,7 @@ class PeoplePage(QWidget):
         top = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("peopleSearch")
+        self.search.setAccessibleName(_("Search people"))
         self.search.setPlaceholderText(
             _("Search people: part of a name, alias, code or citizenship")
         )
@@ -131,6 +132,7 @@ class PeoplePage(QWidget):
         self.model = PeopleModel(self, runner=self.runner)
         self.model.day = self.day
         self.table = make_table("peopleTable")
+        self.table.setAccessibleName(_("People found"))
         self.table.setSortingEnabled(False)  # the database sorts; pages arrive in order
         self.table.setModel(self.model)
         splitter.addWidget(self.table)
@@ -147,6 +149,7 @@ class PeoplePage(QWidget):
         rlay.addWidget(self.household_info)
         self.members = QTableWidget()
         self.members.setObjectName("householdMembers")
+        self.members.setAccessibleName(_("Members of the household"))
         setup_table(
             self.members,
             [_("Person"), _("Sex"), _("Birth date"), _("Age"), _("Relationship")],
@@ -193,6 +196,7 @@ class PeoplePage(QWidget):
         rlay.addWidget(section_label(_("Placements of the household")))
         self.placements_model = PlacementsModel(self)
         self.placements = make_table("placementsTable")
+        self.placements.setAccessibleName(_("Placements of the household"))
         self.placements.setSortingEnabled(False)  # oldest first, as the services give them
         self.placements.setModel(self.placements_model)
         rlay.addWidget(self.placements, 1)
@@ -200,6 +204,7 @@ class PeoplePage(QWidget):
         rlay.addWidget(self.history_title)
         self.history_model = HistoryModel(self)
         self.history = make_table("historyTable")
+        self.history.setAccessibleName(_("History of stays"))
         self.history.setSortingEnabled(False)
         self.history.setModel(self.history_model)
         rlay.addWidget(self.history, 1)
@@ -218,6 +223,8 @@ class PeoplePage(QWidget):
             lambda cur, _prev: self._person_chosen(cur.row())
         )
         self.model.page_loaded.connect(self._update_count)
+        # Sized to what was found (codes and birth dates whole), once the first page is in.
+        self.model.page_loaded.connect(self._fit_columns)
         self.model.modelReset.connect(self._update_count)
         self.register_button.clicked.connect(self.open_register)
         self.add_member_button.clicked.connect(self.open_add_member)
@@ -291,6 +298,10 @@ class PeoplePage(QWidget):
         self.table.resizeColumnsToContents()
         if selected is not None:
             self.select_person(selected)
+
+    def _fit_columns(self) -> None:
+        if self.model.rowCount() <= PAGE_SIZE:
+            self.table.resizeColumnsToContents()
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

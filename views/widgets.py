@@ -4,11 +4,12 @@ tiles, a table view with the usual settings, and the conversion of dates to Qt's
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -42,6 +43,28 @@ CHART_FULL_COLOUR = QColor("#2e7d4f")
 CHART_OVER_COLOUR = QColor("#c0392b")
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def fit_on_screen(widget: QWidget, width: int, height: int) -> None:
+    """Give ``widget`` its preferred size, but never more than the screen it opens on can
+    show (an office laptop: 1366×768, or 1093×614 at 125 % scaling), title bar and
+    taskbar included."""
+    host = widget.parentWidget() or widget
+    screen = host.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width = min(width, int(available.width() * 0.96))
+        height = min(height, int(available.height() * 0.9))
+    widget.resize(width, height)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key reading numbers as numbers: "Casa 5" < "Casa 39" < "Casa 50"."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text.casefold())
+        if part
+    )
 
 
 def to_qdate(day: dt.date) -> QDate:
@@ -109,6 +132,7 @@ class MonthlyChart(QWidget):
         super().__init__(parent)
         self._points: list[tuple[dt.date, float | None]] = []
         self._message = _("Loading...")
+        self.setAccessibleName(_("Occupancy, month by month"))
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -117,11 +141,17 @@ class MonthlyChart(QWidget):
         self._message = (
             "" if any(r is not None for _d, r in self._points) else _("No places in this period.")
         )
+        # The bars as text, for a screen reader: "gen 2026: 87,0 %; feb 2026: 90,0 %; …".
+        self.setAccessibleDescription(
+            self._message
+            or "; ".join(f"{format_month(d)}: {rate_text(r)}" for d, r in self._points)
+        )
         self.update()
 
     def set_message(self, text: str) -> None:
         self._points = []
         self._message = text
+        self.setAccessibleDescription(text)
         self.update()
 
     def points(self) -> list[tuple[dt.date, float | None]]:
@@ -263,6 +293,7 @@ class FigureTile(QFrame):
         font.setBold(True)
         self.value_label.setFont(font)
         self.caption_label = mute(QLabel(caption, self))
+        self.setAccessibleName(caption)
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
 
@@ -278,6 +309,8 @@ class FigureTile(QFrame):
 
     def set_value(self, text: str) -> None:
         self.value_label.setText(text)
+        # Read as one: "Occupied: 102".
+        self.setAccessibleName(f"{self.caption_label.text()}: {text}")
 
     def value(self) -> str:
         return self.value_label.text()

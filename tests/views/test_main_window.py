@@ -608,3 +608,31 @@ def test_a_date_typed_whole_in_the_date_bar_is_the_day_shown(qtbot, world):
     assert edit.line.text() == "15/01/2024"
     QTest.keyClick(edit.line, Qt.Key.Key_Up)
     assert w.day == D(2024, 1, 16)
+
+
+def test_a_click_in_the_tree_on_the_structure_chosen_shows_it_from_the_people_page(qtbot, world):
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    w.show_structure(sc.families.id)
+    w.show_people()
+    tree = w.navigation.tree
+    item = tree.currentItem()
+    assert item is not None
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.current_page() is w.structure_page
+    assert w.findChild(QLabel, "structureTitle").text() == "T-FAM · Casa Glicine"
+
+
+def test_the_tree_counts_numbers_as_numbers(qtbot, world):
+    backend, sc = world
+    for n in (39, 5, 50):
+        backend.structures.create_structure(
+            sc.programme.id, f"BS-{n}", f"Brescia {n}", "SO", D(2014, 2, 1), places=1
+        )
+    w = make_window(qtbot, backend)
+    tree = w.findChild(QTreeWidget, "navigationTree")
+    province = tree.topLevelItem(0).child(2).child(0)
+    province.setExpanded(True)
+    names = [province.child(i).text(0) for i in range(province.childCount())]
+    assert names[:3] == ["BS-5 · Brescia 5", "BS-39 · Brescia 39", "BS-50 · Brescia 50"]

@@ -17,6 +17,7 @@ from views.dialogs.placement_dialog import PlacementDialog
 from views.dialogs.register_household_dialog import RegisterHouseholdDialog
 from views.people_page import PeoplePage
 from views.people_tables import PAGE_SIZE
+from views.tasks import TaskRunner
 
 D = dt.date
 DAY = D(2024, 3, 1)
@@ -217,3 +218,24 @@ def test_relationship_lists_are_reached_with_tab(qtbot, page, sc) -> None:  # ty
     *reached, after = tab_from(qtbot, page.members, len(combos) + 1)
     assert reached == combos
     assert after is page.add_member_button
+
+
+def test_codes_and_birth_dates_are_shown_whole(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    runner = TaskRunner(synchronous=False)  # as in the window: the rows come afterwards
+    page = PeoplePage(backend, runner=runner, day=DAY)
+    qtbot.addWidget(page)
+    page.show()
+    type_search(qtbot, page, "gulsen")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
+    qtbot.wait(50)
+    metrics = page.table.fontMetrics()
+    header = page.table.horizontalHeader()
+    for column in range(page.model.columnCount()):
+        for row in range(page.model.rowCount()):
+            text = page.model.index(row, column).data() or ""
+            # The text and the cell's margins fit in the column: nothing ends in "…".
+            assert header.sectionSize(column) >= metrics.horizontalAdvance(str(text)), (
+                column,
+                text,
+            )
+    runner.wait_all()

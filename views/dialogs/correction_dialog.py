@@ -22,6 +22,7 @@ from models.errors import ValidationError
 from models.i18n import N_, _
 from models.results import BedInfo, Changes, HouseholdInfo, StayInfo
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, date_row
 from .household_picker import HouseholdPicker
 from .styles import BAD_COLOUR, hint
@@ -50,6 +51,7 @@ class CorrectionDialog(WorkflowDialog):
         self.body.addWidget(self.picker)
         self.stays_table = QTableWidget()
         self.stays_table.setObjectName("staysTable")
+        self.stays_table.setAccessibleName(_("Stays of the household"))
         setup_table(
             self.stays_table,
             [_("Person"), _("Structure"), _("Bed"), _("From"), _("To"), _("Programme"), _("State")],
@@ -93,7 +95,7 @@ class CorrectionDialog(WorkflowDialog):
         if self.household_id is not None or self.placement_id is not None:
             self._load(self.household_id, self.placement_id)
         self._mode_changed()
-        self.resize(900, 620)
+        fit_on_screen(self, 900, 620)
 
     def _load(self, household_id: int | None, placement_id: int | None) -> None:
         """Read the household (of the placement, when only that is given) and its stays."""

@@ -16,6 +16,7 @@ from models.i18n import N_, _
 from models.labels import LEGAL_STATUSES, SEXES
 from models.results import Changes, HouseholdInfo, PersonInfo
 
+from ..widgets import fit_on_screen
 from .context import DialogContext
 from .dates import parse_date, show_age
 from .texts import person_name
@@ -93,7 +94,7 @@ class EditPersonDialog(WorkflowDialog):
         self.body.addWidget(self.title)
         self.body.addLayout(form)
         self.birth_date.textChanged.connect(self._update_age)
-        self.resize(480, 360)
+        fit_on_screen(self, 480, 360)
         self.first_name.setFocus()
         self.ok_button.setEnabled(False)  # until the person is read
         self.reload()

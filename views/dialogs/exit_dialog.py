@@ -15,6 +15,7 @@ from models.i18n import N_, _
 from models.labels import EXIT_REASONS
 from models.results import Changes
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, date_row
 from .members_table import MembersTable, household_people
 from .placement_workflow_dialog import PlacementWorkflowDialog
@@ -46,7 +47,7 @@ class ExitDialog(PlacementWorkflowDialog):
         form.addRow(_("D&estination:"), self.destination)
         self.body.addLayout(form)
         self.date.dateChanged.connect(self.show_dates)
-        self.resize(640, 440)
+        fit_on_screen(self, 640, 440)
         self.date.setFocus()
 
     def no_placement_text(self) -> str:

@@ -17,6 +17,7 @@ from models.i18n import N_, _
 from models.results import Changes
 from models.terms import beyond_sai_terms, sai_terms_end
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, add_months, date_row
 from .placement_workflow_dialog import PlacementWorkflowDialog
 from .styles import WARNING_COLOUR
@@ -85,7 +86,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.warning_timer.timeout.connect(self.refresh_warning)
         self.new_end.dateChanged.connect(self.warning_timer.start)
         self.new_end.dateChanged.connect(lambda _d: self.refresh_terms())
-        self.resize(620, 300)
+        fit_on_screen(self, 620, 300)
         self.new_end.setFocus()
 
     def no_placement_text(self) -> str:

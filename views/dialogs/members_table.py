@@ -48,6 +48,7 @@ class MembersTable(QTableWidget):
     def __init__(self, *, with_beds: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("membersTable")
+        self.setAccessibleName(_("Members of the household"))
         self.with_beds = with_beds
         headers = [_("Person"), _("Age"), _("Relationship")]
         if with_beds:

@@ -24,6 +24,7 @@ from models.errors import ValidationError
 from models.i18n import N_, _
 from models.results import Changes, HouseholdInfo, PresenceRow, ReservationInfo
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
 from .destination import Destination
 from .household_picker import HouseholdPicker
@@ -113,7 +114,7 @@ class PlacementDialog(WorkflowDialog):
             self.picker.set_household(self.household_id)  # then the fit is checked for it
         else:
             self.refresh_fit()
-        self.resize(1200, 660)
+        fit_on_screen(self, 1200, 660)
         (self.chooser.table if self.household_id is not None else self.picker).setFocus()
 
     # -- reactions --

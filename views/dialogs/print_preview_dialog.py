@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QObject, QRect, QSize, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -45,6 +45,7 @@ from models.i18n import _
 from .. import messages
 from ..settings_store import SettingsStore
 from ..tasks import TaskRunner, unexpected_message
+from ..widgets import fit_on_screen
 
 Generate = Callable[..., bytes]
 
@@ -120,18 +121,22 @@ class PrintPreviewDialog(QDialog):
         self.prev_button = QToolButton()
         self.prev_button.setArrowType(Qt.ArrowType.LeftArrow)
         self.prev_button.setToolTip(_("Previous page"))
+        self.prev_button.setAccessibleName(_("Previous page"))
         self.prev_button.clicked.connect(lambda: self.show_page(self._page - 1))
         self.next_button = QToolButton()
         self.next_button.setArrowType(Qt.ArrowType.RightArrow)
         self.next_button.setToolTip(_("Next page"))
+        self.next_button.setAccessibleName(_("Next page"))
         self.next_button.clicked.connect(lambda: self.show_page(self._page + 1))
         self.page_spin = QSpinBox()
         self.page_spin.setMinimum(1)
+        self.page_spin.setAccessibleName(_("Page"))
         self.page_spin.setKeyboardTracking(False)
         self.page_spin.valueChanged.connect(lambda v: self.show_page(v - 1))
         self.page_total = QLabel()
 
         self.zoom_combo = QComboBox()
+        self.zoom_combo.setAccessibleName(_("Zoom"))
         for z in ZOOMS:
             self.zoom_combo.addItem(_("Fit width") if z == FIT_WIDTH else f"{round(z * 100)} %", z)
         self.zoom_combo.currentIndexChanged.connect(self._on_zoom)
@@ -201,7 +206,7 @@ class PrintPreviewDialog(QDialog):
         self._resize_timer.setInterval(120)
         self._resize_timer.timeout.connect(self._render_current)
 
-        self.resize(QSize(900, 1000))
+        fit_on_screen(self, 900, 1000)
         self._set_enabled(False)
         self.regenerate()
 

@@ -7,11 +7,13 @@ With ``household_id`` the dialog adds one member to an existing household instea
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -32,9 +34,10 @@ from models.labels import LEGAL_STATUSES, RELATIONSHIPS, SEXES
 from models.results import Changes, HouseholdInfo, NewPerson
 
 from .. import messages
+from ..widgets import fit_on_screen
 from .dates import parse_date, show_age
 from .styles import hint
-from .texts import person_name
+from .texts import age_text, person_name
 from .workflow_dialog import WorkflowDialog, Write
 
 
@@ -104,7 +107,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
         self.grid = QGridLayout(self.grid_host)
         self.grid.setHorizontalSpacing(6)
         self.grid.setVerticalSpacing(4)
-        headers = [
+        self.headers = headers = [
             _("Ref."),
             _("First name"),
             _("Last name"),
@@ -148,7 +151,7 @@ class RegisterHouseholdDialog(WorkflowDialog):
                 self._show_household,
                 key="household",
             )
-        self.resize(1320, 240 if adding else 360)
+        fit_on_screen(self, 1320, 240 if adding else 360)
         self.rows[0].first_name.setFocus()
 
     def _show_household(self, household: HouseholdInfo) -> None:
@@ -206,17 +209,23 @@ class RegisterHouseholdDialog(WorkflowDialog):
             rel,
             QPushButton("✕"),
         )
+        # The age as it will read ("17 anni · minore", bold) sets its own column's width.
+        bold = QFont(row.age.font())
+        bold.setBold(True)
+        age_width = (
+            QFontMetrics(bold).horizontalAdvance(age_text(dt.date(2009, 1, 1), self.day)) + 12
+        )
         widths = {
-            row.first_name: 115,
-            row.last_name: 115,
-            row.alias: 85,
-            row.sex: 120,
-            row.gender_identity: 95,
-            row.birth_date: 95,
-            row.age: 100,
-            row.citizenship: 100,
-            row.legal_status: 140,
-            row.relationship: 160,
+            row.first_name: 105,
+            row.last_name: 105,
+            row.alias: 70,
+            row.sex: 105,
+            row.gender_identity: 90,
+            row.birth_date: 90,
+            row.age: age_width,
+            row.citizenship: 95,
+            row.legal_status: 130,
+            row.relationship: 150,
         }
         for w, width in widths.items():
             w.setMinimumWidth(width)
@@ -235,6 +244,12 @@ class RegisterHouseholdDialog(WorkflowDialog):
         r = len(self.rows) + 1
         for col, w in enumerate(row.widgets()):
             self.grid.addWidget(w, r, col)
+            # A screen reader says which person and which field: "Birth date, person 2".
+            header = self.headers[col] if col < len(self.headers) else ""
+            w.setAccessibleName(
+                _("{field}, person {n}").format(field=header or _("Remove this row"), n=r)
+            )
+        row.reference.setAccessibleName(_("Reference person: person {n}").format(n=r))
         self.rows.append(row)
         ref.setVisible(not adding)
         if first and not adding:

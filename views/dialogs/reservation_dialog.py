@@ -24,6 +24,7 @@ from models.errors import ValidationError
 from models.i18n import N_, _, ngettext
 from models.results import Changes, HouseholdInfo, PlacementInfo, ReservationInfo
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
 from .destination import Destination
 from .household_picker import HouseholdPicker
@@ -58,7 +59,7 @@ class ReservationDialog(WorkflowDialog):
         self.tabs.currentChanged.connect(self._tab_changed)
         self._tab_changed(self.tabs.currentIndex())
         self.load_held()
-        self.resize(1200, 660)
+        fit_on_screen(self, 1200, 660)
 
     # -- new reservation --
     def _build_new(self) -> QWidget:

@@ -137,6 +137,10 @@ class StructureChooser(QWidget):
         self._wanted_structure = structure_id  # selected as soon as it is listed
         self._wanted_programme: int | None = None  # asked for before the programmes came
         self._question: FitQuestion | None = None
+        # A transfer: once the fit is known, the first structure that fits is proposed
+        # (never the one the household is leaving).
+        self.propose_first_fit = False
+        self.leaving: int | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
@@ -147,6 +151,7 @@ class StructureChooser(QWidget):
         lay.addLayout(form)
         self.table = QTableWidget()
         self.table.setObjectName("structureTable")
+        self.table.setAccessibleName(_("Structures of the programme"))
         setup_table(
             self.table,
             [_("Structure"), _("Province"), _("For"), _("Free beds"), _("Fits?")],
@@ -172,8 +177,12 @@ class StructureChooser(QWidget):
         backend, day = self.context.backend, self.context.day
         wanted = self._wanted_structure
         selection = self.context.selection
-        # The window's selection already says the programme of the structure it shows.
+        # The window's selection already says the programme of the structure it shows,
+        # or the programme chosen in the navigation: the dialog opens on it.
         known = selection.programme_code if selection.structure_id == wanted else None
+        self._selection_programme = wanted is None and bool(selection.programme_code)
+        if self._selection_programme:
+            known = selection.programme_code
 
         def work() -> tuple[set[int], list[ProgrammeInfo], int | None, str | None]:
             code = known
@@ -224,6 +233,7 @@ class StructureChooser(QWidget):
         if (
             programme_id is not None
             and not self.user_chose_programme
+            and not self._selection_programme
             and self._wanted_structure is None
             and self.structure_id() is None
         ):
@@ -353,6 +363,16 @@ class StructureChooser(QWidget):
             self.table.blockSignals(True)
             self._select_wanted()
             self.table.blockSignals(False)
+        elif self.propose_first_fit and answer.question is not None and self.structure_id() is None:
+            fitting = [
+                row
+                for row, st in enumerate(self.structures)
+                if st.id != self.leaving and (rep := self.reports.get(st.id)) and rep.fits
+            ]
+            if fitting:
+                self.table.blockSignals(True)
+                self.table.selectRow(fitting[0])
+                self.table.blockSignals(False)
         self._selected()
 
     def _show_report(self, item: QTableWidgetItem, st: StructureInfo, day: dt.date) -> None:

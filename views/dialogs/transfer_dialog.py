@@ -16,6 +16,7 @@ from models.errors import ValidationError
 from models.i18n import N_, _
 from models.results import Changes
 
+from ..widgets import fit_on_screen
 from .dates import DateEdit, date_row
 from .destination import Destination
 from .members_table import MembersTable, household_people
@@ -47,9 +48,10 @@ class TransferDialog(PlacementWorkflowDialog):
         columns.addWidget(who, 4)
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
-        self.chooser = StructureChooser(
-            self.context, structure_id=self.structure_id, on_failure=self.show_failure
-        )
+        # The structure the dialog was opened from is the one they leave, not a destination.
+        self.chooser = StructureChooser(self.context, on_failure=self.show_failure)
+        self.chooser.propose_first_fit = True
+        self.chooser.leaving = self.structure_id
         where_lay.addWidget(self.chooser)
         columns.addWidget(where, 5)
         self.body.addLayout(columns, 1)
@@ -76,7 +78,7 @@ class TransferDialog(PlacementWorkflowDialog):
         self.date.dateChanged.connect(self.timer.start)
         self.members.selection_changed.connect(self._members_changed)
         self.chooser.structure_changed.connect(self._structure_changed)
-        self.resize(1200, 620)
+        fit_on_screen(self, 1200, 620)
         self.chooser.table.setFocus()
 
     def no_placement_text(self) -> str:
@@ -95,6 +97,8 @@ class TransferDialog(PlacementWorkflowDialog):
         day = self.date.value()
         rows = self.rows_on(day)
         self.summary.setText(self.summary_on(day))
+        if rows and self.chooser.leaving is None:
+            self.chooser.leaving = rows[0].structure_id
         if self._first_shown:
             self._first_shown = False
             if rows:  # the usual move is within the programme
