@@ -428,7 +428,11 @@ class Placements(UseCases):
                     )
                 )
             text = reason.strip()
-            beyond = terms.beyond_sai_terms(pl.programme.kind.value, pl.entry_date, new_planned_end)
+            category = pl.programme.sai_category
+            applies = terms.sai_terms_apply(
+                pl.programme.kind.value, category.value if category else None
+            )
+            beyond = terms.beyond_sai_terms(applies, pl.entry_date, new_planned_end)
             if beyond:
                 why = beyond_terms_reason.strip()
                 if not why:

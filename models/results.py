@@ -149,7 +149,7 @@ class PlacementInfo:
     status: str
     version: int
     extensions: tuple[ExtensionInfo, ...] = ()
-    programme_kind: str = ""
+    sai_terms: bool = False  # the ordinary SAI terms apply (six months, then six more)
 
     @property
     def exit_scheduled(self) -> bool:

@@ -24,6 +24,12 @@ def sai_terms_end(entry_date: dt.date) -> dt.date:
     return months_later(entry_date, SAI_TERM_MONTHS + SAI_EXTENSION_MONTHS)
 
 
-def beyond_sai_terms(programme_kind: str, entry_date: dt.date, planned_end: dt.date) -> bool:
-    """Whether ``planned_end`` goes beyond the SAI terms (SAI programmes only)."""
-    return programme_kind == "sai" and planned_end > sai_terms_end(entry_date)
+def sai_terms_apply(programme_kind: str, sai_category: str | None) -> bool:
+    """The terms are those of the ordinary SAI reception: unaccompanied minors (MSNA) and
+    the mental-health and disability projects follow their own rules."""
+    return programme_kind == "sai" and sai_category in (None, "", "ord")
+
+
+def beyond_sai_terms(applies: bool, entry_date: dt.date, planned_end: dt.date) -> bool:
+    """Whether ``planned_end`` goes beyond the SAI terms, where they ``apply``."""
+    return applies and planned_end > sai_terms_end(entry_date)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from models.backend import Backend
 from models.errors import ValidationError
 from models.i18n import _
-from models.terms import beyond_sai_terms, sai_terms_end
+from models.terms import beyond_sai_terms, sai_terms_apply, sai_terms_end
 from tests.factories import scenario
 from views.dialogs.context import DialogContext
 from views.dialogs.extension_dialog import ExtensionDialog
@@ -32,9 +32,12 @@ def world(db, backend):
 def test_sai_terms_are_six_months_then_six_more():
     assert sai_terms_end(D(2024, 1, 5)) == D(2025, 1, 5)
     assert sai_terms_end(D(2024, 2, 29)) == D(2025, 2, 28)
-    assert not beyond_sai_terms("sai", ENTRY, D(2025, 1, 5))
-    assert beyond_sai_terms("sai", ENTRY, D(2025, 1, 6))
-    assert not beyond_sai_terms("anti_trafficking", ENTRY, D(2026, 1, 6))
+    assert not beyond_sai_terms(True, ENTRY, D(2025, 1, 5))
+    assert beyond_sai_terms(True, ENTRY, D(2025, 1, 6))
+    assert not beyond_sai_terms(False, ENTRY, D(2026, 1, 6))
+    assert sai_terms_apply("sai", "ord") and sai_terms_apply("sai", None)
+    assert not sai_terms_apply("sai", "msna")  # minors follow their own rule
+    assert not sai_terms_apply("anti_trafficking", None)
 
 
 def test_an_extension_beyond_the_terms_needs_its_reason_and_is_marked(world):

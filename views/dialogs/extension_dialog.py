@@ -118,9 +118,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
 
     def beyond_terms(self) -> bool:
         p = self.placement
-        return p is not None and beyond_sai_terms(
-            p.programme_kind, p.entry_date, self.new_end.value()
-        )
+        return p is not None and beyond_sai_terms(p.sai_terms, p.entry_date, self.new_end.value())
 
     def refresh_terms(self) -> None:
         """The reason for going beyond the SAI terms is asked only when the new end does."""
