@@ -76,6 +76,7 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
                     site_name=site,
                     runner=runner,
                     parent=parent,
+                    settings=window.settings,
                 )
             elif kind == REGISTER:
                 dialog = presence_register_preview(
@@ -89,6 +90,7 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
                     site_name=site,
                     runner=runner,
                     parent=parent,
+                    settings=window.settings,
                 )
             else:
                 dialog = occupancy_summary_preview(
@@ -100,6 +102,7 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
                     site_name=site,
                     runner=runner,
                     parent=parent,
+                    settings=window.settings,
                 )
             window.exec_dialog(dialog)
 

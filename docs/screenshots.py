@@ -5,7 +5,9 @@
 Builds the demo network (fictitious people) in a temporary SQLite file, opens the main
 window offscreen at 1280x800 and grabs each screen: the dashboard, a programme, a
 structure with its beds, a confidential structure on a past date, the people page, the
-workflow dialogs and the print preview.
+workflow dialogs and the print preview. The screens the manual shows are also written,
+smaller, to resources/manual/images/<language>/ (``--manual-out``), where the help window
+and the installer find them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SIZE = (1280, 800)
+MANUAL_WIDTH = 720  # the manual's images: as wide as the help window's text
+# Screenshot -> the name the manual (resources/manual/<language>.md) uses for it.
+MANUAL_IMAGES = {
+    "01-dashboard": "dashboard",
+    "03-structure": "structure",
+    "05-people": "people",
+    "10-register-household": "register",
+    "11-placement": "placement",
+    "12-transfer": "transfer",
+    "13-exit": "exit",
+    "14-extension": "extension",
+    "15-reservation": "reservation",
+    "16-correction": "correction",
+    "19-print-choice": "print",
+}
 
 
 def settle(app: Any, rounds: int = 10) -> None:
@@ -36,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", default="it")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--manual-out", type=Path, default=ROOT / "resources" / "manual" / "images")
     args = parser.parse_args(argv)
+    manual_out = args.manual_out / args.language
+    manual_out.mkdir(parents=True, exist_ok=True)
 
     from models import i18n
 
@@ -78,8 +98,24 @@ def main(argv: list[str] | None = None) -> int:
     def grab(widget: QWidget, name: str) -> None:
         settle(app)
         path = args.out / f"{name}.png"
-        widget.grab().save(str(path))
+        image = widget.grab()
+        image.save(str(path))
         shots.append(path)
+        manual_name = MANUAL_IMAGES.get(name)
+        if manual_name is not None:
+            from PySide6.QtCore import Qt
+            from PySide6.QtGui import QImage
+
+            small = image.toImage()
+            if small.width() > MANUAL_WIDTH:
+                small = small.scaledToWidth(
+                    MANUAL_WIDTH, Qt.TransformationMode.SmoothTransformation
+                )
+            # 256 colours: a screen of text and flat colours stays legible, and small.
+            small = small.convertToFormat(QImage.Format.Format_Indexed8)
+            target = manual_out / f"{manual_name}.png"
+            small.save(str(target))
+            shots.append(target)
 
     window = MainWindow(backend, settings=MemorySettings(), today=today)
     window.resize(*SIZE)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from . import entities as e
 from . import results as r
+from . import terms
 
 # What each conversion needs loaded with the row (``options(*STRUCTURE)``).
 STRUCTURE: tuple[Any, ...] = (joinedload(e.Structure.programme, innerjoin=True),)
@@ -124,6 +125,8 @@ def household(h: e.Household) -> r.HouseholdInfo:
 def placement(p: e.Placement, today: dt.date | None = None) -> r.PlacementInfo:
     """The placement as of ``today``: an exit recorded for a later date is only scheduled,
     and the placement is still running ("active") until then."""
+    category = p.programme.sai_category
+    applies = terms.sai_terms_apply(p.programme.kind.value, category.value if category else None)
     scheduled = (
         p.exit_date
         if p.status == e.PlacementStatus.EXITED
@@ -153,9 +156,11 @@ def placement(p: e.Placement, today: dt.date | None = None) -> r.PlacementInfo:
                 x.reason,
                 x.authorised_by,
                 x.granted_on,
+                terms.beyond_sai_terms(applies, p.entry_date, x.new_planned_end),
             )
             for x in p.extensions
         ),
+        sai_terms=applies,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     or_,
     select,
 )
+from sqlalchemy.orm import Session
 
 from . import entities as e
 from .database import Database
@@ -29,8 +30,10 @@ from .results import (
     OccupancyOverview,
     OccupancyRow,
     OccupancyTotals,
+    StructureOccupancyRow,
     TargetFreeRow,
 )
+from .rules import live_stay_clause
 
 
 class Occupancy:
@@ -211,12 +214,14 @@ class Occupancy:
         programme_code: str | None = None,
         structure_id: int | None = None,
     ) -> OccupancyOverview:
-        """Occupancy of the selection at ``day``: its total, per province, per programme, and
-        the free beds by target group (as ``free_beds_by_target``), counted once."""
+        """Occupancy of the selection at ``day``: its total, per province, per programme,
+        the free beds by target group (as ``free_beds_by_target``), counted once, and each
+        structure with its figures and the nearest end among its placements."""
         with self.db.read() as s:
             per_structure = _structure_figures(
                 s, day, province, programme_code, structure_id, False, False
             )
+            next_ends = _next_ends(s, day, province, programme_code, structure_id)
         # One pass over the structures files each one's figures under its groups; each
         # group is then summed column by column rather than object by object.
         provinces: dict[str, list[tuple[int, ...]]] = defaultdict(list)
@@ -263,6 +268,26 @@ class Occupancy:
                 for k in sorted(programmes)
             ],
             targets=targets,
+            structures=sorted(
+                (
+                    StructureOccupancyRow(
+                        structure_id=st[0],
+                        code=st[1],
+                        name=st[2],
+                        province=st[3],
+                        programme_code=st[4],
+                        target_groups=tuple(t for t in (st[6] or "").split(",") if t),
+                        capacity=figures[0],
+                        occupied=figures[2],
+                        reserved=figures[3],
+                        out_of_service=figures[4],
+                        free=figures[5],
+                        next_end=next_ends.get(st[0]),
+                    )
+                    for st, figures in per_structure
+                ),
+                key=lambda r: (r.province, r.programme_code, r.code),
+            ),
         )
 
     def free_by_target(
@@ -281,3 +306,37 @@ class Occupancy:
         return self.overview(
             day, province=province, programme_code=programme_code, structure_id=structure_id
         ).targets
+
+
+def _next_ends(
+    s: Session,
+    day: dt.date,
+    province: str | None,
+    programme_code: str | None,
+    structure_id: int | None,
+) -> dict[int, dt.date]:
+    """Per structure, the nearest end in sight among the placements living there on
+    ``day``: a planned end, or the end of a stay recorded ahead (a scheduled exit or
+    transfer). One grouped statement for the whole selection."""
+    stmt = (
+        select(
+            e.Room.structure_id,
+            func.min(e.Placement.planned_end),
+            func.min(e.BedStay.end_date),
+        )
+        .select_from(e.BedStay)
+        .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .join(e.Structure, e.Structure.id == e.Room.structure_id)
+        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .where(e.Placement.status != e.PlacementStatus.CANCELLED, live_stay_clause(day))
+        .group_by(e.Room.structure_id)
+    )
+    stmt = _structure_filter(stmt, province, programme_code, structure_id)
+    ends: dict[int, dt.date] = {}
+    for sid, planned, stay_end in s.execute(stmt).all():
+        known = [d for d in (planned, stay_end) if d is not None]
+        if known:
+            ends[int(sid)] = min(known)
+    return ends

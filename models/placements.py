@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import convert, rules
+from . import convert, rules, terms
 from . import entities as e
 from . import results as r
 from .errors import (
@@ -457,8 +457,13 @@ class Placements(UseCases):
         authorised_by: str = "",
         granted_on: dt.date | None = None,
         version: int | None = None,
+        beyond_terms_reason: str = "",
     ) -> r.PlacementInfo:
-        """Proroga: move the planned end of an active placement later, with a reason."""
+        """Proroga: move the planned end of an active placement later, with a reason.
+
+        In a SAI programme an extension beyond the terms (six months, then six more) also
+        needs ``beyond_terms_reason``, recorded with the reason; the extension is marked
+        (``ExtensionInfo.beyond_terms``)."""
         if not reason.strip():
             raise ValidationError(_("An extension needs a reason."))
         with self.work.transaction() as s:
@@ -474,18 +479,42 @@ class Placements(UseCases):
                         date=format_date(pl.planned_end)
                     )
                 )
+            text = reason.strip()
+            category = pl.programme.sai_category
+            applies = terms.sai_terms_apply(
+                pl.programme.kind.value, category.value if category else None
+            )
+            beyond = terms.beyond_sai_terms(applies, pl.entry_date, new_planned_end)
+            if beyond:
+                why = beyond_terms_reason.strip()
+                if not why:
+                    raise ValidationError(
+                        _(
+                            "The new planned end goes beyond the SAI terms (six months, then six "
+                            "more: until {date}). Write why in “Beyond the SAI terms”; nothing "
+                            "was saved."
+                        ).format(date=format_date(terms.sai_terms_end(pl.entry_date)))
+                    )
+                text = f"{text} — {_('beyond the SAI terms')}: {why}"[:500]
             pl.extensions.append(
                 e.Extension(
                     previous_planned_end=pl.planned_end,
                     new_planned_end=new_planned_end,
-                    reason=reason.strip(),
+                    reason=text,
                     authorised_by=authorised_by.strip(),
                     granted_on=granted_on or self.work.today(),
                 )
             )
             pl.planned_end = new_planned_end
             s.flush()
-            self.work.audit(s, "extend", "placement", pl.id, new_planned_end=new_planned_end)
+            self.work.audit(
+                s,
+                "extend",
+                "placement",
+                pl.id,
+                new_planned_end=new_planned_end,
+                beyond_sai_terms=beyond,
+            )
             return convert.placement(pl, self.work.today())
 
     def extension_capacity_warning(self, placement_id: int, new_planned_end: dt.date) -> str | None:

@@ -136,6 +136,7 @@ class ExtensionInfo:
     reason: str
     authorised_by: str
     granted_on: dt.date
+    beyond_terms: bool = False  # beyond the SAI terms (six months, then six more)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class PlacementInfo:
     status: str
     version: int
     extensions: tuple[ExtensionInfo, ...] = ()
+    sai_terms: bool = False  # the ordinary SAI terms apply (six months, then six more)
 
     @property
     def exit_scheduled(self) -> bool:
@@ -429,6 +431,26 @@ class BedOutageRow:
 
 
 @dataclass(frozen=True)
+class StructureOccupancyRow:
+    """One structure of the dashboard's *Strutture* table: its figures on a date, the
+    target groups it welcomes and the nearest end in sight among its placements (a
+    planned end, or an exit or transfer recorded for a later date)."""
+
+    structure_id: int
+    code: str
+    name: str
+    province: str
+    programme_code: str
+    target_groups: tuple[str, ...]
+    capacity: int
+    occupied: int
+    reserved: int
+    out_of_service: int
+    free: int
+    next_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class OccupancyOverview:
     """Everything the dashboard counts at a date, from one pass over the structures."""
 
@@ -436,6 +458,7 @@ class OccupancyOverview:
     provinces: list[OccupancyRow]
     programmes: list[OccupancyRow]
     targets: list[TargetFreeRow]
+    structures: list[StructureOccupancyRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -459,16 +482,19 @@ class Changes:
 
     ``structures`` and ``households`` name the records whose figures or members changed;
     ``network`` is set when programmes, structures, rooms or beds themselves changed (the
-    navigation reloads).
+    navigation reloads). ``message`` says what was saved, as the status bar shows it
+    (codes and dates, no names); it takes no part in comparisons.
     """
 
     structures: frozenset[int] = frozenset()
     households: frozenset[int] = frozenset()
     network: bool = False
+    message: str = field(default="", compare=False)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             self.structures | other.structures,
             self.households | other.households,
             self.network or other.network,
+            " · ".join(m for m in (self.message, other.message) if m),
         )

@@ -36,6 +36,7 @@ from models.results import (
     ExpiringPlacement,
     OccupancyRow,
     StructureInfo,
+    StructureOccupancyRow,
     TargetFreeRow,
 )
 
@@ -83,6 +84,42 @@ class OccupancyModel(RowTableModel):
                 ),
             ),
         )
+
+
+def _target_groups(groups: tuple[str, ...]) -> str:
+    return ", ".join(target_group_label(g) for g in groups)
+
+
+class StructureModel(RowTableModel):
+    """Every structure of the selection with its free places (models.results.
+    StructureOccupancyRow): where a bed can be found, without opening each structure."""
+
+    CODE, NAME, FREE, CAPACITY, OCCUPIED, RESERVED, OUT, END, PROVINCE, PROGRAMME, TARGETS = range(
+        11
+    )
+    # What a coordinator looking for a bed reads first comes first: free places, the
+    # figures behind them, when the next bed frees up; where it is, last.
+    COLUMNS = (
+        Column(N_("Code"), "code"),
+        Column(N_("Structure"), "name"),
+        Column(N_("Free"), "free", kind=INT),
+        Column(N_("Places"), "capacity", kind=INT, tooltip=N_("Places authorised on the date")),
+        Column(N_("Occupied"), "occupied", kind=INT),
+        Column(N_("Reserved"), "reserved", kind=INT),
+        Column(N_("Out of service"), "out_of_service", kind=INT),
+        Column(
+            N_("Next end"),
+            "next_end",
+            kind=DATE,
+            tooltip=N_("The nearest planned end, scheduled exit or transfer of its placements"),
+        ),
+        Column(N_("Province"), "province"),
+        Column(N_("Programme"), "programme_code"),
+        Column(N_("Target groups"), "target_groups", display=_target_groups),
+    )
+
+    def row_foreground(self, row: StructureOccupancyRow) -> QColor | None:
+        return QColor("#1b7f3b") if row.free > 0 else None
 
 
 class TargetModel(RowTableModel):
@@ -138,6 +175,7 @@ class DashboardData:
     programmes: list[OccupancyRow]
     targets: list[TargetFreeRow]
     expiring: list[ExpiringPlacement]
+    structures: list[StructureOccupancyRow]
 
 
 def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> DashboardData:
@@ -155,17 +193,27 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
         structure_id=structure_id,
     )
     return DashboardData(
-        day, overview.total, overview.provinces, overview.programmes, overview.targets, expiring
+        day,
+        overview.total,
+        overview.provinces,
+        overview.programmes,
+        overview.targets,
+        expiring,
+        overview.structures,
     )
 
 
 class DashboardPage(QWidget):
     """Cruscotto: a ``Page`` (views.page) of the main window.
     ``structure_requested(structure_id)`` asks to open a structure,
-    ``programme_requested(code)`` to select a programme."""
+    ``programme_requested(code)`` to select a programme, ``province_requested(province)``
+    a province (of the selected programme, if any)."""
+
+    HELP_ANCHOR = "dashboard"  # its section of the manual (views.help)
 
     structure_requested = Signal(int)
     programme_requested = Signal(str)
+    province_requested = Signal(str)
     months_changed = Signal(int)
 
     def __init__(
@@ -251,10 +299,23 @@ class DashboardPage(QWidget):
         self.programme_table.setAccessibleName(_("Occupancy by programme"))
         self.programme_table.setToolTip(_("Double-click a programme to see its figures."))
         self.programme_table.doubleClicked.connect(self._open_programme)
+        self.province_table.setToolTip(_("Double-click a province to see its figures."))
+        self.province_table.doubleClicked.connect(self._open_province)
+        self.structure_model = StructureModel(self)
+        self.structure_table = self._table("dashboardStructureTable", self.structure_model)
+        self.structure_table.setToolTip(_("Double-click a structure to open it."))
+        self.structure_table.doubleClicked.connect(self._open_structure)
+        header = self.structure_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # The target groups can be long ("nuclei monogenitoriali, donne…"): last, taking
+        # the room left, cut, with the whole list in the cell's tooltip.
+        header.setSectionResizeMode(StructureModel.TARGETS, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
         self.group_tabs = QTabWidget(body)
         self.group_tabs.setObjectName("dashboardGroupTabs")
         self.group_tabs.addTab(self.province_table, _("By province"))
         self.group_tabs.addTab(self.programme_table, _("By programme"))
+        self.group_tabs.addTab(self.structure_table, _("Structures"))
         grid.addWidget(self.group_tabs, 0, 0, 2, 2)
 
         self.target_model = TargetModel(self)
@@ -403,6 +464,11 @@ class DashboardPage(QWidget):
         self.programme_model.set_rows(data.programmes)
         self.target_model.set_rows(data.targets)
         self.expiring_model.set_rows(data.expiring)
+        self.structure_model.set_rows(data.structures)
+        self.group_tabs.setTabText(
+            self.group_tabs.indexOf(self.structure_table),
+            _("Structures") + f" ({format_number(len(data.structures))})",
+        )
         self.expiring_label.setText(
             _("Planned ends within 30 days") + f"  ({format_number(len(data.expiring))})"
         )
@@ -414,6 +480,18 @@ class DashboardPage(QWidget):
         row: OccupancyRow | None = self.programme_table.model().index(index.row(), 0).data(ROW_ROLE)
         if row is not None:
             self.programme_requested.emit(row.programme_code)
+
+    def _open_province(self, index: QModelIndex) -> None:
+        row: OccupancyRow | None = self.province_table.model().index(index.row(), 0).data(ROW_ROLE)
+        if row is not None:
+            self.province_requested.emit(row.province)
+
+    def _open_structure(self, index: QModelIndex) -> None:
+        row: StructureOccupancyRow | None = (
+            self.structure_table.model().index(index.row(), 0).data(ROW_ROLE)
+        )
+        if row is not None:
+            self.structure_requested.emit(row.structure_id)
 
     def _open_expiring(self, index: QModelIndex) -> None:
         row: ExpiringPlacement | None = (

@@ -23,6 +23,8 @@ class DateBar(QWidget):
     """Emits ``day_chosen(date)`` when the coordinator asks for another date; shows the
     date it is given with ``show_day`` without emitting."""
 
+    HELP_ANCHOR = "dates"  # its section of the manual (views.help)
+
     day_chosen = Signal(object)
 
     def __init__(self, day: dt.date, parent: QWidget | None = None) -> None:

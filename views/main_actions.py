@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
 from models.i18n import _
@@ -36,6 +36,8 @@ class WindowCommands(Protocol):
     def go_to_today(self) -> None: ...
     def step_day(self, days: int) -> None: ...
     def about(self) -> None: ...
+    def show_help(self) -> None: ...
+    def about_qt(self) -> None: ...
     def close(self) -> bool: ...
 
 
@@ -176,10 +178,22 @@ class MainActions:
         )
         self.next_day = a(_("&Next day"), lambda: c.step_day(1), "Alt+Right", "actionNextDay")
         self.about = a(_("&About Accoglienza"), c.about, None, "actionAbout")
-        # One per page, checked while its page is shown (same order as the pages).
+        self.help = a(
+            _("&Manual"),
+            c.show_help,
+            QKeySequence.StandardKey.HelpContents,
+            "actionHelp",
+            _("The manual, at the page or dialog in use"),
+        )
+        self.about_qt = a(_("About &Qt"), c.about_qt, None, "actionAboutQt")
+        # One per page, checked while its page is shown (same order as the pages); in an
+        # exclusive group, so choosing the page shown keeps its tick.
         self.pages = (self.dashboard, self.structure, self.people)
+        self.page_group = QActionGroup(window)
+        self.page_group.setExclusive(True)
         for act in self.pages:
             act.setCheckable(True)
+            self.page_group.addAction(act)
         # What needs a database: disabled while it is being opened.
         self.needing_data = (
             self.copy_database,
@@ -264,7 +278,10 @@ class MainActions:
         for act in (self.search, self.previous_day, self.next_day, self.today, self.refresh):
             view.addAction(act)
         help_menu = bar.addMenu(_("&Help"))
+        help_menu.addAction(self.help)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
+        help_menu.addAction(self.about_qt)
 
     def build_toolbar(self) -> QToolBar:
         tb = QToolBar(_("Main toolbar"), self._window)

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QMainWindow,
     QSplitter,
@@ -59,10 +60,11 @@ from models.results import Changes
 from .dashboard import DashboardPage
 from .date_bar import DateBar
 from .dialogs import workflow_class
+from .help import install_help_key
 from .main_actions import MainActions
 from .navigation import NavigationTree, load_navigation
 from .page import Page
-from .selection import NETWORK, PROGRAMME, STRUCTURE, PrintScope, Selection
+from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 from .settings_store import MemorySettings, SettingsStore, saved_state, state_text
 from .status_bar import StatusBar
 from .tasks import TaskRunner, report_failure
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
         self.main_actions.build_menus()
+        install_help_key()  # F1 inside modal dialogs too
+        self.main_actions.show_page(self.pages.currentIndex())  # ticked from the start
         self.toolbar = self.main_actions.build_toolbar()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
@@ -190,6 +194,7 @@ class MainWindow(QMainWindow):
         )
         self.dashboard.structure_requested.connect(self.show_structure)
         self.dashboard.programme_requested.connect(self.show_programme)
+        self.dashboard.province_requested.connect(self.show_province)
         self.dashboard.months_changed.connect(lambda n: self.settings.save({"chart_months": n}))
         # The structure and people pages are built when first shown (or asked for): the
         # window opens without their modules and widgets. Until then an empty stand-in
@@ -408,6 +413,19 @@ class MainWindow(QMainWindow):
         name = self.navigation.programme_name(code) or code
         self.navigation.select(Selection(PROGRAMME, name, programme_code=code))
 
+    def show_province(self, province: str) -> None:
+        """Select a province: the selected programme's own in the navigation, or, from the
+        whole network, the province across every programme (its dashboard follows)."""
+        code = self.selection.programme_code
+        if code is not None:
+            name = self.navigation.programme_name(code) or code
+            selection = Selection(
+                PROVINCE, f"{name} · {province}", programme_code=code, province=province
+            )
+            if self.navigation.select(selection):
+                return
+        self.set_selection(Selection(PROVINCE, province, province=province))
+
     def show_network(self) -> None:
         """Select "All network" in the navigation and show its dashboard."""
         self.navigation.select(Selection(NETWORK, _("All network")), emit=False)
@@ -453,6 +471,8 @@ class MainWindow(QMainWindow):
         """A write made in this window changed ``changes``: the navigation and each page
         (``origin`` excepted: it wrote them) read again what is concerned; a page that is
         not shown, when it is shown."""
+        if changes.message:
+            self.status.show_saved(changes.message)
         if changes.network:
             self.reload_navigation()
         current = self.pages.currentIndex()
@@ -900,6 +920,23 @@ class MainWindow(QMainWindow):
         self._show_page(PAGE_DASHBOARD)
         if old is not None and old is not backend:
             old.db.dispose()
+
+    def show_help(self) -> None:
+        """The manual at the section of what is in use (F1, Help › Manual)."""
+        from .help import help_anchor, open_help  # not needed before the first paint
+
+        focus = QApplication.focusWidget()
+        in_here = focus is not None and focus.window() is self
+        open_help(help_anchor(focus if in_here else self), parent=self)
+
+    def current_help_anchor(self) -> str:
+        """The manual's section of the page shown (F1 with the focus on no page)."""
+        return {PAGE_DASHBOARD: "dashboard", PAGE_STRUCTURE: "structure", PAGE_PEOPLE: "people"}[
+            self.pages.currentIndex()
+        ]
+
+    def about_qt(self) -> None:
+        QApplication.aboutQt()
 
     def about(self) -> None:
         try:

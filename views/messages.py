@@ -63,6 +63,19 @@ class MessageService:
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
+    def offer(
+        self, text: str, action: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> bool:
+        """A piece of news with one thing to do next (``action``) or *Later*; True when the
+        user chose the action."""
+        box = QMessageBox(QMessageBox.Icon.Information, _title(title), text, parent=parent)
+        do = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        do.setObjectName("offerActionButton")
+        box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(do)
+        box.exec()
+        return box.clickedButton() is do
+
     def ask_text(
         self,
         question: str,
@@ -89,7 +102,7 @@ class MessageService:
 
 @dataclass
 class Shown:
-    kind: str  # info | warning | error | confirm | ask_text | ask_secret
+    kind: str  # info | warning | error | confirm | offer | ask_text | ask_secret
     text: str
     details: str | None = None
 
@@ -98,12 +111,13 @@ class Shown:
 class RecordingMessages(MessageService):
     """For tests: records every message and answers from prepared replies.
 
-    ``confirm`` answers ``confirm_answer``; ``ask_text`` pops ``text_answers`` (None when
-    empty, as if the user cancelled).
+    ``confirm`` answers ``confirm_answer``; ``offer`` answers ``offer_answer`` (by default
+    *Later*); ``ask_text`` pops ``text_answers`` (None when empty, as if the user cancelled).
     """
 
     shown: list[Shown] = field(default_factory=list)
     confirm_answer: bool = True
+    offer_answer: bool = False
     text_answers: list[str | None] = field(default_factory=list)
 
     def info(self, text: str, *, title: str | None = None, parent: QWidget | None = None) -> None:
@@ -129,6 +143,12 @@ class RecordingMessages(MessageService):
     ) -> bool:
         self.shown.append(Shown("confirm", question))
         return self.confirm_answer
+
+    def offer(
+        self, text: str, action: str, *, title: str | None = None, parent: QWidget | None = None
+    ) -> bool:
+        self.shown.append(Shown("offer", text))
+        return self.offer_answer
 
     def ask_text(
         self,

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from models.backend import Backend
 
 
+SAVED_MESSAGE_MS = 15_000
+
+
 class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +70,10 @@ class StatusBar(QStatusBar):
 
     def show_day(self, day: dt.date) -> None:
         self.date_label.setText(_("Date: {date}").format(date=format_date(day, "full")))
+
+    def show_saved(self, text: str) -> None:
+        """The confirmation of a save, for long enough to be read."""
+        self.showMessage(text, SAVED_MESSAGE_MS)
 
     def show_busy(self, busy: bool, label: str) -> None:
         self.busy_label.setText(label)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from models import results
 from models.formatting import format_date, format_short_date
-from models.i18n import N_, _
+from models.i18n import N_, _, ngettext
 from models.labels import programme_kind_label, relationship_label, target_group_label
 from models.results import BedLine, BedOutageRow, Changes
 
@@ -192,6 +192,8 @@ class StructurePage(QWidget):
     """Scheda struttura: a ``Page`` (views.page) of the main window.
     ``action_requested(action, placement_id, structure_id)`` asks the main window to open
     a workflow dialog; ``changes_made(Changes)`` tells it what was changed here."""
+
+    HELP_ANCHOR = "structure"  # its section of the manual (views.help)
 
     action_requested = Signal(str, object, object)
     changes_made = Signal(object)
@@ -546,10 +548,17 @@ class StructurePage(QWidget):
             backend.structures.set_capacity(sid, day, places, note)
             return backend.structures.capacity_warning(sid, day)
 
-        self.runner.run(change, on_success=lambda warning: self._capacity_changed(sid, warning))
+        saved = ngettext(
+            "Places saved: {structure}, {n} place from {date}",
+            "Places saved: {structure}, {n} places from {date}",
+            places,
+        ).format(structure=self._code(), n=places, date=format_short_date(day))
+        self.runner.run(
+            change, on_success=lambda warning: self._capacity_changed(sid, warning, saved)
+        )
 
-    def _capacity_changed(self, structure_id: int, warning: str | None) -> None:
-        self._changed(structure_id)
+    def _capacity_changed(self, structure_id: int, warning: str | None, saved: str) -> None:
+        self._changed(structure_id, saved)
         if warning:  # recorded: the places are decided by others, the people are there
             messages.get().warning(warning, parent=self)
 
@@ -564,9 +573,14 @@ class StructurePage(QWidget):
             return
         start, end, reason = dlg.values()
         backend, bed_id, sid = self.backend, line.bed_id, self.structure_id
+        saved = _("Bed out of service: {structure}, {bed}, from {date}").format(
+            structure=self._code(),
+            bed=f"{line.room_name} · {line.bed_label}",
+            date=format_short_date(start),
+        )
         self.runner.run(
             lambda: backend.structures.put_bed_out_of_service(bed_id, start, end, reason),
-            on_success=lambda _r: self._changed(sid),
+            on_success=lambda _r: self._changed(sid, saved),
             on_failure=lambda exc: report_failure(exc, self, refused_write=True),
         )
 
@@ -585,15 +599,24 @@ class StructurePage(QWidget):
         if not messages.get().confirm(question, parent=self):
             return
         backend, outage_id, day, sid = self.backend, outage.outage_id, self.day, self.structure_id
+        saved = _("Bed back in service: {structure}, {bed}, from {date}").format(
+            structure=self._code(),
+            bed=f"{outage.room_name} · {outage.bed_label}",
+            date=format_short_date(day),
+        )
         self.runner.run(
             lambda: backend.structures.end_bed_outage(outage_id, day),
-            on_success=lambda _r: self._changed(sid),
+            on_success=lambda _r: self._changed(sid, saved),
         )
 
-    def _changed(self, structure_id: int | None) -> None:
-        """A change made here: this page reads it again, the window tells the others."""
+    def _code(self) -> str:
+        return self.data.sheet.code if self.data is not None else ""
+
+    def _changed(self, structure_id: int | None, message: str = "") -> None:
+        """A change made here: this page reads it again, the window tells the others (and
+        the status bar says what was saved)."""
         if structure_id is None:
             return
-        changes = Changes(structures=frozenset({structure_id}))
+        changes = Changes(structures=frozenset({structure_id}), message=message)
         self.apply_changes(changes)
         self.changes_made.emit(changes)

@@ -21,6 +21,7 @@ from models.directory import Directory
 from models.i18n import _
 from models.sheets import Sheets
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
+from views.settings_store import SettingsStore
 from views.tasks import TaskRunner
 
 from .common import pseudonymise_by_default
@@ -29,6 +30,18 @@ from .occupancy_summary import occupancy_summary
 from .presence_register import presence_register
 
 Progress = Callable[[int, int], None]
+
+
+def file_stem(document: str) -> str:
+    """The start of a proposed PDF name in the interface's language (foglio-occupazione…)."""
+    if document == "sheet":
+        # Translators: the start of a file name: no spaces, no accents.
+        return _("occupancy-sheet")
+    if document == "summary":
+        # Translators: the start of a file name: no spaces, no accents.
+        return _("occupancy-summary")
+    # Translators: the start of a file name: no spaces, no accents.
+    return _("presence-register")
 
 
 def _programme_kind(db: Database, code: str | None) -> str | None:
@@ -47,6 +60,7 @@ def occupancy_sheet_preview(
     site_name: str | None = None,
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
+    settings: SettingsStore | None = None,
 ) -> PrintPreviewDialog:
     if structure_code is None:
         sheet = Sheets(db).sheet(structure_id, day)
@@ -61,9 +75,10 @@ def occupancy_sheet_preview(
         generate,
         title=_("Occupancy sheet"),
         pseudonymised=pseudonymise_by_default(programme_kind),
-        file_name=f"{_('occupancy')}-{structure_code}-{day.isoformat()}.pdf",
+        file_name=f"{file_stem('sheet')}-{structure_code}-{day.isoformat()}.pdf",
         runner=runner,
         parent=parent,
+        settings=settings,
     )
 
 
@@ -77,6 +92,7 @@ def occupancy_summary_preview(
     site_name: str | None = None,
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
+    settings: SettingsStore | None = None,
 ) -> PrintPreviewDialog:
     if programme_kind is None:
         programme_kind = _programme_kind(db, programme_code)
@@ -97,9 +113,10 @@ def occupancy_summary_preview(
         generate,
         title=_("Occupancy summary"),
         pseudonymised=pseudonymise_by_default(programme_kind),
-        file_name=f"{_('summary')}-{scope}-{day.isoformat()}.pdf",
+        file_name=f"{file_stem('summary')}-{scope}-{day.isoformat()}.pdf",
         runner=runner,
         parent=parent,
+        settings=settings,
     )
 
 
@@ -115,6 +132,7 @@ def presence_register_preview(
     site_name: str | None = None,
     runner: TaskRunner | None = None,
     parent: QWidget | None = None,
+    settings: SettingsStore | None = None,
 ) -> PrintPreviewDialog:
     if structure_id is not None and structure_code is None:
         sheet = Sheets(db).sheet(structure_id, dt.date(year, month, 1))
@@ -139,7 +157,8 @@ def presence_register_preview(
         generate,
         title=_("Presence register"),
         pseudonymised=pseudonymise_by_default(programme_kind),
-        file_name=f"{_('register')}-{scope}-{year:04d}-{month:02d}.pdf",
+        file_name=f"{file_stem('register')}-{scope}-{year:04d}-{month:02d}.pdf",
         runner=runner,
         parent=parent,
+        settings=settings,
     )

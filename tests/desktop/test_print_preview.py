@@ -90,15 +90,13 @@ def test_save_as_pdf_writes_the_previewed_document(qtbot, backend, tmp_path: Pat
     )
     qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
     target = tmp_path / "foglio"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    monkeypatch.setattr(PrintPreviewDialog, "ask_save_path", lambda self, start: str(target))
     dlg.save_button.click()
     written = tmp_path / "foglio.pdf"
     assert written.read_bytes() == dlg.pdf_bytes
     assert "ĞÜLŞEN Amina" in _text(written.read_bytes())
     # Cancelled: nothing is written.
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
+    monkeypatch.setattr(PrintPreviewDialog, "ask_save_path", lambda self, start: "")
     assert dlg.save_as() is False
 
 
@@ -196,3 +194,67 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, backen
     assert expected in text
     if choice != "summary":
         assert "ĞÜLŞEN Amina" in text
+
+
+def test_save_as_proposes_a_translated_name_in_documents_then_the_last_folder(
+    qtbot, backend, tmp_path: Path, monkeypatch
+):
+    from PySide6.QtCore import QStandardPaths
+
+    from models import i18n
+    from views.settings_store import MemorySettings
+
+    sc = print_scenario(backend)
+    documents = tmp_path / "Documenti"
+    documents.mkdir()
+    monkeypatch.setattr(
+        QStandardPaths, "writableLocation", staticmethod(lambda _where: str(documents))
+    )
+    settings = MemorySettings()
+    proposed: list[str] = []
+    chosen = tmp_path / "archivio"
+    chosen.mkdir()
+
+    def ask(dialog, start):
+        proposed.append(start)
+        return str(chosen / Path(start).name)
+
+    monkeypatch.setattr(PrintPreviewDialog, "ask_save_path", ask)
+    for language, name in (("it", "foglio-occupazione"), ("en", "occupancy-sheet")):
+        i18n.set_language(language)
+        dlg = occupancy_sheet_preview(
+            backend.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True), settings=settings
+        )
+        qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
+        assert dlg.save_as()
+        dlg.done(0)
+        assert Path(proposed[-1]).name == f"{name}-T-FAM-{DAY.isoformat()}.pdf"
+    # The first time in Documents, then where the last PDF went.
+    assert Path(proposed[0]).parent == documents
+    assert Path(proposed[1]).parent == chosen
+    assert settings.values["pdf_folder"] == str(chosen)
+
+
+def test_the_save_dialog_speaks_the_interface_language(qtbot, backend, tmp_path: Path, monkeypatch):
+    """Qt's own save dialog: its labels in Italian, the proposed name selected."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    sc = print_scenario(backend)
+    dlg = occupancy_sheet_preview(
+        backend.db, sc.families.id, DAY, runner=TaskRunner(synchronous=True)
+    )
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
+    seen: dict[str, object] = {}
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QFileDialog)
+        seen["labels"] = [label.text() for label in box.findChildren(QLabel)]
+        seen["name"] = box.selectedFiles()
+        box.reject()
+
+    QTimer.singleShot(200, look)
+    assert dlg.ask_save_path(str(tmp_path / "foglio-occupazione-T-FAM.pdf")) == ""
+    assert "Look in:" not in seen["labels"] and "Files of type:" not in seen["labels"]
+    assert "Cerca in:" in seen["labels"]

@@ -21,6 +21,8 @@ from .styles import ERROR_STYLE
 class CapacityDialog(QDialog):
     """Places authorised from a date on; the earlier history is kept."""
 
+    HELP_ANCHOR = "capacity"  # its section of the manual (views.help)
+
     def __init__(self, day: dt.date, places: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Change capacity from a date"))

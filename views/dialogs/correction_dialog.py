@@ -5,6 +5,8 @@ is kept in the audit trail with its reason.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,6 +32,7 @@ from .workflow_dialog import WorkflowDialog, Write
 
 
 class CorrectionDialog(WorkflowDialog):
+    HELP_ANCHOR = "correction"  # its section of the manual (views.help)
     CORRECT, CANCEL_STAY, CANCEL_PLACEMENT = range(3)
 
     TITLE, OK_TEXT = N_("Correct a wrong entry"), N_("Save correction")
@@ -251,4 +254,10 @@ class CorrectionDialog(WorkflowDialog):
                 version=s.placement_version,
             ),
             changes,
+        )
+
+    def confirmation(self, result: Any) -> str:
+        h = self.picker.household
+        return _("Correction recorded: household {household}").format(
+            household=h.code if h is not None else ""
         )

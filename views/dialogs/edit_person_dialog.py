@@ -6,7 +6,7 @@ The change is kept in the audit trail; a change made meanwhile on another PC is 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
@@ -46,6 +46,7 @@ def read_person(backend: Backend, person_id: int, household_id: int | None) -> P
 
 
 class EditPersonDialog(WorkflowDialog):
+    HELP_ANCHOR = "people"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Correct a person's details"), N_("Save")
 
     def __init__(
@@ -157,3 +158,6 @@ class EditPersonDialog(WorkflowDialog):
             lambda: backend.people.update_person(p.id, p.version, **changed),
             Changes(households=frozenset({household} if household is not None else ())),
         )
+
+    def confirmation(self, result: Any) -> str:
+        return _("Saved: person {person}").format(person=result.code)

@@ -6,6 +6,7 @@ When nobody of the placement is left, the placement ends with the reason given.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
@@ -18,10 +19,12 @@ from ..widgets import fit_on_screen
 from .dates import DateEdit, date_row
 from .members_table import MembersTable, household_people
 from .placement_workflow_dialog import PlacementWorkflowDialog
+from .texts import date_text
 from .workflow_dialog import Write
 
 
 class ExitDialog(PlacementWorkflowDialog):
+    HELP_ANCHOR = "exit"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Record an exit"), N_("Record exit")
 
     def build_fields(self) -> None:
@@ -88,4 +91,9 @@ class ExitDialog(PlacementWorkflowDialog):
                 structures=self.structures_on(self.dates_shown(), set(ids)),
                 households=frozenset({p.household_id}),
             ),
+        )
+
+    def confirmation(self, result: Any) -> str:
+        return _("Exit recorded: household {household}, {date}").format(
+            household=result.household_code, date=date_text(self.date.value())
         )

@@ -7,6 +7,7 @@ warns; the extension is still recorded, since it was granted by others.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 from models.errors import ValidationError
 from models.i18n import N_, _
 from models.results import Changes
+from models.terms import beyond_sai_terms, sai_terms_end
 
 from ..widgets import fit_on_screen
 from .dates import DateEdit, add_months, date_row
@@ -26,6 +28,7 @@ EXTENSION_MONTHS = 6  # the usual length of an extension, proposed as the new pl
 
 
 class ExtensionDialog(PlacementWorkflowDialog):
+    HELP_ANCHOR = "extension"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Extend a placement"), N_("Extend")
 
     def build_fields(self) -> None:
@@ -43,6 +46,21 @@ class ExtensionDialog(PlacementWorkflowDialog):
             _("For example: waiting for the permit, school year, health")
         )
         form.addRow(_("&Reason (required):"), self.reason)
+        # Beyond the SAI terms (six months, then six more): a reason of its own.
+        self.beyond_reason = QLineEdit()
+        self.beyond_reason.setObjectName("beyondTermsReason")
+        self.beyond_reason.setPlaceholderText(
+            _("Why the placement goes on beyond the SAI terms (required)")
+        )
+        self.beyond_label = QLabel(_("&Beyond the SAI terms:"))
+        self.beyond_label.setBuddy(self.beyond_reason)
+        form.addRow(self.beyond_label, self.beyond_reason)
+        self.beyond_note = QLabel()
+        self.beyond_note.setObjectName("beyondTermsNote")
+        self.beyond_note.setWordWrap(True)
+        self.beyond_note.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        form.addRow(self.beyond_note)
+        self._show_beyond(False)
         self.authorised_by = QLineEdit()
         self.authorised_by.setObjectName("authorisedBy")
         self.authorised_by.setPlaceholderText(
@@ -67,6 +85,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.warning_timer.setInterval(200)
         self.warning_timer.timeout.connect(self.refresh_warning)
         self.new_end.dateChanged.connect(self.warning_timer.start)
+        self.new_end.dateChanged.connect(lambda _d: self.refresh_terms())
         fit_on_screen(self, 620, 300)
         self.new_end.setFocus()
 
@@ -83,6 +102,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
                 new=date_text(x.new_planned_end),
                 reason=x.reason,
             )
+            + (" ⚠ " + _("beyond the SAI terms") if x.beyond_terms else "")
             for x in p.extensions
         ]
         self.previous.setText(
@@ -94,6 +114,31 @@ class ExtensionDialog(PlacementWorkflowDialog):
             base = max(p.planned_end, self.day) if p.planned_end is not None else self.day
             self.new_end.set_value(add_months(base, EXTENSION_MONTHS))
             self.refresh_warning()
+        self.refresh_terms()
+
+    def beyond_terms(self) -> bool:
+        p = self.placement
+        return p is not None and beyond_sai_terms(p.sai_terms, p.entry_date, self.new_end.value())
+
+    def refresh_terms(self) -> None:
+        """The reason for going beyond the SAI terms is asked only when the new end does."""
+        p = self.placement
+        beyond = self.beyond_terms()
+        if beyond and p is not None:
+            self.beyond_note.setText(
+                _(
+                    "⚠ The SAI terms (six months, then six more) end on {date}: this extension "
+                    "goes beyond them and is marked as such."
+                ).format(date=date_text(sai_terms_end(p.entry_date)))
+            )
+        self._show_beyond(beyond)
+
+    def _show_beyond(self, shown: bool) -> None:
+        for widget in (self.beyond_label, self.beyond_reason, self.beyond_note):
+            widget.setVisible(shown)
+        if shown:  # room for the wrapped note, never taller than the screen needs
+            self.layout().activate()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def refresh_warning(self) -> None:
         """Check the places for the nights the new planned end adds (off the UI thread)."""
@@ -129,6 +174,15 @@ class ExtensionDialog(PlacementWorkflowDialog):
             self.reason.setFocus()
             raise ValidationError(_("Write the reason of the extension."))
         authorised_by, granted_on = self.authorised_by.text().strip(), self.granted_on.value()
+        beyond_reason = ""
+        if self.beyond_terms():
+            beyond_reason = self.beyond_reason.text().strip()
+            if not beyond_reason:
+                self.refresh_terms()
+                self.beyond_reason.setFocus()
+                raise ValidationError(
+                    _("Write why the placement goes on beyond the SAI terms; nothing was saved.")
+                )
         backend = self.backend
         return Write(
             lambda: backend.placements.extend(
@@ -138,9 +192,15 @@ class ExtensionDialog(PlacementWorkflowDialog):
                 authorised_by=authorised_by,
                 granted_on=granted_on,
                 version=p.version,
+                beyond_terms_reason=beyond_reason,
             ),
             Changes(
                 structures=self.structures_on([self.day]),
                 households=frozenset({p.household_id}),
             ),
+        )
+
+    def confirmation(self, result: Any) -> str:
+        return _("Extension recorded: household {household}, new planned end {date}").format(
+            household=result.household_code, date=date_text(result.planned_end)
         )

@@ -21,6 +21,8 @@ from .buttons import ok_cancel
 
 
 class OpenDatabaseDialog(QDialog):
+    HELP_ANCHOR = "database"  # its section of the manual (views.help)
+
     def __init__(self, current: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Open database"))

@@ -31,6 +31,8 @@ DEFAULT_DAYS = 30  # the end proposed when one is given: about a month of repair
 class OutageDialog(QDialog):
     """From a date, until a date or until further notice, with the reason."""
 
+    HELP_ANCHOR = "outage"  # its section of the manual (views.help)
+
     def __init__(self, bed_name: str, day: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Put a bed out of service"))

@@ -8,6 +8,8 @@ with a reason, which is recorded with the stays.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -39,6 +41,7 @@ Hints = tuple[list[PresenceRow], list[ReservationInfo]]
 
 
 class PlacementDialog(WorkflowDialog):
+    HELP_ANCHOR = "placement"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("New placement"), N_("Place")
 
     def build(self) -> None:
@@ -228,3 +231,11 @@ class PlacementDialog(WorkflowDialog):
     def reload(self) -> None:
         self.destination.forget()
         self.refresh_fit()
+
+    def confirmation(self, result: Any) -> str:
+        st = self.chooser.structure()
+        return _("Placement recorded: household {household} in {structure}, from {date}").format(
+            household=result.household_code,
+            structure=st.code if st is not None else "",
+            date=date_text(result.entry_date),
+        )

@@ -47,6 +47,8 @@ def _keep_days(values: dict[str, Any]) -> int:
 class PreferencesDialog(QDialog):
     """Language (Italiano, English, or as the system) and the site's name."""
 
+    HELP_ANCHOR = "preferences"  # its section of the manual (views.help)
+
     def __init__(self, parent: QWidget | None = None, *, store: SettingsStore) -> None:
         super().__init__(parent)
         self.store = store

@@ -28,6 +28,8 @@ class PrintChoiceDialog(QDialog):
     register (of a month chosen here, the date's by default, for a structure or a
     programme)."""
 
+    HELP_ANCHOR = "print"  # its section of the manual (views.help)
+
     MONTHS_BACK = 24  # a register is printed for the months just gone, rarely older
 
     def __init__(

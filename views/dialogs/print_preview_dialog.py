@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -43,11 +43,13 @@ from models.errors import DomainError
 from models.i18n import _
 
 from .. import messages
+from ..settings_store import SettingsStore
 from ..tasks import TaskRunner, unexpected_message
 from ..widgets import fit_on_screen
 
 Generate = Callable[..., bytes]
 
+PDF_FOLDER_KEY = "pdf_folder"  # the folder of the last PDF saved, in the settings
 FIT_WIDTH = 0.0
 ZOOMS = (FIT_WIDTH, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 SCREEN_DPI = 96.0
@@ -80,6 +82,8 @@ class _ProgressRelay(QObject):
 class PrintPreviewDialog(QDialog):
     """Preview of a printed document with print, save as PDF and the pseudonymised switch."""
 
+    HELP_ANCHOR = "print"  # its section of the manual (views.help)
+
     generated = Signal()  # a new PDF is on screen (tests wait for it)
 
     def __init__(
@@ -91,8 +95,10 @@ class PrintPreviewDialog(QDialog):
         file_name: str = "documento.pdf",
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        settings: SettingsStore | None = None,
     ) -> None:
         super().__init__(parent)
+        self._settings = settings
         self.setWindowTitle(_("Print preview — {title}").format(title=title))
         self._generate = generate
         self._takes_progress = _accepts_progress(generate)
@@ -256,9 +262,7 @@ class PrintPreviewDialog(QDialog):
         """Ask where, then write the PDF exactly as previewed. True when written."""
         if not self.pdf_bytes:
             return False
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save as PDF"), self._file_name, _("PDF documents (*.pdf)")
-        )
+        path = self.ask_save_path(str(Path(self.save_folder()) / self._file_name))
         if not path:
             return False
         target = Path(path)
@@ -273,7 +277,46 @@ class PrintPreviewDialog(QDialog):
             )
             return False
         self.status.setText(_("Saved {path}").format(path=target))
+        if self._settings is not None:
+            self._settings.save({PDF_FOLDER_KEY: str(target.parent)})
         return True
+
+    def ask_save_path(self, proposed: str) -> str:
+        """The file chosen in the save dialog ("" when cancelled). Qt's own dialog has its
+        labels set here: Qt's Italian catalogue leaves some of them in English."""
+        dialog = QFileDialog(self, _("Save as PDF"), str(Path(proposed).parent))
+        dialog.setObjectName("savePdfDialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(_("PDF documents (*.pdf)"))
+        dialog.setDefaultSuffix("pdf")
+        dialog.selectFile(Path(proposed).name)
+        labels = (
+            (QFileDialog.DialogLabel.LookIn, _("Look in:")),
+            (QFileDialog.DialogLabel.FileName, _("File &name:")),
+            (QFileDialog.DialogLabel.FileType, _("Files of &type:")),
+            (QFileDialog.DialogLabel.Accept, _("&Save")),
+            (QFileDialog.DialogLabel.Reject, _("Cancel")),
+        )
+        for label, text in labels:
+            dialog.setLabelText(label, text)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return ""
+        chosen = dialog.selectedFiles()
+        return chosen[0] if chosen else ""
+
+    def save_folder(self) -> str:
+        """Where *Save as PDF* opens: the folder of the last PDF saved, else the user's
+        Documents folder (never the program's own folder)."""
+        if self._settings is not None:
+            last = self._settings.load().get(PDF_FOLDER_KEY)
+            if isinstance(last, str) and last and Path(last).is_dir():
+                return last
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        if documents and Path(documents).is_dir():
+            return documents
+        return str(Path.home())
 
     def print_document(self) -> None:
         """The system print dialog, then every chosen page rendered onto the printer."""

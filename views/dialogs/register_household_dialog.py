@@ -8,13 +8,16 @@ With ``household_id`` the dialog adds one member to an existing household instea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
+    QDialog,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -30,6 +33,7 @@ from models.i18n import _
 from models.labels import LEGAL_STATUSES, RELATIONSHIPS, SEXES
 from models.results import Changes, HouseholdInfo, NewPerson
 
+from .. import messages
 from ..widgets import fit_on_screen
 from .dates import parse_date, show_age
 from .styles import hint
@@ -70,6 +74,7 @@ class _Row:
 
 
 class RegisterHouseholdDialog(WorkflowDialog):
+    HELP_ANCHOR = "register"  # its section of the manual (views.help)
     COLUMNS = 12
 
     def window_title(self) -> str:
@@ -84,6 +89,9 @@ class RegisterHouseholdDialog(WorkflowDialog):
         household_id = self.household_id
         adding = household_id is not None
         self.household: HouseholdInfo | None = None
+        # How the placement offered after a registration is run (tests answer for it).
+        self.exec_follow_up: Callable[[QDialog], int] = lambda dialog: dialog.exec()
+        self.placement_dialog: QDialog | None = None
         # Adding a member: says which household once it is read.
         self.intro = hint(
             ""
@@ -357,3 +365,29 @@ class RegisterHouseholdDialog(WorkflowDialog):
             lambda: backend.people.register_household(people),
             changed_by=lambda h: Changes(households=frozenset({h.id})),
         )
+
+    def confirmation(self, result: Any) -> str:
+        if self.household_id is not None:
+            return _("Person added to household {household}").format(household=result.code)
+        return _("Household {household} registered").format(household=result.code)
+
+    def _written(self, write: Write, result: Any, ok_enabled: bool) -> None:
+        super()._written(write, result, ok_enabled)
+        if self.household_id is None and isinstance(result, HouseholdInfo):
+            self.offer_placement(result)
+
+    def offer_placement(self, household: HouseholdInfo) -> None:
+        """A household just registered usually needs a bed: offer to place it now (the
+        placement dialog opens on it); what that changes is added to this dialog's."""
+        text = _("Household {household} is registered. Place it in a structure now?").format(
+            household=household.code
+        )
+        parent = self.parentWidget()
+        if not messages.get().offer(text, _("Place now"), parent=parent):
+            return
+        from . import workflow_class
+
+        dialog = workflow_class("placement")(self.context, parent, household_id=household.id)
+        self.placement_dialog = dialog
+        if self.exec_follow_up(dialog) == QDialog.DialogCode.Accepted:
+            self.changes = self.changes | dialog.changes

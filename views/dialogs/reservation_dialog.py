@@ -5,6 +5,7 @@ the arrival (the reservation becomes a placement in the held beds) or cancel it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from models.errors import ValidationError
 from models.i18n import N_, _, ngettext
-from models.results import Changes, HouseholdInfo, ReservationInfo
+from models.results import Changes, HouseholdInfo, PlacementInfo, ReservationInfo
 
 from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
@@ -41,6 +42,7 @@ HeldRows = tuple[list[ReservationInfo], dict[int, str]]  # reservations, househo
 
 
 class ReservationDialog(WorkflowDialog):
+    HELP_ANCHOR = "reservation"  # its section of the manual (views.help)
     NEW, HELD = 0, 1
 
     TITLE, OK_TEXT = N_("Reservations"), N_("Reserve")
@@ -325,3 +327,28 @@ class ReservationDialog(WorkflowDialog):
             ),
             Changes(structures=frozenset({sid}), households=frozenset({hid})),
         )
+
+    def confirmation(self, result: Any) -> str:
+        if isinstance(result, PlacementInfo):  # the household arrived
+            return _(
+                "Placement recorded: household {household} in {structure}, from {date}"
+            ).format(
+                household=result.household_code,
+                structure=self._structure_code(result.household_id),
+                date=date_text(result.entry_date),
+            )
+        if result.status == "cancelled":
+            return _("Reservation cancelled: household {household}").format(
+                household=result.household_code
+            )
+        return _(
+            "Reservation recorded: household {household} in {structure}, expected on {date}"
+        ).format(
+            household=result.household_code,
+            structure=result.structure_code,
+            date=date_text(result.expected_on),
+        )
+
+    def _structure_code(self, household_id: int) -> str:
+        r = self.selected_reservation()
+        return r.structure_code if r is not None and r.household_id == household_id else ""

@@ -420,9 +420,10 @@ class StructureChooser(QWidget):
             self.explanation.setText(_("Checking the structures…") if self.computing else "")
             self.explanation.setStyleSheet("")
         elif rep.fits:
-            text = _("{structure} has room for them: the proposed beds are below.").format(
-                structure=st.name
-            )
+            text = _(
+                "{structure} has room for them: the proposed beds are in the Bed column, "
+                "beside each person."
+            ).format(structure=st.name)
             if self.free.get(st.id) == 0:
                 text += " " + _("They are the beds held for this household.")
             self.explanation.setText(text)

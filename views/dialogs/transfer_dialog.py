@@ -7,6 +7,7 @@ destination can be another structure, of the same programme or of another one.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
@@ -27,6 +28,7 @@ from .workflow_dialog import Write
 
 
 class TransferDialog(PlacementWorkflowDialog):
+    HELP_ANCHOR = "transfer"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Transfer"), N_("Transfer")
 
     def build_fields(self) -> None:
@@ -158,4 +160,12 @@ class TransferDialog(PlacementWorkflowDialog):
                 structures=self.structures_on([day], set(ids)) | {sid},
                 households=frozenset({p.household_id}),
             ),
+        )
+
+    def confirmation(self, result: Any) -> str:
+        st = self.chooser.structure()
+        return _("Transfer recorded: household {household} to {structure}, {date}").format(
+            household=result.household_code,
+            structure=st.code if st is not None else "",
+            date=date_text(self.date.value()),
         )

@@ -14,7 +14,7 @@ dialog, which stays open, and nothing was changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from PySide6.QtCore import Qt
@@ -235,7 +235,12 @@ class WorkflowDialog(QDialog):
         self.changes = write.changes
         if write.changed_by is not None:
             self.changes = self.changes | write.changed_by(result)
+        self.changes = replace(self.changes, message=self.confirmation(result))
         super().accept()
+
+    def confirmation(self, result: Any) -> str:
+        """What was saved, for the status bar: codes and dates, never a name."""
+        return _("Saved.")
 
     def _refused(self, exc: BaseException, ok_enabled: bool) -> None:
         self._writing = False
