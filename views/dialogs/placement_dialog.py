@@ -33,6 +33,7 @@ from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
 from .structure_chooser import StructureChooser
 from .styles import WARNING_COLOUR
+from .texts import date_text
 from .workflow_dialog import WorkflowDialog, Write
 
 DEFAULT_MONTHS = 6  # an ordinary SAI placement lasts six months, then extensions

@@ -24,6 +24,7 @@ from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
 from .placement_workflow_dialog import PlacementWorkflowDialog
 from .structure_chooser import StructureChooser
+from .texts import date_text
 from .workflow_dialog import Write
 
 
