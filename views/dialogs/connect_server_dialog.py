@@ -90,7 +90,7 @@ class ConnectServerDialog(QDialog):
         form.addRow(_("&Port:"), self.port)
         form.addRow(_("&Database:"), self.database)
         form.addRow(_("&User:"), self.user)
-        form.addRow(_("&Secure connection:"), self.tls)
+        form.addRow(_("Secure co&nnection:"), self.tls)
         ca_label = QLabel(_("&Certificate authority:"), self)
         ca_label.setBuddy(self.ca_file)  # a row of two widgets: the mnemonic needs its buddy
         form.addRow(ca_label, ca_row)
