@@ -76,7 +76,7 @@ def open_other(target: str, password: str | None = None, *, create: bool = False
     opened, and remembered for the next start (its address only)."""
     from desktop import settings as user_settings
 
-    new = open_backend(target, password, create=create)
+    new = open_backend(target, password, create=True) if create else open_backend(target, password)
     user_settings.save({"database": remembered_address(target)})
     # The objects frozen once the first database was open (gc.freeze, below) include
     # that database: the collector must see them again, or its engine and caches would
@@ -242,7 +242,11 @@ def _open_while_shown(
         started.is_set = True
         window.removeEventFilter(started)
         window.runner.run(
-            lambda: open_backend(target, password, create=create),
+            lambda: (
+                open_backend(target, password, create=True)
+                if create
+                else open_backend(target, password)
+            ),
             on_success=succeeded,
             on_failure=stopped,
             key="open-database",
