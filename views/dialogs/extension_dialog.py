@@ -137,7 +137,9 @@ class ExtensionDialog(PlacementWorkflowDialog):
         for widget in (self.beyond_label, self.beyond_reason, self.beyond_note):
             widget.setVisible(shown)
         if shown:  # room for the wrapped note, never taller than the screen needs
-            self.layout().activate()
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
             self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
     def refresh_warning(self) -> None:
