@@ -542,6 +542,13 @@ class DashboardPage(QWidget):
         shown = bool(data.coming_of_age)
         self.coming_label.setVisible(shown)
         self.coming_table.setVisible(shown)
+        coming_header = self.coming_table.horizontalHeader()
+        coming_header.setSectionResizeMode(
+            ComingOfAgeModel.NAME, QHeaderView.ResizeMode.ResizeToContents
+        )
+        coming_header.setSectionResizeMode(
+            ComingOfAgeModel.STRUCTURE, QHeaderView.ResizeMode.Stretch
+        )
         if shown:
             adults = sum(1 for r in data.coming_of_age if r.adult_on(data.day))
             self.coming_label.setText(
