@@ -33,6 +33,7 @@ from models.i18n import N_, _, ngettext
 from models.labels import target_group_label
 from models.results import (
     Changes,
+    ComingOfAge,
     ExpiringPlacement,
     OccupancyRow,
     StructureInfo,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from models.backend import Backend
 
 EXPIRING_WITHIN_DAYS = 30
+COMING_OF_AGE_WITHIN_DAYS = 60
 
 
 def _rate(row: OccupancyRow) -> float | None:
@@ -165,6 +167,40 @@ class ExpiringModel(RowTableModel):
         return QColor("#b35c00") if row.days_left <= 7 else None
 
 
+def coming_of_age_state(row: ComingOfAge, day: dt.date) -> str:
+    if row.adult_on(day):
+        return _("of age (neomaggiorenne)")
+    days = (row.eighteenth - day).days
+    return ngettext("turns 18 in {n} day", "turns 18 in {n} days", days).format(n=days)
+
+
+class ComingOfAgeModel(RowTableModel):
+    """MSNA: minors turning 18 soon and those of age still placed (models.results.ComingOfAge)."""
+
+    day: dt.date = dt.date.today()
+    NAME, CODE, EIGHTEEN, STATE, PLANNED, RULE, NOTE, STRUCTURE, PROGRAMME = range(9)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        columns = (
+            Column(N_("Person"), "name"),
+            Column(N_("Code"), "person_code"),
+            Column(N_("18 on"), "eighteenth", kind=DATE),
+            Column(N_("State"), lambda r: coming_of_age_state(r, self.day)),
+            Column(N_("Planned end"), "planned_end", kind=DATE),
+            Column(N_("End by the SAI rules"), "rule_end", kind=DATE),
+            Column(
+                N_("Note"),
+                lambda r: _("planned beyond the rules, no extension") if r.beyond_rule else "",
+            ),
+            Column(N_("Structure"), lambda r: f"{r.structure_code} · {r.structure_name}"),
+            Column(N_("Programme"), "programme_code"),
+        )
+        super().__init__(parent, columns=columns)
+
+    def row_foreground(self, row: ComingOfAge) -> QColor | None:
+        return QColor("#b35c00") if row.beyond_rule else None
+
+
 @dataclass(frozen=True, slots=True)
 class DashboardData:
     """Every table of the dashboard, loaded together in a task."""
@@ -176,6 +212,7 @@ class DashboardData:
     targets: list[TargetFreeRow]
     expiring: list[ExpiringPlacement]
     structures: list[StructureOccupancyRow]
+    coming_of_age: list[ComingOfAge]
 
 
 def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> DashboardData:
@@ -192,6 +229,13 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
         programme_code=programme_code,
         structure_id=structure_id,
     )
+    coming_of_age = backend.presence.coming_of_age(
+        day,
+        COMING_OF_AGE_WITHIN_DAYS,
+        province=province,
+        programme_code=programme_code,
+        structure_id=structure_id,
+    )
     return DashboardData(
         day,
         overview.total,
@@ -200,6 +244,7 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
         overview.targets,
         expiring,
         overview.structures,
+        coming_of_age,
     )
 
 
@@ -364,6 +409,26 @@ class DashboardPage(QWidget):
         self.expiring_table.setToolTip(_("Double-click a row to open its structure."))
         self.expiring_table.doubleClicked.connect(self._open_expiring)
         grid.addWidget(self.expiring_table, 5, 0, 1, 2)
+
+        # MSNA: shown when the selection has minors coming of age or of age (neomaggiorenni).
+        self.coming_label = section_label(_("Unaccompanied minors turning 18 within 60 days"))
+        self.coming_label.setObjectName("dashboardComingOfAgeLabel")
+        grid.addWidget(self.coming_label, 6, 0, 1, 2)
+        self.coming_model = ComingOfAgeModel(self)
+        self.coming_table = self._table("dashboardComingOfAgeTable", self.coming_model)
+        self.coming_table.setAccessibleName(
+            _("Unaccompanied minors turning 18 within 60 days, and those of age still placed")
+        )
+        self.coming_table.setToolTip(
+            _(
+                "After the 18th birthday an MSNA placement runs on for six months by the SAI "
+                "rules, unless it is extended. Double-click a row to open its structure."
+            )
+        )
+        self.coming_table.doubleClicked.connect(self._open_coming_of_age)
+        grid.addWidget(self.coming_table, 7, 0, 1, 2)
+        self.coming_label.hide()
+        self.coming_table.hide()
         grid.setRowStretch(1, 3)
         grid.setRowStretch(3, 3)
         grid.setRowStretch(5, 2)
@@ -472,6 +537,26 @@ class DashboardPage(QWidget):
         self.expiring_label.setText(
             _("Planned ends within 30 days") + f"  ({format_number(len(data.expiring))})"
         )
+        self.coming_model.day = data.day
+        self.coming_model.set_rows(data.coming_of_age)
+        shown = bool(data.coming_of_age)
+        self.coming_label.setVisible(shown)
+        self.coming_table.setVisible(shown)
+        coming_header = self.coming_table.horizontalHeader()
+        coming_header.setSectionResizeMode(
+            ComingOfAgeModel.NAME, QHeaderView.ResizeMode.ResizeToContents
+        )
+        coming_header.setSectionResizeMode(
+            ComingOfAgeModel.STRUCTURE, QHeaderView.ResizeMode.Stretch
+        )
+        if shown:
+            adults = sum(1 for r in data.coming_of_age if r.adult_on(data.day))
+            self.coming_label.setText(
+                _("Unaccompanied minors turning 18 within 60 days")
+                + f"  ({format_number(len(data.coming_of_age) - adults)})  · "
+                + _("of age and still placed (neomaggiorenni)")
+                + f"  ({format_number(adults)})"
+            )
         header = self.expiring_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
@@ -497,6 +582,17 @@ class DashboardPage(QWidget):
         row: ExpiringPlacement | None = (
             self.expiring_table.model().index(index.row(), 0).data(ROW_ROLE)
         )
+        backend = self.backend
+        if row is None or backend is None:
+            return
+        code = row.structure_code
+        self.runner.run(
+            lambda: backend.directory.structure_by_code(code),
+            on_success=self._structure_found,
+        )
+
+    def _open_coming_of_age(self, index: QModelIndex) -> None:
+        row: ComingOfAge | None = self.coming_table.model().index(index.row(), 0).data(ROW_ROLE)
         backend = self.backend
         if row is None or backend is None:
             return
