@@ -9,14 +9,19 @@ usable credential store the password is kept for this run only.
 from __future__ import annotations
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 SERVICE = "Accoglienza"
 _this_run: dict[str, str] = {}
 
 
 def login_of(url: str) -> str | None:
-    """Who logs in where (``user@host:port/database``), or None for a local file."""
-    u = make_url(url)
+    """Who logs in where (``user@host:port/database``), or None for a local file or an
+    address that cannot be read (opening it says why)."""
+    try:
+        u = make_url(url)
+    except (ArgumentError, ValueError):
+        return None
     if u.get_backend_name() != "postgresql":
         return None
     return f"{u.username or ''}@{u.host or 'localhost'}:{u.port or 5432}/{u.database or ''}"

@@ -111,7 +111,7 @@ def without_password(url: str) -> tuple[str, str | None]:
     kept in an address that is shown, saved or passed on a command line."""
     try:
         u = make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # not an address, or a bad port: said when opened
         return url, None
     if u.password is None:
         return url, None

@@ -843,10 +843,17 @@ class MainWindow(QMainWindow):
                 text += " " + _("The database it replaced is kept in {path}").format(path=kept)
             messages.get().info(text, parent=self)
 
+        def refused(exc: BaseException) -> None:
+            if self.backend is backend:
+                self._watch_changes(backend)  # the database stays: listen to it again
+            report_failure(exc, self)
+
+        # The window's own listening connection would count as the database being in use.
+        self._stop_listening()
         self.runner.run(
             work,
             on_success=restored,
-            on_failure=lambda exc: report_failure(exc, self),
+            on_failure=refused,
             progress_label=_("Restoring the backup…"),
         )
 

@@ -24,7 +24,7 @@ def test_back_up_then_restore_from_the_file_menu(
     scenario(backend)
     opened: list[str] = []
 
-    def open_backend(target: str) -> Backend:
+    def open_backend(target: str, password: str | None = None) -> Backend:
         new = Database(target)
         schema.upgrade(new)
         opened.append(target)
