@@ -268,7 +268,18 @@ def write_licences(dist_dir: Path, packages: Path, python: Path) -> list[str]:
         name, ver = meta["Name"], meta["Version"]
         if name.lower().replace("_", "-") in BUILD_ONLY:
             continue
-        licence = meta.get("License-Expression") or (meta.get("License") or "").splitlines()[0]
+        licence = meta.get("License-Expression") or next(
+            iter((meta.get("License") or "").splitlines()), ""
+        )
+        if not licence:  # some packages name it only among their classifiers
+            licence = (
+                "; ".join(
+                    c.split("::")[-1].strip()
+                    for c in meta.get_all("Classifier") or []
+                    if c.startswith("License ::")
+                )
+                or "see the licence files"
+            )
         folder = target / f"{name}-{ver}"
         folder.mkdir()
         for f in info.rglob("*"):
