@@ -19,7 +19,7 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _
-from .unit_of_work import UseCases, check_version, get, lock_structure, touch
+from .unit_of_work import UseCases, check_version, get, lock_row, lock_structure, touch
 
 
 class Placements(UseCases):
@@ -142,6 +142,10 @@ class Placements(UseCases):
         if planned_end is not None and planned_end <= entry_date:
             raise ValidationError(_("The planned end must come after the entry date."))
         with self.work.transaction() as s:
+            # The household first, then the structure: two placements of one household
+            # into two structures are taken one after the other (the second is told they
+            # are already placed) instead of deadlocking on the stays' exclusion.
+            lock_row(s, e.Household, household_id)
             st = lock_structure(s, structure_id)
             programme = st.programme
             # The members come with their household, held by them for the result's code.

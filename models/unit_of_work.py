@@ -116,6 +116,14 @@ class UnitOfWork:
             if code == QUERY_CANCELED:
                 raise DatabaseProblem(_(SLOW_MESSAGE)) from exc
             text = str(exc.orig).lower()
+            # A deadlock's detail says "blocked by process": it is read before "locked".
+            if "deadlock" in text or "could not serialize" in text:
+                raise ConcurrentEditError(
+                    _(
+                        "Someone else was changing the same data at the same moment: nothing "
+                        "was saved. Repeat the operation."
+                    )
+                ) from exc
             if "locked" in text or "busy" in text:
                 raise DatabaseProblem(
                     _(
