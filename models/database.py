@@ -29,6 +29,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import change_log
 from .errors import DatabaseProblem, LoginRefused, PasswordNeeded
 from .i18n import N_, _
 
@@ -240,6 +241,8 @@ def describe(url: str) -> str:
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (see _sqlite_begin).
     dbapi_connection.isolation_level = None
+    # Who the change log's triggers record (models/change_log.py).
+    dbapi_connection.create_function("acc_actor", 0, change_log.actor)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")

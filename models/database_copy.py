@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from . import schema
+from . import change_log, schema
 from .database import Database, connection_problem, describe
 from .entities import Base
 from .errors import DatabaseProblem
@@ -111,7 +111,9 @@ def copy_database(
                 )
             if not target.is_sqlite:
                 _no_limits(dst)
-            copied = [_copy_table(src, dst, t, progress) for t in tables()]
+            # The source's change log comes along: copying writes no log rows of its own.
+            with change_log.suspended(dst):
+                copied = [_copy_table(src, dst, t, progress) for t in tables()]
             if not target.is_sqlite:
                 _move_sequences(dst)
             for done in copied:

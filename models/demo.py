@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Table, func, select
 
+from . import change_log
 from . import demo_data as data
 from . import entities as e
 from .database import Database
@@ -1345,7 +1346,8 @@ def _sqlite_value(v: Any) -> Any:
 
 
 def _write(db: Database, w: _Writer, audit: dict[str, Any]) -> None:
-    with db.engine.begin() as conn:
+    # The demo's rows were not changed here: no change log for them.
+    with db.engine.begin() as conn, change_log.suspended(conn):
         raw = conn.connection.driver_connection  # the driver's own: sqlite3 or psycopg
         if db.is_sqlite:
             cur = cast(sqlite3.Connection, raw).cursor()

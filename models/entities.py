@@ -447,3 +447,20 @@ class AuditEntry(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     details: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
+
+
+class ChangeLog(Base):
+    """Every insert, update and delete of the recorded tables, written by the database's
+    own triggers (see models/change_log.py): who (the database user), when, which record,
+    and its values before and after as JSON. Holds names: read only where the role may."""
+
+    __tablename__ = "change_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False), server_default=func.now())
+    db_user: Mapped[str] = mapped_column(String(120), default="")
+    table_name: Mapped[str] = mapped_column(String(60))
+    row_id: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(1))
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (Index("ix_change_log_record", "table_name", "row_id"),)
