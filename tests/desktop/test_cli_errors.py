@@ -124,6 +124,7 @@ def test_backup_and_restore_from_the_command_line(demo_db, tmp_path):
     made = run_env(secret, "--database", str(demo_db), "db", "backup", "--encrypt", str(copy))
     assert made.returncode == 0, made.stderr
     with sqlite3.connect(demo_db) as con:
+        con.create_function("acc_actor", 0, lambda: "maintenance")  # what the change log records
         con.execute("UPDATE person SET first_name = 'Cambiato'")
     con.close()
     wrong = run_env(
