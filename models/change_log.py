@@ -1,5 +1,5 @@
 """The change log: every insert, update and delete of the recorded tables, written by the
-database itself.
+database itself. Times are UTC (a transaction's start on PostgreSQL).
 
 Triggers on each recorded table add a row to ``change_log`` with the time, the database
 user (on a local file, the user the program runs for), the table, the record's id, the
@@ -115,15 +115,15 @@ def _install_postgresql(conn: Connection) -> None:
             LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
             BEGIN
                 IF TG_OP = 'INSERT' THEN
-                    INSERT INTO change_log (db_user, table_name, row_id, operation, after)
-                    VALUES (session_user, TG_TABLE_NAME, NEW.id, 'I', to_jsonb(NEW)::text);
+                    INSERT INTO change_log (at, db_user, table_name, row_id, operation, after)
+                    VALUES (timezone('utc', now()), session_user, TG_TABLE_NAME, NEW.id, 'I', to_jsonb(NEW)::text);
                 ELSIF TG_OP = 'UPDATE' THEN
-                    INSERT INTO change_log (db_user, table_name, row_id, operation, before, after)
-                    VALUES (session_user, TG_TABLE_NAME, NEW.id, 'U',
+                    INSERT INTO change_log (at, db_user, table_name, row_id, operation, before, after)
+                    VALUES (timezone('utc', now()), session_user, TG_TABLE_NAME, NEW.id, 'U',
                             to_jsonb(OLD)::text, to_jsonb(NEW)::text);
                 ELSE
-                    INSERT INTO change_log (db_user, table_name, row_id, operation, before)
-                    VALUES (session_user, TG_TABLE_NAME, OLD.id, 'D', to_jsonb(OLD)::text);
+                    INSERT INTO change_log (at, db_user, table_name, row_id, operation, before)
+                    VALUES (timezone('utc', now()), session_user, TG_TABLE_NAME, OLD.id, 'D', to_jsonb(OLD)::text);
                 END IF;
                 RETURN NULL;
             END

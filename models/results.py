@@ -498,3 +498,24 @@ class Changes:
             self.network or other.network,
             " · ".join(m for m in (self.message, other.message) if m),
         )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a record in a change: its value before and after, as text."""
+
+    name: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of a record or of one of its parts, as the database logged it."""
+
+    at: dt.datetime  # UTC
+    user: str
+    table: str
+    row_id: int
+    operation: str  # I (added), U (changed), D (removed)
+    changes: list[FieldChange]

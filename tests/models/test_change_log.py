@@ -42,7 +42,10 @@ def last_id(db) -> int:
 def test_every_change_through_the_application_is_logged_with_its_values(backend, db):
     start = last_id(db)
     hh = backend.people.register_household(
-        [NewPerson("Ilda", "Prova", "F", ADULT_BIRTH), NewPerson("Oto", "Prova", "M", D(2015, 3, 1), "child")]
+        [
+            NewPerson("Ilda", "Prova", "F", ADULT_BIRTH),
+            NewPerson("Oto", "Prova", "M", D(2015, 3, 1), "child"),
+        ]
     )
     rows = log_rows(db, start)
     people = [r for r in rows if r["table_name"] == "person"]
@@ -91,9 +94,8 @@ def test_nobody_changes_or_deletes_the_log_or_the_audit_trail(backend, db, table
     with db.engine.connect() as c:
         before = c.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
     assert before > 0
-    with pytest.raises(DBAPIError, match="audit trail cannot be changed"):
-        with db.engine.begin() as c:
-            c.execute(text(statement.format(t=table)))
+    with pytest.raises(DBAPIError, match="audit trail cannot be changed"), db.engine.begin() as c:
+        c.execute(text(statement.format(t=table)))
     with db.engine.connect() as c:
         assert c.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == before
 
@@ -141,7 +143,60 @@ def test_a_tool_that_cannot_log_cannot_change_a_local_file(backend, db, engine_n
         with pytest.raises(sqlite3.OperationalError, match="acc_actor"):
             other.execute("UPDATE person SET citizenship = 'Ruritania'")
         other.rollback()
-        assert other.execute("SELECT count(*) FROM person WHERE citizenship = 'Ruritania'").fetchone() == (0,)
+        assert other.execute(
+            "SELECT count(*) FROM person WHERE citizenship = 'Ruritania'"
+        ).fetchone() == (0,)
     finally:
         other.close()
     assert last_id(db) == start
+
+
+def test_a_placements_history_lists_its_stays_and_extensions_with_who_and_what(backend, db):
+    s = scenario(backend)
+    pl = backend.placements.place(
+        s.mother.id, s.families.id, D(2023, 1, 10), planned_end=D(2023, 7, 10)
+    )
+    backend.placements.extend(pl.id, D(2023, 12, 31), "Percorso di autonomia in corso")
+    other = backend.placements.place(*_second_household(backend), s.men.id, D(2023, 2, 1))
+    history = backend.history.of("placement", pl.id)
+    tables = [h.table for h in history]
+    assert tables.count("bed_stay") == 3  # mother and two minors
+    assert "extension" in tables
+    changed = [h for h in history if h.table == "placement" and h.operation == "U"]
+    assert any(
+        c.name == "planned_end" and (c.before, c.after) == ("2023-07-10", "2023-12-31")
+        for h in changed
+        for c in h.changes
+    )
+    assert all(h.user for h in history)
+    assert other.id not in {h.row_id for h in history if h.table == "placement"}
+    stay = [h for h in history if h.table == "bed_stay"][0]
+    assert [h.row_id for h in backend.history.of("bed_stay", stay.row_id)] == [stay.row_id]
+
+
+def test_a_persons_history_shows_a_correction_field_by_field(backend, db):
+    s = scenario(backend)
+    person = s.mother.members[0].person
+    backend.people.update_person(person.id, person.version, citizenship="Ruritania")
+    history = backend.history.of("person", person.id)
+    assert history[0].operation == "I"
+    assert any(h.table == "household_member" for h in history)
+    last = history[-1]
+    assert (last.operation, [(c.name, c.after) for c in last.changes]) == (
+        "U",
+        [("citizenship", "Ruritania")],
+    )
+
+
+def test_a_structures_history_holds_its_places_over_time(backend, db):
+    s = scenario(backend)
+    backend.structures.set_capacity(s.small.id, D(2024, 1, 1), 1, "Lavori")
+    history = backend.history.of("structure", s.small.id)
+    places = [h for h in history if h.table == "capacity_period"]
+    assert [c.after for h in places for c in h.changes if c.name == "places"][-1] == "1"
+    assert not [h for h in history if h.table == "structure" and h.row_id != s.small.id]
+
+
+def _second_household(backend):
+    hh = backend.people.register_household([NewPerson("Remo", "Prova", "M", ADULT_BIRTH)])
+    return (hh.id,)
