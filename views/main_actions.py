@@ -141,6 +141,13 @@ class MainActions:
             "actionCorrection",
             _("Correct or cancel a wrong entry"),
         )
+        self.history = a(
+            _("&History…"),
+            lambda: c.open_dialog("history"),
+            "Ctrl+H",
+            "actionHistory",
+            _("Who changed the selected person, placement or structure, what and when"),
+        )
         self.dashboard = a(
             _("&Dashboard"),
             c.show_dashboard,
@@ -207,6 +214,7 @@ class MainActions:
             self.extension,
             self.reservation,
             self.correction,
+            self.history,
             self.structure,
             self.people,
             self.search,
@@ -277,6 +285,8 @@ class MainActions:
         view.addSeparator()
         for act in (self.search, self.previous_day, self.next_day, self.today, self.refresh):
             view.addAction(act)
+        view.addSeparator()
+        view.addAction(self.history)
         help_menu = bar.addMenu(_("&Help"))
         help_menu.addAction(self.help)
         help_menu.addSeparator()

@@ -36,7 +36,11 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     ctx = DialogContext(backend, TaskRunner(), D(2026, 4, 1))
     for key, (module, name) in WORKFLOWS.items():
         cls = getattr(importlib.import_module(f"views.dialogs.{module}"), name)
-        if key in ("transfer", "exit", "extension", "correction"):
+        if key == "history":
+            yield cls(
+                ctx, placement_id=pl.id, household_id=sc.mother.id, structure_id=sc.families.id
+            )
+        elif key in ("transfer", "exit", "extension", "correction"):
             yield cls(ctx, placement_id=pl.id)
         elif key in ("placement", "reservation"):
             yield cls(ctx, household_id=sc.mother.id)

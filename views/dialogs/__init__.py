@@ -25,6 +25,7 @@ WORKFLOWS: dict[str, tuple[str, str]] = {
     "extension": ("extension_dialog", "ExtensionDialog"),
     "reservation": ("reservation_dialog", "ReservationDialog"),
     "correction": ("correction_dialog", "CorrectionDialog"),
+    "history": ("history_dialog", "HistoryDialog"),
 }
 
 
