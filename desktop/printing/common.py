@@ -23,6 +23,14 @@ def person_name(last_name: str, first_name: str) -> str:
     return f"{last_name.upper()} {first_name}".strip() if last_name else first_name
 
 
+def structure_title(code: str, name: str, *, confidential: bool, pseudonymised: bool) -> str:
+    """A structure as a document names it: code and name, except a protected apartment's
+    name in a pseudonymised document (a name can point to the place): code only."""
+    if confidential and pseudonymised:
+        return f"{code} — {confidential_text()}"
+    return f"{code} — {name}"
+
+
 def confidential_text() -> str:
     # Translators: printed instead of a protected name or address ("protetto"), never
     # "riservato", which the sheets use for nothing.

@@ -19,7 +19,7 @@ from models.i18n import _
 from models.labels import programme_kind_label, relationship_label, target_group_label
 from models.sheets import Sheets
 
-from .common import confidential_text, person_name, resolve_pseudonymised
+from .common import confidential_text, person_name, resolve_pseudonymised, structure_title
 from .fonts import BOLD
 from .template import (
     BAND_FILL,
@@ -70,7 +70,12 @@ def occupancy_sheet(
     facts = [
         (_("Programme"), f"{sheet.programme_code} — {sheet.programme_name}"),
         (_("Holder"), sheet.holder or "—"),
-        (_("Structure"), f"{sheet.code} — {sheet.name}"),
+        (
+            _("Structure"),
+            structure_title(
+                sheet.code, sheet.name, confidential=sheet.confidential, pseudonymised=pseudo
+            ),
+        ),
     ]
     facts.append(
         (_("Address"), address) if address is not None else (_("Province"), sheet.province)

@@ -100,10 +100,9 @@ def occupancy_summary(
         programmes[programme_code].kind if programme_code and programme_code in programmes else None
     )
     pseudo = resolve_pseudonymised(pseudonymised, kind)
-    confidential: set[int] = set()
-    if pseudo:
-        # Names of confidential apartments can point to where they are: codes only.
-        confidential = {s.id for s in Directory(db).structures(province=province) if s.confidential}
+    # Names of protected apartments can point to where they are: a summary, named or
+    # not, goes further than the apartment's own staff, so it gives their codes only.
+    confidential = {s.id for s in Directory(db).structures(province=province) if s.confidential}
     total = len(rows)
     if progress is not None:
         progress(0, total)

@@ -22,7 +22,7 @@ from models.i18n import _
 from models.presence import Presence
 from models.sheets import Sheets
 
-from .common import person_name, resolve_pseudonymised
+from .common import person_name, resolve_pseudonymised, structure_title
 from .fonts import BOLD, REGULAR
 from .template import (
     INK,
@@ -74,7 +74,12 @@ def presence_register(
     if structure_id is not None:
         sheet = Sheets(db).sheet(structure_id, last)
         kind = sheet.programme_kind
-        scope = f"{sheet.code} — {sheet.name}"
+        scope = structure_title(
+            sheet.code,
+            sheet.name,
+            confidential=sheet.confidential,
+            pseudonymised=resolve_pseudonymised(pseudonymised, kind),
+        )
         facts += [
             (_("Programme"), f"{sheet.programme_code} — {sheet.programme_name}"),
             (_("Holder"), sheet.holder or "—"),

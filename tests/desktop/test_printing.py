@@ -213,6 +213,19 @@ def test_pseudonymised_documents_hold_codes_and_no_name_birth_date_or_address(ba
     assert "T-ART" in text
 
 
+def test_a_protected_apartments_name_is_printed_only_on_its_own_named_documents(backend, sc):
+    """A name can point to the place: no summary (named or not) and no pseudonymised
+    sheet or register gives it; the apartment's own named sheet does."""
+    db = backend.db
+    name, st = "Appartamento Riservato", sc.base.other
+    assert name not in all_text(occupancy_summary(db, DAY))
+    assert name not in all_text(occupancy_summary(db, DAY, programme_code="ART18-T"))
+    assert name not in all_text(occupancy_sheet(db, st.id, DAY))  # codes by default
+    assert name not in all_text(presence_register(db, 2024, 11, structure_id=st.id))
+    assert "T-ART" in all_text(presence_register(db, 2024, 11, structure_id=st.id))
+    assert name in all_text(occupancy_sheet(db, st.id, DAY, pseudonymised=False))
+
+
 def test_anti_trafficking_prints_codes_by_default_and_names_only_when_asked(backend, sc):
     db = backend.db
     text = all_text(occupancy_sheet(db, sc.base.other.id, DAY))
