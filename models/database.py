@@ -18,7 +18,7 @@ import os
 import re
 import select
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,10 @@ from .errors import DatabaseProblem, LoginRefused, PasswordNeeded
 from .i18n import N_, _
 
 READONLY = "accoglienza_readonly"
+# A write session on PostgreSQL: its BEGIN goes with its first statement, its COMMIT with
+# its last ones (``Database.commit_with``), one round trip each instead of their own.
+WRITE = "accoglienza_write"
+PENDING_BEGIN = "accoglienza_pending_begin"
 DAMAGED = N_(
     "The database file is damaged and nothing was saved. Restore the latest backup "
     "(File > Restore a backup…)."
@@ -277,6 +281,65 @@ def _drop_if_closed_by_server(dbapi_connection, _record, _proxy) -> None:  # typ
         raise DisconnectionError("closed by the server")
 
 
+def _pg_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """A write transaction begins: its BEGIN waits for its first statement."""
+    if conn.get_execution_options().get(WRITE):
+        conn.connection.info[PENDING_BEGIN] = True
+
+
+def _pg_end(conn) -> None:  # type: ignore[no-untyped-def]
+    """Committed or rolled back: nothing is pending (a transaction that sent nothing)."""
+    if not conn.invalidated and not conn.closed:
+        conn.connection.info.pop(PENDING_BEGIN, None)
+
+
+def _pending_begin_of(conn: Any) -> bool:
+    return bool(conn.connection.info.pop(PENDING_BEGIN, False))
+
+
+def _pending_begin(context: Any) -> bool:
+    if context is None:
+        return False
+    try:
+        info = context.root_connection.connection.info
+    except NotImplementedError:  # the dialect's own first statements, on connecting
+        return False
+    return bool(info.pop(PENDING_BEGIN, False))
+
+
+def _pg_do_execute(cursor, statement, parameters, context) -> bool | None:  # type: ignore[no-untyped-def]
+    """The first statement of a write transaction goes with its BEGIN, in one round
+    trip (the driver's pipeline); the session runs in the driver's autocommit mode, so
+    the driver sends no BEGIN of its own. Other statements go as usual (None)."""
+    if not _pending_begin(context):
+        return None
+    raw = cursor.connection
+    with raw.pipeline():
+        raw.execute(b"BEGIN")
+        cursor.execute(statement, parameters)
+    return True
+
+
+def _pg_do_execute_no_params(cursor, statement, context) -> bool | None:  # type: ignore[no-untyped-def]
+    if not _pending_begin(context):
+        return None
+    raw = cursor.connection
+    with raw.pipeline():
+        raw.execute(b"BEGIN")
+        cursor.execute(statement)
+    return True
+
+
+def _pg_do_executemany(cursor, statement, parameters, context) -> bool | None:  # type: ignore[no-untyped-def]
+    if not _pending_begin(context):
+        return None
+    raw = cursor.connection
+    with raw.pipeline():
+        raw.execute(b"BEGIN")
+        cursor.executemany(statement, parameters)
+    return True
+
+
 def make_engine(
     url: str,
     *,
@@ -328,6 +391,12 @@ def make_engine(
             connect_args={"options": "-c jit=off " + timeouts.options()},
         )
         event.listen(engine, "checkout", _drop_if_closed_by_server)
+        event.listen(engine, "begin", _pg_begin)
+        event.listen(engine, "commit", _pg_end)
+        event.listen(engine, "rollback", _pg_end)
+        event.listen(engine.dialect, "do_execute", _pg_do_execute)
+        event.listen(engine.dialect, "do_execute_no_params", _pg_do_execute_no_params)
+        event.listen(engine.dialect, "do_executemany", _pg_do_executemany)
         if password is not None:
 
             def give_password(_dialect, _record, _cargs, cparams):  # type: ignore[no-untyped-def]
@@ -360,7 +429,15 @@ class Database:
         self.engine = make_engine(
             url, echo=echo, check_share=check_share, timeouts=timeouts, password=self._password
         )
-        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        write_engine = self.engine
+        if not self.is_sqlite:
+            # The driver sends no BEGIN of its own: the first statement brings it along
+            # (_pg_do_execute) and the COMMIT goes with the last statements
+            # (commit_with): two round trips fewer for every write of a remote office.
+            write_engine = self.engine.execution_options(
+                isolation_level="AUTOCOMMIT", **{WRITE: True}
+            )
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
         read_options: dict[str, object] = {READONLY: True}
         if not self.is_sqlite:
             # A read on the shared server sends its statements alone, without BEGIN and
@@ -390,6 +467,43 @@ class Database:
         # close() ends the transaction and detaches the rows without expiring them.
         with self._read() as session:
             yield session
+
+    def commit_with(
+        self, session: Session, statements: Sequence[tuple[Any, Any]]
+    ) -> list[list[Any]]:
+        """Send ``statements`` (Core statements and their parameters) and then COMMIT,
+        and the rows each returned. On PostgreSQL all of it goes in one round trip (with
+        the transaction's BEGIN when nothing was sent before); a refusal is raised as
+        the statement's own would be, and the transaction is then rolled back. On
+        SQLite each statement is executed, and the session commits as usual."""
+        if self.is_sqlite:
+            found = []
+            for stmt, params in statements:
+                result = session.connection().execute(stmt, params)
+                found.append(list(result) if result.returns_rows else [])
+            return found
+        import psycopg
+
+        conn = session.connection()
+        dialect = conn.dialect
+        raw: Any = conn.connection.dbapi_connection
+        compiled = []
+        for stmt, params in statements:
+            c = stmt.compile(dialect=dialect)
+            values = c.construct_params(params)
+            compiled.append((str(c), values))
+        cursors = [raw.cursor() for _ in compiled]
+        sql = ""
+        try:
+            with raw.pipeline():
+                if _pending_begin_of(conn):
+                    raw.execute(b"BEGIN")
+                for cursor, (sql, values) in zip(cursors, compiled, strict=True):
+                    cursor.execute(sql, values)
+                raw.execute(b"COMMIT")
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        return [list(c.fetchall()) if c.description else [] for c in cursors]
 
     def dedicated_connection(self) -> Any:
         """A PostgreSQL connection of its own, outside the pool, in autocommit (the live
