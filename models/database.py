@@ -18,7 +18,7 @@ import os
 import re
 import select
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +33,9 @@ from .errors import DatabaseProblem, LoginRefused, PasswordNeeded
 from .i18n import N_, _
 
 READONLY = "accoglienza_readonly"
+# A read made of several statements sent together (Database.read_together): the
+# statements, and what makes the result from their rows, one list of rows each.
+Reading = tuple[Sequence[Any], Callable[[list[list[Any]]], Any]]
 # A write session on PostgreSQL: its BEGIN goes with its first statement, its COMMIT with
 # its last ones (``Database.commit_with``), one round trip each instead of their own.
 WRITE = "accoglienza_write"
@@ -293,6 +296,12 @@ def _pg_end(conn) -> None:  # type: ignore[no-untyped-def]
         conn.connection.info.pop(PENDING_BEGIN, None)
 
 
+def _tell_listeners(conn: Any, cursor: Any, sql: str, values: Any) -> None:
+    """A statement sent by the driver's pipeline is still one the listeners of the
+    engine hear about (the statement counts of the tests and the benchmark)."""
+    conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
+
+
 def _pending_begin_of(conn: Any) -> bool:
     return bool(conn.connection.info.pop(PENDING_BEGIN, False))
 
@@ -499,11 +508,76 @@ class Database:
                 if _pending_begin_of(conn):
                     raw.execute(b"BEGIN")
                 for cursor, (sql, values) in zip(cursors, compiled, strict=True):
+                    _tell_listeners(conn, cursor, sql, values)
                     cursor.execute(sql, values)
                 raw.execute(b"COMMIT")
         except psycopg.Error as exc:
             raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
         return [list(c.fetchall()) if c.description else [] for c in cursors]
+
+    def fetch_together(self, session: Session, statements: Sequence[Any]) -> list[list[Any]]:
+        """The rows of each of ``statements`` (selects, or a select and its parameters),
+        as the session would return them. On PostgreSQL all of them go in one round
+        trip (the driver's pipeline), with the transaction's BEGIN when it is pending;
+        on SQLite they are executed one by one."""
+        pairs = [st if isinstance(st, tuple) else (st, None) for st in statements]
+        conn = session.connection()
+        if self.is_sqlite or len(pairs) == 1:
+            return [list(conn.execute(stmt, params).all()) for stmt, params in pairs]
+        import psycopg
+        from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
+
+        dialect = conn.dialect
+        raw: Any = conn.connection.dbapi_connection
+        prepared = []
+        for stmt, params in pairs:
+            c = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+            binds = c._bind_processors
+            values = {}
+            for key, value in c.construct_params(params).items():
+                process = binds.get(key) or binds.get(key.rsplit("_", 1)[0])
+                values[key] = process(value) if process is not None else value
+            columns = list(stmt.selected_columns)
+            processors = [col.type._cached_result_processor(dialect, None) for col in columns]
+            prepared.append((str(c), values, list(stmt.selected_columns.keys()), processors))
+        cursors = [raw.cursor() for _ in prepared]
+        sql = ""
+        try:
+            with raw.pipeline():
+                if _pending_begin_of(conn):
+                    raw.execute(b"BEGIN")
+                for cursor, (sql, values, _keys, _processors) in zip(
+                    cursors, prepared, strict=True
+                ):
+                    _tell_listeners(conn, cursor, sql, values)
+                    cursor.execute(sql, values)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        found: list[list[Any]] = []
+        for cursor, (_sql, _values, keys, processors) in zip(cursors, prepared, strict=True):
+            rows = cursor.fetchall()
+            if any(p is not None for p in processors):
+                rows = [
+                    tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True))
+                    for row in rows
+                ]
+            found.append(list(IteratorResult(SimpleResultMetaData(keys), iter(rows)).all()))
+        return found
+
+    def read_together(self, *readings: Callable[[Session], Reading]) -> list[Any]:
+        """Several reads in one read session, their statements in one round trip
+        (``fetch_together``). Each reading, given the session, returns its statements
+        and what makes its result from their rows."""
+        with self.read() as s:
+            built = [reading(s) for reading in readings]
+            rows = self.fetch_together(
+                s, [st for statements, _finish in built for st in statements]
+            )
+            results, at = [], 0
+            for statements, finish in built:
+                results.append(finish(rows[at : at + len(statements)]))
+                at += len(statements)
+            return results
 
     def dedicated_connection(self) -> Any:
         """A PostgreSQL connection of its own, outside the pool, in autocommit (the live
