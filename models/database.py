@@ -284,6 +284,14 @@ def _drop_if_closed_by_server(dbapi_connection, _record, _proxy) -> None:  # typ
         raise DisconnectionError("closed by the server")
 
 
+def _autocommit_on(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.autocommit = True
+
+
+def _autocommit_off(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.autocommit = False
+
+
 def _pg_begin(conn) -> None:  # type: ignore[no-untyped-def]
     """A write transaction begins: its BEGIN waits for its first statement."""
     if conn.get_execution_options().get(WRITE):
@@ -392,13 +400,20 @@ def make_engine(
             u = u.set(drivername="postgresql+psycopg")
         # No JIT: the grouped occupancy statements pass its cost threshold, and compiling
         # them takes longer than running them.
+        # No hstore: the application has none, and looking for it costs a round trip.
         engine = create_engine(
             u,
             echo=echo,
             pool_size=5,
             max_overflow=5,
+            use_native_hstore=False,
             connect_args={"options": "-c jit=off " + timeouts.options()},
         )
+        # The dialect's first questions to a new server (its version, schema and
+        # settings) go without the BEGIN and ROLLBACK the driver would put around them;
+        # each connection is then in the driver's usual mode again.
+        event.listen(engine, "connect", _autocommit_on, insert=True)
+        event.listen(engine, "connect", _autocommit_off)
         event.listen(engine, "checkout", _drop_if_closed_by_server)
         event.listen(engine, "begin", _pg_begin)
         event.listen(engine, "commit", _pg_end)

@@ -54,20 +54,13 @@ class Occupancy:
         programme_code: str | None = None,
     ) -> list[OccupancyRow]:
         """Occupancy at ``day`` per structure, province, programme, or for the whole network."""
+        if group_by == "structure":
+            found: list[OccupancyRow] = self.db.read_together(
+                self.at_reading(day, province=province, programme_code=programme_code)
+            )[0]
+            return found
         with self.db.read() as s:
             per_structure = _structure_figures(s, day, province, programme_code, None, False, True)
-        if group_by == "structure":
-            return [
-                OccupancyRow(
-                    key=st.code,
-                    label=st.name,
-                    province=st.province,
-                    programme_code=st.programme_code,
-                    structure_id=st.id,
-                    **vars(OccupancyTotals(*figures)),
-                )
-                for st, figures in per_structure
-            ]
         # Filed under their groups, then summed column by column (as occupancy_overview does).
         groups: dict[str, list[tuple[int, ...]]] = defaultdict(list)
         labels: dict[str, str] = {}
@@ -95,6 +88,30 @@ class Occupancy:
             )
             for k in sorted(groups)
         ]
+
+    def at_reading(
+        self, day: dt.date, *, province: str | None = None, programme_code: str | None = None
+    ) -> Callable[[Session], Reading]:
+        """``at`` per structure as a reading, to be sent with others
+        (``Database.read_together``)."""
+
+        def rows_of(found: list[list[Any]]) -> list[OccupancyRow]:
+            return [
+                OccupancyRow(
+                    key=st.code,
+                    label=st.name,
+                    province=st.province,
+                    programme_code=st.programme_code,
+                    structure_id=st.id,
+                    **vars(OccupancyTotals(*figures)),
+                )
+                for st, figures in _figures_of(found[0])
+            ]
+
+        return lambda s: (
+            [_structure_figures_statement(s, day, province, programme_code, None, False, True)],
+            rows_of,
+        )
 
     def rate(
         self,
