@@ -484,12 +484,14 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction: committed whole at the end, rolled back whole on any error."""
         with self._write.begin() as session:
+            session.info["database"] = self  # for the statements sent together
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         # close() ends the transaction and detaches the rows without expiring them.
         with self._read() as session:
+            session.info["database"] = self  # for the statements sent together
             yield session
 
     def commit_with(

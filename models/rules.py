@@ -153,6 +153,16 @@ def bed_name(b: e.Bed) -> str:
     return f"{b.room.name} / {b.label}"
 
 
+def fetch_together(s: Session, statements: Sequence[Any]) -> list[list[Any]]:
+    """The rows of each statement, in one round trip to the shared server (the
+    session's ``Database.fetch_together``); one by one on SQLite."""
+    db = s.info.get("database")
+    if db is None:
+        return [list(s.execute(stmt).all()) for stmt in statements]
+    found: list[list[Any]] = db.fetch_together(s, statements)
+    return found
+
+
 def capacity_problem(
     s: Session,
     structure_id: int,
@@ -797,9 +807,12 @@ def assign(
     )
     if problem and not override_reason.strip():
         raise TargetGroupError(problem + " " + _("To place them anyway, give a reason."))
-    # The stays of all these people that the new open stays would overlap, at once.
-    overlapping: dict[int, dt.date] = {}
-    for stay_id, person_id, stay_start in s.execute(
+    # Every question at once (one round trip to the shared server): the stays of these
+    # people that the new open stays would overlap; the free beds proposed, or the beds
+    # chosen and their problems; the structure's places up to ``until``. Their own stays
+    # begun before ``start`` are the ones being ended (``ignore_stays``): any other is
+    # refused by the first check.
+    overlapping_stmt = (
         select(e.BedStay.id, e.BedStay.person_id, e.BedStay.start_date)
         .where(
             e.BedStay.person_id.in_([p.id for p in persons]),
@@ -807,7 +820,23 @@ def assign(
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
         .order_by(e.BedStay.start_date, e.BedStay.id)
-    ):
+    )
+    if beds is None:
+        beds_statements, proposals_of = proposals_query([st.id], persons, start, None, household_id)
+    else:
+        chosen_ids = list(beds.values())
+        beds_statements = [
+            select(e.Bed.id, e.Room.structure_id, e.Room.name, e.Bed.label)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.Bed.id.in_(chosen_ids)),
+            bed_problems_statement(chosen_ids, start, None, household_id, ignore_stays),
+        ]
+    places_stmt, shortfalls_of = capacity_shortfalls_query(
+        start, {st.id: until}, [p.id for p in persons], household_id=household_id
+    )
+    found = fetch_together(s, [overlapping_stmt, *beds_statements, places_stmt])
+    overlapping: dict[int, dt.date] = {}
+    for stay_id, person_id, stay_start in found[0]:
         if stay_id not in ignore_stays:
             overlapping.setdefault(person_id, stay_start)
     for p in persons:
@@ -818,7 +847,7 @@ def assign(
                 )
             )
     if beds is None:
-        proposal = propose(s, st, persons, start, None, household_id)
+        proposal = proposals_of(found[1:3])[st.id]
         if proposal is None:
             raise StructureFullError(not_enough_beds_message(st.name, start, len(persons)))
         beds = proposal
@@ -827,37 +856,23 @@ def assign(
             raise ValidationError(_("Choose one bed for each person to place."))
         if len(set(beds.values())) != len(beds):
             raise BedOccupiedError(_("Two people cannot share one bed."))
-        found = {
-            b.id: b
-            for b in s.scalars(
-                select(e.Bed)
-                .options(joinedload(e.Bed.room, innerjoin=True))
-                .where(e.Bed.id.in_(list(beds.values())))
-            )
-        }
-        chosen_beds = []
-        for _pid, bed_id in beds.items():
-            b = found.get(bed_id)
-            if b is None:
+        where = {bed_id: (sid, f"{room} / {label}") for bed_id, sid, room, label in found[1]}
+        for bed_id in beds.values():
+            if bed_id not in where:
                 raise NotFoundError(
                     _(
                         "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
                     )
                 )
-            if b.room.structure_id != st.id:
+            if where[bed_id][0] != st.id:
                 raise ValidationError(
                     _("The chosen bed is not in structure {structure}.").format(structure=st.name)
                 )
-            chosen_beds.append(b)
-        problems = bed_problems(s, chosen_beds, start, None, household_id, ignore_stays)
-        for b in chosen_beds:
-            if problems[b.id] is not None:
-                raise problems[b.id]  # type: ignore[misc]
-    # Their own stays begun before ``start`` are the ones being ended (``ignore_stays``):
-    # any other would have been refused just above.
-    problem = capacity_problem(
-        s, st.id, st.name, start, until, [p.id for p in persons], household_id
-    )
+        problems = bed_problems_from(found[2], {b: where[b][1] for b in beds.values()}, start)
+        for bed_id in beds.values():
+            if problems[bed_id] is not None:
+                raise problems[bed_id]  # type: ignore[misc]
+    problem = shortfall_message(st.name, start, shortfalls_of(found[3])[st.id], len(persons))
     if problem:
         raise StructureFullError(problem)
     return dict(beds)
