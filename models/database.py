@@ -18,7 +18,7 @@ import os
 import re
 import select
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +34,13 @@ from .errors import DatabaseProblem, LoginRefused, PasswordNeeded
 from .i18n import N_, _
 
 READONLY = "accoglienza_readonly"
+# A read made of several statements sent together (Database.read_together): the
+# statements, and what makes the result from their rows, one list of rows each.
+Reading = tuple[Sequence[Any], Callable[[list[list[Any]]], Any]]
+# A write session on PostgreSQL: its BEGIN goes with its first statement, its COMMIT with
+# its last ones (``Database.commit_with``), one round trip each instead of their own.
+WRITE = "accoglienza_write"
+PENDING_BEGIN = "accoglienza_pending_begin"
 DAMAGED = N_(
     "The database file is damaged and nothing was saved. Restore the latest backup "
     "(File > Restore a backup…)."
@@ -280,6 +287,79 @@ def _drop_if_closed_by_server(dbapi_connection, _record, _proxy) -> None:  # typ
         raise DisconnectionError("closed by the server")
 
 
+def _autocommit_on(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.autocommit = True
+
+
+def _autocommit_off(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.autocommit = False
+
+
+def _pg_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    """A write transaction begins: its BEGIN waits for its first statement."""
+    if conn.get_execution_options().get(WRITE):
+        conn.connection.info[PENDING_BEGIN] = True
+
+
+def _pg_end(conn) -> None:  # type: ignore[no-untyped-def]
+    """Committed or rolled back: nothing is pending (a transaction that sent nothing)."""
+    if not conn.invalidated and not conn.closed:
+        conn.connection.info.pop(PENDING_BEGIN, None)
+
+
+def _tell_listeners(conn: Any, cursor: Any, sql: str, values: Any) -> None:
+    """A statement sent by the driver's pipeline is still one the listeners of the
+    engine hear about (the statement counts of the tests and the benchmark)."""
+    conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
+
+
+def _pending_begin_of(conn: Any) -> bool:
+    return bool(conn.connection.info.pop(PENDING_BEGIN, False))
+
+
+def _pending_begin(context: Any) -> bool:
+    if context is None:
+        return False
+    try:
+        info = context.root_connection.connection.info
+    except NotImplementedError:  # the dialect's own first statements, on connecting
+        return False
+    return bool(info.pop(PENDING_BEGIN, False))
+
+
+def _pg_do_execute(cursor, statement, parameters, context) -> bool | None:  # type: ignore[no-untyped-def]
+    """The first statement of a write transaction goes with its BEGIN, in one round
+    trip (the driver's pipeline); the session runs in the driver's autocommit mode, so
+    the driver sends no BEGIN of its own. Other statements go as usual (None)."""
+    if not _pending_begin(context):
+        return None
+    raw = cursor.connection
+    with raw.pipeline():
+        raw.execute(b"BEGIN")
+        cursor.execute(statement, parameters)
+    return True
+
+
+def _pg_do_execute_no_params(cursor, statement, context) -> bool | None:  # type: ignore[no-untyped-def]
+    if not _pending_begin(context):
+        return None
+    raw = cursor.connection
+    with raw.pipeline():
+        raw.execute(b"BEGIN")
+        cursor.execute(statement)
+    return True
+
+
+def _pg_do_executemany(cursor, statement, parameters, context) -> bool | None:  # type: ignore[no-untyped-def]
+    if not _pending_begin(context):
+        return None
+    raw = cursor.connection
+    with raw.pipeline():
+        raw.execute(b"BEGIN")
+        cursor.executemany(statement, parameters)
+    return True
+
+
 def make_engine(
     url: str,
     *,
@@ -323,14 +403,27 @@ def make_engine(
             u = u.set(drivername="postgresql+psycopg")
         # No JIT: the grouped occupancy statements pass its cost threshold, and compiling
         # them takes longer than running them.
+        # No hstore: the application has none, and looking for it costs a round trip.
         engine = create_engine(
             u,
             echo=echo,
             pool_size=5,
             max_overflow=5,
+            use_native_hstore=False,
             connect_args={"options": "-c jit=off " + timeouts.options()},
         )
+        # The dialect's first questions to a new server (its version, schema and
+        # settings) go without the BEGIN and ROLLBACK the driver would put around them;
+        # each connection is then in the driver's usual mode again.
+        event.listen(engine, "connect", _autocommit_on, insert=True)
+        event.listen(engine, "connect", _autocommit_off)
         event.listen(engine, "checkout", _drop_if_closed_by_server)
+        event.listen(engine, "begin", _pg_begin)
+        event.listen(engine, "commit", _pg_end)
+        event.listen(engine, "rollback", _pg_end)
+        event.listen(engine.dialect, "do_execute", _pg_do_execute)
+        event.listen(engine.dialect, "do_execute_no_params", _pg_do_execute_no_params)
+        event.listen(engine.dialect, "do_executemany", _pg_do_executemany)
         if password is not None:
 
             def give_password(_dialect, _record, _cargs, cparams):  # type: ignore[no-untyped-def]
@@ -363,7 +456,15 @@ class Database:
         self.engine = make_engine(
             url, echo=echo, check_share=check_share, timeouts=timeouts, password=self._password
         )
-        self._write = sessionmaker(self.engine, expire_on_commit=False)
+        write_engine = self.engine
+        if not self.is_sqlite:
+            # The driver sends no BEGIN of its own: the first statement brings it along
+            # (_pg_do_execute) and the COMMIT goes with the last statements
+            # (commit_with): two round trips fewer for every write of a remote office.
+            write_engine = self.engine.execution_options(
+                isolation_level="AUTOCOMMIT", **{WRITE: True}
+            )
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
         read_options: dict[str, object] = {READONLY: True}
         if not self.is_sqlite:
             # A read on the shared server sends its statements alone, without BEGIN and
@@ -386,13 +487,117 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction: committed whole at the end, rolled back whole on any error."""
         with self._write.begin() as session:
+            session.info["database"] = self  # for the statements sent together
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         # close() ends the transaction and detaches the rows without expiring them.
         with self._read() as session:
+            session.info["database"] = self  # for the statements sent together
             yield session
+
+    def commit_with(
+        self, session: Session, statements: Sequence[tuple[Any, Any]]
+    ) -> list[list[Any]]:
+        """Send ``statements`` (Core statements and their parameters) and then COMMIT,
+        and the rows each returned. On PostgreSQL all of it goes in one round trip (with
+        the transaction's BEGIN when nothing was sent before); a refusal is raised as
+        the statement's own would be, and the transaction is then rolled back. On
+        SQLite each statement is executed, and the session commits as usual."""
+        if self.is_sqlite:
+            found = []
+            for stmt, params in statements:
+                result = session.connection().execute(stmt, params)
+                found.append(list(result) if result.returns_rows else [])
+            return found
+        import psycopg
+
+        conn = session.connection()
+        dialect = conn.dialect
+        raw: Any = conn.connection.dbapi_connection
+        compiled = []
+        for stmt, params in statements:
+            c = stmt.compile(dialect=dialect)
+            values = c.construct_params(params)
+            compiled.append((str(c), values))
+        cursors = [raw.cursor() for _ in compiled]
+        sql = ""
+        try:
+            with raw.pipeline():
+                if _pending_begin_of(conn):
+                    raw.execute(b"BEGIN")
+                for cursor, (sql, values) in zip(cursors, compiled, strict=True):
+                    _tell_listeners(conn, cursor, sql, values)
+                    cursor.execute(sql, values)
+                raw.execute(b"COMMIT")
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        return [list(c.fetchall()) if c.description else [] for c in cursors]
+
+    def fetch_together(self, session: Session, statements: Sequence[Any]) -> list[list[Any]]:
+        """The rows of each of ``statements`` (selects, or a select and its parameters),
+        as the session would return them. On PostgreSQL all of them go in one round
+        trip (the driver's pipeline), with the transaction's BEGIN when it is pending;
+        on SQLite they are executed one by one."""
+        pairs = [st if isinstance(st, tuple) else (st, None) for st in statements]
+        conn = session.connection()
+        if self.is_sqlite or len(pairs) == 1:
+            return [list(conn.execute(stmt, params).all()) for stmt, params in pairs]
+        import psycopg
+        from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
+
+        dialect = conn.dialect
+        raw: Any = conn.connection.dbapi_connection
+        prepared = []
+        for stmt, params in pairs:
+            c = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+            binds = c._bind_processors
+            values = {}
+            for key, value in c.construct_params(params).items():
+                process = binds.get(key) or binds.get(key.rsplit("_", 1)[0])
+                values[key] = process(value) if process is not None else value
+            columns = list(stmt.selected_columns)
+            processors = [col.type._cached_result_processor(dialect, None) for col in columns]
+            prepared.append((str(c), values, list(stmt.selected_columns.keys()), processors))
+        cursors = [raw.cursor() for _ in prepared]
+        sql = ""
+        try:
+            with raw.pipeline():
+                if _pending_begin_of(conn):
+                    raw.execute(b"BEGIN")
+                for cursor, (sql, values, _keys, _processors) in zip(
+                    cursors, prepared, strict=True
+                ):
+                    _tell_listeners(conn, cursor, sql, values)
+                    cursor.execute(sql, values)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        found: list[list[Any]] = []
+        for cursor, (_sql, _values, keys, processors) in zip(cursors, prepared, strict=True):
+            rows = cursor.fetchall()
+            if any(p is not None for p in processors):
+                rows = [
+                    tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True))
+                    for row in rows
+                ]
+            found.append(list(IteratorResult(SimpleResultMetaData(keys), iter(rows)).all()))
+        return found
+
+    def read_together(self, *readings: Callable[[Session], Reading]) -> list[Any]:
+        """Several reads in one read session, their statements in one round trip
+        (``fetch_together``). Each reading, given the session, returns its statements
+        and what makes its result from their rows."""
+        with self.read() as s:
+            built = [reading(s) for reading in readings]
+            rows = self.fetch_together(
+                s, [st for statements, _finish in built for st in statements]
+            )
+            results, at = [], 0
+            for statements, finish in built:
+                results.append(finish(rows[at : at + len(statements)]))
+                at += len(statements)
+            return results
 
     def dedicated_connection(self) -> Any:
         """A PostgreSQL connection of its own, outside the pool, in autocommit (the live

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import (
     String,
@@ -14,11 +15,12 @@ from sqlalchemy import (
     tuple_,
     type_coerce,
 )
+from sqlalchemy.orm import Session
 
 from . import convert, limits
 from . import entities as e
 from . import results as r
-from .database import Database
+from .database import Database, Reading
 from .occupancy_counts import _open_on
 from .people import fold
 
@@ -31,15 +33,38 @@ class Directory:
         self.today = today  # a placement whose exit is scheduled after it is still running
 
     def programmes(self) -> list[r.ProgrammeInfo]:
-        with self.db.read() as s:
-            return [
-                convert.programme(p)
-                for p in s.scalars(select(e.Programme).order_by(e.Programme.code))
-            ]
+        found: list[r.ProgrammeInfo] = self.db.read_together(self.programmes_reading())[0]
+        return found
+
+    def programmes_reading(self) -> Callable[[Session], Reading]:
+        """``programmes`` as a reading, to be sent with others (``Database.read_together``)."""
+        p = e.Programme
+        stmt = select(  # plain columns with the entity's names: convert.programme reads them
+            p.id,
+            p.code,
+            p.name,
+            p.kind,
+            p.sai_category,
+            p.holder,
+            p.managing_partner,
+            p.start_date,
+            p.end_date,
+            p.version,
+        ).order_by(p.code)
+        return lambda _s: ([stmt], lambda rows: [convert.programme(row) for row in rows[0]])
 
     def structures(
         self, *, programme_id: int | None = None, province: str | None = None
     ) -> list[r.StructureInfo]:
+        found: list[r.StructureInfo] = self.db.read_together(
+            self.structures_reading(programme_id=programme_id, province=province)
+        )[0]
+        return found
+
+    def structures_reading(
+        self, *, programme_id: int | None = None, province: str | None = None
+    ) -> Callable[[Session], Reading]:
+        """``structures`` as a reading, to be sent with others (``Database.read_together``)."""
         # Plain columns, not entities: the navigation tree lists every structure of the
         # network at start.
         stmt = (
@@ -68,9 +93,10 @@ class Directory:
             stmt = stmt.where(e.Structure.programme_id == programme_id)
         if province:
             stmt = stmt.where(e.Structure.province == province.upper())
-        targets_of: dict[str, frozenset[str]] = {}
-        out = []
-        with self.db.read() as s:
+
+        def finish(rows: list[list[Any]]) -> list[r.StructureInfo]:
+            targets_of: dict[str, frozenset[str]] = {}
+            out = []
             for (
                 sid,
                 code,
@@ -88,7 +114,7 @@ class Directory:
                 opened_on,
                 closed_on,
                 version,
-            ) in s.execute(stmt):
+            ) in rows[0]:
                 targets = targets_of.get(groups)
                 if targets is None:
                     targets = targets_of[groups] = frozenset(t for t in groups.split(",") if t)
@@ -112,7 +138,9 @@ class Directory:
                         version=version,
                     )
                 )
-        return out
+            return out
+
+        return lambda _s: ([stmt], finish)
 
     def provinces(self) -> list[str]:
         with self.db.read() as s:
@@ -133,8 +161,15 @@ class Directory:
 
     def programmes_with_open_structures(self, day: dt.date) -> set[int]:
         """Ids of the programmes that have at least one structure open on ``day``."""
-        with self.db.read() as s:
-            return set(s.scalars(select(e.Structure.programme_id).where(_open_on(day)).distinct()))
+        found: set[int] = self.db.read_together(self.programmes_with_open_structures_reading(day))[
+            0
+        ]
+        return found
+
+    def programmes_with_open_structures_reading(self, day: dt.date) -> Callable[[Session], Reading]:
+        """``programmes_with_open_structures`` as a reading (``Database.read_together``)."""
+        stmt = select(e.Structure.programme_id).where(_open_on(day)).distinct()
+        return lambda _s: ([stmt], lambda rows: {row[0] for row in rows[0]})
 
     def search_people(
         self, text: str, *, limit: int = 200, after: tuple[str, str, int] | None = None

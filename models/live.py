@@ -1,6 +1,6 @@
 """Live refresh: what a write touched, told to the other PCs the moment it is committed.
 
-On PostgreSQL each write transaction ends with one ``pg_notify`` on the channel
+On PostgreSQL each write transaction ends with one ``pg_notify``, sent with its COMMIT, on the channel
 ``accoglienza_changes`` (sent by the server only if the transaction commits), whose
 payload names the structures and households touched (``Changes``) and the writer's
 token. Every window listens on a dedicated connection in a background thread
@@ -45,7 +45,6 @@ class Touched:
     persons: set[int] = field(default_factory=set)
     placements: set[int] = field(default_factory=set)
     network: bool = False
-    audit_ids: set[int] = field(default_factory=set)
 
     def collect(self, session: Session, _context: object = None) -> None:
         """``after_flush``: the objects flushed (new, changed, deleted)."""
@@ -53,10 +52,7 @@ class Touched:
             self.add(obj)
 
     def add(self, obj: Any) -> None:
-        if isinstance(obj, e.AuditEntry):
-            if obj.id is not None:
-                self.audit_ids.add(obj.id)
-        elif isinstance(obj, e.Programme):
+        if isinstance(obj, e.Programme):
             self.network = True
         elif isinstance(obj, e.Structure):
             self.network = True
@@ -140,28 +136,26 @@ SELECT pg_notify(:channel, json_build_object(
 )
 
 
-def notify(session: Session, touched: Touched, writer: str) -> None:
-    """Tell the listening PCs what this transaction touched (PostgreSQL only)."""
+def notify(touched: Touched, writer: str) -> tuple[Any, dict[str, Any]]:
+    """The statement that tells the listening PCs what this transaction touched
+    (PostgreSQL only), and its parameters: sent with the COMMIT."""
     everything = touched.size() > MOST_IDS
 
     def ids(values: set[int]) -> list[int]:
         return [] if everything else sorted(values)
 
-    session.execute(
-        NOTIFY,
-        {
-            "channel": CHANNEL,
-            "writer": writer,
-            "network": touched.network,
-            "everything": everything,
-            "structures": ids(touched.structures),
-            "rooms": ids(touched.rooms),
-            "beds": ids(touched.beds),
-            "households": ids(touched.households),
-            "persons": ids(touched.persons),
-            "placements": ids(touched.placements),
-        },
-    )
+    return NOTIFY, {
+        "channel": CHANNEL,
+        "writer": writer,
+        "network": touched.network,
+        "everything": everything,
+        "structures": ids(touched.structures),
+        "rooms": ids(touched.rooms),
+        "beds": ids(touched.beds),
+        "households": ids(touched.households),
+        "persons": ids(touched.persons),
+        "placements": ids(touched.placements),
+    }
 
 
 @dataclass(frozen=True)

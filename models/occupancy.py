@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -17,12 +18,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from . import entities as e
-from .database import Database
+from .database import Database, Reading
 from .occupancy_counts import (
     ONE_NIGHT,
     _days_between,
+    _figures_of,
     _period_nights,
     _structure_figures,
+    _structure_figures_statement,
     _structure_filter,
     _summed,
 )
@@ -51,20 +54,13 @@ class Occupancy:
         programme_code: str | None = None,
     ) -> list[OccupancyRow]:
         """Occupancy at ``day`` per structure, province, programme, or for the whole network."""
+        if group_by == "structure":
+            found: list[OccupancyRow] = self.db.read_together(
+                self.at_reading(day, province=province, programme_code=programme_code)
+            )[0]
+            return found
         with self.db.read() as s:
             per_structure = _structure_figures(s, day, province, programme_code, None, False, True)
-        if group_by == "structure":
-            return [
-                OccupancyRow(
-                    key=st.code,
-                    label=st.name,
-                    province=st.province,
-                    programme_code=st.programme_code,
-                    structure_id=st.id,
-                    **vars(OccupancyTotals(*figures)),
-                )
-                for st, figures in per_structure
-            ]
         # Filed under their groups, then summed column by column (as occupancy_overview does).
         groups: dict[str, list[tuple[int, ...]]] = defaultdict(list)
         labels: dict[str, str] = {}
@@ -92,6 +88,30 @@ class Occupancy:
             )
             for k in sorted(groups)
         ]
+
+    def at_reading(
+        self, day: dt.date, *, province: str | None = None, programme_code: str | None = None
+    ) -> Callable[[Session], Reading]:
+        """``at`` per structure as a reading, to be sent with others
+        (``Database.read_together``)."""
+
+        def rows_of(found: list[list[Any]]) -> list[OccupancyRow]:
+            return [
+                OccupancyRow(
+                    key=st.code,
+                    label=st.name,
+                    province=st.province,
+                    programme_code=st.programme_code,
+                    structure_id=st.id,
+                    **vars(OccupancyTotals(*figures)),
+                )
+                for st, figures in _figures_of(found[0])
+            ]
+
+        return lambda s: (
+            [_structure_figures_statement(s, day, province, programme_code, None, False, True)],
+            rows_of,
+        )
 
     def rate(
         self,
@@ -217,11 +237,38 @@ class Occupancy:
         """Occupancy of the selection at ``day``: its total, per province, per programme,
         the free beds by target group (as ``free_beds_by_target``), counted once, and each
         structure with its figures and the nearest end among its placements."""
-        with self.db.read() as s:
-            per_structure = _structure_figures(
-                s, day, province, programme_code, structure_id, False, False
+        found: OccupancyOverview = self.db.read_together(
+            self.overview_reading(
+                day, province=province, programme_code=programme_code, structure_id=structure_id
             )
-            next_ends = _next_ends(s, day, province, programme_code, structure_id)
+        )[0]
+        return found
+
+    def overview_reading(
+        self,
+        day: dt.date,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> Callable[[Session], Reading]:
+        """``overview`` as a reading, to be sent with others (``Database.read_together``)."""
+
+        def reading(s: Session) -> Reading:
+            return [
+                _structure_figures_statement(
+                    s, day, province, programme_code, structure_id, False, False
+                ),
+                _next_ends_statement(day, province, programme_code, structure_id),
+            ], lambda rows: self._overview(_figures_of(rows[0]), _next_ends_of(rows[1]))
+
+        return reading
+
+    def _overview(
+        self,
+        per_structure: Sequence[tuple[Any, tuple[int, ...]]],
+        next_ends: dict[int, dt.date],
+    ) -> OccupancyOverview:
         # One pass over the structures files each one's figures under its groups; each
         # group is then summed column by column rather than object by object.
         provinces: dict[str, list[tuple[int, ...]]] = defaultdict(list)
@@ -308,16 +355,15 @@ class Occupancy:
         ).targets
 
 
-def _next_ends(
-    s: Session,
+def _next_ends_statement(
     day: dt.date,
     province: str | None,
     programme_code: str | None,
     structure_id: int | None,
-) -> dict[int, dt.date]:
+) -> Any:
     """Per structure, the nearest end in sight among the placements living there on
     ``day``: a planned end, or the end of a stay recorded ahead (a scheduled exit or
-    transfer). One grouped statement for the whole selection."""
+    transfer). One grouped statement for the whole selection (``_next_ends_of``)."""
     stmt = (
         select(
             e.Room.structure_id,
@@ -333,9 +379,12 @@ def _next_ends(
         .where(e.Placement.status != e.PlacementStatus.CANCELLED, live_stay_clause(day))
         .group_by(e.Room.structure_id)
     )
-    stmt = _structure_filter(stmt, province, programme_code, structure_id)
+    return _structure_filter(stmt, province, programme_code, structure_id)
+
+
+def _next_ends_of(rows: Any) -> dict[int, dt.date]:
     ends: dict[int, dt.date] = {}
-    for sid, planned, stay_end in s.execute(stmt).all():
+    for sid, planned, stay_end in rows:
         known = [d for d in (planned, stay_end) if d is not None]
         if known:
             ends[int(sid)] = min(known)

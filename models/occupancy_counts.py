@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from . import entities as e
-from .database import Database
+from .database import Database, Reading
 from .results import (
     OccupancyTotals,
 )
@@ -315,6 +315,27 @@ def _structure_figures(
     ordered: bool,
 ) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
     """``structure_counts`` with the figures as plain tuples (see ``_figures``)."""
+    stmt, params = _structure_figures_statement(
+        s, day, province, programme_code, structure_id, include_closed, ordered
+    )
+    return _figures_of(s.connection().execute(stmt, params).all())
+
+
+def _figures_of(rows: Any) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
+    with _collection_deferred():
+        return _figures(rows)  # one fetch rather than row by row
+
+
+def _structure_figures_statement(
+    s: Session,
+    day: dt.date,
+    province: str | None,
+    programme_code: str | None,
+    structure_id: int | None,
+    include_closed: bool,
+    ordered: bool,
+) -> tuple[Any, dict[str, Any]]:
+    """The statement of ``_structure_figures`` and its parameters."""
     # The lookup per bed pays on SQLite only: PostgreSQL's hash joins do the gathered
     # shape well for every day.
     recent = s.get_bind().dialect.name == "sqlite" and _is_recent(s, day)
@@ -336,10 +357,7 @@ def _structure_figures(
         params["programme_code"] = programme_code
     if structure_id is not None:
         params["structure_id"] = structure_id
-    with _collection_deferred():
-        return _figures(
-            s.connection().execute(stmt, params).all()
-        )  # one fetch rather than row by row
+    return stmt, params
 
 
 @contextmanager
@@ -395,92 +413,116 @@ def _period_nights(
     structure_id: int | None = None,
 ) -> tuple[list[int], list[int]]:
     """Occupied bed-nights and capacity-nights of each ``[start, stop)`` in ``bounds``."""
-    from sqlalchemy import Date
-
     if not bounds:
         return [], []
+    found: tuple[list[int], list[int]] = db.read_together(
+        _period_nights_reading(
+            db.backend,
+            bounds,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+        )
+    )[0]
+    return found
+
+
+def _period_nights_reading(
+    dialect: str,
+    bounds: list[tuple[dt.date, dt.date]],
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+) -> Callable[[Session], Reading]:
+    """``_period_nights`` as a reading: its two statements go together."""
+    from sqlalchemy import Date
+
     first, last = bounds[0][0], bounds[-1][1]
-    dialect = db.backend
-    with db.read() as s:
-        ids = _structure_filter(
-            select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
-            province,
-            programme_code,
-            structure_id,
-        ).subquery()
-        # One scan of the stays that touch the whole range, with one sum per period:
-        # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
-        # The stays are found in two halves (open; ending after ``first``) that the
-        # (end_date, start_date) index answers without walking the older history.
-        # Each stay's start and end as day numbers from ``first``, computed once per stay
-        # (not once per month): the sums below are then plain arithmetic.
-        lf, ll = literal(first, Date), literal(last, Date)
-        end_or_last = func.coalesce(e.BedStay.end_date, ll)
-        if dialect == "sqlite":
-            day_of = (
-                _days_between(lf, e.BedStay.start_date, dialect),
-                _days_between(lf, end_or_last, dialect),
-            )
-        else:
-            day_of = (e.BedStay.start_date - lf, end_or_last - lf)
-        cols = (e.BedStay.bed_id, day_of[0].label("d0"), day_of[1].label("d1"))
-        touching = union_all(
-            select(*cols).where(
-                e.BedStay.cancelled.is_(False),
-                e.BedStay.end_date.is_(None),
-                e.BedStay.start_date < last,
-            ),
-            select(*cols).where(
-                e.BedStay.cancelled.is_(False),
-                e.BedStay.end_date > first,
-                e.BedStay.start_date < last,
-            ),
-        ).subquery()
-        d0, d1 = touching.c.d0, touching.c.d1
-        sums = []
-        for a, b in bounds:
-            la, lb = literal((a - first).days), literal((b - first).days)
-            # CASE rather than SQLite's min()/max(): twelve sums over every stay of the
-            # year, and a function call costs more than the arithmetic.
-            hi = case((d1 < lb, d1), else_=lb)
-            lo = case((d0 > la, d0), else_=la)
-            sums.append(func.coalesce(func.sum(case((hi > lo, hi - lo), else_=0)), 0))
-        if not (province or programme_code or structure_id is not None):
-            totals = s.execute(select(*sums).select_from(touching)).one()  # the whole network
-        else:
-            totals = s.execute(
-                select(*sums)
-                .select_from(touching)
-                .join(e.Bed, e.Bed.id == touching.c.bed_id)
-                .join(e.Room, e.Room.id == e.Bed.room_id)
-                .where(e.Room.structure_id.in_(select(ids.c.id)))
-            ).one()
-        capacity_rows = s.execute(
-            select(
-                e.CapacityPeriod.structure_id,
-                e.CapacityPeriod.valid_from,
-                e.CapacityPeriod.places,
-                e.Structure.opened_on,
-                e.Structure.closed_on,
-            )
-            .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
-            .where(
-                e.CapacityPeriod.structure_id.in_(select(ids.c.id)),
-                e.CapacityPeriod.valid_from < last,
-            )
-            .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
-        ).all()
-    nights = [int(n or 0) for n in totals]
-    capacity = [0] * len(bounds)
-    by_structure: dict[int, list[Any]] = defaultdict(list)
-    for row in capacity_rows:
-        by_structure[row[0]].append(row)
-    for per in by_structure.values():
-        for j, (_sid, vf, places, opened, closed) in enumerate(per):
-            nxt = per[j + 1][1] if j + 1 < len(per) else last
-            for i, (start, end) in enumerate(bounds):
-                a = max(vf, start, opened)
-                b = min(nxt, end, closed + ONE_NIGHT if closed else end)
-                if b > a:
-                    capacity[i] += places * (b - a).days
-    return nights, capacity
+    ids = _structure_filter(
+        select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
+        province,
+        programme_code,
+        structure_id,
+    ).subquery()
+    # One scan of the stays that touch the whole range, with one sum per period:
+    # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
+    # The stays are found in two halves (open; ending after ``first``) that the
+    # (end_date, start_date) index answers without walking the older history.
+    # Each stay's start and end as day numbers from ``first``, computed once per stay
+    # (not once per month): the sums below are then plain arithmetic.
+    lf, ll = literal(first, Date), literal(last, Date)
+    end_or_last = func.coalesce(e.BedStay.end_date, ll)
+    if dialect == "sqlite":
+        day_of = (
+            _days_between(lf, e.BedStay.start_date, dialect),
+            _days_between(lf, end_or_last, dialect),
+        )
+    else:
+        day_of = (e.BedStay.start_date - lf, end_or_last - lf)
+    cols = (e.BedStay.bed_id, day_of[0].label("d0"), day_of[1].label("d1"))
+    touching = union_all(
+        select(*cols).where(
+            e.BedStay.cancelled.is_(False),
+            e.BedStay.end_date.is_(None),
+            e.BedStay.start_date < last,
+        ),
+        select(*cols).where(
+            e.BedStay.cancelled.is_(False),
+            e.BedStay.end_date > first,
+            e.BedStay.start_date < last,
+        ),
+    ).subquery()
+    d0, d1 = touching.c.d0, touching.c.d1
+    sums = []
+    for a, b in bounds:
+        la, lb = literal((a - first).days), literal((b - first).days)
+        # CASE rather than SQLite's min()/max(): twelve sums over every stay of the
+        # year, and a function call costs more than the arithmetic.
+        hi = case((d1 < lb, d1), else_=lb)
+        lo = case((d0 > la, d0), else_=la)
+        sums.append(func.coalesce(func.sum(case((hi > lo, hi - lo), else_=0)), 0))
+    if not (province or programme_code or structure_id is not None):
+        totals_stmt = select(*sums).select_from(touching)  # the whole network
+    else:
+        totals_stmt = (
+            select(*sums)
+            .select_from(touching)
+            .join(e.Bed, e.Bed.id == touching.c.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.Room.structure_id.in_(select(ids.c.id)))
+        )
+    capacity_stmt = (
+        select(
+            e.CapacityPeriod.structure_id,
+            e.CapacityPeriod.valid_from,
+            e.CapacityPeriod.places,
+            e.Structure.opened_on,
+            e.Structure.closed_on,
+        )
+        .join(e.Structure, e.Structure.id == e.CapacityPeriod.structure_id)
+        .where(
+            e.CapacityPeriod.structure_id.in_(select(ids.c.id)),
+            e.CapacityPeriod.valid_from < last,
+        )
+        .order_by(e.CapacityPeriod.structure_id, e.CapacityPeriod.valid_from)
+    )
+
+    def finish(found: list[list[Any]]) -> tuple[list[int], list[int]]:
+        totals, capacity_rows = found[0][0], found[1]
+        nights = [int(n or 0) for n in totals]
+        capacity = [0] * len(bounds)
+        by_structure: dict[int, list[Any]] = defaultdict(list)
+        for row in capacity_rows:
+            by_structure[row[0]].append(row)
+        for per in by_structure.values():
+            for j, (_sid, vf, places, opened, closed) in enumerate(per):
+                nxt = per[j + 1][1] if j + 1 < len(per) else last
+                for i, (start, end) in enumerate(bounds):
+                    a = max(vf, start, opened)
+                    b = min(nxt, end, closed + ONE_NIGHT if closed else end)
+                    if b > a:
+                        capacity[i] += places * (b - a).days
+        return nights, capacity
+
+    return lambda _s: ([totals_stmt, capacity_stmt], finish)

@@ -4,7 +4,8 @@ exit and extension (``backend.placements``)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from . import convert, rules, terms
 from . import entities as e
 from . import results as r
+from .database import Reading
 from .errors import (
     DomainError,
     MinorAloneError,
@@ -74,8 +76,35 @@ class Placements(UseCases):
         (a transfer keeps its planned end within its programme), the others open-ended.
         A refusal that concerns the people rather than a structure is every structure's
         answer."""
+        found: dict[int, r.FitReport] = self.db.read_together(
+            self.fit_many_reading(
+                household_id,
+                structure_ids,
+                day,
+                person_ids,
+                until=until,
+                until_programme=until_programme,
+            )
+        )[0]
+        return found
+
+    def fit_many_reading(
+        self,
+        household_id: int,
+        structure_ids: Sequence[int],
+        day: dt.date,
+        person_ids: Sequence[int] | None = None,
+        *,
+        until: dt.date | None = None,
+        until_programme: int | None = None,
+    ) -> Callable[[Session], Reading]:
+        """``check_fit_many`` as a reading: the structures and the people are read first,
+        then the beds, their problems, the places and where the other members sleep go
+        in one round trip, with any other reading sent together
+        (``Database.read_together``)."""
         wanted = list(dict.fromkeys(structure_ids))
-        with self.db.read() as s:
+
+        def reading(s: Session) -> Reading:
             structures = {
                 st.id: st
                 for st in s.scalars(
@@ -93,12 +122,14 @@ class Placements(UseCases):
             try:
                 members = rules.select_members(s, household_id, person_ids)
             except DomainError as exc:
-                return {sid: r.FitReport(sid, False, (str(exc),), False, {}) for sid in wanted}
+                refused = {sid: r.FitReport(sid, False, (str(exc),), False, {}) for sid in wanted}
+                return [], lambda _rows: refused
             ids = [m.person_id for m in members]
             persons = [m.person for m in members]
-            proposals = rules.proposals(s, list(structures), persons, day, None, household_id)
-            shortfalls = rules.capacity_shortfalls(
-                s,
+            beds, proposals_of = rules.proposals_query(
+                list(structures), persons, day, None, household_id
+            )
+            places, shortfalls_of = rules.capacity_shortfalls_query(
                 day,
                 {
                     sid: until if until_programme in (None, st.programme_id) else None
@@ -107,21 +138,35 @@ class Placements(UseCases):
                 ids,
                 household_id=household_id,
             )
-            companions = rules.companions_by_structure(s, household_id, day, ids)
-            for sid, st in structures.items():
-                reasons, target = rules.fit_reasons(
-                    st,
-                    st.programme,
-                    day,
-                    members,
-                    companions.get(sid, []),
-                    proposals[sid],
-                    shortfalls[sid],
-                )
-                reports[sid] = r.FitReport(
-                    sid, not reasons, tuple(reasons), target, proposals[sid] or {}
-                )
-            return {sid: reports[sid] for sid in wanted}
+            together, companions_of = rules.companions_query(
+                rules.household_members(s, household_id), day, ids
+            )
+            statements = [*beds, *(x for x in (places, together) if x is not None)]
+
+            def finish(rows: list[list[Any]]) -> dict[int, r.FitReport]:
+                proposals = proposals_of(rows[:2])
+                at = 2
+                shortfalls = shortfalls_of(rows[at] if places is not None else [])
+                at += places is not None
+                companions = companions_of(rows[at] if together is not None else [])
+                for sid, st in structures.items():
+                    reasons, target = rules.fit_reasons(
+                        st,
+                        st.programme,
+                        day,
+                        members,
+                        companions.get(sid, []),
+                        proposals[sid],
+                        shortfalls[sid],
+                    )
+                    reports[sid] = r.FitReport(
+                        sid, not reasons, tuple(reasons), target, proposals[sid] or {}
+                    )
+                return {sid: reports[sid] for sid in wanted}
+
+            return statements, finish
+
+        return reading
 
     def place(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -20,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from . import entities as e
-from .database import Database
+from .database import Database, Reading
 from .occupancy_counts import _structure_filter
 from .results import (
     ComingOfAge,
@@ -264,6 +265,25 @@ class Presence:
         structure_id: int | None = None,
     ) -> list[ExpiringPlacement]:
         """Placements running on ``day`` whose planned end falls within ``within_days`` of it."""
+        reading = self.expiring_reading(
+            day,
+            within_days,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+        )
+        return self.db.read_together(reading)[0]  # type: ignore[no-any-return]
+
+    def expiring_reading(
+        self,
+        day: dt.date,
+        within_days: int = 30,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> Callable[[Session], Reading]:
+        """``expiring`` as a reading, to be sent with others (``Database.read_together``)."""
         from sqlalchemy.orm import aliased
 
         limit = day + dt.timedelta(days=within_days)
@@ -325,55 +345,58 @@ class Presence:
             )
         )
         stmt = _structure_filter(stmt, province, programme_code, structure_id)
-        with self.db.read() as s:
-            rows: Any = s.execute(stmt).all()
-        result = []
-        for (
-            pid,
-            hid,
-            entry,
-            planned_end,
-            hcode,
-            scode,
-            sname,
-            pcode,
-            last,
-            first,
-            rcode,
-            count,
-            stay_end,
-            exit_date,
-            exit_reason,
-        ) in rows:
-            kind = "planned_end"
-            end = planned_end
-            if stay_end is not None and stay_end <= limit and (end is None or stay_end < end):
-                end = stay_end
-                whole_exit = (
-                    exit_date == stay_end and exit_reason != e.ExitReason.TRANSFER_OTHER_PROJECT
+
+        def finish(found: list[list[Any]]) -> list[ExpiringPlacement]:
+            rows: Any = found[0]
+            result = []
+            for (
+                pid,
+                hid,
+                entry,
+                planned_end,
+                hcode,
+                scode,
+                sname,
+                pcode,
+                last,
+                first,
+                rcode,
+                count,
+                stay_end,
+                exit_date,
+                exit_reason,
+            ) in rows:
+                kind = "planned_end"
+                end = planned_end
+                if stay_end is not None and stay_end <= limit and (end is None or stay_end < end):
+                    end = stay_end
+                    whole_exit = (
+                        exit_date == stay_end and exit_reason != e.ExitReason.TRANSFER_OTHER_PROJECT
+                    )
+                    kind = "exit" if whole_exit else "transfer"
+                if end is None or end > limit:
+                    continue
+                result.append(
+                    ExpiringPlacement(
+                        placement_id=pid,
+                        household_id=hid,
+                        household_code=hcode,
+                        reference_name=f"{last} {first}" if rcode is not None else "",
+                        reference_code=rcode or "",
+                        programme_code=pcode,
+                        structure_code=scode,
+                        structure_name=sname,
+                        entry_date=entry,
+                        planned_end=end,
+                        days_left=(end - day).days,
+                        people=count,
+                        kind=kind,
+                    )
                 )
-                kind = "exit" if whole_exit else "transfer"
-            if end is None or end > limit:
-                continue
-            result.append(
-                ExpiringPlacement(
-                    placement_id=pid,
-                    household_id=hid,
-                    household_code=hcode,
-                    reference_name=f"{last} {first}" if rcode is not None else "",
-                    reference_code=rcode or "",
-                    programme_code=pcode,
-                    structure_code=scode,
-                    structure_name=sname,
-                    entry_date=entry,
-                    planned_end=end,
-                    days_left=(end - day).days,
-                    people=count,
-                    kind=kind,
-                )
-            )
-        result.sort(key=lambda x: (x.planned_end, x.household_code))
-        return result
+            result.sort(key=lambda x: (x.planned_end, x.household_code))
+            return result
+
+        return lambda _s: ([stmt], finish)
 
     def coming_of_age(
         self,
@@ -384,6 +407,25 @@ class Presence:
         programme_code: str | None = None,
         structure_id: int | None = None,
     ) -> list[ComingOfAge]:
+        """``coming_of_age_reading`` read alone (see there)."""
+        reading = self.coming_of_age_reading(
+            day,
+            within_days,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+        )
+        return self.db.read_together(reading)[0]  # type: ignore[no-any-return]
+
+    def coming_of_age_reading(
+        self,
+        day: dt.date,
+        within_days: int = 60,
+        *,
+        province: str | None = None,
+        programme_code: str | None = None,
+        structure_id: int | None = None,
+    ) -> Callable[[Session], Reading]:
         """People in a bed of an MSNA programme on ``day`` who were minors when placed and
         turn 18 within ``within_days``, or have turned 18 and are still there
         (neomaggiorenni), soonest birthday first. One statement."""
@@ -430,50 +472,53 @@ class Presence:
             )
         )
         stmt = _structure_filter(stmt, province, programme_code, structure_id)
-        with self.db.read() as s:
-            rows: Any = s.execute(stmt).all()
-        result = []
-        for (
-            pid,
-            pcode,
-            last,
-            first,
-            alias,
-            birth,
-            placement_id,
-            hid,
-            hcode,
-            prog,
-            scode,
-            sname,
-            entry,
-            planned_end,
-            extensions,
-        ) in rows:
-            eighteenth = eighteenth_birthday(birth)
-            if eighteenth <= entry:
-                continue  # an adult when placed: not a minor coming of age here
-            name = f"{last} {first}".strip() or alias
-            result.append(
-                ComingOfAge(
-                    person_id=pid,
-                    person_code=pcode,
-                    name=name,
-                    birth_date=birth,
-                    eighteenth=eighteenth,
-                    placement_id=placement_id,
-                    household_id=hid,
-                    household_code=hcode,
-                    programme_code=prog,
-                    structure_code=scode,
-                    structure_name=sname,
-                    planned_end=planned_end,
-                    rule_end=add_months(eighteenth, ADULT_MONTHS),
-                    extended=bool(extensions),
+
+        def finish(found: list[list[Any]]) -> list[ComingOfAge]:
+            rows: Any = found[0]
+            result = []
+            for (
+                pid,
+                pcode,
+                last,
+                first,
+                alias,
+                birth,
+                placement_id,
+                hid,
+                hcode,
+                prog,
+                scode,
+                sname,
+                entry,
+                planned_end,
+                extensions,
+            ) in rows:
+                eighteenth = eighteenth_birthday(birth)
+                if eighteenth <= entry:
+                    continue  # an adult when placed: not a minor coming of age here
+                name = f"{last} {first}".strip() or alias
+                result.append(
+                    ComingOfAge(
+                        person_id=pid,
+                        person_code=pcode,
+                        name=name,
+                        birth_date=birth,
+                        eighteenth=eighteenth,
+                        placement_id=placement_id,
+                        household_id=hid,
+                        household_code=hcode,
+                        programme_code=prog,
+                        structure_code=scode,
+                        structure_name=sname,
+                        planned_end=planned_end,
+                        rule_end=add_months(eighteenth, ADULT_MONTHS),
+                        extended=bool(extensions),
+                    )
                 )
-            )
-        result.sort(key=lambda x: (x.eighteenth, x.person_code))
-        return result
+            result.sort(key=lambda x: (x.eighteenth, x.person_code))
+            return result
+
+        return lambda _s: ([stmt], finish)
 
 
 # After the 18th birthday an MSNA placement runs on for six months (SAI rules), unless

@@ -16,7 +16,7 @@ the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
@@ -39,6 +39,8 @@ from .i18n import _, ngettext
 from .unit_of_work import get
 
 FAR_FUTURE = dt.date(9999, 12, 31)
+# The kinds of a bed's problem rows (bed_problems_statement), in the order they count.
+OCCUPIED, OUT_OF_SERVICE, RESERVED = 0, 1, 2
 
 
 def overlaps(
@@ -151,6 +153,16 @@ def bed_name(b: e.Bed) -> str:
     return f"{b.room.name} / {b.label}"
 
 
+def fetch_together(s: Session, statements: Sequence[Any]) -> list[list[Any]]:
+    """The rows of each statement, in one round trip to the shared server (the
+    session's ``Database.fetch_together``); one by one on SQLite."""
+    db = s.info.get("database")
+    if db is None:
+        return [list(s.execute(stmt).all()) for stmt in statements]
+    found: list[list[Any]] = db.fetch_together(s, statements)
+    return found
+
+
 def capacity_problem(
     s: Session,
     structure_id: int,
@@ -238,13 +250,29 @@ def capacity_shortfalls(
 ) -> dict[int, Shortfall | None]:
     """``capacity_shortfall`` of several structures at once (structure id -> its
     ``until``), in one statement whatever their number."""
+    stmt, finish = capacity_shortfalls_query(
+        start, untils, people, household_id=household_id, count_held=count_held
+    )
+    return finish(s.execute(stmt).all() if stmt is not None else [])
+
+
+def capacity_shortfalls_query(
+    start: dt.date,
+    untils: Mapping[int, dt.date | None],
+    people: Sequence[int] = (),
+    *,
+    household_id: int | None = None,
+    count_held: bool = True,
+) -> tuple[Any, Callable[[Sequence[Any]], dict[int, Shortfall | None]]]:
+    """``capacity_shortfalls`` as its statement (None: nothing to ask) and what makes
+    the answer from its rows, to be sent with other statements."""
     ends = {
         # a planned end already past: that night only
         sid: start + dt.timedelta(days=1) if until is not None and until <= start else until
         for sid, until in untils.items()
     }
     if not ends:
-        return {}
+        return None, lambda _rows: {}
     ids = list(ends)
     bounded = [end for end in ends.values() if end is not None]
     # Stays and holds that begin after every end count nowhere.
@@ -304,21 +332,26 @@ def capacity_shortfalls(
         if last is not None:
             held_query = held_query.where(e.Reservation.held_from < last)
         parts.append(held_query)
-    stays: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
-    holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
-    periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
-    rows: Any = s.execute(union_all(*parts))
-    for sid, first, end, places, bed_id in rows:
-        if places is None:
-            stays[sid].append((first, end, bed_id))
-        elif places < 0:
-            holds[sid].append((first, end, bed_id))
-        else:
-            periods[sid].append((first, places))
-    return {
-        sid: _first_short_night(stays[sid], holds[sid], periods[sid], start, ends[sid], len(people))
-        for sid in ids
-    }
+
+    def finish(rows: Sequence[Any]) -> dict[int, Shortfall | None]:
+        stays: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
+        holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
+        periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
+        for sid, first, end, places, bed_id in rows:
+            if places is None:
+                stays[sid].append((first, end, bed_id))
+            elif places < 0:
+                holds[sid].append((first, end, bed_id))
+            else:
+                periods[sid].append((first, places))
+        return {
+            sid: _first_short_night(
+                stays[sid], holds[sid], periods[sid], start, ends[sid], len(people)
+            )
+            for sid in ids
+        }
+
+    return union_all(*parts), finish
 
 
 def _first_short_night(
@@ -395,24 +428,37 @@ def companions_by_structure(
 ) -> dict[int, list[e.HouseholdMember]]:
     """Members of the household (other than ``exclude``) in a bed on ``day``, by the
     structure they sleep in: one statement (a person sleeps in one bed a night)."""
-    members = household_members(s, household_id)
+    stmt, finish = companions_query(household_members(s, household_id), day, exclude)
+    return finish(s.execute(stmt).all() if stmt is not None else [])
+
+
+def companions_query(
+    members: Sequence[e.HouseholdMember], day: dt.date, exclude: Iterable[int]
+) -> tuple[Any, Callable[[Sequence[Any]], dict[int, list[e.HouseholdMember]]]]:
+    """``companions_by_structure`` of the household's ``members`` as its statement (None:
+    nothing to ask) and what makes the answer from its rows."""
     excluded = set(exclude)
     others = [m.person_id for m in members if m.person_id not in excluded]
     if not others:
-        return {}
-    where: dict[int, int] = {}
-    for person_id, structure_id in s.execute(
+        return None, lambda _rows: {}
+    stmt = (
         select(e.BedStay.person_id, e.Room.structure_id)
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(e.BedStay.person_id.in_(others), live_stay_clause(day))
-    ):
-        where[person_id] = structure_id
-    found: dict[int, list[e.HouseholdMember]] = {}
-    for m in members:
-        if m.person_id in where:
-            found.setdefault(where[m.person_id], []).append(m)
-    return found
+    )
+
+    def finish(rows: Sequence[Any]) -> dict[int, list[e.HouseholdMember]]:
+        where: dict[int, int] = {}
+        for person_id, structure_id in rows:
+            where[person_id] = structure_id
+        found: dict[int, list[e.HouseholdMember]] = {}
+        for m in members:
+            if m.person_id in where:
+                found.setdefault(where[m.person_id], []).append(m)
+        return found
+
+    return stmt, finish
 
 
 def bed_problem(
@@ -455,20 +501,28 @@ def named_bed_problems(
     """``bed_problems`` of the beds ``names`` names (bed id -> "room / label")."""
     if not names:
         return {}
-    ids = list(names)
-    found: dict[int, DomainError | None] = dict.fromkeys(ids)
+    stmt = bed_problems_statement(list(names), start, end, household_id, ignore_stays)
+    return bed_problems_from(s.execute(stmt).all(), names, start)
+
+
+def bed_problems_statement(
+    beds: Any,
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+    ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+) -> Any:
+    """The statement of ``named_bed_problems`` for ``beds`` (bed ids, or a select of
+    them): the stays, outages and held reservations of these beds in one round trip,
+    each row tagged with its kind (``bed_problems_from`` reads it)."""
     until = end or FAR_FUTURE
-    # Stays, outages and held reservations of these beds in one round trip, each row
-    # tagged with its kind; the first reason found for a bed stands: occupied, then out
-    # of service, then reserved, the earliest first.
-    occupied, out, reserved = 0, 1, 2
     stays = select(
-        literal(occupied).label("kind"),
+        literal(OCCUPIED).label("kind"),
         e.BedStay.bed_id.label("bed_id"),
         e.BedStay.start_date.label("day"),
         e.BedStay.id.label("row_id"),
     ).where(
-        e.BedStay.bed_id.in_(ids),
+        e.BedStay.bed_id.in_(beds),
         e.BedStay.cancelled.is_(False),
         e.BedStay.start_date < until,
         or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
@@ -476,33 +530,41 @@ def named_bed_problems(
     if ignore_stays:
         stays = stays.where(e.BedStay.id.not_in(ignore_stays))
     outages = select(
-        literal(out), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id
+        literal(OUT_OF_SERVICE), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id
     ).where(
-        e.BedOutage.bed_id.in_(ids),
+        e.BedOutage.bed_id.in_(beds),
         e.BedOutage.start_date < until,
         or_(e.BedOutage.end_date.is_(None), e.BedOutage.end_date > start),
     )
     holds = (
         select(
-            literal(reserved),
+            literal(RESERVED),
             e.ReservationBed.bed_id,
             e.Reservation.expected_on,
             e.Reservation.id,
         )
         .join(e.Reservation, e.ReservationBed.reservation_id == e.Reservation.id)
         .where(
-            e.ReservationBed.bed_id.in_(ids),
+            e.ReservationBed.bed_id.in_(beds),
             e.Reservation.status == e.ReservationStatus.HELD,
             e.Reservation.household_id != household_id,
         )
     )
-    for kind, bed_id, day, _id in s.execute(
-        union_all(stays, outages, holds).order_by("kind", "day", "row_id")
-    ):
-        if found[bed_id] is not None:
+    return union_all(stays, outages, holds).order_by("kind", "day", "row_id")
+
+
+def bed_problems_from(
+    rows: Sequence[Any], names: Mapping[int, str], start: dt.date
+) -> dict[int, DomainError | None]:
+    """Why each of the beds ``names`` names cannot be used (None: it can), from the rows
+    of ``bed_problems_statement``: the first reason found for a bed stands, occupied,
+    then out of service, then reserved, the earliest first."""
+    found: dict[int, DomainError | None] = dict.fromkeys(names)
+    for kind, bed_id, day, _id in rows:
+        if bed_id not in found or found[bed_id] is not None:
             continue
         name = names[bed_id]
-        if kind == occupied:
+        if kind == OCCUPIED:
             found[bed_id] = BedOccupiedError(
                 # Translators: write the preposition as for any day ("il {date}", "dal {date}"):
                 # before the 8th and the 11th it becomes "l'8", "dall'11" by itself.
@@ -510,7 +572,7 @@ def named_bed_problems(
                     bed=name, date=format_date(max(day, start))
                 )
             )
-        elif kind == out:
+        elif kind == OUT_OF_SERVICE:
             found[bed_id] = BedOutOfServiceError(
                 _("Bed {bed} is out of service from {start}.").format(
                     bed=name, start=format_date(day)
@@ -607,18 +669,42 @@ def proposals(
     (``bed_problems``)."""
     if not structure_ids:
         return {}
-    rooms: dict[int, dict[int, tuple[str, list[int]]]] = {sid: {} for sid in structure_ids}
-    names: dict[int, str] = {}
-    for structure_id, room_id, room_name, bed_id, label in s.execute(
+    statements, finish = proposals_query(structure_ids, people, start, end, household_id)
+    return finish([s.execute(stmt).all() for stmt in statements])
+
+
+def proposals_query(
+    structure_ids: Sequence[int],
+    people: Sequence[e.Person],
+    start: dt.date,
+    end: dt.date | None,
+    household_id: int,
+) -> tuple[list[Any], Callable[[Sequence[Sequence[Any]]], dict[int, dict[int, int] | None]]]:
+    """``proposals`` as its two statements, which can go together (the beds' problems
+    are asked for the beds of the structures, not for the bed ids the first one
+    returns), and what makes the answer from their rows."""
+    ids = list(structure_ids)
+    rooms_stmt = (
         select(e.Room.structure_id, e.Room.id, e.Room.name, e.Bed.id, e.Bed.label)
         .join(e.Bed, e.Bed.room_id == e.Room.id)
-        .where(e.Room.structure_id.in_(list(structure_ids)))
+        .where(e.Room.structure_id.in_(ids))
         .order_by(e.Room.structure_id, e.Room.name, e.Bed.label)
-    ):
-        rooms[structure_id].setdefault(room_id, (room_name, []))[1].append(bed_id)
-        names[bed_id] = f"{room_name} / {label}"
-    problems = named_bed_problems(s, names, start, end, household_id)
-    return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in structure_ids}
+    )
+    beds = select(e.Bed.id).join(e.Room, e.Room.id == e.Bed.room_id)
+    problems_stmt = bed_problems_statement(
+        beds.where(e.Room.structure_id.in_(ids)), start, end, household_id
+    )
+
+    def finish(found: Sequence[Sequence[Any]]) -> dict[int, dict[int, int] | None]:
+        rooms: dict[int, dict[int, tuple[str, list[int]]]] = {sid: {} for sid in ids}
+        names: dict[int, str] = {}
+        for structure_id, room_id, room_name, bed_id, label in found[0]:
+            rooms[structure_id].setdefault(room_id, (room_name, []))[1].append(bed_id)
+            names[bed_id] = f"{room_name} / {label}"
+        problems = bed_problems_from(found[1], names, start)
+        return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in ids}
+
+    return [rooms_stmt, problems_stmt], finish
 
 
 def _choose_beds(
@@ -721,9 +807,12 @@ def assign(
     )
     if problem and not override_reason.strip():
         raise TargetGroupError(problem + " " + _("To place them anyway, give a reason."))
-    # The stays of all these people that the new open stays would overlap, at once.
-    overlapping: dict[int, dt.date] = {}
-    for stay_id, person_id, stay_start in s.execute(
+    # Every question at once (one round trip to the shared server): the stays of these
+    # people that the new open stays would overlap; the free beds proposed, or the beds
+    # chosen and their problems; the structure's places up to ``until``. Their own stays
+    # begun before ``start`` are the ones being ended (``ignore_stays``): any other is
+    # refused by the first check.
+    overlapping_stmt = (
         select(e.BedStay.id, e.BedStay.person_id, e.BedStay.start_date)
         .where(
             e.BedStay.person_id.in_([p.id for p in persons]),
@@ -731,7 +820,23 @@ def assign(
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
         .order_by(e.BedStay.start_date, e.BedStay.id)
-    ):
+    )
+    if beds is None:
+        beds_statements, proposals_of = proposals_query([st.id], persons, start, None, household_id)
+    else:
+        chosen_ids = list(beds.values())
+        beds_statements = [
+            select(e.Bed.id, e.Room.structure_id, e.Room.name, e.Bed.label)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .where(e.Bed.id.in_(chosen_ids)),
+            bed_problems_statement(chosen_ids, start, None, household_id, ignore_stays),
+        ]
+    places_stmt, shortfalls_of = capacity_shortfalls_query(
+        start, {st.id: until}, [p.id for p in persons], household_id=household_id
+    )
+    found = fetch_together(s, [overlapping_stmt, *beds_statements, places_stmt])
+    overlapping: dict[int, dt.date] = {}
+    for stay_id, person_id, stay_start in found[0]:
         if stay_id not in ignore_stays:
             overlapping.setdefault(person_id, stay_start)
     for p in persons:
@@ -742,7 +847,7 @@ def assign(
                 )
             )
     if beds is None:
-        proposal = propose(s, st, persons, start, None, household_id)
+        proposal = proposals_of(found[1:3])[st.id]
         if proposal is None:
             raise StructureFullError(not_enough_beds_message(st.name, start, len(persons)))
         beds = proposal
@@ -751,37 +856,23 @@ def assign(
             raise ValidationError(_("Choose one bed for each person to place."))
         if len(set(beds.values())) != len(beds):
             raise BedOccupiedError(_("Two people cannot share one bed."))
-        found = {
-            b.id: b
-            for b in s.scalars(
-                select(e.Bed)
-                .options(joinedload(e.Bed.room, innerjoin=True))
-                .where(e.Bed.id.in_(list(beds.values())))
-            )
-        }
-        chosen_beds = []
-        for _pid, bed_id in beds.items():
-            b = found.get(bed_id)
-            if b is None:
+        where = {bed_id: (sid, f"{room} / {label}") for bed_id, sid, room, label in found[1]}
+        for bed_id in beds.values():
+            if bed_id not in where:
                 raise NotFoundError(
                     _(
                         "These data no longer exist (perhaps removed on another PC): nothing was saved. Press F5 (View › Refresh) to read the data again."
                     )
                 )
-            if b.room.structure_id != st.id:
+            if where[bed_id][0] != st.id:
                 raise ValidationError(
                     _("The chosen bed is not in structure {structure}.").format(structure=st.name)
                 )
-            chosen_beds.append(b)
-        problems = bed_problems(s, chosen_beds, start, None, household_id, ignore_stays)
-        for b in chosen_beds:
-            if problems[b.id] is not None:
-                raise problems[b.id]  # type: ignore[misc]
-    # Their own stays begun before ``start`` are the ones being ended (``ignore_stays``):
-    # any other would have been refused just above.
-    problem = capacity_problem(
-        s, st.id, st.name, start, until, [p.id for p in persons], household_id
-    )
+        problems = bed_problems_from(found[2], {b: where[b][1] for b in beds.values()}, start)
+        for bed_id in beds.values():
+            if problems[bed_id] is not None:
+                raise problems[bed_id]  # type: ignore[misc]
+    problem = shortfall_message(st.name, start, shortfalls_of(found[3])[st.id], len(persons))
     if problem:
         raise StructureFullError(problem)
     return dict(beds)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from .database import READONLY, Database, connection_message, connection_problem, sqlite_path
+from .database import Database, connection_message, connection_problem, sqlite_path
 from .errors import DatabaseProblem
 from .files import fsync_folder, private_file
 from .i18n import _, ngettext
@@ -265,8 +265,10 @@ def _head_from_files() -> str | None:
 def _stored_revision(db: Database) -> str | None:
     """The revision written in the database, or None if it cannot be read simply."""
     try:
-        with db.engine.connect().execution_options(**{READONLY: True}) as conn:
-            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        # A read session: on the shared server one round trip, without BEGIN and ROLLBACK.
+        with db.read() as s:
+            found = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return None if found is None else str(found)
     except DBAPIError:
         return None
 

@@ -6,6 +6,7 @@ the structure page), its beds, capacity history, outages and reservations
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -176,15 +177,16 @@ def _structure_statements() -> dict[str, Any]:
     return _STATEMENTS
 
 
-def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, Any]:
-    """The sheet of a structure on ``day`` and its StructureInfo, in two statements."""
+def _sheet_from(
+    structure_rows: Sequence[Any], bed_rows: Sequence[Any], day: dt.date
+) -> tuple[StructureSheet, Any]:
+    """The sheet and the StructureInfo from the rows of the statements ``structure`` and
+    ``beds`` of ``_structure_statements``."""
     from . import results as r
     from .errors import NotFoundError
     from .i18n import _
 
-    stmts = _structure_statements()
-    params = {"sid": structure_id, "day": day}
-    row = conn.execute(stmts["structure"], params).first()
+    row = structure_rows[0] if structure_rows else None
     if row is None:
         raise NotFoundError(
             _(
@@ -257,7 +259,7 @@ def _sheet(conn: Any, structure_id: int, day: dt.date) -> tuple[StructureSheet, 
         placement_id,
         entry,
         planned_end,
-    ) in conn.execute(stmts["beds"], params):
+    ) in bed_rows:
         if stay_id is not None:
             occupant = PresenceRow(
                 stay_id=stay_id,
@@ -352,25 +354,34 @@ class Sheets:
 
     def sheet(self, structure_id: int, day: dt.date) -> StructureSheet:
         """Every bed of a structure by room on ``day``, with its occupant and the totals."""
+        stmts = _structure_statements()
+        params = {"sid": structure_id, "day": day}
         with self.db.read() as s:
-            return _sheet(s.connection(), structure_id, day)[0]
+            found = self.db.fetch_together(
+                s, [(stmts["structure"], params), (stmts["beds"], params)]
+            )
+        return _sheet_from(found[0], found[1], day)[0]
 
     def page(self, structure_id: int, day: dt.date) -> StructurePage:
         """The sheet on ``day``, the capacity history, the outages and the structure's details:
         four statements in one read, whatever the size of the network."""
         from . import results as r
 
-        with self.db.read() as s:
-            conn = s.connection()
-            sheet, info = _sheet(conn, structure_id, day)
-            stmts = _structure_statements()
-            capacity = [
-                r.CapacityInfo(*row)
-                for row in conn.execute(stmts["capacity"], {"sid": structure_id})
-            ]
-            outages = [
-                BedOutageRow(*row) for row in conn.execute(stmts["outages"], {"sid": structure_id})
-            ]
+        stmts = _structure_statements()
+        params = {"sid": structure_id, "day": day}
+        with self.db.read() as s:  # one round trip to the shared server
+            found = self.db.fetch_together(
+                s,
+                [
+                    (stmts["structure"], params),
+                    (stmts["beds"], params),
+                    (stmts["capacity"], {"sid": structure_id}),
+                    (stmts["outages"], {"sid": structure_id}),
+                ],
+            )
+        sheet, info = _sheet_from(found[0], found[1], day)
+        capacity = [r.CapacityInfo(*row) for row in found[2]]
+        outages = [BedOutageRow(*row) for row in found[3]]
         return StructurePage(sheet, capacity, outages, info)
 
     def beds(self, structure_id: int) -> list[r.BedInfo]:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload
@@ -98,11 +98,10 @@ class UnitOfWork:
                 # statement adds what it touched to session.info["touched"].
                 touched = session.info["touched"] = live.Touched()
                 event.listen(session, "after_flush", touched.collect)
+                session.info["audit"] = []
                 yield session
                 session.flush()
-                if touched and not self.db.is_sqlite:
-                    live.notify(session, touched, self.writer)
-                self.own_audit_ids.update(touched.audit_ids)
+                self._finish(session, touched)
         except DomainError:
             raise
         except StaleDataError as exc:
@@ -145,19 +144,37 @@ class UnitOfWork:
                 )
             ) from exc
 
+    def _finish(self, session: Session, touched: live.Touched) -> None:
+        """The transaction's last statements: its audit entries and, on PostgreSQL, the
+        notification of what it touched, sent with the COMMIT (one round trip)."""
+        entries = session.info.pop("audit", [])
+        statements: list[tuple[Any, Any]] = []
+        if entries:
+            statements.append(
+                (insert(e.AuditEntry).values(entries).returning(e.AuditEntry.id), None)
+            )
+        if touched and not self.db.is_sqlite:
+            statements.append(live.notify(touched, self.writer))
+        if not statements:
+            return
+        found = self.db.commit_with(session, statements)
+        if entries:
+            self.own_audit_ids.update(int(row[0]) for row in found[0])
+
     def audit(
         self, s: Session, action: str, entity: str, entity_id: int | None, **details: Any
     ) -> None:
-        """Record the change in the audit trail, in the same transaction."""
+        """Record the change in the audit trail, in the same transaction (written with
+        its last statements)."""
         # Ids, dates and reasons only: never names, addresses or documents.
-        s.add(
-            e.AuditEntry(
-                actor=self.actor,
-                action=action,
-                entity=entity,
-                entity_id=entity_id,
-                details=json.dumps(details, default=str, sort_keys=True),
-            )
+        s.info["audit"].append(
+            {
+                "actor": self.actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "details": json.dumps(details, default=str, sort_keys=True),
+            }
         )
 
 

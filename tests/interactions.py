@@ -148,7 +148,7 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
     """Each screen's reads, by name: what one click or keystroke makes the screen ask."""
     from views.dashboard import load_dashboard
     from views.dialogs.placement_workflow_dialog import read_placement, read_rows
-    from views.dialogs.structure_chooser import FitQuestion, read_fit
+    from views.dialogs.structure_chooser import FitQuestion, read_fit, read_programmes
     from views.people_page import load_household
     from views.selection import Selection
     from views.structure_page import load_structure
@@ -163,8 +163,7 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
         assert at_hand is not None
         placement = at_hand.placement
         read_rows(backend, placement, [day])
-        directory.programmes_with_open_structures(day)
-        directory.programmes()
+        read_programmes(backend, day)
         question = FitQuestion(
             net.household_id,
             net.person_ids,

@@ -219,22 +219,25 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
     """Runs in a task: every table of the dashboard for ``selection`` at ``day``."""
     province, programme_code = selection.province, selection.programme_code
     structure_id = selection.chosen_structure()
-    overview = backend.occupancy.overview(
-        day, province=province, programme_code=programme_code, structure_id=structure_id
-    )
-    expiring = backend.presence.expiring(
-        day,
-        EXPIRING_WITHIN_DAYS,
-        province=province,
-        programme_code=programme_code,
-        structure_id=structure_id,
-    )
-    coming_of_age = backend.presence.coming_of_age(
-        day,
-        COMING_OF_AGE_WITHIN_DAYS,
-        province=province,
-        programme_code=programme_code,
-        structure_id=structure_id,
+    # Sent together: one round trip to the shared server.
+    overview, expiring, coming_of_age = backend.read_together(
+        backend.occupancy.overview_reading(
+            day, province=province, programme_code=programme_code, structure_id=structure_id
+        ),
+        backend.presence.expiring_reading(
+            day,
+            EXPIRING_WITHIN_DAYS,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+        ),
+        backend.presence.coming_of_age_reading(
+            day,
+            COMING_OF_AGE_WITHIN_DAYS,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+        ),
     )
     return DashboardData(
         day,

@@ -49,8 +49,11 @@ class NavigationData:
 
 
 def load_navigation(backend: Backend) -> NavigationData:
-    """Runs in a task: the two lists the tree is built from."""
-    return NavigationData(backend.directory.programmes(), backend.directory.structures())
+    """Runs in a task: the two lists the tree is built from (one round trip)."""
+    programmes, structures = backend.read_together(
+        backend.directory.programmes_reading(), backend.directory.structures_reading()
+    )
+    return NavigationData(programmes, structures)
 
 
 class NavigationTree(QWidget):

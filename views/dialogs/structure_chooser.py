@@ -78,23 +78,40 @@ def read_fit(
     reports: dict[int, FitReport] = {}
     if question is not None and structures:
         code = structures[0].programme_code
-        free = {
-            r.structure_id: r.free
-            for r in backend.occupancy.at(question.day, programme_code=code)
-            if r.structure_id is not None  # rows by structure always name it
-        }
+        readings = [backend.occupancy.at_reading(question.day, programme_code=code)]
         wanted = question.person_ids
         if question.household_id is not None and (wanted is None or wanted):
-            # Every structure at once, in a few statements whatever their number.
-            reports = backend.placements.check_fit_many(
-                question.household_id,
-                [st.id for st in structures],
-                question.day,
-                person_ids=wanted,
-                until=question.until,
-                until_programme=question.until_programme,
+            # Every structure at once, in a few statements whatever their number; the
+            # free beds go with the last of them.
+            readings.append(
+                backend.placements.fit_many_reading(
+                    question.household_id,
+                    [st.id for st in structures],
+                    question.day,
+                    person_ids=wanted,
+                    until=question.until,
+                    until_programme=question.until_programme,
+                )
             )
+        found = backend.read_together(*readings)
+        free = {
+            r.structure_id: r.free
+            for r in found[0]
+            if r.structure_id is not None  # rows by structure always name it
+        }
+        if len(found) > 1:
+            reports = found[1]
     return FitAnswer(programme_id, structures, question, free, reports)
+
+
+def read_programmes(backend: Backend, day: dt.date) -> tuple[set[int], list[ProgrammeInfo]]:
+    """Runs in a worker: the ids of the programmes with a structure open on ``day``, and
+    every programme; one round trip."""
+    open_ids, programmes = backend.read_together(
+        backend.directory.programmes_with_open_structures_reading(day),
+        backend.directory.programmes_reading(),
+    )
+    return open_ids, programmes
 
 
 def read_last_programme(backend: Backend, household_id: int) -> int | None:
@@ -193,8 +210,8 @@ class StructureChooser(QWidget):
                     code = backend.sheets.sheet(wanted, day).programme_code
                 except DomainError:
                     code = None  # gone meanwhile: nothing to preselect
-            open_ids = backend.directory.programmes_with_open_structures(day)
-            return open_ids, backend.directory.programmes(), wanted, code
+            open_ids, programmes = read_programmes(backend, day)
+            return open_ids, programmes, wanted, code
 
         self._read(work, self._show_programmes, "programmes")
 
