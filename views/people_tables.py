@@ -38,9 +38,12 @@ class PeopleModel(PagedTableModel):
             Column(N_("Age"), lambda p: p.age_on(self.day), display=lambda _v: ""),
             Column(N_("Citizenship"), "citizenship"),
             Column(N_("Household"), "household_code"),
+            # Where the person sleeps on the page's day: tells homonyms apart.
+            Column(N_("Structure"), "structure_code"),
         )
         super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
 
+    ALIAS = 2
     AGE = 5
 
     def _append(self, generation: int, page: Sequence[PersonInfo]) -> None:
