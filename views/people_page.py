@@ -32,9 +32,9 @@ from models.i18n import _, ngettext
 from models.labels import RELATIONSHIPS, sex_label
 from models.results import Changes, HouseholdInfo, PersonInfo, PlacementInfo, StayInfo
 
+from .colours import warning
 from .dialogs import workflow_class
 from .dialogs.context import DialogContext
-from .dialogs.styles import WARNING_COLOUR
 from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
 from .dialogs.texts import age_text, date_text, person_name, scheduled_exit_text
 from .people_tables import PAGE_SIZE, HistoryModel, PeopleModel, PlacementsModel
@@ -434,7 +434,7 @@ class PeoplePage(QWidget):
             self.members.setItem(row, 2, ro_item(date_text(p.birth_date) if p.birth_date else ""))
             age = ro_item(age_text(p.birth_date, self.day))
             if p.is_minor_on(self.day):
-                age.setForeground(WARNING_COLOUR)
+                age.setForeground(warning())
             self.members.setItem(row, 3, age)
             combo = QComboBox()
             combo.setObjectName(f"relationship_{p.id}")
