@@ -11,9 +11,13 @@ from typing import Any
 from sqlalchemy import (
     String,
     func,
+    literal,
+    not_,
+    or_,
     select,
     tuple_,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -172,10 +176,21 @@ class Directory:
         return lambda _s: ([stmt], lambda rows: {row[0] for row in rows[0]})
 
     def search_people(
-        self, text: str, *, limit: int = 200, after: tuple[str, str, int] | None = None
+        self,
+        text: str,
+        *,
+        limit: int = 200,
+        after: tuple[int, str, str, int] | None = None,
+        day: dt.date | None = None,
     ) -> list[r.PersonInfo]:
         """People whose name, alias, code or citizenship contains every word of ``text``,
-        with their household, in the order of ``PersonInfo.search_key``: one statement.
+        with their household and the structure they sleep in on ``day`` (today by
+        default), in the order of ``PersonInfo.search_key``: one statement.
+
+        Reference persons (and people on their own) come first, in name order, then the
+        other members of households: a child is never listed before the reference
+        person of its household. Each part is read along the name index (migration
+        0005) up to ``limit`` rows, and the two are merged.
 
         ``after`` is the ``search_key`` of the last row of the previous page: the next
         page starts there (keyset paging), so a deep page costs what the first one does.
@@ -183,34 +198,83 @@ class Directory:
         # Folded like the stored words: accents are optional in every part of the query
         # ("Gülşen", "gülsen" and "gulsen" all find Ğülşen).
         words = [fold(w) for w in limits.search_words(text)]
+        day = day if day is not None else self.today()
         p, m = e.Person, e.HouseholdMember
-        stmt = (
-            select(  # PersonInfo's fields, in their order
-                p.id,
-                p.code,
-                p.first_name,
-                p.last_name,
-                p.alias,
-                # the stored values as they are: the results hold them as text
-                type_coerce(p.sex, String),
-                p.gender_identity,
-                p.birth_date,
-                p.citizenship,
-                type_coerce(p.legal_status, String),
-                p.version,
-                m.household_id,
-                e.Household.code,
-                type_coerce(m.relationship_, String),
+        heads = or_(m.id.is_(None), m.relationship_ == e.Relationship.REFERENCE)
+
+        def part(rank: int) -> Any:  # a Select of the columns below
+            stmt = (
+                select(  # PersonInfo's fields, in their order, then the rank
+                    p.id,
+                    p.code,
+                    p.first_name,
+                    p.last_name,
+                    p.alias,
+                    # the stored values as they are: the results hold them as text
+                    type_coerce(p.sex, String).label("sex"),
+                    p.gender_identity,
+                    p.birth_date,
+                    p.citizenship,
+                    type_coerce(p.legal_status, String).label("legal_status"),
+                    p.version,
+                    m.household_id,
+                    e.Household.code.label("household_code"),
+                    type_coerce(m.relationship_, String).label("relationship"),
+                    literal(rank).label("rank"),
+                )
+                .outerjoin(m, m.person_id == p.id)
+                .outerjoin(e.Household, e.Household.id == m.household_id)
+                .where(heads if rank == 0 else not_(heads))
+                .order_by(p.last_name, p.first_name, p.id)
+                .limit(limit)
             )
-            .outerjoin(m, m.person_id == p.id)
-            .outerjoin(e.Household, e.Household.id == m.household_id)
-            .order_by(p.last_name, p.first_name, p.id)
+            for w in words:
+                stmt = stmt.where(p.search_text.contains(w, autoescape=True))
+            if after is not None and after[0] == rank:
+                stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after[1:]))
+            return stmt
+
+        # After a page ending among the other members, the reference persons are done.
+        ranks = [0, 1] if after is None or after[0] == 0 else [1]
+        found = union_all(*(select(part(k).subquery()) for k in ranks)).subquery()
+        bs = e.BedStay
+        where = (
+            select(e.Structure.code)
+            .select_from(bs)
+            .join(e.Bed, e.Bed.id == bs.bed_id)
+            .join(e.Room, e.Room.id == e.Bed.room_id)
+            .join(e.Structure, e.Structure.id == e.Room.structure_id)
+            .where(
+                bs.person_id == found.c.id,
+                bs.cancelled.is_(False),
+                bs.start_date <= day,
+                or_(bs.end_date.is_(None), bs.end_date > day),
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        c = found.c
+        stmt = (
+            select(
+                c.id,
+                c.code,
+                c.first_name,
+                c.last_name,
+                c.alias,
+                c.sex,
+                c.gender_identity,
+                c.birth_date,
+                c.citizenship,
+                c.legal_status,
+                c.version,
+                c.household_id,
+                c.household_code,
+                c.relationship,
+                where,
+            )
+            .order_by(c.rank, c.last_name, c.first_name, c.id)
             .limit(limit)
         )
-        for w in words:
-            stmt = stmt.where(p.search_text.contains(w, autoescape=True))
-        if after is not None:
-            stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after))
         with self.db.read() as s:
             # Plain columns: straight through the connection, no ORM rows to make.
             rows = s.connection().execute(stmt).all()

@@ -86,15 +86,19 @@ class PersonInfo:
     household_id: int | None = None
     household_code: str | None = None
     relationship: str | None = None
+    # The code of the structure the person sleeps in on the search's day (people search).
+    structure_code: str | None = None
 
     @property
     def full_name(self) -> str:
         return f"{self.last_name} {self.first_name}".strip()
 
     @property
-    def search_key(self) -> tuple[str, str, int]:
-        """Where the person comes in a search's list (``Directory.search_people``)."""
-        return (self.last_name, self.first_name, self.id)
+    def search_key(self) -> tuple[int, str, str, int]:
+        """Where the person comes in a search's list (``Directory.search_people``):
+        reference persons and people on their own first, then other members."""
+        rank = 0 if self.relationship in (None, "reference") else 1
+        return (rank, self.last_name, self.first_name, self.id)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:

@@ -34,8 +34,9 @@ class Network:
     placement_id: int  # its running placement
     person_ids: tuple[int, ...]  # its members in a bed on ``day``
     full_name: str  # "last first" of a person with both names
-    deep_key: tuple[str, str, int]  # the last row of the fifth page of a one-letter search
-    # (of the last full page on a smaller network)
+    # the last row of the fifth page of a one-letter search
+    deep_key: tuple[int, str, str, int] | None
+    # (of the last full page on a smaller network; None: there is none)
 
 
 def biggest_programme(backend: Backend) -> int:
@@ -125,7 +126,7 @@ def survey(backend: Backend, day: dt.date) -> Network:
             .order_by(e.Person.id.desc())
             .limit(1)
         ).one()
-    key: tuple[str, str, int] = ("", "", 0)
+    key: tuple[int, str, str, int] | None = None
     for _page in range(5):  # as deep as the network goes, five pages at most
         rows = backend.directory.search_people("a", after=key)
         if len(rows) < 200:

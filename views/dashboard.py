@@ -41,6 +41,7 @@ from models.results import (
     TargetFreeRow,
 )
 
+from . import colours
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
@@ -121,7 +122,7 @@ class StructureModel(RowTableModel):
     )
 
     def row_foreground(self, row: StructureOccupancyRow) -> QColor | None:
-        return QColor("#1b7f3b") if row.free > 0 else None
+        return colours.good() if row.free > 0 else None
 
 
 class TargetModel(RowTableModel):
@@ -137,7 +138,7 @@ class TargetModel(RowTableModel):
     )
 
     def row_foreground(self, row: TargetFreeRow) -> QColor | None:
-        return QColor("#b00020") if row.free == 0 else None
+        return colours.bad() if row.free == 0 else None
 
 
 def end_kind_label(kind: str) -> str:
@@ -164,7 +165,7 @@ class ExpiringModel(RowTableModel):
     )
 
     def row_foreground(self, row: ExpiringPlacement) -> QColor | None:
-        return QColor("#b35c00") if row.days_left <= 7 else None
+        return colours.warning() if row.days_left <= 7 else None
 
 
 def coming_of_age_state(row: ComingOfAge, day: dt.date) -> str:
@@ -198,7 +199,7 @@ class ComingOfAgeModel(RowTableModel):
         super().__init__(parent, columns=columns)
 
     def row_foreground(self, row: ComingOfAge) -> QColor | None:
-        return QColor("#b35c00") if row.beyond_rule else None
+        return colours.warning() if row.beyond_rule else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,9 +519,7 @@ class DashboardPage(QWidget):
         t = data.total
         empty = t.structures == 0 and self.selection.kind == NETWORK
         if empty and not self.empty_note.styleSheet():
-            self.empty_note.setStyleSheet(
-                "background: #eef5fb; border: 1px solid #b5d0e8; padding: 8px;"
-            )
+            self.empty_note.setStyleSheet(colours.note_style(colours.BLUE) + " padding: 8px;")
         self.empty_note.setVisible(empty)
         self.tiles["capacity"].set_value(format_number(t.capacity))
         self.tiles["occupied"].set_value(format_number(t.occupied))

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWi
 
 from models.i18n import _
 
+from . import colours
 from .date_edit import DateEdit
 from .widgets import from_qdate, mute, to_qdate
 
 # A date other than today is tinted, so that nobody takes the past for the present.
 # A light amber field with dark text: readable whatever the theme around it.
-NOT_TODAY_STYLE = "QLineEdit { background: #fff4d6; color: #1a1a1a; }"
 
 
 class DateBar(QWidget):
@@ -80,7 +80,14 @@ class DateBar(QWidget):
             self.date_edit.blockSignals(False)
         today = dt.date.today()
         self.today_button.setEnabled(day != today)
-        self.date_edit.setStyleSheet("" if day == today else NOT_TODAY_STYLE)
+        self.date_edit.setStyleSheet("" if day == today else not_today_style())
 
     def show_context(self, text: str) -> None:
         self.context_label.setText(text)
+
+
+def not_today_style() -> str:
+    """The date field when the window shows another day than today: tinted yellow."""
+    text = colours.palette().color(colours.Role.Text)
+    background = colours.tint(colours.YELLOW, 0.35)
+    return f"QLineEdit {{ background: {background.name()}; color: {text.name()}; }}"

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 from models.errors import ValidationError
 from models.i18n import _
 
+from . import colours
 from .widgets import from_qdate, to_qdate
 
 # A field whose text cannot be taken: a red frame, readable on a light and a dark base.
-INVALID_FIELD_STYLE = "QLineEdit { border: 2px solid #d0312d; }"
+
 
 # 04/03/1990, 4.3.90, 4-3-1990, 4 3 1990
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{2}|\d{4})$")
@@ -176,7 +177,7 @@ class DateEdit(QWidget):
         self._mark(None)
 
     def _mark(self, problem: str | None) -> None:
-        self.line.setStyleSheet(INVALID_FIELD_STYLE if problem else "")
+        self.line.setStyleSheet(invalid_field_style() if problem else "")
         self.line.setToolTip(problem or "")
         self.line.setAccessibleDescription(problem or "")
 
@@ -262,3 +263,11 @@ def check_dates(host: QWidget) -> None:
             edit.line.setFocus()
             edit.line.selectAll()
             raise ValidationError(problem)
+
+
+def invalid_field_style() -> str:
+    """A red frame round a date that cannot be read."""
+    border = colours.readable(
+        colours.RED, colours.palette().color(colours.Role.Base), ratio=colours.GRAPHIC_CONTRAST
+    )
+    return f"QLineEdit {{ border: 2px solid {border.name()}; }}"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QLineEdit,
     QTreeWidget,
@@ -29,6 +29,7 @@ from models.i18n import _, ngettext
 from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
 
+from . import colours
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 from .widgets import natural_key
 
@@ -206,7 +207,7 @@ class NavigationTree(QWidget):
         item.setToolTip(0, f"{st.name} · {where}")
         if st.closed_on is not None and st.closed_on < dt.date.today():
             # A closed structure stays in the tree for its history, greyed.
-            item.setForeground(0, QBrush(QColor("#888888")))
+            item.setForeground(0, QBrush(colours.muted()))
             item.setToolTip(
                 0,
                 f"{st.name} · {where} · "

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,9 +32,9 @@ from models.i18n import _, ngettext
 from models.labels import RELATIONSHIPS, sex_label
 from models.results import Changes, HouseholdInfo, PersonInfo, PlacementInfo, StayInfo
 
+from .colours import warning
 from .dialogs import workflow_class
 from .dialogs.context import DialogContext
-from .dialogs.styles import WARNING_COLOUR
 from .dialogs.tables import reach_cell_widgets_with_tab, ro_item, setup_table
 from .dialogs.texts import age_text, date_text, person_name, scheduled_exit_text
 from .people_tables import PAGE_SIZE, HistoryModel, PeopleModel, PlacementsModel
@@ -127,7 +128,7 @@ class PeoplePage(QWidget):
         self.count_label.setObjectName("peopleCount")
         outer.addWidget(self.count_label)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         outer.addWidget(splitter, 1)
         self.model = PeopleModel(self, runner=self.runner)
         self.model.day = self.day
@@ -168,7 +169,9 @@ class PeoplePage(QWidget):
         rlay.addLayout(mbuttons)
 
         actions = QGroupBox(_("Placement"))
-        alay = QHBoxLayout(actions)
+        # Two rows of three: the right side stays narrow enough for the list of people
+        # to show all its columns on a 1366 px screen.
+        alay = QGridLayout(actions)
         self.place_button = QPushButton(_("New &placement…"))
         self.place_button.setObjectName("placeButton")
         self.reserve_button = QPushButton(_("Re&servation…"))
@@ -189,8 +192,8 @@ class PeoplePage(QWidget):
             self.extend_button,
             self.correct_button,
         ):
-            alay.addWidget(b)
-        alay.addStretch(1)
+            alay.addWidget(b, alay.count() // 3, alay.count() % 3)
+        alay.setColumnStretch(3, 1)
         rlay.addWidget(actions)
 
         rlay.addWidget(section_label(_("Placements of the household")))
@@ -291,19 +294,41 @@ class PeoplePage(QWidget):
         if not text:
             self.model.set_source(None)
         else:
-            directory = self.backend.directory
+            directory, day = self.backend.directory, self.day
             self.model.set_source(
                 lambda last, limit: directory.search_people(
-                    text, limit=limit, after=last.search_key if last is not None else None
+                    text,
+                    limit=limit,
+                    after=last.search_key if last is not None else None,
+                    day=day,
                 )
             )
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if selected is not None:
             self.select_person(selected)
 
     def _fit_columns(self) -> None:
         if self.model.rowCount() <= PAGE_SIZE:
+            # Aliases are for people under protection: their column is shown when one
+            # of the people found has one.
+            rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
+            self.table.setColumnHidden(PeopleModel.ALIAS, not any(p.alias for p in rows))
             self.table.resizeColumnsToContents()
+            self._widen_list()
+
+    def _widen_list(self) -> None:
+        """Give the list the width of its columns (up to 60 % of the page), so that the
+        structure column, which tells homonyms apart, is seen without scrolling."""
+        need = (
+            self.table.horizontalHeader().length()
+            + self.table.verticalScrollBar().sizeHint().width()
+            + 2 * self.table.frameWidth()
+        )
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        left = min(need, total * 6 // 10)
+        if total > 0 and left > sizes[0]:
+            self.splitter.setSizes([left, total - left])
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
@@ -409,7 +434,7 @@ class PeoplePage(QWidget):
             self.members.setItem(row, 2, ro_item(date_text(p.birth_date) if p.birth_date else ""))
             age = ro_item(age_text(p.birth_date, self.day))
             if p.is_minor_on(self.day):
-                age.setForeground(WARNING_COLOUR)
+                age.setForeground(warning())
             self.members.setItem(row, 3, age)
             combo = QComboBox()
             combo.setObjectName(f"relationship_{p.id}")

@@ -14,7 +14,7 @@ from models.i18n import N_, _, pgettext
 from models.labels import exit_reason_label, placement_status_label
 from models.results import PersonInfo, StayInfo
 
-from .dialogs.styles import BAD_COLOUR, WARNING_COLOUR
+from .colours import bad, warning
 from .dialogs.texts import age_text
 from .table_models import DATE, Column, PagedTableModel, RowTableModel
 from .tasks import TaskRunner
@@ -38,9 +38,12 @@ class PeopleModel(PagedTableModel):
             Column(N_("Age"), lambda p: p.age_on(self.day), display=lambda _v: ""),
             Column(N_("Citizenship"), "citizenship"),
             Column(N_("Household"), "household_code"),
+            # Where the person sleeps on the page's day: tells homonyms apart.
+            Column(N_("Structure"), "structure_code"),
         )
         super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
 
+    ALIAS = 2
     AGE = 5
 
     def _append(self, generation: int, page: Sequence[PersonInfo]) -> None:
@@ -55,7 +58,7 @@ class PeopleModel(PagedTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return age_text(p.birth_date, self.day)
             if role == Qt.ItemDataRole.ForegroundRole and p.is_minor_on(self.day):
-                return WARNING_COLOUR
+                return warning()
         return super().data(index, role)
 
 
@@ -102,4 +105,4 @@ class HistoryModel(RowTableModel):
     )
 
     def row_foreground(self, row: StayInfo) -> QColor | None:
-        return BAD_COLOUR if row.cancelled else None
+        return bad() if row.cancelled else None

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 from models.formatting import format_date
 from models.i18n import _
 
+from .colours import bad, colour_style
+
 if TYPE_CHECKING:
     from models.backend import Backend
 
@@ -38,7 +40,7 @@ class StatusBar(QStatusBar):
         self.addWidget(self.busy_bar)
         self.link_label = QLabel(self)
         self.link_label.setObjectName("linkLabel")
-        self.link_label.setStyleSheet("color: #b00020;")
+        self.link_label.setStyleSheet(colour_style(bad()))
         self.link_label.hide()
         self.addPermanentWidget(self.link_label)
         self.addPermanentWidget(self.date_label)

@@ -37,7 +37,7 @@ from models.i18n import N_, _, ngettext
 from models.labels import programme_kind_label, relationship_label, target_group_label
 from models.results import BedLine, BedOutageRow, Changes
 
-from . import messages
+from . import colours, messages
 from .selection import Selection
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure
@@ -55,12 +55,11 @@ STATUS_LABELS = {
     "free": N_("free"),
     "no_place": N_("no place"),
 }
-STATUS_COLOURS = {
-    "occupied": None,
-    "reserved": QColor("#fff4d6"),
-    "out_of_service": QColor("#eeeeee"),
-    "free": QColor("#e7f5ea"),
-    "no_place": None,
+# The hue of each state's row, mixed into the palette's base (views.colours.tint).
+STATUS_HUES = {
+    "reserved": colours.YELLOW,
+    "out_of_service": colours.GREY,
+    "free": colours.GREEN,
 }
 
 
@@ -148,10 +147,14 @@ class BedModel(RowTableModel):
         self.set_rows(lines)
 
     def row_background(self, row: BedLine) -> QColor | None:
-        return STATUS_COLOURS.get(row.status)
+        hue = STATUS_HUES.get(row.status)
+        return colours.tint(hue) if hue is not None else None
 
     def row_foreground(self, row: BedLine) -> QColor | None:
-        return QColor("#777777") if row.status in ("out_of_service", "no_place") else None
+        if row.status not in ("out_of_service", "no_place"):
+            return None
+        background = self.row_background(row)
+        return colours.muted(*([background] if background else colours.text_backgrounds()))
 
 
 class CapacityModel(RowTableModel):
@@ -244,9 +247,7 @@ class StructurePage(QWidget):
 
         self.history_label = QLabel(self)
         self.history_label.setObjectName("structureHistoryNote")
-        self.history_label.setStyleSheet(
-            "background: #fff4d6; border: 1px solid #e0c36a; padding: 4px;"
-        )
+        self.history_label.setStyleSheet(colours.note_style(colours.YELLOW) + " padding: 4px;")
         self.history_label.setWordWrap(True)
         self.history_label.hide()
         layout.addWidget(self.history_label)

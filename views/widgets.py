@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from models.formatting import format_month, format_percent
 from models.i18n import _
 
+from . import colours
 from .table_models import RAW_ROLE
 
 if TYPE_CHECKING:
@@ -33,11 +34,9 @@ if TYPE_CHECKING:
     # many enums is slow.
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-# Light tones, so that the figure written over the bar stays readable.
-BAR_COLOUR = QColor("#8dbbe0")
-BAR_FULL_COLOUR = QColor("#8fd19e")
-BAR_OVER_COLOUR = QColor("#f0a39b")
-# Stronger tones for the chart, where bars stand alone.
+# The hues of a rate: below full, full (95 % and more), over the places. In a table the
+# bar is a tint of the hue, so that the figure written over it stays readable; in the
+# chart, where bars stand alone, the hue itself, as contrasted as a graphic needs.
 CHART_COLOUR = QColor("#4a90c2")
 CHART_FULL_COLOUR = QColor("#2e7d4f")
 CHART_OVER_COLOUR = QColor("#c0392b")
@@ -76,11 +75,11 @@ def from_qdate(q: QDate) -> dt.date:
 
 
 def bar_colour(rate: float, *, strong: bool = False) -> QColor:
-    if rate > 1.0:
-        return CHART_OVER_COLOUR if strong else BAR_OVER_COLOUR
-    if rate >= 0.95:
-        return CHART_FULL_COLOUR if strong else BAR_FULL_COLOUR
-    return CHART_COLOUR if strong else BAR_COLOUR
+    hue = CHART_OVER_COLOUR if rate > 1.0 else CHART_FULL_COLOUR if rate >= 0.95 else CHART_COLOUR
+    if strong:
+        base = colours.palette().color(colours.Role.Base)
+        return colours.readable(hue, base, ratio=colours.GRAPHIC_CONTRAST)
+    return colours.tint(hue, 0.5)
 
 
 class RateBarDelegate(QStyledItemDelegate):
@@ -101,7 +100,7 @@ class RateBarDelegate(QStyledItemDelegate):
         rect = QRectF(option.rect).adjusted(4, 5, -4, -5)
         if isinstance(rate, int | float):
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#e6eef5"))
+            painter.setBrush(colours.tint(CHART_COLOUR, 0.08))
             painter.drawRoundedRect(rect, 3, 3)
             filled = QRectF(rect)
             filled.setWidth(rect.width() * max(0.0, min(float(rate), 1.0)))
@@ -111,7 +110,7 @@ class RateBarDelegate(QStyledItemDelegate):
         painter.setPen(
             option.palette.color(QPalette.ColorRole.HighlightedText)
             if selected and not isinstance(rate, int | float)
-            else QColor("#1a1a1a")
+            else colours.palette().color(colours.Role.Text)
         )
         painter.drawText(
             rect.adjusted(4, 0, -4, 0),
@@ -196,9 +195,12 @@ class MonthlyChart(QWidget):
     def paintEvent(self, _event: object) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("#ffffff"))
+        pal = colours.palette()
+        base = pal.color(colours.Role.Base)
+        text = pal.color(colours.Role.Text)
+        p.fillRect(self.rect(), base)
         if self._message or not self._points:
-            p.setPen(QColor("#777777"))
+            p.setPen(colours.muted(base))
             p.drawText(
                 self.rect(), int(Qt.AlignmentFlag.AlignCenter), self._message or _("No data")
             )
@@ -213,13 +215,13 @@ class MonthlyChart(QWidget):
             y = plot.bottom() - plot.height() * level / top_value
             p.setPen(
                 QPen(
-                    QColor("#cccccc") if level < 1.0 else QColor("#888888"),
+                    colours.mix(base, text, 0.2 if level < 1.0 else 0.5),
                     1,
                     Qt.PenStyle.SolidLine if level != 0.5 else Qt.PenStyle.DashLine,
                 )
             )
             p.drawLine(int(plot.left()), int(y), int(plot.right()), int(y))
-            p.setPen(QColor("#555555"))
+            p.setPen(colours.muted(base))
             p.drawText(
                 QRectF(0, y - fm.height() / 2, left - 6, fm.height()),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
@@ -237,7 +239,7 @@ class MonthlyChart(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(bar_colour(rate, strong=True))
                 p.drawRect(bar)
-                p.setPen(QColor("#333333"))
+                p.setPen(text)
                 p.setFont(small)
                 p.drawText(
                     QRectF(x, bar.top() - fm.height(), slot, fm.height()),
@@ -245,7 +247,7 @@ class MonthlyChart(QWidget):
                     f"{round(rate * 100)}",
                 )
             p.setFont(small)
-            p.setPen(QColor("#333333"))
+            p.setPen(text)
             label = format_month(month, "MMM")
             p.drawText(
                 QRectF(x, plot.bottom() + 2, slot, fm.height()),
@@ -261,23 +263,32 @@ class MonthlyChart(QWidget):
         p.end()
 
 
-MUTED_TEXT = "#555555"  # captions and the context path
-
-
-def mute(label: QLabel) -> QLabel:
-    """Grey text for a caption. Set in the label's palette, not a style sheet: every style
-    sheet is parsed and applied to its widget before the window can be painted."""
+def mute(label: QLabel, *backgrounds: QColor) -> QLabel:
+    """Grey text for a caption, readable on ``backgrounds`` (the window by default). Set in
+    the label's palette, not a style sheet: every style sheet is parsed and applied to its
+    widget before the window can be painted."""
     palette = label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, QColor(MUTED_TEXT))
+    palette.setColor(QPalette.ColorRole.WindowText, colours.muted(*backgrounds))
     label.setPalette(palette)
     return label
 
 
 class FigureTile(QFrame):
-    """A big number with its caption (capacity, occupied, free...), on a light rounded
-    panel painted here (see ``mute`` for why not by a style sheet)."""
+    """A big number with its caption (capacity, occupied, free...), on a rounded panel a
+    little apart from the window, painted here (see ``mute`` for why not by a style
+    sheet); its colours come from the palette."""
 
-    BACKGROUND, BORDER, RADIUS = "#f7f9fb", "#d5dde5", 6.0
+    RADIUS = 6.0
+
+    @staticmethod
+    def background() -> QColor:
+        pal = colours.palette()
+        return colours.mix(pal.color(colours.Role.Window), pal.color(colours.Role.Base), 0.5)
+
+    @staticmethod
+    def border() -> QColor:
+        pal = colours.palette()
+        return colours.mix(pal.color(colours.Role.Window), pal.color(colours.Role.WindowText), 0.2)
 
     def __init__(self, caption: str, object_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -292,7 +303,7 @@ class FigureTile(QFrame):
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         self.value_label.setFont(font)
-        self.caption_label = mute(QLabel(caption, self))
+        self.caption_label = mute(QLabel(caption, self), self.background())
         self.setAccessibleName(caption)
         layout.addWidget(self.value_label)
         layout.addWidget(self.caption_label)
@@ -300,8 +311,8 @@ class FigureTile(QFrame):
     def paintEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setPen(QPen(QColor(self.BORDER), 1))
-        p.setBrush(QColor(self.BACKGROUND))
+        p.setPen(QPen(self.border(), 1))
+        p.setBrush(self.background())
         p.drawRoundedRect(
             QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), self.RADIUS, self.RADIUS
         )

@@ -398,30 +398,56 @@ def largest_programme(db: Database, day: dt.date) -> str:
 
 # -- screens and workflows, one by one (tests/interactions.py) -------------------------
 
+PART_SQL = """
+SELECT * FROM (
+  SELECT p.id, p.code, p.first_name, p.last_name, p.alias, p.sex, p.gender_identity,
+         p.birth_date, p.citizenship, p.legal_status, p.version, m.household_id,
+         h.code AS household_code, m.relationship, {rank} AS rank
+  FROM person p
+  LEFT JOIN household_member m ON m.person_id = p.id
+  LEFT JOIN household h ON h.id = m.household_id
+  WHERE {where}
+  ORDER BY p.last_name, p.first_name, p.id
+  LIMIT 200
+) AS part{rank}
+"""
 SEARCH_SQL = """
-SELECT p.id, p.code, p.first_name, p.last_name, p.alias, p.sex, p.gender_identity, p.birth_date,
-       p.citizenship, p.legal_status, p.version, m.household_id, h.code, m.relationship
-FROM person p
-LEFT JOIN household_member m ON m.person_id = p.id
-LEFT JOIN household h ON h.id = m.household_id
-WHERE {where}
-ORDER BY p.last_name, p.first_name, p.id
+SELECT f.*, (
+  SELECT st.code FROM bed_stay s JOIN bed b ON b.id = s.bed_id JOIN room r ON r.id = b.room_id
+  JOIN structure st ON st.id = r.structure_id
+  WHERE s.person_id = f.id AND NOT s.cancelled AND s.start_date <= :day
+    AND (s.end_date IS NULL OR s.end_date > :day)
+  LIMIT 1
+) AS structure_code
+FROM ({parts}) AS f
+ORDER BY f.rank, f.last_name, f.first_name, f.id
 LIMIT 200
 """
 
 
 def search_by_hand(
-    db: Database, text_: str, after: tuple[str, str, int] | None = None
+    db: Database,
+    text_: str,
+    after: tuple[int, str, str, int] | None = None,
+    day: dt.date | None = None,
 ) -> list[int]:
-    """The same rows as the people search, by one hand-written statement: their ids."""
+    """The same rows as the people search, by one hand-written statement: their ids
+    (reference persons and people on their own first, then the other members)."""
     words = text_.lower().split()
-    where = [f"p.search_text LIKE :w{i}" for i in range(len(words))]
+    common = [f"p.search_text LIKE :w{i}" for i in range(len(words))]
     params: dict[str, Any] = {f"w{i}": f"%{w}%" for i, w in enumerate(words)}
-    if after is not None:
-        where.append("(p.last_name, p.first_name, p.id) > (:a, :b, :c)")
-        params.update(a=after[0], b=after[1], c=after[2])
+    params["day"] = day or dt.date.today()
+    heads = "(m.id IS NULL OR m.relationship = 'reference')"
+    parts = []
+    for rank in (0, 1) if after is None or after[0] == 0 else (1,):
+        where = [*common, heads if rank == 0 else f"NOT {heads}"]
+        if after is not None and after[0] == rank:
+            where.append("(p.last_name, p.first_name, p.id) > (:a, :b, :c)")
+            params.update(a=after[1], b=after[2], c=after[3])
+        parts.append(PART_SQL.format(rank=rank, where=" AND ".join(where)))
+    sql = SEARCH_SQL.format(parts=" UNION ALL ".join(f"SELECT * FROM {p}" for p in parts))
     with raw(db) as conn:
-        rows = conn.execute(text(SEARCH_SQL.format(where=" AND ".join(where))), params).all()
+        rows = conn.execute(text(sql), params).all()
     return [row[0] for row in rows]
 
 
@@ -499,7 +525,9 @@ def interaction_rows(link: Link, backend: Any, net: Any, repeat: int) -> list[Ro
         row = Row(name, ours, None, target, met, statements=statements, round_trips=trips)
         if name in SEARCHES:
             words, after = SEARCHES[name](net)
-            base, ids = timed(lambda w=words, a=after: search_by_hand(link.db, w, a), repeat)
+            base, ids = timed(
+                lambda w=words, a=after: search_by_hand(link.db, w, a, net.day), repeat
+            )
             row.baseline = base
             twice = ours <= 2 * base
             row.target = (target + " and " if target else "") + "ratio ≤ 2"

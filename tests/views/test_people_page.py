@@ -241,3 +241,33 @@ def test_codes_and_birth_dates_are_shown_whole(qtbot, backend, sc) -> None:  # t
                 text,
             )
     runner.wait_all()
+
+
+def test_homonyms_are_told_apart_and_the_reference_person_comes_first(
+    qtbot, page, backend, sc
+) -> None:  # type: ignore[no-untyped-def]
+    placed = backend.people.register_household(
+        [
+            NewPerson("Zeno", "Ferri", "M", D(1980, 1, 1)),
+            NewPerson("Ada", "Ferri", "F", D(2016, 5, 7), relationship="child"),
+        ]
+    )
+    alone = backend.people.register_household([NewPerson("Zeno", "Ferri", "M", D(1985, 2, 3))])
+    backend.placements.place(placed.id, sc.small.id, DAY - dt.timedelta(days=10))
+    type_search(qtbot, page, "ferri")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
+    headers = [
+        page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())
+    ]
+    code, birth, where = (headers.index(_(h)) for h in ("Code", "Birth date", "Structure"))
+    rows = [
+        [page.model.index(r, c).data() for c in (code, birth, where)]
+        for r in range(page.model.rowCount())
+    ]
+    ref, child = (m.person for m in placed.members)
+    # Both reference persons before the child, though "Ada" sorts before "Zeno".
+    assert [page.model.row_at(r).id for r in range(3)][2] == child.id
+    by_code = {row[0]: row for row in rows}
+    assert by_code[ref.code][2] == "T-PIC"
+    assert by_code[alone.members[0].person.code][2] in ("", None)
+    assert by_code[ref.code][1] != by_code[alone.members[0].person.code][1]

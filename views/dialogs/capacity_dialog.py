@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QSpinBox,
 from models.errors import ValidationError
 from models.i18n import _
 
+from ..colours import error_style
 from .buttons import ok_cancel
 from .dates import DateEdit, check_dates
-from .styles import ERROR_STYLE
 
 
 class CapacityDialog(QDialog):
@@ -44,7 +44,7 @@ class CapacityDialog(QDialog):
         )
         self.error_label = QLabel(self)
         self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(error_style())
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form.addRow(self.error_label)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from models.i18n import _
 
+from ..colours import error_style
 from .buttons import ok_cancel
 
 # libpq's sslmode values, safest first.
@@ -99,7 +100,7 @@ class ConnectServerDialog(QDialog):
         self.error = QLabel(error, self)
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.setStyleSheet(error_style())
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, _("Connect")))
         self.tls.currentIndexChanged.connect(self._mode)

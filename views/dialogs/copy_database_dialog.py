@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from models.i18n import _
 
+from ..colours import error_style
 from .buttons import ok_cancel
 
 
@@ -82,7 +83,7 @@ class CopyDatabaseDialog(QDialog):
         self.error = QLabel(self)
         self.error.setObjectName("errorLabel")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.setStyleSheet(error_style())
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, _("Copy")))
         self.shared.setChecked(True)

@@ -22,10 +22,11 @@ from models.errors import ValidationError
 from models.i18n import N_, _, pgettext
 from models.results import BedInfo, Changes, HouseholdInfo, StayInfo
 
+from ..colours import bad
 from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, date_row
 from .household_picker import HouseholdPicker
-from .styles import BAD_COLOUR, hint
+from .styles import hint
 from .tables import cell, ro_item, setup_table
 from .texts import date_text
 from .workflow_dialog import WorkflowDialog, Write
@@ -145,7 +146,7 @@ class CorrectionDialog(WorkflowDialog):
             for col, text in enumerate(cells):
                 item = ro_item(text)
                 if s.cancelled:
-                    item.setForeground(BAD_COLOUR)
+                    item.setForeground(bad())
                 self.stays_table.setItem(row, col, item)
             cell(self.stays_table, row, 0).setData(Qt.ItemDataRole.UserRole, s.id)
         # The latest valid stay is the usual one to correct.

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QWidget
 from models.errors import ValidationError
 from models.i18n import _
 
+from ..colours import colour_style, muted, warning
 from ..date_edit import (
     DateEdit,
     add_months,
@@ -19,7 +20,6 @@ from ..date_edit import (
     parse_date,
     to_qdate,
 )
-from .styles import WARNING_COLOUR
 from .texts import age_on, age_text
 
 
@@ -29,11 +29,11 @@ def show_age(label: QLabel, birth_text: str, day: dt.date) -> None:
         birth = parse_date(birth_text)
     except ValidationError:
         label.setText(_("not a date yet"))
-        label.setStyleSheet("color: #777;")
+        label.setStyleSheet(colour_style(muted()))
         return
     label.setText(age_text(birth, day))
     minor = (age_on(birth, day) or 99) < 18
-    label.setStyleSheet(f"color: {WARNING_COLOUR.name()}; font-weight: bold;" if minor else "")
+    label.setStyleSheet(colour_style(warning(), bold=True) if minor else "")
 
 
 class OptionalDateEdit(QWidget):

@@ -17,10 +17,10 @@ from models.i18n import N_, _
 from models.results import Changes
 from models.terms import beyond_sai_terms, sai_terms_end
 
+from ..colours import warning
 from ..widgets import fit_on_screen
 from .dates import DateEdit, add_months, date_row
 from .placement_workflow_dialog import PlacementWorkflowDialog
-from .styles import WARNING_COLOUR
 from .texts import date_text
 from .workflow_dialog import Write
 
@@ -58,7 +58,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.beyond_note = QLabel()
         self.beyond_note.setObjectName("beyondTermsNote")
         self.beyond_note.setWordWrap(True)
-        self.beyond_note.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.beyond_note.setStyleSheet(f"color: {warning().name()};")
         form.addRow(self.beyond_note)
         self._show_beyond(False)
         self.authorised_by = QLineEdit()
@@ -75,7 +75,7 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.capacity_warning = QLabel()
         self.capacity_warning.setObjectName("capacityWarning")
         self.capacity_warning.setWordWrap(True)
-        self.capacity_warning.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.capacity_warning.setStyleSheet(f"color: {warning().name()};")
         self.capacity_warning.hide()
         self.body.addWidget(self.capacity_warning)
         self.body.addStretch(1)
@@ -156,11 +156,11 @@ class ExtensionDialog(PlacementWorkflowDialog):
         )
 
     def _show_warning(self, result: tuple[dt.date, str | None]) -> None:
-        new_end, warning = result
+        new_end, message = result
         if new_end != self.new_end.value():
             return  # the date changed meanwhile; its own check is on the way
-        self.capacity_warning.setText("⚠ " + warning if warning else "")
-        self.capacity_warning.setVisible(bool(warning))
+        self.capacity_warning.setText("⚠ " + message if message else "")
+        self.capacity_warning.setVisible(bool(message))
 
     def apply(self) -> Write:
         new_end = self.new_end.value()

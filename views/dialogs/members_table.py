@@ -22,7 +22,7 @@ from models.i18n import _
 from models.labels import relationship_label
 from models.results import HouseholdInfo, PersonInfo
 
-from .styles import WARNING_COLOUR
+from ..colours import warning
 from .tables import cell, reach_cell_widgets_with_tab, ro_item, setup_table
 from .texts import age_text, person_name
 
@@ -85,7 +85,7 @@ class MembersTable(QTableWidget):
             self.setItem(row, self.COL_NAME, name)
             age = ro_item(age_text(p.birth_date, day))
             if p.is_minor_on(day):
-                age.setForeground(WARNING_COLOUR)
+                age.setForeground(warning())
             self.setItem(row, self.COL_AGE, age)
             self.setItem(row, self.COL_REL, ro_item(relationship_label(p.relationship)))
             if self.with_beds:

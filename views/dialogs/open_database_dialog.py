@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from models.i18n import _
 
+from ..colours import colour_style, error_style, muted
 from .buttons import ok_cancel
 
 
@@ -68,10 +69,10 @@ class OpenDatabaseDialog(QDialog):
             self,
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(colour_style(muted()))
         layout.addWidget(note)
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.error.setStyleSheet(error_style())
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel(self, _("Open")))
         self.local.setChecked(True)

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from models.errors import ValidationError
 from models.i18n import _
 
+from ..colours import error_style
 from .buttons import ok_cancel
 from .dates import DateEdit, check_dates
-from .styles import ERROR_STYLE
 
 DEFAULT_DAYS = 30  # the end proposed when one is given: about a month of repairs
 
@@ -57,7 +57,7 @@ class OutageDialog(QDialog):
         form.addRow(_("&Reason:"), self.reason)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("errorLabel")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(error_style())
         self.error_label.setWordWrap(True)
         self.error_label.hide()
         form.addRow(self.error_label)

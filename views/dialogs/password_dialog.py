@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 
 from models.i18n import _
 
+from ..colours import colour_style, muted
 from .buttons import ok_cancel
 
 
@@ -29,7 +30,7 @@ class PasswordDialog(QDialog):
         layout.addLayout(form)
         note = QLabel(_("It is kept in this PC's credential store: it is asked only once."), self)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        note.setStyleSheet(colour_style(muted()))
         layout.addWidget(note)
         layout.addWidget(ok_cancel(self, _("Connect")))
         self.password.setFocus()

@@ -25,6 +25,7 @@ from models.formatting import format_date
 from models.i18n import N_, _
 from models.results import Changes, HouseholdInfo, PresenceRow, ReservationInfo
 
+from ..colours import warning
 from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
 from .destination import Destination
@@ -32,7 +33,6 @@ from .household_picker import HouseholdPicker
 from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
 from .structure_chooser import StructureChooser
-from .styles import WARNING_COLOUR
 from .texts import date_text
 from .workflow_dialog import WorkflowDialog, Write
 
@@ -62,7 +62,7 @@ class PlacementDialog(WorkflowDialog):
         self.reservation_hint = QLabel()
         self.reservation_hint.setObjectName("reservationHint")
         self.reservation_hint.setWordWrap(True)
-        self.reservation_hint.setStyleSheet(f"color: {WARNING_COLOUR.name()};")
+        self.reservation_hint.setStyleSheet(f"color: {warning().name()};")
         self.reservation_hint.hide()
         who_lay.addWidget(self.reservation_hint)
         columns.addWidget(who, 4)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 from PySide6.QtCore import QObject, QRect, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QImage, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,6 +43,7 @@ from models.errors import DomainError
 from models.i18n import _
 
 from .. import messages
+from ..colours import palette
 from ..settings_store import SettingsStore
 from ..tasks import TaskRunner, unexpected_message
 from ..widgets import fit_on_screen
@@ -167,7 +168,8 @@ class PrintPreviewDialog(QDialog):
         self.page_label.setStyleSheet("background: white; border: 1px solid #9aa5ae;")
         self.page_label.hide()  # until the first page is rendered
         holder = QWidget()
-        holder.setStyleSheet("background: #6b7780;")
+        # Round the page (paper stays white), the palette's dark shade.
+        holder.setStyleSheet(f"background: {palette().color(QPalette.ColorRole.Dark).name()};")
         hl = QVBoxLayout(holder)
         hl.setContentsMargins(16, 16, 16, 16)
         hl.addWidget(self.page_label, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)

@@ -28,8 +28,8 @@ from models.errors import DomainError
 from models.i18n import _
 from models.results import FitReport, ProgrammeInfo, StructureInfo
 
+from ..colours import bad, good, warning
 from .context import DialogContext
-from .styles import BAD_COLOUR, OK_COLOUR, WARNING_COLOUR
 from .tables import cell, ro_item, setup_table
 from .texts import short_reason, targets_text
 
@@ -400,13 +400,13 @@ class StructureChooser(QWidget):
             item.setText("")
         elif rep.fits:
             item.setText("✔ " + _("fits"))
-            item.setForeground(OK_COLOUR)
+            item.setForeground(good())
         elif rep.target_group_problem and len(rep.reasons) == 1:
             item.setText("⚠ " + _("other target group"))
-            item.setForeground(WARNING_COLOUR)
+            item.setForeground(warning())
         else:
             item.setText("✘ " + short_reason(rep, st, day))
-            item.setForeground(BAD_COLOUR)
+            item.setForeground(bad())
 
     # -- the answer --
     def structure_id(self) -> int | None:
@@ -444,11 +444,9 @@ class StructureChooser(QWidget):
             if self.free.get(st.id) == 0:
                 text += " " + _("They are the beds held for this household.")
             self.explanation.setText(text)
-            self.explanation.setStyleSheet(f"color: {OK_COLOUR.name()};")
+            self.explanation.setStyleSheet(f"color: {good().name()};")
         else:
             self.explanation.setText("\n".join(rep.reasons))
-            colour = (
-                WARNING_COLOUR if rep.target_group_problem and len(rep.reasons) == 1 else BAD_COLOUR
-            )
+            colour = warning() if rep.target_group_problem and len(rep.reasons) == 1 else bad()
             self.explanation.setStyleSheet(f"color: {colour.name()};")
         self.structure_changed.emit()

@@ -33,13 +33,13 @@ from models.errors import ConcurrentEditError, DomainError
 from models.i18n import _
 from models.results import Changes
 
+from ..colours import error_style
 from ..tasks import unexpected_message
 from .buttons import cancel_button, ok_button, ok_cancel
 from .context import DialogContext
 from .dates import DateEdit, check_dates
 from .household_picker import HouseholdPicker
 from .override_reason import OverrideReasonEdit
-from .styles import ERROR_STYLE
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -64,7 +64,7 @@ class ErrorLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("errorLabel")
-        self.setStyleSheet(ERROR_STYLE)
+        self.setStyleSheet(error_style())
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
