@@ -59,6 +59,26 @@ def _structure_filter(
     return stmt
 
 
+def programme_on(day: Any) -> Any:
+    """The id of the programme structure ``e.Structure`` counts under on the night of
+    ``day``: the programme it left at its first move after that night, otherwise its
+    present one (``e.StructureMove``). A structure never moved has no move to look up."""
+    before_move = (
+        select(e.StructureMove.from_programme_id)
+        .where(e.StructureMove.structure_id == e.Structure.id, e.StructureMove.moved_on > day)
+        .order_by(e.StructureMove.moved_on)
+        .limit(1)
+        .correlate(e.Structure)
+        .scalar_subquery()
+    )
+    return func.coalesce(before_move, e.Structure.programme_id)
+
+
+def bed_in_service(day: Any) -> Any:
+    """The bed ``e.Bed`` is not retired on the night of ``day``."""
+    return or_(e.Bed.retired_on.is_(None), e.Bed.retired_on > day)
+
+
 def live_stay_beds(day: Any) -> Any:
     """Subquery of the beds with a live stay on the night of ``day`` (column ``bed_id``).
 
@@ -189,7 +209,7 @@ def _counts_statement(
             e.Room.structure_id.label("structure_id"),
             func.count(e.Bed.id).label("beds"),
             func.sum(case((_bed_occupied(e.Bed.id, day), 1), else_=0)).label("occupied"),
-        ).join(e.Bed, e.Bed.room_id == e.Room.id)
+        ).join(e.Bed, and_(e.Bed.room_id == e.Room.id, bed_in_service(day)))
         # Reserved and out of service: the few held or out beds, those free of stays.
         flagged_union = union_all(
             select(held_beds.c.bed_id, literal(1).label("held"), literal(0).label("out")),
@@ -213,7 +233,7 @@ def _counts_statement(
             .select_from(flagged)
             .join(e.Bed, e.Bed.id == flagged.c.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(~_bed_occupied(flagged.c.bed_id, day))
+            .where(~_bed_occupied(flagged.c.bed_id, day), bed_in_service(day))
             .group_by(e.Room.structure_id)
             .subquery()
         )
@@ -232,7 +252,7 @@ def _counts_statement(
                     case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)
                 ).label("out"),
             )
-            .join(e.Bed, e.Bed.room_id == e.Room.id)
+            .join(e.Bed, and_(e.Bed.room_id == e.Room.id, bed_in_service(day)))
             .outerjoin(occupied_beds, occupied_beds.c.bed_id == e.Bed.id)
             .outerjoin(held_beds, held_beds.c.bed_id == e.Bed.id)
             .outerjoin(out_beds, out_beds.c.bed_id == e.Bed.id)
@@ -244,8 +264,8 @@ def _counts_statement(
     if by_province:
         per_structure = per_structure.where(e.Structure.province == bindparam("province"))
     if by_programme:
-        per_structure = per_structure.join(
-            e.Programme, e.Programme.id == e.Structure.programme_id
+        per_structure = per_structure.join_from(
+            e.Structure, e.Programme, e.Programme.id == programme_on(day)
         ).where(e.Programme.code == bindparam("programme_code"))
     if by_structure:
         per_structure = per_structure.where(
@@ -272,7 +292,7 @@ def _counts_statement(
             func.coalesce(out, 0),
             case((_taking_people(day), 1), else_=0),
         )
-        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .join_from(e.Structure, e.Programme, e.Programme.id == programme_on(day))
         .outerjoin(counts, counts.c.structure_id == e.Structure.id)
     )
     if recent:

@@ -461,7 +461,7 @@ def named_bed_problems(
     # Stays, outages and held reservations of these beds in one round trip, each row
     # tagged with its kind; the first reason found for a bed stands: occupied, then out
     # of service, then reserved, the earliest first.
-    occupied, out, reserved = 0, 1, 2
+    occupied, out, reserved, retired_kind = 0, 1, 2, 3
     stays = select(
         literal(occupied).label("kind"),
         e.BedStay.bed_id.label("bed_id"),
@@ -496,8 +496,11 @@ def named_bed_problems(
             e.Reservation.household_id != household_id,
         )
     )
+    retired = select(literal(retired_kind), e.Bed.id, e.Bed.retired_on, e.Bed.id).where(
+        e.Bed.id.in_(ids), e.Bed.retired_on.is_not(None), e.Bed.retired_on < until
+    )
     for kind, bed_id, day, _id in s.execute(
-        union_all(stays, outages, holds).order_by("kind", "day", "row_id")
+        union_all(stays, outages, holds, retired).order_by("kind", "day", "row_id")
     ):
         if found[bed_id] is not None:
             continue
@@ -513,6 +516,12 @@ def named_bed_problems(
         elif kind == out:
             found[bed_id] = BedOutOfServiceError(
                 _("Bed {bed} is out of service from {start}.").format(
+                    bed=name, start=format_date(day)
+                )
+            )
+        elif kind == retired_kind:
+            found[bed_id] = BedOutOfServiceError(
+                _("Bed {bed} is no longer in service from {start}.").format(
                     bed=name, start=format_date(day)
                 )
             )
