@@ -499,9 +499,10 @@ def named_bed_problems(
     retired = select(literal(retired_kind), e.Bed.id, e.Bed.retired_on, e.Bed.id).where(
         e.Bed.id.in_(ids), e.Bed.retired_on.is_not(None), e.Bed.retired_on < until
     )
-    for kind, bed_id, day, _id in s.execute(
+    rows: Any = s.execute(
         union_all(stays, outages, holds, retired).order_by("kind", "day", "row_id")
-    ):
+    )
+    for kind, bed_id, day, _id in rows:
         if found[bed_id] is not None:
             continue
         name = names[bed_id]

@@ -115,9 +115,7 @@ class Structures(UseCases):
             if "kind" in fields or "sai_category" in fields:
                 p.kind, p.sai_category = _kind_and_category(
                     fields.get("kind", p.kind.value),
-                    fields.get(
-                        "sai_category", p.sai_category.value if p.sai_category else None
-                    ),
+                    fields.get("sai_category", p.sai_category.value if p.sai_category else None),
                 )
             if "start_date" in fields:
                 p.start_date = fields["start_date"]
@@ -595,9 +593,9 @@ class Structures(UseCases):
             )
             if held:
                 raise BedReservedError(
-                    _(
-                        "Bed {bed} is held by a reservation: confirm or cancel it first."
-                    ).format(bed=rules.bed_name(b))
+                    _("Bed {bed} is held by a reservation: confirm or cancel it first.").format(
+                        bed=rules.bed_name(b)
+                    )
                 )
             b.retired_on = day
             s.flush()
@@ -660,16 +658,14 @@ def _provinces(values: Iterable[str] | str) -> str:
     return ",".join(sorted({limits.province(v) for v in values if str(v).strip()}))
 
 
-def _check_within_programme(
-    programme: e.Programme, first: dt.date, last: dt.date | None
-) -> None:
+def _check_within_programme(programme: e.Programme, first: dt.date, last: dt.date | None) -> None:
     """A structure counts under ``programme`` from the night ``first`` to the night
     ``last`` (open-ended when None): the programme must run all that while."""
     if first < programme.start_date:
         raise ValidationError(
-            _("Programme {programme} starts on {date}: the structure cannot be in it before.").format(
-                programme=programme.code, date=format_date(programme.start_date)
-            )
+            _(
+                "Programme {programme} starts on {date}: the structure cannot be in it before."
+            ).format(programme=programme.code, date=format_date(programme.start_date))
         )
     if programme.end_date is not None and (last is None or last > programme.end_date):
         raise ValidationError(
@@ -686,8 +682,7 @@ def _programme_spans(
     """Each structure that counts, or counted, under the programme, with the first and
     the last night it does (the last open-ended when None)."""
     moves = s.scalars(
-        select(e.StructureMove)
-        .where(
+        select(e.StructureMove).where(
             or_(
                 e.StructureMove.from_programme_id == programme_id,
                 e.StructureMove.to_programme_id == programme_id,
@@ -705,12 +700,12 @@ def _programme_spans(
         .where(e.StructureMove.structure_id.in_([st.id for st in structures]))
         .order_by(e.StructureMove.structure_id, e.StructureMove.moved_on)
     ).all()
-    spans = []
+    spans: list[tuple[e.Structure, dt.date, dt.date | None]] = []
     for st in structures:
         own = [m for m in all_moves if m.structure_id == st.id]
         # Each period: (programme, first night, last night).
         first = st.opened_on
-        periods = []
+        periods: list[tuple[int, dt.date, dt.date | None]] = []
         for m in own:
             periods.append((m.from_programme_id, first, m.moved_on - ONE_DAY))
             first = m.moved_on
@@ -745,9 +740,9 @@ def _check_structure_dates(s: Session, st: e.Structure) -> None:
     )
     if earliest is not None and earliest < st.opened_on:
         raise BedOccupiedError(
-            _(
-                "Someone slept in the structure on {date}: it cannot open after that."
-            ).format(date=format_date(earliest))
+            _("Someone slept in the structure on {date}: it cannot open after that.").format(
+                date=format_date(earliest)
+            )
         )
     first_move = s.scalar(
         select(func.min(e.StructureMove.moved_on)).where(e.StructureMove.structure_id == st.id)

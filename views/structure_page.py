@@ -230,6 +230,25 @@ class StructurePage(QWidget):
         details.setColumnStretch(3, 1)
         layout.addLayout(details)
 
+        # The structure itself (Rete): its details, rooms and beds, programme, closing.
+        network_row = QHBoxLayout()
+        self.network_buttons: dict[str, QPushButton] = {}
+        for key, text in (
+            ("edit_structure", _("Edit structure…")),
+            ("rooms", _("Rooms and beds…")),
+            ("move_structure", _("Move to another programme…")),
+            ("close", _("Close structure…")),
+        ):
+            b = QPushButton(text, self)
+            b.setObjectName(f"structure_{key}_button")
+            b.clicked.connect(
+                lambda _c=False, k=key: self.action_requested.emit(k, None, self.structure_id)
+            )
+            network_row.addWidget(b)
+            self.network_buttons[key] = b
+        network_row.addStretch(1)
+        layout.addLayout(network_row)
+
         tiles = QHBoxLayout()
         self.tiles = {
             "capacity": FigureTile(_("Places"), "structureTileCapacity"),
@@ -369,7 +388,7 @@ class StructurePage(QWidget):
             self.structure_id = structure_id
 
     def apply_changes(self, changes: Changes) -> None:
-        if self.structure_id in changes.structures:
+        if self.structure_id in changes.structures or changes.network:
             self.refresh()
 
     def selected_household_id(self) -> int | None:
@@ -493,6 +512,8 @@ class StructurePage(QWidget):
             else _("Nobody can be placed here on this date: the structure is closed.")
         )
         self.capacity_button.setEnabled(self.structure_id is not None)
+        for button in self.network_buttons.values():
+            button.setEnabled(self.structure_id is not None)
         outage = self.selected_outage()
         self.end_outage_button.setEnabled(
             outage is not None

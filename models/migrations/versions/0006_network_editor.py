@@ -42,7 +42,9 @@ def upgrade() -> None:
         sa.Column("to_programme_id", sa.Integer(), nullable=False),
         sa.Column("moved_on", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["structure_id"], ["structure.id"], name=op.f("fk_structure_move_structure_id_structure")
+            ["structure_id"],
+            ["structure.id"],
+            name=op.f("fk_structure_move_structure_id_structure"),
         ),
         sa.ForeignKeyConstraint(
             ["from_programme_id"],
