@@ -155,7 +155,7 @@ def test_a_structure_closes_once_everyone_has_left(backend, net):
 
 def test_retiring_an_occupied_or_held_bed_is_refused_and_changes_nothing(backend, net):
     _sai, _art18, st, beds, h = net
-    pl = backend.placements.place(h.id, st.id, D(2024, 3, 1))
+    backend.placements.place(h.id, st.id, D(2024, 3, 1))
     stay_bed = backend.directory.stays_of_household(h.id)[0].bed_id
     bed = next(b for b in beds if b.id == stay_bed)
     before = snapshot(backend)
