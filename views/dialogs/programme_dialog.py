@@ -40,6 +40,11 @@ def kind_text(kind: str, category: str | None) -> str:
     return programme_kind_label(kind)
 
 
+def kind_key(kind: str, category: str | None) -> str:
+    """The kind's choice as the list keeps it: "sai/ord", "anti_trafficking/"."""
+    return f"{kind}/{category or ''}"
+
+
 def provinces_list(text: str) -> list[str]:
     """The province codes written in a field, separated by commas or spaces."""
     return [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p.strip()]
@@ -70,7 +75,7 @@ class ProgrammeDialog(WorkflowDialog):
         self.kind.setObjectName("programmeKind")
         self.kind.setAccessibleName(_("Kind of programme"))
         for kind, category in KINDS:
-            self.kind.addItem(kind_text(kind, category), (kind, category))
+            self.kind.addItem(kind_text(kind, category), kind_key(kind, category))
         self.form.addRow(_("&Kind:"), self.kind)
         self.holder = QLineEdit()
         self.holder.setObjectName("programmeHolder")
@@ -117,7 +122,7 @@ class ProgrammeDialog(WorkflowDialog):
         if not name:
             self.name.setFocus()
             raise ValidationError(_("A programme needs a code and a name."))
-        kind, category = self.kind.currentData()
+        kind, category = KINDS[max(0, self.kind.currentIndex())]
         return {
             "code": code,
             "name": name,
