@@ -320,7 +320,7 @@ class MainActions:
             actions.addAction(act)
             if act is self.placement or act is self.reservation:
                 actions.addSeparator()
-        network = bar.addMenu(_("&Network"))
+        network = bar.addMenu(_("Net&work"))
         for act in (
             self.new_programme,
             self.new_structure,
