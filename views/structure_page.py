@@ -218,7 +218,11 @@ class StructurePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title_label.setFont(font)
-        layout.addWidget(self.title_label)
+        # Beside the title: the structure itself (Rete), its details, rooms and beds,
+        # programme, closing.
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title_label, 1)
+        layout.addLayout(title_row)
 
         details = QGridLayout()
         details.setHorizontalSpacing(16)
@@ -230,8 +234,6 @@ class StructurePage(QWidget):
         details.setColumnStretch(3, 1)
         layout.addLayout(details)
 
-        # The structure itself (Rete): its details, rooms and beds, programme, closing.
-        network_row = QHBoxLayout()
         self.network_buttons: dict[str, QPushButton] = {}
         for key, text in (
             ("edit_structure", _("Edit structure…")),
@@ -244,10 +246,8 @@ class StructurePage(QWidget):
             b.clicked.connect(
                 lambda _c=False, k=key: self.action_requested.emit(k, None, self.structure_id)
             )
-            network_row.addWidget(b)
+            title_row.addWidget(b)
             self.network_buttons[key] = b
-        network_row.addStretch(1)
-        layout.addLayout(network_row)
 
         tiles = QHBoxLayout()
         self.tiles = {

@@ -343,3 +343,28 @@ def test_the_navigation_menu_offers_what_fits_the_item(qtbot, backend, placed): 
         "navigation_move_structure",
         "navigation_close",
     ]
+
+
+def test_the_first_run_page_opens_the_demo_network_in_its_own_database(qtbot, backend, tmp_path):  # type: ignore[no-untyped-def]
+    """The demo comes from a database of its own (made by the desktop, as ``--demo``
+    does): the empty one is left as it was, and the dashboard shows the demo."""
+    from models import schema
+    from models.database import Database
+    from tests.factories import scenario
+
+    demo_db = Database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    schema.upgrade(demo_db)
+    demo = Backend(demo_db, actor="test")
+    scenario(demo)
+    before = snapshot(backend)
+    w = MainWindow(backend, today=TODAY, settings=MemorySettings(), open_demo=lambda: demo)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.pages.currentIndex() == PAGE_FIRST_RUN
+    assert w.first_run.demo_button.isEnabled()
+    click(qtbot, w.first_run.demo_button)
+    assert w.backend is demo
+    assert w.pages.currentIndex() == PAGE_DASHBOARD
+    assert w.navigation.structures()  # the demo's network on the left
+    assert snapshot(backend) == before  # nothing written into the empty database
+    demo_db.dispose()

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtWidgets import QFormLayout, QLabel
 
 from models.errors import ValidationError
+from models.formatting import format_date
 from models.i18n import N_, _
 from models.results import Changes, ProgrammeInfo, StructureInfo
 
@@ -36,7 +37,9 @@ class CloseDialog(WorkflowDialog):
         self.last_day = DateEdit(self.day)
         self.last_day.setObjectName("closeLastDay")
         self.last_day.setAccessibleName(_("Last day open"))
-        form.addRow(_("&Last day open:"), date_row(self.last_day))
+        self.last_day_label = QLabel(_("&Last day open:"))
+        self.last_day_label.setBuddy(self.last_day)
+        form.addRow(self.last_day_label, date_row(self.last_day))
         self.body.addLayout(form)
         note = QLabel(
             _("Nothing is deleted: the history stays, and the figures count it up to that day.")
@@ -68,7 +71,7 @@ class CloseDialog(WorkflowDialog):
                 code=st.code,
                 name=st.name,
                 programme=st.programme_code,
-                date=date_text(st.opened_on),
+                date=format_date(st.opened_on),
             )
         )
         if st.closed_on is not None:
@@ -80,9 +83,12 @@ class CloseDialog(WorkflowDialog):
             return
         self.programme = p
         self.setWindowTitle(_("End a programme"))
+        self.last_day_label.setText(_("Last &day running:"))
+        self.last_day.setAccessibleName(_("Last day running"))
+        self.ok_button.setText(_("End it"))
         self.summary.setText(
             _("Programme {code} · {name}, running since {date}.").format(
-                code=p.code, name=p.name, date=date_text(p.start_date)
+                code=p.code, name=p.name, date=format_date(p.start_date)
             )
         )
         if p.end_date is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel
 
 from models.errors import ValidationError
+from models.formatting import format_date
 from models.i18n import N_, _
 from models.results import Changes, ProgrammeInfo, StructureInfo
 
@@ -75,7 +76,7 @@ class MoveStructureDialog(WorkflowDialog):
                 code=st.code,
                 name=st.name,
                 programme=st.programme_code,
-                date=date_text(st.opened_on),
+                date=format_date(st.opened_on),
             )
         )
         self._programmes = [p for p in programmes if p.id != st.programme_id]
