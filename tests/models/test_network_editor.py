@@ -280,6 +280,19 @@ def test_a_structure_moved_to_another_programme_counts_there_from_the_date(backe
     # The programme filter follows the date as well.
     assert [r.key for r in backend.occupancy.at(D(2024, 3, 15), programme_code="SAI-T")] == ["T-1"]
     assert backend.occupancy.at(D(2024, 3, 15), programme_code="ART18-T") == []
+    # Bed-nights over a period follow the move too: the stay (March to May) counts under
+    # the former programme only, the places under each for its own nights.
+    june_first = D(2024, 6, 1)
+    sai_nights, sai_places, _rate = backend.occupancy.rate(
+        D(2024, 3, 1), D(2024, 7, 1), programme_code="SAI-T"
+    )
+    art_nights, art_places, _rate = backend.occupancy.rate(
+        D(2024, 3, 1), D(2024, 7, 1), programme_code="ART18-T"
+    )
+    assert sai_nights == (june_first - D(2024, 3, 1)).days and art_nights == 0
+    assert (sai_places, art_places) == (4 * 92, 4 * 30)
+    monthly = dict(backend.occupancy.monthly(D(2024, 6, 30), 2, programme_code="ART18-T"))
+    assert monthly[D(2024, 6, 1)] == 0.0 and monthly[D(2024, 5, 1)] is None
     # The history stays: the old programme cannot end before the move.
     with pytest.raises(ValidationError):
         backend.structures.close_programme(sai.id, sai.version, D(2024, 4, 30))
