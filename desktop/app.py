@@ -85,6 +85,25 @@ def open_other(target: str, password: str | None = None, *, create: bool = False
     return new
 
 
+def open_demo() -> Backend:
+    """The first-run page's demo network: the coop demo in its own file (as ``--demo``
+    starts), made the first time, never in the database of real data. Not remembered as
+    the database to open next time."""
+    from desktop.paths import demo_database_path
+    from models import demo
+
+    path = demo_database_path()
+    if not path.exists():
+        db = open_database(str(path), upgrade=True, create=True)
+        try:
+            demo.generate(db, scale="coop", seed=1)
+        finally:
+            db.dispose()
+    backend = open_backend(str(path))
+    gc.unfreeze()  # as for another database (open_other)
+    return backend
+
+
 def copy_database_to(
     backend: Backend,
     target: str,
@@ -377,6 +396,7 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
         None,
         settings=user_settings,
         open_backend=open_other,
+        open_demo=open_demo,
         copy_database=copy_database_to,
         print_handler=make_print_handler(),
         site_name=site_profile.site_name(),

@@ -35,6 +35,7 @@ RECORDED_TABLES = (
     "programme",
     "structure",
     "capacity_period",
+    "structure_move",
     "room",
     "bed",
     "bed_outage",

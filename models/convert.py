@@ -54,6 +54,7 @@ def programme(p: e.Programme) -> r.ProgrammeInfo:
         start_date=p.start_date,
         end_date=p.end_date,
         version=p.version,
+        provinces=p.province_codes,
     )
 
 
@@ -83,7 +84,9 @@ def capacity(c: e.CapacityPeriod) -> r.CapacityInfo:
 
 
 def bed(b: e.Bed) -> r.BedInfo:
-    return r.BedInfo(b.id, b.label, b.room_id, b.room.name, b.room.structure_id)
+    return r.BedInfo(
+        b.id, b.label, b.room_id, b.room.name, b.room.structure_id, b.retired_on, b.version
+    )
 
 
 def person(

@@ -151,6 +151,8 @@ class Programme(Versioned, Base):
     )
     holder: Mapped[str] = mapped_column(String(200), default="")
     managing_partner: Mapped[str] = mapped_column(String(200), default="")
+    # Comma-separated province codes, sorted (migration 0006); see ``province_codes``.
+    provinces: Mapped[str] = mapped_column(String(200), default="", server_default="")
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
@@ -160,6 +162,10 @@ class Programme(Versioned, Base):
 
     __mapper_args__ = {"version_id_col": Versioned.version}
     __table_args__ = (CheckConstraint("end_date IS NULL OR end_date > start_date", name="dates"),)
+
+    @property
+    def province_codes(self) -> tuple[str, ...]:
+        return tuple(p for p in self.provinces.split(",") if p)
 
 
 class Structure(Versioned, Base):
@@ -218,6 +224,22 @@ class CapacityPeriod(Base):
     )
 
 
+class StructureMove(Base):
+    """A structure passed from one programme to another on ``moved_on``: it counts under
+    ``from_programme_id`` up to the night before and under ``to_programme_id`` from that
+    night (migration 0006). ``Structure.programme_id`` is always its latest programme;
+    the programme of an earlier night is the ``from_programme_id`` of the first move
+    after that night (``occupancy_counts.programme_on``)."""
+
+    __tablename__ = "structure_move"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"))
+    from_programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
+    to_programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
+    moved_on: Mapped[dt.date] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("structure_id", "moved_on"),)
+
+
 class Room(Base):
     """Stanza."""
 
@@ -225,6 +247,9 @@ class Room(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     structure_id: Mapped[int] = mapped_column(ForeignKey("structure.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
+    # A rename checks it (migration 0006); written by the database for bulk inserts.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     structure: Mapped[Structure] = relationship(back_populates="rooms", lazy="raise_on_sql")
     beds: Mapped[list[Bed]] = relationship(
@@ -240,6 +265,11 @@ class Bed(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     room_id: Mapped[int] = mapped_column(ForeignKey("room.id"), index=True)
     label: Mapped[str] = mapped_column(String(40))
+    # Not in service from this night on (migration 0006): a bed with history is never
+    # deleted, it is retired.
+    retired_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     room: Mapped[Room] = relationship(back_populates="beds", lazy="raise_on_sql")
     __table_args__ = (UniqueConstraint("room_id", "label"),)

@@ -32,7 +32,11 @@ PARTS: dict[RecordKind, dict[str, str]] = {
     RecordKind.PERSON: {"household_member": "person_id"},
     RecordKind.PLACEMENT: {"bed_stay": "placement_id", "extension": "placement_id"},
     RecordKind.STAY: {},
-    RecordKind.STRUCTURE: {"capacity_period": "structure_id", "room": "structure_id"},
+    RecordKind.STRUCTURE: {
+        "capacity_period": "structure_id",
+        "structure_move": "structure_id",
+        "room": "structure_id",
+    },
 }
 # Columns that say nothing to a reader of the history.
 UNSHOWN = {"id", "version", "search_text"}

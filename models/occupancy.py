@@ -28,6 +28,7 @@ from .occupancy_counts import (
     _structure_figures_statement,
     _structure_filter,
     _summed,
+    moved_spans,
 )
 from .results import (
     OccupancyOverview,
@@ -125,6 +126,16 @@ class Occupancy:
         """Occupied bed-nights, capacity-nights and their ratio over ``[start, end)``."""
         if end <= start:
             return 0, 0, None
+        if programme_code and moved_spans(self.db, programme_code):
+            # Structures moved into or out of it count only over their nights there.
+            (nights_moved,), (capacity_moved,) = _period_nights(
+                self.db, [(start, end)], province=province, programme_code=programme_code
+            )
+            return (
+                nights_moved,
+                capacity_moved,
+                nights_moved / capacity_moved if capacity_moved else None,
+            )
         with self.db.read() as s:
             dialect = self.db.backend
             ids = _structure_filter(

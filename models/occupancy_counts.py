@@ -59,6 +59,26 @@ def _structure_filter(
     return stmt
 
 
+def programme_on(day: Any) -> Any:
+    """The id of the programme structure ``e.Structure`` counts under on the night of
+    ``day``: the programme it left at its first move after that night, otherwise its
+    present one (``e.StructureMove``). A structure never moved has no move to look up."""
+    before_move = (
+        select(e.StructureMove.from_programme_id)
+        .where(e.StructureMove.structure_id == e.Structure.id, e.StructureMove.moved_on > day)
+        .order_by(e.StructureMove.moved_on)
+        .limit(1)
+        .correlate(e.Structure)
+        .scalar_subquery()
+    )
+    return func.coalesce(before_move, e.Structure.programme_id)
+
+
+def bed_in_service(day: Any) -> Any:
+    """The bed ``e.Bed`` is not retired on the night of ``day``."""
+    return or_(e.Bed.retired_on.is_(None), e.Bed.retired_on > day)
+
+
 def live_stay_beds(day: Any) -> Any:
     """Subquery of the beds with a live stay on the night of ``day`` (column ``bed_id``).
 
@@ -189,7 +209,7 @@ def _counts_statement(
             e.Room.structure_id.label("structure_id"),
             func.count(e.Bed.id).label("beds"),
             func.sum(case((_bed_occupied(e.Bed.id, day), 1), else_=0)).label("occupied"),
-        ).join(e.Bed, e.Bed.room_id == e.Room.id)
+        ).join(e.Bed, and_(e.Bed.room_id == e.Room.id, bed_in_service(day)))
         # Reserved and out of service: the few held or out beds, those free of stays.
         flagged_union = union_all(
             select(held_beds.c.bed_id, literal(1).label("held"), literal(0).label("out")),
@@ -213,7 +233,7 @@ def _counts_statement(
             .select_from(flagged)
             .join(e.Bed, e.Bed.id == flagged.c.bed_id)
             .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(~_bed_occupied(flagged.c.bed_id, day))
+            .where(~_bed_occupied(flagged.c.bed_id, day), bed_in_service(day))
             .group_by(e.Room.structure_id)
             .subquery()
         )
@@ -232,7 +252,7 @@ def _counts_statement(
                     case((and_(free_of_stay, out_beds.c.bed_id.is_not(None)), 1), else_=0)
                 ).label("out"),
             )
-            .join(e.Bed, e.Bed.room_id == e.Room.id)
+            .join(e.Bed, and_(e.Bed.room_id == e.Room.id, bed_in_service(day)))
             .outerjoin(occupied_beds, occupied_beds.c.bed_id == e.Bed.id)
             .outerjoin(held_beds, held_beds.c.bed_id == e.Bed.id)
             .outerjoin(out_beds, out_beds.c.bed_id == e.Bed.id)
@@ -244,8 +264,8 @@ def _counts_statement(
     if by_province:
         per_structure = per_structure.where(e.Structure.province == bindparam("province"))
     if by_programme:
-        per_structure = per_structure.join(
-            e.Programme, e.Programme.id == e.Structure.programme_id
+        per_structure = per_structure.join_from(
+            e.Structure, e.Programme, e.Programme.id == programme_on(day)
         ).where(e.Programme.code == bindparam("programme_code"))
     if by_structure:
         per_structure = per_structure.where(
@@ -272,7 +292,7 @@ def _counts_statement(
             func.coalesce(out, 0),
             case((_taking_people(day), 1), else_=0),
         )
-        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+        .join_from(e.Structure, e.Programme, e.Programme.id == programme_on(day))
         .outerjoin(counts, counts.c.structure_id == e.Structure.id)
     )
     if recent:
@@ -415,6 +435,106 @@ def _period_nights(
     """Occupied bed-nights and capacity-nights of each ``[start, stop)`` in ``bounds``."""
     if not bounds:
         return [], []
+    if programme_code:
+        spans = moved_spans(db, programme_code)
+        if spans:
+            return _period_nights_with_moves(db, bounds, province, programme_code, spans)
+    return _period_nights_in_place(
+        db,
+        bounds,
+        province=province,
+        programme_code=programme_code,
+        structure_id=structure_id,
+    )
+
+
+def moved_spans(
+    db: Database, programme_code: str
+) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+    """The structures that moved into or out of the programme, each with the nights it
+    counted under it: ``[(first, last or None)]``. Empty when none ever moved (the
+    common case, one short statement)."""
+    with db.read() as s:
+        pid = s.scalar(select(e.Programme.id).where(e.Programme.code == programme_code))
+        if pid is None:
+            return {}
+        moved = select(e.StructureMove.structure_id).where(
+            or_(e.StructureMove.from_programme_id == pid, e.StructureMove.to_programme_id == pid)
+        )
+        rows = s.execute(
+            select(
+                e.Structure.id,
+                e.Structure.programme_id,
+                e.Structure.opened_on,
+                e.Structure.closed_on,
+                e.StructureMove.from_programme_id,
+                e.StructureMove.moved_on,
+            )
+            .join(e.StructureMove, e.StructureMove.structure_id == e.Structure.id)
+            .where(e.Structure.id.in_(moved))
+            .order_by(e.Structure.id, e.StructureMove.moved_on)
+        ).all()
+    by_structure: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_structure[row[0]].append(row)
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for sid, moves in by_structure.items():
+        first: dt.date = moves[0][2]
+        periods: list[tuple[int, dt.date, dt.date | None]] = []
+        for _sid, _now, _opened, _closed, before, moved_on in moves:
+            periods.append((before, first, moved_on - ONE_NIGHT))
+            first = moved_on
+        periods.append((moves[0][1], first, moves[0][3]))
+        spans[sid] = [(a, b) for p, a, b in periods if p == pid]
+    return spans
+
+
+def _period_nights_with_moves(
+    db: Database,
+    bounds: list[tuple[dt.date, dt.date]],
+    province: str | None,
+    programme_code: str,
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]],
+) -> tuple[list[int], list[int]]:
+    """``_period_nights`` of a programme some structures moved into or out of: the
+    structures never moved as usual, each moved one over the nights it counted there."""
+    nights, capacity = _period_nights_in_place(
+        db, bounds, province=province, programme_code=programme_code, exclude=set(spans)
+    )
+    with db.read() as s:
+        provinces: dict[int, str] = {
+            sid: prov
+            for sid, prov in s.execute(
+                select(e.Structure.id, e.Structure.province).where(e.Structure.id.in_(list(spans)))
+            )
+        }
+    for sid, ranges in spans.items():
+        if province and provinces.get(sid) != province.upper():
+            continue
+        for first, last in ranges:
+            stop = last + ONE_NIGHT if last is not None else None
+            clipped = []
+            for a, b in bounds:
+                lo = max(a, first)
+                hi = min(b, stop) if stop is not None else b
+                lo = min(lo, hi)
+                clipped.append((lo, hi))
+            n, c = _period_nights_in_place(db, clipped, structure_id=sid)
+            nights = [x + y for x, y in zip(nights, n, strict=True)]
+            capacity = [x + y for x, y in zip(capacity, c, strict=True)]
+    return nights, capacity
+
+
+def _period_nights_in_place(
+    db: Database,
+    bounds: list[tuple[dt.date, dt.date]],
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+    exclude: set[int] = frozenset(),  # type: ignore[assignment]
+) -> tuple[list[int], list[int]]:
+    """``_period_nights`` counting each structure under its present programme."""
     found: tuple[list[int], list[int]] = db.read_together(
         _period_nights_reading(
             db.backend,
@@ -422,6 +542,7 @@ def _period_nights(
             province=province,
             programme_code=programme_code,
             structure_id=structure_id,
+            exclude=exclude,
         )
     )[0]
     return found
@@ -434,17 +555,21 @@ def _period_nights_reading(
     province: str | None = None,
     programme_code: str | None = None,
     structure_id: int | None = None,
+    exclude: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> Callable[[Session], Reading]:
     """``_period_nights`` as a reading: its two statements go together."""
     from sqlalchemy import Date
 
     first, last = bounds[0][0], bounds[-1][1]
-    ids = _structure_filter(
+    chosen = _structure_filter(
         select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
         province,
         programme_code,
         structure_id,
-    ).subquery()
+    )
+    if exclude:
+        chosen = chosen.where(e.Structure.id.not_in(exclude))
+    ids = chosen.subquery()
     # One scan of the stays that touch the whole range, with one sum per period:
     # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
     # The stays are found in two halves (open; ending after ``first``) that the
@@ -482,7 +607,7 @@ def _period_nights_reading(
         hi = case((d1 < lb, d1), else_=lb)
         lo = case((d0 > la, d0), else_=la)
         sums.append(func.coalesce(func.sum(case((hi > lo, hi - lo), else_=0)), 0))
-    if not (province or programme_code or structure_id is not None):
+    if not (province or programme_code or structure_id is not None or exclude):
         totals_stmt = select(*sums).select_from(touching)  # the whole network
     else:
         totals_stmt = (

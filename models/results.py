@@ -21,6 +21,7 @@ class ProgrammeInfo:
     start_date: dt.date
     end_date: dt.date | None
     version: int
+    provinces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,33 @@ class BedInfo:
     room_id: int
     room_name: str
     structure_id: int
+    retired_on: dt.date | None = None
+    version: int = 1
+
+    def in_service_on(self, day: dt.date) -> bool:
+        """Not yet retired on the night of ``day``."""
+        return self.retired_on is None or day < self.retired_on
+
+
+@dataclass(frozen=True)
+class RoomInfo:
+    """A room (stanza) with all its beds, retired ones included."""
+
+    id: int
+    name: str
+    structure_id: int
+    version: int
+    beds: tuple[BedInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class StructureMoveInfo:
+    """A structure passed from one programme to another on ``moved_on``."""
+
+    structure_id: int
+    from_programme_code: str
+    to_programme_code: str
+    moved_on: dt.date
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from .unit_of_work import get
 
 FAR_FUTURE = dt.date(9999, 12, 31)
 # The kinds of a bed's problem rows (bed_problems_statement), in the order they count.
-OCCUPIED, OUT_OF_SERVICE, RESERVED = 0, 1, 2
+OCCUPIED, OUT_OF_SERVICE, RESERVED, RETIRED = 0, 1, 2, 3
 
 
 def overlaps(
@@ -514,7 +514,8 @@ def bed_problems_statement(
 ) -> Any:
     """The statement of ``named_bed_problems`` for ``beds`` (bed ids, or a select of
     them): the stays, outages and held reservations of these beds in one round trip,
-    each row tagged with its kind (``bed_problems_from`` reads it)."""
+    and whether they are retired, each row tagged with its kind (``bed_problems_from``
+    reads it)."""
     until = end or FAR_FUTURE
     stays = select(
         literal(OCCUPIED).label("kind"),
@@ -550,7 +551,10 @@ def bed_problems_statement(
             e.Reservation.household_id != household_id,
         )
     )
-    return union_all(stays, outages, holds).order_by("kind", "day", "row_id")
+    retired = select(literal(RETIRED), e.Bed.id, e.Bed.retired_on, e.Bed.id).where(
+        e.Bed.id.in_(beds), e.Bed.retired_on.is_not(None), e.Bed.retired_on < until
+    )
+    return union_all(stays, outages, holds, retired).order_by("kind", "day", "row_id")
 
 
 def bed_problems_from(
@@ -558,7 +562,7 @@ def bed_problems_from(
 ) -> dict[int, DomainError | None]:
     """Why each of the beds ``names`` names cannot be used (None: it can), from the rows
     of ``bed_problems_statement``: the first reason found for a bed stands, occupied,
-    then out of service, then reserved, the earliest first."""
+    then out of service, then reserved, then retired, the earliest first."""
     found: dict[int, DomainError | None] = dict.fromkeys(names)
     for kind, bed_id, day, _id in rows:
         if bed_id not in found or found[bed_id] is not None:
@@ -575,6 +579,12 @@ def bed_problems_from(
         elif kind == OUT_OF_SERVICE:
             found[bed_id] = BedOutOfServiceError(
                 _("Bed {bed} is out of service from {start}.").format(
+                    bed=name, start=format_date(day)
+                )
+            )
+        elif kind == RETIRED:
+            found[bed_id] = BedOutOfServiceError(
+                _("Bed {bed} is no longer in service from {start}.").format(
                     bed=name, start=format_date(day)
                 )
             )

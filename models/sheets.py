@@ -145,7 +145,8 @@ def _structure_statements() -> dict[str, Any]:
         .outerjoin(e.Placement, e.Placement.id == e.BedStay.placement_id)
         .outerjoin(e.Household, e.Household.id == e.Placement.household_id)
         .outerjoin(e.HouseholdMember, e.HouseholdMember.person_id == e.Person.id)
-        .where(e.Room.structure_id == sid)
+        # A retired bed leaves the sheet from the night it is retired.
+        .where(e.Room.structure_id == sid, or_(e.Bed.retired_on.is_(None), e.Bed.retired_on > day))
         .order_by(e.Room.name, e.Bed.label)
     )
     _STATEMENTS["capacity"] = (

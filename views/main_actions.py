@@ -28,6 +28,7 @@ class WindowCommands(Protocol):
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
+    def edit_selected(self) -> None: ...
     def show_dashboard(self) -> None: ...
     def show_structure_page(self) -> None: ...
     def show_people(self) -> None: ...
@@ -148,6 +149,48 @@ class MainActions:
             "actionHistory",
             _("Who changed the selected person, placement or structure, what and when"),
         )
+        self.new_programme = a(
+            _("New &programme…"),
+            lambda: c.open_dialog("new_programme"),
+            None,
+            "actionNewProgramme",
+            _("Create a programme: SAI, anti-trafficking or other"),
+        )
+        self.new_structure = a(
+            _("New &structure…"),
+            lambda: c.open_dialog("new_structure"),
+            None,
+            "actionNewStructure",
+            _("Create a structure in a programme"),
+        )
+        self.edit_network = a(
+            _("&Edit the selection…"),
+            c.edit_selected,
+            None,
+            "actionEditSelected",
+            _("Change the details of the structure or programme selected on the left"),
+        )
+        self.rooms_beds = a(
+            _("&Rooms and beds…"),
+            lambda: c.open_dialog("rooms"),
+            None,
+            "actionRoomsBeds",
+            _("Add, rename or retire the rooms and beds of the structure selected"),
+        )
+        self.move_structure = a(
+            _("&Move to another programme…"),
+            lambda: c.open_dialog("move_structure"),
+            None,
+            "actionMoveStructure",
+            _("Pass the structure selected to another programme from a date"),
+        )
+        self.close_network = a(
+            _("&Close…"),
+            lambda: c.open_dialog("close"),
+            None,
+            "actionCloseSelected",
+            _("Close the structure, or end the programme, selected on the left"),
+        )
         self.dashboard = a(
             _("&Dashboard"),
             c.show_dashboard,
@@ -215,6 +258,12 @@ class MainActions:
             self.reservation,
             self.correction,
             self.history,
+            self.new_programme,
+            self.new_structure,
+            self.edit_network,
+            self.rooms_beds,
+            self.move_structure,
+            self.close_network,
             self.structure,
             self.people,
             self.search,
@@ -279,6 +328,18 @@ class MainActions:
             actions.addAction(act)
             if act is self.placement or act is self.reservation:
                 actions.addSeparator()
+        network = bar.addMenu(_("Net&work"))
+        for act in (
+            self.new_programme,
+            self.new_structure,
+            self.edit_network,
+            self.rooms_beds,
+            self.move_structure,
+            self.close_network,
+        ):
+            network.addAction(act)
+            if act is self.new_structure or act is self.move_structure:
+                network.addSeparator()
         view = bar.addMenu(_("&View"))
         for act in self.pages:
             view.addAction(act)

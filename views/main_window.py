@@ -41,7 +41,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -62,7 +62,7 @@ from .date_bar import DateBar
 from .dialogs import workflow_class
 from .help import install_help_key
 from .main_actions import MainActions
-from .navigation import NavigationTree, load_navigation
+from .navigation import NavigationData, NavigationTree, load_navigation
 from .page import Page
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 from .settings_store import MemorySettings, SettingsStore, saved_state, state_text
@@ -79,6 +79,9 @@ if TYPE_CHECKING:
 
 PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
 PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
+# Not a page of the selection: shown in place of the dashboard while the database has no
+# programme (views.first_run).
+PAGE_FIRST_RUN = 3
 # How often the audit trail is read for other PCs' changes: on a local file always, on
 # the shared server only while its notifications are away (models.live).
 CHANGE_POLL_MS = 2_000
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
         open_backend: Callable[[str, str | None], Backend] | None = None,
         copy_database: CopyDatabase | None = None,
         print_handler: Callable[[MainWindow, PrintScope], None] | None = None,
+        open_demo: Callable[[], Backend] | None = None,
         today: dt.date | None = None,
         site_name: str | None = None,
         parent: QWidget | None = None,
@@ -137,6 +141,10 @@ class MainWindow(QMainWindow):
         self.open_backend = open_backend
         self.copy_database_to = copy_database
         self.print_handler = print_handler
+        # The first-run page's demo network: opened (made the first time) in its own file.
+        self.open_demo = open_demo
+        # No programme yet: the first-run page stands in for the dashboard.
+        self.empty_network = False
         self.runner = TaskRunner(self)
         # Tests replace this to drive a dialog instead of blocking in exec().
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
@@ -162,6 +170,7 @@ class MainWindow(QMainWindow):
         install_help_key()  # F1 inside modal dialogs too
         self.main_actions.show_page(self.pages.currentIndex())  # ticked from the start
         self.toolbar = self.main_actions.build_toolbar()
+        self._connect_first_run()
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.status.show_database(self.backend)
@@ -170,6 +179,7 @@ class MainWindow(QMainWindow):
         self.date_bar.day_chosen.connect(self.set_day)
         self.navigation.selection_changed.connect(self.set_selection)
         self.navigation.selection_clicked.connect(self._selection_clicked)
+        self.navigation.network_action_requested.connect(self.open_network_dialog)
         self.runner.busy_changed.connect(self.status.show_busy)
         self.data_changed.connect(self._changed_here)
         self._poll = QTimer(self)
@@ -205,6 +215,10 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.dashboard)
         for _index in (PAGE_STRUCTURE, PAGE_PEOPLE):
             self.pages.addWidget(QWidget(self.pages))
+        from .first_run import FirstRunPanel
+
+        self.first_run = FirstRunPanel(self.pages)
+        self.pages.addWidget(self.first_run)
         right = QWidget(self)
         col = QVBoxLayout(right)
         col.setContentsMargins(0, 0, 0, 0)
@@ -356,8 +370,20 @@ class MainWindow(QMainWindow):
         if backend is None:
             return
         self.runner.run(
-            lambda: load_navigation(backend), on_success=self.navigation.set_data, key="navigation"
+            lambda: load_navigation(backend), on_success=self._navigation_loaded, key="navigation"
         )
+
+    def _navigation_loaded(self, data: NavigationData) -> None:
+        """The tree, and the first-run page while there is no programme (then the
+        dashboard, once the first one is created)."""
+        self.navigation.set_data(data)
+        was_empty, self.empty_network = self.empty_network, not data.programmes
+        if self.empty_network:
+            if self.pages.currentIndex() == PAGE_DASHBOARD:
+                self.pages.setCurrentIndex(PAGE_FIRST_RUN)
+        elif was_empty and self.pages.currentIndex() == PAGE_FIRST_RUN:
+            self._stale.add(PAGE_DASHBOARD)
+            self.pages.setCurrentIndex(PAGE_DASHBOARD)
 
     def set_selection(self, selection: Selection) -> None:
         """Show ``selection``: a structure on its page, anything else on the dashboard."""
@@ -379,6 +405,8 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, index: int) -> None:
         """Show the page at ``index``, read again if it is out of date."""
+        if index == PAGE_DASHBOARD and self.empty_network:
+            index = PAGE_FIRST_RUN
         if self.pages.currentIndex() == index:
             self._bring_up_to_date(index)
         else:
@@ -403,7 +431,7 @@ class MainWindow(QMainWindow):
     def show_dashboard(self) -> None:
         """The dashboard of the current selection (a structure's own figures when a
         structure is selected; see ``show_network`` for the whole network)."""
-        self.pages.setCurrentIndex(PAGE_DASHBOARD)
+        self._show_page(PAGE_DASHBOARD)
 
     def show_structure_page(self) -> None:
         self.pages.setCurrentIndex(PAGE_STRUCTURE)
@@ -439,6 +467,10 @@ class MainWindow(QMainWindow):
         self.people_page.focus_search()
 
     def _page_changed(self, index: int) -> None:
+        if index == PAGE_FIRST_RUN:
+            self.main_actions.show_page(-1)
+            self.date_bar.show_context(_("A new database"))
+            return
         self._page(index)  # built when first shown
         self.main_actions.show_page(index)
         self._update_context()
@@ -447,7 +479,7 @@ class MainWindow(QMainWindow):
     def _bring_up_to_date(self, index: int) -> None:
         """Read the page at ``index`` again if it is stale, or hand it the changes made
         while it was hidden."""
-        if self.backend is None:  # still opening: set_backend reads every page
+        if self.backend is None or index == PAGE_FIRST_RUN:  # nothing to read there
             return
         if index in self._stale:
             self._stale.discard(index)
@@ -623,6 +655,64 @@ class MainWindow(QMainWindow):
             else:  # a dialog that cannot say what it changed: every page reads again
                 self.data_changed.emit()
         return accepted
+
+    # -- the network (Rete) -------------------------------------------------------------
+
+    def edit_selected(self) -> None:
+        """Network › Edit the selection…: the structure selected, otherwise the programme."""
+        self.open_network_dialog(
+            "edit_structure" if self.selection.chosen_structure() is not None else "edit_programme"
+        )
+
+    def open_network_dialog(self, key: str) -> bool:
+        """A network workflow on the selection (Network menu, the navigation's menu, the
+        structure page's buttons); after a new programme, its first structure is offered
+        while the network has no structure yet."""
+        accepted = self.open_dialog(key)
+        if accepted and key == "new_programme" and not self.navigation.structures():
+            programme = getattr(self.last_dialog, "result_value", None)
+            if programme is not None:
+                self.selection = Selection(PROGRAMME, programme.name, programme_code=programme.code)
+                self.open_dialog("new_structure")
+        return accepted
+
+    def _connect_first_run(self) -> None:
+        self.first_run.create_requested.connect(lambda: self.open_network_dialog("new_programme"))
+        self.first_run.demo_requested.connect(self.open_demo_network)
+        # File › Import from a spreadsheet…: the window's action whose name says import.
+        import_action = next(
+            (
+                act
+                for act in vars(self.main_actions).values()
+                if isinstance(act, QAction) and "import" in act.objectName().lower()
+            ),
+            None,
+        )
+        if import_action is not None:
+            self.first_run.import_requested.connect(import_action.trigger)
+        self.first_run.import_button.setEnabled(import_action is not None)
+        self.first_run.demo_button.setEnabled(self.open_demo is not None)
+
+    def open_demo_network(self) -> None:
+        """Open the demo network, in its own file (made the first time): the database in
+        use is left as it is, and File › Open database… comes back to it."""
+        make = self.open_demo
+        if make is None:
+            return
+        self.first_run.setEnabled(False)
+        self.status.showMessage(_("Opening the demo network…"))
+
+        def opened(backend: Backend) -> None:
+            self.first_run.setEnabled(True)
+            self.status.clearMessage()
+            self.set_backend(backend)
+
+        def failed(exc: BaseException) -> None:
+            self.first_run.setEnabled(True)
+            self.status.clearMessage()
+            report_failure(exc, self)
+
+        self.runner.run(make, on_success=opened, on_failure=failed)
 
     def open_preferences(self) -> None:
         from .dialogs.preferences_dialog import PreferencesDialog
@@ -913,6 +1003,7 @@ class MainWindow(QMainWindow):
         old = self.backend
         self.backend = backend
         self.selection = Selection(NETWORK, _("All network"))
+        self.empty_network = False  # until its navigation says otherwise
         for page in self._built_pages().values():
             page.set_backend(backend)
             page.set_selection(self.selection)

@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QLineEdit,
+    QMenu,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -63,6 +64,9 @@ class NavigationTree(QWidget):
     selection_changed = Signal(object)
     # A click (or Enter) on the item already chosen: show it again, from another page.
     selection_clicked = Signal(object)
+    # The context menu's network workflows: the workflow's key ("new_structure",
+    # "edit_programme"...), for the item right-clicked (selected first).
+    network_action_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +100,51 @@ class NavigationTree(QWidget):
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemClicked.connect(self._clicked)
         self.tree.itemActivated.connect(self._clicked)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.last_menu: QMenu | None = None  # the context menu shown last (tests read it)
+
+    # -- context menu -------------------------------------------------------------------
+
+    def network_actions(self, selection: Selection) -> list[tuple[str, str]]:
+        """The network workflows offered for ``selection``: (key, text) in menu order."""
+        new = [("new_programme", _("New programme…")), ("new_structure", _("New structure…"))]
+        if selection.kind == STRUCTURE:
+            return [
+                ("edit_structure", _("Edit structure…")),
+                ("rooms", _("Rooms and beds…")),
+                ("move_structure", _("Move to another programme…")),
+                ("close", _("Close structure…")),
+                *new,
+            ]
+        if selection.kind == PROGRAMME:
+            return [
+                ("edit_programme", _("Edit programme…")),
+                ("close", _("End programme…")),
+                *new,
+            ]
+        return new
+
+    def context_menu_for(self, item: QTreeWidgetItem | None) -> QMenu:
+        """The menu of ``item`` (selected first: the workflows work on the selection)."""
+        if item is not None:
+            self.tree.setCurrentItem(item)
+        selection = self.current_selection() or Selection(NETWORK, _("All network"))
+        menu = QMenu(self)
+        menu.setObjectName("navigationMenu")
+        for i, (key, text) in enumerate(self.network_actions(selection)):
+            if key == "new_programme" and i:
+                menu.addSeparator()
+            act = QAction(text, menu)
+            act.setObjectName(f"navigation_{key}")
+            act.triggered.connect(lambda _c=False, k=key: self.network_action_requested.emit(k))
+            menu.addAction(act)
+        self.last_menu = menu
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.context_menu_for(self.tree.itemAt(pos))
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     # -- data ---------------------------------------------------------------------------
 

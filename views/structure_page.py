@@ -221,7 +221,11 @@ class StructurePage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         self.title_label.setFont(font)
-        layout.addWidget(self.title_label)
+        # Beside the title: the structure itself (Rete), its details, rooms and beds,
+        # programme, closing.
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title_label, 1)
+        layout.addLayout(title_row)
 
         details = QGridLayout()
         details.setHorizontalSpacing(16)
@@ -232,6 +236,21 @@ class StructurePage(QWidget):
         details.setColumnStretch(1, 1)
         details.setColumnStretch(3, 1)
         layout.addLayout(details)
+
+        self.network_buttons: dict[str, QPushButton] = {}
+        for key, text in (
+            ("edit_structure", _("Edit structure…")),
+            ("rooms", _("Rooms and beds…")),
+            ("move_structure", _("Move to another programme…")),
+            ("close", _("Close structure…")),
+        ):
+            b = QPushButton(text, self)
+            b.setObjectName(f"structure_{key}_button")
+            b.clicked.connect(
+                lambda _c=False, k=key: self.action_requested.emit(k, None, self.structure_id)
+            )
+            title_row.addWidget(b)
+            self.network_buttons[key] = b
 
         tiles = QHBoxLayout()
         self.tiles = {
@@ -370,7 +389,7 @@ class StructurePage(QWidget):
             self.structure_id = structure_id
 
     def apply_changes(self, changes: Changes) -> None:
-        if self.structure_id in changes.structures:
+        if self.structure_id in changes.structures or changes.network:
             self.refresh()
 
     def selected_household_id(self) -> int | None:
@@ -494,6 +513,8 @@ class StructurePage(QWidget):
             else _("Nobody can be placed here on this date: the structure is closed.")
         )
         self.capacity_button.setEnabled(self.structure_id is not None)
+        for button in self.network_buttons.values():
+            button.setEnabled(self.structure_id is not None)
         outage = self.selected_outage()
         self.end_outage_button.setEnabled(
             outage is not None

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from models.backend import Backend
 from tests.factories import scenario
-from views.dialogs import WORKFLOWS
+from views.dialogs import STRUCTURE_WORKFLOWS, WORKFLOWS
 from views.dialogs.capacity_dialog import CapacityDialog
 from views.dialogs.connect_server_dialog import ConnectServerDialog
 from views.dialogs.context import DialogContext
@@ -44,6 +44,8 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
             yield cls(ctx, placement_id=pl.id)
         elif key in ("placement", "reservation"):
             yield cls(ctx, household_id=sc.mother.id)
+        elif key in STRUCTURE_WORKFLOWS:
+            yield cls(ctx, structure_id=sc.families.id)
         else:
             yield cls(ctx)
     person = sc.mother.reference

@@ -253,8 +253,8 @@ def test_the_check_finds_cut_texts(qtbot) -> None:  # type: ignore[no-untyped-de
 # -- the main window ---------------------------------------------------------------------
 
 MENUS = {
-    "it": ["&File", "A&zioni", "&Visualizza", "&Aiuto"],
-    "en": ["&File", "&Actions", "&View", "&Help"],
+    "it": ["&File", "A&zioni", "R&ete", "&Visualizza", "&Aiuto"],
+    "en": ["&File", "&Actions", "Net&work", "&View", "&Help"],
 }
 
 

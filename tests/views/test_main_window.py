@@ -365,7 +365,7 @@ def test_open_another_database(qtbot, world, tmp_path, monkeypatch):
     assert w.findChild(QLabel, "databaseLabel").text().endswith("altro.sqlite3")
     tree = w.findChild(QTreeWidget, "navigationTree")
     assert tree.topLevelItem(0).childCount() == 0  # the new database has no programmes
-    assert w.findChild(QLabel, "tileCapacityValue").text() == "0"
+    assert w.pages.currentWidget() is w.first_run  # its first page, not an empty dashboard
     w.backend.db.dispose()
 
 

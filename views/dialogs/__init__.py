@@ -1,4 +1,5 @@
-"""Workflow dialogs, one per file: register, place, transfer, exit, extend, reserve, correct.
+"""Workflow dialogs, one per file: register, place, transfer, exit, extend, reserve, correct;
+and the network's: programme, structure, move, close, rooms and beds.
 
 Each dialog is built as ``XDialog(context, parent=None, *, household_id=None,
 placement_id=None, structure_id=None)`` from a ``context.DialogContext`` (backend, task
@@ -26,7 +27,18 @@ WORKFLOWS: dict[str, tuple[str, str]] = {
     "reservation": ("reservation_dialog", "ReservationDialog"),
     "correction": ("correction_dialog", "CorrectionDialog"),
     "history": ("history_dialog", "HistoryDialog"),
+    # The network (Rete): programmes, structures, rooms and beds.
+    "new_programme": ("programme_dialog", "ProgrammeDialog"),
+    "edit_programme": ("programme_dialog", "EditProgrammeDialog"),
+    "new_structure": ("structure_dialog", "StructureDialog"),
+    "edit_structure": ("structure_dialog", "EditStructureDialog"),
+    "move_structure": ("move_structure_dialog", "MoveStructureDialog"),
+    "close": ("close_dialog", "CloseDialog"),
+    "rooms": ("rooms_beds_dialog", "RoomsBedsDialog"),
 }
+
+# The workflows that change the network and work on the structure selected.
+STRUCTURE_WORKFLOWS = frozenset({"edit_structure", "move_structure", "close", "rooms"})
 
 
 def workflow_class(key: str) -> type:

@@ -30,6 +30,7 @@ RECORDS = {
     "programme": N_("programme"),
     "structure": N_("structure"),
     "capacity_period": N_("places from a date"),
+    "structure_move": N_("move to another programme"),
     "room": N_("room"),
     "bed": N_("bed"),
     "bed_outage": N_("bed out of service"),
