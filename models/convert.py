@@ -54,7 +54,7 @@ def programme(p: e.Programme) -> r.ProgrammeInfo:
         start_date=p.start_date,
         end_date=p.end_date,
         version=p.version,
-        provinces=p.province_codes,
+        provinces=tuple(code for code in (p.provinces or "").split(",") if code),
     )
 
 

@@ -54,6 +54,7 @@ class Directory:
             p.start_date,
             p.end_date,
             p.version,
+            p.provinces,
         ).order_by(p.code)
         return lambda _s: ([stmt], lambda rows: [convert.programme(row) for row in rows[0]])
 
