@@ -241,7 +241,8 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from models.spreadsheet_import import ImportProblems, check_file, import_files
+    from models.spreadsheet import ImportProblems
+    from models.spreadsheet_import import check_file, import_files
     from models.unit_of_work import UnitOfWork
 
     try:

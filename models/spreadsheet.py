@@ -29,11 +29,53 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DomainError
-from .i18n import _
+from .i18n import _, ngettext
 
 
 class SpreadsheetError(DomainError):
     """The file cannot be read as a spreadsheet at all (broken, foreign, empty)."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing to correct in the file: where, and what."""
+
+    sheet: str
+    row: int  # as the spreadsheet shows it; 0 for the sheet as a whole
+    column: str  # the header, "" for the row or sheet as a whole
+    letter: str
+    message: str
+
+    def where(self) -> str:
+        if self.row and self.column:
+            return _("{sheet}, row {row}, column {column}").format(
+                sheet=self.sheet,
+                row=self.row,
+                column=f"{self.column} ({self.letter})" if self.letter else self.column,
+            )
+        if self.row:
+            return _("{sheet}, row {row}").format(sheet=self.sheet, row=self.row)
+        if self.column:
+            return _("{sheet}, column {column}").format(sheet=self.sheet, column=self.column)
+        return self.sheet
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+
+class ImportProblems(DomainError):
+    """The file has problems: nothing was imported. ``problems`` lists them all."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        n = len(self.problems)
+        super().__init__(
+            ngettext(
+                "The spreadsheet has {n} problem: nothing was imported.",
+                "The spreadsheet has {n} problems: nothing was imported.",
+                n,
+            ).format(n=n)
+        )
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,13 @@ from . import entities as e
 from . import limits, rules
 from .errors import DomainError, ValidationError
 from .formatting import format_date
-from .i18n import _, ngettext
+from .i18n import _
 from .people import search_text
 from .spreadsheet import (
     SHEETS,
     Column,
+    ImportProblems,
+    Problem,
     RawSheet,
     Sheet,
     SpreadsheetError,
@@ -48,49 +50,7 @@ from .spreadsheet import (
     read_files,
     vocabulary_code,
 )
-from .unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing to correct in the file: where, and what."""
-
-    sheet: str
-    row: int  # as the spreadsheet shows it; 0 for the sheet as a whole
-    column: str  # the header, "" for the row or sheet as a whole
-    letter: str
-    message: str
-
-    def where(self) -> str:
-        if self.row and self.column:
-            return _("{sheet}, row {row}, column {column}").format(
-                sheet=self.sheet,
-                row=self.row,
-                column=f"{self.column} ({self.letter})" if self.letter else self.column,
-            )
-        if self.row:
-            return _("{sheet}, row {row}").format(sheet=self.sheet, row=self.row)
-        if self.column:
-            return _("{sheet}, column {column}").format(sheet=self.sheet, column=self.column)
-        return self.sheet
-
-    def __str__(self) -> str:
-        return f"{self.where()}: {self.message}"
-
-
-class ImportProblems(DomainError):
-    """The file has problems: nothing was imported. ``problems`` lists them all."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        n = len(self.problems)
-        super().__init__(
-            ngettext(
-                "The spreadsheet has {n} problem: nothing was imported.",
-                "The spreadsheet has {n} problems: nothing was imported.",
-                n,
-            ).format(n=n)
-        )
+from .unit_of_work import UnitOfWork, UseCases
 
 
 @dataclass
@@ -927,3 +887,12 @@ def _write(work: UnitOfWork, rows: dict[str, list[Row]]) -> ImportSummary:  # no
         )
         work.audit(s, "import", "network", None, **summary.__dict__)
     return summary
+
+
+class Spreadsheets(UseCases):
+    """Spreadsheets in (``backend.spreadsheets``): a whole network into an empty database."""
+
+    def import_files(self, paths: Sequence[Path | str]) -> ImportSummary:
+        """Check ``paths`` (one .xlsx, or .csv files, one a sheet) and import them in one
+        transaction; ``ImportProblems`` lists every problem when there is any."""
+        return import_files(self.work, [Path(p) for p in paths])

@@ -82,6 +82,7 @@ PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
 # How often the audit trail is read for other PCs' changes: on a local file always, on
 # the shared server only while its notifications are away (models.live).
 CHANGE_POLL_MS = 2_000
+IMPORT_FOLDER_KEY = "import_folder"  # the folder of the last spreadsheet imported
 
 
 # File › Copy the database to…: (backend, target, password, progress(table, done, total))
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
         self.main_actions.build_menus()
+        # File › Import from a spreadsheet… (the first-run page offers it too).
+        self.import_spreadsheet_action = self.main_actions.import_spreadsheet
         install_help_key()  # F1 inside modal dialogs too
         self.main_actions.show_page(self.pages.currentIndex())  # ticked from the start
         self.toolbar = self.main_actions.build_toolbar()
@@ -855,6 +858,53 @@ class MainWindow(QMainWindow):
             on_success=restored,
             on_failure=refused,
             progress_label=_("Restoring the backup…"),
+        )
+
+    def import_spreadsheet(self) -> None:
+        """File › Import from a spreadsheet…: a whole network, from the template filled in
+        (one .xlsx, or .csv files, one a sheet), into the empty database in use. Every
+        problem found is listed and nothing is imported; otherwise all of it is, at once."""
+        backend = self.backend
+        if backend is None:
+            return
+        from . import messages
+        from .save_dialog import ask_open_paths
+
+        paths = ask_open_paths(
+            self,
+            _("Import from a spreadsheet"),
+            [
+                _("Spreadsheets (*.xlsx *.csv)"),
+                _("Excel workbook (*.xlsx)"),
+                _("CSV files (*.csv)"),
+            ],
+            self.settings,
+            IMPORT_FOLDER_KEY,
+        )
+        if not paths:
+            return
+
+        def imported(summary: object) -> None:
+            self.refresh_all()
+            messages.get().info(str(summary), title=_("Import from a spreadsheet"), parent=self)
+
+        def refused(exc: BaseException) -> None:
+            from models.spreadsheet import ImportProblems
+
+            if isinstance(exc, ImportProblems):
+                from .dialogs.import_problems_dialog import ImportProblemsDialog
+
+                dialog = ImportProblemsDialog(str(exc), exc.problems, self)
+                self.last_dialog = dialog
+                self.exec_dialog(dialog)
+            else:
+                report_failure(exc, self)
+
+        self.runner.run(
+            lambda: backend.spreadsheets.import_files(paths),
+            on_success=imported,
+            on_failure=refused,
+            progress_label=_("Checking and importing the spreadsheet…"),
         )
 
     def copy_database(self) -> None:

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from desktop import cli
 from models import entities as e
 from models.database import Database
-from models.spreadsheet import SHEETS, write_template
-from models.spreadsheet_import import ImportProblems, import_files
+from models.spreadsheet import SHEETS, ImportProblems, write_template
+from models.spreadsheet_import import import_files
 from models.unit_of_work import UnitOfWork
 from tests.desktop.test_cli import one_line_error, run
 
