@@ -95,6 +95,7 @@ class Sheet:
     columns: tuple[Column, ...]
     english: str = ""
     note: str = ""
+    aliases: tuple[str, ...] = ()  # other names a sheet is known by
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -117,7 +118,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "single_parent": "nuclei monogenitoriali",
         "lgbtqia": "LGBTQIA+",
         "transgender": "persone transgender",
-        "minors": "minori non accompagnati",
+        "minors": "minori stranieri non accompagnati",
     },
     "sex": {"F": "F", "M": "M", "X": "X"},
     "legal_status": {
@@ -125,16 +126,16 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "refugee": "status di rifugiato",
         "subsidiary_protection": "protezione sussidiaria",
         "special_protection": "protezione speciale",
-        "art18_permit": "permesso casi speciali (art. 18)",
+        "art18_permit": "casi speciali (art. 18)",
         "unaccompanied_minor": "permesso per minore età",
         "other": "altro",
     },
     "relationship": {
         "reference": "persona di riferimento",
         "partner": "partner",
-        "child": "figlio/a",
+        "child": "figlio o figlia",
         "parent": "genitore",
-        "sibling": "fratello/sorella",
+        "sibling": "fratello o sorella",
         "other_relative": "altro parente",
         "other": "altro",
     },
@@ -142,7 +143,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
         "socio_economic": "inserimento socio-economico",
         "term_expired": "scadenza termini",
         "voluntary_abandonment": "abbandono volontario",
-        "revocation": "allontanamento/revoca",
+        "revocation": "allontanamento / revoca",
         "assisted_return": "rimpatrio volontario assistito",
         "transfer_other_project": "trasferimento ad altro progetto",
         "dublin_transfer": "trasferimento Dublino",
@@ -155,8 +156,13 @@ _SYNONYMS: dict[str, dict[str, str]] = {
     "kind": {"antitratta": "anti_trafficking", "art 18": "anti_trafficking", "art.18": "anti_trafficking"},
     "sex": {"femmina": "F", "maschio": "M", "donna": "F", "uomo": "M", "femminile": "F", "maschile": "M"},
     "relationship": {"riferimento": "reference", "figlio": "child", "figlia": "child",
-                     "fratello": "sibling", "sorella": "sibling", "coniuge": "partner"},
-    "target": {"famiglie": "families", "lgbtqia": "lgbtqia", "transgender": "transgender"},
+                     "fratello": "sibling", "figlio/a": "child", "fratello/sorella": "sibling", "sorella": "sibling", "coniuge": "partner"},
+    "target": {"famiglie": "families", "lgbtqia": "lgbtqia", "transgender": "transgender",
+               "minori non accompagnati": "minors", "minori": "minors"},
+    "legal_status": {"richiedente asilo": "asylum_seeker", "rifugiato": "refugee",
+                     "permesso art. 18": "art18_permit"},
+    "exit_reason": {"allontanamento/revoca": "revocation", "revoca": "revocation"},
+    "reservation_status": {"attesa": "held", "prenotata": "held"},
 }  # fmt: skip
 
 SHEETS: tuple[Sheet, ...] = (
@@ -215,14 +221,14 @@ SHEETS: tuple[Sheet, ...] = (
                 "Destinatari",
                 "targets",
                 en="Target groups",
-                note="separati da virgole: uomini, donne, nuclei familiari, nuclei monogenitoriali, LGBTQIA+, persone transgender, minori non accompagnati",
+                note="separati da virgole: uomini, donne, nuclei familiari, nuclei monogenitoriali, LGBTQIA+, persone transgender, minori stranieri non accompagnati",
             ),
             _c(
                 "confidential",
-                "Riservata",
+                "Protetta",
                 "bool",
                 en="Confidential",
-                note="sì o no; vuoto: sì per i programmi art. 18",
+                note="appartamento protetto (indirizzo protetto): sì o no; vuoto: sì per i programmi art. 18",
             ),
             _c("opened_on", "Apertura", "date", True, en="Opened"),
             _c(
@@ -261,7 +267,7 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "capacity",
-        "Capienza",
+        "Posti autorizzati",
         (
             _c(
                 "structure",
@@ -276,8 +282,9 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             _c("note", "Nota", en="Note"),
         ),
-        "Capacity",
+        "Places",
         "i posti autorizzati di una struttura da una data (una riga per ogni cambio)",
+        ("Capienza", "Capacity", "Posti"),
     ),
     Sheet(
         "outages",
@@ -339,7 +346,7 @@ SHEETS: tuple[Sheet, ...] = (
     ),
     Sheet(
         "stays",
-        "Permanenze",
+        "Inserimenti",
         (
             _c("household", "Nucleo", required=True, en="Household"),
             _c("programme", "Programma", required=True, en="Programme"),
@@ -349,7 +356,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "date",
                 True,
                 en="Entry",
-                note="data di ingresso nel programma: le righe con lo stesso nucleo, programma e ingresso sono un inserimento",
+                note="data di ingresso nel progetto: le righe con lo stesso nucleo, programma e ingresso sono un inserimento",
             ),
             _c("planned_end", "Fine prevista", "date", en="Planned end"),
             _c("exit_date", "Uscita", "date", en="Exit"),
@@ -366,17 +373,18 @@ SHEETS: tuple[Sheet, ...] = (
                 "Al",
                 "date",
                 en="Until",
-                note="giorno in cui lascia il posto letto; vuoto se ancora presente",
+                note="data di uscita: il giorno in cui libera il posto letto; vuoto se ancora presente",
             ),
             _c(
                 "override_reason",
-                "Motivo deroga",
+                "Motivo della deroga",
                 en="Override reason",
-                note="perché è accolta fuori dai destinatari della struttura",
+                note="perché la persona è inserita fuori dai destinatari della struttura",
             ),
         ),
         "Stays",
-        "una permanenza di una persona in un posto letto per riga",
+        "una assegnazione del posto letto per riga: una persona, un posto letto, dal giorno di ingresso a quello di uscita",
+        ("Permanenze", "Assegnazioni", "Placements"),
     ),
     Sheet(
         "extensions",
@@ -390,7 +398,7 @@ SHEETS: tuple[Sheet, ...] = (
                 "date",
                 True,
                 en="Entry",
-                note="l'inserimento prorogato, come nel foglio Permanenze",
+                note="l'inserimento prorogato, come nel foglio Inserimenti",
             ),
             _c(
                 "previous_planned_end",
@@ -416,8 +424,8 @@ SHEETS: tuple[Sheet, ...] = (
             _c("room", "Stanza", required=True, en="Room"),
             _c("bed", "Posto letto", required=True, en="Bed"),
             _c("person", "Persona", en="Person"),
-            _c("held_from", "Tenuto dal", "date", True, en="Held from"),
-            _c("expected_on", "Arrivo previsto", "date", True, en="Expected on"),
+            _c("held_from", "Prenotato dal", "date", True, en="Held from"),
+            _c("expected_on", "Atteso il", "date", True, en="Expected on"),
             _c("closed_on", "Chiusa il", "date", en="Closed on"),
             _c("status", "Stato", "reservation_status", en="Status", note="in attesa o confermata"),
             _c("note", "Nota", en="Note"),
@@ -443,6 +451,8 @@ def _sheet_names() -> dict[str, Sheet]:
         names[fold(s.name)] = s
         names[fold(s.english)] = s
         names[fold(s.key)] = s
+        for alias in s.aliases:
+            names[fold(alias)] = s
     return names
 
 

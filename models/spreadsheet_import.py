@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +30,10 @@ from . import entities as e
 from . import limits, rules
 from .errors import DomainError, ValidationError
 from .formatting import format_date
-from .i18n import _
+from .i18n import _, ngettext
 from .people import search_text
 from .spreadsheet import (
+    SHEET_BY_KEY,
     SHEETS,
     Column,
     ImportProblems,
@@ -51,6 +52,10 @@ from .spreadsheet import (
     vocabulary_code,
 )
 from .unit_of_work import UnitOfWork, UseCases
+
+NAMES = {s.key: s.name for s in SHEETS}
+# Headers of earlier drafts of the template, still read.
+ALIASES = {"Protetta": ("Riservata",), "Motivo della deroga": ("Motivo deroga",)}
 
 
 @dataclass
@@ -110,7 +115,7 @@ def _match_columns(raw: RawSheet, sheet: Sheet, check: _Checker) -> dict[str, in
     where: dict[str, int] = {}
     known: dict[str, Column] = {}
     for col in sheet.columns:
-        for name in (col.header, col.english, col.key):
+        for name in (col.header, col.english, col.key, *ALIASES.get(col.header, ())):
             if name:
                 known[fold(name)] = col
     for index, header in enumerate(raw.headers):
@@ -122,7 +127,7 @@ def _match_columns(raw: RawSheet, sheet: Sheet, check: _Checker) -> dict[str, in
                 sheet,
                 1,
                 None,
-                _("Unknown column «{column}» ({letter}): the template does not have it.").format(
+                _("Unknown column “{column}” ({letter}): the template does not have it.").format(
                     column=header, letter=column_letter(index)
                 ),
             )
@@ -132,13 +137,13 @@ def _match_columns(raw: RawSheet, sheet: Sheet, check: _Checker) -> dict[str, in
                 sheet,
                 1,
                 None,
-                _("Column «{column}» appears twice.").format(column=found.header),
+                _("Column “{column}” appears twice.").format(column=found.header),
             )
             continue
         where[found.key] = index
     missing = [c.header for c in sheet.columns if c.required and c.key not in where]
     for header in missing:
-        check.add(sheet, 0, None, _("Column «{column}» is missing.").format(column=header))
+        check.add(sheet, 0, None, _("Column “{column}” is missing.").format(column=header))
     return None if missing else where
 
 
@@ -160,12 +165,12 @@ def _read_cell(col: Column, value: Any, row: Row, check: _Checker) -> Any:
             check.at(
                 row,
                 col.key,
-                _("«{value}» is not a date: write it as 01/06/2023.").format(value=text[:40]),
+                _("“{value}” is not a date: write it as 01/06/2023.").format(value=text[:40]),
             )
         elif col.kind == "int":
-            check.at(row, col.key, _("«{value}» is not a whole number.").format(value=text[:40]))
+            check.at(row, col.key, _("“{value}” is not a whole number.").format(value=text[:40]))
         else:
-            check.at(row, col.key, _("«{value}»: write sì or no.").format(value=text[:40]))
+            check.at(row, col.key, _("“{value}”: write yes or no.").format(value=text[:40]))
         return None
     if col.kind == "text":
         return text
@@ -179,7 +184,7 @@ def _read_cell(col: Column, value: Any, row: Row, check: _Checker) -> Any:
                 check.at(
                     row,
                     col.key,
-                    _("Unknown target group: «{value}».").format(value=part.strip()[:40]),
+                    _("Unknown target group: “{value}”.").format(value=part.strip()[:40]),
                 )
             else:
                 codes.append(code)
@@ -191,7 +196,7 @@ def _read_cell(col: Column, value: Any, row: Row, check: _Checker) -> Any:
         check.at(
             row,
             col.key,
-            _("Unknown value «{value}»: use one of {choices}.").format(
+            _("Unknown value “{value}”: use one of {choices}.").format(
                 value=text[:40], choices=", ".join(VOCABULARIES[col.kind].values())
             ),
         )
@@ -208,7 +213,7 @@ def read_rows(raw_sheets: Sequence[RawSheet], check: _Checker) -> dict[str, list
                 continue
             if not raw.rows and not any(raw.headers):
                 continue
-            names = ", ".join(f"«{s.name}»" for s in SHEETS)
+            names = ", ".join(_("“{name}”").format(name=s.name) for s in SHEETS)
             if raw.csv:
                 message = _(
                     "The file's name does not say which sheet it holds: name it as one of "
@@ -223,6 +228,8 @@ def read_rows(raw_sheets: Sequence[RawSheet], check: _Checker) -> dict[str, list
                 first=seen[sheet.key], second=raw.source))  # fmt: skip
             continue
         seen[sheet.key] = raw.source
+        # Problems name the sheet as the file does ("Capienza", an older name, too).
+        sheet = replace(sheet, name=raw.name)
         where = _match_columns(raw, sheet, check)
         if where is None:
             continue
@@ -325,7 +332,7 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
                 structures[code] = row
         prog = v(row, "programme")
         if prog and prog not in programmes:
-            check.at(row, "programme", _("Unknown programme: {code} is not in the sheet Programmi.").format(code=prog))  # fmt: skip
+            check.at(row, "programme", _("Unknown programme: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["programmes"], code=prog))  # fmt: skip
         prov = v(row, "province")
         if prov:
             try:
@@ -343,7 +350,7 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
     for row in rows["beds"]:
         st, room, bed = v(row, "structure"), v(row, "room"), v(row, "bed")
         if st and st not in structures:
-            check.at(row, "structure", _("Unknown structure: {code} is not in the sheet Strutture.").format(code=st))  # fmt: skip
+            check.at(row, "structure", _("Unknown structure: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["structures"], code=st))  # fmt: skip
         if st and room and bed:
             bed_key = (st, room, bed)
             if bed_key in beds:
@@ -359,10 +366,10 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
         if not (st and room and bed):
             return None
         if st not in structures:
-            check.at(row, "structure", _("Unknown structure: {code} is not in the sheet Strutture.").format(code=st))  # fmt: skip
+            check.at(row, "structure", _("Unknown structure: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["structures"], code=st))  # fmt: skip
             return None
         if (st, room, bed) not in beds:
-            check.at(row, "bed", _("Structure {structure} has no bed {bed} in room {room} in the sheet Stanze e posti letto.").format(
+            check.at(row, "bed", _("Structure {structure} has no bed {bed} in room {room} in the sheet “{sheet}”.").format(sheet=NAMES["beds"],
                 structure=st, bed=bed, room=room))  # fmt: skip
             return None
         return (st, room, bed)
@@ -373,7 +380,7 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
     for row in rows["capacity"]:
         st, day, places = v(row, "structure"), v(row, "valid_from"), v(row, "places")
         if st and st not in structures:
-            check.at(row, "structure", _("Unknown structure: {code} is not in the sheet Strutture.").format(code=st))  # fmt: skip
+            check.at(row, "structure", _("Unknown structure: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["structures"], code=st))  # fmt: skip
             continue
         if places is not None and places < 0:
             check.at(row, "places", _("The number of places cannot be negative."))
@@ -444,13 +451,13 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
         person, start, end = v(row, "person"), v(row, "start_date"), v(row, "end_date")
         ok = True
         if hh and hh not in households:
-            check.at(row, "household", _("Unknown household: {code} is not in the sheet Persone e nuclei.").format(code=hh))  # fmt: skip
+            check.at(row, "household", _("Unknown household: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["people"], code=hh))  # fmt: skip
             ok = False
         if prog and prog not in programmes:
-            check.at(row, "programme", _("Unknown programme: {code} is not in the sheet Programmi.").format(code=prog))  # fmt: skip
+            check.at(row, "programme", _("Unknown programme: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["programmes"], code=prog))  # fmt: skip
             ok = False
         if person and person not in people:
-            check.at(row, "person", _("Unknown person: {code} is not in the sheet Persone e nuclei.").format(code=person))  # fmt: skip
+            check.at(row, "person", _("Unknown person: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["people"], code=person))  # fmt: skip
             ok = False
         elif person and hh and v(people[person], "household") != hh:
             check.at(row, "person", _("Person {code} is not a member of household {household}.").format(code=person, household=hh))  # fmt: skip
@@ -580,8 +587,9 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
         places = places_on(stay.structure, stay.start)
         if places is not None and len(there) > places:
             check.at(stay.row, "start_date", _(
-                "Structure {structure} has {places} places on {date}: with this stay it would hold more people.").format(
-                structure=stay.structure, places=places, date=format_date(stay.start)))  # fmt: skip
+                "On {date} structure {structure} has {places_phrase}: with this stay it would hold more people.").format(
+                structure=stay.structure, date=format_date(stay.start),
+                places_phrase=ngettext("{n} place", "{n} places", places).format(n=places)))  # fmt: skip
         group = (hh, stay.structure, stay.start)
         if hh in incomplete or group in checked_groups:
             continue
@@ -598,7 +606,9 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
                 "override_reason",
                 problem
                 + " "
-                + _("Give the reason in column «Motivo deroga» to place them anyway."),
+                + _("Give the reason in column “{column}” to place them anyway.").format(
+                    column=SHEET_BY_KEY["stays"].column("override_reason").header
+                ),
             )
 
     # Beds out of service
@@ -611,7 +621,7 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
         if bed and start:
             for stay in by_bed.get(bed, []):
                 if _overlaps(stay, (start, end)):
-                    check.at(row, "start_date", _("The bed is occupied during that period (sheet Permanenze, row {row}).").format(row=stay.row.number))  # fmt: skip
+                    check.at(row, "start_date", _("The bed is occupied during that period (sheet “{sheet}”, row {row}).").format(sheet=NAMES["stays"], row=stay.row.number))  # fmt: skip
                     break
         _check_text(check, row, "reason", "reason", 300)
 
@@ -619,7 +629,7 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
     for row in rows["extensions"]:
         xkey = (v(row, "household"), v(row, "programme"), v(row, "entry_date"))
         if all(xkey) and xkey not in placements:
-            check.at(row, "entry_date", _("No placement of household {household} in programme {programme} enters on this date in the sheet Permanenze.").format(
+            check.at(row, "entry_date", _("No placement of household {household} in programme {programme} enters on this date in the sheet “{sheet}”.").format(sheet=NAMES["stays"],
                 household=xkey[0], programme=xkey[1]))  # fmt: skip
         _check_text(check, row, "reason", "reason", 500)
         _check_text(check, row, "authorised_by", "authorised_by", 200)
@@ -628,9 +638,9 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
     for row in rows["reservations"]:
         hh, prog = v(row, "household"), v(row, "programme")
         if hh and hh not in households:
-            check.at(row, "household", _("Unknown household: {code} is not in the sheet Persone e nuclei.").format(code=hh))  # fmt: skip
+            check.at(row, "household", _("Unknown household: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["people"], code=hh))  # fmt: skip
         if prog and prog not in programmes:
-            check.at(row, "programme", _("Unknown programme: {code} is not in the sheet Programmi.").format(code=prog))  # fmt: skip
+            check.at(row, "programme", _("Unknown programme: {code} is not in the sheet “{sheet}”.").format(sheet=NAMES["programmes"], code=prog))  # fmt: skip
         person = v(row, "person")
         if person and (person not in people or v(people[person], "household") != hh):
             check.at(row, "person", _("Person {code} is not a member of household {household}.").format(code=person, household=hh))  # fmt: skip
@@ -666,7 +676,7 @@ def check_file(paths: Sequence[Path], today: dt.date) -> tuple[dict[str, list[Ro
     check = _Checker(today)
     raws = read_files(paths)
     if not any(find_sheet(r.name) for r in raws):
-        names = ", ".join(f"«{s.name}»" for s in SHEETS)
+        names = ", ".join(_("“{name}”").format(name=s.name) for s in SHEETS)
         raise SpreadsheetError(
             _(
                 "None of the sheets is one of the template's ({names}): this does not look "
@@ -683,8 +693,8 @@ def check_file(paths: Sequence[Path], today: dt.date) -> tuple[dict[str, list[Ro
 
 
 def _order(p: Problem) -> tuple[int, int, str, str]:
-    keys = [s.name for s in SHEETS]
-    return (keys.index(p.sheet) if p.sheet in keys else -1, p.row, p.letter.rjust(3), p.message)
+    sheet = find_sheet(p.sheet)
+    return (SHEETS.index(sheet) if sheet else -1, p.row, p.letter.rjust(3), p.message)
 
 
 def import_files(work: UnitOfWork, paths: Sequence[Path]) -> ImportSummary:

@@ -868,7 +868,7 @@ class MainWindow(QMainWindow):
         if backend is None:
             return
         from . import messages
-        from .save_dialog import ask_open_paths
+        from .dialogs.save_dialog import ask_open_paths
 
         paths = ask_open_paths(
             self,

@@ -25,7 +25,7 @@ from models.errors import DomainError
 from models.i18n import _
 from models.spreadsheet import Table, write_table
 
-from . import save_dialog
+from .dialogs import save_dialog
 from .table_models import BOOL, DATE, INT, KIND_ROLE, PERCENT, RAW_ROLE, PagedTableModel
 from .tasks import TaskRunner, report_failure
 

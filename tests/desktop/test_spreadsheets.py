@@ -154,7 +154,7 @@ GOOD: dict[str, list[list[Any]]] = {
         ["ART-X", "Ali aperte", "art. 18", "", "Comune di Milano", "", "1/10/22", ""],
     ],
     "Strutture": [
-        ["Codice", "Programma", "Nome", "Provincia", "Comune", "Indirizzo", "Destinatari", "Riservata", "Apertura", "Chiusura"],
+        ["Codice", "Programma", "Nome", "Provincia", "Comune", "Indirizzo", "Destinatari", "Protetta", "Apertura", "Chiusura"],
         ["S-1", "SAI-X", "Casa Adda", "SO", "Sondrio", "via Roma 1", "nuclei familiari, donne", "no", "01/01/2020", ""],
         ["S-2", "ART-X", "Casa Lario", "co", "Como", "", "donne", "", "01/10/2022", ""],
     ],
@@ -163,7 +163,7 @@ GOOD: dict[str, list[list[Any]]] = {
         ["S-1", "A", "1"], ["S-1", "A", "2"], ["S-1", "B", "1"],
         ["S-2", "Unica", "1"], ["S-2", "Unica", "2"],
     ],
-    "Capienza": [
+    "Posti autorizzati": [
         ["Struttura", "Dal", "Posti"],
         ["S-1", "01/01/2020", "3"],
         ["S-2", "01/10/2022", "2"],
@@ -174,7 +174,7 @@ GOOD: dict[str, list[list[Any]]] = {
         ["N1", "P2", "Rossi", "Bruno", "", "M", "05/05/2015", "figlio/a"],
         ["N2", "P3", "", "", "Stella", "F", "1/2/95", "persona di riferimento"],
     ],
-    "Permanenze": [
+    "Inserimenti": [
         ["Nucleo", "Programma", "Ingresso", "Fine prevista", "Uscita", "Motivo uscita", "Persona", "Struttura", "Stanza", "Posto letto", "Dal", "Al"],
         ["N1", "SAI-X", "01/06/2023", "31/12/2024", "", "", "P1", "S-1", "A", "1", "01/06/2023", ""],
         ["N1", "SAI-X", "01/06/2023", "31/12/2024", "", "", "P2", "S-1", "A", "2", "01/06/2023", ""],
@@ -225,17 +225,17 @@ def test_ten_mistakes_are_each_reported_and_nothing_is_imported(
     sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
     sheets["Strutture"][2][3] = "ZZ"  # 1 unknown province: Strutture row 3, D
     sheets["Stanze e posti letto"].append(["S-1", "A", "2"])  # 2 a bed twice: row 7, C
-    sheets["Capienza"][1][1] = "31/02/2020"  # 3 a date that does not exist: row 2, B
-    sheets["Capienza"][2][2] = "due"  # 4 not a number: row 3, C
+    sheets["Posti autorizzati"][1][1] = "31/02/2020"  # 3 a date that does not exist: row 2, B
+    sheets["Posti autorizzati"][2][2] = "due"  # 4 not a number: row 3, C
     sheets["Persone e nuclei"][2][5] = "Q"  # 5 unknown sex: row 3, F
     sheets["Persone e nuclei"][3][6] = "ieri"  # 6 unreadable date: row 4, G
     sheets["Persone e nuclei"].append(
         ["N3", "P4", "Verdi", "Luca", "", "M", "01/01/2012", "persona di riferimento"]
     )
-    sheets["Permanenze"].append(  # 7 a minor alone: row 5, column Persona (G)
+    sheets["Inserimenti"].append(  # 7 a minor alone: row 5, column Persona (G)
         ["N3", "SAI-X", "01/06/2023", "", "", "", "P4", "S-1", "B", "1", "01/06/2023", ""]
     )
-    sheets["Permanenze"].append(  # 8 a person twice on the same nights: row 6, K
+    sheets["Inserimenti"].append(  # 8 a person twice on the same nights: row 6, K
         [
             "N2",
             "ART-X",
@@ -251,8 +251,8 @@ def test_ten_mistakes_are_each_reported_and_nothing_is_imported(
             "01/03/2023",
         ]
     )
-    sheets["Permanenze"][1][2] = "2023-13-01"  # 9 an entry date it cannot read: row 2, C
-    sheets["Permanenze"].append(  # 10 a bed the structure does not have: row 7, J
+    sheets["Inserimenti"][1][2] = "2023-13-01"  # 9 an entry date it cannot read: row 2, C
+    sheets["Inserimenti"].append(  # 10 a bed the structure does not have: row 7, J
         [
             "N2",
             "ART-X",
@@ -275,27 +275,28 @@ def test_ten_mistakes_are_each_reported_and_nothing_is_imported(
     expected = {
         ("Strutture", 3, "D"),
         ("Stanze e posti letto", 7, "C"),
-        ("Capienza", 2, "B"),
-        ("Capienza", 3, "C"),
+        ("Posti autorizzati", 2, "B"),
+        ("Posti autorizzati", 3, "C"),
         ("Persone e nuclei", 3, "F"),
         ("Persone e nuclei", 4, "G"),
-        ("Permanenze", 5, "G"),
-        ("Permanenze", 6, "K"),
-        ("Permanenze", 2, "C"),
-        ("Permanenze", 7, "J"),
+        ("Inserimenti", 5, "G"),
+        ("Inserimenti", 6, "K"),
+        ("Inserimenti", 2, "C"),
+        ("Inserimenti", 7, "J"),
     }
     assert expected <= found, [str(p) for p in caught.value.problems]
     assert len(caught.value.problems) == 10, "\n".join(str(p) for p in caught.value.problems)
     assert counts(db) == (0, 0, 0, 0, 0, 0)
-    # Each problem reads as a sentence with its place.
-    first = str(sorted(caught.value.problems)[0])
-    assert "row" in first and "column" in first
+    # Each problem reads as a sentence with its place, in the interface's language.
+    first = sorted(caught.value.problems)[0]
+    assert str(first).startswith(f"{first.sheet}, riga {first.row}, colonna {first.column}")
 
 
 def test_unknown_sheets_and_missing_columns_are_reported(db: Database, tmp_path: Path) -> None:
     sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
     sheets["Foglio1"] = [["a", "b"], [1, 2]]
-    sheets["Capienza"] = [["Struttura", "Dal"], ["S-1", "01/01/2020"]]
+    del sheets["Posti autorizzati"]
+    sheets["Capienza"] = [["Struttura", "Dal"], ["S-1", "01/01/2020"]]  # an older name
     path = write_book(tmp_path / "rete.xlsx", sheets)
     with pytest.raises(ImportProblems) as caught:
         import_files(UnitOfWork(db, actor="test"), [path])
@@ -314,7 +315,7 @@ def test_csv_files_as_italian_excel_writes_them_import(db: Database, tmp_path: P
     files = []
     for name, rows in GOOD.items():
         rows = [list(r) for r in rows]
-        if name == "Capienza":
+        if name == "Posti autorizzati":
             rows[1][2] = "3,0"  # a decimal comma
         encoding = "cp1252" if name == "Persone e nuclei" else "utf-8-sig"
         files.append(_italian_csv(tmp_path / f"{name}.csv", rows, encoding))
@@ -361,13 +362,13 @@ def test_a_foreign_file_is_one_clear_line(tmp_path: Path) -> None:
 def test_problems_on_the_command_line_one_a_line(tmp_path: Path) -> None:
     sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
     sheets["Strutture"][2][3] = "ZZ"
-    sheets["Capienza"][2][2] = "due"
+    sheets["Posti autorizzati"][2][2] = "due"
     path = write_book(tmp_path / "errori.xlsx", sheets)
     result = run("--database", str(tmp_path / "x.sqlite3"), "import", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("Strutture, row 3, column Provincia (D): Unknown province: ZZ")
-    assert lines[1].startswith("Capienza, row 3, column Posti (C)")
+    assert lines[1].startswith("Posti autorizzati, row 3, column Posti (C)")
     assert lines[-1] == "accoglienza: The spreadsheet has 2 problems: nothing was imported."
     assert len(lines) == 3
 

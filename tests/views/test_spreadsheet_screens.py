@@ -19,7 +19,8 @@ from models.backend import Backend
 from models.i18n import _
 from tests.desktop.test_spreadsheets import GOOD, write_book
 from tests.factories import scenario
-from views import save_dialog, table_export
+from views import table_export
+from views.dialogs import save_dialog
 from views.dialogs.import_problems_dialog import ImportProblemsDialog
 from views.main_window import MainWindow
 from views.people_page import PeoplePage
@@ -178,7 +179,7 @@ def test_import_lists_every_problem_then_imports(
     assert w.import_spreadsheet_action.text() == _("&Import from a spreadsheet…")
     sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
     sheets["Strutture"][2][3] = "ZZ"
-    sheets["Capienza"][2][2] = "due"
+    sheets["Posti autorizzati"][2][2] = "due"
     bad = write_book(tmp_path / "errori.xlsx", sheets)
     good = write_book(tmp_path / "rete.xlsx", GOOD)
     chosen = [str(bad)]
@@ -191,7 +192,7 @@ def test_import_lists_every_problem_then_imports(
     table = dialog.findChild(QTableWidget, "importProblemsTable")
     assert table.rowCount() == 2
     assert [table.item(0, c).text() for c in range(3)] == ["Strutture", "3", "Provincia (D)"]
-    assert [table.item(1, c).text() for c in range(3)] == ["Capienza", "3", "Posti (C)"]
+    assert [table.item(1, c).text() for c in range(3)] == ["Posti autorizzati", "3", "Posti (C)"]
     assert dialog.width() <= 1366 and dialog.height() <= 768
     with backend.db.read():
         pass
@@ -216,8 +217,8 @@ def test_problems_dialog_screenshot(qtbot, language, tmp_path) -> None:
     i18n.set_language(language)
     problems = [
         Problem("Strutture", 3, "Provincia", "D", _("Unknown province: {code}. Use its two-letter code (for example MI).").format(code="ZZ")),
-        Problem("Permanenze", 12, "Persona", "I", _("A minor of the household would be left in a structure without an adult of the household (on {date}).").format(date="1/6/2023")),
-        Problem("Capienza", 0, "Posti", "", _("Column «{column}» is missing.").format(column="Posti")),
+        Problem("Inserimenti", 12, "Persona", "I", _("A minor of the household would be left in a structure without an adult of the household (on {date}).").format(date="1/6/2023")),
+        Problem("Posti autorizzati", 0, "Posti", "", _("Column «{column}» is missing.").format(column="Posti")),
     ] * 6  # fmt: skip
     exc = ImportProblems(problems)
     dialog = ImportProblemsDialog(str(exc), exc.problems)

@@ -42,10 +42,10 @@ from models.errors import DomainError
 from models.i18n import _
 
 from .. import messages
-from ..save_dialog import ask_save_path, save_folder
 from ..settings_store import SettingsStore
 from ..tasks import TaskRunner, unexpected_message
 from ..widgets import fit_on_screen
+from .save_dialog import ask_save_path, save_folder
 
 Generate = Callable[..., bytes]
 

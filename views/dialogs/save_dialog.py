@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from models.i18n import _
 
-from .settings_store import SettingsStore
+from ..settings_store import SettingsStore
 
 
 def ask_save_path(
