@@ -26,6 +26,7 @@ class WindowCommands(Protocol):
     def connect_server(self) -> None: ...
     def copy_database(self) -> None: ...
     def import_spreadsheet(self) -> None: ...
+    def save_template(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
@@ -76,6 +77,13 @@ class MainActions:
             None,
             "actionImportSpreadsheet",
             _("Bring in a whole network from the template spreadsheet (into an empty database)"),
+        )
+        self.save_template = a(
+            _("Save the spreadsheet te&mplate…"),
+            c.save_template,
+            None,
+            "actionSaveTemplate",
+            _("The empty spreadsheet to fill in with the network, then import"),
         )
         self.print = a(
             _("&Print…"),
@@ -260,6 +268,7 @@ class MainActions:
         file_menu.addAction(self.connect_server)
         file_menu.addAction(self.copy_database)
         file_menu.addAction(self.import_spreadsheet)
+        file_menu.addAction(self.save_template)
         file_menu.addAction(self.print)
         file_menu.addSeparator()
         file_menu.addAction(self.backup)

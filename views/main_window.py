@@ -860,6 +860,47 @@ class MainWindow(QMainWindow):
             progress_label=_("Restoring the backup…"),
         )
 
+    def save_template(self) -> None:
+        """File › Save the spreadsheet template…: the empty template, to fill in and import."""
+        from pathlib import Path
+
+        from models.spreadsheet import write_template
+
+        from .dialogs.save_dialog import ask_save_path, save_folder
+
+        proposed = Path(save_folder(self.settings, IMPORT_FOLDER_KEY)) / _("network.xlsx")
+        path, _filter = ask_save_path(
+            self,
+            _("Save the spreadsheet template"),
+            str(proposed),
+            [_("Excel workbook (*.xlsx)")],
+            "xlsx",
+            "saveTemplateDialog",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+
+        def work() -> Path:
+            try:
+                return write_template(target)
+            except OSError as exc:
+                raise DomainError(
+                    _("Cannot write {path}: {reason}").format(
+                        path=target, reason=exc.strerror or exc
+                    )
+                ) from exc
+
+        def saved(written: Path) -> None:
+            self.settings.save({IMPORT_FOLDER_KEY: str(written.parent)})
+            self.status.show_saved(
+                _("Template saved in {path}: fill it in, then import it.").format(path=written)
+            )
+
+        self.runner.run(work, on_success=saved, on_failure=lambda exc: report_failure(exc, self))
+
     def import_spreadsheet(self) -> None:
         """File › Import from a spreadsheet…: a whole network, from the template filled in
         (one .xlsx, or .csv files, one a sheet), into the empty database in use. Every

@@ -209,6 +209,16 @@ def test_import_lists_every_problem_then_imports(
     assert recorded_messages.texts("error")
 
 
+def test_the_template_is_saved_from_the_file_menu(qtbot, db, tmp_path, monkeypatch) -> None:
+    w = make_window(qtbot, Backend(db, actor="test"))
+    target = tmp_path / "modello"
+    monkeypatch.setattr(save_dialog, "ask_save_path", lambda *a, **k: (str(target), ""))
+    w.main_actions.save_template.trigger()
+    book = openpyxl.load_workbook(tmp_path / "modello.xlsx", read_only=True)
+    assert "Persone e nuclei" in book.sheetnames and "Inserimenti" in book.sheetnames
+    assert w.settings.load()["import_folder"] == str(tmp_path)
+
+
 @pytest.mark.parametrize("language", ["it", "en"])
 def test_problems_dialog_screenshot(qtbot, language, tmp_path) -> None:
     from models import i18n
