@@ -3,7 +3,9 @@
 As the printed documents do, people placed in an anti-trafficking programme appear by
 their codes unless ``named`` is asked: no first or last name, no alias, no birth date
 (the person's code stands as the alias, so the file can still be read back), and the
-addresses of the structures of those programmes are left out. Cancelled placements,
+addresses of the structures of those programmes are left out. Without birth dates the
+minors of those households read as adults: such a file is for reading, and may not
+import again as it is. Cancelled placements,
 stays and reservations (corrections of what never happened) are not written.
 """
 
@@ -127,7 +129,7 @@ def network_tables(s: Session, *, named: bool) -> list[Table]:
                 "" if hidden else p.first_name,
                 p.code if hidden else p.alias,
                 p.sex.value,
-                "" if hidden else p.gender_identity,
+                p.gender_identity,
                 None if hidden else p.birth_date,
                 p.citizenship,
                 vocabulary_word("legal_status", p.legal_status.value),

@@ -55,7 +55,12 @@ from .unit_of_work import UnitOfWork, UseCases
 
 NAMES = {s.key: s.name for s in SHEETS}
 # Headers of earlier drafts of the template, still read.
-ALIASES = {"Protetta": ("Riservata",), "Motivo della deroga": ("Motivo deroga",)}
+ALIASES = {
+    "Protetta": ("Riservata",),
+    "Motivo della deroga": ("Motivo deroga",),
+    "Prenotato dal": ("Tenuto dal",),
+    "Atteso il": ("Arrivo previsto",),
+}
 
 
 @dataclass
