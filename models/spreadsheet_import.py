@@ -600,8 +600,13 @@ def check_rows(rows: dict[str, list[Row]], check: _Checker) -> None:  # noqa: C9
             continue
         checked_groups.add(group)
         household = [x for x in there if v(people[x.person], "household") == hh]
+        # A household keeps the group it entered the programme as (a single-parent family
+        # whose child comes of age during the placement is still one when it moves): the
+        # ages are those at the entry, the people those together in the structure that day.
         problem = rules.target_problem(
-            st_objects[stay.structure], [person_objects[x.person] for x in household], stay.start
+            st_objects[stay.structure],
+            [person_objects[x.person] for x in household],
+            min(stay.placement[2], stay.start),
         )
         if problem and not any(
             v(x.row, "override_reason") for x in household if x.start == stay.start

@@ -378,3 +378,33 @@ def test_export_wants_an_xlsx_name(tmp_path: Path) -> None:
         run("--database", str(tmp_path / "x.sqlite3"), "export", str(tmp_path / "a.pdf"))
     )
     assert ".xlsx" in line
+
+
+def test_target_groups_are_the_dialogs_unless_a_reason_is_given(
+    db: Database, tmp_path: Path
+) -> None:
+    sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
+    sheets["Strutture"][1][6] = "uomini"  # the family's structure now takes men only
+    path = write_book(tmp_path / "rete.xlsx", sheets)
+    with pytest.raises(ImportProblems) as caught:
+        import_files(UnitOfWork(db, actor="test"), [path])
+    [problem] = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Inserimenti", 2, "Motivo della deroga")
+    assert counts(db) == (0, 0, 0, 0, 0, 0)
+    sheets["Inserimenti"][0].append("Motivo della deroga")
+    sheets["Inserimenti"][1].append("Nessun altro posto per il nucleo")
+    path = write_book(tmp_path / "rete.xlsx", sheets)
+    import_files(UnitOfWork(db, actor="test"), [path])
+    with db.read() as s:
+        reasons = set(s.scalars(select(e.BedStay.override_reason)))
+    assert "Nessun altro posto per il nucleo" in reasons
+
+
+def test_a_stay_beyond_the_places_is_refused(db: Database, tmp_path: Path) -> None:
+    sheets = {k: [list(r) for r in v] for k, v in GOOD.items()}
+    sheets["Posti autorizzati"][1][2] = "1"  # one place for the mother and her child
+    path = write_book(tmp_path / "rete.xlsx", sheets)
+    with pytest.raises(ImportProblems) as caught:
+        import_files(UnitOfWork(db, actor="test"), [path])
+    assert [(p.sheet, p.column) for p in caught.value.problems] == [("Inserimenti", "Dal")] * 2
+    assert counts(db) == (0, 0, 0, 0, 0, 0)
