@@ -408,3 +408,15 @@ def test_a_stay_beyond_the_places_is_refused(db: Database, tmp_path: Path) -> No
         import_files(UnitOfWork(db, actor="test"), [path])
     assert [(p.sheet, p.column) for p in caught.value.problems] == [("Inserimenti", "Dal")] * 2
     assert counts(db) == (0, 0, 0, 0, 0, 0)
+
+
+def test_check_only_and_a_csv_named_after_no_sheet(tmp_path: Path) -> None:
+    good = write_book(tmp_path / "rete.xlsx", GOOD)
+    result = run("--database", str(tmp_path / "x.sqlite3"), "import", "--check", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "no problems" in result.stdout
+    assert not (tmp_path / "x.sqlite3").exists()  # a check opens no database
+    unnamed = _italian_csv(tmp_path / "esportazione.csv", GOOD["Strutture"])
+    result = run("--database", str(tmp_path / "x.sqlite3"), "import", str(unnamed))
+    line = one_line_error(result)
+    assert "Accoglienza spreadsheet" in line
