@@ -55,6 +55,25 @@ def build_parser() -> argparse.ArgumentParser:
     occ.add_argument("--programme")
     occ.add_argument("--json", action="store_true")
 
+    imp = sub.add_parser(
+        "import",
+        parents=common,
+        help=_("import a network from a spreadsheet (.xlsx, or .csv files) into an empty database"),
+    )
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--check", action="store_true", help=_("only check the spreadsheet, import nothing")
+    )
+    exp = sub.add_parser(
+        "export", parents=common, help=_("write the whole database to a spreadsheet (.xlsx)")
+    )
+    exp.add_argument("file", type=Path, metavar="FILE.xlsx")
+    exp.add_argument(
+        "--named",
+        action="store_true",
+        help=_("write names even for anti-trafficking programmes"),
+    )
+
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=Parser)
     upgrade = dbsub.add_parser(
@@ -221,6 +240,52 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from models.spreadsheet import ImportProblems
+    from models.spreadsheet_import import check_file, import_files
+    from models.unit_of_work import UnitOfWork
+
+    try:
+        if args.check:
+            _rows, problems = check_file(args.files, dt.date.today())
+            if problems:
+                raise ImportProblems(problems)
+            print(_("The spreadsheet has no problems: it can be imported."))
+            return 0
+        db = open_database(args.database, upgrade=True, create=True)
+        summary = import_files(UnitOfWork(db), args.files)
+    except ImportProblems as exc:
+        for problem in exc.problems:
+            print(str(problem).replace("\n", " "), file=sys.stderr)
+        print(_("accoglienza: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    print(summary)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from models.errors import ValidationError
+    from models.spreadsheet_export import export_network
+
+    if args.file.suffix.lower() != ".xlsx":
+        raise ValidationError(
+            _("The export is an Excel workbook: give a file name ending in .xlsx.")
+        )
+    db = open_database(args.database, upgrade=False)
+    try:
+        counts = export_network(db, args.file, named=args.named)
+    except OSError as exc:
+        raise ValidationError(
+            _("Cannot write {path}: {reason}").format(path=args.file, reason=exc.strerror or exc)
+        ) from exc
+    print(
+        _("Written to {path}: {sheets}.").format(
+            path=args.file, sheets=", ".join(f"{name} {n}" for name, n in counts.items())
+        )
+    )
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from desktop.database_open import connect
     from models import schema
@@ -351,7 +416,15 @@ def _copy(source_url: str, target_url: str) -> int:
     return 0
 
 
-COMMANDS.update({"demo": cmd_demo, "occupancy": cmd_occupancy, "db": cmd_db})
+COMMANDS.update(
+    {
+        "demo": cmd_demo,
+        "occupancy": cmd_occupancy,
+        "import": cmd_import,
+        "export": cmd_export,
+        "db": cmd_db,
+    }
+)
 
 
 def _asking_password(command: Callable[[], int]) -> int:

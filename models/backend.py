@@ -8,7 +8,8 @@ and never touch the ORM or SQLAlchemy::
     backend.occupancy.overview(day, province="SO")
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
-``placements``, ``reservations``, ``corrections``; ``backups`` (File > Back up, Restore).
+``placements``, ``reservations``, ``corrections``; ``spreadsheets`` (File › Import
+from a spreadsheet); ``backups`` (File > Back up, Restore).
 Reads: ``occupancy``, ``presence``,
 ``sheets``, ``directory``, ``history`` (the change log). Every result is a plain object of ``models.results``.
 """
@@ -31,6 +32,7 @@ from .placements import Placements
 from .presence import Presence
 from .reservations import Reservations
 from .sheets import Sheets
+from .spreadsheet_import import Spreadsheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
 
@@ -53,6 +55,7 @@ class Backend:
         self.placements = Placements(self.work)
         self.reservations = Reservations(self.work)
         self.corrections = Corrections(self.work)
+        self.spreadsheets = Spreadsheets(self.work)
         self.backups = Backups(db)
         # reads
         self.occupancy = Occupancy(db)

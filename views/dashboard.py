@@ -352,6 +352,7 @@ class DashboardPage(QWidget):
         self.province_table.doubleClicked.connect(self._open_province)
         self.structure_model = StructureModel(self)
         self.structure_table = self._table("dashboardStructureTable", self.structure_model)
+        self.structure_table.setAccessibleName(_("Occupancy by structure"))
         self.structure_table.setToolTip(_("Double-click a structure to open it."))
         self.structure_table.doubleClicked.connect(self._open_structure)
         header = self.structure_table.horizontalHeader()

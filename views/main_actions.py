@@ -25,6 +25,8 @@ class WindowCommands(Protocol):
     def restore_backup(self) -> None: ...
     def connect_server(self) -> None: ...
     def copy_database(self) -> None: ...
+    def import_spreadsheet(self) -> None: ...
+    def save_template(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
@@ -69,6 +71,20 @@ class MainActions:
             None,
             "actionCopyDatabase",
             _("Copy the whole database into an empty one (a new file or the shared server)"),
+        )
+        self.import_spreadsheet = a(
+            _("&Import from a spreadsheet…"),
+            c.import_spreadsheet,
+            None,
+            "actionImportSpreadsheet",
+            _("Bring in a whole network from the template spreadsheet (into an empty database)"),
+        )
+        self.save_template = a(
+            _("Save the spreadsheet te&mplate…"),
+            c.save_template,
+            None,
+            "actionSaveTemplate",
+            _("The empty spreadsheet to fill in with the network, then import"),
         )
         self.print = a(
             _("&Print…"),
@@ -247,6 +263,7 @@ class MainActions:
         # What needs a database: disabled while it is being opened.
         self.needing_data = (
             self.copy_database,
+            self.import_spreadsheet,
             self.print,
             self.backup,
             self.restore,
@@ -307,6 +324,8 @@ class MainActions:
         file_menu.addAction(self.open_database)
         file_menu.addAction(self.connect_server)
         file_menu.addAction(self.copy_database)
+        file_menu.addAction(self.import_spreadsheet)
+        file_menu.addAction(self.save_template)
         file_menu.addAction(self.print)
         file_menu.addSeparator()
         file_menu.addAction(self.backup)

@@ -85,6 +85,7 @@ PAGE_FIRST_RUN = 3
 # How often the audit trail is read for other PCs' changes: on a local file always, on
 # the shared server only while its notifications are away (models.live).
 CHANGE_POLL_MS = 2_000
+IMPORT_FOLDER_KEY = "import_folder"  # the folder of the last spreadsheet imported
 
 
 # File › Copy the database to…: (backend, target, password, progress(table, done, total))
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
         self._build_pages(saved)
         self.main_actions = MainActions(self, self)
         self.main_actions.build_menus()
+        # File › Import from a spreadsheet… (the first-run page offers it too).
+        self.import_spreadsheet_action = self.main_actions.import_spreadsheet
         install_help_key()  # F1 inside modal dialogs too
         self.main_actions.show_page(self.pages.currentIndex())  # ticked from the start
         self.toolbar = self.main_actions.build_toolbar()
@@ -945,6 +948,94 @@ class MainWindow(QMainWindow):
             on_success=restored,
             on_failure=refused,
             progress_label=_("Restoring the backup…"),
+        )
+
+    def save_template(self) -> None:
+        """File › Save the spreadsheet template…: the empty template, to fill in and import."""
+        from pathlib import Path
+
+        from models.spreadsheet import write_template
+
+        from .dialogs.save_dialog import ask_save_path, save_folder
+
+        proposed = Path(save_folder(self.settings, IMPORT_FOLDER_KEY)) / _("network.xlsx")
+        path, _filter = ask_save_path(
+            self,
+            _("Save the spreadsheet template"),
+            str(proposed),
+            [_("Excel workbook (*.xlsx)")],
+            "xlsx",
+            "saveTemplateDialog",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+
+        def work() -> Path:
+            try:
+                return write_template(target)
+            except OSError as exc:
+                raise DomainError(
+                    _("Cannot write {path}: {reason}").format(
+                        path=target, reason=exc.strerror or exc
+                    )
+                ) from exc
+
+        def saved(written: Path) -> None:
+            self.settings.save({IMPORT_FOLDER_KEY: str(written.parent)})
+            self.status.show_saved(
+                _("Template saved in {path}: fill it in, then import it.").format(path=written)
+            )
+
+        self.runner.run(work, on_success=saved, on_failure=lambda exc: report_failure(exc, self))
+
+    def import_spreadsheet(self) -> None:
+        """File › Import from a spreadsheet…: a whole network, from the template filled in
+        (one .xlsx, or .csv files, one a sheet), into the empty database in use. Every
+        problem found is listed and nothing is imported; otherwise all of it is, at once."""
+        backend = self.backend
+        if backend is None:
+            return
+        from . import messages
+        from .dialogs.save_dialog import ask_open_paths
+
+        paths = ask_open_paths(
+            self,
+            _("Import from a spreadsheet"),
+            [
+                _("Spreadsheets (*.xlsx *.csv)"),
+                _("Excel workbook (*.xlsx)"),
+                _("CSV files (*.csv)"),
+            ],
+            self.settings,
+            IMPORT_FOLDER_KEY,
+        )
+        if not paths:
+            return
+
+        def imported(summary: object) -> None:
+            self.refresh_all()
+            messages.get().info(str(summary), title=_("Import from a spreadsheet"), parent=self)
+
+        def refused(exc: BaseException) -> None:
+            from models.spreadsheet import ImportProblems
+
+            if isinstance(exc, ImportProblems):
+                from .dialogs.import_problems_dialog import ImportProblemsDialog
+
+                dialog = ImportProblemsDialog(str(exc), exc.problems, self)
+                self.last_dialog = dialog
+                self.exec_dialog(dialog)
+            else:
+                report_failure(exc, self)
+
+        self.runner.run(
+            lambda: backend.spreadsheets.import_files(paths),
+            on_success=imported,
+            on_failure=refused,
+            progress_label=_("Checking and importing the spreadsheet…"),
         )
 
     def copy_database(self) -> None:

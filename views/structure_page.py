@@ -541,15 +541,23 @@ class StructurePage(QWidget):
             self.beds_table.selectRow(index.row())
         line = self.selected_line()
         menu = QMenu(self)
-        for key in ("transfer", "exit", "extension", "correction", "placement", "outage"):
-            button = self.bed_buttons[key]
-            act = QAction(button.text(), menu)
-            act.setEnabled(button.isEnabled())
-            act.triggered.connect(lambda _c=False, k=key: self._bed_action(k))
-            menu.addAction(act)
-            if key == "correction":
-                menu.addSeparator()
+        menu.setObjectName("bedMenu")
         if line is not None:
+            for key in ("transfer", "exit", "extension", "correction", "placement", "outage"):
+                button = self.bed_buttons[key]
+                act = QAction(button.text(), menu)
+                act.setEnabled(button.isEnabled())
+                act.triggered.connect(lambda _c=False, k=key: self._bed_action(k))
+                menu.addAction(act)
+                if key == "correction":
+                    menu.addSeparator()
+            menu.addSeparator()
+        from .table_export import export_action
+
+        export = export_action(self.beds_table)
+        if export is not None:
+            menu.addAction(export)
+        if not menu.isEmpty():
             menu.popup(self.beds_table.viewport().mapToGlobal(pos))
 
     # -- changes made here -------------------------------------------------------------

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 RAW_ROLE = int(Qt.ItemDataRole.UserRole) + 3
+# The column's kind (TEXT, INT, DATE, PERCENT, BOOL): how an export writes its values.
+KIND_ROLE = int(Qt.ItemDataRole.UserRole) + 4
 
 TEXT, INT, DATE, PERCENT, BOOL = "text", "int", "date", "percent", "bool"
 
@@ -170,6 +172,8 @@ class RowTableModel(QAbstractTableModel):
             return row
         if role == RAW_ROLE:
             return col.raw(row)
+        if role == KIND_ROLE:
+            return col.kind
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col.kind in (INT, PERCENT):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -267,6 +271,49 @@ class PagedTableModel(RowTableModel):
 
     def all_loaded(self) -> bool:
         return self._at_end
+
+    def rest_loader(self) -> Callable[[], list[Row]] | None:
+        """A function, for the task runner, that reads every row not loaded yet (an
+        export of the whole list); None when everything is loaded. Until ``append_rest``
+        no other page is asked for, and a page on its way is dropped (it holds rows
+        among these)."""
+        if self._at_end or self._fetch_page is None:
+            return None
+        fetch, size = self._fetch_page, self.page_size
+        last = self._rows[-1] if self._rows else None
+        self._generation += 1
+        self._loading = True
+        self._rest_generation = self._generation
+
+        def load() -> list[Row]:
+            rows: list[Row] = []
+            while True:
+                page = list(fetch(rows[-1] if rows else last, size))
+                rows.extend(page)
+                if len(page) < size:
+                    return rows
+
+        return load
+
+    def append_rest(self, rows: Sequence[Row]) -> bool:
+        """Add what ``rest_loader`` read: the list is then whole. False when a new
+        search came in the meantime (nothing added)."""
+        if getattr(self, "_rest_generation", None) != self._generation:
+            return False
+        self._loading = False
+        self._at_end = True
+        rows = list(rows)
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        return True
+
+    def rest_failed(self) -> None:
+        """``rest_loader``'s reading failed: pages are asked for again as the view scrolls."""
+        if getattr(self, "_rest_generation", None) == self._generation:
+            self._loading = False
 
 
 class SortFilterProxy(QSortFilterProxyModel):

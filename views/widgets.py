@@ -349,6 +349,9 @@ def make_table(object_name: str, parent: QWidget | None = None) -> QTableView:
     view.horizontalHeader().setResizeContentsPrecision(60)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    from .table_export import install_export
+
+    install_export(view)  # right-click › Export…, Ctrl+Shift+E
     return view
 
 

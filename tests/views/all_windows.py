@@ -17,6 +17,7 @@ from views.dialogs.connect_server_dialog import ConnectServerDialog
 from views.dialogs.context import DialogContext
 from views.dialogs.copy_database_dialog import CopyDatabaseDialog
 from views.dialogs.edit_person_dialog import EditPersonDialog
+from views.dialogs.import_problems_dialog import ImportProblemsDialog
 from views.dialogs.open_database_dialog import OpenDatabaseDialog
 from views.dialogs.outage_dialog import OutageDialog
 from views.dialogs.password_dialog import PasswordDialog
@@ -60,4 +61,10 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     yield ConnectServerDialog("postgresql://coordinatrice@server.coop.local:5432/accoglienza")
     yield PasswordDialog("Il server condiviso chiede la password.", "coordinatrice @ server/db")
     yield CopyDatabaseDialog("/home/coordinatrice/accoglienza.sqlite3")
+    from models.spreadsheet import ImportProblems, Problem
+
+    problems = ImportProblems(
+        [Problem("Strutture", 3, "Provincia", "D", "Provincia sconosciuta: ZZ.")] * 40
+    )
+    yield ImportProblemsDialog(str(problems), problems.problems)
     yield MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())

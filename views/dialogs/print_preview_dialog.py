@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QObject, QRect, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -47,6 +46,7 @@ from ..colours import palette
 from ..settings_store import SettingsStore
 from ..tasks import TaskRunner, unexpected_message
 from ..widgets import fit_on_screen
+from .save_dialog import ask_save_path, save_folder
 
 Generate = Callable[..., bytes]
 
@@ -284,41 +284,21 @@ class PrintPreviewDialog(QDialog):
         return True
 
     def ask_save_path(self, proposed: str) -> str:
-        """The file chosen in the save dialog ("" when cancelled). Qt's own dialog has its
-        labels set here: Qt's Italian catalogue leaves some of them in English."""
-        dialog = QFileDialog(self, _("Save as PDF"), str(Path(proposed).parent))
-        dialog.setObjectName("savePdfDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("PDF documents (*.pdf)"))
-        dialog.setDefaultSuffix("pdf")
-        dialog.selectFile(Path(proposed).name)
-        labels = (
-            (QFileDialog.DialogLabel.LookIn, _("Look in:")),
-            (QFileDialog.DialogLabel.FileName, _("File &name:")),
-            (QFileDialog.DialogLabel.FileType, _("Files of &type:")),
-            (QFileDialog.DialogLabel.Accept, _("&Save")),
-            (QFileDialog.DialogLabel.Reject, _("Cancel")),
+        """The file chosen in the save dialog ("" when cancelled)."""
+        path, _filter = ask_save_path(
+            self,
+            _("Save as PDF"),
+            proposed,
+            [_("PDF documents (*.pdf)")],
+            "pdf",
+            "savePdfDialog",
         )
-        for label, text in labels:
-            dialog.setLabelText(label, text)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return ""
-        chosen = dialog.selectedFiles()
-        return chosen[0] if chosen else ""
+        return path
 
     def save_folder(self) -> str:
         """Where *Save as PDF* opens: the folder of the last PDF saved, else the user's
         Documents folder (never the program's own folder)."""
-        if self._settings is not None:
-            last = self._settings.load().get(PDF_FOLDER_KEY)
-            if isinstance(last, str) and last and Path(last).is_dir():
-                return last
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        if documents and Path(documents).is_dir():
-            return documents
-        return str(Path.home())
+        return save_folder(self._settings, PDF_FOLDER_KEY)
 
     def print_document(self) -> None:
         """The system print dialog, then every chosen page rendered onto the printer."""
