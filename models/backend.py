@@ -9,7 +9,7 @@ and never touch the ORM or SQLAlchemy::
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
 ``placements``, ``reservations``, ``corrections``; ``backups`` (File > Back up, Restore).
-Reads: ``occupancy``, ``presence``,
+Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
 ``sheets``, ``directory``. Every result is a plain object of ``models.results``.
 """
 
@@ -22,6 +22,7 @@ from .backup import Backups
 from .corrections import Corrections
 from .database import Database, describe
 from .directory import Directory
+from .finder import Finder
 from .live import AuditWatch, ChangeListener, Heard
 from .occupancy import Occupancy
 from .people import People
@@ -57,6 +58,7 @@ class Backend:
         self.presence = Presence(db)
         self.sheets = Sheets(db)
         self.directory = Directory(db, self.work.today)
+        self.finder = Finder(db)
         # The last audit entry when the database was opened, before any page read it (the
         # desktop reads it then): where the polling of other PCs' changes starts.
         self.changes_seen_at_open: int | None = None

@@ -498,3 +498,26 @@ class Changes:
             self.network or other.network,
             " · ".join(m for m in (self.message, other.message) if m),
         )
+
+
+@dataclass(frozen=True)
+class ProposedBed:
+    id: int
+    name: str  # "room / label"
+
+
+@dataclass(frozen=True)
+class FreeBedAnswer:
+    """The free-bed finder's answer for one structure (cerca posti liberi): whether the
+    household fits every night of the period, the beds it would be given, or why not."""
+
+    structure_id: int
+    structure_code: str
+    structure_name: str
+    province: str
+    programme_id: int
+    programme_code: str
+    confidential: bool
+    fits: bool
+    reasons: tuple[str, ...]
+    beds: tuple[ProposedBed, ...] = ()
