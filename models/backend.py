@@ -8,7 +8,7 @@ and never touch the ORM or SQLAlchemy::
     backend.occupancy.overview(day, province="SO")
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
-``placements``, ``reservations``, ``corrections``; ``backups`` (File > Back up, Restore).
+``placements``, ``reservations``, ``corrections``, ``waiting_list``; ``backups`` (File > Back up, Restore).
 Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
 ``sheets``, ``directory``. Every result is a plain object of ``models.results``.
 """
@@ -32,6 +32,7 @@ from .reservations import Reservations
 from .sheets import Sheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
+from .waiting_list import WaitingList
 
 
 class Backend:
@@ -59,6 +60,8 @@ class Backend:
         self.sheets = Sheets(db)
         self.directory = Directory(db, self.work.today)
         self.finder = Finder(db)
+        # the waiting list: writes, and reads that ask the finder
+        self.waiting_list = WaitingList(self.work, self.finder)
         # The last audit entry when the database was opened, before any page read it (the
         # desktop reads it then): where the polling of other PCs' changes starts.
         self.changes_seen_at_open: int | None = None
