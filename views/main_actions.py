@@ -28,6 +28,8 @@ class WindowCommands(Protocol):
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
+    def find_free_beds(self) -> None: ...
+    def show_waiting_list(self) -> None: ...
     def show_dashboard(self) -> None: ...
     def show_structure_page(self) -> None: ...
     def show_people(self) -> None: ...
@@ -141,6 +143,20 @@ class MainActions:
             "actionCorrection",
             _("Correct or cancel a wrong entry"),
         )
+        self.free_beds = a(
+            _("Find &free beds…"),
+            c.find_free_beds,
+            "Ctrl+L",
+            "actionFreeBeds",
+            _("The structures that can take a household for a period, with the beds"),
+        )
+        self.waiting_list = a(
+            _("&Waiting list…"),
+            c.show_waiting_list,
+            "Ctrl+Shift+A",
+            "actionWaitingList",
+            _("Households referred and waiting for a place"),
+        )
         self.dashboard = a(
             _("&Dashboard"),
             c.show_dashboard,
@@ -207,6 +223,8 @@ class MainActions:
             self.extension,
             self.reservation,
             self.correction,
+            self.free_beds,
+            self.waiting_list,
             self.structure,
             self.people,
             self.search,
@@ -271,9 +289,13 @@ class MainActions:
             actions.addAction(act)
             if act is self.placement or act is self.reservation:
                 actions.addSeparator()
+        actions.addSeparator()
+        actions.addAction(self.free_beds)
         view = bar.addMenu(_("&View"))
         for act in self.pages:
             view.addAction(act)
+        view.addSeparator()
+        view.addAction(self.waiting_list)
         view.addSeparator()
         for act in (self.search, self.previous_day, self.next_day, self.today, self.refresh):
             view.addAction(act)
