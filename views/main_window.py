@@ -654,6 +654,8 @@ class MainWindow(QMainWindow):
         changes = getattr(dialog, "changes", Changes())
         if changes != Changes():
             self.apply_changes(changes)
+        elif getattr(dialog, "changed", False):  # requests only: the dashboard reads again
+            self.data_changed.emit()
 
     def open_preferences(self) -> None:
         from .dialogs.preferences_dialog import PreferencesDialog

@@ -292,6 +292,7 @@ class WaitingListDialog(QDialog):
         self.backend = context.backend
         self.requests_pdf = requests_pdf
         self.changes = Changes()
+        self.changed = False  # a request was added, changed or closed
         # Tests replace it to answer the dialogs opened from here without a real prompt.
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
         self.setWindowTitle(_("Waiting list"))
@@ -433,6 +434,7 @@ class WaitingListDialog(QDialog):
         self.error.hide()
         if self.exec_dialog(dialog) == QDialog.DialogCode.Accepted:
             self.changes = self.changes | getattr(dialog, "changes", Changes())
+            self.changed = True
             self.reload()
 
     def new_request(self) -> None:
