@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from PySide6.QtWidgets import QWidget
 
 from models.backend import Backend
+from models.results import NewRequest
 from tests.factories import scenario
 from views.dialogs import WORKFLOWS
 from views.dialogs.capacity_dialog import CapacityDialog
@@ -17,12 +18,19 @@ from views.dialogs.connect_server_dialog import ConnectServerDialog
 from views.dialogs.context import DialogContext
 from views.dialogs.copy_database_dialog import CopyDatabaseDialog
 from views.dialogs.edit_person_dialog import EditPersonDialog
+from views.dialogs.free_beds_dialog import FreeBedsDialog
 from views.dialogs.open_database_dialog import OpenDatabaseDialog
 from views.dialogs.outage_dialog import OutageDialog
 from views.dialogs.password_dialog import PasswordDialog
 from views.dialogs.preferences_dialog import PreferencesDialog
 from views.dialogs.print_choice_dialog import PrintChoiceDialog
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
+from views.dialogs.waiting_list_dialog import (
+    CloseRequestDialog,
+    RequestDialog,
+    RequestPlacementDialog,
+    WaitingListDialog,
+)
 from views.main_window import MainWindow
 from views.settings_store import MemorySettings
 from views.tasks import TaskRunner
@@ -54,4 +62,14 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     yield ConnectServerDialog("postgresql://coordinatrice@server.coop.local:5432/accoglienza")
     yield PasswordDialog("Il server condiviso chiede la password.", "coordinatrice @ server/db")
     yield CopyDatabaseDialog("/home/coordinatrice/accoglienza.sqlite3")
+    request = backend.waiting_list.add(
+        NewRequest(D(2026, 2, 8), adults=1, minors=2, referral_code="SCS-2026-0042")
+    )
+    yield FreeBedsDialog(ctx)
+    yield WaitingListDialog(ctx, requests_pdf=lambda _rows, _pseudo: b"")
+    yield RequestDialog(ctx)
+    yield RequestDialog(ctx, request=request)
+    yield CloseRequestDialog(ctx, request=request)
+    yield CloseRequestDialog(ctx, request=request, expired=True)
+    yield RequestPlacementDialog(ctx, request=request)
     yield MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())
