@@ -283,8 +283,8 @@ def cmd_free(args: argparse.Namespace) -> int:
     fitting = sum(a.fits for a in answers)
     print(
         ngettext(
-            "From {start} to {last} (the last night), for {people} person: {count} structures "
-            "can take them.",
+            "From {start} to {last} (the last night), for {people} person: {count} "
+            "structures can take them.",
             "From {start} to {last} (the last night), for {people} people: {count} structures "
             "can take them.",
             args.adults + args.minors,

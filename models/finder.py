@@ -59,9 +59,7 @@ def check_request(start: dt.date, end: dt.date, adults: int, minors: int) -> Non
         raise ValidationError(_("Give the number of adults and minors: at least one person."))
     if adults + minors > MOST_PEOPLE:
         raise ValidationError(
-            _("A household of more than {count} people cannot be looked for.").format(
-                count=MOST_PEOPLE
-            )
+            _("Too many people for one household: at most {count}.").format(count=MOST_PEOPLE)
         )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from models.i18n import N_, _
+from models.i18n import N_, _, ngettext
 from models.results import FreeBedAnswer
 
 from .dialogs.styles import OK_COLOUR
@@ -47,6 +47,8 @@ def fitting_count_text(answers: list[FreeBedAnswer]) -> str:
     fitting = sum(a.fits for a in answers)
     if not answers:
         return _("No structure in this selection.")
-    return _("{fitting} of {total} structures can take them.").format(
-        fitting=fitting, total=len(answers)
-    )
+    return ngettext(
+        "{fitting} of {total} structure can take them.",
+        "{fitting} of {total} structures can take them.",
+        len(answers),
+    ).format(fitting=fitting, total=len(answers))

@@ -14,7 +14,7 @@ from pathlib import Path
 from reportlab.platypus import Paragraph, Spacer, Table
 
 from models.formatting import format_number, format_short_date
-from models.i18n import _
+from models.i18n import _, ngettext
 from models.labels import (
     priority_label,
     request_needs_label,
@@ -91,9 +91,11 @@ def waiting_list_pdf(
     story = [
         Paragraph(
             esc(
-                _("{count} requests waiting; the longest has waited {days} days.").format(
-                    count=len(waiting), days=max((q.days_waited for q in waiting), default=0)
-                )
+                ngettext(
+                    "{count} request waiting; the longest has waited {days} days.",
+                    "{count} requests waiting; the longest has waited {days} days.",
+                    len(waiting),
+                ).format(count=len(waiting), days=max((q.days_waited for q in waiting), default=0))
             ),
             st["base"],
         ),

@@ -14,6 +14,7 @@ from models.results import NewRequest
 from tests.factories import scenario
 from views.dialogs import WORKFLOWS
 from views.dialogs.capacity_dialog import CapacityDialog
+from views.dialogs.close_request_dialog import CloseRequestDialog
 from views.dialogs.connect_server_dialog import ConnectServerDialog
 from views.dialogs.context import DialogContext
 from views.dialogs.copy_database_dialog import CopyDatabaseDialog
@@ -25,12 +26,9 @@ from views.dialogs.password_dialog import PasswordDialog
 from views.dialogs.preferences_dialog import PreferencesDialog
 from views.dialogs.print_choice_dialog import PrintChoiceDialog
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
-from views.dialogs.waiting_list_dialog import (
-    CloseRequestDialog,
-    RequestDialog,
-    RequestPlacementDialog,
-    WaitingListDialog,
-)
+from views.dialogs.request_dialog import RequestDialog
+from views.dialogs.request_placement_dialog import RequestPlacementDialog
+from views.dialogs.waiting_list_dialog import WaitingListDialog
 from views.main_window import MainWindow
 from views.settings_store import MemorySettings
 from views.tasks import TaskRunner

@@ -14,14 +14,12 @@ from models.backend import Backend
 from models.i18n import _
 from models.results import NewRequest
 from tests.factories import scenario
+from views.dialogs.close_request_dialog import CloseRequestDialog
 from views.dialogs.context import DialogContext
 from views.dialogs.free_beds_dialog import FreeBedsDialog
 from views.dialogs.placement_dialog import PlacementDialog
-from views.dialogs.waiting_list_dialog import (
-    CloseRequestDialog,
-    RequestDialog,
-    WaitingListDialog,
-)
+from views.dialogs.request_dialog import RequestDialog
+from views.dialogs.waiting_list_dialog import WaitingListDialog
 from views.main_window import MainWindow
 from views.tasks import TaskRunner
 

@@ -141,7 +141,7 @@ class FreeBedsDialog(QDialog):
         lay.addWidget(self.error)
         buttons = QDialogButtonBox()
         self.place_button = buttons.addButton(
-            _("&Place here…"), QDialogButtonBox.ButtonRole.ActionRole
+            _("Place &here…"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.place_button.setObjectName("finderPlace")
         self.place_button.clicked.connect(self.place_selected)
@@ -232,7 +232,8 @@ class FreeBedsDialog(QDialog):
         if not answer.fits:
             self._failed(DomainError(" ".join(answer.reasons)))
             return
-        from .placement_dialog import PlacementDialog
+        # A window of its own, with its own keys: imported by name, not as a part of this one.
+        from views.dialogs.placement_dialog import PlacementDialog
 
         context = DialogContext(
             self.backend, self.context.runner, self.start.value(), self.context.selection

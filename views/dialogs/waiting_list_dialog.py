@@ -6,272 +6,39 @@ print from here; a closed request stays listed with its day and reason.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
-from models.errors import DomainError, ValidationError
-from models.i18n import N_, _
-from models.labels import PRIORITIES, REQUEST_NEEDS, TARGET_GROUPS
-from models.results import Changes, FreeBedAnswer, NewRequest, PlacementInfo, RequestInfo
+from models.errors import DomainError
+from models.i18n import _, ngettext
+from models.results import Changes, FreeBedAnswer, RequestInfo
+from views.dialogs.close_request_dialog import CloseRequestDialog
+from views.dialogs.request_dialog import RequestDialog
+from views.dialogs.request_placement_dialog import RequestPlacementDialog
 
-from ..date_edit import DateEdit
 from ..free_beds import FreeBedsModel, fitting_count_text
 from ..table_models import SortFilterProxy
 from ..waiting_list_table import RequestsModel
 from ..widgets import fit_on_screen, make_table, section_label
 from .context import DialogContext
-from .placement_dialog import PlacementDialog
-from .styles import ERROR_STYLE, hint
-from .workflow_dialog import WorkflowDialog, Write, failure_text
+from .styles import ERROR_STYLE
+from .workflow_dialog import failure_text
 
 # The PDF of a list of requests (pseudonymised or not), given by the desktop layer.
 RequestsPdf = Callable[[list[RequestInfo], bool], bytes]
-
-
-class RequestDialog(WorkflowDialog):
-    """A new request on the waiting list, or the correction of one still waiting."""
-
-    TITLE, OK_TEXT = N_("Request of placement"), N_("Save")
-
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        request: RequestInfo | None = None,
-        **ids: Any,
-    ) -> None:
-        self.request = request
-        super().__init__(context, parent, **ids)
-
-    def build(self) -> None:
-        q = self.request
-        form = QFormLayout()
-        self.body.addWidget(hint(_("What the referral says: the household is not registered yet.")))
-        self.body.addLayout(form)
-        self.code = QLineEdit(q.referral_code if q else "")
-        self.code.setObjectName("requestCode")
-        self.code.setAccessibleName(_("Referral code"))
-        form.addRow(_("Referral &code:"), self.code)
-        self.referred = DateEdit(q.referral_date if q else self.day)
-        self.referred.setObjectName("requestDate")
-        self.referred.line.setAccessibleName(_("Referred on"))
-        form.addRow(_("&Referred on:"), self.referred)
-        self.body_name = QLineEdit(q.referring_body if q else "")
-        self.body_name.setObjectName("requestBody")
-        self.body_name.setAccessibleName(_("Referring body"))
-        self.body_name.setPlaceholderText(
-            _("e.g. SAI central service, prefecture, social services")
-        )
-        form.addRow(_("Referring &body:"), self.body_name)
-        self.target = QComboBox()
-        self.target.setObjectName("requestTarget")
-        self.target.setAccessibleName(_("Target group"))
-        self.target.addItem(_("not given"), None)
-        for code, label in TARGET_GROUPS.items():
-            self.target.addItem(_(label), code)
-        if q and q.target_group:
-            self.target.setCurrentIndex(self.target.findData(q.target_group))
-        form.addRow(_("Target &group:"), self.target)
-        people = QHBoxLayout()
-        self.adults = QSpinBox()
-        self.adults.setObjectName("requestAdults")
-        self.adults.setRange(0, 30)
-        self.adults.setValue(q.adults if q else 1)
-        self.adults.setAccessibleName(_("Adults"))
-        self.minors = QSpinBox()
-        self.minors.setObjectName("requestMinors")
-        self.minors.setRange(0, 30)
-        self.minors.setValue(q.minors if q else 0)
-        self.minors.setAccessibleName(_("Minors"))
-        people.addWidget(self.adults)
-        people.addWidget(QLabel(_("adults")))
-        people.addWidget(self.minors)
-        people.addWidget(QLabel(_("minors")))
-        people.addStretch(1)
-        form.addRow(_("&People:"), people)
-        needs = QHBoxLayout()
-        self.needs: dict[str, QCheckBox] = {}
-        for code, label in REQUEST_NEEDS.items():
-            box = QCheckBox(_(label))
-            box.setObjectName(f"need_{code}")
-            box.setChecked(bool(q and code in q.needs))
-            self.needs[code] = box
-            needs.addWidget(box)
-        needs.addStretch(1)
-        form.addRow(_("Needs:"), needs)
-        self.priority = QComboBox()
-        self.priority.setObjectName("requestPriority")
-        self.priority.setAccessibleName(_("Priority"))
-        for value, label in PRIORITIES.items():
-            self.priority.addItem(_(label), value)
-        self.priority.setCurrentIndex(self.priority.findData(q.priority if q else 3))
-        form.addRow(_("Pr&iority:"), self.priority)
-        self.province = QLineEdit(q.province if q else "")
-        self.province.setObjectName("requestProvince")
-        self.province.setMaxLength(2)
-        self.province.setPlaceholderText(_("any"))
-        self.province.setAccessibleName(_("Province"))
-        form.addRow(_("Pro&vince wanted:"), self.province)
-        self.programme = QComboBox()
-        self.programme.setObjectName("requestProgramme")
-        self.programme.setAccessibleName(_("Programme"))
-        self.programme.addItem(_("any programme"), None)
-        form.addRow(_("Progra&mme wanted:"), self.programme)
-        self.stay = QSpinBox()
-        self.stay.setObjectName("requestStay")
-        self.stay.setRange(1, 3 * 366)
-        self.stay.setValue(q.stay_days if q else 180)
-        self.stay.setSuffix(" " + _("days"))
-        self.stay.setAccessibleName(_("Expected stay"))
-        form.addRow(_("E&xpected stay:"), self.stay)
-        self.notes = QPlainTextEdit(q.notes if q else "")
-        self.notes.setObjectName("requestNotes")
-        self.notes.setAccessibleName(_("Notes"))
-        self.notes.setFixedHeight(70)
-        form.addRow(_("&Notes:"), self.notes)
-        self.run(self.backend.directory.programmes, self._programmes, key="programmes")
-        fit_on_screen(self, 620, 560)
-
-    def _programmes(self, programmes: list[Any]) -> None:
-        for p in programmes:
-            self.programme.addItem(f"{p.code} — {p.name}", p.id)
-        if self.request and self.request.programme_id:
-            self.programme.setCurrentIndex(
-                max(self.programme.findData(self.request.programme_id), 0)
-            )
-
-    def new_request(self) -> NewRequest:
-        return NewRequest(
-            referral_date=self.referred.value(),
-            adults=self.adults.value(),
-            minors=self.minors.value(),
-            referral_code=self.code.text(),
-            referring_body=self.body_name.text(),
-            target_group=self.target.currentData(),
-            needs=frozenset(code for code, box in self.needs.items() if box.isChecked()),
-            priority=int(self.priority.currentData()),
-            province=self.province.text(),
-            programme_id=self.programme.currentData(),
-            stay_days=self.stay.value(),
-            household_id=self.request.household_id if self.request else None,
-            notes=self.notes.toPlainText(),
-        )
-
-    def apply(self) -> Write:
-        new = self.new_request()
-        wl = self.backend.waiting_list
-        q = self.request
-        if q is None:
-            return Write(
-                lambda: wl.add(new), Changes(message=_("Request added to the waiting list"))
-            )
-        rid, version = q.id, q.version
-        return Write(
-            lambda: wl.change(rid, new, version=version), Changes(message=_("Request saved"))
-        )
-
-
-class CloseRequestDialog(WorkflowDialog):
-    """Withdraw a request, or mark it expired: the day and why; it stays on the list."""
-
-    TITLE, OK_TEXT = N_("Close the request"), N_("Close the request")
-
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        request: RequestInfo,
-        expired: bool = False,
-        **ids: Any,
-    ) -> None:
-        self.request = request
-        self.expired = expired
-        super().__init__(context, parent, **ids)
-
-    def window_title(self) -> str:
-        return _("Request expired") if self.expired else _("Withdraw the request")
-
-    def ok_text(self) -> str:
-        return _("Mark expired") if self.expired else _("Withdraw")
-
-    def build(self) -> None:
-        form = QFormLayout()
-        self.body.addWidget(
-            hint(_("The request stays on the list, closed, with the day and the reason."))
-        )
-        self.body.addLayout(form)
-        self.when = DateEdit(self.day)
-        self.when.setObjectName("closeDate")
-        self.when.line.setAccessibleName(_("Day"))
-        form.addRow(_("&Day:"), self.when)
-        self.reason = QLineEdit()
-        self.reason.setObjectName("closeReason")
-        self.reason.setAccessibleName(_("Reason"))
-        form.addRow(_("&Reason:") if not self.expired else _("&Reason (optional):"), self.reason)
-        fit_on_screen(self, 520, 200)
-
-    def apply(self) -> Write:
-        wl, rid, version = self.backend.waiting_list, self.request.id, self.request.version
-        day, reason = self.when.value(), self.reason.text()
-        if self.expired:
-            return Write(
-                lambda: wl.expire(rid, day, reason, version=version),
-                Changes(message=_("Request marked expired")),
-            )
-        if not reason.strip():
-            raise ValidationError(_("Write why the request is withdrawn."))
-        return Write(
-            lambda: wl.withdraw(rid, day, reason, version=version),
-            Changes(message=_("Request withdrawn")),
-        )
-
-
-class RequestPlacementDialog(PlacementDialog):
-    """The new placement of a request's household: saving it closes the request."""
-
-    TITLE = N_("Place from the waiting list")
-
-    def __init__(
-        self,
-        context: DialogContext,
-        parent: QWidget | None = None,
-        *,
-        request: RequestInfo,
-        **ids: Any,
-    ) -> None:
-        self.request = request
-        if request.household_id is not None:
-            ids.setdefault("household_id", request.household_id)
-        super().__init__(context, parent, **ids)
-
-    def place_call(self) -> Callable[..., PlacementInfo]:
-        wl, rid, version = self.backend.waiting_list, self.request.id, self.request.version
-
-        def place(household_id: int, structure_id: int, entry: dt.date, **kw: Any) -> PlacementInfo:
-            return wl.place(rid, household_id, structure_id, entry, version=version, **kw)
-
-        return place
 
 
 class WaitingListDialog(QDialog):
@@ -382,9 +149,11 @@ class WaitingListDialog(QDialog):
         self.table.resizeColumnsToContents()
         waiting = [q for q in requests if q.waiting]
         self.summary.setText(
-            _("{count} requests waiting; the longest has waited {days} days.").format(
-                count=len(waiting), days=max((q.days_waited for q in waiting), default=0)
-            )
+            ngettext(
+                "{count} request waiting; the longest has waited {days} days.",
+                "{count} requests waiting; the longest has waited {days} days.",
+                len(waiting),
+            ).format(count=len(waiting), days=max((q.days_waited for q in waiting), default=0))
         )
         rows = [i for i, q in enumerate(requests) if chosen is not None and q.id == chosen.id]
         if rows or requests:
@@ -414,9 +183,11 @@ class WaitingListDialog(QDialog):
         q = self.selected()
         days = q.stay_days if q is not None else 0
         self.answer_summary.setText(
-            _("From today for {days} days: {answer}").format(
-                days=days, answer=fitting_count_text(answers)
-            )
+            ngettext(
+                "From today, for {days} day: {answer}",
+                "From today, for {days} days: {answer}",
+                days,
+            ).format(days=days, answer=fitting_count_text(answers))
         )
 
     def _update_buttons(self) -> None:
@@ -472,7 +243,7 @@ class WaitingListDialog(QDialog):
     def print_list(self) -> None:
         if self.requests_pdf is None:
             return
-        from .print_preview_dialog import PrintPreviewDialog
+        from views.dialogs.print_preview_dialog import PrintPreviewDialog
 
         rows, pdf = self.model.rows(), self.requests_pdf
         dialog = PrintPreviewDialog(
