@@ -4,13 +4,15 @@ Used by the finder's dialog and by the waiting list."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
 
 from models.i18n import N_, _, ngettext
 from models.results import FreeBedAnswer
 
 from .dialogs.styles import OK_COLOUR
-from .table_models import INT, Column, RowTableModel
+from .table_models import BOOL, INT, Column, RowTableModel
 
 
 def answer_text(a: FreeBedAnswer) -> str:
@@ -24,7 +26,7 @@ class FreeBedsModel(RowTableModel):
     """Rows: ``FreeBedAnswer``."""
 
     COLUMNS = (
-        Column(N_("Fits"), "fits", display=lambda v: _("yes") if v else _("no")),
+        Column(N_("Fits"), "fits", kind=BOOL),
         Column(N_("Code"), "structure_code"),
         Column(N_("Structure"), "structure_name"),
         Column(N_("Prov."), "province"),
@@ -52,3 +54,11 @@ def fitting_count_text(answers: list[FreeBedAnswer]) -> str:
         "{fitting} of {total} structures can take them.",
         len(answers),
     ).format(fitting=fitting, total=len(answers))
+
+
+def unsorted(view: QTableView) -> None:
+    """The finder's own order (those that fit first), until a header is clicked."""
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    model = view.model()
+    if isinstance(model, QSortFilterProxyModel):
+        model.sort(-1)

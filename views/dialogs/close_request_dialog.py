@@ -14,6 +14,7 @@ from models.results import Changes, RequestInfo
 from ..date_edit import DateEdit
 from ..widgets import fit_on_screen
 from .context import DialogContext
+from .dates import date_row
 from .styles import hint
 from .workflow_dialog import WorkflowDialog, Write
 
@@ -51,7 +52,7 @@ class CloseRequestDialog(WorkflowDialog):
         self.when = DateEdit(self.day)
         self.when.setObjectName("closeDate")
         self.when.line.setAccessibleName(_("Day"))
-        form.addRow(_("&Day:"), self.when)
+        form.addRow(_("&Day:"), date_row(self.when))
         self.reason = QLineEdit()
         self.reason.setObjectName("closeReason")
         self.reason.setAccessibleName(_("Reason"))

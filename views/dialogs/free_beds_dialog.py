@@ -30,10 +30,11 @@ from models.labels import TARGET_GROUPS
 from models.results import Changes, FreeBedAnswer, ProgrammeInfo
 
 from ..date_edit import DateEdit
-from ..free_beds import FreeBedsModel, fitting_count_text
+from ..free_beds import FreeBedsModel, fitting_count_text, unsorted
 from ..table_models import SortFilterProxy
 from ..widgets import fit_on_screen, make_table
 from .context import DialogContext
+from .dates import date_row
 from .styles import ERROR_STYLE, hint
 from .workflow_dialog import failure_text
 
@@ -84,11 +85,11 @@ class FreeBedsDialog(QDialog):
         self.start = DateEdit(day)
         self.start.setObjectName("finderFrom")
         self.start.line.setAccessibleName(_("From"))
-        left.addRow(_("&From:"), self.start)
+        left.addRow(_("&From:"), date_row(self.start))
         self.end = DateEdit(day + dt.timedelta(days=DEFAULT_NIGHTS))
         self.end.setObjectName("finderTo")
         self.end.line.setAccessibleName(_("To (the day they leave)"))
-        left.addRow(_("&To (the day they leave):"), self.end)
+        left.addRow(_("&To (the day they leave):"), date_row(self.end))
         self.adults = QSpinBox()
         self.adults.setObjectName("finderAdults")
         self.adults.setRange(0, 30)
@@ -130,6 +131,7 @@ class FreeBedsDialog(QDialog):
         self.proxy = SortFilterProxy(self.model, self)
         self.table = make_table("finderTable", self)
         self.table.setModel(self.proxy)
+        unsorted(self.table)
         self.table.setAccessibleName(_("Structures and free beds"))
         self.table.doubleClicked.connect(self._double_clicked)
         lay.addWidget(self.table, 1)

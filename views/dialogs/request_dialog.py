@@ -25,6 +25,7 @@ from models.results import Changes, NewRequest, RequestInfo
 from ..date_edit import DateEdit
 from ..widgets import fit_on_screen
 from .context import DialogContext
+from .dates import date_row
 from .styles import hint
 from .workflow_dialog import WorkflowDialog, Write
 
@@ -57,7 +58,7 @@ class RequestDialog(WorkflowDialog):
         self.referred = DateEdit(q.referral_date if q else self.day)
         self.referred.setObjectName("requestDate")
         self.referred.line.setAccessibleName(_("Referred on"))
-        form.addRow(_("&Referred on:"), self.referred)
+        form.addRow(_("&Referred on:"), date_row(self.referred))
         self.body_name = QLineEdit(q.referring_body if q else "")
         self.body_name.setObjectName("requestBody")
         self.body_name.setAccessibleName(_("Referring body"))
@@ -90,7 +91,9 @@ class RequestDialog(WorkflowDialog):
         people.addWidget(self.minors)
         people.addWidget(QLabel(_("minors")))
         people.addStretch(1)
-        form.addRow(_("&People:"), people)
+        people_label = QLabel(_("&People:"))
+        people_label.setBuddy(self.adults)
+        form.addRow(people_label, people)
         needs = QHBoxLayout()
         self.needs: dict[str, QCheckBox] = {}
         for code, label in REQUEST_NEEDS.items():
@@ -131,6 +134,7 @@ class RequestDialog(WorkflowDialog):
         self.notes.setAccessibleName(_("Notes"))
         self.notes.setFixedHeight(70)
         form.addRow(_("&Notes:"), self.notes)
+        self.body.addStretch(1)
         self.run(self.backend.directory.programmes, self._programmes, key="programmes")
         fit_on_screen(self, 620, 560)
 

@@ -29,7 +29,7 @@ from views.dialogs.close_request_dialog import CloseRequestDialog
 from views.dialogs.request_dialog import RequestDialog
 from views.dialogs.request_placement_dialog import RequestPlacementDialog
 
-from ..free_beds import FreeBedsModel, fitting_count_text
+from ..free_beds import FreeBedsModel, fitting_count_text, unsorted
 from ..table_models import SortFilterProxy
 from ..waiting_list_table import RequestsModel
 from ..widgets import fit_on_screen, make_table, section_label
@@ -96,6 +96,7 @@ class WaitingListDialog(QDialog):
         self.answers_view = make_table("requestAnswers", self)
         self.answers_proxy = SortFilterProxy(self.answers, self)
         self.answers_view.setModel(self.answers_proxy)
+        unsorted(self.answers_view)
         self.answers_view.setAccessibleName(_("Structures and free beds for the request"))
         self.answers_view.doubleClicked.connect(lambda _i: self.place_selected())
         below_lay.addWidget(self.answers_view)
