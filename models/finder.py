@@ -115,7 +115,7 @@ class Finder:
             slots = [_Slot(-i - 1) for i in range(needed)]
             names: dict[int, str] = {}
             proposals = rules.proposals(
-                s, list(structures), slots, start, end, None, among=ids, names=names
+                s, list(structures), slots, start, end, None, among=ids, names=names, explain=False
             )
             shortfalls = rules.capacity_shortfalls(
                 s,

@@ -467,11 +467,13 @@ def named_bed_problems(
     household_id: int | None,
     ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
     among: Any = None,
+    explain: bool = True,
 ) -> dict[int, DomainError | None]:
     """``bed_problems`` of the beds ``names`` names (bed id -> "room / label");
     ``among``: a select of the same bed ids, sent instead of the list (see
     ``capacity_shortfalls``). ``household_id`` None: a household not recorded yet, for
-    whom no bed is held."""
+    whom no bed is held. Without ``explain`` every bed that cannot be used gets one
+    unexplained refusal (the free-bed finder of a whole network needs only which)."""
     if not names:
         return {}
     ids: Any = list(names) if among is None else among
@@ -521,6 +523,9 @@ def named_bed_problems(
     ):
         if bed_id not in found or found[bed_id] is not None:
             continue
+        if not explain:
+            found[bed_id] = _NOT_FREE
+            continue
         name = names[bed_id]
         if kind == occupied:
             found[bed_id] = BedOccupiedError(
@@ -543,6 +548,10 @@ def named_bed_problems(
                 )
             )
     return found
+
+
+# A bed that cannot be used, when nobody asks why (``named_bed_problems``).
+_NOT_FREE = DomainError("")
 
 
 def target_problem(
@@ -642,6 +651,7 @@ def proposals(
     *,
     among: Any = None,
     names: dict[int, str] | None = None,
+    explain: bool = True,
 ) -> dict[int, dict[int, int] | None]:
     """``propose`` for several structures at once: their beds by room in one statement
     (plain columns: a programme can have hundreds), checked together in another
@@ -671,7 +681,9 @@ def proposals(
             .join(e.Room, e.Room.id == e.Bed.room_id)
             .where(e.Room.structure_id.in_(among))
         )
-    problems = named_bed_problems(s, names, start, end, household_id, among=bed_ids)
+    problems = named_bed_problems(
+        s, names, start, end, household_id, among=bed_ids, explain=explain
+    )
     return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in structure_ids}
 
 
