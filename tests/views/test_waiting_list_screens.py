@@ -18,6 +18,7 @@ from views.dialogs.close_request_dialog import CloseRequestDialog
 from views.dialogs.context import DialogContext
 from views.dialogs.free_beds_dialog import FreeBedsDialog
 from views.dialogs.placement_dialog import PlacementDialog
+from views.dialogs.register_household_dialog import RegisterHouseholdDialog
 from views.dialogs.request_dialog import RequestDialog
 from views.dialogs.waiting_list_dialog import WaitingListDialog
 from views.main_window import MainWindow
@@ -183,3 +184,33 @@ def test_the_menus_open_the_finder_and_the_waiting_list(qtbot, backend, sc) -> N
     win.show_dashboard()
     (line,) = rows(win.dashboard.waiting_table)
     assert line[_("Waiting")] == "1" and line[_("Median wait so far (days)")] == "30"
+
+
+def test_a_household_not_registered_yet_is_registered_then_placed(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
+    request = backend.waiting_list.add(NewRequest(D(2026, 3, 1), adults=1, target_group="women"))
+    dlg = WaitingListDialog(DialogContext(backend, TaskRunner(), DAY))
+    qtbot.addWidget(dlg)
+    placed: list[int] = []
+
+    def answer(dialog: QDialog) -> int:
+        if isinstance(dialog, RegisterHouseholdDialog):
+            row = dialog.rows[0]
+            qtbot.keyClicks(row.first_name, "Fatoumata")
+            qtbot.keyClicks(row.last_name, "Diallo")
+            row.sex.setCurrentIndex(row.sex.findData("F"))
+            qtbot.keyClicks(row.birth_date, "04/03/1991")
+        else:  # the placement: the household just registered is already chosen
+            assert dialog.picker.household is not None
+            placed.append(dialog.picker.household.id)
+            dialog.chooser.select_structure(sc.families.id)
+        dialog.ok_button.click()
+        assert dialog.result() == QDialog.DialogCode.Accepted, dialog.error_label.text()
+        return dialog.result()
+
+    dlg.exec_dialog = answer
+    dlg.register_button.click()
+    after = backend.waiting_list.request(request.id)
+    assert after.status == "placed" and after.household_id == placed[0]
+    assert after.days_waited == 9
+    who = backend.presence.who_is_where(DAY, household_id=placed[0])
+    assert [w.structure_name for w in who] == ["Casa Glicine"]

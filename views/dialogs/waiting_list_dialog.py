@@ -26,6 +26,7 @@ from models.errors import DomainError
 from models.i18n import _, ngettext
 from models.results import Changes, FreeBedAnswer, RequestInfo
 from views.dialogs.close_request_dialog import CloseRequestDialog
+from views.dialogs.register_household_dialog import RegisterHouseholdDialog
 from views.dialogs.request_dialog import RequestDialog
 from views.dialogs.request_placement_dialog import RequestPlacementDialog
 
@@ -119,6 +120,9 @@ class WaitingListDialog(QDialog):
 
         self.new_button = button(_("&New request…"), "newRequest", self.new_request)
         self.change_button = button(_("C&hange…"), "changeRequest", self.change_request)
+        self.register_button = button(
+            _("Re&gister the household…"), "registerForRequest", self.register_and_place
+        )
         self.place_button = button(_("&Place…"), "placeRequest", self.place_selected)
         self.withdraw_button = button(_("&Withdraw…"), "withdrawRequest", self.withdraw)
         self.expire_button = button(_("E&xpired…"), "expireRequest", self.expire)
@@ -193,7 +197,13 @@ class WaitingListDialog(QDialog):
 
     def _update_buttons(self) -> None:
         q = self.selected()
-        for b in (self.change_button, self.place_button, self.withdraw_button, self.expire_button):
+        for b in (
+            self.change_button,
+            self.register_button,
+            self.place_button,
+            self.withdraw_button,
+            self.expire_button,
+        ):
             b.setEnabled(q is not None and q.waiting)
 
     def _double_clicked(self, _index: QModelIndex) -> None:
@@ -227,7 +237,20 @@ class WaitingListDialog(QDialog):
         if q is not None and q.waiting:
             self._open(CloseRequestDialog(self.context, self, request=q, expired=True))
 
-    def place_selected(self) -> None:
+    def register_and_place(self) -> None:
+        """A household referred is often not registered yet: register it, then place it."""
+        q = self.selected()
+        if q is None or not q.waiting:
+            return
+        register = RegisterHouseholdDialog(self.context, self)
+        if self.exec_dialog(register) != QDialog.DialogCode.Accepted:
+            return
+        self.changes = self.changes | register.changes
+        self.changed = True
+        household = register.result_value
+        self.place_selected(household_id=getattr(household, "id", None))
+
+    def place_selected(self, household_id: int | None = None) -> None:
         """The new placement of the request's household, in the structure chosen below
         when one fits; saving it closes the request."""
         q = self.selected()
@@ -237,6 +260,8 @@ class WaitingListDialog(QDialog):
         rows = self.answers_view.selectionModel().selectedRows()
         answer = self.answers_proxy.row_at(rows[0].row()) if rows else None
         ids: dict[str, int] = {}
+        if household_id is not None:
+            ids["household_id"] = household_id
         if isinstance(answer, FreeBedAnswer) and answer.fits:
             ids["structure_id"] = answer.structure_id
         self._open(RequestPlacementDialog(self.context, self, request=q, **ids))
