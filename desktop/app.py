@@ -402,6 +402,9 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
         site_name=site_profile.site_name(),
     )
     window.setWindowIcon(app.windowIcon())
+    from desktop.print_actions import requests_pdf
+
+    window.requests_pdf = requests_pdf
     if os.environ.get("ACCOGLIENZA_QUIT_WHEN_SHOWN") == "1":
         _watch_start(app, window)
     window.show()

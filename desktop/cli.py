@@ -23,8 +23,9 @@ from desktop.cli_options import (
 )
 from desktop.database_open import open_database
 from models import i18n
+from models.entities import TargetGroup
 from models.errors import DomainError
-from models.i18n import _
+from models.i18n import _, ngettext
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -73,6 +74,28 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("write names even for anti-trafficking programmes"),
     )
+
+    free = sub.add_parser(
+        "free",
+        parents=common,
+        help=_("structures that can take a household for a period, with the beds proposed"),
+    )
+    free.add_argument("--from", dest="start", type=parse_date, required=True, metavar="DATE")
+    free.add_argument(
+        "--to",
+        dest="end",
+        type=parse_date,
+        required=True,
+        metavar="DATE",
+        help=_("the day they would leave (planned end): the last night is the one before"),
+    )
+    free.add_argument("--adults", type=int, default=1, metavar="N")
+    free.add_argument("--minors", type=int, default=0, metavar="N")
+    free.add_argument("--target", choices=[t.value for t in TargetGroup], metavar="GROUP")
+    free.add_argument("--programme", metavar="CODE")
+    free.add_argument("--province", type=parse_province, metavar="P")
+    free.add_argument("--all", action="store_true", help=_("also the structures that cannot"))
+    free.add_argument("--json", action="store_true")
 
     db = sub.add_parser("db", help=_("database maintenance"))
     dbsub = db.add_subparsers(dest="db_command", required=True, parser_class=Parser)
@@ -286,6 +309,78 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_free(args: argparse.Namespace) -> int:
+    from models.finder import Finder
+    from models.formatting import format_date
+
+    db = open_database(args.database, upgrade=False)
+    if args.programme:
+        from desktop.cli_print import _check_programme
+
+        _check_programme(db, args.programme)
+    answers = Finder(db).free(
+        args.start,
+        args.end,
+        adults=args.adults,
+        minors=args.minors,
+        target=args.target,
+        programme_code=args.programme,
+        province=args.province,
+    )
+    shown = [a for a in answers if a.fits or args.all]
+    if args.json:
+        # Codes, never names: a confidential apartment's name can say where it is.
+        data = [
+            {
+                "structure_code": a.structure_code,
+                "programme_code": a.programme_code,
+                "province": a.province,
+                "fits": a.fits,
+                "beds": [b.name for b in a.beds],
+                "bed_ids": [b.id for b in a.beds],
+                "reasons": list(a.reasons),
+            }
+            for a in shown
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    last = args.end - dt.timedelta(days=1)
+    fitting = sum(a.fits for a in answers)
+    print(
+        ngettext(
+            "From {start} to {last} (the last night), for {people} person: {count} "
+            "structures can take them.",
+            "From {start} to {last} (the last night), for {people} people: {count} structures "
+            "can take them.",
+            args.adults + args.minors,
+        ).format(
+            start=format_date(args.start),
+            last=format_date(last),
+            people=args.adults + args.minors,
+            count=fitting,
+        )
+    )
+    headers = [_("Code"), _("Prov."), _("Programme"), _("Beds proposed")]
+    table = [
+        [
+            a.structure_code,
+            a.province,
+            a.programme_code,
+            ", ".join(b.name for b in a.beds) if a.fits else "; ".join(a.reasons),
+        ]
+        for a in shown
+    ]
+    widths = [
+        max(len(h), *(len(row[i]) for row in table)) if table else len(h)
+        for i, h in enumerate(headers)
+    ]
+    print("  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in table:
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip())
+    return 0
+
+
 def cmd_db(args: argparse.Namespace) -> int:
     from desktop.database_open import connect
     from models import schema
@@ -422,6 +517,7 @@ COMMANDS.update(
         "occupancy": cmd_occupancy,
         "import": cmd_import,
         "export": cmd_export,
+        "free": cmd_free,
         "db": cmd_db,
     }
 )

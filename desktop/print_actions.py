@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from models.database import Database
+    from models.results import RequestInfo
     from views.main_window import MainWindow
     from views.selection import PrintScope
 
@@ -112,3 +113,10 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
             window.runner.run(lambda: named_scope(db, scope), on_success=preview)
 
     return handle
+
+
+def requests_pdf(requests: list[RequestInfo], pseudonymised: bool) -> bytes:
+    """The waiting list's PDF (its window's Print…), imported at the first print."""
+    from desktop.printing.waiting_list import waiting_list_pdf
+
+    return waiting_list_pdf(requests, pseudonymised)

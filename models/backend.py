@@ -8,10 +8,11 @@ and never touch the ORM or SQLAlchemy::
     backend.occupancy.overview(day, province="SO")
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
-``placements``, ``reservations``, ``corrections``; ``spreadsheets`` (File › Import
-from a spreadsheet); ``backups`` (File > Back up, Restore).
-Reads: ``occupancy``, ``presence``,
-``sheets``, ``directory``, ``history`` (the change log). Every result is a plain object of ``models.results``.
+``placements``, ``reservations``, ``corrections``, ``waiting_list``; ``spreadsheets``
+(File › Import from a spreadsheet); ``backups`` (File > Back up, Restore).
+Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
+``sheets``, ``directory``, ``history`` (the change log). Every result is a plain object
+of ``models.results``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .backup import Backups
 from .corrections import Corrections
 from .database import Database, describe
 from .directory import Directory
+from .finder import Finder
 from .history import History
 from .live import AuditWatch, ChangeListener, Heard
 from .occupancy import Occupancy
@@ -35,6 +37,7 @@ from .sheets import Sheets
 from .spreadsheet_import import Spreadsheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
+from .waiting_list import WaitingList
 
 
 class Backend:
@@ -63,6 +66,9 @@ class Backend:
         self.sheets = Sheets(db)
         self.directory = Directory(db, self.work.today)
         self.history = History(db)
+        self.finder = Finder(db)
+        # the waiting list: writes, and reads that ask the finder
+        self.waiting_list = WaitingList(self.work, self.finder)
         # The last audit entry when the database was opened, before any page read it (the
         # desktop reads it then): where the polling of other PCs' changes starts.
         self.changes_seen_at_open: int | None = None

@@ -47,6 +47,7 @@ RECORDED_TABLES = (
     "bed_stay",
     "reservation",
     "reservation_bed",
+    "placement_request",
 )
 # Tables whose rows, once written, stay as they are.
 FROZEN_TABLES = ("change_log", "audit_entry")

@@ -494,3 +494,66 @@ class ChangeLog(Base):
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (Index("ix_change_log_record", "table_name", "row_id"),)
+
+
+class RequestStatus(enum.StrEnum):
+    WAITING = "waiting"
+    PLACED = "placed"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class RequestNeed(enum.StrEnum):
+    """Needs a referral names, for the coordinator who chooses the structure."""
+
+    GROUND_FLOOR = "ground_floor"
+    ACCESSIBLE = "accessible"
+    MEDICAL = "medical"
+
+
+class PlacementRequest(Versioned, Base):
+    """Richiesta di inserimento on the waiting list (lista d'attesa): a household referred
+    for a place (by the SAI central service, a prefecture, a social service) and waiting.
+
+    Never deleted: placing closes it with the placement and the day (the wait); a
+    withdrawn or expired request keeps its status, day and reason.
+    """
+
+    __tablename__ = "placement_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_code: Mapped[str] = mapped_column(String(60), default="")
+    referral_date: Mapped[dt.date] = mapped_column(Date)
+    referring_body: Mapped[str] = mapped_column(String(200), default="")
+    target_group: Mapped[TargetGroup | None] = mapped_column(
+        _enum(TargetGroup, "request_target_group"), nullable=True
+    )
+    adults: Mapped[int] = mapped_column(Integer, default=1)
+    minors: Mapped[int] = mapped_column(Integer, default=0)
+    # Comma-separated RequestNeed values, sorted.
+    needs: Mapped[str] = mapped_column(String(200), default="")
+    # 1 urgent, 2 high, 3 normal
+    priority: Mapped[int] = mapped_column(Integer, default=3)
+    province: Mapped[str] = mapped_column(String(2), default="")
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), nullable=True)
+    # How long the stay is expected to last: the period the free-bed finder looks at.
+    stay_days: Mapped[int] = mapped_column(Integer, default=180)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"), nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus, "request_status"), default=RequestStatus.WAITING, index=True
+    )
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    close_reason: Mapped[str] = mapped_column(String(500), default="")
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"), nullable=True)
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (
+        CheckConstraint("adults >= 0 AND minors >= 0 AND adults + minors > 0", name="people"),
+        CheckConstraint("priority BETWEEN 1 AND 3", name="priority"),
+        CheckConstraint("stay_days > 0", name="stay_days"),
+        CheckConstraint("closed_on IS NULL OR closed_on >= referral_date", name="dates"),
+    )
+
+    @property
+    def need_set(self) -> frozenset[RequestNeed]:
+        return frozenset(RequestNeed(n) for n in self.needs.split(",") if n)

@@ -80,6 +80,39 @@ PLACEMENT_STATUSES = {
 }
 
 
+REQUEST_STATUSES = {
+    # Translators: the state of a request on the waiting list ("richiesta", feminine).
+    "waiting": N_("waiting"),
+    "placed": N_("placed"),
+    "withdrawn": N_("withdrawn"),
+    "expired": N_("expired"),
+}
+
+REQUEST_NEEDS = {
+    "ground_floor": N_("ground floor"),
+    "accessible": N_("accessible (no steps)"),
+    "medical": N_("medical care nearby"),
+}
+
+PRIORITIES = {
+    1: N_("urgent"),
+    2: N_("high"),
+    3: N_("normal"),
+}
+
+
+def request_status_label(code: str | None) -> str:
+    return _label(REQUEST_STATUSES, code)
+
+
+def request_needs_label(codes: frozenset[str] | set[str]) -> str:
+    return ", ".join(_label(REQUEST_NEEDS, c) for c in sorted(codes))
+
+
+def priority_label(priority: int) -> str:
+    return _(PRIORITIES[priority]) if priority in PRIORITIES else str(priority)
+
+
 def _label(table: dict[str, str], code: str | None) -> str:
     if code is None:
         return ""

@@ -21,7 +21,7 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _
-from .unit_of_work import UseCases, check_version, get, lock_row, lock_structure, touch
+from .unit_of_work import UnitOfWork, UseCases, check_version, get, lock_row, lock_structure, touch
 
 
 class Placements(UseCases):
@@ -187,83 +187,17 @@ class Placements(UseCases):
         if planned_end is not None and planned_end <= entry_date:
             raise ValidationError(_("The planned end must come after the entry date."))
         with self.work.transaction() as s:
-            # The household first, then the structure: two placements of one household
-            # into two structures are taken one after the other (the second is told they
-            # are already placed) instead of deadlocking on the stays' exclusion.
-            lock_row(s, e.Household, household_id)
-            st = lock_structure(s, structure_id)
-            programme = st.programme
-            # The members come with their household, held by them for the result's code.
-            members = rules.select_members(s, household_id, person_ids)
-            held = s.scalar(
-                select(e.Reservation).where(
-                    e.Reservation.household_id == household_id,
-                    e.Reservation.status == e.ReservationStatus.HELD,
-                )
-            )
-            if held is not None:
-                # Placing beside a held reservation would keep its beds held for nobody.
-                raise ValidationError(
-                    _(
-                        "This household has beds reserved (expected on {date}): confirm the "
-                        "reservation, or cancel it first."
-                    ).format(date=format_date(held.expected_on))
-                )
-            # First the rule no reason can override: no minor left without an adult.
-            problem = rules.minor_problem(
+            pl = place_in(
+                self.work,
                 s,
                 household_id,
-                programme,
+                structure_id,
                 entry_date,
-                dict.fromkeys([m.person_id for m in members], st.id),
-            )
-            if problem:
-                raise MinorAloneError(problem)
-            chosen = rules.assign(
-                s,
-                st=st,
-                programme=programme,
-                household_id=household_id,
-                people=members,
-                start=entry_date,
-                until=planned_end,
-                beds=beds,
-                override_reason=override_reason,
-                companions=rules.companions(
-                    s, household_id, st.id, entry_date, [m.person_id for m in members]
-                ),
-            )
-            pl = e.Placement(
-                household_id=household_id,
-                programme_id=programme.id,
-                entry_date=entry_date,
                 planned_end=planned_end,
+                beds=beds,
+                person_ids=person_ids,
+                override_reason=override_reason,
                 note=note,
-                status=e.PlacementStatus.ACTIVE,
-                extensions=[],  # a new placement has none: no need to read them back
-            )
-            s.add(pl)
-            s.flush()
-            for pid, bed_id in chosen.items():
-                s.add(
-                    e.BedStay(
-                        placement_id=pl.id,
-                        person_id=pid,
-                        bed_id=bed_id,
-                        start_date=entry_date,
-                        end_date=None,
-                        override_reason=override_reason.strip(),
-                    )
-                )
-            s.flush()
-            self.work.audit(
-                s,
-                "place",
-                "placement",
-                pl.id,
-                structure=st.id,
-                people=len(chosen),
-                override=bool(override_reason.strip()),
             )
             return convert.placement(pl, self.work.today())
 
@@ -640,3 +574,100 @@ def _reopen(s: Session, pl: e.Placement) -> None:
     pl.exit_destination = ""
     pl.status = e.PlacementStatus.ACTIVE
     s.flush()
+
+
+def place_in(
+    work: UnitOfWork,
+    s: Session,
+    household_id: int,
+    structure_id: int,
+    entry_date: dt.date,
+    *,
+    planned_end: dt.date | None = None,
+    beds: Mapping[int, int] | None = None,
+    person_ids: Sequence[int] | None = None,
+    override_reason: str = "",
+    note: str = "",
+) -> e.Placement:
+    """The placement of ``Placements.place`` inside the transaction ``s`` of a use case
+    (placing from the waiting list closes the request in the same transaction)."""
+    # The household first, then the structure: two placements of one household
+    # into two structures are taken one after the other (the second is told they
+    # are already placed) instead of deadlocking on the stays' exclusion.
+    lock_row(s, e.Household, household_id)
+    st = lock_structure(s, structure_id)
+    programme = st.programme
+    # The members come with their household, held by them for the result's code.
+    members = rules.select_members(s, household_id, person_ids)
+    held = s.scalar(
+        select(e.Reservation).where(
+            e.Reservation.household_id == household_id,
+            e.Reservation.status == e.ReservationStatus.HELD,
+        )
+    )
+    if held is not None:
+        # Placing beside a held reservation would keep its beds held for nobody.
+        raise ValidationError(
+            _(
+                "This household has beds reserved (expected on {date}): confirm the "
+                "reservation, or cancel it first."
+            ).format(date=format_date(held.expected_on))
+        )
+    # First the rule no reason can override: no minor left without an adult.
+    problem = rules.minor_problem(
+        s,
+        household_id,
+        programme,
+        entry_date,
+        dict.fromkeys([m.person_id for m in members], st.id),
+    )
+    if problem:
+        raise MinorAloneError(problem)
+    chosen = rules.assign(
+        s,
+        st=st,
+        programme=programme,
+        household_id=household_id,
+        people=members,
+        start=entry_date,
+        until=planned_end,
+        beds=beds,
+        override_reason=override_reason,
+        companions=rules.companions(
+            s, household_id, st.id, entry_date, [m.person_id for m in members]
+        ),
+    )
+    pl = e.Placement(
+        household_id=household_id,
+        programme_id=programme.id,
+        programme=programme,  # held by the placement for its result, after this returns
+        entry_date=entry_date,
+        planned_end=planned_end,
+        note=note,
+        status=e.PlacementStatus.ACTIVE,
+        extensions=[],  # a new placement has none: no need to read them back
+    )
+    s.add(pl)
+    s.flush()
+    for pid, bed_id in chosen.items():
+        s.add(
+            e.BedStay(
+                placement_id=pl.id,
+                person_id=pid,
+                bed_id=bed_id,
+                start_date=entry_date,
+                end_date=None,
+                override_reason=override_reason.strip(),
+            )
+        )
+    s.flush()
+    work.audit(
+        s,
+        "place",
+        "placement",
+        pl.id,
+        structure=st.id,
+        people=len(chosen),
+        override=bool(override_reason.strip()),
+    )
+    return pl

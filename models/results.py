@@ -551,3 +551,94 @@ class HistoryEntry:
     row_id: int
     operation: str  # I (added), U (changed), D (removed)
     changes: list[FieldChange]
+
+
+@dataclass(frozen=True)
+class ProposedBed:
+    id: int
+    name: str  # "room / label"
+
+
+@dataclass(frozen=True)
+class FreeBedAnswer:
+    """The free-bed finder's answer for one structure (cerca posti liberi): whether the
+    household fits every night of the period, the beds it would be given, or why not."""
+
+    structure_id: int
+    structure_code: str
+    structure_name: str
+    province: str
+    programme_id: int
+    programme_code: str
+    confidential: bool
+    fits: bool
+    reasons: tuple[str, ...]
+    beds: tuple[ProposedBed, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What a referral says (richiesta di inserimento), to put it on the waiting list."""
+
+    referral_date: dt.date
+    adults: int = 1
+    minors: int = 0
+    referral_code: str = ""
+    referring_body: str = ""
+    target_group: str | None = None
+    needs: frozenset[str] = frozenset()
+    priority: int = 3  # 1 urgent, 2 high, 3 normal
+    province: str = ""
+    programme_id: int | None = None
+    stay_days: int = 180
+    household_id: int | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """A request on the waiting list, with how long it has waited (until today, or until
+    it was closed)."""
+
+    id: int
+    referral_code: str
+    referral_date: dt.date
+    referring_body: str
+    target_group: str | None
+    adults: int
+    minors: int
+    needs: frozenset[str]
+    priority: int
+    province: str
+    programme_id: int | None
+    programme_code: str
+    stay_days: int
+    household_id: int | None
+    household_code: str
+    notes: str
+    status: str
+    closed_on: dt.date | None
+    close_reason: str
+    placement_id: int | None
+    days_waited: int
+    version: int
+
+    @property
+    def placed_on(self) -> dt.date | None:
+        return self.closed_on if self.status == "placed" else None
+
+    @property
+    def waiting(self) -> bool:
+        return self.status == "waiting"
+
+
+@dataclass(frozen=True)
+class WaitingGroupRow:
+    """The dashboard's line of the waiting list for one target group: requests waiting,
+    their median wait so far, and the median wait of those placed in the last year."""
+
+    target_group: str | None
+    waiting: int
+    median_days_waiting: float | None
+    placed: int
+    median_days_to_place: float | None

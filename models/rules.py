@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
@@ -247,11 +247,22 @@ def capacity_shortfalls(
     *,
     household_id: int | None = None,
     count_held: bool = True,
+    needed: int | None = None,
+    among: Any = None,
 ) -> dict[int, Shortfall | None]:
     """``capacity_shortfall`` of several structures at once (structure id -> its
-    ``until``), in one statement whatever their number."""
+    ``until``), in one statement whatever their number. ``needed``: how many people
+    come (``people`` by default: a household not yet recorded has no ids); ``among``: a
+    select of the same structure ids, sent instead of the list of ids (a whole network
+    has more structures than a statement takes parameters)."""
     stmt, finish = capacity_shortfalls_query(
-        start, untils, people, household_id=household_id, count_held=count_held
+        start,
+        untils,
+        people,
+        household_id=household_id,
+        count_held=count_held,
+        needed=needed,
+        among=among,
     )
     return finish(s.execute(stmt).all() if stmt is not None else [])
 
@@ -263,6 +274,8 @@ def capacity_shortfalls_query(
     *,
     household_id: int | None = None,
     count_held: bool = True,
+    needed: int | None = None,
+    among: Any = None,
 ) -> tuple[Any, Callable[[Sequence[Any]], dict[int, Shortfall | None]]]:
     """``capacity_shortfalls`` as its statement (None: nothing to ask) and what makes
     the answer from its rows, to be sent with other statements."""
@@ -274,6 +287,7 @@ def capacity_shortfalls_query(
     if not ends:
         return None, lambda _rows: {}
     ids = list(ends)
+    in_ids: Any = ids if among is None else among
     bounded = [end for end in ends.values() if end is not None]
     # Stays and holds that begin after every end count nowhere.
     last = max(bounded) if len(bounded) == len(ends) else None
@@ -288,7 +302,7 @@ def capacity_shortfalls_query(
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .where(
-            e.Room.structure_id.in_(ids),
+            e.Room.structure_id.in_(in_ids),
             e.BedStay.cancelled.is_(False),
             or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > start),
         )
@@ -309,7 +323,7 @@ def capacity_shortfalls_query(
             cast(null(), Date),
             e.CapacityPeriod.places,
             cast(null(), Integer),
-        ).where(e.CapacityPeriod.structure_id.in_(ids)),
+        ).where(e.CapacityPeriod.structure_id.in_(in_ids)),
     ]
     if count_held:
         held_query = (
@@ -322,7 +336,7 @@ def capacity_shortfalls_query(
             )
             .join(e.ReservationBed, e.ReservationBed.reservation_id == e.Reservation.id)
             .where(
-                e.Reservation.structure_id.in_(ids),
+                e.Reservation.structure_id.in_(in_ids),
                 e.Reservation.status != e.ReservationStatus.CANCELLED,
                 or_(e.Reservation.closed_on.is_(None), e.Reservation.closed_on > start),
             )
@@ -338,6 +352,8 @@ def capacity_shortfalls_query(
         holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
         periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
         for sid, first, end, places, bed_id in rows:
+            if sid not in stays:
+                continue  # ``among`` chose more than ``untils`` names
             if places is None:
                 stays[sid].append((first, end, bed_id))
             elif places < 0:
@@ -346,7 +362,12 @@ def capacity_shortfalls_query(
                 periods[sid].append((first, places))
         return {
             sid: _first_short_night(
-                stays[sid], holds[sid], periods[sid], start, ends[sid], len(people)
+                stays[sid],
+                holds[sid],
+                periods[sid],
+                start,
+                ends[sid],
+                len(people) if needed is None else needed,
             )
             for sid in ids
         }
@@ -495,27 +516,35 @@ def named_bed_problems(
     names: Mapping[int, str],
     start: dt.date,
     end: dt.date | None,
-    household_id: int,
+    household_id: int | None,
     ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+    among: Any = None,
+    explain: bool = True,
 ) -> dict[int, DomainError | None]:
-    """``bed_problems`` of the beds ``names`` names (bed id -> "room / label")."""
+    """``bed_problems`` of the beds ``names`` names (bed id -> "room / label");
+    ``among``: a select of the same bed ids, sent instead of the list (see
+    ``capacity_shortfalls``). ``household_id`` None: a household not recorded yet, for
+    whom no bed is held. Without ``explain`` every bed that cannot be used gets one
+    unexplained refusal (the free-bed finder of a whole network needs only which)."""
     if not names:
         return {}
-    stmt = bed_problems_statement(list(names), start, end, household_id, ignore_stays)
-    return bed_problems_from(s.execute(stmt).all(), names, start)
+    stmt = bed_problems_statement(
+        list(names) if among is None else among, start, end, household_id, ignore_stays
+    )
+    return bed_problems_from(s.execute(stmt).all(), names, start, explain=explain)
 
 
 def bed_problems_statement(
     beds: Any,
     start: dt.date,
     end: dt.date | None,
-    household_id: int,
+    household_id: int | None,
     ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> Any:
     """The statement of ``named_bed_problems`` for ``beds`` (bed ids, or a select of
     them): the stays, outages and held reservations of these beds in one round trip,
     and whether they are retired, each row tagged with its kind (``bed_problems_from``
-    reads it)."""
+    reads it). ``household_id`` None: a household not recorded yet."""
     until = end or FAR_FUTURE
     stays = select(
         literal(OCCUPIED).label("kind"),
@@ -548,9 +577,10 @@ def bed_problems_statement(
         .where(
             e.ReservationBed.bed_id.in_(beds),
             e.Reservation.status == e.ReservationStatus.HELD,
-            e.Reservation.household_id != household_id,
         )
     )
+    if household_id is not None:
+        holds = holds.where(e.Reservation.household_id != household_id)
     retired = select(literal(RETIRED), e.Bed.id, e.Bed.retired_on, e.Bed.id).where(
         e.Bed.id.in_(beds), e.Bed.retired_on.is_not(None), e.Bed.retired_on < until
     )
@@ -558,14 +588,18 @@ def bed_problems_statement(
 
 
 def bed_problems_from(
-    rows: Sequence[Any], names: Mapping[int, str], start: dt.date
+    rows: Sequence[Any], names: Mapping[int, str], start: dt.date, *, explain: bool = True
 ) -> dict[int, DomainError | None]:
     """Why each of the beds ``names`` names cannot be used (None: it can), from the rows
     of ``bed_problems_statement``: the first reason found for a bed stands, occupied,
-    then out of service, then reserved, then retired, the earliest first."""
+    then out of service, then reserved, then retired, the earliest first. Without
+    ``explain`` every bed that cannot be used gets one unexplained refusal."""
     found: dict[int, DomainError | None] = dict.fromkeys(names)
     for kind, bed_id, day, _id in rows:
         if bed_id not in found or found[bed_id] is not None:
+            continue
+        if not explain:
+            found[bed_id] = _NOT_FREE
             continue
         name = names[bed_id]
         if kind == OCCUPIED:
@@ -597,14 +631,20 @@ def bed_problems_from(
     return found
 
 
+# A bed that cannot be used, when nobody asks why (``named_bed_problems``).
+_NOT_FREE = DomainError("")
+
+
 def target_problem(
     st: e.Structure, people: Sequence[tuple[e.Person, e.Relationship]], day: dt.date
 ) -> str | None:
+    return target_groups_problem(st, household_groups(people, day))
+
+
+def target_groups_problem(st: e.Structure, groups: Iterable[e.TargetGroup]) -> str | None:
+    """Why people of ``groups`` are outside the structure's target groups, or None."""
     targets = st.targets
-    if not targets:
-        return None
-    groups = household_groups(people, day)
-    if groups & targets:
+    if not targets or set(groups) & targets:
         return None
     from .labels import target_group_label
 
@@ -628,7 +668,7 @@ def minor_problem(
     ``after`` maps person id -> structure id where the person sleeps on ``day``
     after the operation (None: not placed).
     """
-    if programme.sai_category == e.SaiCategory.MSNA:
+    if unaccompanied_allowed(programme):
         return None
     members = household_members(s, household_id)
     where: dict[int, int | None] = {m.person_id: None for m in members}
@@ -647,17 +687,33 @@ def minor_problem(
     }
     for m in members:
         if m.person.is_minor_on(day) and where[m.person_id] and where[m.person_id] not in adults_at:
-            return _(
-                "A minor of the household would be left in a structure without an adult of the "
-                "household. Move or place an adult together with the minors."
-            )
+            return minor_alone_message()
     return None
+
+
+def unaccompanied_allowed(programme: e.Programme) -> bool:
+    """Minors may live without an adult of their household in MSNA programmes only."""
+    return programme.sai_category == e.SaiCategory.MSNA
+
+
+def minor_alone_message() -> str:
+    return _(
+        "A minor of the household would be left in a structure without an adult of the "
+        "household. Move or place an adult together with the minors."
+    )
+
+
+class HasId(Protocol):
+    """Whoever a bed is proposed for: a person, or a place for one not recorded yet."""
+
+    @property
+    def id(self) -> int: ...
 
 
 def propose(
     s: Session,
     st: e.Structure,
-    people: Sequence[e.Person],
+    people: Sequence[HasId],
     start: dt.date,
     end: dt.date | None,
     household_id: int,
@@ -669,49 +725,64 @@ def propose(
 def proposals(
     s: Session,
     structure_ids: Sequence[int],
-    people: Sequence[e.Person],
+    people: Sequence[HasId],
     start: dt.date,
     end: dt.date | None,
-    household_id: int,
+    household_id: int | None,
+    *,
+    among: Any = None,
+    names: dict[int, str] | None = None,
+    explain: bool = True,
 ) -> dict[int, dict[int, int] | None]:
     """``propose`` for several structures at once: their beds by room in one statement
     (plain columns: a programme can have hundreds), checked together in another
-    (``bed_problems``)."""
+    (``bed_problems``). ``among``: a select of the same structure ids, sent instead of
+    the list (see ``capacity_shortfalls``); ``names``, when given, receives each bed's
+    "room / label"."""
     if not structure_ids:
         return {}
-    statements, finish = proposals_query(structure_ids, people, start, end, household_id)
+    statements, finish = proposals_query(
+        structure_ids, people, start, end, household_id, among=among, names=names, explain=explain
+    )
     return finish([s.execute(stmt).all() for stmt in statements])
 
 
 def proposals_query(
     structure_ids: Sequence[int],
-    people: Sequence[e.Person],
+    people: Sequence[HasId],
     start: dt.date,
     end: dt.date | None,
-    household_id: int,
+    household_id: int | None,
+    *,
+    among: Any = None,
+    names: dict[int, str] | None = None,
+    explain: bool = True,
 ) -> tuple[list[Any], Callable[[Sequence[Sequence[Any]]], dict[int, dict[int, int] | None]]]:
     """``proposals`` as its two statements, which can go together (the beds' problems
     are asked for the beds of the structures, not for the bed ids the first one
     returns), and what makes the answer from their rows."""
     ids = list(structure_ids)
+    in_ids: Any = ids if among is None else among
     rooms_stmt = (
         select(e.Room.structure_id, e.Room.id, e.Room.name, e.Bed.id, e.Bed.label)
         .join(e.Bed, e.Bed.room_id == e.Room.id)
-        .where(e.Room.structure_id.in_(ids))
+        .where(e.Room.structure_id.in_(in_ids))
         .order_by(e.Room.structure_id, e.Room.name, e.Bed.label)
     )
     beds = select(e.Bed.id).join(e.Room, e.Room.id == e.Bed.room_id)
     problems_stmt = bed_problems_statement(
-        beds.where(e.Room.structure_id.in_(ids)), start, end, household_id
+        beds.where(e.Room.structure_id.in_(in_ids)), start, end, household_id
     )
 
     def finish(found: Sequence[Sequence[Any]]) -> dict[int, dict[int, int] | None]:
         rooms: dict[int, dict[int, tuple[str, list[int]]]] = {sid: {} for sid in ids}
-        names: dict[int, str] = {}
+        bed_names: dict[int, str] = {} if names is None else names
         for structure_id, room_id, room_name, bed_id, label in found[0]:
+            if structure_id not in rooms:
+                continue  # ``among`` chose more than ``structure_ids``
             rooms[structure_id].setdefault(room_id, (room_name, []))[1].append(bed_id)
-            names[bed_id] = f"{room_name} / {label}"
-        problems = bed_problems_from(found[1], names, start)
+            bed_names[bed_id] = f"{room_name} / {label}"
+        problems = bed_problems_from(found[1], bed_names, start, explain=explain)
         return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in ids}
 
     return [rooms_stmt, problems_stmt], finish
@@ -720,7 +791,7 @@ def proposals_query(
 def _choose_beds(
     rooms: Sequence[tuple[str, Sequence[int]]],
     problems: Mapping[int, DomainError | None],
-    people: Sequence[e.Person],
+    people: Sequence[HasId],
 ) -> dict[int, int] | None:
     """The rule itself: one room that takes everyone, the smallest such room first;
     otherwise the free beds of the emptiest rooms; None when there are too few.
@@ -770,21 +841,61 @@ def fit_reasons(
     whether the target group is among the reasons: the placement dialog's fit, from the
     checks ``assign`` makes (``proposal``: ``propose``'s beds; ``short``:
     ``capacity_shortfall`` for them)."""
-    reasons: list[str] = []
-    try:
-        check_structure_open(st, programme, day)
-    except DomainError as exc:
-        reasons.append(str(exc))
     together = [*members, *companions]
     problem = target_problem(st, [(m.person, m.relationship_) for m in together], day)
-    if problem:
-        reasons.append(problem)
-    if not proposal:
-        reasons.append(not_enough_beds_message(st.name, day, len(members)))
-    message = shortfall_message(st.name, day, short, len(members))
+    return structure_fit_reasons(st, programme, day, problem, len(members), proposal, short), (
+        problem is not None
+    )
+
+
+def structure_fit_reasons(
+    st: e.Structure,
+    programme: e.Programme,
+    day: dt.date,
+    target: str | None,
+    needed: int,
+    proposal: Mapping[int, int] | None,
+    short: Shortfall | None,
+    *,
+    last_night: dt.date | None = None,
+    minor_alone: str | None = None,
+) -> list[str]:
+    """The reasons of ``fit_reasons`` (``target``: ``target_problem``'s answer), for
+    ``needed`` people; ``last_night``: the structure and the programme must be open up
+    to that night too (the free-bed finder's period); ``minor_alone``: the minors' rule,
+    when already known to refuse."""
+    reasons: list[str] = []
+    for night in dict.fromkeys([day, last_night or day]):
+        try:
+            check_structure_open(st, programme, night)
+        except DomainError as exc:
+            reasons.append(str(exc))
+            break
+    if minor_alone:
+        reasons.append(minor_alone)
+    if target:
+        reasons.append(target)
+    if not proposal and last_night is not None and last_night > day:
+        reasons.append(
+            ngettext(
+                "Structure {structure} has no bed free for {count} person on every night "
+                "from {start} to {last}.",
+                "Structure {structure} has not enough beds free for {count} people on every "
+                "night from {start} to {last}.",
+                needed,
+            ).format(
+                structure=st.name,
+                count=needed,
+                start=format_date(day),
+                last=format_date(last_night),
+            )
+        )
+    elif not proposal:
+        reasons.append(not_enough_beds_message(st.name, day, needed))
+    message = shortfall_message(st.name, day, short, needed)
     if message:
         reasons.append(message)
-    return reasons, problem is not None
+    return reasons
 
 
 def assign(

@@ -193,6 +193,10 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
             load_dashboard(backend, day, Selection()),
             backend.occupancy.monthly(day, 12),
         ),
+        # Actions › Find free beds…: a mother and a child, for a month, the whole network.
+        "free-bed finder": lambda: backend.finder.free(
+            day, day + dt.timedelta(days=30), adults=1, minors=1
+        ),
     }
 
 

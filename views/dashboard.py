@@ -10,7 +10,7 @@ which reads a year of bed stays, is loaded separately so the tables never wait f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, Signal
@@ -39,6 +39,7 @@ from models.results import (
     StructureInfo,
     StructureOccupancyRow,
     TargetFreeRow,
+    WaitingGroupRow,
 )
 
 from . import colours
@@ -202,6 +203,28 @@ class ComingOfAgeModel(RowTableModel):
         return colours.warning() if row.beyond_rule else None
 
 
+def _days(value: float | None) -> str:
+    return format_number(round(value)) if value is not None else "—"
+
+
+class WaitingModel(RowTableModel):
+    """The waiting list by target group (models.results.WaitingGroupRow)."""
+
+    COLUMNS = (
+        Column(
+            N_("Target group"),
+            "target_group",
+            display=lambda v: target_group_label(v) if v else _("not given"),
+        ),
+        Column(N_("Waiting"), "waiting", kind=INT),
+        Column(N_("Median wait so far (days)"), "median_days_waiting", kind=INT, display=_days),
+        Column(N_("Placed in the last year"), "placed", kind=INT),
+        Column(
+            N_("Median wait to a place (days)"), "median_days_to_place", kind=INT, display=_days
+        ),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class DashboardData:
     """Every table of the dashboard, loaded together in a task."""
@@ -214,6 +237,7 @@ class DashboardData:
     expiring: list[ExpiringPlacement]
     structures: list[StructureOccupancyRow]
     coming_of_age: list[ComingOfAge]
+    waiting: list[WaitingGroupRow] = field(default_factory=list)
 
 
 def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> DashboardData:
@@ -249,6 +273,7 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
         expiring,
         overview.structures,
         coming_of_age,
+        backend.waiting_list.summary(),
     )
 
 
@@ -434,6 +459,17 @@ class DashboardPage(QWidget):
         grid.addWidget(self.coming_table, 7, 0, 1, 2)
         self.coming_label.hide()
         self.coming_table.hide()
+        # The waiting list (lista d'attesa): shown when requests wait or were placed lately.
+        self.waiting_label = section_label(_("Waiting list"))
+        self.waiting_label.setObjectName("dashboardWaitingLabel")
+        grid.addWidget(self.waiting_label, 8, 0, 1, 2)
+        self.waiting_model = WaitingModel(self)
+        self.waiting_table = self._table("dashboardWaitingTable", self.waiting_model)
+        self.waiting_table.setAccessibleName(_("Requests waiting and median wait by target group"))
+        self.waiting_table.setToolTip(_("View › Waiting list… lists the requests themselves."))
+        grid.addWidget(self.waiting_table, 9, 0, 1, 2)
+        self.waiting_label.hide()
+        self.waiting_table.hide()
         grid.setRowStretch(1, 3)
         grid.setRowStretch(3, 3)
         grid.setRowStretch(5, 2)
@@ -559,6 +595,13 @@ class DashboardPage(QWidget):
                 + f"  ({format_number(len(data.coming_of_age) - adults)})  · "
                 + _("of age and still placed (neomaggiorenni)")
                 + f"  ({format_number(adults)})"
+            )
+        self.waiting_model.set_rows(data.waiting)
+        self.waiting_label.setVisible(bool(data.waiting))
+        self.waiting_table.setVisible(bool(data.waiting))
+        if data.waiting:
+            self.waiting_label.setText(
+                _("Waiting list") + f"  ({format_number(sum(r.waiting for r in data.waiting))})"
             )
         header = self.expiring_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

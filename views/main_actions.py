@@ -31,6 +31,8 @@ class WindowCommands(Protocol):
     def open_preferences(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
     def edit_selected(self) -> None: ...
+    def find_free_beds(self) -> None: ...
+    def show_waiting_list(self) -> None: ...
     def show_dashboard(self) -> None: ...
     def show_structure_page(self) -> None: ...
     def show_people(self) -> None: ...
@@ -207,6 +209,20 @@ class MainActions:
             "actionCloseSelected",
             _("Close the structure, or end the programme, selected on the left"),
         )
+        self.free_beds = a(
+            _("Find &free beds…"),
+            c.find_free_beds,
+            "Ctrl+L",
+            "actionFreeBeds",
+            _("The structures that can take a household for a period, with the beds"),
+        )
+        self.waiting_list = a(
+            _("&Waiting list…"),
+            c.show_waiting_list,
+            "Ctrl+Shift+A",
+            "actionWaitingList",
+            _("Households referred and waiting for a place"),
+        )
         self.dashboard = a(
             _("&Dashboard"),
             c.show_dashboard,
@@ -281,6 +297,8 @@ class MainActions:
             self.rooms_beds,
             self.move_structure,
             self.close_network,
+            self.free_beds,
+            self.waiting_list,
             self.structure,
             self.people,
             self.search,
@@ -347,6 +365,8 @@ class MainActions:
             actions.addAction(act)
             if act is self.placement or act is self.reservation:
                 actions.addSeparator()
+        actions.addSeparator()
+        actions.addAction(self.free_beds)
         network = bar.addMenu(_("Net&work"))
         for act in (
             self.new_programme,
@@ -362,6 +382,8 @@ class MainActions:
         view = bar.addMenu(_("&View"))
         for act in self.pages:
             view.addAction(act)
+        view.addSeparator()
+        view.addAction(self.waiting_list)
         view.addSeparator()
         for act in (self.search, self.previous_day, self.next_day, self.today, self.refresh):
             view.addAction(act)

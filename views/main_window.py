@@ -146,6 +146,8 @@ class MainWindow(QMainWindow):
         self.open_demo = open_demo
         # No programme yet: the first-run page stands in for the dashboard.
         self.empty_network = False
+        # The waiting list's PDF (desktop.printing), given by the desktop when it can print.
+        self.requests_pdf: Callable[[list[Any], bool], bytes] | None = None
         self.runner = TaskRunner(self)
         # Tests replace this to drive a dialog instead of blocking in exec().
         self.exec_dialog: Callable[[QDialog], int] = lambda dialog: dialog.exec()
@@ -716,6 +718,37 @@ class MainWindow(QMainWindow):
             report_failure(exc, self)
 
         self.runner.run(make, on_success=opened, on_failure=failed)
+
+    def find_free_beds(self) -> None:
+        """Actions › Find free beds…: the finder; a placement made from it is shown."""
+        from .dialogs.free_beds_dialog import FreeBedsDialog
+
+        self._open_tool(FreeBedsDialog)
+
+    def show_waiting_list(self) -> None:
+        """View › Waiting list…: the requests of placement and what the finder says."""
+        from .dialogs.waiting_list_dialog import WaitingListDialog
+
+        self._open_tool(WaitingListDialog, requests_pdf=self.requests_pdf)
+
+    def _open_tool(self, cls: type, **kw: Any) -> None:
+        if self.backend is None:
+            return
+        from .dialogs.context import DialogContext
+
+        context = DialogContext(self.backend, self.runner, self.day, self.selection)
+        try:
+            dialog = cls(context, self, **kw)
+        except Exception as exc:  # noqa: BLE001 - a dialog that cannot open explains itself
+            report_failure(exc, self)
+            return
+        self.last_dialog = dialog
+        self.exec_dialog(dialog)
+        changes = getattr(dialog, "changes", Changes())
+        if changes != Changes():
+            self.apply_changes(changes)
+        elif getattr(dialog, "changed", False):  # requests only: the dashboard reads again
+            self.data_changed.emit()
 
     def open_preferences(self) -> None:
         from .dialogs.preferences_dialog import PreferencesDialog

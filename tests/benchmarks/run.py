@@ -469,6 +469,7 @@ SLOW_TARGETS_S = {
     "transfer dialog": 0.3,
     "structure page": 0.3,
     "dashboard": 0.5,
+    "free-bed finder": 0.5,
     "place": 0.3,
     "extend": 0.3,
     "transfer": 0.3,

@@ -10,13 +10,16 @@ from collections.abc import Iterator
 from PySide6.QtWidgets import QWidget
 
 from models.backend import Backend
+from models.results import NewRequest
 from tests.factories import scenario
 from views.dialogs import STRUCTURE_WORKFLOWS, WORKFLOWS
 from views.dialogs.capacity_dialog import CapacityDialog
+from views.dialogs.close_request_dialog import CloseRequestDialog
 from views.dialogs.connect_server_dialog import ConnectServerDialog
 from views.dialogs.context import DialogContext
 from views.dialogs.copy_database_dialog import CopyDatabaseDialog
 from views.dialogs.edit_person_dialog import EditPersonDialog
+from views.dialogs.free_beds_dialog import FreeBedsDialog
 from views.dialogs.import_problems_dialog import ImportProblemsDialog
 from views.dialogs.open_database_dialog import OpenDatabaseDialog
 from views.dialogs.outage_dialog import OutageDialog
@@ -24,6 +27,9 @@ from views.dialogs.password_dialog import PasswordDialog
 from views.dialogs.preferences_dialog import PreferencesDialog
 from views.dialogs.print_choice_dialog import PrintChoiceDialog
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
+from views.dialogs.request_dialog import RequestDialog
+from views.dialogs.request_placement_dialog import RequestPlacementDialog
+from views.dialogs.waiting_list_dialog import WaitingListDialog
 from views.main_window import MainWindow
 from views.settings_store import MemorySettings
 from views.tasks import TaskRunner
@@ -67,4 +73,14 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
         [Problem("Strutture", 3, "Provincia", "D", "Provincia sconosciuta: ZZ.")] * 40
     )
     yield ImportProblemsDialog(str(problems), problems.problems)
+    request = backend.waiting_list.add(
+        NewRequest(D(2026, 2, 8), adults=1, minors=2, referral_code="SCS-2026-0042")
+    )
+    yield FreeBedsDialog(ctx)
+    yield WaitingListDialog(ctx, requests_pdf=lambda _rows, _pseudo: b"")
+    yield RequestDialog(ctx)
+    yield RequestDialog(ctx, request=request)
+    yield CloseRequestDialog(ctx, request=request)
+    yield CloseRequestDialog(ctx, request=request, expired=True)
+    yield RequestPlacementDialog(ctx, request=request)
     yield MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())

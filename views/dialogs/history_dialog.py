@@ -42,6 +42,7 @@ RECORDS = {
     "bed_stay": N_("stay in a bed"),
     "reservation": N_("reservation"),
     "reservation_bed": N_("reserved bed"),
+    "placement_request": N_("request on the waiting list"),
 }
 OPERATIONS = {"I": N_("Added"), "U": N_("Changed"), "D": N_("Removed")}
 # The fields most changed, by the names of the screens; any other keeps its own.

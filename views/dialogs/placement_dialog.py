@@ -8,6 +8,7 @@ with a reason, which is recorded with the stays.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -23,7 +24,13 @@ from PySide6.QtWidgets import (
 from models.errors import ValidationError
 from models.formatting import format_date
 from models.i18n import N_, _
-from models.results import Changes, HouseholdInfo, PresenceRow, ReservationInfo
+from models.results import (
+    Changes,
+    HouseholdInfo,
+    PlacementInfo,
+    PresenceRow,
+    ReservationInfo,
+)
 
 from ..colours import warning
 from ..widgets import fit_on_screen
@@ -214,9 +221,9 @@ class PlacementDialog(WorkflowDialog):
         reason = self.override.reason(self.chooser.report())
         beds = self.members.beds_for_service(_("Choose a bed for each person to place."))
         hid, person_ids, note = h.id, self.members.person_ids(), self.note.text().strip()
-        backend = self.backend
+        place = self.place_call()
         return Write(
-            lambda: backend.placements.place(
+            lambda: place(
                 hid,
                 sid,
                 entry,
@@ -228,6 +235,10 @@ class PlacementDialog(WorkflowDialog):
             ),
             Changes(structures=frozenset({sid}), households=frozenset({hid})),
         )
+
+    def place_call(self) -> Callable[..., PlacementInfo]:
+        """The service OK calls (placing from the waiting list also closes the request)."""
+        return self.backend.placements.place
 
     def reload(self) -> None:
         self.destination.forget()

@@ -6,7 +6,7 @@ rows of ``change_log`` and ``audit_entry`` can no longer be changed or deleted. 
 models/change_log.py. Written by hand.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from models import change_log
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

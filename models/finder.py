@@ -1,0 +1,165 @@
+"""The free-bed finder (cerca posti liberi): which structures can take a household of so
+many adults and minors on every night of a period, with the beds they would be given,
+and why the others cannot (``backend.finder``).
+
+The household need not be recorded yet (a referral on the waiting list): the answer is
+the placement's own checks from ``models.rules`` — open structure and programme, target
+group, the minors' rule, free beds for the whole period, the places on every night —
+asked of the whole selection in a fixed number of statements whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from sqlalchemy import or_, select
+
+from . import entities as e
+from . import results as r
+from . import rules
+from .database import Database
+from .errors import ValidationError
+from .i18n import _
+
+# No household has more people than this: more is a typing mistake.
+MOST_PEOPLE = 30
+
+
+class _Slot(NamedTuple):
+    """A place for one person of a household not recorded yet."""
+
+    id: int
+
+
+def request_groups(
+    adults: int, minors: int, target: e.TargetGroup | None
+) -> frozenset[e.TargetGroup] | None:
+    """The target groups a household of ``adults`` and ``minors`` is looked for as: the
+    one asked for; otherwise what the numbers alone say (minors alone, a family, a
+    single-parent family); None when they say nothing (one or more adults without
+    minors: their sex decides), and no target group is checked."""
+    if target is not None:
+        return frozenset({target})
+    if not adults:
+        return frozenset({e.TargetGroup.MINORS})
+    if minors:
+        groups = {e.TargetGroup.FAMILIES}
+        if adults == 1:
+            groups.add(e.TargetGroup.SINGLE_PARENT)
+        return frozenset(groups)
+    return None
+
+
+def check_request(start: dt.date, end: dt.date, adults: int, minors: int) -> None:
+    """Refuse a period or a household that cannot be looked for."""
+    if end <= start:
+        raise ValidationError(_("The end of the period must come after its start."))
+    if adults < 0 or minors < 0 or adults + minors == 0:
+        raise ValidationError(_("Give the number of adults and minors: at least one person."))
+    if adults + minors > MOST_PEOPLE:
+        raise ValidationError(
+            _("Too many people for one household: at most {count}.").format(count=MOST_PEOPLE)
+        )
+
+
+class Finder:
+    """Free beds for a household over a period, through the placement's rules."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def free(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        adults: int = 1,
+        minors: int = 0,
+        target: e.TargetGroup | str | None = None,
+        programme_code: str | None = None,
+        province: str | None = None,
+    ) -> list[r.FreeBedAnswer]:
+        """Every structure of the selection, those that take the household on every night
+        from ``start`` up to the night before ``end`` (the departure day, as a planned
+        end) first, with the beds proposed; the others with their reasons. Structures
+        closed, or in programmes ended, before ``start`` are left out."""
+        check_request(start, end, adults, minors)
+        wanted = e.TargetGroup(target) if target else None
+        needed = adults + minors
+        last_night = end - dt.timedelta(days=1)
+        ids = (
+            select(e.Structure.id)
+            .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+            .where(
+                or_(e.Structure.closed_on.is_(None), e.Structure.closed_on >= start),
+                or_(e.Programme.end_date.is_(None), e.Programme.end_date >= start),
+            )
+        )
+        if province:
+            ids = ids.where(e.Structure.province == province.strip().upper())
+        if programme_code:
+            ids = ids.where(e.Programme.code == programme_code)
+        with self.db.read() as s:
+            structures: dict[int, Any] = {}
+            programmes: dict[int, Any] = {}
+            for st, programme in s.execute(
+                select(e.Structure, e.Programme)
+                .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+                .where(e.Structure.id.in_(ids))
+            ):
+                structures[st.id] = st
+                programmes[st.id] = programme
+            if not structures:
+                return []
+            slots = [_Slot(-i - 1) for i in range(needed)]
+            names: dict[int, str] = {}
+            proposals = rules.proposals(
+                s, list(structures), slots, start, end, None, among=ids, names=names, explain=False
+            )
+            shortfalls = rules.capacity_shortfalls(
+                s,
+                start,
+                dict.fromkeys(structures, end),
+                needed=needed,
+                among=ids,
+            )
+        asked = request_groups(adults, minors, wanted)
+        answers = []
+        for sid, st in structures.items():
+            programme = programmes[sid]
+            alone = (
+                rules.minor_alone_message()
+                if minors and not adults and not rules.unaccompanied_allowed(programme)
+                else None
+            )
+            reasons = rules.structure_fit_reasons(
+                st,
+                programme,
+                start,
+                rules.target_groups_problem(st, asked) if asked is not None else None,
+                needed,
+                proposals[sid],
+                shortfalls[sid],
+                last_night=last_night,
+                minor_alone=alone,
+            )
+            beds = tuple(
+                r.ProposedBed(bed_id, names[bed_id]) for bed_id in (proposals[sid] or {}).values()
+            )
+            answers.append(
+                r.FreeBedAnswer(
+                    structure_id=sid,
+                    structure_code=st.code,
+                    structure_name=st.name,
+                    province=st.province,
+                    programme_id=programme.id,
+                    programme_code=programme.code,
+                    confidential=st.confidential,
+                    fits=not reasons,
+                    reasons=tuple(reasons),
+                    beds=beds if not reasons else (),
+                )
+            )
+        answers.sort(key=lambda a: (not a.fits, a.province, a.programme_code, a.structure_code))
+        return answers
