@@ -10,7 +10,7 @@ and never touch the ORM or SQLAlchemy::
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
 ``placements``, ``reservations``, ``corrections``; ``backups`` (File > Back up, Restore).
 Reads: ``occupancy``, ``presence``,
-``sheets``, ``directory``. Every result is a plain object of ``models.results``.
+``sheets``, ``directory``, ``planning`` (the planning board). Every result is a plain object of ``models.results``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from .live import AuditWatch, ChangeListener, Heard
 from .occupancy import Occupancy
 from .people import People
 from .placements import Placements
+from .planning import Planning
 from .presence import Presence
 from .reservations import Reservations
 from .sheets import Sheets
@@ -57,6 +58,7 @@ class Backend:
         self.presence = Presence(db)
         self.sheets = Sheets(db)
         self.directory = Directory(db, self.work.today)
+        self.planning = Planning(db, self.work.today)
         # The last audit entry when the database was opened, before any page read it (the
         # desktop reads it then): where the polling of other PCs' changes starts.
         self.changes_seen_at_open: int | None = None

@@ -193,6 +193,10 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
             load_dashboard(backend, day, Selection()),
             backend.occupancy.monthly(day, 12),
         ),
+        # The whole network's beds, then three months on every one of them.
+        "planning board, three months": lambda: backend.planning.board(
+            day - dt.timedelta(days=30), day + dt.timedelta(days=60)
+        ),
     }
 
 
