@@ -134,11 +134,12 @@ class StructureNight:
     reserved: int
     out: int
     free: int
+    taking: bool = True  # open, in a programme running then
 
     @property
     def short_of_places(self) -> bool:
-        """Fewer places than beds in service: some empty beds are not free."""
-        return self.places < self.beds
+        """Open with fewer places than beds in service: some empty beds are not free."""
+        return self.taking and self.places < self.beds
 
 
 @dataclass(frozen=True)
@@ -175,39 +176,92 @@ def structure_nights(
 ) -> list[StructureNight]:
     """A structure's places, beds in service, occupied, reserved, out of service and free
     places on every night of ``window`` (the definitions of ``occupancy_counts``)."""
-    beds = {r.bed_id for r in rows if r.structure_id == structure_id}
-    first = next((r for r in rows if r.structure_id == structure_id), None)
-    if first is None:
-        return []
-    places = window.places.get(structure_id, [])
-    bars = [b for b in window.bars if b.bed_id in beds]
-    held = [h for h in window.reservations if h.bed_id in beds]
-    outs = [o for o in window.outages if o.bed_id in beds]
-    out_nights = []
-    for i, night in enumerate(window.days):
-        occupied_beds = {b.bed_id for b in bars if b.covers(night)}
-        held_beds = {h.bed_id for h in held if h.covers(night)} - occupied_beds
-        out_beds = {o.bed_id for o in outs if o.covers(night)} - occupied_beds
-        capacity = places[i] if i < len(places) else 0
-        taking = (
-            first.opened_on <= night
-            and (first.closed_on is None or first.closed_on >= night)
-            and first.programme_start <= night
-            and (first.programme_end is None or first.programme_end >= night)
-        )
-        n_out = len(out_beds)
-        n_held = len(held_beds - out_beds)
-        out_nights.append(
-            StructureNight(
-                places=capacity if taking else 0,
-                beds=len(beds) - n_out,
-                occupied=len(occupied_beds),
-                reserved=n_held,
-                out=n_out,
-                free=free_places(capacity, len(beds), len(occupied_beds), n_held, n_out, taking),
+    return all_structure_nights([r for r in rows if r.structure_id == structure_id], window).get(
+        structure_id, []
+    )
+
+
+def all_structure_nights(
+    rows: Sequence[BoardRow], window: BoardWindow
+) -> dict[int, list[StructureNight]]:
+    """``structure_nights`` of every structure of ``rows`` that the window read."""
+    beds_of: dict[int, set[int]] = defaultdict(set)
+    first_row: dict[int, BoardRow] = {}
+    structure_of: dict[int, int] = {}
+    for r in rows:
+        if r.structure_id in window.places:
+            beds_of[r.structure_id].add(r.bed_id)
+            first_row.setdefault(r.structure_id, r)
+            structure_of[r.bed_id] = r.structure_id
+    items: dict[int, tuple[list[BoardBar], list[BoardReservation], list[BoardOutage]]] = {
+        sid: ([], [], []) for sid in beds_of
+    }
+    for b in window.bars:
+        if b.bed_id in structure_of:
+            items[structure_of[b.bed_id]][0].append(b)
+    for h in window.reservations:
+        if h.bed_id in structure_of:
+            items[structure_of[h.bed_id]][1].append(h)
+    for o in window.outages:
+        if o.bed_id in structure_of:
+            items[structure_of[o.bed_id]][2].append(o)
+    days = window.days
+    found: dict[int, list[StructureNight]] = {}
+    for sid, beds in beds_of.items():
+        first = first_row[sid]
+        bars, held, outs = items[sid]
+        places = window.places.get(sid, [])
+        nights = []
+        for i, night in enumerate(days):
+            occupied_beds = {b.bed_id for b in bars if b.covers(night)}
+            held_beds = {h.bed_id for h in held if h.covers(night)} - occupied_beds
+            out_beds = {o.bed_id for o in outs if o.covers(night)} - occupied_beds
+            capacity = places[i] if i < len(places) else 0
+            taking = (
+                first.opened_on <= night
+                and (first.closed_on is None or first.closed_on >= night)
+                and first.programme_start <= night
+                and (first.programme_end is None or first.programme_end >= night)
             )
-        )
-    return out_nights
+            n_out = len(out_beds)
+            n_held = len(held_beds - out_beds)
+            nights.append(
+                StructureNight(
+                    places=capacity if taking else 0,
+                    beds=len(beds) - n_out,
+                    occupied=len(occupied_beds),
+                    reserved=n_held,
+                    out=n_out,
+                    free=free_places(
+                        capacity, len(beds), len(occupied_beds), n_held, n_out, taking
+                    ),
+                    taking=taking,
+                )
+            )
+        found[sid] = nights
+    return found
+
+
+def easter(year: int) -> dt.date:
+    """Easter Sunday (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e_ = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    m = (32 + 2 * e_ + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month = (h + m - 7 * n + 114) // 31
+    day = (h + m - 7 * n + 114) % 31 + 1
+    return dt.date(year, month, day)
+
+
+def italian_holidays(year: int) -> set[dt.date]:
+    """The national public holidays of Italy in ``year``, Easter Monday included."""
+    fixed = [(1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 25), (12, 26)]
+    sunday = easter(year)
+    return {dt.date(year, m, d) for m, d in fixed} | {sunday, sunday + ONE_DAY}
 
 
 # -- the statements, built once -----------------------------------------------------------
@@ -535,6 +589,9 @@ __all__ = [
     "BoardWindow",
     "Planning",
     "StructureNight",
+    "all_structure_nights",
+    "easter",
+    "italian_holidays",
     "natural_key",
     "structure_nights",
 ]

@@ -177,3 +177,14 @@ def test_anti_trafficking_bars_show_the_person_code(planning_backend):
     people = backend.directory.household(sc.mother.id).members
     assert {b.label for b in board.window.bars} == {m.person.code for m in people}
     assert not any("Ğülşen" in b.label for b in board.window.bars)
+
+
+def test_italian_holidays_include_easter_monday():
+    from models.planning import easter, italian_holidays
+
+    assert easter(2026) == D(2026, 4, 5)
+    assert easter(2024) == D(2024, 3, 31)
+    days = italian_holidays(2026)
+    assert D(2026, 4, 6) in days  # Pasquetta
+    assert {D(2026, 4, 25), D(2026, 6, 2), D(2026, 8, 15), D(2026, 12, 26)} <= days
+    assert D(2026, 4, 7) not in days and len(days) == 12
