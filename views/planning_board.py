@@ -188,7 +188,7 @@ class BoardView(QAbstractScrollArea):
         self.origin = dt.date.today() - dt.timedelta(days=DAYS_BACK)
         self.today = dt.date.today()
         self.zoom = DEFAULT_ZOOM
-        self.window: BoardWindow | None = None
+        self.board_window: BoardWindow | None = None
         self.nights: dict[int, list[StructureNight]] = {}
         self._bars_of: dict[int, list[BoardBar]] = {}
         self._held_of: dict[int, list[BoardReservation]] = {}
@@ -208,7 +208,7 @@ class BoardView(QAbstractScrollArea):
         self.line_of_bed = {
             ln.row.bed_id: i for i, ln in enumerate(self.lines) if ln.row is not None
         }
-        self.window = None
+        self.board_window = None
         self.nights = {}
         self._index()
         self._update_ranges()
@@ -216,20 +216,20 @@ class BoardView(QAbstractScrollArea):
         self.viewport().update()
 
     def set_window(self, window: BoardWindow, nights: dict[int, list[StructureNight]]) -> None:
-        self.window = window
+        self.board_window = window
         self.nights = nights
         self._index()
         self.viewport().update()
 
     def _index(self) -> None:
         self._bars_of, self._held_of, self._out_of = {}, {}, {}
-        if self.window is None:
+        if self.board_window is None:
             return
-        for b in self.window.bars:
+        for b in self.board_window.bars:
             self._bars_of.setdefault(b.bed_id, []).append(b)
-        for h in self.window.reservations:
+        for h in self.board_window.reservations:
             self._held_of.setdefault(h.bed_id, []).append(h)
-        for o in self.window.outages:
+        for o in self.board_window.outages:
             self._out_of.setdefault(o.bed_id, []).append(o)
 
     def show_from(self, day: dt.date, today: dt.date) -> None:
@@ -424,7 +424,7 @@ class BoardView(QAbstractScrollArea):
             p.fillRect(QRect(LABEL_WIDTH, y, vw, ROW_HEIGHT), colours.header)
             return
         nights = self.nights.get(line.structure_id or 0)
-        start = self.window.start if self.window is not None else None
+        start = self.board_window.start if self.board_window is not None else None
         if line.kind == STRUCTURE_LINE:
             p.fillRect(
                 QRect(LABEL_WIDTH, y, vw, ROW_HEIGHT), _mix(colours.header, colours.base, 0.5)
@@ -687,17 +687,17 @@ class BoardView(QAbstractScrollArea):
                     + (f": {o.reason}" if o.reason else "")
                 )
         nights = self.nights.get(ln.structure_id or 0)
-        if not parts and nights and self.window is not None:
-            k = (day - self.window.start).days
+        if not parts and nights and self.board_window is not None:
+            k = (day - self.board_window.start).days
             if 0 <= k < len(nights) and nights[k].short_of_places:
                 parts.append(_("Fewer places than beds on this night: an empty bed is not free."))
         return "\n\n".join(parts)
 
     def _night_tip(self, ln: Line, day: dt.date) -> str:
         nights = self.nights.get(ln.structure_id or 0)
-        if not nights or self.window is None:
+        if not nights or self.board_window is None:
             return ln.text
-        k = (day - self.window.start).days
+        k = (day - self.board_window.start).days
         if not 0 <= k < len(nights):
             return ln.text
         n = nights[k]
@@ -1138,7 +1138,7 @@ class PlanningBoardPage(QWidget):
         self.message.setVisible(bool(text))
 
     def _transfer_dropped(self, bar: BoardBar, row: BoardRow | None, day: dt.date) -> None:
-        why = refusal(bar, row, day, self.view.window)
+        why = refusal(bar, row, day, self.view.board_window)
         if why is not None:
             self.say(why + " " + _("Nothing was changed."))
             return
