@@ -45,9 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.formatting import format_date, format_month, format_short_date
-from models.i18n import _
-from models.planning import (
+from models.board import (
     BoardBar,
     BoardOutage,
     BoardReservation,
@@ -57,6 +55,8 @@ from models.planning import (
     all_structure_nights,
     italian_holidays,
 )
+from models.formatting import format_date, format_month, format_short_date
+from models.i18n import _
 from models.results import Changes
 
 from .selection import Selection
