@@ -250,3 +250,83 @@ def italian_holidays(year: int) -> set[dt.date]:
     fixed = [(1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 25), (12, 26)]
     sunday = easter(year)
     return {dt.date(year, m, d) for m, d in fixed} | {sunday, sunday + ONE_DAY}
+
+
+STAY, HELD, OUT = "stay", "held", "out"
+
+
+@dataclass(frozen=True, slots=True)
+class BoardEntry:
+    """One thing on the board as a flat row (for export): a stay, a bed held or a bed out
+    of service, with its bed and dates."""
+
+    kind: str  # STAY, HELD or OUT
+    programme_code: str
+    structure_code: str
+    room_name: str
+    bed_label: str
+    who: str  # the person (name or code), the household held for, or the outage's reason
+    household_code: str
+    start: dt.date
+    end: dt.date | None
+    planned_end: dt.date | None = None
+
+
+def board_entries(rows: Sequence[BoardRow], window: BoardWindow) -> list[BoardEntry]:
+    """Every stay, held bed and outage of ``window`` on the beds of ``rows``, in the
+    board's order (bed by bed, then by date)."""
+    by_bed: dict[int, list[BoardEntry]] = defaultdict(list)
+    row_of = {r.bed_id: r for r in rows}
+    for b in window.bars:
+        r = row_of.get(b.bed_id)
+        if r is not None:
+            by_bed[b.bed_id].append(
+                BoardEntry(
+                    STAY,
+                    r.programme_code,
+                    r.structure_code,
+                    r.room_name,
+                    r.bed_label,
+                    b.label,
+                    b.household_code,
+                    b.start,
+                    b.end,
+                    b.planned_end,
+                )
+            )
+    for h in window.reservations:
+        r = row_of.get(h.bed_id)
+        if r is not None:
+            by_bed[h.bed_id].append(
+                BoardEntry(
+                    HELD,
+                    r.programme_code,
+                    r.structure_code,
+                    r.room_name,
+                    r.bed_label,
+                    h.household_code,
+                    h.household_code,
+                    h.start,
+                    h.end,
+                )
+            )
+    for o in window.outages:
+        r = row_of.get(o.bed_id)
+        if r is not None:
+            by_bed[o.bed_id].append(
+                BoardEntry(
+                    OUT,
+                    r.programme_code,
+                    r.structure_code,
+                    r.room_name,
+                    r.bed_label,
+                    o.reason,
+                    "",
+                    o.start,
+                    o.end,
+                )
+            )
+    out: list[BoardEntry] = []
+    for r in rows:
+        out.extend(sorted(by_bed.get(r.bed_id, []), key=lambda x: x.start))
+    return out

@@ -46,20 +46,25 @@ from PySide6.QtWidgets import (
 )
 
 from models.board import (
+    HELD,
+    OUT,
     BoardBar,
+    BoardEntry,
     BoardOutage,
     BoardReservation,
     BoardRow,
     BoardWindow,
     StructureNight,
     all_structure_nights,
+    board_entries,
     italian_holidays,
 )
 from models.formatting import format_date, format_month, format_short_date
-from models.i18n import _
+from models.i18n import N_, _
 from models.results import Changes
 
 from .selection import Selection
+from .table_models import DATE, Column, RowTableModel
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -888,6 +893,37 @@ def _swatch(colour: QColor, style: Qt.BrushStyle, border: QColor) -> QPixmap:
     return pix
 
 
+def _kind_text(kind: str) -> str:
+    if kind == HELD:
+        return _("reserved")
+    if kind == OUT:
+        return _("out of service")
+    return _("stay")
+
+
+class BoardTableModel(RowTableModel):
+    """The board as a flat table (``models.board.BoardEntry`` rows): one line per stay,
+    held bed or bed out of service of the part read, for export."""
+
+    COLUMNS = (
+        Column(N_("Programme"), "programme_code"),
+        Column(N_("Structure"), "structure_code"),
+        Column(N_("Room"), "room_name"),
+        Column(N_("Bed"), "bed_label"),
+        Column(N_("What"), "kind", display=_kind_text),
+        Column(N_("Who"), "who"),
+        Column(N_("Household"), "household_code"),
+        Column(N_("From"), "start", kind=DATE),
+        Column(
+            N_("To"), "end", kind=DATE, display=lambda d: format_short_date(d) if d else _("open")
+        ),
+        Column(N_("Planned end"), "planned_end", kind=DATE),
+    )
+
+    def set_entries(self, entries: Sequence[BoardEntry]) -> None:
+        self.set_rows(entries)
+
+
 def load_rows(backend: Backend, selection: Selection) -> list[BoardRow]:
     """Runs in a task: the beds of the selection."""
     return backend.planning.rows(
@@ -1068,6 +1104,14 @@ class PlanningBoardPage(QWidget):
     def reload_window(self) -> None:
         self._loaded = None
         self._fetch()
+
+    def table_model(self) -> BoardTableModel:
+        """What the board has read, as a flat table (for export): the stays, held beds and
+        beds out of service of the structures and days read."""
+        model = BoardTableModel(self)
+        if self.view.board_window is not None:
+            model.set_entries(board_entries(self.rows, self.view.board_window))
+        return model
 
     def selected_household_id(self) -> int | None:
         return None

@@ -244,3 +244,21 @@ def test_zoom_by_keys_and_wheel_and_the_legend(qtbot, make_backend) -> None:  # 
     # The bar's tooltip names the household and the planned end.
     tip = view.tooltip_at(cell(view, bed, view.first_day() + dt.timedelta(days=2)))
     assert "Mensah Kwame" in tip and "30/06/2026" in tip
+
+
+def test_the_board_as_a_flat_table_for_export(qtbot, make_backend) -> None:  # type: ignore[no-untyped-def]
+    backend = make_backend()
+    sc, _pl, _bed, other = setting(backend)
+    backend.structures.put_bed_out_of_service(other, D(2026, 2, 20), None, "muffa")
+    w = board_window(qtbot, backend, sc)
+    model = w.board_page.table_model()
+    rows = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:4] == ["Progetto", "Struttura", "Stanza", "Posto letto"]
+    stay = next(r for r in rows if "Mensah Kwame" in r)
+    assert stay[1] == "T-UOM" and stay[7] == "10/01/2026" and stay[9] == "30/06/2026"
+    out = next(r for r in rows if "muffa" in r)
+    assert out[4] == "fuori servizio" and out[8] == "senza termine"
