@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -60,7 +61,7 @@ from models.board import (
     italian_holidays,
 )
 from models.formatting import format_date, format_month, format_short_date
-from models.i18n import N_, _
+from models.i18n import N_, _, ngettext
 from models.results import Changes
 
 from .selection import Selection
@@ -978,10 +979,7 @@ class PlanningBoardPage(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        top.addWidget(self.title)
-        hint = QLabel(_("(numbers on a structure's line: free places)"))
-        hint.setObjectName("boardHint")
-        top.addWidget(hint, 1)
+        top.addWidget(self.title, 1)
         self.range_label = QLabel()
         self.range_label.setObjectName("boardRange")
         top.addWidget(self.range_label)
@@ -1022,10 +1020,12 @@ class PlanningBoardPage(QWidget):
         self.to_day.clicked.connect(lambda: self.view.show_from(self.day, self._today()))
         self.view.show_from(self.day, self._today())
 
-    def _legend(self) -> QHBoxLayout:
+    def _legend(self) -> QGridLayout:
+        """What the marks mean, in three columns (fits a laptop's width)."""
         colours = Colours.of(self.palette())
-        row = QHBoxLayout()
-        row.setSpacing(6)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
         items = [
             (
                 _swatch(
@@ -1045,21 +1045,26 @@ class PlanningBoardPage(QWidget):
                 _swatch(colours.short, Qt.BrushStyle.Dense6Pattern, colours.short),
                 _("fewer places than beds"),
             ),
-            (_swatch(colours.marker, Qt.BrushStyle.SolidPattern, colours.marker), _("planned end")),
+            (
+                _swatch(colours.marker, Qt.BrushStyle.SolidPattern, colours.marker),
+                _("planned end"),
+            ),
             (
                 _swatch(colours.weekend, Qt.BrushStyle.SolidPattern, colours.grid),
                 _("weekend or holiday"),
             ),
         ]
-        for pix, text in items:
+        for i, (pix, text) in enumerate(items):
+            row, col = divmod(i, 3)
             swatch = QLabel()
             swatch.setPixmap(pix)
-            row.addWidget(swatch)
-            label = QLabel(text)
-            row.addWidget(label)
-            row.addSpacing(8)
-        row.addStretch(1)
-        return row
+            grid.addWidget(swatch, row, 2 * col)
+            grid.addWidget(QLabel(text), row, 2 * col + 1)
+        hint = QLabel(_("(numbers on a structure's line: free places)"))
+        hint.setObjectName("boardHint")
+        grid.addWidget(hint, 2, 0, 1, 6)
+        grid.setColumnStretch(5, 1)
+        return grid
 
     # -- Page ------------------------------------------------------------------------------
 
@@ -1125,7 +1130,11 @@ class PlanningBoardPage(QWidget):
         first = self.view.first_day()
         last = first + dt.timedelta(days=self.view.visible_days() - 1)
         self.range_label.setText(
-            _("{first} – {last} ({days} days)").format(
+            ngettext(
+                "{first} – {last} ({days} day)",
+                "{first} – {last} ({days} days)",
+                self.view.visible_days(),
+            ).format(
                 first=format_short_date(first),
                 last=format_short_date(last),
                 days=self.view.visible_days(),

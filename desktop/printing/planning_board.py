@@ -180,7 +180,7 @@ def planning_board(
             Paragraph(
                 esc(
                     _(
-                        "Coloured band: a stay (one colour per household); «held»: a bed held "
+                        "Coloured band: a stay (one colour per household); “held”: a bed held "
                         "for a household; ×: out of service; red line: planned end; "
                         "underlined number: fewer places than beds that night."
                     )

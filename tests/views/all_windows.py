@@ -55,3 +55,6 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     yield PasswordDialog("Il server condiviso chiede la password.", "coordinatrice @ server/db")
     yield CopyDatabaseDialog("/home/coordinatrice/accoglienza.sqlite3")
     yield MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())
+    board = MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())
+    board.show_board()  # the planning board page, with its view and buttons
+    yield board
