@@ -200,6 +200,8 @@ class BoardView(QAbstractScrollArea):
         self._held_of: dict[int, list[BoardReservation]] = {}
         self._out_of: dict[int, list[BoardOutage]] = {}
         self._holidays: dict[int, set[dt.date]] = {}
+        self._frame: tuple[dt.date, float] | None = None  # first day, day width
+        self._short_runs: dict[int, list[tuple[dt.date, dt.date]]] = {}
         self._drag: tuple[str, BoardBar, QPoint] | None = None
         self._drag_to: QPoint | None = None
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
@@ -229,8 +231,23 @@ class BoardView(QAbstractScrollArea):
 
     def _index(self) -> None:
         self._bars_of, self._held_of, self._out_of = {}, {}, {}
+        self._short_runs = {}
         if self.board_window is None:
             return
+        # The nights short of places of each structure, as runs [first, stop).
+        start = self.board_window.start
+        for sid, nights in self.nights.items():
+            runs: list[tuple[dt.date, dt.date]] = []
+            for k, n in enumerate(nights):
+                if not n.short_of_places:
+                    continue
+                day = start + dt.timedelta(days=k)
+                if runs and runs[-1][1] == day:
+                    runs[-1] = (runs[-1][0], day + ONE_DAY)
+                else:
+                    runs.append((day, day + ONE_DAY))
+            if runs:
+                self._short_runs[sid] = runs
         for b in self.board_window.bars:
             self._bars_of.setdefault(b.bed_id, []).append(b)
         for h in self.board_window.reservations:
@@ -276,6 +293,9 @@ class BoardView(QAbstractScrollArea):
         return max(1, (self.viewport().height() - HEADER_HEIGHT) // ROW_HEIGHT + 1)
 
     def day_x(self, day: dt.date) -> float:
+        if self._frame is not None:  # painting: the same for every cell of the frame
+            first, dw = self._frame
+            return LABEL_WIDTH + (day - first).days * dw
         return LABEL_WIDTH + (day - self.first_day()).days * self.day_width()
 
     def line_y(self, line: int) -> int:
@@ -374,9 +394,11 @@ class BoardView(QAbstractScrollArea):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
+        self._frame = (self.first_day(), self.day_width())
         try:
             self._paint(painter)
         finally:
+            self._frame = None
             painter.end()
 
     def _paint(self, p: QPainter) -> None:
@@ -437,28 +459,28 @@ class BoardView(QAbstractScrollArea):
             )
             if nights is None or start is None:
                 return
+            for a, b in self._short_runs.get(line.structure_id or 0, []):
+                x0, x1 = self.day_x(a), self.day_x(b)
+                p.fillRect(QRectF(x0, y + ROW_HEIGHT - 5, x1 - x0, 4), colours.short)
+            if dw < 14:
+                return  # too narrow for the figures: the tooltip gives them
             p.setFont(small)
+            p.setPen(colours.text)
             for day in days:
                 k = (day - start).days
-                if not 0 <= k < len(nights):
-                    continue
-                n = nights[k]
-                cell = QRectF(self.day_x(day), y, dw, ROW_HEIGHT - 1)
-                if n.short_of_places:
-                    p.fillRect(cell.adjusted(0, ROW_HEIGHT - 5, 0, 0), colours.short)
-                if dw >= 14:
-                    p.setPen(colours.text)
-                    p.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(n.free))
+                if 0 <= k < len(nights):
+                    cell = QRectF(self.day_x(day), y, dw, ROW_HEIGHT - 1)
+                    p.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(nights[k].free))
             return
         row = line.row
         assert row is not None
         # Nights where the structure has fewer places than beds: an empty bed is not free.
-        if nights is not None and start is not None:
+        runs = self._short_runs.get(row.structure_id)
+        if runs:
             brush = QBrush(colours.short, Qt.BrushStyle.Dense6Pattern)
-            for day in days:
-                k = (day - start).days
-                if 0 <= k < len(nights) and nights[k].short_of_places:
-                    p.fillRect(QRectF(self.day_x(day), y, dw, ROW_HEIGHT - 1), brush)
+            for a, b in runs:
+                x0, x1 = self.day_x(a), self.day_x(b)
+                p.fillRect(QRectF(x0, y, x1 - x0, ROW_HEIGHT - 1), brush)
         for o in self._out_of.get(row.bed_id, []):
             rect = self._span_rect(o.start, o.end, y)
             if rect is not None:
