@@ -502,8 +502,8 @@ class BoardView(QAbstractScrollArea):
                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                     _("held: {household}").format(household=h.household_code),
                 )
-        for b in self._bars_of.get(row.bed_id, []):
-            self._paint_bar(p, b, y, colours, bold, small)
+        for bar in self._bars_of.get(row.bed_id, []):
+            self._paint_bar(p, bar, y, colours, bold, small)
 
     def _span_rect(self, start: dt.date, end: dt.date | None, y: int) -> QRectF | None:
         first = self.first_day()
