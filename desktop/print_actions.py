@@ -43,9 +43,10 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
         from desktop.printing.preview import (
             occupancy_sheet_preview,
             occupancy_summary_preview,
+            planning_board_preview,
             presence_register_preview,
         )
-        from views.dialogs.print_choice_dialog import REGISTER, SHEET, PrintChoiceDialog
+        from views.dialogs.print_choice_dialog import BOARD, REGISTER, SHEET, PrintChoiceDialog
 
         backend = window.backend
         if backend is None:
@@ -73,6 +74,20 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
                     structure_id,
                     day,
                     structure_code=named.structure_code,
+                    programme_kind=kind_of,
+                    site_name=site,
+                    runner=runner,
+                    parent=parent,
+                    settings=window.settings,
+                )
+            elif kind == BOARD:
+                dialog = planning_board_preview(
+                    db,
+                    day,
+                    province=sel.province,
+                    programme_code=sel.programme_code,
+                    structure_id=structure_id,
+                    scope_code=named.structure_code,
                     programme_kind=kind_of,
                     site_name=site,
                     runner=runner,

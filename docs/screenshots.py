@@ -31,6 +31,7 @@ MANUAL_IMAGES = {
     "01-dashboard": "dashboard",
     "03-structure": "structure",
     "05-people": "people",
+    "06-planning-board": "board",
     "10-register-household": "register",
     "11-placement": "placement",
     "12-transfer": "transfer",
@@ -170,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
             if callable(chosen):
                 chosen(0)
     grab(window, "05-people")
+
+    # the planning board of an SAI programme, four weeks
+    window.navigation.select(Selection(PROGRAMME, sai.name, programme_code=sai.code))
+    window.show_board()
+    settle(app)
+    grab(window, "06-planning-board")
 
     # the workflow dialogs, as they open from the main window
     window.show_structure(busiest.structure_id)

@@ -11,8 +11,8 @@ Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people
 ``placements``, ``reservations``, ``corrections``, ``waiting_list``; ``spreadsheets``
 (File › Import from a spreadsheet); ``backups`` (File > Back up, Restore).
 Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
-``sheets``, ``directory``, ``history`` (the change log). Every result is a plain object
-of ``models.results``.
+``sheets``, ``directory``, ``history`` (the change log), ``planning`` (the planning
+board). Every result is a plain object of ``models.results``.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .live import AuditWatch, ChangeListener, Heard
 from .occupancy import Occupancy
 from .people import People
 from .placements import Placements
+from .planning import Planning
 from .presence import Presence
 from .reservations import Reservations
 from .sheets import Sheets
@@ -69,6 +70,7 @@ class Backend:
         self.finder = Finder(db)
         # the waiting list: writes, and reads that ask the finder
         self.waiting_list = WaitingList(self.work, self.finder)
+        self.planning = Planning(db, self.work.today)
         # The last audit entry when the database was opened, before any page read it (the
         # desktop reads it then): where the polling of other PCs' changes starts.
         self.changes_seen_at_open: int | None = None

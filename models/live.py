@@ -57,10 +57,7 @@ class Touched:
         elif isinstance(obj, e.Structure):
             self.network = True
             self._add(self.structures, obj.id)
-        elif isinstance(obj, e.StructureMove):
-            self.network = True
-            self._add(self.structures, obj.structure_id)
-        elif isinstance(obj, e.Room):
+        elif isinstance(obj, (e.StructureMove, e.Room)):
             self.network = True
             self._add(self.structures, obj.structure_id)
         elif isinstance(obj, e.Bed):

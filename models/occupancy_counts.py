@@ -2,8 +2,8 @@
 (places in force, beds, occupied, reserved, out of service, free) and bed-nights over
 a period, each in a fixed number of grouped statements whatever the size of the network.
 
-The definition of free places lives here, once: places in force, less occupied,
-reserved and out-of-service beds, never more than the beds in service.
+The definition of free places (``places.free_places``) is applied here: places in force,
+less occupied, reserved and out-of-service beds, never more than the beds in service.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from . import entities as e
 from .database import Database, Reading
+from .places import free_places
 from .results import (
     OccupancyTotals,
 )
@@ -94,17 +95,6 @@ def live_stay_beds(day: Any) -> Any:
         e.BedStay.cancelled.is_(False), e.BedStay.end_date > day, e.BedStay.start_date <= day
     )
     return union_all(open_stays, ending_later).subquery()
-
-
-def free_places(
-    capacity: int, beds: int, occupied: int, reserved: int, out: int, taking: bool = True
-) -> int:
-    """Posti liberi, the one definition (DESIGN.md): the places in force, never more than
-    the beds in service, less the people there and the beds held by reservations; none
-    where nobody can go in (a closed structure, a programme not running)."""
-    if not taking:
-        return 0
-    return max(0, min(capacity, beds - out) - occupied - reserved)
 
 
 def _open_on(day: Any) -> Any:

@@ -23,7 +23,7 @@ from . import convert
 from . import entities as e
 from . import results as r
 from .database import Database
-from .occupancy_counts import free_places
+from .places import free_places
 from .results import (
     BedLine,
     BedOutageRow,

@@ -197,6 +197,10 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
         "free-bed finder": lambda: backend.finder.free(
             day, day + dt.timedelta(days=30), adults=1, minors=1
         ),
+        # The whole network's beds, then three months on every one of them.
+        "planning board, three months": lambda: backend.planning.board(
+            day - dt.timedelta(days=30), day + dt.timedelta(days=60)
+        ),
     }
 
 

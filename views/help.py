@@ -34,6 +34,7 @@ ANCHORS_BY_NAME = {
     "dashboardPage": "dashboard",
     "structurePage": "structure",
     "peoplePage": "people",
+    "planningBoardPage": "board",
     "navigationTree": "navigation",
     "dateBar": "dates",
 }

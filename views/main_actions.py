@@ -36,6 +36,7 @@ class WindowCommands(Protocol):
     def show_dashboard(self) -> None: ...
     def show_structure_page(self) -> None: ...
     def show_people(self) -> None: ...
+    def show_board(self) -> None: ...
     def search_people(self) -> None: ...
     def refresh_all(self) -> None: ...
     def go_to_today(self) -> None: ...
@@ -240,6 +241,13 @@ class MainActions:
         self.people = a(
             _("&People"), c.show_people, "Ctrl+3", "actionPeople", _("People and households")
         )
+        self.board = a(
+            _("Planning &board"),
+            c.show_board,
+            "Ctrl+4",
+            "actionBoard",
+            _("Beds against days: stays, reservations, beds out of service"),
+        )
         self.search = a(
             _("&Find a person…"),
             c.search_people,
@@ -270,7 +278,7 @@ class MainActions:
         self.about_qt = a(_("About &Qt"), c.about_qt, None, "actionAboutQt")
         # One per page, checked while its page is shown (same order as the pages); in an
         # exclusive group, so choosing the page shown keeps its tick.
-        self.pages = (self.dashboard, self.structure, self.people)
+        self.pages = (self.dashboard, self.structure, self.people, self.board)
         self.page_group = QActionGroup(window)
         self.page_group.setExclusive(True)
         for act in self.pages:
@@ -301,6 +309,7 @@ class MainActions:
             self.waiting_list,
             self.structure,
             self.people,
+            self.board,
             self.search,
             self.refresh,
         )
@@ -400,7 +409,7 @@ class MainActions:
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for act in (self.dashboard, self.people):
+        for act in (self.dashboard, self.people, self.board):
             tb.addAction(act)
         tb.addSeparator()
         for act in (self.register, self.placement, self.transfer, self.exit):

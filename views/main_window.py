@@ -75,13 +75,14 @@ if TYPE_CHECKING:
     from models.live import AuditWatch, ChangeListener, Heard
 
     from .people_page import PeoplePage
+    from .planning_board import PlanningBoardPage
     from .structure_page import StructurePage
 
-PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE = range(3)
-PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE)
+PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE, PAGE_BOARD = range(4)
+PAGES = (PAGE_DASHBOARD, PAGE_STRUCTURE, PAGE_PEOPLE, PAGE_BOARD)
 # Not a page of the selection: shown in place of the dashboard while the database has no
 # programme (views.first_run).
-PAGE_FIRST_RUN = 3
+PAGE_FIRST_RUN = 4
 # How often the audit trail is read for other PCs' changes: on a local file always, on
 # the shared server only while its notifications are away (models.live).
 CHANGE_POLL_MS = 2_000
@@ -216,9 +217,10 @@ class MainWindow(QMainWindow):
         # holds their place in the stack.
         self._structure_page: StructurePage | None = None
         self._people_page: PeoplePage | None = None
+        self._board_page: PlanningBoardPage | None = None
         self._structure_splitter_state = saved.get("structure_splitter")
         self.pages.addWidget(self.dashboard)
-        for _index in (PAGE_STRUCTURE, PAGE_PEOPLE):
+        for _index in (PAGE_STRUCTURE, PAGE_PEOPLE, PAGE_BOARD):
             self.pages.addWidget(QWidget(self.pages))
         from .first_run import FirstRunPanel
 
@@ -286,12 +288,31 @@ class MainWindow(QMainWindow):
             self._put_page(PAGE_PEOPLE, page)
         return self._people_page
 
+    @property
+    def board_page(self) -> PlanningBoardPage:
+        if self._board_page is None:
+            from .planning_board import PlanningBoardPage
+
+            assert self.backend is not None, "built once the database is open"
+            page = PlanningBoardPage(self.backend, self.runner, self.pages)
+            page.action_requested.connect(
+                lambda key, pid, options: self.open_dialog(key, placement_id=pid, **options)
+            )
+            page.changes_made.connect(lambda changes: self.apply_changes(changes, origin=page))
+            page.set_day(self.day)
+            page.set_selection(self.selection)
+            self._board_page = page
+            self._put_page(PAGE_BOARD, page)
+        return self._board_page
+
     def _page(self, index: int) -> Page:
         """The page at ``index``, built if it was not yet."""
         if index == PAGE_STRUCTURE:
             return self.structure_page
         if index == PAGE_PEOPLE:
             return self.people_page
+        if index == PAGE_BOARD:
+            return self.board_page
         return self.dashboard
 
     def _built_pages(self) -> dict[int, Page]:
@@ -300,6 +321,8 @@ class MainWindow(QMainWindow):
             built[PAGE_STRUCTURE] = self._structure_page
         if self._people_page is not None:
             built[PAGE_PEOPLE] = self._people_page
+        if self._board_page is not None:
+            built[PAGE_BOARD] = self._board_page
         return built
 
     def _enable_data_actions(self) -> None:
@@ -397,7 +420,9 @@ class MainWindow(QMainWindow):
         for page in self._built_pages().values():
             page.set_selection(selection)
         shown = PAGE_STRUCTURE if selection.kind == STRUCTURE else PAGE_DASHBOARD
-        self._stale.update({shown, PAGE_DASHBOARD})
+        if self.pages.currentIndex() == PAGE_BOARD:
+            shown = PAGE_BOARD  # the board follows the navigation
+        self._stale.update({shown, PAGE_DASHBOARD, PAGE_BOARD})
         self._show_page(shown)
 
     def _selection_clicked(self, selection: Selection) -> None:
@@ -466,6 +491,9 @@ class MainWindow(QMainWindow):
 
     def show_people(self) -> None:
         self.pages.setCurrentIndex(PAGE_PEOPLE)
+
+    def show_board(self) -> None:
+        self.pages.setCurrentIndex(PAGE_BOARD)
 
     def search_people(self) -> None:
         self.show_people()
@@ -624,10 +652,14 @@ class MainWindow(QMainWindow):
         placement_id: int | None = None,
         household_id: int | None = None,
         structure_id: int | None = None,
+        day: dt.date | None = None,
+        **options: object,
     ) -> bool:
         """Open a workflow dialog; True when it changed something. What it says it changed
         (``dialog.changes``) is handed to the pages, each of which decides what to read
-        again; without it (``data_changed``) every page reads again."""
+        again; without it (``data_changed``) every page reads again. ``day`` replaces the
+        window's date as the dialog's date; ``options`` prefill the dialog (the planning
+        board's drags)."""
         if self.backend is None:
             return False
         cls = self.dialog_class(key)
@@ -645,9 +677,9 @@ class MainWindow(QMainWindow):
         )
         from .dialogs.context import DialogContext  # not needed before the first paint
 
-        context = DialogContext(self.backend, self.runner, self.day, self.selection)
+        context = DialogContext(self.backend, self.runner, day or self.day, self.selection)
         try:
-            dialog = cls(context, self, **ids)
+            dialog = cls(context, self, **ids, **options)
         except Exception as exc:  # noqa: BLE001 - a dialog that cannot open explains itself
             report_failure(exc, self)
             return False

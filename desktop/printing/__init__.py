@@ -1,4 +1,5 @@
-"""Printed documents (ReportLab, A4): occupancy sheet, occupancy summary, presence register.
+"""Printed documents (ReportLab, A4): occupancy sheet, occupancy summary, presence register,
+planning board.
 
 The PDF builders never import Qt: the command line, the tests and the desktop all call
 them the same way and get PDF bytes. The preview dialog lives in views/; the wiring
@@ -10,6 +11,13 @@ from __future__ import annotations
 from .common import pseudonymise_by_default
 from .occupancy_sheet import occupancy_sheet
 from .occupancy_summary import occupancy_summary
+from .planning_board import planning_board
 from .presence_register import presence_register
 
-__all__ = ["occupancy_sheet", "occupancy_summary", "presence_register", "pseudonymise_by_default"]
+__all__ = [
+    "occupancy_sheet",
+    "occupancy_summary",
+    "planning_board",
+    "presence_register",
+    "pseudonymise_by_default",
+]

@@ -27,6 +27,7 @@ from views.tasks import TaskRunner
 from .common import pseudonymise_by_default
 from .occupancy_sheet import occupancy_sheet
 from .occupancy_summary import occupancy_summary
+from .planning_board import planning_board
 from .presence_register import presence_register
 
 Progress = Callable[[int, int], None]
@@ -40,6 +41,9 @@ def file_stem(document: str) -> str:
     if document == "summary":
         # Translators: the start of a file name: no spaces, no accents.
         return _("occupancy-summary")
+    if document == "board":
+        # Translators: the start of a file name: no spaces, no accents.
+        return _("planning-board")
     # Translators: the start of a file name: no spaces, no accents.
     return _("presence-register")
 
@@ -158,6 +162,45 @@ def presence_register_preview(
         title=_("Presence register"),
         pseudonymised=pseudonymise_by_default(programme_kind),
         file_name=f"{file_stem('register')}-{scope}-{year:04d}-{month:02d}.pdf",
+        runner=runner,
+        parent=parent,
+        settings=settings,
+    )
+
+
+def planning_board_preview(
+    db: Database,
+    start: dt.date,
+    *,
+    province: str | None = None,
+    programme_code: str | None = None,
+    structure_id: int | None = None,
+    scope_code: str | None = None,
+    programme_kind: str | None = None,
+    site_name: str | None = None,
+    runner: TaskRunner | None = None,
+    parent: QWidget | None = None,
+    settings: SettingsStore | None = None,
+) -> PrintPreviewDialog:
+    """The planning board of the selection, four weeks from ``start``, a structure a page."""
+
+    def generate(pseudonymised: bool) -> bytes:
+        return planning_board(
+            db,
+            start,
+            province=province,
+            programme_code=programme_code,
+            structure_id=structure_id,
+            pseudonymised=pseudonymised,
+            site_name=site_name,
+        )
+
+    scope = scope_code or programme_code or province or _("network")
+    return PrintPreviewDialog(
+        generate,
+        title=_("Planning board"),
+        pseudonymised=pseudonymise_by_default(programme_kind),
+        file_name=f"{file_stem('board')}-{scope}-{start.isoformat()}.pdf",
         runner=runner,
         parent=parent,
         settings=settings,

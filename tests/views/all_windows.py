@@ -84,3 +84,6 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     yield CloseRequestDialog(ctx, request=request, expired=True)
     yield RequestPlacementDialog(ctx, request=request)
     yield MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())
+    board = MainWindow(backend, today=D(2026, 4, 1), settings=MemorySettings())
+    board.show_board()  # the planning board page, with its view and buttons
+    yield board

@@ -167,10 +167,18 @@ def _pages(backend: Backend) -> dict[str, Callable[[], QWidget]]:
         page.set_context(DAY, st.id)
         return page
 
-    return {"dashboard": dashboard, "structure": structure}
+    def board() -> QWidget:
+        from views.planning_board import PlanningBoardPage
+
+        page = PlanningBoardPage(backend, runner, today=lambda: DAY)
+        page.set_day(DAY)
+        page.refresh()
+        return page
+
+    return {"dashboard": dashboard, "structure": structure, "board": board}
 
 
-@pytest.mark.parametrize("page", ["dashboard", "structure"])
+@pytest.mark.parametrize("page", ["dashboard", "structure", "board"])
 def test_pages_show_every_label_whole(page: str, language: str, backend: Backend, qtbot) -> None:  # type: ignore[no-untyped-def]
     widget = _pages(backend)[page]()
     qtbot.addWidget(widget)

@@ -61,6 +61,9 @@ class Destination(QObject):
         self.on_failure = on_failure
         self._shown: tuple[int, dt.date, int] | None = None  # structure, date, household
         self._read: tuple[tuple[int, dt.date, int], BedOptions] | None = None
+        # Beds asked for before the dialog opened (person id -> bed id), preselected
+        # instead of the proposed ones when the structure offers them.
+        self.wanted: dict[int, int] = {}
 
     def show(self, household_id: int | None, household_code: str | None, day: dt.date) -> None:
         """After a structure is chosen (or its fit checked again): each ticked person's bed
@@ -96,4 +99,17 @@ class Destination(QObject):
 
     def _offer(self, options: BedOptions) -> None:
         rep = self.chooser.report()
-        self.members.set_bed_options(options, dict(rep.proposed_beds) if rep else {})
+        proposal = dict(rep.proposed_beds) if rep else {}
+        offered = {bed_id for bed_id, _label in options}
+        for person_id, bed_id in self.wanted.items():
+            if bed_id not in offered:
+                continue
+            # Whoever the bed was proposed for takes the bed proposed for this person.
+            for other, proposed in list(proposal.items()):
+                if proposed == bed_id and other != person_id:
+                    if person_id in proposal:
+                        proposal[other] = proposal[person_id]
+                    else:
+                        del proposal[other]
+            proposal[person_id] = bed_id
+        self.members.set_bed_options(options, proposal)

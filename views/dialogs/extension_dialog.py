@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from models.errors import ValidationError
 from models.i18n import N_, _
@@ -19,6 +19,7 @@ from models.terms import beyond_sai_terms, sai_terms_end
 
 from ..colours import warning
 from ..widgets import fit_on_screen
+from .context import DialogContext
 from .dates import DateEdit, add_months, date_row
 from .placement_workflow_dialog import PlacementWorkflowDialog
 from .texts import date_text
@@ -31,13 +32,25 @@ class ExtensionDialog(PlacementWorkflowDialog):
     HELP_ANCHOR = "extension"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Extend a placement"), N_("Extend")
 
+    def __init__(
+        self,
+        context: DialogContext,
+        parent: QWidget | None = None,
+        *,
+        new_end: dt.date | None = None,
+        **ids: Any,
+    ) -> None:
+        # Prefilled from the planning board: the day the bar's end was dropped on.
+        self.wanted_end = new_end
+        super().__init__(context, parent, **ids)
+
     def build_fields(self) -> None:
         self.previous = QLabel()
         self.previous.setWordWrap(True)
         self.previous.hide()
         self.body.addWidget(self.previous)
         form = QFormLayout()
-        self.new_end = DateEdit(add_months(self.day, EXTENSION_MONTHS))
+        self.new_end = DateEdit(self.wanted_end or add_months(self.day, EXTENSION_MONTHS))
         self.new_end.setObjectName("newPlannedEnd")
         form.addRow(_("New planned &end:"), date_row(self.new_end))
         self.reason = QLineEdit()
@@ -111,8 +124,9 @@ class ExtensionDialog(PlacementWorkflowDialog):
         self.previous.setVisible(bool(lines))
         if self._first_shown:
             self._first_shown = False
-            base = max(p.planned_end, self.day) if p.planned_end is not None else self.day
-            self.new_end.set_value(add_months(base, EXTENSION_MONTHS))
+            if self.wanted_end is None:
+                base = max(p.planned_end, self.day) if p.planned_end is not None else self.day
+                self.new_end.set_value(add_months(base, EXTENSION_MONTHS))
             self.refresh_warning()
         self.refresh_terms()
 

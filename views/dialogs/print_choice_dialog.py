@@ -20,13 +20,13 @@ from models.i18n import _
 
 from .buttons import ok_cancel
 
-SHEET, SUMMARY, REGISTER = "sheet", "summary", "register"
+SHEET, SUMMARY, REGISTER, BOARD = "sheet", "summary", "register", "board"
 
 
 class PrintChoiceDialog(QDialog):
     """Occupancy sheet (a structure), occupancy summary (the selection), presence
     register (of a month chosen here, the date's by default, for a structure or a
-    programme)."""
+    programme), planning board (the selection, four weeks from the date)."""
 
     HELP_ANCHOR = "print"  # its section of the manual (views.help)
 
@@ -66,6 +66,14 @@ class PrintChoiceDialog(QDialog):
                 _("Presence register of the month"),
                 structure or programme,
                 _("choose a programme or a structure on the left"),
+            ),
+            (
+                BOARD,
+                _("Planning board, four weeks from {date} (a structure a page)").format(
+                    date=format_date(day)
+                ),
+                True,
+                "",
             ),
         ):
             button = QRadioButton(text if enabled else f"{text} ({why})", self)

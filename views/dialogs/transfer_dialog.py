@@ -10,7 +10,14 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.errors import ValidationError
 from models.formatting import format_date
@@ -18,6 +25,7 @@ from models.i18n import N_, _
 from models.results import Changes
 
 from ..widgets import fit_on_screen
+from .context import DialogContext
 from .dates import DateEdit, date_row
 from .destination import Destination
 from .members_table import MembersTable, household_people
@@ -31,6 +39,21 @@ from .workflow_dialog import Write
 class TransferDialog(PlacementWorkflowDialog):
     HELP_ANCHOR = "transfer"  # its section of the manual (views.help)
     TITLE, OK_TEXT = N_("Transfer"), N_("Transfer")
+
+    def __init__(
+        self,
+        context: DialogContext,
+        parent: QWidget | None = None,
+        *,
+        to_structure: int | None = None,
+        to_beds: dict[int, int] | None = None,
+        **ids: Any,
+    ) -> None:
+        # Prefilled from the planning board: the destination structure, and the bed of the
+        # person whose bar was dropped there (the others get the beds proposed).
+        self.to_structure = to_structure
+        self.to_beds = dict(to_beds or {})
+        super().__init__(context, parent, **ids)
 
     def build_fields(self) -> None:
         form = QFormLayout()
@@ -50,7 +73,9 @@ class TransferDialog(PlacementWorkflowDialog):
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
         # The structure the dialog was opened from is the one they leave, not a destination.
-        self.chooser = StructureChooser(self.context, on_failure=self.show_failure)
+        self.chooser = StructureChooser(
+            self.context, structure_id=self.to_structure, on_failure=self.show_failure
+        )
         self.chooser.propose_first_fit = True
         self.chooser.leaving = self.structure_id
         where_lay.addWidget(self.chooser)
@@ -70,6 +95,7 @@ class TransferDialog(PlacementWorkflowDialog):
         self.destination = Destination(
             self.context, self.chooser, self.members, self.override, on_failure=self.show_failure
         )
+        self.destination.wanted = self.to_beds
 
         self._first_shown = True
         self.timer = QTimer(self)
