@@ -61,10 +61,7 @@ class Touched:
         elif isinstance(obj, e.Structure):
             self.network = True
             self._add(self.structures, obj.id)
-        elif isinstance(obj, e.StructureMove):
-            self.network = True
-            self._add(self.structures, obj.structure_id)
-        elif isinstance(obj, e.Room):
+        elif isinstance(obj, e.Room | e.StructureMove):
             self.network = True
             self._add(self.structures, obj.structure_id)
         elif isinstance(obj, e.Bed):
