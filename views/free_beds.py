@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QTableView
 from models.i18n import N_, _, ngettext
 from models.results import FreeBedAnswer
 
-from .dialogs.styles import OK_COLOUR
+from . import colours
 from .table_models import BOOL, INT, Column, RowTableModel
 
 
@@ -37,7 +37,7 @@ class FreeBedsModel(RowTableModel):
     FITS, CODE, NAME, PROVINCE, PROGRAMME, BEDS, ANSWER = range(7)
 
     def row_foreground(self, row: FreeBedAnswer) -> QColor | None:
-        return OK_COLOUR if row.fits else None
+        return colours.good() if row.fits else None
 
     def row_tooltip(self, row: FreeBedAnswer, column: int) -> str:
         if column == self.ANSWER or not row.fits:

@@ -15,7 +15,7 @@ from models.labels import (
 )
 from models.results import RequestInfo
 
-from .dialogs.styles import WARNING_COLOUR
+from . import colours
 from .table_models import DATE, INT, Column, RowTableModel
 
 
@@ -62,5 +62,5 @@ class RequestsModel(RowTableModel):
 
     def row_foreground(self, row: RequestInfo) -> QColor | None:
         if not row.waiting:
-            return QColor("#777777")
-        return WARNING_COLOUR if row.priority == 1 else None
+            return colours.muted()
+        return colours.warning() if row.priority == 1 else None

@@ -29,13 +29,14 @@ from models.i18n import _
 from models.labels import TARGET_GROUPS
 from models.results import Changes, FreeBedAnswer, ProgrammeInfo
 
+from ..colours import error_style
 from ..date_edit import DateEdit
 from ..free_beds import FreeBedsModel, fitting_count_text, unsorted
 from ..table_models import SortFilterProxy
 from ..widgets import fit_on_screen, make_table
 from .context import DialogContext
 from .dates import date_row
-from .styles import ERROR_STYLE, hint
+from .styles import hint
 from .workflow_dialog import failure_text
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class FreeBedsDialog(QDialog):
         lay.addWidget(self.table, 1)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         self.error.hide()
         lay.addWidget(self.error)

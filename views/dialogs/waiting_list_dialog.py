@@ -30,12 +30,12 @@ from views.dialogs.register_household_dialog import RegisterHouseholdDialog
 from views.dialogs.request_dialog import RequestDialog
 from views.dialogs.request_placement_dialog import RequestPlacementDialog
 
+from ..colours import error_style
 from ..free_beds import FreeBedsModel, fitting_count_text, unsorted
 from ..table_models import SortFilterProxy
 from ..waiting_list_table import RequestsModel
 from ..widgets import fit_on_screen, make_table, section_label
 from .context import DialogContext
-from .styles import ERROR_STYLE
 from .workflow_dialog import failure_text
 
 # The PDF of a list of requests (pseudonymised or not), given by the desktop layer.
@@ -105,7 +105,7 @@ class WaitingListDialog(QDialog):
         lay.addWidget(split, 1)
         self.error = QLabel()
         self.error.setObjectName("errorLabel")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         self.error.hide()
         lay.addWidget(self.error)
