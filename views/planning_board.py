@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QBrush,
     QColor,
     QFont,
     QHelpEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableView,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -65,6 +68,8 @@ from models.i18n import N_, _, ngettext
 from models.results import Changes
 
 from .selection import Selection
+from .table_export import SHORTCUT as EXPORT_SHORTCUT
+from .table_export import export_view
 from .table_models import DATE, Column, RowTableModel
 from .tasks import TaskRunner
 
@@ -1016,10 +1021,24 @@ class PlanningBoardPage(QWidget):
         self.to_day = QPushButton(_("To the date"))
         self.to_day.setObjectName("boardToDay")
         self.to_day.setToolTip(_("Scroll back to the window's date"))
+        self.export_button = QPushButton(_("Export…"))
+        self.export_button.setObjectName("boardExport")
+        self.export_button.setToolTip(
+            _(
+                "Save the stays, held beds and beds out of service shown as a spreadsheet (Ctrl+Shift+E)"
+            )
+        )
         for b in (self.zoom_out, self.zoom_in):
             b.setFixedWidth(32)
             top.addWidget(b)
         top.addWidget(self.to_day)
+        top.addWidget(self.export_button)
+        export = QAction(self)
+        export.setShortcut(QKeySequence(EXPORT_SHORTCUT))
+        export.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        export.triggered.connect(lambda _checked=False: self.export_table())
+        self.addAction(export)
+        self.export_button.clicked.connect(self.export_table)
         lay.addLayout(top)
         self.view = BoardView(self)
         lay.addWidget(self.view, 1)
@@ -1139,6 +1158,16 @@ class PlanningBoardPage(QWidget):
         if self.view.board_window is not None:
             model.set_entries(board_entries(self.rows, self.view.board_window))
         return model
+
+    def export_table(self) -> None:
+        """Export…: what the board has read, as a table, to .xlsx or .csv (the same save
+        dialog and writing as every table on screen)."""
+        view = QTableView(self)
+        view.hide()
+        view.setAccessibleName(_("Planning board"))
+        view.setModel(self.table_model())
+        self.last_export_view = view  # kept until the next export (the write runs later)
+        export_view(view)
 
     def selected_household_id(self) -> int | None:
         return None

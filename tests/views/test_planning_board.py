@@ -262,3 +262,34 @@ def test_the_board_as_a_flat_table_for_export(qtbot, make_backend) -> None:  # t
     assert stay[1] == "T-UOM" and stay[7] == "10/01/2026" and stay[9] == "30/06/2026"
     out = next(r for r in rows if "muffa" in r)
     assert out[4] == "fuori servizio" and out[8] == "senza termine"
+
+
+def test_the_board_exports_what_it_shows_with_its_button_and_ctrl_shift_e(
+    qtbot, make_backend, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    from views import table_export
+
+    backend = make_backend()
+    sc, _pl, _bed, other = setting(backend)
+    backend.structures.put_bed_out_of_service(other, D(2026, 2, 20), None, "muffa")
+    w = board_window(qtbot, backend, sc)
+    monkeypatch.setattr(table_export, "ask_export_path", lambda _parent, _proposed: str(target))
+    target = tmp_path / "tabellone.xlsx"
+    w.board_page.export_button.click()
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert list(rows[0][:4]) == ["Progetto", "Struttura", "Stanza", "Posto letto"]
+    assert any("Mensah Kwame" in r for r in rows[1:])
+    assert any("muffa" in r for r in rows[1:])
+    target = tmp_path / "tabellone.csv"
+    w.activateWindow()
+    w.board_page.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is w.board_page.view)
+    qtbot.keyClick(
+        w.board_page.view,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert len(target.read_text(encoding="utf-8-sig").splitlines()) == len(rows)
