@@ -45,7 +45,15 @@ from . import colours
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
-from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, mute, section_label
+from .widgets import (
+    FigureTile,
+    MonthlyChart,
+    RateBarDelegate,
+    keep_columns_whole,
+    make_table,
+    mute,
+    section_label,
+)
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -447,6 +455,7 @@ class DashboardPage(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        keep_columns_whole(view)
         return view
 
     # -- the Page interface -------------------------------------------------------------

@@ -352,6 +352,28 @@ def make_table(object_name: str, parent: QWidget | None = None) -> QTableView:
     return view
 
 
+def keep_columns_whole(view: QTableView) -> None:
+    """Make ``view`` at least as wide as its columns' titles and contents, now and after
+    every reset of its model: a stretched column then never cuts its title."""
+
+    def fit() -> None:
+        header = view.horizontalHeader()
+        need = sum(
+            max(view.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(header.count())
+            if not header.isSectionHidden(c)
+        )
+        view.setMinimumWidth(
+            need + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        )
+
+    model = view.model()
+    if model is not None:
+        model.modelReset.connect(fit)
+        model.layoutChanged.connect(fit)
+    fit()
+
+
 def section_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
     font = label.font()
