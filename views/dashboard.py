@@ -375,6 +375,9 @@ class DashboardPage(QWidget):
         self.target_model = TargetModel(self)
         self.target_table = self._table("dashboardTargetTable", self.target_model)
         self.target_table.setAccessibleName(_("Free places by target group"))
+        # Beside the chart, it would be squeezed until its first title is cut; the wide
+        # tables above scroll instead (they hold many columns).
+        keep_columns_whole(self.target_table)
         explanation = _(
             "A structure for several target groups is counted under each of them: "
             "these rows do not add up to the network's free places."
@@ -394,6 +397,7 @@ class DashboardPage(QWidget):
 
         chart_head = QHBoxLayout()
         self.chart_title = section_label(_("Occupancy, month by month"))
+        self.chart_title.setWordWrap(True)  # on two lines rather than widen the page
         chart_head.addWidget(self.chart_title)
         chart_head.addStretch(1)
         self.months_combo = QComboBox(body)
@@ -455,7 +459,6 @@ class DashboardPage(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        keep_columns_whole(view)
         return view
 
     # -- the Page interface -------------------------------------------------------------
@@ -568,6 +571,8 @@ class DashboardPage(QWidget):
         header = self.expiring_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
+        # The structure gives way down to its title, then the table scrolls (not the page).
+        header.setMinimumSectionSize(header.sectionSizeHint(ExpiringModel.STRUCTURE))
 
     def _open_programme(self, index: QModelIndex) -> None:
         row: OccupancyRow | None = self.programme_table.model().index(index.row(), 0).data(ROW_ROLE)

@@ -132,7 +132,7 @@ class MonthlyChart(QWidget):
         self._points: list[tuple[dt.date, float | None]] = []
         self._message = _("Loading…")
         self.setAccessibleName(_("Occupancy, month by month"))
-        self.setMinimumSize(320, 180)
+        self.setMinimumSize(240, 180)  # beside the table of target groups at 125 %
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_points(self, points: Sequence[tuple[dt.date, float | None]]) -> None:
@@ -353,13 +353,14 @@ def make_table(object_name: str, parent: QWidget | None = None) -> QTableView:
 
 
 def keep_columns_whole(view: QTableView) -> None:
-    """Make ``view`` at least as wide as its columns' titles and contents, now and after
-    every reset of its model: a stretched column then never cuts its title."""
+    """Make ``view`` at least as wide as its columns' titles, now and after every reset
+    of its model: a stretched column then never cuts its title. Contents do not count:
+    a long name must not push the page past a small screen (the table scrolls)."""
 
     def fit() -> None:
         header = view.horizontalHeader()
         need = sum(
-            max(view.sizeHintForColumn(c), header.sectionSizeHint(c))
+            header.sectionSizeHint(c)
             for c in range(header.count())
             if not header.isSectionHidden(c)
         )

@@ -53,7 +53,7 @@ def platform_for(screen: tuple[int, int], folder: Path) -> str:
 
 def main(language: str) -> dict[str, list[str]]:
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtWidgets import QApplication, QDialog, QScrollArea
 
     app = QApplication.instance() or QApplication([])
     from desktop.qt_i18n import install_translators
@@ -105,6 +105,12 @@ def main(language: str) -> dict[str, list[str]]:
             if window.width() > available.width() or window.height() > available.height():
                 found.append(f"opens at {window.width()}x{window.height()}")
             found += clipped(window)
+            # A page wider than the main window scrolls sideways: tiles and tables out of
+            # sight. (A dialog may scroll a wide form on purpose.)
+            areas = [] if isinstance(window, QDialog) else window.findChildren(QScrollArea)
+            for area in areas:
+                if area.isVisible() and area.horizontalScrollBar().isVisible():
+                    found.append(f"{area.objectName() or 'a scroll area'} scrolls sideways")
             if found:
                 problems[name] = found
             if isinstance(window, QDialog):
