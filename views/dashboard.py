@@ -46,7 +46,15 @@ from . import colours
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
-from .widgets import FigureTile, MonthlyChart, RateBarDelegate, make_table, mute, section_label
+from .widgets import (
+    FigureTile,
+    MonthlyChart,
+    RateBarDelegate,
+    keep_columns_whole,
+    make_table,
+    mute,
+    section_label,
+)
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -396,6 +404,9 @@ class DashboardPage(QWidget):
         self.target_model = TargetModel(self)
         self.target_table = self._table("dashboardTargetTable", self.target_model)
         self.target_table.setAccessibleName(_("Free places by target group"))
+        # Beside the chart, it would be squeezed until its first title is cut; the wide
+        # tables above scroll instead (they hold many columns).
+        keep_columns_whole(self.target_table)
         explanation = _(
             "A structure for several target groups is counted under each of them: "
             "these rows do not add up to the network's free places."
@@ -415,6 +426,7 @@ class DashboardPage(QWidget):
 
         chart_head = QHBoxLayout()
         self.chart_title = section_label(_("Occupancy, month by month"))
+        self.chart_title.setWordWrap(True)  # on two lines rather than widen the page
         chart_head.addWidget(self.chart_title)
         chart_head.addStretch(1)
         self.months_combo = QComboBox(body)
@@ -606,6 +618,8 @@ class DashboardPage(QWidget):
         header = self.expiring_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ExpiringModel.STRUCTURE, QHeaderView.ResizeMode.Stretch)
+        # The structure gives way down to its title, then the table scrolls (not the page).
+        header.setMinimumSectionSize(header.sectionSizeHint(ExpiringModel.STRUCTURE))
 
     def _open_programme(self, index: QModelIndex) -> None:
         row: OccupancyRow | None = self.programme_table.model().index(index.row(), 0).data(ROW_ROLE)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLineEdit,
     QMenu,
     QTreeWidget,
@@ -85,6 +86,9 @@ class NavigationTree(QWidget):
         self.tree.setAccessibleName(_("Network: programmes, provinces and structures"))
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
+        # Names whole: the column as wide as the longest name shown, the tree scrolls.
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.tree, 1)
         self._by_group: dict[tuple[str, str], list[StructureInfo]] = defaultdict(list)
         self._structures: list[StructureInfo] = []

@@ -154,7 +154,7 @@ class PeoplePage(QWidget):
         setup_table(
             self.members,
             [_("Person"), _("Sex"), _("Birth date"), _("Age"), _("Relationship")],
-            stretch=0,
+            stretch=None,
         )
         self.members.setMinimumHeight(120)
         rlay.addWidget(self.members, 1)
@@ -210,6 +210,12 @@ class PeoplePage(QWidget):
         self.history.setAccessibleName(_("History of stays"))
         self.history.setSortingEnabled(False)
         self.history.setModel(self.history_model)
+        # Column titles whole before anything is found or chosen; these tables are often
+        # wider than their side and scroll, so their last column is not stretched (it
+        # would shrink to a default width and cut its title).
+        for table in (self.table, self.placements, self.history):
+            table.horizontalHeader().setStretchLastSection(False)
+            table.resizeColumnsToContents()
         rlay.addWidget(self.history, 1)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)

@@ -132,7 +132,7 @@ class MonthlyChart(QWidget):
         self._points: list[tuple[dt.date, float | None]] = []
         self._message = _("Loading…")
         self.setAccessibleName(_("Occupancy, month by month"))
-        self.setMinimumSize(320, 180)
+        self.setMinimumSize(240, 180)  # beside the table of target groups at 125 %
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_points(self, points: Sequence[tuple[dt.date, float | None]]) -> None:
@@ -353,6 +353,29 @@ def make_table(object_name: str, parent: QWidget | None = None) -> QTableView:
 
     install_export(view)  # right-click › Export…, Ctrl+Shift+E
     return view
+
+
+def keep_columns_whole(view: QTableView) -> None:
+    """Make ``view`` at least as wide as its columns' titles, now and after every reset
+    of its model: a stretched column then never cuts its title. Contents do not count:
+    a long name must not push the page past a small screen (the table scrolls)."""
+
+    def fit() -> None:
+        header = view.horizontalHeader()
+        need = sum(
+            header.sectionSizeHint(c)
+            for c in range(header.count())
+            if not header.isSectionHidden(c)
+        )
+        view.setMinimumWidth(
+            need + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        )
+
+    model = view.model()
+    if model is not None:
+        model.modelReset.connect(fit)
+        model.layoutChanged.connect(fit)
+    fit()
 
 
 def section_label(text: str, parent: QWidget | None = None) -> QLabel:

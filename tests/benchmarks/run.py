@@ -445,7 +445,7 @@ def search_by_hand(
             where.append("(p.last_name, p.first_name, p.id) > (:a, :b, :c)")
             params.update(a=after[1], b=after[2], c=after[3])
         parts.append(PART_SQL.format(rank=rank, where=" AND ".join(where)))
-    sql = SEARCH_SQL.format(parts=" UNION ALL ".join(f"SELECT * FROM {p}" for p in parts))
+    sql = SEARCH_SQL.format(parts=" UNION ALL ".join(parts))
     with raw(db) as conn:
         rows = conn.execute(text(sql), params).all()
     return [row[0] for row in rows]

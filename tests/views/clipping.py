@@ -8,10 +8,12 @@ left alone.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QMenuBar,
     QPushButton,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QTabBar,
     QToolButton,
+    QTreeView,
     QWidget,
 )
 
@@ -56,6 +59,10 @@ def clipped(root: QWidget) -> list[str]:
             problems += _tabs(w)
         elif isinstance(w, QMenuBar):
             problems += _menus(w)
+        elif isinstance(w, QHeaderView):
+            problems += _header(w)
+        elif isinstance(w, QTreeView):
+            problems += _tree(w)
         if isinstance(w, QGroupBox) and w.title():
             need = w.fontMetrics().horizontalAdvance(_plain(w.title())) + 8
             if w.width() + SLACK < need:
@@ -129,4 +136,54 @@ def _menus(bar: QMenuBar) -> list[str]:
         geo = bar.actionGeometry(action)
         if geo.isEmpty() or geo.right() > bar.width() + SLACK:
             problems.append(f"menu {action.text()!r} does not fit the menu bar")
+    return problems
+
+
+def _header(header: QHeaderView) -> list[str]:
+    """Column (or row) titles narrower than their text, margins and sort arrow."""
+    problems = []
+    model = header.model()
+    if model is None:
+        return []
+    for logical in range(header.count()):
+        if header.isSectionHidden(logical) or header.sectionSize(logical) <= 0:
+            continue
+        text = model.headerData(logical, header.orientation())
+        if not text:
+            continue
+        need = header.sectionSizeFromContents(logical)
+        size = header.sectionSize(logical)
+        wanted = (
+            need.width() if header.orientation() == Qt.Orientation.Horizontal else need.height()
+        )
+        if size + SLACK < wanted:
+            problems.append(
+                f"{_name(header.parentWidget() or header, str(text))}: column {size} px < {wanted} px"
+            )
+    return problems
+
+
+def _tree(tree: QTreeView) -> list[str]:
+    """Tree items whose text is elided, or that run out of a tree that cannot scroll."""
+    problems: list[str] = []
+    model = tree.model()
+    if model is None or model.rowCount() == 0:
+        return []
+    viewport = tree.viewport().width()
+    can_scroll = tree.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    index = model.index(0, 0)
+    while index.isValid():
+        for column in range(model.columnCount(index.parent())):
+            if tree.isColumnHidden(column):
+                continue
+            cell = index.siblingAtColumn(column)
+            text = cell.data()
+            if not text:
+                continue
+            rect = tree.visualRect(cell)
+            need = tree.sizeHintForIndex(cell).width()
+            # The item's own width; beyond the viewport the tree scrolls, unless it cannot.
+            if rect.width() + SLACK < need or (not can_scroll and rect.right() > viewport + SLACK):
+                problems.append(f"{_name(tree, str(text))}: item {rect.width()} px < {need} px")
+        index = tree.indexBelow(index)
     return problems

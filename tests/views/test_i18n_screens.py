@@ -302,8 +302,18 @@ def test_main_window_pages_show_every_label_whole(  # type: ignore[no-untyped-de
         window.show_structure(backend.directory.structures()[0].id)
     elif page == "people":
         window.show_people()
+        # a search and a household chosen: the list, the members, placements and stays
+        people = window.people_page
+        people.search.setText("g")
+        people.run_search()
+        people.table.selectRow(0)
+        assert people.household is not None
     else:
         window.show_dashboard()
     for _ in range(3):
         QApplication.processEvents()
     assert clipped(window) == []
+
+
+# Every window and dialog of the application, on a real 1366x768 screen and at 125 %:
+# tests/views/test_screens_scaled.py.

@@ -23,7 +23,13 @@ from models.labels import relationship_label
 from models.results import HouseholdInfo, PersonInfo
 
 from ..colours import warning
-from .tables import cell, reach_cell_widgets_with_tab, ro_item, setup_table
+from .tables import (
+    cell,
+    keep_titles_whole,
+    reach_cell_widgets_with_tab,
+    ro_item,
+    setup_table,
+)
 from .texts import age_text, person_name
 
 
@@ -37,6 +43,9 @@ def household_people(h: HouseholdInfo, only: Collection[int] | None = None) -> l
     ]
     people.sort(key=lambda p: p.relationship != "reference")
     return people
+
+
+NAME_ROOM = 220  # pixels the name column may ask for
 
 
 class MembersTable(QTableWidget):
@@ -57,12 +66,34 @@ class MembersTable(QTableWidget):
         setup_table(self, headers, stretch=self.COL_REL)
         if with_beds:
             self.horizontalHeader().setSectionResizeMode(self.COL_BED, QHeaderView.ResizeMode.Fixed)
-            self.setColumnWidth(self.COL_BED, 175)
+            self.setColumnWidth(self.COL_BED, 160)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setWordWrap(False)
         self.people: list[PersonInfo] = []
         self.combos: dict[int, QComboBox] = {}
         self.itemChanged.connect(lambda _i: self.selection_changed.emit())
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        # The relationship gives way to the name and the bed, down to its title; the
+        # table asks for the room of the names and ages too, so that a dialog opened at
+        # its preferred size shows every bed without scrolling.
+        keep_titles_whole(self, self.COL_REL)
+        header = self.horizontalHeader()
+        name = max(self.sizeHintForColumn(self.COL_NAME), header.sectionSizeHint(self.COL_NAME))
+        need = (
+            min(name, NAME_ROOM)  # a very long name scrolls rather than widen the window
+            + max(self.sizeHintForColumn(self.COL_AGE), header.sectionSizeHint(self.COL_AGE))
+            + header.sectionSizeHint(self.COL_REL)
+        )
+        if self.with_beds:
+            need += self.columnWidth(self.COL_BED)
+        self.setMinimumWidth(
+            max(
+                self.minimumWidth(),
+                need + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width(),
+            )
+        )
 
     def set_people(
         self, people: Sequence[PersonInfo], day: dt.date, *, checked: set[int] | None = None
@@ -96,6 +127,7 @@ class MembersTable(QTableWidget):
         reach_cell_widgets_with_tab(self, list(self.combos.values()))
         self.blockSignals(False)
         self.setMinimumHeight(min(6, max(2, len(self.people))) * 30 + 30)
+        self._fit_width()
         self.selection_changed.emit()
 
     def show_people(self, people: Sequence[PersonInfo], day: dt.date) -> None:

@@ -30,7 +30,7 @@ from models.results import FitReport, ProgrammeInfo, StructureInfo
 
 from ..colours import bad, good, warning
 from .context import DialogContext
-from .tables import cell, ro_item, setup_table
+from .tables import cell, keep_titles_whole, ro_item, setup_table
 from .texts import short_reason, targets_text
 
 if TYPE_CHECKING:
@@ -162,6 +162,12 @@ class StructureChooser(QWidget):
         form = QFormLayout()
         self.programme = QComboBox()
         self.programme.setObjectName("programmeCombo")
+        # A long programme name does not widen the dialog past the screen: the list that
+        # drops down shows it whole.
+        self.programme.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.programme.setMinimumContentsLength(24)
         self.programme.activated.connect(self._programme_activated)
         form.addRow(_("&Programme:"), self.programme)
         lay.addLayout(form)
@@ -357,6 +363,7 @@ class StructureChooser(QWidget):
             self.table.setItem(row, self.COL_FOR, ro_item(targets_text(st.targets)))
             self.table.setItem(row, self.COL_FREE, ro_item(""))
             self.table.setItem(row, self.COL_FIT, ro_item(""))
+        keep_titles_whole(self.table, self.COL_FOR)
 
     def _show_fit(self, answer: FitAnswer) -> None:
         if answer.programme_id != self.programme.currentData():

@@ -56,3 +56,21 @@ def reach_cell_widgets_with_tab(table: QTableWidget, widgets: Sequence[QWidget])
     for widget in widgets:
         QWidget.setTabOrder(previous, widget)
         previous = widget
+
+
+def keep_titles_whole(table: QTableWidget, stretch: int) -> None:
+    """No column title cut: the ``stretch`` column, which gives way when space is short,
+    stops at its own title (the table scrolls instead), and the table asks for the room
+    of every title. Contents (long names) do not widen the window: they scroll."""
+    header = table.horizontalHeader()
+    header.setMinimumSectionSize(header.sectionSizeHint(stretch))
+    need = sum(
+        table.columnWidth(c)
+        if header.sectionResizeMode(c) == QHeaderView.ResizeMode.Fixed
+        else header.sectionSizeHint(c)
+        for c in range(table.columnCount())
+        if not table.isColumnHidden(c)
+    )
+    table.setMinimumWidth(
+        need + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+    )
