@@ -122,13 +122,13 @@ MOST = {
         "search, a deep page": 1,
         "a person's details": 4,
         "placement dialog fit, biggest programme": 4,
-        "transfer dialog": 10,
-        "structure page": 4,
+        "transfer dialog": 9,
+        "structure page": 1,
         "dashboard": 2,
-        "place": 11,
+        "place": 7,
         "extend": 4,
-        "transfer": 13,
-        "exit": 5,
+        "transfer": 8,
+        "exit": 4,
     },
 }
 
