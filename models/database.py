@@ -307,6 +307,18 @@ def _pg_end(conn) -> None:  # type: ignore[no-untyped-def]
         conn.connection.info.pop(PENDING_BEGIN, None)
 
 
+def _for_driver(stmt: Any, params: Any, dialect: Any) -> tuple[str, dict[str, Any]]:
+    """A Core statement as the driver takes it: its SQL (lists of an IN written out)
+    and its parameters, converted as SQLAlchemy converts them (an enum to its value)."""
+    c = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    binds = c._bind_processors
+    values = {}
+    for key, value in c.construct_params(params).items():
+        process = binds.get(key) or binds.get(key.rsplit("_", 1)[0])
+        values[key] = process(value) if process is not None else value
+    return str(c), values
+
+
 def _tell_listeners(conn: Any, cursor: Any, sql: str, values: Any) -> None:
     """A statement sent by the driver's pipeline is still one the listeners of the
     engine hear about (the statement counts of the tests and the benchmark)."""
@@ -514,13 +526,8 @@ class Database:
         import psycopg
 
         conn = session.connection()
-        dialect = conn.dialect
         raw: Any = conn.connection.dbapi_connection
-        compiled = []
-        for stmt, params in statements:
-            c = stmt.compile(dialect=dialect)
-            values = c.construct_params(params)
-            compiled.append((str(c), values))
+        compiled = [_for_driver(stmt, params, conn.dialect) for stmt, params in statements]
         cursors = [raw.cursor() for _ in compiled]
         sql = ""
         try:
@@ -551,15 +558,10 @@ class Database:
         raw: Any = conn.connection.dbapi_connection
         prepared = []
         for stmt, params in pairs:
-            c = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-            binds = c._bind_processors
-            values = {}
-            for key, value in c.construct_params(params).items():
-                process = binds.get(key) or binds.get(key.rsplit("_", 1)[0])
-                values[key] = process(value) if process is not None else value
+            sql, values = _for_driver(stmt, params, dialect)
             columns = list(stmt.selected_columns)
             processors = [col.type._cached_result_processor(dialect, None) for col in columns]
-            prepared.append((str(c), values, list(stmt.selected_columns.keys()), processors))
+            prepared.append((sql, values, list(stmt.selected_columns.keys()), processors))
         cursors = [raw.cursor() for _ in prepared]
         sql = ""
         try:

@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from . import convert, rules, terms
+from . import convert, limits, rules, terms
 from . import entities as e
 from . import results as r
 from .database import Reading
@@ -26,6 +26,32 @@ from .unit_of_work import UnitOfWork, UseCases, check_version, get, lock_row, lo
 
 class Placements(UseCases):
     """Placements (inserimenti), transfers (trasferimenti), exits (uscite), extensions (proroghe)."""
+
+    def _open_stays(
+        self,
+        s: Session,
+        placement_id: int,
+        chosen: Mapping[int, int],
+        day: dt.date,
+        override_reason: str,
+    ) -> None:
+        open_stays(self.work, s, placement_id, chosen, day, override_reason)
+
+    def _end_stays(self, s: Session, stays: Sequence[e.BedStay], day: dt.date) -> None:
+        """End ``stays`` on ``day``, sent with the COMMIT and before any new stay of the
+        same people (a person sleeps in one bed a night)."""
+        if not stays:
+            return
+        self.work.with_commit(
+            s,
+            update(e.BedStay)
+            .where(e.BedStay.id.in_([x.id for x in stays]))
+            .values(end_date=day)
+            .execution_options(synchronize_session=False),
+        )
+        touched = s.info["touched"]
+        touched.beds.update(x.bed_id for x in stays)
+        touched.placements.update(x.placement_id for x in stays)
 
     def check_fit(
         self,
@@ -284,9 +310,7 @@ class Placements(UseCases):
                 ignore_stays=ignore,
                 companions=rules.companions(s, pl.household_id, dest.id, day, moving_ids),
             )
-            for pid in moving_ids:
-                current[pid].end_date = day
-            s.flush()
+            self._end_stays(s, [current[pid] for pid in moving_ids], day)
             target = pl
             if new_programme.id != pl.programme_id:
                 target = e.Placement(
@@ -304,17 +328,7 @@ class Placements(UseCases):
                     pl.exit_reason = e.ExitReason.TRANSFER_OTHER_PROJECT
                     pl.exit_destination = new_programme.code
                     pl.status = e.PlacementStatus.EXITED
-            for pid, bed_id in chosen.items():
-                s.add(
-                    e.BedStay(
-                        placement_id=target.id,
-                        person_id=pid,
-                        bed_id=bed_id,
-                        start_date=day,
-                        end_date=None,
-                        override_reason=override_reason.strip(),
-                    )
-                )
+            self._open_stays(s, target.id, chosen, day, override_reason)
             touch(pl)
             s.flush()
             self.work.audit(
@@ -389,9 +403,7 @@ class Placements(UseCases):
                 )
                 if problem:
                     raise MinorAloneError(problem)
-            for x in leaving:
-                x.end_date = day
-            s.flush()
+            self._end_stays(s, leaving, day)
             remaining = [x for x in stays if x not in leaving]
             if not remaining:
                 pl.exit_date = day
@@ -649,18 +661,7 @@ def place_in(
     )
     s.add(pl)
     s.flush()
-    for pid, bed_id in chosen.items():
-        s.add(
-            e.BedStay(
-                placement_id=pl.id,
-                person_id=pid,
-                bed_id=bed_id,
-                start_date=entry_date,
-                end_date=None,
-                override_reason=override_reason.strip(),
-            )
-        )
-    s.flush()
+    open_stays(work, s, pl.id, chosen, entry_date, override_reason)
     work.audit(
         s,
         "place",
@@ -671,3 +672,40 @@ def place_in(
         override=bool(override_reason.strip()),
     )
     return pl
+
+
+def open_stays(
+    work: UnitOfWork,
+    s: Session,
+    placement_id: int,
+    chosen: Mapping[int, int],
+    day: dt.date,
+    override_reason: str,
+) -> None:
+    """The new open stays (person -> bed), sent with the COMMIT: nothing reads them
+    back in the transaction, and the database refuses them there if another PC took
+    a bed or the person meanwhile (the exclusion constraints)."""
+    if not chosen:
+        return
+    # Within its limits, as a flush would have checked it (models.limits).
+    limits.check_object(e.BedStay(override_reason=override_reason.strip()), changed_only=False)
+    work.with_commit(
+        s,
+        insert(e.BedStay).values(
+            [
+                {
+                    "placement_id": placement_id,
+                    "person_id": pid,
+                    "bed_id": bed_id,
+                    "start_date": day,
+                    "end_date": None,
+                    "cancelled": False,
+                    "override_reason": override_reason.strip(),
+                }
+                for pid, bed_id in chosen.items()
+            ]
+        ),
+    )
+    touched = s.info["touched"]
+    touched.beds.update(chosen.values())
+    touched.placements.add(placement_id)

@@ -99,6 +99,7 @@ class UnitOfWork:
                 touched = session.info["touched"] = live.Touched()
                 event.listen(session, "after_flush", touched.collect)
                 session.info["audit"] = []
+                session.info["with_commit"] = []
                 yield session
                 session.flush()
                 self._finish(session, touched)
@@ -148,7 +149,8 @@ class UnitOfWork:
         """The transaction's last statements: its audit entries and, on PostgreSQL, the
         notification of what it touched, sent with the COMMIT (one round trip)."""
         entries = session.info.pop("audit", [])
-        statements: list[tuple[Any, Any]] = []
+        statements: list[tuple[Any, Any]] = list(session.info.pop("with_commit", []))
+        at = len(statements)
         if entries:
             statements.append(
                 (insert(e.AuditEntry).values(entries).returning(e.AuditEntry.id), None)
@@ -159,7 +161,13 @@ class UnitOfWork:
             return
         found = self.db.commit_with(session, statements)
         if entries:
-            self.own_audit_ids.update(int(row[0]) for row in found[0])
+            self.own_audit_ids.update(int(row[0]) for row in found[at])
+
+    def with_commit(self, s: Session, statement: Any, params: Any = None) -> None:
+        """Send ``statement`` (a Core insert or update whose result is not needed) with
+        the transaction's last statements, in the round trip of its COMMIT, in the order
+        given. What it touches must be added to ``s.info["touched"]`` by the caller."""
+        s.info["with_commit"].append((statement, params))
 
     def audit(
         self, s: Session, action: str, entity: str, entity_id: int | None, **details: Any
