@@ -25,7 +25,6 @@ from models.errors import DomainError
 from models.i18n import _
 from models.spreadsheet import Table, write_table
 
-from .dialogs import save_dialog
 from .table_models import BOOL, DATE, INT, KIND_ROLE, PERCENT, RAW_ROLE, PagedTableModel
 from .tasks import TaskRunner, report_failure
 
@@ -119,6 +118,8 @@ def proposed_file_name(view: QTableView, day: dt.date | None = None) -> str:
 def ask_export_path(parent: QWidget, proposed: str) -> str:
     """Where to write (""when cancelled); .xlsx unless the CSV filter or name is chosen."""
     xlsx, csv = _("Excel workbook (*.xlsx)"), _("CSV, separated by semicolons (*.csv)")
+    from .dialogs import save_dialog  # not needed before the first export
+
     path, chosen = save_dialog.ask_save_path(
         parent, _("Export the table"), proposed, [xlsx, csv], "xlsx", "exportTableDialog"
     )
@@ -139,6 +140,8 @@ def export_view(view: QTableView) -> None:
     runner = getattr(window, "runner", None)
     if not isinstance(runner, TaskRunner):
         runner = TaskRunner(view)
+    from .dialogs import save_dialog
+
     folder = save_dialog.save_folder(settings, EXPORT_FOLDER_KEY)
     path = ask_export_path(window, str(Path(folder) / proposed_file_name(view)))
     if not path:

@@ -40,11 +40,12 @@ def make_window(qtbot, backend: Backend, day: dt.date | None = None) -> MainWind
 def shown(view: QTableView) -> tuple[list[str], list[list[Any]]]:
     """Headers and cells as the table shows them: display text, or the raw number/date."""
     m = view.model()
-    headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in range(m.columnCount())]
+    columns = [c for c in range(m.columnCount()) if not view.isColumnHidden(c)]
+    headers = [m.headerData(c, Qt.Orientation.Horizontal) for c in columns]
     rows = []
     for r in range(m.rowCount()):
         row = []
-        for c in range(m.columnCount()):
+        for c in columns:
             raw = m.index(r, c).data(RAW_ROLE)
             text = m.index(r, c).data() or None
             if isinstance(raw, int | float) and not isinstance(raw, bool):
