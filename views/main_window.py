@@ -427,8 +427,8 @@ class MainWindow(QMainWindow):
 
     def _selection_clicked(self, selection: Selection) -> None:
         """The chosen item clicked again (from the People page, say): show its page."""
-        if selection != self.selection:
-            return  # a new choice: set_selection has shown it
+        if selection != self.selection or self.pages.currentIndex() == PAGE_BOARD:
+            return  # a new choice: set_selection has shown it; the board follows it
         shown = PAGE_STRUCTURE if selection.kind == STRUCTURE else PAGE_DASHBOARD
         if self.pages.currentIndex() != shown:
             self._show_page(shown)

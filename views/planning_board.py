@@ -619,16 +619,23 @@ class BoardView(QAbstractScrollArea):
         # Months across the top, each from its first day shown.
         p.setFont(bold)
         p.setPen(colours.text)
-        for k, day in enumerate(days):
-            if day.day == 1 or k == 0:
-                x = self.day_x(day)
-                p.setPen(colours.grid)
-                p.drawLine(int(x), 0, int(x), HEADER_HEIGHT)
+        starts = [day for k, day in enumerate(days) if day.day == 1 or k == 0]
+        ends = [self.day_x(day) for day in starts[1:]] + [self.day_x(days[-1]) + dw]
+        metrics = p.fontMetrics()
+        for day, end in zip(starts, ends, strict=True):
+            x = self.day_x(day)
+            p.setPen(colours.grid)
+            p.drawLine(int(x), 0, int(x), HEADER_HEIGHT)
+            # Within its own days: a month of which a day or two shows is shortened, or
+            # left unnamed, rather than written over the next one.
+            width = int(end - x) - 8
+            text = metrics.elidedText(format_month(day), Qt.TextElideMode.ElideRight, width)
+            if width > metrics.horizontalAdvance("…") * 2 and text != "…":
                 p.setPen(colours.text)
                 p.drawText(
-                    QRectF(x + 4, 0, 200, half),
+                    QRectF(x + 4, 0, width, half),
                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                    format_month(day),
+                    text,
                 )
         p.setFont(small)
         step = 1 if dw >= 18 else (2 if dw >= 9 else 7)

@@ -293,3 +293,19 @@ def test_the_board_exports_what_it_shows_with_its_button_and_ctrl_shift_e(
     )
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     assert len(target.read_text(encoding="utf-8-sig").splitlines()) == len(rows)
+
+
+def test_a_click_in_the_navigation_keeps_the_board_on_the_new_selection(
+    qtbot, make_backend
+) -> None:  # type: ignore[no-untyped-def]
+    backend = make_backend()
+    sc, _pl, _bed, _other = setting(backend)
+    w = board_window(qtbot, backend, sc)
+    tree = w.navigation.tree
+    item = tree.topLevelItem(0).child(0)  # a programme under "the whole network"
+    tree.scrollToItem(item)
+    qtbot.mouseClick(
+        tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualItemRect(item).center()
+    )
+    assert w.selection.kind != STRUCTURE
+    assert w.pages.currentIndex() == PAGE_BOARD
