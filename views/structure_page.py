@@ -460,6 +460,12 @@ class StructurePage(QWidget):
                     date=format_date(info.opened_on, "long")
                 )
             )
+        if not sh.beds and self._open:
+            notes.append(
+                _(
+                    "This structure has no beds yet: add its rooms and beds with “{button}” above."
+                ).format(button=_("Rooms and beds…").replace("&", ""))
+            )
         if sh.day != today:
             notes.append(
                 (

@@ -368,3 +368,17 @@ def test_the_first_run_page_opens_the_demo_network_in_its_own_database(qtbot, ba
     assert w.navigation.structures()  # the demo's network on the left
     assert snapshot(backend) == before  # nothing written into the empty database
     demo_db.dispose()
+
+
+def test_a_structure_without_beds_says_where_to_add_them(qtbot, backend) -> None:  # type: ignore[no-untyped-def]
+    programme = backend.structures.create_programme("SAI-NUOVO", "SAI Nuovo", "sai", D(2024, 1, 1))
+    st = backend.structures.create_structure(
+        programme.id, "N-01", "Casa Nuova", "SO", D(2024, 1, 1), places=2
+    )
+    w = make_window(qtbot, backend)
+    w.show_structure(st.id)
+    note = w.structure_page.history_label
+    assert note.isVisibleTo(w) and _("Rooms and beds…") in note.text()
+    backend.structures.add_room(st.id, "Stanza 1", ["A", "B"])
+    w.refresh_all()
+    assert _("Rooms and beds…") not in note.text()
