@@ -479,6 +479,11 @@ class DashboardPage(QWidget):
         self.waiting_table = self._table("dashboardWaitingTable", self.waiting_model)
         self.waiting_table.setAccessibleName(_("Requests waiting and median wait by target group"))
         self.waiting_table.setToolTip(_("View › Waiting list… lists the requests themselves."))
+        # Every title whole, each column as wide as its title or contents (the table
+        # scrolls rather than widen the page).
+        self.waiting_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         grid.addWidget(self.waiting_table, 9, 0, 1, 2)
         self.waiting_label.hide()
         self.waiting_table.hide()

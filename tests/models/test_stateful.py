@@ -558,7 +558,8 @@ def test_stays_follow_the_day_by_day_model_postgresql(pg_server):
     def reset() -> None:
         with db.engine.begin() as c:
             c.exec_driver_sql(
-                "TRUNCATE bed_stay, extension, reservation_bed, reservation, placement, audit_entry RESTART IDENTITY"
+                "TRUNCATE bed_stay, extension, reservation_bed, reservation, placement_request, placement "
+                "RESTART IDENTITY"
             )
 
     try:
