@@ -93,7 +93,7 @@ class History:
         new: dict[str, Any] = json.loads(after) if after else {}
         changes = [
             FieldChange(name, _plain(old.get(name)), _plain(new.get(name)))
-            for name in sorted(set(old) | set(new), key=lambda n: list({**old, **new}).index(n))
+            for name in dict.fromkeys([*old, *new])  # the record's own column order
             if name not in UNSHOWN and old.get(name) != new.get(name)
         ]
         when = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(at)
