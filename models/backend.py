@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from .access import OWNER, Principal
 from .backup import Backups
 from .corrections import Corrections
 from .database import Database, describe
@@ -50,9 +51,13 @@ class Backend:
         *,
         actor: str | None = None,
         today: Callable[[], dt.date] | None = None,
+        principal: Principal = OWNER,
     ) -> None:
         self.db = db
-        self.work = UnitOfWork(db, actor=actor, today=today)
+        # Who is signed in: what their role lets them see and change (models.access).
+        self.principal = principal
+        self.work = UnitOfWork(db, actor=actor or principal.login or None, today=today)
+        self.work.principal = principal
         # writes
         self.structures = Structures(self.work)
         self.people = People(self.work)

@@ -55,8 +55,23 @@ FROZEN_TABLES = ("change_log", "audit_entry")
 REFUSED = "the audit trail cannot be changed or deleted"
 
 
+# The user signed in to this program on a local file (``sign_in``); until someone signs in,
+# the operating system's user the program runs for.
+_signed_in: str | None = None
+
+
+def sign_in(login: str | None) -> None:
+    """Record ``login`` as who makes this program's changes on a local file (None: the
+    operating system's user again)."""
+    global _signed_in
+    _signed_in = login or None
+
+
 def actor() -> str:
-    """Who the program runs for, as a local file's log records it."""
+    """Who the program runs for, as a local file's log records it: the user signed in,
+    else the operating system's user."""
+    if _signed_in:
+        return _signed_in
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name (a service account without one)

@@ -557,3 +557,40 @@ class PlacementRequest(Versioned, Base):
     @property
     def need_set(self) -> frozenset[RequestNeed]:
         return frozenset(RequestNeed(n) for n in self.needs.split(",") if n)
+
+
+class AppUser(Versioned, Base):
+    """Utente: someone who signs in, with a role (``models.access.Role``). On the shared
+    server each is also a PostgreSQL login of the same name (no password kept here); on a
+    local file the password's argon2id hash is kept here, with the failed sign-ins that
+    lock the account for a while."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(63), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=False), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=False), server_default=func.now()
+    )
+
+    __mapper_args__ = {"version_id_col": Versioned.version}
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('administrator', 'coordinator', 'operator', 'reader')", name="role"
+        ),
+    )
+
+
+class AppUserProgramme(Base):
+    """A programme assigned to a user (coordinators, operators, readers)."""
+
+    __tablename__ = "app_user_programme"
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), primary_key=True)

@@ -32,6 +32,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import entities as e
 from . import limits, live
+from .access import OWNER, Principal
 from .database import Database
 from .errors import (
     BedOccupiedError,
@@ -80,6 +81,8 @@ class UnitOfWork:
         except Exception:  # noqa: BLE001 - no user name on some systems
             self.actor = ""
         self._today = today or dt.date.today
+        # Who is signed in (models.access); the Backend sets it.
+        self.principal: Principal = OWNER
         # Told to the other PCs with each write (models.live), so they skip their own.
         self.writer = live.new_writer_token()
         # Audit entries this program wrote: the polling of the audit trail skips them.
