@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from . import pg_security
 from .database import Database, connection_message, connection_problem, sqlite_path
 from .errors import DatabaseProblem
 from .files import fsync_folder, private_file
@@ -196,6 +197,8 @@ def missing_rights(db: Database) -> list[str]:
                     "EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gist')"
                 )
             ).one()
+            # The roles and the owner of the tables (models/pg_security.py).
+            security = pg_security.missing_rights(conn)
     except DBAPIError as exc:
         raise connection_problem(db.url, exc) from exc
     user, database, on_schema, on_database, installed, available = row
@@ -208,6 +211,7 @@ def missing_rights(db: Database) -> list[str]:
         )
     elif not installed and not on_database:
         lacking.append(_("CREATE on the database (to add the btree_gist extension)"))
+    lacking.extend(security)
     return [user, database, *lacking] if lacking else []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from models import pg_security
 from models.entities import Base
 
 config = context.config
@@ -21,6 +22,9 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            # On a shared server already handed to its owner role, what the migrations
+            # create is the owner's too (models/pg_security.py).
+            pg_security.as_owner(connection)
             context.run_migrations()
         return
     connectable = engine_from_config(

@@ -88,6 +88,7 @@ def test_init_names_the_rights_it_lacks_then_prepares_the_database(pg_server, li
     assert role in message and name in message
     assert "CREATE sullo schema public" in message
     assert "CREATE sul database" in message
+    assert "CREATEROLE" in message  # for the roles of models/pg_security.py
     assert schema.current_revision(db) is None  # nothing was changed
     with pg_server.admin.connect() as c:
         c.execute(text(f'GRANT CREATE ON DATABASE "{name}" TO "{role}"'))
@@ -99,10 +100,29 @@ def test_init_names_the_rights_it_lacks_then_prepares_the_database(pg_server, li
     with admin_db.engine.begin() as c:
         c.execute(text(f'GRANT CREATE ON SCHEMA public TO "{role}"'))
     admin_db.dispose()
+    with pytest.raises(DatabaseProblem) as owner:
+        schema.init(db)
+    assert "CREATE sullo schema public" not in str(owner.value)
+    assert "CREATEROLE" in str(owner.value)
+    # The tables go to the owner role: the login must be able to pass the schema on.
+    with admin_db.engine.begin() as c:
+        c.execute(text(f'GRANT CREATE ON SCHEMA public TO "{role}" WITH GRANT OPTION'))
+        c.execute(text(f'ALTER ROLE "{role}" CREATEROLE'))
+    admin_db.dispose()
     report = schema.init(db)
     assert report.prepared and report.revision == schema.head_revision()
     again = schema.init(db)
     assert not again.prepared
+    with db.engine.connect() as c:
+        owners = set(
+            c.execute(
+                text(
+                    "SELECT pg_get_userbyid(relowner) FROM pg_class "
+                    "WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+                )
+            ).scalars()
+        )
+    assert owners == {"accoglienza_owner"}
     db.dispose()
 
 
