@@ -208,7 +208,7 @@ def _print_list(users: list[UserInfo]) -> None:
             state = _("active")
         programmes = ", ".join(u.programme_codes) if u.programme_codes else "—"
         if u.role.value == "administrator":
-            programmes = _("all")
+            programmes = _("every programme")
         rows.append([u.login, u.full_name, u.role_label, programmes, state])
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
     print("  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip())

@@ -81,6 +81,7 @@ class UsersDialog(QDialog):
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("usersTable")
+        self.table.setAccessibleName(_("Users"))
         self.table.setHorizontalHeaderLabels(
             [_("Login"), _("Name"), _("Role"), _("Programmes"), _("State")]
         )
@@ -136,7 +137,9 @@ class UsersDialog(QDialog):
         self.table.setRowCount(len(self.users))
         for i, u in enumerate(self.users):
             programmes = (
-                _("all") if u.role is Role.ADMINISTRATOR else ", ".join(u.programme_codes) or "—"
+                _("every programme")
+                if u.role is Role.ADMINISTRATOR
+                else ", ".join(u.programme_codes) or "—"
             )
             for j, text in enumerate(
                 (u.login, u.full_name, u.role_label, programmes, state_text(u))
