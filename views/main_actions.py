@@ -49,6 +49,28 @@ class WindowCommands(Protocol):
     def close(self) -> bool: ...
 
 
+# The workflow dialogs (views.dialogs.WORKFLOWS) that change the network, and those
+# that only read; the others change placements and people.
+PROGRAMME_WORKFLOWS = frozenset({"new_programme", "edit_programme"})
+NETWORK_WORKFLOWS = frozenset(
+    {"new_structure", "edit_structure", "move_structure", "close", "rooms"}
+)
+READING_WORKFLOWS = frozenset({"history"})
+
+
+def workflow_allowed(principal: Principal | None, key: str) -> bool:
+    """Whether the signed-in user's role may use a workflow dialog at all (the models
+    check each change against the programme it touches)."""
+    who = principal or OWNER
+    if key in READING_WORKFLOWS:
+        return True
+    if key in PROGRAMME_WORKFLOWS:
+        return who.may_edit_programmes()
+    if key in NETWORK_WORKFLOWS:
+        return who.role in (Role.ADMINISTRATOR, Role.COORDINATOR)
+    return who.writes
+
+
 class MainActions:
     """Every action of the main window, as attributes (``placement``, ``print``...)."""
 

@@ -62,7 +62,7 @@ from .date_bar import DateBar
 from .dialogs import workflow_class
 from .help import install_help_key
 from .idle_lock import IdleLock, lock_minutes
-from .main_actions import MainActions
+from .main_actions import MainActions, workflow_allowed
 from .navigation import NavigationData, NavigationTree, load_navigation
 from .page import Page
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
@@ -670,6 +670,14 @@ class MainWindow(QMainWindow):
         window's date as the dialog's date; ``options`` prefill the dialog (the planning
         board's drags)."""
         if self.backend is None:
+            return False
+        if not workflow_allowed(self.backend.principal, key):
+            # The pages' buttons and the board's drags too, not only the menus.
+            from models.access import NOT_ALLOWED
+
+            from . import messages
+
+            messages.get().info(_(NOT_ALLOWED), parent=self)
             return False
         cls = self.dialog_class(key)
         ids = self._selected_ids()

@@ -110,6 +110,25 @@ def test_reader_gets_no_write_actions_nor_users(local: Backend, qtbot) -> None: 
         assert not act.isEnabled(), act.objectName()
 
 
+def test_reader_is_told_before_a_write_dialog_opens(  # type: ignore[no-untyped-def]
+    local: Backend, qtbot, recorded_messages
+) -> None:
+    drive, _shown = attempts(PASSWORD, login="lia")
+    w = window_for(qtbot, drive)
+    w.set_backend(opened(local))
+    w.exec_dialog = lambda _dialog: pytest.fail("no write dialog for a reader")
+    for key in ("placement", "exit", "new_structure", "rooms", "new_programme"):
+        assert not w.open_dialog(key)
+    assert (
+        recorded_messages.texts()
+        == [
+            "Il tuo ruolo non permette questa modifica: non è stato salvato nulla. Se ti serve, "
+            "chiedila a un amministratore."
+        ]
+        * 5
+    )
+
+
 def test_idle_lock_hides_everything_and_unlocks_with_the_password(local: Backend, qtbot) -> None:  # type: ignore[no-untyped-def]
     drive, _shown = attempts(PASSWORD)
     w = window_for(qtbot, drive)
