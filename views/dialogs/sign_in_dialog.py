@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.i18n import _
+from models.i18n import _, ngettext
 
 from ..colours import error_style
 from ..tasks import TaskRunner
@@ -58,9 +58,12 @@ class SignInDialog(QDialog):
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         if self.locked:
-            text = _(
+            text = ngettext(
+                "The screen was locked after {minutes} minute without use, so that "
+                "nobody passing by reads the records. Type your password to go on.",
                 "The screen was locked after {minutes} minutes without use, so that "
-                "nobody passing by reads the records. Type your password to go on."
+                "nobody passing by reads the records. Type your password to go on.",
+                minutes,
             ).format(minutes=minutes)
         else:
             text = _("This database has users: sign in with your login and password.")
