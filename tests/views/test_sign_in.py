@@ -21,6 +21,14 @@ from views.main_window import MainWindow, MemorySettings
 PASSWORD = "password-of-anna"
 
 
+@pytest.fixture(autouse=True)
+def _nobody_signed_in_after():  # type: ignore[no-untyped-def]
+    from models import change_log
+
+    yield
+    change_log.sign_in(None)  # the process's user again, for the tests that follow
+
+
 @pytest.fixture
 def local(sqlite_template, tmp_path) -> Backend:  # type: ignore[no-untyped-def]
     path = tmp_path / "users.sqlite3"
@@ -88,6 +96,16 @@ def test_wrong_password_is_said_then_the_right_one_signs_in(local: Backend, qtbo
     assert w.backend is backend
     assert backend.principal.login == "anna" and backend.principal.role is Role.ADMINISTRATOR
     assert backend.work.actor == "anna"  # the audit trail's who
+    # The local file's change log records the user signed in, not the PC's account.
+    from sqlalchemy import select
+
+    from models import entities as e
+    from models.results import NewPerson
+
+    backend.people.register_household([NewPerson("Nadia", "Prova", "F", D(1990, 1, 1))])
+    with backend.db.read() as s:
+        last = s.scalars(select(e.ChangeLog).order_by(e.ChangeLog.id.desc())).first()
+    assert last is not None and last.db_user == "anna"
 
 
 def test_five_failures_lock_the_account_and_esc_quits(local: Backend, qtbot) -> None:  # type: ignore[no-untyped-def]
