@@ -176,3 +176,68 @@ def test_new_password_is_never_an_argument(local: str) -> None:
         )
     )
     assert "--password" in line
+
+
+def test_new_password_and_change_of_role(local: str) -> None:
+    admin = {"ACCOGLIENZA_USER": "anna", "ACCOGLIENZA_PASSWORD": ADMIN_PASSWORD}
+    assert (
+        run(
+            "users",
+            "add",
+            "anna",
+            "--role",
+            "administrator",
+            "--database",
+            local,
+            ACCOGLIENZA_NEW_PASSWORD=ADMIN_PASSWORD,
+        ).returncode
+        == 0
+    )
+    assert (
+        run(
+            "users",
+            "add",
+            "lia",
+            "--role",
+            "reader",
+            "--database",
+            local,
+            ACCOGLIENZA_NEW_PASSWORD=NEW_PASSWORD,
+            **admin,
+        ).returncode
+        == 0
+    )
+    unknown = run(
+        "users",
+        "password",
+        "nobody",
+        "--database",
+        local,
+        ACCOGLIENZA_NEW_PASSWORD="whatever-long",
+        **admin,
+    )
+    assert "nobody" in one_line_error(unknown)
+    done = run(
+        "users",
+        "password",
+        "lia",
+        "--database",
+        local,
+        ACCOGLIENZA_NEW_PASSWORD="a-new-one-for-lia",
+        **admin,
+    )
+    assert done.returncode == 0, done.stderr
+    changed = run("users", "change", "anna", "--role", "reader", "--database", local, **admin)
+    assert "last active administrator" in one_line_error(changed)
+    changed = run("users", "change", "lia", "--role", "administrator", "--database", local, **admin)
+    assert changed.returncode == 0, changed.stderr
+    listed = run(
+        "users",
+        "list",
+        "--database",
+        local,
+        ACCOGLIENZA_USER="lia",
+        ACCOGLIENZA_PASSWORD="a-new-one-for-lia",
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "Administrator" in next(ln for ln in listed.stdout.splitlines() if ln.startswith("lia"))
