@@ -65,6 +65,8 @@ def open_backend(
 
         credentials.remember(db.url, password)
     backend = Backend(db)
+    # Who works: the shared server's login, or whether a local file asks (models.users).
+    backend.who_signs_in()
     backend.backups.require_encryption = site_profile.backups_encrypted()
     # Before any page reads: other PCs' changes from now on are found (models.live).
     backend.changes_seen_at_open = backend.directory.change_marker()
@@ -429,6 +431,9 @@ def _run_desktop(args: argparse.Namespace, *, settle_collector: bool) -> int:
         backend.db.dispose()
         return 0
     window.set_backend(backend)
+    if window.backend is None:  # nobody signed in: the program ends
+        backend.db.dispose()
+        return 0
     _schedule_daily_backup(window, backend, saved)
     del backend  # the window holds it from now on, and lets it go for another database
     if settle_collector:

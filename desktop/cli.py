@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from desktop import cli_users
 from desktop.cli_options import (
     Parser,
     UsageError,
@@ -21,7 +22,6 @@ from desktop.cli_options import (
     parse_date,
     parse_province,
 )
-from desktop.database_open import open_database
 from models import i18n
 from models.entities import TargetGroup
 from models.errors import DomainError
@@ -33,6 +33,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 def _top_level_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database", metavar="URL", help=_("database URL or SQLite file path"))
     parser.add_argument("--language", choices=list(i18n.SUPPORTED), help=_("interface language"))
+    parser.add_argument(
+        "--user",
+        metavar="LOGIN",
+        help=_("who you are, on a database with users (or ACCOGLIENZA_USER)"),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop import cli_print
 
     cli_print.add_parser(sub)
+    cli_users.add_parser(sub)
     return parser
 
 
@@ -144,7 +150,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     # Into the chosen database (the default local file unless told otherwise): the
     # generator refuses one that already holds data, so real records never mix with it.
-    db = open_database(args.database, upgrade=True, create=True)
+    db = cli_users.open_signed_in(args, upgrade=True, create=True)
     summary = demo.generate(db, scale=args.scale, seed=args.seed, today=args.today)
     print(
         _(
@@ -159,7 +165,7 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     from models.formatting import format_percent
     from models.occupancy import Occupancy
 
-    db = open_database(args.database, upgrade=False)
+    db = cli_users.open_signed_in(args, upgrade=False)
     if args.programme:
         from desktop.cli_print import _check_programme
 
@@ -275,8 +281,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                 raise ImportProblems(problems)
             print(_("The spreadsheet has no problems: it can be imported."))
             return 0
-        db = open_database(args.database, upgrade=True, create=True)
-        summary = import_files(UnitOfWork(db), args.files)
+        db = cli_users.open_signed_in(args, upgrade=True, create=True)
+        work = UnitOfWork(db)
+        work.principal = args.principal
+        summary = import_files(work, args.files)
     except ImportProblems as exc:
         for problem in exc.problems:
             print(str(problem).replace("\n", " "), file=sys.stderr)
@@ -294,7 +302,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ValidationError(
             _("The export is an Excel workbook: give a file name ending in .xlsx.")
         )
-    db = open_database(args.database, upgrade=False)
+    db = cli_users.open_signed_in(args, upgrade=False)
     try:
         counts = export_network(db, args.file, named=args.named)
     except OSError as exc:
@@ -313,7 +321,7 @@ def cmd_free(args: argparse.Namespace) -> int:
     from models.finder import Finder
     from models.formatting import format_date
 
-    db = open_database(args.database, upgrade=False)
+    db = cli_users.open_signed_in(args, upgrade=False)
     if args.programme:
         from desktop.cli_print import _check_programme
 
@@ -519,6 +527,7 @@ COMMANDS.update(
         "export": cmd_export,
         "free": cmd_free,
         "db": cmd_db,
+        "users": cli_users.run,
     }
 )
 

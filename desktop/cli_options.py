@@ -82,4 +82,10 @@ def database_option() -> Parser:
         default=argparse.SUPPRESS,
         help=_("database URL or SQLite file path"),
     )
+    common.add_argument(
+        "--user",
+        metavar="LOGIN",
+        default=argparse.SUPPRESS,
+        help=_("who you are, on a database with users (or ACCOGLIENZA_USER)"),
+    )
     return common

@@ -24,7 +24,7 @@ from desktop.cli_options import (
     parse_month,
     parse_province,
 )
-from desktop.database_open import open_database
+from desktop.cli_users import open_signed_in
 from models.errors import DomainError
 from models.i18n import _
 
@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
     output: Path = args.output
     if output.parent and not output.parent.exists():
         raise PrintError(_("The folder {folder} does not exist.").format(folder=output.parent))
-    db = open_database(args.database, upgrade=False)
+    db = open_signed_in(args, upgrade=False)
     try:
         if args.document == "occupancy":
             sid = _structure_id(db, args.structure)

@@ -9,7 +9,8 @@ and never touch the ORM or SQLAlchemy::
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
 ``placements``, ``reservations``, ``corrections``, ``waiting_list``; ``spreadsheets``
-(File › Import from a spreadsheet); ``backups`` (File > Back up, Restore).
+(File › Import from a spreadsheet); ``backups`` (File > Back up, Restore); ``users``
+(who may sign in, and signing in on a local file). ``principal`` is who is signed in.
 Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
 ``sheets``, ``directory``, ``history`` (the change log), ``planning`` (the planning
 board). Every result is a plain object of ``models.results``.
@@ -39,6 +40,7 @@ from .sheets import Sheets
 from .spreadsheet_import import Spreadsheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
+from .users import Users
 from .waiting_list import WaitingList
 
 
@@ -66,6 +68,7 @@ class Backend:
         self.corrections = Corrections(self.work)
         self.spreadsheets = Spreadsheets(self.work)
         self.backups = Backups(db)
+        self.users = Users(self.work)
         # reads
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)
@@ -79,6 +82,31 @@ class Backend:
         # The last audit entry when the database was opened, before any page read it (the
         # desktop reads it then): where the polling of other PCs' changes starts.
         self.changes_seen_at_open: int | None = None
+        # A local file with users: someone signs in before any page reads (the desktop
+        # asks, then ``sign_in``); set when the database is opened.
+        self.needs_sign_in = False
+
+    def sign_in(self, principal: Principal) -> None:
+        """Work as ``principal`` from now on (signed in after the database was opened):
+        what their role allows, and their login in the audit trail."""
+        self.principal = principal
+        self.work.principal = principal
+        self.needs_sign_in = False
+        if principal.login:
+            self.work.actor = principal.login
+            if self.db.is_sqlite:  # who the local file's change log records
+                from . import change_log
+
+                change_log.sign_in(principal.login)
+
+    def who_signs_in(self) -> None:
+        """When the database is opened (off the UI thread): on the shared server, who
+        the connection's login is (``users.server_principal``); on a local file, whether
+        someone must sign in (``needs_sign_in``)."""
+        if self.db.is_sqlite:
+            self.needs_sign_in = self.users.any_active()
+        else:
+            self.sign_in(self.users.server_principal())
 
     def listen_for_changes(
         self, on_change: Callable[[Heard], None], on_state: Callable[[bool], None]

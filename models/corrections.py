@@ -20,7 +20,7 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _
-from .unit_of_work import UseCases, check_version, get, lock_row, touch
+from .unit_of_work import Right, UseCases, check_version, get, lock_row, touch
 
 _BED_IN_STRUCTURE = (
     joinedload(e.Bed.room, innerjoin=True).joinedload(e.Room.structure, innerjoin=True),
@@ -71,6 +71,9 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A correction needs a reason."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.BedStay, stay_id)
+            if bed_id is not None:
+                self.work.require(s, Right.PLACE, e.Bed, bed_id)
             stay = _locked_stay(s, stay_id, version)
             if stay.cancelled:
                 raise ValidationError(_("This stay was cancelled: it cannot be corrected."))
@@ -123,6 +126,7 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.BedStay, stay_id)
             stay = _locked_stay(s, stay_id, version)
             if stay.cancelled:
                 raise ValidationError(_("This stay is already cancelled."))
@@ -148,6 +152,7 @@ class Corrections(UseCases):
         if not reason.strip():
             raise ValidationError(_("A cancellation needs a reason."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Placement, placement_id)
             lock_row(s, e.Placement, placement_id)
             pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .i18n import _
 from .results import NewPerson
-from .unit_of_work import UseCases, check_version, get, lock_row, touch
+from .unit_of_work import Right, UseCases, check_version, get, lock_row, touch
 
 _UNACCENTED = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
@@ -109,6 +109,7 @@ class People(UseCases):
         if len(refs) != 1:
             raise ValidationError(_("A household needs exactly one reference person."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE)
             # The members are known here: the result is made from them, not read back.
             h = e.Household(code=_provisional_code(), members=[])
             s.add(h)
@@ -136,6 +137,7 @@ class People(UseCases):
             "legal_status",
         }
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Person, person_id)
             p = get(s, e.Person, person_id)
             check_version(p, version)
             for key, value in fields.items():
@@ -167,6 +169,7 @@ class People(UseCases):
         if person.relationship == "reference":
             raise ValidationError(_("A household needs exactly one reference person."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Household, household_id)
             h = get(s, e.Household, household_id, options=convert.HOUSEHOLD)
             check_version(h, version)
             p = self._new_person(s, person)
@@ -185,6 +188,7 @@ class People(UseCases):
         """Change a member's relationship; naming a new reference person makes the
         previous one "other". ``version`` is the household's, as the caller saw it."""
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Household, household_id)
             # Locked before its members are read, so two PCs changing the household's
             # relationships at once are taken one after the other.
             lock_row(s, e.Household, household_id)

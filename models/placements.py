@@ -21,7 +21,16 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _
-from .unit_of_work import UnitOfWork, UseCases, check_version, get, lock_row, lock_structure, touch
+from .unit_of_work import (
+    Right,
+    UnitOfWork,
+    UseCases,
+    check_version,
+    get,
+    lock_row,
+    lock_structure,
+    touch,
+)
 
 
 class Placements(UseCases):
@@ -213,6 +222,7 @@ class Placements(UseCases):
         if planned_end is not None and planned_end <= entry_date:
             raise ValidationError(_("The planned end must come after the entry date."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Structure, structure_id)
             pl = place_in(
                 self.work,
                 s,
@@ -245,6 +255,8 @@ class Placements(UseCases):
         new placement starts there. Returns the placement the people are in afterwards.
         """
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Placement, placement_id)
+            self.work.require(s, Right.PLACE, e.Structure, destination_structure_id)
             pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             if pl.status != e.PlacementStatus.ACTIVE:
@@ -362,6 +374,7 @@ class Placements(UseCases):
         except ValueError as exc:
             raise ValidationError(_("Choose the reason of the exit.")) from exc
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Placement, placement_id)
             pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             previous = None
@@ -431,6 +444,7 @@ class Placements(UseCases):
         """Take back an exit recorded for a later date: the stays it ended go on, the
         placement runs again with no exit (to change the date, record the exit again)."""
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Placement, placement_id)
             pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             today = self.work.today()
@@ -462,6 +476,7 @@ class Placements(UseCases):
         if not reason.strip():
             raise ValidationError(_("An extension needs a reason."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Placement, placement_id)
             pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
             check_version(pl, version)
             if not rules.running(pl, self.work.today()):

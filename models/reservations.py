@@ -16,7 +16,7 @@ from .errors import (
     ValidationError,
 )
 from .i18n import _
-from .unit_of_work import UseCases, get, lock_structure
+from .unit_of_work import Right, UseCases, get, lock_structure
 
 
 def res_household_code(s: Session, household_id: int) -> str:
@@ -43,6 +43,7 @@ class Reservations(UseCases):
         if expected_on < held_from:
             raise ValidationError(_("The expected date comes before the reservation."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Structure, structure_id)
             st = lock_structure(s, structure_id)
             members = rules.select_members(s, household_id, person_ids)
             if s.scalar(
@@ -95,6 +96,7 @@ class Reservations(UseCases):
     ) -> r.PlacementInfo:
         """The household arrived: the reservation becomes a placement in the held beds."""
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Reservation, reservation_id)
             res = get(s, e.Reservation, reservation_id, options=convert.RESERVATION)
             if res.status != e.ReservationStatus.HELD:
                 raise ValidationError(_("This reservation is no longer held."))
@@ -161,6 +163,7 @@ class Reservations(UseCases):
         self, reservation_id: int, *, day: dt.date | None = None, reason: str = ""
     ) -> r.ReservationInfo:
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Reservation, reservation_id)
             res = get(s, e.Reservation, reservation_id, options=convert.RESERVATION)
             if res.status != e.ReservationStatus.HELD:
                 raise ValidationError(_("This reservation is no longer held."))

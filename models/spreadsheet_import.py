@@ -51,7 +51,7 @@ from .spreadsheet import (
     read_files,
     vocabulary_code,
 )
-from .unit_of_work import UnitOfWork, UseCases
+from .unit_of_work import Right, UnitOfWork, UseCases
 
 NAMES = {s.key: s.name for s in SHEETS}
 # Headers of earlier drafts of the template, still read.
@@ -720,6 +720,7 @@ def import_files(work: UnitOfWork, paths: Sequence[Path]) -> ImportSummary:
 def _write(work: UnitOfWork, rows: dict[str, list[Row]]) -> ImportSummary:  # noqa: C901
     summary = ImportSummary()
     with work.transaction() as s:
+        work.require(s, Right.PROGRAMMES)  # a whole network: programmes, structures, people
         if s.scalar(select(func.count()).select_from(e.Programme)):
             raise ValidationError(_(NOT_EMPTY))
         programmes: dict[str, e.Programme] = {}

@@ -20,7 +20,7 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _, ngettext
-from .unit_of_work import UseCases, check_version, get, lock_structure
+from .unit_of_work import Right, UseCases, check_version, get, lock_structure
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -48,6 +48,7 @@ class Structures(UseCases):
             raise ValidationError(_("The end date must come after the start date."))
         kind_, category = _kind_and_category(kind, sai_category)
         with self.work.transaction() as s:
+            self.work.require(s, Right.PROGRAMMES)
             if s.scalar(select(e.Programme.id).where(e.Programme.code == code)):
                 raise ValidationError(
                     _("A programme with code {code} already exists.").format(code=code)
@@ -89,6 +90,7 @@ class Structures(UseCases):
         if unknown:
             raise ValidationError(f"unknown fields {sorted(unknown)}")
         with self.work.transaction() as s:
+            self.work.require(s, Right.PROGRAMMES)
             p = get(s, e.Programme, programme_id)
             check_version(p, version)
             if "code" in fields:
@@ -184,6 +186,7 @@ class Structures(UseCases):
         if places is not None and places < 0:
             raise ValidationError(_("The number of places cannot be negative."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Programme, programme_id)
             programme = get(s, e.Programme, programme_id)
             if s.scalar(select(e.Structure.id).where(e.Structure.code == code)):
                 raise ValidationError(
@@ -236,6 +239,7 @@ class Structures(UseCases):
         if unknown:
             raise ValidationError(f"unknown fields {sorted(unknown)}")
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Structure, structure_id)
             lock_structure(s, structure_id)
             st = get(s, e.Structure, structure_id, options=convert.STRUCTURE)
             check_version(st, version)
@@ -285,6 +289,8 @@ class Structures(UseCases):
         placed in a programme: an exit, a transfer or a new placement says where they
         go)."""
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Structure, structure_id)
+            self.work.require(s, Right.NETWORK, e.Programme, programme_id)
             lock_structure(s, structure_id)
             st = get(s, e.Structure, structure_id, options=convert.STRUCTURE)
             check_version(st, version)
@@ -389,6 +395,7 @@ class Structures(UseCases):
         if places < 0:
             raise ValidationError(_("The number of places cannot be negative."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Structure, structure_id)
             st = get(s, e.Structure, structure_id, lock=True)
             if valid_from < st.opened_on:
                 raise ValidationError(_("The date comes before the structure opened."))
@@ -485,6 +492,7 @@ class Structures(UseCases):
         if not labels or any(not b for b in labels) or len(set(labels)) != len(labels):
             raise ValidationError(_("Give each bed of the room a different label."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Structure, structure_id)
             get(s, e.Structure, structure_id)
             if s.scalar(
                 select(e.Room.id).where(e.Room.structure_id == structure_id, e.Room.name == name)
@@ -509,6 +517,7 @@ class Structures(UseCases):
         if not label:
             raise ValidationError(_("Give each bed of the room a different label."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Room, room_id)
             room = get(s, e.Room, room_id)
             if s.scalar(select(e.Bed.id).where(e.Bed.room_id == room_id, e.Bed.label == label)):
                 raise ValidationError(_("Give each bed of the room a different label."))
@@ -523,6 +532,7 @@ class Structures(UseCases):
         if not name:
             raise ValidationError(_("A room needs a name."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Room, room_id)
             room = get(s, e.Room, room_id)
             check_version(room, version)
             if name != room.name and s.scalar(
@@ -543,6 +553,7 @@ class Structures(UseCases):
         if not label:
             raise ValidationError(_("Give each bed of the room a different label."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Bed, bed_id)
             b = get(s, e.Bed, bed_id, options=convert.BED)
             check_version(b, version)
             if label != b.label and s.scalar(
@@ -559,6 +570,7 @@ class Structures(UseCases):
         no more from then, and its history stays. Refused while someone sleeps in it,
         or it is held, on that night or later."""
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Bed, bed_id)
             b = get(s, e.Bed, bed_id, options=convert.BED)
             lock_structure(s, b.room.structure_id)
             check_version(b, version)
@@ -608,6 +620,7 @@ class Structures(UseCases):
         if end is not None and end <= start:
             raise ValidationError(_("The end date must come after the start date."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.Bed, bed_id)
             b = get(s, e.Bed, bed_id, options=convert.BED)
             lock_structure(s, b.room.structure_id)
             stays = s.scalars(
@@ -630,6 +643,7 @@ class Structures(UseCases):
 
     def end_bed_outage(self, outage_id: int, end: dt.date) -> r.OutageInfo:
         with self.work.transaction() as s:
+            self.work.require(s, Right.NETWORK, e.BedOutage, outage_id)
             o = get(s, e.BedOutage, outage_id)
             if end <= o.start_date:
                 raise ValidationError(_("The end date must come after the start date."))

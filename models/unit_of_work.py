@@ -12,11 +12,18 @@ A use case is a method of a ``UseCases`` subclass (one per area: ``structures``,
 
 Refusals raise a ``DomainError`` whose message is for the coordinator; when one is
 raised, the transaction is rolled back and nothing has changed.
+
+Who may change what is checked here, in one place, for every use case: a reader's
+transaction is refused before it starts, and each use case says which right it needs on
+the records it touches (``self.work.require(s, Right.PLACE, e.Placement, placement_id)``);
+the programme of those records decides (``models.access``). A refusal is a
+``NotAllowedError`` with ``access.NOT_ALLOWED``: nothing is changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import getpass
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -32,13 +39,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import entities as e
 from . import limits, live
-from .access import OWNER, Principal
+from .access import NOT_ALLOWED, OWNER, Principal, Role
 from .database import Database
 from .errors import (
     BedOccupiedError,
     ConcurrentEditError,
     DatabaseProblem,
     DomainError,
+    NotAllowedError,
     NotFoundError,
     PersonAlreadyPlacedError,
     StructureBusyError,
@@ -63,6 +71,15 @@ STALE_MESSAGE = N_(
     "Someone else changed these data on another PC in the meantime: nothing was saved. "
     "Press F5 (View › Refresh) to read them again, then repeat the change."
 )
+
+
+class Right(enum.Enum):
+    """What a use case needs the signed-in user's role to allow (``models.access``)."""
+
+    PROGRAMMES = "programmes"  # create, edit, close programmes; import a whole network
+    NETWORK = "network"  # structures, rooms, beds, capacity of a programme
+    PLACE = "place"  # placements, transfers, exits, reservations, the waiting list, people
+    USERS = "users"  # add, change, disable users
 
 
 class UnitOfWork:
@@ -91,9 +108,37 @@ class UnitOfWork:
     def today(self) -> dt.date:
         return self._today()
 
+    def refuse(self) -> NotAllowedError:
+        return NotAllowedError(_(NOT_ALLOWED))
+
+    def require(
+        self, s: Session | None, right: Right, of: type[Any] | None = None, id_: int | None = None
+    ) -> None:
+        """Refuse the change unless the signed-in user's role allows ``right`` on the
+        record ``of`` with id ``id_`` (a programme, structure, room, bed, outage,
+        placement, stay, reservation, request, household or person), found by its
+        programme. Without a record, the right itself (a new household belongs to no
+        programme yet). An administrator passes without a query."""
+        who = self.principal
+        if who.role is Role.ADMINISTRATOR:
+            return
+        if right is Right.PROGRAMMES or right is Right.USERS or not who.writes:
+            raise self.refuse()
+        if of is None or id_ is None or s is None:
+            return
+        programmes = programmes_of(s, of, id_)
+        if not programmes:  # a household never placed, a request with no programme
+            return
+        may = who.may_edit_network if right is Right.NETWORK else who.may_place
+        if not any(may(p) for p in programmes):
+            raise self.refuse()
+
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One write transaction; database errors become domain errors."""
+    def transaction(self, *, signing_in: bool = False) -> Iterator[Session]:
+        """One write transaction; database errors become domain errors. A reader's is
+        refused before it starts (but a sign-in's, which counts failed attempts)."""
+        if not signing_in and not self.principal.writes:
+            raise self.refuse()
         try:
             with self.db.write() as session:
                 event.listen(session, "before_flush", limits.check_session)
@@ -211,6 +256,42 @@ def get(
             )
         )
     return obj
+
+
+def programmes_of(s: Session, of: type[Any], id_: int) -> set[int]:
+    """The programmes a record belongs to, for ``UnitOfWork.require``: one for the
+    network and placements; for a household or a person, those of every placement of
+    theirs (none for people never placed)."""
+    structure_of: dict[type[Any], Any] = {
+        e.Structure: select(e.Structure.programme_id).where(e.Structure.id == id_),
+        e.Room: select(e.Structure.programme_id)
+        .join(e.Room, e.Room.structure_id == e.Structure.id)
+        .where(e.Room.id == id_),
+        e.Bed: select(e.Structure.programme_id)
+        .join(e.Room, e.Room.structure_id == e.Structure.id)
+        .join(e.Bed, e.Bed.room_id == e.Room.id)
+        .where(e.Bed.id == id_),
+        e.BedOutage: select(e.Structure.programme_id)
+        .join(e.Room, e.Room.structure_id == e.Structure.id)
+        .join(e.Bed, e.Bed.room_id == e.Room.id)
+        .join(e.BedOutage, e.BedOutage.bed_id == e.Bed.id)
+        .where(e.BedOutage.id == id_),
+        e.Placement: select(e.Placement.programme_id).where(e.Placement.id == id_),
+        e.BedStay: select(e.Placement.programme_id)
+        .join(e.BedStay, e.BedStay.placement_id == e.Placement.id)
+        .where(e.BedStay.id == id_),
+        e.Reservation: select(e.Reservation.programme_id).where(e.Reservation.id == id_),
+        e.PlacementRequest: select(e.PlacementRequest.programme_id).where(
+            e.PlacementRequest.id == id_
+        ),
+        e.Household: select(e.Placement.programme_id).where(e.Placement.household_id == id_),
+        e.Person: select(e.Placement.programme_id)
+        .join(e.HouseholdMember, e.HouseholdMember.household_id == e.Placement.household_id)
+        .where(e.HouseholdMember.person_id == id_),
+    }
+    if of is e.Programme:
+        return {id_}
+    return {p for p in s.scalars(structure_of[of]) if p is not None}
 
 
 def lock_row(s: Session, cls: type[Any], id_: int) -> None:

@@ -23,7 +23,7 @@ from .errors import ValidationError
 from .formatting import format_date
 from .i18n import _
 from .placements import place_in
-from .unit_of_work import UnitOfWork, UseCases, check_version, get
+from .unit_of_work import Right, UnitOfWork, UseCases, check_version, get
 
 # Placed requests of this many days back make the dashboard's median wait.
 RECENT_DAYS = 365
@@ -102,6 +102,7 @@ class WaitingList(UseCases):
         today = self.work.today()
         values = _check(new, today)
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.Programme, new.programme_id)
             req = e.PlacementRequest(**values, status=e.RequestStatus.WAITING, close_reason="")
             s.add(req)
             s.flush()
@@ -117,6 +118,8 @@ class WaitingList(UseCases):
         today = self.work.today()
         values = _check(new, today)
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.PlacementRequest, request_id)
+            self.work.require(s, Right.PLACE, e.Programme, new.programme_id)
             req = self._waiting(s, request_id, version)
             for key, value in values.items():
                 setattr(req, key, value)
@@ -157,6 +160,8 @@ class WaitingList(UseCases):
         if planned_end is not None and planned_end <= entry_date:
             raise ValidationError(_("The planned end must come after the entry date."))
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.PlacementRequest, request_id)
+            self.work.require(s, Right.PLACE, e.Structure, structure_id)
             req = self._waiting(s, request_id, version)
             if entry_date < req.referral_date:
                 raise ValidationError(
@@ -284,6 +289,7 @@ class WaitingList(UseCases):
         version: int | None,
     ) -> r.RequestInfo:
         with self.work.transaction() as s:
+            self.work.require(s, Right.PLACE, e.PlacementRequest, request_id)
             req = self._waiting(s, request_id, version)
             if day < req.referral_date:
                 raise ValidationError(

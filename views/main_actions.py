@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
+from models.access import OWNER, Principal, Role
 from models.i18n import _
 
 
@@ -29,6 +30,7 @@ class WindowCommands(Protocol):
     def save_template(self) -> None: ...
     def print_current(self) -> None: ...
     def open_preferences(self) -> None: ...
+    def manage_users(self) -> None: ...
     def open_dialog(self, key: str) -> bool: ...
     def edit_selected(self) -> None: ...
     def find_free_beds(self) -> None: ...
@@ -45,6 +47,28 @@ class WindowCommands(Protocol):
     def show_help(self) -> None: ...
     def about_qt(self) -> None: ...
     def close(self) -> bool: ...
+
+
+# The workflow dialogs (views.dialogs.WORKFLOWS) that change the network, and those
+# that only read; the others change placements and people.
+PROGRAMME_WORKFLOWS = frozenset({"new_programme", "edit_programme"})
+NETWORK_WORKFLOWS = frozenset(
+    {"new_structure", "edit_structure", "move_structure", "close", "rooms"}
+)
+READING_WORKFLOWS = frozenset({"history"})
+
+
+def workflow_allowed(principal: Principal | None, key: str) -> bool:
+    """Whether the signed-in user's role may use a workflow dialog at all (the models
+    check each change against the programme it touches)."""
+    who = principal or OWNER
+    if key in READING_WORKFLOWS:
+        return True
+    if key in PROGRAMME_WORKFLOWS:
+        return who.may_edit_programmes()
+    if key in NETWORK_WORKFLOWS:
+        return who.role in (Role.ADMINISTRATOR, Role.COORDINATOR)
+    return who.writes
 
 
 class MainActions:
@@ -111,6 +135,13 @@ class MainActions:
             _("Replace the database with a backup; the replaced one is kept"),
         )
         self.preferences = a(_("Pr&eferences…"), c.open_preferences, None, "actionPreferences")
+        self.users = a(
+            _("&Users…"),
+            c.manage_users,
+            None,
+            "actionUsers",
+            _("Who may sign in, with their role and programmes (administrators)"),
+        )
         self.quit = a(_("&Quit"), c.close, "Ctrl+Q", "actionQuit")
         self.register = a(
             _("&New household…"),
@@ -336,9 +367,41 @@ class MainActions:
         self._window.addAction(act)
         return act
 
-    def enable_data(self, ready: bool) -> None:
-        for act in self.needing_data:
-            act.setEnabled(ready)
+    def enable_data(self, ready: bool, principal: Principal | None = None) -> None:
+        """The actions that need a database, those the signed-in user's role allows
+        (``models.access``; the models refuse the others anyway)."""
+        who = principal or OWNER
+        network = who.role in (Role.ADMINISTRATOR, Role.COORDINATOR)
+        allowed = {
+            self.import_spreadsheet: who.may_edit_programmes(),
+            self.restore: who.may_edit_programmes(),
+            self.new_programme: who.may_edit_programmes(),
+            self.users: who.may_manage_users,
+            **dict.fromkeys(
+                (
+                    self.new_structure,
+                    self.edit_network,
+                    self.rooms_beds,
+                    self.move_structure,
+                    self.close_network,
+                ),
+                network,
+            ),
+            **dict.fromkeys(
+                (
+                    self.register,
+                    self.placement,
+                    self.transfer,
+                    self.exit,
+                    self.extension,
+                    self.reservation,
+                    self.correction,
+                ),
+                who.writes,
+            ),
+        }
+        for act in (*self.needing_data, self.users):
+            act.setEnabled(ready and allowed.get(act, True))
 
     def show_page(self, index: int) -> None:
         """Check the action of the page shown."""
@@ -359,6 +422,7 @@ class MainActions:
         file_menu.addAction(self.restore)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences)
+        file_menu.addAction(self.users)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         actions = bar.addMenu(_("&Actions"))

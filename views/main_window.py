@@ -61,7 +61,8 @@ from .dashboard import DashboardPage
 from .date_bar import DateBar
 from .dialogs import workflow_class
 from .help import install_help_key
-from .main_actions import MainActions
+from .idle_lock import IdleLock, lock_minutes
+from .main_actions import MainActions, workflow_allowed
 from .navigation import NavigationData, NavigationTree, load_navigation
 from .page import Page
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
@@ -161,6 +162,10 @@ class MainWindow(QMainWindow):
         self._listener: ChangeListener | None = None
         self._listened_once = False
         self._heard = _Heard(self)
+        # The screen's lock after a while without use, while a user is signed in.
+        self.idle_lock: IdleLock | None = None
+        # Called by "Sign out" on the lock (the desktop quits the application).
+        self.sign_out: Callable[[], None] = self._sign_out
         self._heard.heard.connect(self._other_pc_changed)
         self._heard.state.connect(self._listening)
         saved = self.settings.load()
@@ -327,7 +332,9 @@ class MainWindow(QMainWindow):
 
     def _enable_data_actions(self) -> None:
         ready = self.backend is not None
-        self.main_actions.enable_data(ready)
+        self.main_actions.enable_data(
+            ready, self.backend.principal if self.backend is not None else None
+        )
         self.navigation.setEnabled(ready)
 
     # -- settings -----------------------------------------------------------------------
@@ -362,6 +369,8 @@ class MainWindow(QMainWindow):
             self.save_settings()
         self._poll.stop()
         self._stop_listening()
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
         self.runner.wait_all(5_000)
         super().closeEvent(event)
 
@@ -661,6 +670,14 @@ class MainWindow(QMainWindow):
         window's date as the dialog's date; ``options`` prefill the dialog (the planning
         board's drags)."""
         if self.backend is None:
+            return False
+        if not workflow_allowed(self.backend.principal, key):
+            # The pages' buttons and the board's drags too, not only the menus.
+            from models.access import NOT_ALLOWED
+
+            from . import messages
+
+            messages.get().info(_(NOT_ALLOWED), parent=self)
             return False
         cls = self.dialog_class(key)
         ids = self._selected_ids()
@@ -1154,8 +1171,63 @@ class MainWindow(QMainWindow):
             return None
         return dialog.typed_password()
 
+    def _signed_in(self, backend: Backend) -> bool:
+        """A local file with users asks who is working before anything is shown (the
+        shared server's login was given when connecting). False: nobody signed in."""
+        if not backend.needs_sign_in:
+            return True
+        from .dialogs.sign_in_dialog import SignInDialog
+
+        dialog = SignInDialog(backend.users.authenticate, self.runner, self)
+        self.last_dialog = dialog
+        if self.exec_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        backend.sign_in(dialog.signed_in)
+        return True
+
+    def _start_idle_lock(self, backend: Backend) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+        login = backend.principal.login
+        if not login:  # nobody signed in (a database without users): no lock
+            return
+        minutes = lock_minutes(self.settings.load())
+
+        def lock_dialog() -> QDialog:
+            from .dialogs.sign_in_dialog import SignInDialog
+
+            dialog = SignInDialog(
+                backend.users.verify, self.runner, self, locked_login=login, minutes=minutes
+            )
+            self.last_dialog = dialog
+            return dialog
+
+        self.idle_lock = IdleLock(self, minutes, lock_dialog, lambda: self.sign_out())
+
+    def _sign_out(self) -> None:
+        self.close()
+        QApplication.quit()
+
+    def manage_users(self) -> None:
+        """File › Users…: the administrator's screen of users."""
+        if self.backend is None or not self.backend.principal.may_manage_users:
+            return
+        from .dialogs.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self.backend, self.runner, self)
+        self.last_dialog = dialog
+        self.exec_dialog(dialog)
+
     def set_backend(self, backend: Backend) -> None:
-        """Work on another database: every page reads it from now on, from the network."""
+        """Work on another database: every page reads it from now on, from the network.
+        A local file with users is worked on once someone has signed in; without, the
+        database is let go (at the start, the window closes)."""
+        if not self._signed_in(backend):
+            backend.db.dispose()
+            if self.backend is None:
+                self.hide()
+            return
         old = self.backend
         self.backend = backend
         self.selection = Selection(NETWORK, _("All network"))
@@ -1172,6 +1244,7 @@ class MainWindow(QMainWindow):
         self._stale = set(PAGES)
         self._pending.clear()
         self._show_page(PAGE_DASHBOARD)
+        self._start_idle_lock(backend)
         if old is not None and old is not backend:
             old.db.dispose()
 

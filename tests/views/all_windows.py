@@ -29,6 +29,8 @@ from views.dialogs.print_choice_dialog import PrintChoiceDialog
 from views.dialogs.print_preview_dialog import PrintPreviewDialog
 from views.dialogs.request_dialog import RequestDialog
 from views.dialogs.request_placement_dialog import RequestPlacementDialog
+from views.dialogs.sign_in_dialog import SignInDialog
+from views.dialogs.users_dialog import UserFormDialog, UsersDialog
 from views.dialogs.waiting_list_dialog import WaitingListDialog
 from views.main_window import MainWindow
 from views.settings_store import MemorySettings
@@ -67,6 +69,10 @@ def all_windows(backend: Backend) -> Iterator[QWidget]:
     yield ConnectServerDialog("postgresql://coordinatrice@server.coop.local:5432/accoglienza")
     yield PasswordDialog("Il server condiviso chiede la password.", "coordinatrice @ server/db")
     yield CopyDatabaseDialog("/home/coordinatrice/accoglienza.sqlite3")
+    yield SignInDialog(backend.users.authenticate, ctx.runner)
+    yield SignInDialog(backend.users.verify, ctx.runner, locked_login="coordinatrice", minutes=10)
+    yield UsersDialog(backend, ctx.runner)
+    yield UserFormDialog(backend.directory.programmes(), None)
     from models.spreadsheet import ImportProblems, Problem
 
     problems = ImportProblems(

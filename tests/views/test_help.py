@@ -100,9 +100,13 @@ def test_every_section_named_by_a_screen_is_in_the_manual_with_its_images(langua
     from views.dialogs.preferences_dialog import PreferencesDialog
     from views.dialogs.print_choice_dialog import PrintChoiceDialog
     from views.dialogs.print_preview_dialog import PrintPreviewDialog
+    from views.dialogs.sign_in_dialog import SignInDialog
+    from views.dialogs.users_dialog import UsersDialog
     from views.structure_page import StructurePage
 
     for cls in (
+        SignInDialog,
+        UsersDialog,
         DashboardPage,
         DateBar,
         StructurePage,

@@ -133,14 +133,22 @@ def test_preferences_are_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
     dialog.site_name.setText("  SAI Sondrio  ")
     assert dialog.keep_days.value() == 14
     dialog.keep_days.setValue(30)
+    assert dialog.lock_minutes.value() == 10
+    dialog.lock_minutes.setValue(5)
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    assert store.values == {"language": "en", "site_name": "SAI Sondrio", "backup_keep_days": 30}
+    assert store.values == {
+        "language": "en",
+        "site_name": "SAI Sondrio",
+        "backup_keep_days": 30,
+        "idle_lock_minutes": 5,
+    }
 
     again = PreferencesDialog(store=store)
     qtbot.addWidget(again)
     assert again.language.currentData() == "en"
     assert again.site_name.text() == "SAI Sondrio"
     assert again.keep_days.value() == 30
+    assert again.lock_minutes.value() == 5
     again.language.setCurrentIndex(0)  # as the system
     again.accept()
     assert store.values["language"] is None

@@ -1,8 +1,9 @@
 """Preferences (Preferenze): the language of the interface and the site's name on
 printed documents.
 
-Saved in the user's settings (keys ``language``, ``site_name`` and ``backup_keep_days``,
-how long the daily backups are kept). A new language
+Saved in the user's settings (keys ``language``, ``site_name``, ``backup_keep_days``,
+how long the daily backups are kept, and ``idle_lock_minutes``, the screen's lock after a
+while without use when users sign in: ``views.idle_lock``). A new language
 takes effect at the next start: the open windows were built in the old one, and a
 screen half in one language and half in the other would be worse than waiting.
 """
@@ -100,6 +101,25 @@ class PreferencesDialog(QDialog):
         form3.addRow(_("&Keep for:"), self.keep_days)
         form3.addRow(backup_hint)
 
+        from ..idle_lock import lock_minutes
+
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setObjectName("lockMinutesSpin")
+        self.lock_minutes.setRange(1, 240)
+        self.lock_minutes.setSuffix(" " + _("minutes"))
+        self.lock_minutes.setValue(lock_minutes(values))
+        lock_hint = QLabel(
+            _(
+                "When users sign in, the screen is hidden and the password asked again "
+                "after this long without use. It takes effect at the next sign-in."
+            )
+        )
+        lock_hint.setWordWrap(True)
+        lock_box = QGroupBox(_("Screen lock"))
+        form4 = QFormLayout(lock_box)
+        form4.addRow(_("&Lock after:"), self.lock_minutes)
+        form4.addRow(lock_hint)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -111,6 +131,7 @@ class PreferencesDialog(QDialog):
         layout.addWidget(language_box)
         layout.addWidget(printing_box)
         layout.addWidget(backup_box)
+        layout.addWidget(lock_box)
         layout.addStretch(1)
         layout.addWidget(buttons)
 
@@ -140,6 +161,7 @@ class PreferencesDialog(QDialog):
                 "language": self.chosen_language(),
                 "site_name": self.site_name.text().strip(),
                 "backup_keep_days": self.keep_days.value(),
+                "idle_lock_minutes": self.lock_minutes.value(),
             }
         )
         super().accept()
