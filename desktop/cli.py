@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop import cli_print
 
     cli_print.add_parser(sub)
+    from desktop import cli_retention
+
+    cli_retention.add_parser(sub)
     return parser
 
 
@@ -519,8 +522,15 @@ COMMANDS.update(
         "export": cmd_export,
         "free": cmd_free,
         "db": cmd_db,
+        "anonymise": lambda args: _retention(args),
     }
 )
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from desktop import cli_retention
+
+    return cli_retention.run(args)
 
 
 def _asking_password(command: Callable[[], int]) -> int:

@@ -9,7 +9,8 @@ and never touch the ORM or SQLAlchemy::
 
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
 ``placements``, ``reservations``, ``corrections``, ``waiting_list``; ``spreadsheets``
-(File › Import from a spreadsheet); ``backups`` (File > Back up, Restore).
+(File › Import from a spreadsheet); ``backups`` (File > Back up, Restore);
+``retention`` (File › Anonymise old records, administrators).
 Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
 ``sheets``, ``directory``, ``history`` (the change log), ``planning`` (the planning
 board). Every result is a plain object of ``models.results``.
@@ -35,6 +36,7 @@ from .placements import Placements
 from .planning import Planning
 from .presence import Presence
 from .reservations import Reservations
+from .retention import Retention
 from .sheets import Sheets
 from .spreadsheet_import import Spreadsheets
 from .structures import Structures
@@ -66,6 +68,8 @@ class Backend:
         self.corrections = Corrections(self.work)
         self.spreadsheets = Spreadsheets(self.work)
         self.backups = Backups(db)
+        # anonymisation of the records past their time (administrators)
+        self.retention = Retention(self.work)
         # reads
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)

@@ -22,6 +22,14 @@ class ValidationError(DomainError):
     pass
 
 
+class NotAllowedError(DomainError):
+    """The signed-in user's role does not allow the change (``models.access``)."""
+
+
+class SignInRefused(DomainError):
+    """A wrong login or password, a disabled or locked-out account: nothing says which."""
+
+
 class BedOccupiedError(DomainError):
     pass
 
