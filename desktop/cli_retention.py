@@ -34,7 +34,7 @@ def add_parser(sub: Any) -> None:
 
 
 def _years(text: str) -> int:
-    from models.retention import MAX_YEARS, MIN_YEARS
+    from models.retention_terms import MAX_YEARS, MIN_YEARS
 
     try:
         years = int(text)

@@ -47,7 +47,6 @@ occupancy, presence days, capacity and rates read the same before and after.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, update
@@ -60,38 +59,18 @@ from .errors import NotAllowedError, ValidationError
 from .i18n import _
 from .people import search_text
 from .presence import add_months, eighteenth_birthday
+from .retention_terms import (
+    DEFAULT_YEARS,
+    MAX_YEARS,
+    MIN_YEARS,
+    AnonymisedResult,
+    RetentionSummary,
+)
 from .unit_of_work import UseCases
 
-# Years after the last exit (see the module's docstring for why ten).
-DEFAULT_YEARS = 10
-MIN_YEARS = 1
-MAX_YEARS = 100
 # How far after the last night a coming-of-age list of a past day can reach.
 _COMING_OF_AGE_REACH = dt.timedelta(days=366)
 _OVERRIDE_GONE = "-"
-
-
-@dataclass(frozen=True)
-class RetentionSummary:
-    """The people past their time at a cut-off (nobody named)."""
-
-    years: int
-    cut_off: dt.date  # last exits before this day
-    people: int
-    households: int
-    placements: int
-    # The last exit of the most recent of them (None when nobody).
-    latest_exit: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class AnonymisedResult:
-    years: int
-    cut_off: dt.date
-    people: int
-    households: int
-    placements: int
-    log_rows: int
 
 
 def cut_off(today: dt.date, years: int) -> dt.date:
