@@ -321,3 +321,65 @@ def test_the_birth_date_keeps_the_minor_or_adult_status_of_every_night():
     assert reduced_birth_date(D(1997, 9, 1), first, last) == D(1997, 9, 1)
     # never in a bed: no figure needs it
     assert reduced_birth_date(D(1975, 1, 1), None, None) is None
+
+
+def test_on_postgresql_only_the_roles_granted_the_functions_rewrite_the_log(db, engine_name):
+    """A login with no right on the log: it cannot update it, nor call the rewrite
+    unless granted; granted (as the administrators are), the function rewrites the log
+    rows of anonymised people for it, and nothing else."""
+    if engine_name != "postgresql":
+        pytest.skip("database logins are PostgreSQL's")
+    import uuid
+
+    import psycopg
+
+    sv = admin_backend(db)
+    network(sv)
+    with db.engine.begin() as c:
+        # A person anonymised without the log rewritten (as if the rewrite were to come).
+        pid = c.execute(text("SELECT id FROM person WHERE first_name = 'Zelinda'")).scalar_one()
+        c.execute(
+            text("UPDATE person SET first_name = code, last_name = 'Anonimo' WHERE id = :p"),
+            {"p": pid},
+        )
+        other = c.execute(text("SELECT id FROM person WHERE first_name = 'Gualtiero'")).scalar_one()
+    login = f"acc_admin_{uuid.uuid4().hex[:8]}"
+    url = db.engine.url
+    with db.engine.begin() as c:
+        c.execute(text(f"CREATE ROLE {login} LOGIN"))
+        c.execute(text(f"GRANT SELECT ON change_log TO {login}"))
+    try:
+        with psycopg.connect(
+            host=url.host, port=url.port, dbname=url.database, user=login, autocommit=True
+        ) as raw:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                raw.execute("UPDATE change_log SET before = NULL")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                raw.execute("SELECT acc_retention_rewrite('person', ARRAY[%s]::bigint[])", (pid,))
+            with db.engine.begin() as c:
+                c.execute(
+                    text(
+                        f"GRANT EXECUTE ON FUNCTION acc_retention_rewrite(text, bigint[]) TO {login}"
+                    )
+                )
+            # Setting the flag by hand opens nothing: the login has no right to update.
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), raw.transaction():
+                raw.execute("SELECT set_config('acc.retention', 'on', true)")
+                raw.execute("UPDATE change_log SET before = NULL")
+            raw.execute(
+                "SELECT acc_retention_rewrite('person', ARRAY[%s, %s]::bigint[])", (pid, other)
+            )
+            logged = raw.execute(
+                "SELECT row_id, coalesce(before, '') || coalesce(after, '') FROM change_log "
+                "WHERE table_name = 'person' AND row_id IN (%s, %s)",
+                (pid, other),
+            ).fetchall()
+        theirs = " ".join(v for r, v in logged if r == pid)
+        others = " ".join(v for r, v in logged if r == other)
+        assert "Zelinda" not in theirs and "Quercioli" not in theirs
+        # Someone not anonymised: the function leaves their rows alone.
+        assert "Gualtiero" in others
+    finally:
+        with db.engine.begin() as c:
+            c.execute(text(f"DROP OWNED BY {login}"))
+            c.execute(text(f"DROP ROLE {login}"))
