@@ -87,6 +87,12 @@ FORGOTTEN: dict[str, tuple[str, ...]] = {
 # The audit entries whose free-text "reason" is blanked, by entity (an exit's reason is
 # one of the fixed exit reasons, and stays).
 FORGOTTEN_REASONS = ("placement", "bed_stay", "reservation", "placement_request")
+# The functions of the one sanctioned rewrite, executable by the administrators alone.
+RETENTION_FUNCTIONS = (
+    "acc_retention_rewrite(text, bigint[])",
+    "acc_retention_forget(text, bigint[])",
+)
+ADMINISTRATORS = "accoglienza_administrator"
 # The placeholder of an anonymised person's last name (their code becomes the first name).
 ANONYMOUS = "Anonimo"
 
@@ -132,8 +138,8 @@ def remove(conn: Connection) -> None:
             conn.execute(text(f'DROP TRIGGER IF EXISTS acc_frozen_truncate ON "{table}"'))
         conn.execute(text("DROP FUNCTION IF EXISTS acc_log_change()"))
         conn.execute(text("DROP FUNCTION IF EXISTS acc_refuse_change()"))
-        conn.execute(text("DROP FUNCTION IF EXISTS acc_retention_rewrite(text, bigint[])"))
-        conn.execute(text("DROP FUNCTION IF EXISTS acc_retention_forget(text, bigint[])"))
+        for signature in RETENTION_FUNCTIONS:
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {signature}"))
     else:
         for (name,) in conn.execute(
             text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'acc_%'")
@@ -335,11 +341,21 @@ def _install_retention_postgresql(conn: Connection) -> None:
             """
         )
     )
-    for signature in (
-        "acc_retention_rewrite(text, bigint[])",
-        "acc_retention_forget(text, bigint[])",
-    ):
+    for signature in RETENTION_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+        # The administrators' group role of the shared server (models/pg_security.py),
+        # where it exists already.
+        conn.execute(
+            text(
+                f"""
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ADMINISTRATORS}') THEN
+                        GRANT EXECUTE ON FUNCTION {signature} TO {ADMINISTRATORS};
+                    END IF;
+                END $$
+                """
+            )
+        )
 
 
 def forget(conn: Connection, table: str, ids: list[int]) -> int:
