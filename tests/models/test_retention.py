@@ -27,7 +27,8 @@ TODAY = D(2026, 6, 1)  # ten years back: 1 June 2016
 OLD_WORDS = [
     "Zelinda",
     "Quercioli",
-    "Zetabella",
+    "Žetabella",
+    "zetabella",
     "Brunilde",
     "Vasquerra",
     "Teodolinda",
@@ -58,7 +59,7 @@ def network(sv: Backend):
                 "Quercioli",
                 "F",
                 D(1980, 8, 20),
-                alias="Zetabella",
+                alias="Žetabella",
                 citizenship="Eritrea",
                 gender_identity="donna transgender",
             )
