@@ -142,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_print.add_parser(sub)
     cli_users.add_parser(sub)
+    from desktop import cli_retention
+
+    cli_retention.add_parser(sub)
     return parser
 
 
@@ -528,8 +531,15 @@ COMMANDS.update(
         "free": cmd_free,
         "db": cmd_db,
         "users": cli_users.run,
+        "anonymise": lambda args: _retention(args),
     }
 )
+
+
+def _retention(args: argparse.Namespace) -> int:
+    from desktop import cli_retention
+
+    return cli_retention.run(args)
 
 
 def _asking_password(command: Callable[[], int]) -> int:

@@ -10,7 +10,8 @@ and never touch the ORM or SQLAlchemy::
 Writes (each one transaction, ``models.unit_of_work``): ``structures``, ``people``,
 ``placements``, ``reservations``, ``corrections``, ``waiting_list``; ``spreadsheets``
 (File › Import from a spreadsheet); ``backups`` (File > Back up, Restore); ``users``
-(who may sign in, and signing in on a local file). ``principal`` is who is signed in.
+(who may sign in, and signing in on a local file); ``retention`` (File › Anonymise old
+records, administrators). ``principal`` is who is signed in.
 Reads: ``occupancy``, ``presence``, ``finder`` (free beds for a household),
 ``sheets``, ``directory``, ``history`` (the change log), ``planning`` (the planning
 board). Every result is a plain object of ``models.results``.
@@ -36,6 +37,7 @@ from .placements import Placements
 from .planning import Planning
 from .presence import Presence
 from .reservations import Reservations
+from .retention import Retention
 from .sheets import Sheets
 from .spreadsheet_import import Spreadsheets
 from .structures import Structures
@@ -69,6 +71,8 @@ class Backend:
         self.spreadsheets = Spreadsheets(self.work)
         self.backups = Backups(db)
         self.users = Users(self.work)
+        # anonymisation of the records past their time (administrators)
+        self.retention = Retention(self.work)
         # reads
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)

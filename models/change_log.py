@@ -20,6 +20,18 @@ the rights of the tables' owner.
 ``install`` is called by the migration that created the log and must be called again by
 any later migration that adds, renames or removes a column of a recorded table (the
 local file's triggers name each column).
+
+One path, and only one, rewrites old rows: the anonymisation of people whose records are
+past their retention (``models/retention.py``). ``forget`` replaces, in the log rows of the
+records given, the values of the identifying columns (``FORGOTTEN``, nothing else) by the
+record's present, anonymised, values, and blanks the free-text reasons of their audit
+entries. On PostgreSQL it is done by two SECURITY DEFINER functions owned by the tables'
+owner (``acc_retention_rewrite``, ``acc_retention_forget``), which nobody may execute but
+the roles granted it (the administrators): they set a transaction-local flag
+(``acc.retention``) that the frozen trigger lets through, and clear it before they return.
+The flag alone opens nothing: a user role has no right to update the log at all. On a
+local file the frozen triggers of the two tables are dropped and created again inside the
+anonymisation's own transaction.
 """
 
 from __future__ import annotations
@@ -53,6 +65,36 @@ RECORDED_TABLES = (
 FROZEN_TABLES = ("change_log", "audit_entry")
 
 REFUSED = "the audit trail cannot be changed or deleted"
+
+# The columns that identify a person, or may (free text), per recorded table: the only
+# values the anonymisation rewrites in the log (``forget``).
+FORGOTTEN: dict[str, tuple[str, ...]] = {
+    "person": (
+        "first_name",
+        "last_name",
+        "alias",
+        "gender_identity",
+        "citizenship",
+        "birth_date",
+        "search_text",
+    ),
+    "placement": ("note", "exit_destination"),
+    "extension": ("reason",),
+    "bed_stay": ("override_reason",),
+    "reservation": ("note",),
+    "placement_request": ("referral_code", "notes", "close_reason"),
+}
+# The audit entries whose free-text "reason" is blanked, by entity (an exit's reason is
+# one of the fixed exit reasons, and stays).
+FORGOTTEN_REASONS = ("placement", "bed_stay", "reservation", "placement_request")
+# The functions of the one sanctioned rewrite, executable by the administrators alone.
+RETENTION_FUNCTIONS = (
+    "acc_retention_rewrite(text, bigint[])",
+    "acc_retention_forget(text, bigint[])",
+)
+ADMINISTRATORS = "accoglienza_administrator"
+# The placeholder of an anonymised person's last name (their code becomes the first name).
+ANONYMOUS = "Anonimo"
 
 
 # The user signed in to this program on a local file (``sign_in``); until someone signs in,
@@ -96,6 +138,8 @@ def remove(conn: Connection) -> None:
             conn.execute(text(f'DROP TRIGGER IF EXISTS acc_frozen_truncate ON "{table}"'))
         conn.execute(text("DROP FUNCTION IF EXISTS acc_log_change()"))
         conn.execute(text("DROP FUNCTION IF EXISTS acc_refuse_change()"))
+        for signature in RETENTION_FUNCTIONS:
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {signature}"))
     else:
         for (name,) in conn.execute(
             text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'acc_%'")
@@ -154,12 +198,17 @@ def _install_postgresql(conn: Connection) -> None:
             CREATE OR REPLACE FUNCTION acc_refuse_change() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
+                -- Set only while acc_retention_rewrite or acc_retention_forget runs.
+                IF TG_OP = 'UPDATE' AND current_setting('acc.retention', true) = 'on' THEN
+                    RETURN NEW;
+                END IF;
                 RAISE EXCEPTION '{REFUSED}' USING ERRCODE = 'insufficient_privilege';
             END
             $$
             """
         )
     )
+    _install_retention_postgresql(conn)
     for table in RECORDED_TABLES:
         conn.execute(text(f'DROP TRIGGER IF EXISTS acc_log_change ON "{table}"'))
         conn.execute(
@@ -210,9 +259,165 @@ def _install_sqlite(conn: Connection) -> None:
             )
     for table in FROZEN_TABLES:
         for operation in ("UPDATE", "DELETE"):
-            conn.execute(
-                text(
-                    f'CREATE TRIGGER "acc_frozen_{table}_{operation.lower()}" BEFORE {operation} '
-                    f"ON \"{table}\" FOR EACH ROW BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
-                )
+            _freeze_sqlite(conn, table, operation)
+
+
+def _freeze_sqlite(conn: Connection, table: str, operation: str) -> None:
+    conn.execute(
+        text(
+            f'CREATE TRIGGER "acc_frozen_{table}_{operation.lower()}" BEFORE {operation} '
+            f"ON \"{table}\" FOR EACH ROW BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"
+        )
+    )
+
+
+def _install_retention_postgresql(conn: Connection) -> None:
+    # The identifying columns of each table, fixed in the function: whoever may call it
+    # can make old values of these columns equal to the present ones, and nothing else.
+    columns = " ".join(
+        f"WHEN '{table}' THEN ARRAY[{', '.join(repr(c) for c in keys)}]"
+        for table, keys in FORGOTTEN.items()
+    )
+    entities = ", ".join(repr(t) for t in FORGOTTEN_REASONS)
+    conn.execute(
+        text(
+            f"""
+            CREATE OR REPLACE FUNCTION acc_retention_rewrite(p_table text, p_ids bigint[])
+            RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+            DECLARE
+                keys text[] := CASE p_table {columns} END;
+                n bigint;
+            BEGIN
+                IF keys IS NULL THEN
+                    RAISE EXCEPTION 'nothing to forget in %', p_table
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                PERFORM set_config('acc.retention', 'on', true);
+                -- A person's rows only once the person is anonymised.
+                EXECUTE format(
+                    'WITH v AS (
+                        SELECT i.id, coalesce((SELECT jsonb_object_agg(k,
+                                   coalesce(to_jsonb(t) -> k, ''null''::jsonb))
+                               FROM unnest($2) AS k), ''{{}}''::jsonb) AS vals
+                        FROM unnest($1) AS i(id) LEFT JOIN %I AS t ON t.id = i.id
+                        WHERE $3 <> ''person'' OR (to_jsonb(t) ->> ''last_name'' = $4
+                              AND to_jsonb(t) ->> ''first_name'' = to_jsonb(t) ->> ''code''))
+                     UPDATE change_log AS c
+                        SET before = CASE WHEN c.before IS NULL THEN NULL
+                                          ELSE (c.before::jsonb || v.vals)::text END,
+                            after = CASE WHEN c.after IS NULL THEN NULL
+                                         ELSE (c.after::jsonb || v.vals)::text END
+                       FROM v WHERE c.table_name = $3 AND c.row_id = v.id', p_table)
+                    USING p_ids, keys, p_table, '{ANONYMOUS}';
+                GET DIAGNOSTICS n = ROW_COUNT;
+                PERFORM set_config('acc.retention', 'off', true);
+                RETURN n;
+            END
+            $$
+            """
+        )
+    )
+    conn.execute(
+        text(
+            f"""
+            CREATE OR REPLACE FUNCTION acc_retention_forget(p_entity text, p_ids bigint[])
+            RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+            DECLARE n bigint;
+            BEGIN
+                IF NOT (p_entity = ANY (ARRAY[{entities}])) THEN
+                    RAISE EXCEPTION 'no reasons to forget in %', p_entity
+                        USING ERRCODE = 'invalid_parameter_value';
+                END IF;
+                PERFORM set_config('acc.retention', 'on', true);
+                UPDATE audit_entry
+                   SET details = (details::jsonb || '{{"reason": ""}}'::jsonb)::text
+                 WHERE entity = p_entity AND entity_id = ANY (p_ids) AND action <> 'exit'
+                   AND details LIKE '{{%' AND details::jsonb ? 'reason';
+                GET DIAGNOSTICS n = ROW_COUNT;
+                PERFORM set_config('acc.retention', 'off', true);
+                RETURN n;
+            END
+            $$
+            """
+        )
+    )
+    for signature in RETENTION_FUNCTIONS:
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+        # The administrators' group role of the shared server (models/pg_security.py),
+        # where it exists already.
+        conn.execute(
+            text(
+                f"""
+                DO $$ BEGIN
+                    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ADMINISTRATORS}') THEN
+                        GRANT EXECUTE ON FUNCTION {signature} TO {ADMINISTRATORS};
+                    END IF;
+                END $$
+                """
             )
+        )
+
+
+def forget(conn: Connection, table: str, ids: list[int]) -> int:
+    """In the log rows of these records of ``table``, the identifying columns' values
+    (``FORGOTTEN``) become the records' present ones; in their audit entries, a free-text
+    reason becomes empty. Only for the anonymisation, inside its transaction (see the
+    module's docstring). The log rows rewritten."""
+    if not ids:
+        return 0
+    if conn.dialect.name == "postgresql":
+        done = conn.execute(
+            text("SELECT acc_retention_rewrite(:t, CAST(:ids AS bigint[]))"),
+            {"t": table, "ids": ids},
+        ).scalar_one()
+        if table in FORGOTTEN_REASONS:
+            conn.execute(
+                text("SELECT acc_retention_forget(:t, CAST(:ids AS bigint[]))"),
+                {"t": table, "ids": ids},
+            )
+        return int(done)
+    return _forget_sqlite(conn, table, ids)
+
+
+def _forget_sqlite(conn: Connection, table: str, ids: list[int]) -> int:
+    keys = FORGOTTEN[table]
+    for frozen in FROZEN_TABLES:
+        conn.execute(text(f'DROP TRIGGER IF EXISTS "acc_frozen_{frozen}_update"'))
+    done = 0
+    try:
+        for side in ("before", "after"):
+            pairs = ", ".join(
+                f'\'$.{k}\', (SELECT t."{k}" FROM "{table}" AS t WHERE t.id = change_log.row_id)'
+                for k in keys
+            )
+            for chunk in _chunks(ids):
+                marks = ", ".join(str(int(i)) for i in chunk)
+                done += conn.execute(
+                    text(
+                        f"UPDATE change_log SET {side} = json_set({side}, {pairs}) "
+                        f"WHERE table_name = :t AND {side} IS NOT NULL AND row_id IN ({marks})"
+                    ),
+                    {"t": table},
+                ).rowcount
+        if table in FORGOTTEN_REASONS:
+            for chunk in _chunks(ids):
+                marks = ", ".join(str(int(i)) for i in chunk)
+                conn.execute(
+                    text(
+                        "UPDATE audit_entry SET details = json_set(details, '$.reason', '') "
+                        "WHERE entity = :t AND action <> 'exit' AND json_valid(details) "
+                        f"AND json_extract(details, '$.reason') IS NOT NULL AND entity_id IN ({marks})"
+                    ),
+                    {"t": table},
+                )
+    finally:
+        # Frozen again before anything else runs in the transaction (and if the
+        # transaction fails, its rollback takes the drop back anyway).
+        for frozen in FROZEN_TABLES:
+            _freeze_sqlite(conn, frozen, "UPDATE")
+    return done
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

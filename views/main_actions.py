@@ -24,6 +24,7 @@ class WindowCommands(Protocol):
     def choose_database(self) -> None: ...
     def back_up_database(self) -> None: ...
     def restore_backup(self) -> None: ...
+    def anonymise_old_records(self) -> None: ...
     def connect_server(self) -> None: ...
     def copy_database(self) -> None: ...
     def import_spreadsheet(self) -> None: ...
@@ -133,6 +134,14 @@ class MainActions:
             None,
             "actionRestore",
             _("Replace the database with a backup; the replaced one is kept"),
+        )
+        # Administrators only: hidden for every other role (``enable_rights``).
+        self.anonymise = a(
+            _("&Anonymise old records…"),
+            c.anonymise_old_records,
+            None,
+            "actionAnonymise",
+            _("Remove the names of the people whose last placement ended years ago"),
         )
         self.preferences = a(_("Pr&eferences…"), c.open_preferences, None, "actionPreferences")
         self.users = a(
@@ -403,6 +412,11 @@ class MainActions:
         for act in (*self.needing_data, self.users):
             act.setEnabled(ready and allowed.get(act, True))
 
+    def enable_rights(self, *, may_anonymise: bool) -> None:
+        """What only some roles may do: shown and enabled for them alone."""
+        self.anonymise.setVisible(may_anonymise)
+        self.anonymise.setEnabled(may_anonymise)
+
     def show_page(self, index: int) -> None:
         """Check the action of the page shown."""
         for i, act in enumerate(self.pages):
@@ -420,6 +434,7 @@ class MainActions:
         file_menu.addSeparator()
         file_menu.addAction(self.backup)
         file_menu.addAction(self.restore)
+        file_menu.addAction(self.anonymise)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences)
         file_menu.addAction(self.users)

@@ -335,6 +335,9 @@ class MainWindow(QMainWindow):
         self.main_actions.enable_data(
             ready, self.backend.principal if self.backend is not None else None
         )
+        self.main_actions.enable_rights(
+            may_anonymise=self.backend is not None and self.backend.principal.may_anonymise
+        )
         self.navigation.setEnabled(ready)
 
     # -- settings -----------------------------------------------------------------------
@@ -975,6 +978,17 @@ class MainWindow(QMainWindow):
             on_failure=lambda exc: report_failure(exc, self),
             progress_label=_("Backing up the database…"),
         )
+
+    def anonymise_old_records(self) -> None:
+        """File › Anonymise old records… (administrators): the years chosen are kept for
+        the next time."""
+        if self.backend is None or not self.backend.principal.may_anonymise:
+            return
+        saved = self.settings.load().get("retention_years")
+        self.open_dialog("anonymise", years=saved if isinstance(saved, int) else None)
+        chosen = getattr(self.last_dialog, "chosen_years", None)
+        if callable(chosen):
+            self.settings.save({"retention_years": chosen()})
 
     def restore_backup(self) -> None:
         """File > Restore a backup…: the database replaced by a backup, then opened

@@ -27,6 +27,8 @@ WORKFLOWS: dict[str, tuple[str, str]] = {
     "reservation": ("reservation_dialog", "ReservationDialog"),
     "correction": ("correction_dialog", "CorrectionDialog"),
     "history": ("history_dialog", "HistoryDialog"),
+    # File › Anonymise old records (administrators)
+    "anonymise": ("anonymise_dialog", "AnonymiseDialog"),
     # The network (Rete): programmes, structures, rooms and beds.
     "new_programme": ("programme_dialog", "ProgrammeDialog"),
     "edit_programme": ("programme_dialog", "EditProgrammeDialog"),
