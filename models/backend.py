@@ -39,6 +39,7 @@ from .sheets import Sheets
 from .spreadsheet_import import Spreadsheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
+from .visibility import Masks
 from .waiting_list import WaitingList
 
 
@@ -56,6 +57,11 @@ class Backend:
         self.db = db
         # Who is signed in: what their role lets them see and change (models.access).
         self.principal = principal
+        # What the principal may not see is hidden by the reads themselves
+        # (models.visibility): every screen, print, export and command alike.
+        masks = Masks.of(principal)
+        if masks is not None or db.reads_restricted:
+            db.restrict_reads(masks)
         self.work = UnitOfWork(db, actor=actor or principal.login or None, today=today)
         self.work.principal = principal
         # writes
@@ -70,8 +76,8 @@ class Backend:
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)
         self.sheets = Sheets(db)
-        self.directory = Directory(db, self.work.today)
-        self.history = History(db)
+        self.directory = Directory(db, self.work.today, masks)
+        self.history = History(db, masks)
         self.finder = Finder(db)
         # the waiting list: writes, and reads that ask the finder
         self.waiting_list = WaitingList(self.work, self.finder)

@@ -27,14 +27,23 @@ from . import results as r
 from .database import Database, Reading
 from .occupancy_counts import _open_on
 from .people import fold
+from .visibility import Masks
 
 
 class Directory:
     """Lists and look-ups of programmes, structures, people, households and placements."""
 
-    def __init__(self, db: Database, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(
+        self,
+        db: Database,
+        today: Callable[[], dt.date] = dt.date.today,
+        masks: Masks | None = None,
+    ) -> None:
         self.db = db
         self.today = today  # a placement whose exit is scheduled after it is still running
+        # What the principal may not see (models.visibility): a person it may not
+        # identify is found by code and alias, never by name.
+        self.masks = masks
 
     def programmes(self) -> list[r.ProgrammeInfo]:
         found: list[r.ProgrammeInfo] = self.db.read_together(self.programmes_reading())[0]
@@ -230,7 +239,14 @@ class Directory:
                 .limit(limit)
             )
             for w in words:
-                stmt = stmt.where(p.search_text.contains(w, autoescape=True))
+                found_by = p.search_text.contains(w, autoescape=True)
+                if self.masks is not None:
+                    found_by = or_(
+                        found_by,
+                        func.lower(p.code).contains(w, autoescape=True),
+                        func.lower(p.alias).contains(w, autoescape=True),
+                    )
+                stmt = stmt.where(found_by)
             if after is not None and after[0] == rank:
                 stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after[1:]))
             return stmt

@@ -1,0 +1,273 @@
+"""Canary names, aliases and addresses planted in a protected programme appear nowhere a
+reader (or an operator of another programme) can reach: lists, a person's details, a
+structure's page, the dashboard, the planning board, the history, every print, the
+spreadsheet export. The administrator sees them (the test can fail).
+
+On PostgreSQL the reader reads as a login of its own with the column privileges of a
+reader (no names, no addresses): a statement naming a hidden column is refused there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from models.access import Principal, Role
+from models.backend import Backend
+from models.database import Database
+from models.results import NewPerson
+from tests.factories import scenario
+
+D = dt.date
+DAY = D(2024, 11, 15)
+CANARIES = (
+    "Zzyzx",  # last name
+    "Canarino",  # first name
+    "Passerotto",  # a member's first name
+    "Qwertania",  # citizenship
+    "Via Segreta 99",  # the confidential structure's address
+    "Casa Nascondiglio",  # the confidential structure's name
+)
+ALIAS = "Fenice"  # an alias is what a protected person is shown by: it may appear
+
+
+@dataclass
+class Planted:
+    url: str
+    structure_id: int  # the confidential structure
+    open_structure_id: int  # a structure of the SAI programme
+    household_id: int
+    person_id: int
+    person_code: str
+    programme_id: int  # the anti-trafficking programme
+    sai_programme_id: int
+    sai_person_id: int
+
+
+def plant(backend: Backend) -> Planted:
+    sc = scenario(backend)
+    st = backend.structures.create_structure(
+        sc.other_programme.id,
+        "T-NID",
+        "Casa Nascondiglio",
+        "MI",
+        D(2020, 1, 1),
+        targets=["women", "single_parent", "families"],
+        places=2,
+        confidential=True,
+        address="Via Segreta 99",
+        comune="Milano",
+    )
+    backend.structures.add_room(st.id, "Camera 1", 2)
+    h = backend.people.register_household(
+        [
+            NewPerson(
+                "Canarino", "Zzyzx", "F", D(1995, 1, 2), alias=ALIAS, citizenship="Qwertania"
+            ),
+            NewPerson("Passerotto", "Zzyzx", "F", D(2016, 5, 6), relationship="child"),
+        ]
+    )
+    backend.placements.place(h.id, st.id, D(2024, 10, 1), planned_end=D(2024, 11, 30))
+    ref = h.reference
+    assert ref is not None
+    backend.people.update_person(ref.id, ref.version, alias=ALIAS)
+    backend.placements.place(sc.mother.id, sc.families.id, D(2024, 10, 1))
+    return Planted(
+        backend.db.url,
+        st.id,
+        sc.families.id,
+        h.id,
+        ref.id,
+        ref.code,
+        sc.other_programme.id,
+        sc.programme.id,
+        sc.mother.members[0].person.id,
+    )
+
+
+@pytest.fixture
+def planted(backend: Backend) -> Planted:
+    return plant(backend)
+
+
+@pytest.fixture
+def reader_url(planted: Planted) -> Iterator[str]:
+    """A URL to read as a reader: on PostgreSQL a login with a reader's column
+    privileges (as ``models.pg_security`` gives them), on a local file the file."""
+    url = make_url(planted.url)
+    if url.get_backend_name() == "sqlite":
+        yield planted.url
+        return
+    role = f"acc_canary_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    person = "id, code, alias, sex, birth_date, legal_status, version"
+    with admin.connect() as c:
+        structure = ", ".join(
+            r[0]
+            for r in c.execute(
+                text(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_name = 'structure' AND column_name <> 'address'"
+                )
+            )
+        )
+        c.execute(text(f"CREATE ROLE {role} LOGIN"))
+        c.execute(text(f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}"))
+        c.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        c.execute(text(f"REVOKE SELECT ON person, structure FROM {role}"))
+        c.execute(text(f"GRANT SELECT ({person}) ON person TO {role}"))
+        c.execute(text(f"GRANT SELECT ({structure}) ON structure TO {role}"))
+    try:
+        yield url.set(username=role).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f"DROP OWNED BY {role}"))
+            c.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+
+
+READER = Principal.assigned("lettore", Role.READER)
+
+
+def _as(url: str, principal: Principal) -> Iterator[Backend]:
+    db = Database(url)
+    try:
+        yield Backend(db, principal=principal, today=lambda: DAY)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def as_reader(reader_url: str) -> Iterator[Backend]:
+    yield from _as(reader_url, READER)
+
+
+@pytest.fixture
+def as_other_operator(planted: Planted) -> Iterator[Backend]:
+    """An operator of the SAI programme (not the anti-trafficking one), on the same
+    login as the owner: what the program itself hides (on a local file there is no
+    row-level security)."""
+    yield from _as(planted.url, Principal.assigned("op", Role.OPERATOR, [planted.sai_programme_id]))
+
+
+@pytest.fixture
+def as_admin(planted: Planted) -> Iterator[Backend]:
+    yield from _as(planted.url, Principal.assigned("admin", Role.ADMINISTRATOR))
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _xlsx_text(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    return "\n".join(
+        " ".join(str(v) for v in row if v is not None)
+        for ws in wb.worksheets
+        for row in ws.iter_rows(values_only=True)
+    )
+
+
+def everything_reachable(b: Backend, p: Planted, tmp_path: Path) -> dict[str, str]:
+    """What a user of ``b`` can read of the planted records, by output."""
+    from desktop.printing import (
+        occupancy_sheet,
+        occupancy_summary,
+        planning_board,
+        presence_register,
+    )
+    from models.spreadsheet_export import export_network
+
+    out: dict[str, Any] = {}
+    out["search by alias"] = b.directory.search_people(ALIAS, day=DAY)
+    out["search by code"] = b.directory.search_people(p.person_code, day=DAY)
+    out["search by name"] = b.directory.search_people("Zzyzx", day=DAY)
+    out["details"] = (
+        b.directory.household(p.household_id),
+        b.directory.person_history(p.person_id),
+        b.directory.placements_of_household(p.household_id),
+        b.presence.who_is_where(DAY, household_id=p.household_id),
+    )
+    out["structure list"] = b.directory.structures()
+    out["structure page"] = b.sheets.page(p.structure_id, DAY)
+    out["occupancy"] = b.occupancy.overview(DAY)
+    out["dashboard"] = b.read_together(
+        b.presence.expiring_reading(DAY), b.presence.coming_of_age_reading(DAY)
+    )
+    rows = b.planning.rows()
+    out["planning board"] = (
+        rows,
+        b.planning.window([r.structure_id for r in rows], D(2024, 10, 1), D(2024, 12, 1)),
+    )
+    out["history"] = (
+        b.history.of("person", p.person_id),
+        b.history.of("structure", p.structure_id),
+    )
+    pseudo = None if b.principal.may_print_named else True
+    out["occupancy sheet"] = _pdf_text(
+        occupancy_sheet(b.db, p.structure_id, DAY, pseudonymised=pseudo)
+    )
+    out["occupancy summary"] = _pdf_text(occupancy_summary(b.db, DAY, pseudonymised=pseudo))
+    out["presence register"] = _pdf_text(
+        presence_register(b.db, 2024, 10, structure_id=p.structure_id, pseudonymised=pseudo)
+    )
+    out["planning board print"] = _pdf_text(
+        planning_board(b.db, D(2024, 10, 1), structure_id=p.structure_id, pseudonymised=pseudo)
+    )
+    xlsx = tmp_path / f"export-{uuid.uuid4().hex[:6]}.xlsx"
+    export_network(b.db, xlsx, named=b.principal.may_print_named)
+    out["spreadsheet export"] = _xlsx_text(xlsx)
+    return {k: str(v) for k, v in out.items()}
+
+
+def leaks(found: dict[str, str]) -> dict[str, list[str]]:
+    return {
+        k: [c for c in CANARIES if c in v]
+        for k, v in found.items()
+        if any(c in v for c in CANARIES)
+    }
+
+
+def test_a_reader_reaches_no_canary(as_reader: Backend, planted: Planted, tmp_path: Path) -> None:
+    found = everything_reachable(as_reader, planted, tmp_path)
+    assert leaks(found) == {}
+    # the person is still there, by code and alias
+    assert planted.person_code in found["search by alias"]
+    assert ALIAS in found["details"]
+
+
+def test_an_operator_of_another_programme_reaches_no_canary(
+    as_other_operator: Backend, planted: Planted, tmp_path: Path
+) -> None:
+    found = everything_reachable(as_other_operator, planted, tmp_path)
+    assert leaks(found) == {}
+    assert planted.person_code in found["search by alias"]
+    # people of the operator's own programme are shown by name
+    assert "Ğülşen" in found["structure list"] + str(
+        as_other_operator.directory.household(
+            as_other_operator.directory.search_people("Amina")[0].household_id or 0
+        )
+    )
+
+
+def test_the_administrator_sees_the_canaries(
+    as_admin: Backend, planted: Planted, tmp_path: Path
+) -> None:
+    found = everything_reachable(as_admin, planted, tmp_path)
+    seen = leaks(found)
+    for output in ("search by name", "details", "structure page", "history"):
+        assert output in seen, output
+    assert "Via Segreta 99" in found["structure list"]
