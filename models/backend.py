@@ -76,7 +76,7 @@ class Backend:
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)
         self.sheets = Sheets(db)
-        self.directory = Directory(db, self.work.today, masks)
+        self.directory = Directory(db, self.work.today, masks, actor=self.work.actor or "")
         self.history = History(db, masks)
         self.finder = Finder(db)
         # the waiting list: writes, and reads that ask the finder

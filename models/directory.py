@@ -27,7 +27,7 @@ from . import results as r
 from .database import Database, Reading
 from .occupancy_counts import _open_on
 from .people import fold
-from .visibility import Masks
+from .visibility import Masks, record_read_statement
 
 
 class Directory:
@@ -38,12 +38,14 @@ class Directory:
         db: Database,
         today: Callable[[], dt.date] = dt.date.today,
         masks: Masks | None = None,
+        actor: str = "",
     ) -> None:
         self.db = db
         self.today = today  # a placement whose exit is scheduled after it is still running
         # What the principal may not see (models.visibility): a person it may not
         # identify is found by code and alias, never by name.
         self.masks = masks
+        self.actor = actor  # who reads: recorded when a protected person's details are read
 
     def programmes(self) -> list[r.ProgrammeInfo]:
         found: list[r.ProgrammeInfo] = self.db.read_together(self.programmes_reading())[0]
@@ -313,9 +315,18 @@ class Directory:
                 )
             return convert.household(h)
 
-    def person_history(self, person_id: int) -> list[r.StayInfo]:
-        """Every stay of a person, oldest first, cancelled ones included and marked."""
+    def person_history(self, person_id: int, *, record_read: bool = False) -> list[r.StayInfo]:
+        """Every stay of a person, oldest first, cancelled ones included and marked.
+
+        ``record_read``: the person's details are being shown (the people page); for a
+        protected person the reading is recorded in the audit trail, by whoever reads
+        it, with the read (one statement more)."""
         with self.db.read() as s:
+            if record_read:
+                stmt, params = record_read_statement(self.actor, person_id)
+                s.execute(stmt, params)
+                if self.db.is_sqlite:
+                    s.commit()  # a read ends with a rollback; the record is kept
             stays = s.scalars(
                 select(e.BedStay)
                 .options(*convert.STAY)
@@ -370,7 +381,9 @@ class Directory:
         with self.db.read() as s:
             return list(
                 s.scalars(
-                    select(e.AuditEntry.id).where(e.AuditEntry.id > after).order_by(e.AuditEntry.id)
+                    select(e.AuditEntry.id)
+                    .where(e.AuditEntry.id > after, e.AuditEntry.action != "read")
+                    .order_by(e.AuditEntry.id)
                 )
             )
 

@@ -49,6 +49,35 @@ NAMED_REFUSED = N_(
 )
 
 
+def protected_person_sql(q: str) -> str:
+    """SQL true when the person row ``q`` is protected: placed, now or ever (cancelled
+    stays too), in a confidential structure or an anti-trafficking programme."""
+    return (
+        "(EXISTS (SELECT 1 FROM bed_stay vb JOIN bed vbd ON vbd.id = vb.bed_id"
+        " JOIN room vr ON vr.id = vbd.room_id JOIN structure vs ON vs.id = vr.structure_id"
+        f" WHERE vb.person_id = {q}.id AND vs.confidential)"
+        " OR EXISTS (SELECT 1 FROM household_member vm JOIN placement vp"
+        " ON vp.household_id = vm.household_id JOIN programme vg ON vg.id = vp.programme_id"
+        f" WHERE vm.person_id = {q}.id AND vg.kind = 'anti_trafficking')"
+        " OR EXISTS (SELECT 1 FROM bed_stay vb2 JOIN placement vp2 ON vp2.id = vb2.placement_id"
+        " JOIN programme vg2 ON vg2.id = vp2.programme_id"
+        f" WHERE vb2.person_id = {q}.id AND vg2.kind = 'anti_trafficking'))"
+    )
+
+
+def record_read_statement(actor: str, person_id: int) -> tuple[Any, dict[str, Any]]:
+    """The audit entry of reading a person's details, written only when the person is
+    protected: action "read", entity "person", the id; never a name."""
+    from sqlalchemy import text
+
+    stmt = text(
+        "INSERT INTO audit_entry (actor, action, entity, entity_id, details)"
+        " SELECT :actor, 'read', 'person', q.id, '' FROM person q"
+        f" WHERE q.id = :id AND {protected_person_sql('q')}"
+    )
+    return stmt, {"actor": actor, "id": person_id}
+
+
 @dataclass(frozen=True)
 class Masks:
     """What a principal's reads hide. ``covered`` None: every programme is the
@@ -72,17 +101,7 @@ class Masks:
         """SQL true when the person row ``q`` is shown by code and alias only."""
         if self.reader:
             return None  # never identified: the columns are not read at all
-        protected = (
-            "(EXISTS (SELECT 1 FROM bed_stay vb JOIN bed vbd ON vbd.id = vb.bed_id"
-            " JOIN room vr ON vr.id = vbd.room_id JOIN structure vs ON vs.id = vr.structure_id"
-            f" WHERE vb.person_id = {q}.id AND vs.confidential)"
-            " OR EXISTS (SELECT 1 FROM household_member vm JOIN placement vp"
-            " ON vp.household_id = vm.household_id JOIN programme vg ON vg.id = vp.programme_id"
-            f" WHERE vm.person_id = {q}.id AND vg.kind = 'anti_trafficking')"
-            " OR EXISTS (SELECT 1 FROM bed_stay vb2 JOIN placement vp2 ON vp2.id = vb2.placement_id"
-            " JOIN programme vg2 ON vg2.id = vp2.programme_id"
-            f" WHERE vb2.person_id = {q}.id AND vg2.kind = 'anti_trafficking'))"
-        )
+        protected = protected_person_sql(q)
         if self.covered is None:
             return None
         ids = self._covered_list()

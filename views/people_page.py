@@ -80,7 +80,8 @@ def load_household(
         if active is not None
         else []
     )
-    history = directory.person_history(person.id) if person is not None else []
+    # Showing a person's details: reading a protected person's is recorded.
+    history = directory.person_history(person.id, record_read=True) if person is not None else []
     return HouseholdView(h, person, placements, active, structures, history)
 
 
@@ -483,7 +484,7 @@ class PeoplePage(QWidget):
         self.person = person
         backend = self.backend
         self.runner.run(
-            lambda: backend.directory.person_history(person.id),
+            lambda: backend.directory.person_history(person.id, record_read=True),
             on_success=lambda stays: self._show_history(person, stays),
             key="history",
         )

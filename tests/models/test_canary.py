@@ -271,3 +271,40 @@ def test_the_administrator_sees_the_canaries(
     for output in ("search by name", "details", "structure page", "history"):
         assert output in seen, output
     assert "Via Segreta 99" in found["structure list"]
+
+
+def _reads(url: str) -> list[tuple[str, str, str, int]]:
+    db = Database(url)
+    try:
+        with db.read() as s:
+            return [
+                tuple(r)
+                for r in s.execute(
+                    text(
+                        "SELECT actor, action, entity, entity_id, details FROM audit_entry"
+                        " WHERE action = 'read' ORDER BY id"
+                    )
+                )
+            ]
+    finally:
+        db.dispose()
+
+
+def test_reading_a_protected_persons_details_is_recorded_without_names(
+    as_reader: Backend, as_admin: Backend, planted: Planted
+) -> None:
+    before = as_admin.directory.change_marker()
+    as_reader.directory.person_history(planted.person_id, record_read=True)
+    as_admin.directory.person_history(planted.person_id, record_read=True)
+    # an unprotected person's details: nothing recorded
+    as_admin.directory.person_history(planted.sai_person_id, record_read=True)
+    # a read without showing details (a print, a check): nothing recorded
+    as_admin.directory.person_history(planted.person_id)
+    reads = _reads(planted.url)
+    assert [(a, act, ent, pid) for a, act, ent, pid, _d in reads] == [
+        ("lettore", "read", "person", planted.person_id),
+        ("admin", "read", "person", planted.person_id),
+    ]
+    assert not any(c in str(reads) for c in CANARIES)
+    # other PCs are not told to refresh by a reading
+    assert as_admin.directory.audit_ids_after(before) == []
