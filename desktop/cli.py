@@ -18,8 +18,10 @@ from desktop.cli_options import (
     Parser,
     UsageError,
     database_option,
+    open_as,
     parse_date,
     parse_province,
+    principal_of,
 )
 from desktop.database_open import open_database
 from models import i18n
@@ -159,7 +161,7 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     from models.formatting import format_percent
     from models.occupancy import Occupancy
 
-    db = open_database(args.database, upgrade=False)
+    db = open_as(args)
     if args.programme:
         from desktop.cli_print import _check_programme
 
@@ -289,12 +291,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from models.errors import ValidationError
     from models.spreadsheet_export import export_network
+    from models.visibility import check_named
 
     if args.file.suffix.lower() != ".xlsx":
         raise ValidationError(
             _("The export is an Excel workbook: give a file name ending in .xlsx.")
         )
-    db = open_database(args.database, upgrade=False)
+    if args.named:
+        check_named(principal_of(args), False)  # a reader: pseudonymised only
+    db = open_as(args)
     try:
         counts = export_network(db, args.file, named=args.named)
     except OSError as exc:
@@ -313,7 +318,7 @@ def cmd_free(args: argparse.Namespace) -> int:
     from models.finder import Finder
     from models.formatting import format_date
 
-    db = open_database(args.database, upgrade=False)
+    db = open_as(args)
     if args.programme:
         from desktop.cli_print import _check_programme
 

@@ -7,6 +7,7 @@ import argparse
 import datetime as dt
 from typing import NoReturn
 
+from models.access import OWNER, Principal
 from models.i18n import _
 
 
@@ -83,3 +84,21 @@ def database_option() -> Parser:
         help=_("database URL or SQLite file path"),
     )
     return common
+
+
+def principal_of(args: argparse.Namespace) -> Principal:
+    """Who runs the command: the user signed in (``args.principal``, set by the sign-in
+    of the commands), or the owner of a database without users."""
+    principal = getattr(args, "principal", None)
+    return principal if isinstance(principal, Principal) else OWNER
+
+
+def open_as(args: argparse.Namespace, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
+    """The database of ``args``, its reads limited to what the user may see
+    (``models.visibility``)."""
+    from desktop.database_open import open_database
+    from models.visibility import see_as
+
+    db = open_database(args.database, upgrade=upgrade)
+    see_as(db, principal_of(args))
+    return db

@@ -39,7 +39,7 @@ from .sheets import Sheets
 from .spreadsheet_import import Spreadsheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
-from .visibility import Masks
+from .visibility import Masks, see_as
 from .waiting_list import WaitingList
 
 
@@ -60,8 +60,7 @@ class Backend:
         # What the principal may not see is hidden by the reads themselves
         # (models.visibility): every screen, print, export and command alike.
         masks = Masks.of(principal)
-        if masks is not None or db.reads_restricted:
-            db.restrict_reads(masks)
+        see_as(db, principal)
         self.work = UnitOfWork(db, actor=actor or principal.login or None, today=today)
         self.work.principal = principal
         # writes

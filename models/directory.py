@@ -27,7 +27,8 @@ from . import results as r
 from .database import Database, Reading
 from .occupancy_counts import _open_on
 from .people import fold
-from .visibility import Masks, record_read_statement
+from .visibility import Masks
+from .visibility import record_read as read_record
 
 
 class Directory:
@@ -321,18 +322,20 @@ class Directory:
         ``record_read``: the person's details are being shown (the people page); for a
         protected person the reading is recorded in the audit trail, by whoever reads
         it, with the read (one statement more)."""
+        stmt = (
+            select(e.BedStay)
+            .options(*convert.STAY)
+            .where(e.BedStay.person_id == person_id)
+            .order_by(e.BedStay.start_date, e.BedStay.id)
+        )
         with self.db.read() as s:
-            if record_read:
-                stmt, params = record_read_statement(self.actor, person_id)
-                s.execute(stmt, params)
-                if self.db.is_sqlite:
-                    s.commit()  # a read ends with a rollback; the record is kept
-            stays = s.scalars(
-                select(e.BedStay)
-                .options(*convert.STAY)
-                .where(e.BedStay.person_id == person_id)
-                .order_by(e.BedStay.start_date, e.BedStay.id)
-            ).all()
+            if record_read and self.db.is_sqlite:
+                s.execute(read_record(self.actor, person_id))
+                s.commit()  # a read ends with a rollback; the record is kept
+            elif record_read:
+                # Written by the read's own statement (a read is committed as it runs).
+                stmt = stmt.add_cte(read_record(self.actor, person_id).cte("recorded_read"))
+            stays = s.scalars(stmt).all()
             return [convert.stay(x) for x in stays]
 
     def placements_of_household(self, household_id: int) -> list[r.PlacementInfo]:

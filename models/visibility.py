@@ -65,17 +65,21 @@ def protected_person_sql(q: str) -> str:
     )
 
 
-def record_read_statement(actor: str, person_id: int) -> tuple[Any, dict[str, Any]]:
+def record_read(actor: str, person_id: int) -> Any:
     """The audit entry of reading a person's details, written only when the person is
-    protected: action "read", entity "person", the id; never a name."""
-    from sqlalchemy import text
+    protected: action "read", entity "person", the id, who read; never a name. An
+    INSERT ... SELECT (on PostgreSQL sent as a CTE of the read itself)."""
+    from sqlalchemy import insert, literal, select, text
 
-    stmt = text(
-        "INSERT INTO audit_entry (actor, action, entity, entity_id, details)"
-        " SELECT :actor, 'read', 'person', q.id, '' FROM person q"
-        f" WHERE q.id = :id AND {protected_person_sql('q')}"
+    from . import entities as e
+
+    p = e.Person.__table__
+    chosen = select(literal(actor), literal("read"), literal("person"), p.c.id, literal("")).where(
+        p.c.id == person_id, text(protected_person_sql("person"))
     )
-    return stmt, {"actor": actor, "id": person_id}
+    return insert(e.AuditEntry).from_select(
+        ["actor", "action", "entity", "entity_id", "details"], chosen
+    )
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,14 @@ def _visible_column(element: Column[Any], compiler: Any, **kw: Any) -> str:
         # A bare column of a SELECT keeps its name (a subquery's column is read by it).
         masked = f"{masked} AS {compiler.preparer.quote(element.name)}"
     return masked
+
+
+def see_as(db: Any, principal: Principal) -> None:
+    """Make the reads of ``db`` hide what ``principal`` may not see (the backend does
+    it for the desktop; the commands that read a database without one call it)."""
+    masks = Masks.of(principal)
+    if masks is not None or db.reads_restricted:
+        db.restrict_reads(masks)
 
 
 def check_named(principal: Principal, pseudonymised: bool | None) -> None:

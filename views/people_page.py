@@ -320,6 +320,10 @@ class PeoplePage(QWidget):
             # of the people found has one.
             rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
             self.table.setColumnHidden(PeopleModel.ALIAS, not any(p.alias for p in rows))
+            # A reader sees people by code and alias only (models.visibility): the
+            # columns of what it never reads are not shown.
+            for column in (PeopleModel.LAST_NAME, PeopleModel.FIRST_NAME, PeopleModel.CITIZENSHIP):
+                self.table.setColumnHidden(column, not self.backend.principal.sees_names)
             self.table.resizeColumnsToContents()
             self._widen_list()
 

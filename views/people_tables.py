@@ -43,8 +43,11 @@ class PeopleModel(PagedTableModel):
         )
         super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
 
+    LAST_NAME = 0
+    FIRST_NAME = 1
     ALIAS = 2
     AGE = 5
+    CITIZENSHIP = 6
 
     def _append(self, generation: int, page: Sequence[PersonInfo]) -> None:
         super()._append(generation, page)

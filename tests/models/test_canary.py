@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -308,3 +309,75 @@ def test_reading_a_protected_persons_details_is_recorded_without_names(
     assert not any(c in str(reads) for c in CANARIES)
     # other PCs are not told to refresh by a reading
     assert as_admin.directory.audit_ids_after(before) == []
+
+
+def _cli(monkeypatch: pytest.MonkeyPatch, principal: Principal, *argv: str) -> int:
+    import desktop.cli
+    import desktop.cli_options
+    import desktop.cli_print
+
+    for module in (desktop.cli, desktop.cli_options, desktop.cli_print):
+        monkeypatch.setattr(module, "principal_of", lambda _args: principal)
+    return desktop.cli.main(list(argv))
+
+
+@pytest.mark.parametrize("who", ["reader", "operator", "administrator"])
+def test_command_line_and_log(
+    who: str,
+    planted: Planted,
+    reader_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The commands' output (occupancy, free, print, export), their files and the logs."""
+    principal = {
+        "reader": READER,
+        "operator": Principal.assigned("op", Role.OPERATOR, [planted.sai_programme_id]),
+        "administrator": Principal.assigned("admin", Role.ADMINISTRATOR),
+    }[who]
+    url = reader_url if who == "reader" else planted.url
+    seen = ""
+    db = ["--database", url]
+    assert _cli(monkeypatch, principal, "occupancy", *db, "--date", "2024-11-15") == 0
+    assert _cli(monkeypatch, principal, "occupancy", *db, "--date", "2024-11-15", "--json") == 0
+    free = ["free", *db, "--from", "2024-11-20", "--to", "2024-11-25", "--all"]
+    assert _cli(monkeypatch, principal, *free) == 0
+    assert _cli(monkeypatch, principal, *free, "--json") == 0
+    pdfs = {
+        "occupancy": ["--structure", "T-NID", "--date", "2024-11-15"],
+        "summary": ["--date", "2024-11-15"],
+        "register": ["--structure", "T-NID", "--month", "2024-10"],
+    }
+    for document, options in pdfs.items():
+        out = tmp_path / f"{document}.pdf"
+        for variant in ([], ["--named"]):
+            code = _cli(
+                monkeypatch, principal, "print", document, *db, *options, *variant, "-o", str(out)
+            )
+            if variant and who == "reader":
+                assert code != 0  # refused, in one line
+                assert not out.exists()
+                continue
+            assert code == 0
+            seen += _pdf_text(out.read_bytes())
+            out.unlink()
+    for variant in ([], ["--named"]):
+        xlsx = tmp_path / "export.xlsx"
+        code = _cli(monkeypatch, principal, "export", str(xlsx), *db, *variant)
+        if variant and who == "reader":
+            assert code != 0
+            assert not xlsx.exists()
+            continue
+        assert code == 0
+        seen += _xlsx_text(xlsx)
+        xlsx.unlink()
+    captured = capsys.readouterr()
+    seen += captured.out + captured.err
+    logs = Path(os.environ["XDG_DATA_HOME"])
+    seen += "".join(p.read_text(errors="replace") for p in logs.rglob("*.log*") if p.is_file())
+    found = [c for c in CANARIES if c in seen]
+    if who == "administrator":
+        assert "Zzyzx" in seen and "Via Segreta 99" in seen  # named prints and export
+    else:
+        assert found == []
