@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from models.access import OWNER, Principal
 from models.i18n import _
+
+if TYPE_CHECKING:
+    from models.database import Database
 
 
 class UsageError(Exception):
@@ -93,7 +96,7 @@ def principal_of(args: argparse.Namespace) -> Principal:
     return principal if isinstance(principal, Principal) else OWNER
 
 
-def open_as(args: argparse.Namespace, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
+def open_as(args: argparse.Namespace, *, upgrade: bool = False) -> Database:
     """The database of ``args``, its reads limited to what the user may see
     (``models.visibility``)."""
     from desktop.database_open import open_database

@@ -507,7 +507,7 @@ class Database:
             engine = self._read_engine = make_engine(
                 self.url, check_share=False, timeouts=self._timeouts, password=self._password
             )
-            engine.dialect.accoglienza_masks = masks
+            engine.dialect.accoglienza_masks = masks  # type: ignore[attr-defined]
         self._read = sessionmaker(
             engine.execution_options(**self._read_options()), expire_on_commit=False
         )

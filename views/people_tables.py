@@ -87,7 +87,14 @@ class HistoryModel(RowTableModel):
     marked."""
 
     COLUMNS = (
-        Column(N_("Structure"), lambda s: f"{s.structure_name} ({s.structure_code})"),
+        Column(
+            N_("Structure"),
+            lambda s: (
+                s.structure_code
+                if s.structure_name in ("", s.structure_code)
+                else f"{s.structure_name} ({s.structure_code})"
+            ),
+        ),
         Column(N_("Bed"), lambda s: f"{s.room_name} / {s.bed_label}"),
         Column(N_("From"), "start_date", kind=DATE),
         Column(N_("To"), "end_date", kind=DATE),

@@ -38,6 +38,7 @@ from models.labels import programme_kind_label, relationship_label, target_group
 from models.results import BedLine, BedOutageRow, Changes
 
 from . import colours, messages
+from .dialogs.texts import structure_text
 from .selection import Selection
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure
@@ -412,7 +413,7 @@ class StructurePage(QWidget):
     def _show(self, data: results.StructurePage) -> None:
         self.data = data
         sh = data.sheet
-        self.title_label.setText(f"{sh.code} · {sh.name}")
+        self.title_label.setText(structure_text(sh.code, sh.name))
         self.programme_label.setText(
             f"{sh.programme_name} ({sh.programme_code}, {programme_kind_label(sh.programme_kind)})"
         )
