@@ -321,8 +321,15 @@ class PeoplePage(QWidget):
             rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
             self.table.setColumnHidden(PeopleModel.ALIAS, not any(p.alias for p in rows))
             # A reader sees people by code and alias only (models.visibility): the
-            # columns of what it never reads are not shown.
-            for column in (PeopleModel.LAST_NAME, PeopleModel.FIRST_NAME, PeopleModel.CITIZENSHIP):
+            # columns of what it never reads are not shown, nor the birth date (the
+            # age is enough for its figures).
+            hidden = (
+                PeopleModel.LAST_NAME,
+                PeopleModel.FIRST_NAME,
+                PeopleModel.BIRTH_DATE,
+                PeopleModel.CITIZENSHIP,
+            )
+            for column in hidden:
                 self.table.setColumnHidden(column, not self.backend.principal.sees_names)
             self.table.resizeColumnsToContents()
             self._widen_list()

@@ -46,6 +46,7 @@ class PeopleModel(PagedTableModel):
     LAST_NAME = 0
     FIRST_NAME = 1
     ALIAS = 2
+    BIRTH_DATE = 4
     AGE = 5
     CITIZENSHIP = 6
 

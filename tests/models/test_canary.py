@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from models.access import Principal, Role
 from models.backend import Backend
 from models.database import Database
-from models.results import NewPerson
+from models.results import NewPerson, NewRequest
 from tests.factories import scenario
 
 D = dt.date
@@ -82,6 +82,16 @@ def plant(backend: Backend) -> Planted:
     assert ref is not None
     backend.people.update_person(ref.id, ref.version, alias=ALIAS)
     backend.placements.place(sc.mother.id, sc.families.id, D(2024, 10, 1))
+    # the household asks to move (a request on the waiting list names it)
+    backend.waiting_list.add(
+        NewRequest(
+            D(2024, 11, 1),
+            adults=1,
+            minors=1,
+            programme_id=sc.other_programme.id,
+            household_id=h.id,
+        )
+    )
     return Planted(
         backend.db.url,
         st.id,
@@ -122,11 +132,16 @@ def reader_url(planted: Planted) -> Iterator[str]:
             )
         )
         c.execute(text(f"CREATE ROLE {role} LOGIN"))
-        c.execute(text(f"GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO {role}"))
+        c.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
         c.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
-        c.execute(text(f"REVOKE SELECT ON person, structure FROM {role}"))
+        c.execute(text(f"REVOKE SELECT ON person, structure, change_log, audit_entry FROM {role}"))
         c.execute(text(f"GRANT SELECT ({person}) ON person TO {role}"))
         c.execute(text(f"GRANT SELECT ({structure}) ON structure TO {role}"))
+        # the audit trail: no actor nor details; the reading of a protected person's
+        # details is recorded by the reader itself
+        audit = "id, at, action, entity, entity_id"
+        c.execute(text(f"GRANT SELECT ({audit}) ON audit_entry TO {role}"))
+        c.execute(text(f"GRANT INSERT ON audit_entry TO {role}"))
     try:
         yield url.set(username=role).render_as_string(hide_password=False)
     finally:
@@ -228,6 +243,12 @@ def everything_reachable(b: Backend, p: Planted, tmp_path: Path) -> dict[str, st
     out["planning board print"] = _pdf_text(
         planning_board(b.db, D(2024, 10, 1), structure_id=p.structure_id, pseudonymised=pseudo)
     )
+    from desktop.printing.waiting_list import waiting_list_pdf
+
+    requests = b.waiting_list.requests()
+    out["waiting list"] = (requests, b.waiting_list.summary())
+    out["waiting list print"] = _pdf_text(waiting_list_pdf(requests, pseudo is not None))
+    out["free beds"] = b.finder.free(D(2024, 12, 1), D(2024, 12, 10), adults=1)
     xlsx = tmp_path / f"export-{uuid.uuid4().hex[:6]}.xlsx"
     export_network(b.db, xlsx, named=b.principal.may_print_named)
     out["spreadsheet export"] = _xlsx_text(xlsx)
