@@ -59,7 +59,7 @@ class Backend:
         self.principal = principal
         # What the principal may not see is hidden by the reads themselves
         # (models.visibility): every screen, print, export and command alike.
-        masks = Masks.of(principal)
+        masks = Masks.of(principal, rows_limited=not db.is_sqlite)
         see_as(db, principal)
         self.work = UnitOfWork(db, actor=actor or principal.login or None, today=today)
         self.work.principal = principal

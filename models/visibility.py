@@ -89,13 +89,17 @@ class Masks:
 
     reader: bool
     covered: frozenset[int] | None
+    # On the shared server row-level security shows a coordinator or an operator only
+    # the people of their programmes, whom they may identify: no person is masked there
+    # but for a reader (models.pg_security).
+    rows_limited: bool = False
 
     @classmethod
-    def of(cls, principal: Principal) -> Masks | None:
+    def of(cls, principal: Principal, *, rows_limited: bool = False) -> Masks | None:
         """None when the principal sees everything (an administrator, the owner)."""
         if principal.sees_names and principal.programmes is None:
             return None
-        return cls(not principal.sees_names, principal.programmes)
+        return cls(not principal.sees_names, principal.programmes, rows_limited)
 
     def _covered_list(self) -> str:
         ids = sorted(self.covered or ()) or [-1]
@@ -105,9 +109,9 @@ class Masks:
         """SQL true when the person row ``q`` is shown by code and alias only."""
         if self.reader:
             return None  # never identified: the columns are not read at all
-        protected = protected_person_sql(q)
-        if self.covered is None:
+        if self.covered is None or self.rows_limited:
             return None
+        protected = protected_person_sql(q)
         ids = self._covered_list()
         assigned = (
             "(EXISTS (SELECT 1 FROM household_member vm3 JOIN placement vp3"
@@ -167,7 +171,7 @@ def _visible_column(element: Column[Any], compiler: Any, **kw: Any) -> str:
 def see_as(db: Any, principal: Principal) -> None:
     """Make the reads of ``db`` hide what ``principal`` may not see (the backend does
     it for the desktop; the commands that read a database without one call it)."""
-    masks = Masks.of(principal)
+    masks = Masks.of(principal, rows_limited=not db.is_sqlite)
     if masks is not None or db.reads_restricted:
         db.restrict_reads(masks)
 
