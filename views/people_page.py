@@ -445,7 +445,7 @@ class PeoplePage(QWidget):
         relationship_combos = []
         for row, m in enumerate(h.members):
             p = m.person
-            name = ro_item(f"{person_name(p)} ({p.code})")
+            name = ro_item(f"{person_name(p)} ({p.code})".strip())
             name.setData(Qt.ItemDataRole.UserRole, p.id)
             self.members.setItem(row, 0, name)
             self.members.setItem(row, 1, ro_item(sex_label(p.sex)))

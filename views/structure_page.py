@@ -80,7 +80,9 @@ def _person(line: BedLine) -> str:
     name = f"{o.last_name} {o.first_name}".strip()
     if o.alias:
         name = f"{name} ({o.alias})" if name else o.alias
-    return name
+    # Neither name nor alias (a person the user may not identify, models.visibility):
+    # the code.
+    return name or o.person_code
 
 
 def _household(line: BedLine) -> str | None:
