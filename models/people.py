@@ -18,8 +18,10 @@ from .errors import (
     ValidationError,
 )
 from .i18n import _
+from .access import NOT_ALLOWED
 from .results import NewPerson
 from .unit_of_work import UseCases, check_version, get, lock_row, touch
+from .visibility import identifiable
 
 _UNACCENTED = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
@@ -138,6 +140,10 @@ class People(UseCases):
         with self.work.transaction() as s:
             p = get(s, e.Person, person_id)
             check_version(p, version)
+            if not identifiable(s, self.work.principal, person_id):
+                # Shown by code and alias only: details the user cannot see are not
+                # theirs to change (models.visibility).
+                raise ValidationError(_(NOT_ALLOWED))
             for key, value in fields.items():
                 if key not in allowed:
                     raise ValidationError(f"unknown field {key}")

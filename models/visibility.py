@@ -168,6 +168,23 @@ def _visible_column(element: Column[Any], compiler: Any, **kw: Any) -> str:
     return masked
 
 
+def identifiable(session: Any, principal: Principal, person_id: int) -> bool:
+    """Whether ``principal`` may see the person identified (read in ``session``, a
+    write's own transaction: its statements are not masked)."""
+    from sqlalchemy import text
+
+    masks = Masks.of(principal, rows_limited=session.get_bind().dialect.name != "sqlite")
+    if masks is None:
+        return True
+    hidden = "TRUE" if masks.reader else masks.person_hidden("q")
+    if hidden is None:
+        return True
+    found = session.execute(
+        text(f"SELECT 1 FROM person q WHERE q.id = :id AND {hidden}"), {"id": person_id}
+    ).first()
+    return found is None
+
+
 def see_as(db: Any, principal: Principal) -> None:
     """Make the reads of ``db`` hide what ``principal`` may not see (the backend does
     it for the desktop; the commands that read a database without one call it)."""

@@ -412,3 +412,21 @@ def test_command_line_and_log(
         assert "Zzyzx" in seen and "Via Segreta 99" in seen  # named prints and export
     else:
         assert found == []
+
+
+def test_a_person_one_may_not_identify_is_not_changed(
+    as_other_operator: Backend, as_admin: Backend, planted: Planted
+) -> None:
+    from models.errors import ValidationError
+
+    if not as_other_operator.db.is_sqlite:
+        pytest.skip("on the shared server row-level security hides the person altogether")
+    person = as_admin.directory.household(planted.household_id).reference
+    assert person is not None
+    with pytest.raises(ValidationError):
+        as_other_operator.people.update_person(person.id, person.version, first_name="X")
+    after = as_admin.directory.household(planted.household_id).reference
+    assert after is not None and after.first_name == "Canarino" and after.version == person.version
+    # the operator's own programme's people are changed as before
+    mine = as_admin.directory.search_people("Amina")[0]
+    as_other_operator.people.update_person(mine.id, mine.version, citizenship="Turchia ")
