@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from . import convert, limits
 from . import entities as e
 from . import results as r
+from .access import NOT_ALLOWED
 from .errors import (
     ValidationError,
 )
 from .i18n import _
-from .access import NOT_ALLOWED
 from .results import NewPerson
 from .unit_of_work import UseCases, check_version, get, lock_row, touch
 from .visibility import identifiable
