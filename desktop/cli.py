@@ -19,8 +19,10 @@ from desktop.cli_options import (
     Parser,
     UsageError,
     database_option,
+    open_as,
     parse_date,
     parse_province,
+    principal_of,
 )
 from models import i18n
 from models.entities import TargetGroup
@@ -168,7 +170,7 @@ def cmd_occupancy(args: argparse.Namespace) -> int:
     from models.formatting import format_percent
     from models.occupancy import Occupancy
 
-    db = cli_users.open_signed_in(args, upgrade=False)
+    db = open_as(args)
     if args.programme:
         from desktop.cli_print import _check_programme
 
@@ -300,12 +302,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from models.errors import ValidationError
     from models.spreadsheet_export import export_network
+    from models.visibility import check_named
 
     if args.file.suffix.lower() != ".xlsx":
         raise ValidationError(
             _("The export is an Excel workbook: give a file name ending in .xlsx.")
         )
-    db = cli_users.open_signed_in(args, upgrade=False)
+    db = open_as(args)
+    if args.named:
+        check_named(principal_of(args), False)  # a reader: pseudonymised only
     try:
         counts = export_network(db, args.file, named=args.named)
     except OSError as exc:
@@ -324,7 +329,7 @@ def cmd_free(args: argparse.Namespace) -> int:
     from models.finder import Finder
     from models.formatting import format_date
 
-    db = cli_users.open_signed_in(args, upgrade=False)
+    db = open_as(args)
     if args.programme:
         from desktop.cli_print import _check_programme
 

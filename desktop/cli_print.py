@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING
 from desktop.cli_options import (
     Parser,
     database_option,
+    open_as,
     parse_date,
     parse_month,
     parse_province,
+    principal_of,
 )
-from desktop.cli_users import open_signed_in
 from models.errors import DomainError
 from models.i18n import _
+from models.visibility import check_named
 
 if TYPE_CHECKING:
     from models.database import Database
@@ -141,7 +143,10 @@ def run(args: argparse.Namespace) -> int:
     output: Path = args.output
     if output.parent and not output.parent.exists():
         raise PrintError(_("The folder {folder} does not exist.").format(folder=output.parent))
-    db = open_signed_in(args, upgrade=False)
+    db = open_as(args)
+    check_named(principal_of(args), args.pseudonymised)  # a reader: pseudonymised only
+    if not principal_of(args).may_print_named:
+        args.pseudonymised = True
     try:
         if args.document == "occupancy":
             sid = _structure_id(db, args.structure)

@@ -120,6 +120,8 @@ def make_print_handler(site_name: str | None = None) -> Callable[[MainWindow, Pr
                     parent=parent,
                     settings=window.settings,
                 )
+            if not backend.principal.may_print_named:
+                dialog.only_pseudonymised()  # a reader: pseudonymised prints only
             window.exec_dialog(dialog)
 
         if scope.is_named():

@@ -43,6 +43,7 @@ from .spreadsheet_import import Spreadsheets
 from .structures import Structures
 from .unit_of_work import UnitOfWork
 from .users import Users
+from .visibility import Masks, see_as
 from .waiting_list import WaitingList
 
 
@@ -60,6 +61,10 @@ class Backend:
         self.db = db
         # Who is signed in: what their role lets them see and change (models.access).
         self.principal = principal
+        # What the principal may not see is hidden by the reads themselves
+        # (models.visibility): every screen, print, export and command alike.
+        masks = Masks.of(principal, rows_limited=not db.is_sqlite)
+        see_as(db, principal)
         self.work = UnitOfWork(db, actor=actor or principal.login or None, today=today)
         self.work.principal = principal
         # writes
@@ -77,8 +82,8 @@ class Backend:
         self.occupancy = Occupancy(db)
         self.presence = Presence(db)
         self.sheets = Sheets(db)
-        self.directory = Directory(db, self.work.today)
-        self.history = History(db)
+        self.directory = Directory(db, self.work.today, masks, actor=self.work.actor or "")
+        self.history = History(db, masks)
         self.finder = Finder(db)
         # the waiting list: writes, and reads that ask the finder
         self.waiting_list = WaitingList(self.work, self.finder)
@@ -96,8 +101,14 @@ class Backend:
         self.principal = principal
         self.work.principal = principal
         self.needs_sign_in = False
+        # The reads hide from now on what this principal may not see (models.visibility).
+        masks = Masks.of(principal, rows_limited=not self.db.is_sqlite)
+        see_as(self.db, principal)
+        self.directory.masks = masks
+        self.history._masks = masks
         if principal.login:
             self.work.actor = principal.login
+            self.directory.actor = principal.login
             if self.db.is_sqlite:  # who the local file's change log records
                 from . import change_log
 

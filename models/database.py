@@ -465,6 +465,8 @@ class Database:
         url, in_url = without_password(url)
         self.url = url  # never with a password: it is shown and saved
         self._password = password if password is not None else in_url
+        self._timeouts = timeouts
+        self._read_engine: Engine | None = None  # restrict_reads
         self.engine = make_engine(
             url, echo=echo, check_share=check_share, timeouts=timeouts, password=self._password
         )
@@ -477,14 +479,37 @@ class Database:
                 isolation_level="AUTOCOMMIT", **{WRITE: True}
             )
         self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._read = sessionmaker(
+            self.engine.execution_options(**self._read_options()), expire_on_commit=False
+        )
+
+    def _read_options(self) -> dict[str, object]:
         read_options: dict[str, object] = {READONLY: True}
         if not self.is_sqlite:
             # A read on the shared server sends its statements alone, without BEGIN and
             # ROLLBACK around them: two round trips fewer for every screen of a remote
             # office. Each statement sees the data as committed when it starts.
             read_options["isolation_level"] = "AUTOCOMMIT"
+        return read_options
+
+    @property
+    def reads_restricted(self) -> bool:
+        return self._read_engine is not None
+
+    def restrict_reads(self, masks: object | None) -> None:
+        """Reads through an engine whose statements hide what ``masks`` says
+        (``models.visibility``); None: reads see everything again. Writes are unchanged."""
+        if self._read_engine is not None:
+            self._read_engine.dispose()
+            self._read_engine = None
+        engine = self.engine
+        if masks is not None:
+            engine = self._read_engine = make_engine(
+                self.url, check_share=False, timeouts=self._timeouts, password=self._password
+            )
+            engine.dialect.accoglienza_masks = masks  # type: ignore[attr-defined]
         self._read = sessionmaker(
-            self.engine.execution_options(**read_options), expire_on_commit=False
+            engine.execution_options(**self._read_options()), expire_on_commit=False
         )
 
     @property
@@ -618,6 +643,8 @@ class Database:
         return {"PGPASSWORD": self._password} if self._password else {}
 
     def dispose(self) -> None:
+        if self._read_engine is not None:
+            self._read_engine.dispose()
         self.engine.dispose()
 
     def ping(self) -> None:

@@ -27,14 +27,26 @@ from . import results as r
 from .database import Database, Reading
 from .occupancy_counts import _open_on
 from .people import fold
+from .visibility import Masks
+from .visibility import record_read as read_record
 
 
 class Directory:
     """Lists and look-ups of programmes, structures, people, households and placements."""
 
-    def __init__(self, db: Database, today: Callable[[], dt.date] = dt.date.today) -> None:
+    def __init__(
+        self,
+        db: Database,
+        today: Callable[[], dt.date] = dt.date.today,
+        masks: Masks | None = None,
+        actor: str = "",
+    ) -> None:
         self.db = db
         self.today = today  # a placement whose exit is scheduled after it is still running
+        # What the principal may not see (models.visibility): a person it may not
+        # identify is found by code and alias, never by name.
+        self.masks = masks
+        self.actor = actor  # who reads: recorded when a protected person's details are read
 
     def programmes(self) -> list[r.ProgrammeInfo]:
         found: list[r.ProgrammeInfo] = self.db.read_together(self.programmes_reading())[0]
@@ -230,7 +242,14 @@ class Directory:
                 .limit(limit)
             )
             for w in words:
-                stmt = stmt.where(p.search_text.contains(w, autoescape=True))
+                found_by = p.search_text.contains(w, autoescape=True)
+                if self.masks is not None:
+                    found_by = or_(
+                        found_by,
+                        func.lower(p.code).contains(w, autoescape=True),
+                        func.lower(p.alias).contains(w, autoescape=True),
+                    )
+                stmt = stmt.where(found_by)
             if after is not None and after[0] == rank:
                 stmt = stmt.where(tuple_(p.last_name, p.first_name, p.id) > tuple_(*after[1:]))
             return stmt
@@ -297,15 +316,26 @@ class Directory:
                 )
             return convert.household(h)
 
-    def person_history(self, person_id: int) -> list[r.StayInfo]:
-        """Every stay of a person, oldest first, cancelled ones included and marked."""
+    def person_history(self, person_id: int, *, record_read: bool = False) -> list[r.StayInfo]:
+        """Every stay of a person, oldest first, cancelled ones included and marked.
+
+        ``record_read``: the person's details are being shown (the people page); for a
+        protected person the reading is recorded in the audit trail, by whoever reads
+        it, with the read (one statement more)."""
+        stmt = (
+            select(e.BedStay)
+            .options(*convert.STAY)
+            .where(e.BedStay.person_id == person_id)
+            .order_by(e.BedStay.start_date, e.BedStay.id)
+        )
         with self.db.read() as s:
-            stays = s.scalars(
-                select(e.BedStay)
-                .options(*convert.STAY)
-                .where(e.BedStay.person_id == person_id)
-                .order_by(e.BedStay.start_date, e.BedStay.id)
-            ).all()
+            if record_read and self.db.is_sqlite:
+                s.execute(read_record(self.actor, person_id))
+                s.commit()  # a read ends with a rollback; the record is kept
+            elif record_read:
+                # Written by the read's own statement (a read is committed as it runs).
+                stmt = stmt.add_cte(read_record(self.actor, person_id).cte("recorded_read"))
+            stays = s.scalars(stmt).all()
             return [convert.stay(x) for x in stays]
 
     def placements_of_household(self, household_id: int) -> list[r.PlacementInfo]:
@@ -354,7 +384,9 @@ class Directory:
         with self.db.read() as s:
             return list(
                 s.scalars(
-                    select(e.AuditEntry.id).where(e.AuditEntry.id > after).order_by(e.AuditEntry.id)
+                    select(e.AuditEntry.id)
+                    .where(e.AuditEntry.id > after, e.AuditEntry.action != "read")
+                    .order_by(e.AuditEntry.id)
                 )
             )
 

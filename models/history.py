@@ -12,12 +12,13 @@ import enum
 import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, cast, func, or_, select, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from . import entities as e
 from .database import Database
 from .results import FieldChange, HistoryEntry
+from .visibility import Masks
 
 
 class RecordKind(enum.StrEnum):
@@ -45,11 +46,18 @@ UNSHOWN = {"id", "version", "search_text"}
 class History:
     """Reads of the change log."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, masks: Masks | None = None) -> None:
         self._db = db
+        # What the principal may not see (models.visibility): the values of a person or
+        # a structure it may not identify are not shown, only that they changed.
+        self._masks = masks
 
     def of(self, kind: RecordKind | str, record_id: int) -> list[HistoryEntry]:
         kind = RecordKind(kind)
+        if self._masks is not None and self._masks.reader:
+            # A reader reads no change log: it holds the values, names included (on the
+            # shared server a reader's login may not select it at all).
+            return []
         log = e.ChangeLog
         values = func.coalesce(log.after, log.before)
         which: list[ColumnElement[bool]] = [
@@ -72,7 +80,49 @@ class History:
         )
         with self._db.read() as s:
             rows = s.execute(stmt).all()
-        return [self._entry(*row) for row in rows]
+            hidden = self._hidden(s, kind, record_id)
+        entries = [self._entry(*row) for row in rows]
+        if self._masks is not None and self._masks.reader:
+            hidden.setdefault("structure", {"address"})  # a reader sees no address
+        if not hidden:
+            return entries
+        return [
+            HistoryEntry(
+                x.at,
+                x.user,
+                x.table,
+                x.row_id,
+                x.operation,
+                [
+                    FieldChange(c.name, "", "")
+                    if _covers(hidden.get(x.table, False), c.name)
+                    else c
+                    for c in x.changes
+                ],
+            )
+            for x in entries
+        ]
+
+    def _hidden(self, s: Any, kind: RecordKind, record_id: int) -> dict[str, set[str] | None]:
+        """The tables whose values of this record the principal may not see: every
+        field (None) or the fields named."""
+        m = self._masks
+        if m is None or kind not in (RecordKind.PERSON, RecordKind.STRUCTURE):
+            return {}
+        if kind is RecordKind.PERSON:
+            if m.reader:
+                return {"person": None}
+            where = m.person_hidden("q")
+            table = "person"
+        else:
+            where = m.structure_hidden("q")
+            table = "structure"
+        if where is None:
+            return {}
+        found = s.execute(
+            text(f"SELECT 1 FROM {table} q WHERE q.id = :id AND {where}"), {"id": record_id}
+        ).first()
+        return {table: None} if found is not None else {}
 
     def _field(self, values: Any, column: str) -> ColumnElement[Any]:
         if self._db.is_sqlite:
@@ -98,6 +148,10 @@ class History:
         ]
         when = at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(at)
         return HistoryEntry(when, user, table, row_id, operation, changes)
+
+
+def _covers(fields: set[str] | None | bool, name: str) -> bool:
+    return fields is None or (isinstance(fields, set) and name in fields)
 
 
 def _plain(value: Any) -> str:

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from . import convert, limits
 from . import entities as e
 from . import results as r
+from .access import NOT_ALLOWED
 from .errors import (
     ValidationError,
 )
 from .i18n import _
 from .results import NewPerson
 from .unit_of_work import Right, UseCases, check_version, get, lock_row, touch
+from .visibility import identifiable
 
 _UNACCENTED = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
@@ -140,6 +142,10 @@ class People(UseCases):
             self.work.require(s, Right.PLACE, e.Person, person_id)
             p = get(s, e.Person, person_id)
             check_version(p, version)
+            if not identifiable(s, self.work.principal, person_id):
+                # Shown by code and alias only: details the user cannot see are not
+                # theirs to change (models.visibility).
+                raise ValidationError(_(NOT_ALLOWED))
             for key, value in fields.items():
                 if key not in allowed:
                     raise ValidationError(f"unknown field {key}")

@@ -288,7 +288,10 @@ class Planning:
             (sid, bed, pid, code, first_name, last_name, birth, plid, hid, hcode) = r[:10]
             (start_d, end_d, entry, planned, exit_d, status, kind) = r[10:]
             kind = str(getattr(kind, "value", kind))
-            label = code if kind == ANTI_TRAFFICKING else f"{last_name} {first_name}".strip()
+            # A person read without names (models.visibility) is shown by code.
+            label = (
+                code if kind == ANTI_TRAFFICKING else f"{last_name} {first_name}".strip() or code
+            )
             status = str(getattr(status, "value", status))
             # A stay ending after today while the placement goes on past it.
             moving = (

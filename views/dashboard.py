@@ -43,6 +43,7 @@ from models.results import (
 )
 
 from . import colours
+from .dialogs.texts import structure_text
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner
@@ -169,7 +170,7 @@ class ExpiringModel(RowTableModel):
         Column(N_("Household"), "household_code"),
         Column(N_("Reference person"), "reference_name"),
         Column(N_("People"), "people", kind=INT),
-        Column(N_("Structure"), lambda r: f"{r.structure_code} · {r.structure_name}"),
+        Column(N_("Structure"), lambda r: structure_text(r.structure_code, r.structure_name)),
         Column(N_("Programme"), "programme_code"),
     )
 
@@ -202,7 +203,7 @@ class ComingOfAgeModel(RowTableModel):
                 N_("Note"),
                 lambda r: _("planned beyond the rules, no extension") if r.beyond_rule else "",
             ),
-            Column(N_("Structure"), lambda r: f"{r.structure_code} · {r.structure_name}"),
+            Column(N_("Structure"), lambda r: structure_text(r.structure_code, r.structure_name)),
             Column(N_("Programme"), "programme_code"),
         )
         super().__init__(parent, columns=columns)

@@ -32,6 +32,7 @@ from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
 
 from . import colours
+from .dialogs.texts import structure_text
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 from .widgets import natural_key
 
@@ -244,7 +245,7 @@ class NavigationTree(QWidget):
         self.tree.blockSignals(False)
 
     def _structure_item(self, st: StructureInfo) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([f"{st.code} · {st.name}"])
+        item = QTreeWidgetItem([structure_text(st.code, st.name)])
         item.setData(
             0,
             SELECTION_ROLE,

@@ -80,7 +80,8 @@ def load_household(
         if active is not None
         else []
     )
-    history = directory.person_history(person.id) if person is not None else []
+    # Showing a person's details: reading a protected person's is recorded.
+    history = directory.person_history(person.id, record_read=True) if person is not None else []
     return HouseholdView(h, person, placements, active, structures, history)
 
 
@@ -319,6 +320,17 @@ class PeoplePage(QWidget):
             # of the people found has one.
             rows = [self.model.row_at(r) for r in range(self.model.rowCount())]
             self.table.setColumnHidden(PeopleModel.ALIAS, not any(p.alias for p in rows))
+            # A reader sees people by code and alias only (models.visibility): the
+            # columns of what it never reads are not shown, nor the birth date (the
+            # age is enough for its figures).
+            hidden = (
+                PeopleModel.LAST_NAME,
+                PeopleModel.FIRST_NAME,
+                PeopleModel.BIRTH_DATE,
+                PeopleModel.CITIZENSHIP,
+            )
+            for column in hidden:
+                self.table.setColumnHidden(column, not self.backend.principal.sees_names)
             self.table.resizeColumnsToContents()
             self._widen_list()
 
@@ -433,7 +445,7 @@ class PeoplePage(QWidget):
         relationship_combos = []
         for row, m in enumerate(h.members):
             p = m.person
-            name = ro_item(f"{person_name(p)} ({p.code})")
+            name = ro_item(f"{person_name(p)} ({p.code})".strip())
             name.setData(Qt.ItemDataRole.UserRole, p.id)
             self.members.setItem(row, 0, name)
             self.members.setItem(row, 1, ro_item(sex_label(p.sex)))
@@ -483,7 +495,7 @@ class PeoplePage(QWidget):
         self.person = person
         backend = self.backend
         self.runner.run(
-            lambda: backend.directory.person_history(person.id),
+            lambda: backend.directory.person_history(person.id, record_read=True),
             on_success=lambda stays: self._show_history(person, stays),
             key="history",
         )

@@ -43,8 +43,12 @@ class PeopleModel(PagedTableModel):
         )
         super().__init__(None, parent, columns=columns, page_size=PAGE_SIZE, runner=runner)
 
+    LAST_NAME = 0
+    FIRST_NAME = 1
     ALIAS = 2
+    BIRTH_DATE = 4
     AGE = 5
+    CITIZENSHIP = 6
 
     def _append(self, generation: int, page: Sequence[PersonInfo]) -> None:
         super()._append(generation, page)
@@ -84,7 +88,14 @@ class HistoryModel(RowTableModel):
     marked."""
 
     COLUMNS = (
-        Column(N_("Structure"), lambda s: f"{s.structure_name} ({s.structure_code})"),
+        Column(
+            N_("Structure"),
+            lambda s: (
+                s.structure_code
+                if s.structure_name in ("", s.structure_code)
+                else f"{s.structure_name} ({s.structure_code})"
+            ),
+        ),
         Column(N_("Bed"), lambda s: f"{s.room_name} / {s.bed_label}"),
         Column(N_("From"), "start_date", kind=DATE),
         Column(N_("To"), "end_date", kind=DATE),

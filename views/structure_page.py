@@ -38,6 +38,7 @@ from models.labels import programme_kind_label, relationship_label, target_group
 from models.results import BedLine, BedOutageRow, Changes
 
 from . import colours, messages
+from .dialogs.texts import structure_text
 from .selection import Selection
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure
@@ -79,7 +80,9 @@ def _person(line: BedLine) -> str:
     name = f"{o.last_name} {o.first_name}".strip()
     if o.alias:
         name = f"{name} ({o.alias})" if name else o.alias
-    return name
+    # Neither name nor alias (a person the user may not identify, models.visibility):
+    # the code.
+    return name or o.person_code
 
 
 def _household(line: BedLine) -> str | None:
@@ -412,7 +415,7 @@ class StructurePage(QWidget):
     def _show(self, data: results.StructurePage) -> None:
         self.data = data
         sh = data.sheet
-        self.title_label.setText(f"{sh.code} · {sh.name}")
+        self.title_label.setText(structure_text(sh.code, sh.name))
         self.programme_label.setText(
             f"{sh.programme_name} ({sh.programme_code}, {programme_kind_label(sh.programme_kind)})"
         )

@@ -12,6 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from desktop.printing.preview import occupancy_sheet_preview, occupancy_summary_preview
+from models.access import OWNER
 from models.results import NewPerson
 from tests.desktop.printing_scenario import DAY, print_scenario
 from views import messages
@@ -139,13 +140,13 @@ def test_long_summary_is_generated_off_the_ui_thread_with_progress(qtbot, backen
 class _FakeWindow(QWidget):
     """What the main window hands the print action: selection, date, backend, runner."""
 
-    def __init__(self, db, selection, choice: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, db, selection, choice: str, principal=OWNER) -> None:  # type: ignore[no-untyped-def]
         from types import SimpleNamespace
 
         super().__init__()
         self.selection = selection
         self.day = DAY
-        self.backend = SimpleNamespace(db=db)
+        self.backend = SimpleNamespace(db=db, principal=principal)
         self.runner = TaskRunner(synchronous=True)
         self.settings = SimpleNamespace(load=lambda: {"site_name": "Sede di prova"})
         self.choice = choice
@@ -194,6 +195,41 @@ def test_the_main_window_print_action_previews_the_chosen_document(qtbot, backen
     assert expected in text
     if choice != "summary":
         assert "ĞÜLŞEN Amina" in text
+    assert not dlg.pseudonymised_box.isHidden()
+    assert dlg.pseudonymised_box.isEnabled()
+
+
+@pytest.mark.parametrize("choice", ["sheet", "register"])
+def test_a_reader_is_not_offered_named_prints(qtbot, db, backend, choice):
+    from desktop.print_actions import make_print_handler
+    from models.access import Principal, Role
+    from models.backend import Backend
+    from models.database import Database
+    from views.selection import PrintScope, Selection
+
+    sc = print_scenario(backend)
+    reader_db = Database(db.url)
+    reader = Principal.assigned("lettore", Role.READER)
+    Backend(reader_db, principal=reader)
+    selection = Selection(
+        kind="structure",
+        label="T-FAM",
+        programme_code="SAI-TEST",
+        province="SO",
+        structure_id=sc.families.id,
+    )
+    window = _FakeWindow(reader_db, selection, choice, reader)
+    qtbot.addWidget(window)
+    make_print_handler()(window, PrintScope(selection, DAY))
+    dlg = window.previews[0]
+    qtbot.addWidget(dlg, before_close_func=lambda w: w.done(0))
+    qtbot.waitUntil(lambda: dlg.pdf_bytes != b"")
+    assert dlg.is_pseudonymised()
+    assert not dlg.pseudonymised_box.isEnabled()
+    assert dlg.pseudonymised_box.isHidden()
+    text = _text(dlg.pdf_bytes)
+    assert "Amina" not in text and "ĞÜLŞEN" not in text
+    reader_db.dispose()
 
 
 def test_save_as_proposes_a_translated_name_in_documents_then_the_last_folder(

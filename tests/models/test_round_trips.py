@@ -109,7 +109,7 @@ MOST = {
         "search, three letters": 2,
         "search, full name": 2,
         "search, a deep page": 2,
-        "a person's details": 8,
+        "a person's details": 10,  # with the record of reading a protected person
         "placement dialog fit, biggest programme": 10,
         "transfer dialog": 22,
         "structure page": 5,

@@ -271,3 +271,32 @@ def test_homonyms_are_told_apart_and_the_reference_person_comes_first(
     assert by_code[ref.code][2] == "T-PIC"
     assert by_code[alone.members[0].person.code][2] in ("", None)
     assert by_code[ref.code][1] != by_code[alone.members[0].person.code][1]
+
+
+def test_a_reader_finds_people_by_code_and_alias_and_sees_no_name(qtbot, db, backend) -> None:  # type: ignore[no-untyped-def]
+    from models.access import Principal, Role
+    from models.database import Database
+    from tests.models.test_canary import ALIAS, CANARIES, plant
+    from views.people_tables import PeopleModel
+
+    planted = plant(backend)
+    reader_db = Database(db.url)
+    reader = Backend(reader_db, principal=Principal.assigned("lettore", Role.READER))
+    page = PeoplePage(reader, day=DAY)
+    qtbot.addWidget(page)
+    page.show()
+    type_search(qtbot, page, ALIAS)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    for column in (PeopleModel.LAST_NAME, PeopleModel.FIRST_NAME, PeopleModel.CITIZENSHIP):
+        assert page.table.isColumnHidden(column)
+    assert not page.table.isColumnHidden(PeopleModel.ALIAS)
+    page.show_person(planted.person_id, planted.household_id)
+    qtbot.waitUntil(lambda: page.household is not None)
+    shown = " ".join(
+        str(page.model.index(r, c).data())
+        for r in range(page.model.rowCount())
+        for c in range(page.model.columnCount())
+    ) + " ".join(w.text() for w in page.findChildren(type(page.count_label)))
+    assert planted.person_code in shown
+    assert not any(c in shown for c in CANARIES)
+    reader_db.dispose()

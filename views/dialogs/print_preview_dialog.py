@@ -114,6 +114,7 @@ class PrintPreviewDialog(QDialog):
         self._generating = False
         self._requested_flag = pseudonymised
         self._shown_flag: bool | None = None
+        self._named_allowed = True  # only_pseudonymised
 
         self.pseudonymised_box = QCheckBox(_("Pseudonymised (codes instead of names, no address)"))
         self.pseudonymised_box.setChecked(pseudonymised)
@@ -213,6 +214,14 @@ class PrintPreviewDialog(QDialog):
         self.regenerate()
 
     # -- public ------------------------------------------------------------------------
+
+    def only_pseudonymised(self) -> None:
+        """For a role that may print pseudonymised documents only (a reader): the
+        document is pseudonymised and the choice is not offered."""
+        self._named_allowed = False
+        self.pseudonymised_box.setChecked(True)
+        self.pseudonymised_box.setEnabled(False)
+        self.pseudonymised_box.hide()
 
     def is_pseudonymised(self) -> bool:
         return self.pseudonymised_box.isChecked()
@@ -371,6 +380,8 @@ class PrintPreviewDialog(QDialog):
             self.next_button,
         ):
             w.setEnabled(enabled)
+        if not self._named_allowed:
+            self.pseudonymised_box.setEnabled(False)
 
     def _on_progress(self, done: int, total: int) -> None:
         if not self._generating:
@@ -400,7 +411,7 @@ class PrintPreviewDialog(QDialog):
         self.progress.hide()
         self.status.setText(_("The document could not be prepared."))
         self._set_enabled(self._doc is not None)
-        self.pseudonymised_box.setEnabled(True)
+        self.pseudonymised_box.setEnabled(self._named_allowed)
         if self._doc is not None and self._shown_flag is not None:
             # The pages on screen are still the previous variant: say so with the box.
             self.pseudonymised_box.blockSignals(True)

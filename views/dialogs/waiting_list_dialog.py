@@ -281,4 +281,6 @@ class WaitingListDialog(QDialog):
             runner=self.context.runner,
             parent=self,
         )
+        if not self.backend.principal.may_print_named:
+            dialog.only_pseudonymised()
         self.exec_dialog(dialog)
