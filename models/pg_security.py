@@ -63,11 +63,23 @@ change_log             the record's: a row of a table is seen if the record is
 
 Writes are checked the same way (WITH CHECK): a row put into, or moved to, another
 programme is refused; a stay, a reservation's bed must also be on a bed the user sees.
-Each policy's subqueries read the other tables under their own policies (the mapping
-above, without repeating it), and the programmes come from one InitPlan per statement
-(``(SELECT acc_my_programmes())``), so the filters become hashed subplans and index
-conditions, not a function call per row. Foreign keys and unique constraints are
-checked by PostgreSQL regardless of the policies.
+
+How the policies stay fast at a region's scale: the programmes come from one InitPlan
+per statement (``(SELECT acc_my_programmes())``), never a call per row; the network and
+the placements are filtered by index (``programme_id``) and by the policies of the
+tables they hang from, as hashed subplans; people and households, which have no
+programme of their own, are read through small views of the owner (``VIEWS``: the
+households of the user's placements, reservations and requests, by index, and their
+members), which see the links unfiltered. The households and people linked to nothing
+yet are kept in ``acc_unlinked`` by triggers (``acc_track_links``), a few rows, rather
+than found among every household at each statement. A household or person being
+inserted is checked before it is in the table: it passes by its id, above every id
+stored (ids come from a sequence, so a row committed before the statement began has a
+smaller one). Foreign keys and unique constraints are checked by PostgreSQL regardless
+of the policies. Measured on the ``region`` demonstration network (55,000 people,
+93,000 stays), a coordinator of one programme: occupancy by structure 14-30 ms (the
+superuser 20-27 ms, it sees 30 times more), the list of structures 2-4 ms, counting the
+people seen 34 ms (5 ms unfiltered), a search of people 145 ms (15-25 ms).
 
 Login management (``create_login``, ``set_login_role``, ``set_login_enabled``,
 ``set_login_password``) goes through SECURITY DEFINER functions that only
