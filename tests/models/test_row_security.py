@@ -547,3 +547,64 @@ def test_a_disabled_user_sees_nothing(pg_server, network: Network) -> None:  # t
 def test_the_setup_needs_no_more_rights_than_it_names(network: Network) -> None:
     with network.db.engine.connect() as c:
         assert pg_security.missing_rights(c) == []  # the superuser
+
+
+def test_a_readers_application_shows_figures_and_refuses_writes_in_words(
+    network: Network,
+) -> None:
+    backend = as_login(network, Role.READER)
+    day = D(2024, 1, 15)
+    try:
+        rows = backend.occupancy.at(day)
+        assert {r.key for r in rows} and all("T-ART" not in r.label for r in rows)
+        assert backend.occupancy.overview(day).total.beds > 0
+        assert {p.id for p in backend.directory.programmes()} == {network.programme_a}
+        with pytest.raises(DomainError, match="Il tuo ruolo non consente|Your role does not"):
+            backend.people.register_household([NewPerson("Ugo", "Prova", "M", ADULT_BIRTH)])
+    finally:
+        backend.db.dispose()
+
+
+def test_the_person_who_prepared_the_server_copies_a_local_file_into_it(
+    pg_server, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Not a superuser: a login that may create roles and owns the database, as the
+    README asks; the copy writes every row past the policies, as a member of the owner."""
+    from models import demo, schema
+    from models.database_copy import copy_database, table_checksum, tables
+
+    preparer = f"acc_prep_{uuid.uuid4().hex[:8]}"
+    url = pg_server.create(migrated=False)
+    name = url.rsplit("/", 1)[1]
+    with pg_server.admin.connect() as c:
+        c.execute(text(f'CREATE ROLE "{preparer}" LOGIN CREATEROLE'))
+        c.execute(text(f'ALTER DATABASE "{name}" OWNER TO "{preparer}"'))
+    local = Database(f"sqlite:///{tmp_path / 'ufficio.sqlite3'}")
+    schema.upgrade(local)
+    demo.generate(local, scale="tiny", seed=2, today=D(2024, 11, 15))
+    shared = Database(url.replace("postgres@", f"{preparer}@"))
+    try:
+        copied = copy_database(local, shared)
+        with shared.engine.connect() as c:
+            assert {t.name: table_checksum(c, t) for t in tables()} == {
+                done.table: done for done in copied
+            }
+            # Nothing of the copy is left "linked to nothing" but what is so.
+            unlinked = c.execute(
+                text(
+                    "SELECT count(*) FROM household h WHERE NOT EXISTS "
+                    "(SELECT 1 FROM placement p WHERE p.household_id = h.id) AND NOT EXISTS "
+                    "(SELECT 1 FROM reservation r WHERE r.household_id = h.id) AND NOT EXISTS "
+                    "(SELECT 1 FROM placement_request q WHERE q.household_id = h.id)"
+                )
+            ).scalar_one()
+            kept = c.execute(
+                text("SELECT count(*) FROM acc_unlinked WHERE table_name = 'household'")
+            ).scalar_one()
+            assert kept == unlinked
+    finally:
+        local.dispose()
+        shared.dispose()
+        with pg_server.admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            c.execute(text(f'DROP ROLE IF EXISTS "{preparer}"'))
