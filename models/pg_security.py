@@ -58,7 +58,9 @@ household              the programmes of its placements, reservations and reques
                        coordinator and operator, who must be able to place it
 household_member       its household's
 person                 their household's; one in no household yet, as a household
-change_log             the record's: a row of a table is seen if the record is
+change_log             the record's (``table_name``, ``row_id``): seen if the record is
+audit_entry            the same by ``entity`` and ``entity_id``; an entry about no record
+                       of those tables (a network import) only by administrators
 =====================  ===================================================================
 
 Writes are checked the same way (WITH CHECK): a row put into, or moved to, another
@@ -218,17 +220,20 @@ VIEWS: dict[str, str] = {
         "UNION ALL SELECT row_id FROM acc_unlinked WHERE table_name = 'person'"
     ),
 }
-SCOPED_TABLES = (*SCOPES, "change_log")
 
 
-def _change_log_scope() -> str:
-    cases = " ".join(
-        f"WHEN '{t}' THEN row_id IN (SELECT id FROM {t})" for t in SCOPES if t != "change_log"
-    )
-    return f"CASE table_name {cases} ELSE false END"
+def _record_scope(table_column: str, id_column: str) -> str:
+    """A row of the log or of the audit trail is seen where its record is."""
+    cases = " ".join(f"WHEN '{t}' THEN {id_column} IN (SELECT id FROM {t})" for t in SCOPES)
+    return f"CASE {table_column} {cases} ELSE false END"
 
 
-SCOPES_WITH_LOG = {**SCOPES, "change_log": _change_log_scope()}
+SCOPES_WITH_LOG = {
+    **SCOPES,
+    "change_log": _record_scope("table_name", "row_id"),
+    "audit_entry": _record_scope("entity", "entity_id"),
+}
+SCOPED_TABLES = tuple(SCOPES_WITH_LOG)
 
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9_.-]{0,62}")
 

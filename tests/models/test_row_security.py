@@ -175,7 +175,12 @@ def test_a_user_reads_no_row_of_another_programme(network: Network, role: Role) 
             seen = visible(conn, table)
             assert not seen & theirs, table
             assert network.rows_a[table] <= seen, table
-        # The log of another programme's records is not shown either.
+        # The audit trail and the log of another programme's records are not shown either.
+        with conn.transaction():
+            audited = conn.execute(
+                "SELECT entity_id FROM audit_entry WHERE entity = 'placement'"
+            ).fetchall()
+        assert audited and network.placement_b not in {r[0] for r in audited}
         if role is not Role.READER:
             with conn.transaction():
                 logged = conn.execute(
@@ -358,6 +363,10 @@ def test_through_the_application_another_programme_is_out_of_reach(
         assert {p.id for p in backend.directory.programmes()} == {network.programme_a}
         with pytest.raises(NotFoundError):
             backend.directory.placement(network.placement_b)
+        # A record's history: its own programme's, and nothing of the other.
+        assert backend.history.of("structure", network.structure_a)
+        assert backend.history.of("structure", network.structure_b) == []
+        assert backend.history.of("placement", network.placement_b) == []
         # Writing into programme B: its structure, its placement are not there.
         with pytest.raises(DomainError):
             backend.placements.place(network.pending, network.structure_b, D(2024, 2, 1))
