@@ -443,15 +443,21 @@ def test_every_change_is_logged_under_the_login_that_made_it(network: Network) -
             assert mine == (k + 2,)
 
 
-def test_a_coordinator_places_a_household_just_registered_in_their_programme(
-    network: Network,
+@pytest.mark.parametrize("role", WRITERS, ids=lambda r: r.value)
+def test_a_user_places_a_household_just_registered_in_their_programme(
+    network: Network, role: Role
 ) -> None:
-    backend = as_login(network, Role.COORDINATOR)
+    backend = as_login(network, role)
     try:
         hh = backend.people.register_household([NewPerson("Olga", "Nuova", "F", ADULT_BIRTH)])
         assert backend.directory.household(hh.id).members
-        pl = backend.placements.place(hh.id, network.structure_a, D(2024, 3, 1))
+        # One after the other in the last free bed: the coordinator in March, the
+        # operator in May.
+        month = 3 if role is Role.COORDINATOR else 5
+        pl = backend.placements.place(hh.id, network.structure_a, D(2024, month, 1))
         assert pl.programme_id == network.programme_a
+        backend.placements.extend(pl.id, D(2024, 12, 1), "Progetto individuale")
+        backend.placements.record_exit(pl.id, D(2024, month + 1, 1), "voluntary_abandonment")
     finally:
         backend.db.dispose()
     # The reader sees it now that it is placed in the reader's programme, by code only.
