@@ -623,3 +623,36 @@ def test_the_person_who_prepared_the_server_copies_a_local_file_into_it(
         with pg_server.admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             c.execute(text(f'DROP ROLE IF EXISTS "{preparer}"'))
+
+
+def test_a_restored_backup_is_owned_and_protected_as_before(pg_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from models import backup
+
+    source = Database(pg_server.create())
+    Backend(source, actor="setup").people.register_household(
+        [NewPerson("Rita", "Prova", "F", ADULT_BIRTH)]
+    )
+    dump = backup.take(source, tmp_path / "copia.dump")
+    source.dispose()
+    target_url = pg_server.create(migrated=False)
+    backup.restore(dump, target_url, keep_dir=tmp_path)
+    target = Database(target_url)
+    try:
+        with target.engine.connect() as c:
+            owners = set(
+                c.execute(
+                    text(
+                        "SELECT pg_get_userbyid(relowner) FROM pg_class "
+                        "WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'v')"
+                    )
+                ).scalars()
+            )
+            forced = c.execute(
+                text("SELECT count(*) FROM pg_class WHERE relforcerowsecurity")
+            ).scalar_one()
+            unlinked = c.execute(text("SELECT count(*) FROM acc_unlinked")).scalar_one()
+        assert owners == {"accoglienza_owner"}
+        assert forced == len(pg_security.SCOPED_TABLES)
+        assert unlinked == 1  # the household registered, not placed yet
+    finally:
+        target.dispose()
