@@ -89,6 +89,13 @@ administrators (and the owner's members) may execute: they need no CREATEROLE of
 own, and can touch only the logins of the four roles. Passwords travel as SCRAM
 verifiers computed on the PC, never in clear (statement logs would keep them).
 
+A later migration that adds a table, a column a reader may see (``structure``), or a
+link between people, households and programmes must call ``install`` again (it is
+idempotent; run by the login that prepared the database, a member of the owner) and,
+for a new kind of record, extend ``SCOPES``. A restored backup is handed back the same
+way (``models.backup``). Backups with ``pg_dump`` need that login too: a user role sees
+only its rows, and ``pg_dump`` refuses to dump what row security filters.
+
 On a local SQLite file none of this exists: the program applies ``models.access``.
 """
 
