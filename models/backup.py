@@ -426,7 +426,35 @@ def _restore_server(plain: Path, url: str, keep_dir: Path) -> Restored:
     )
     if result.returncode != 0:
         raise DatabaseProblem(_("The restore of the shared database failed: nothing was changed."))
+    _secure_again(db)
     return Restored(db.engine.url.render_as_string(hide_password=True), kept)
+
+
+def _secure_again(db: Database) -> None:
+    """``pg_restore --no-owner`` leaves whoever restored owning every table: a database
+    with the server's row security (migration 0010) is handed back to its owner role,
+    its grants and policies set again (models/pg_security.py)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from . import pg_security
+
+    try:
+        with db.engine.begin() as conn:
+            secured = conn.execute(
+                text("SELECT to_regprocedure('acc_my_programmes()') IS NOT NULL")
+            ).scalar_one()
+            if secured:
+                pg_security.install(conn)
+    except DBAPIError as exc:
+        raise DatabaseProblem(
+            _(
+                "The backup was restored, but its tables could not be handed back to the "
+                "role that owns them: restore it again as the user who set up the server."
+            )
+        ) from exc
+    finally:
+        db.dispose()
 
 
 class Backups:

@@ -58,22 +58,43 @@ household              the programmes of its placements, reservations and reques
                        coordinator and operator, who must be able to place it
 household_member       its household's
 person                 their household's; one in no household yet, as a household
-change_log             the record's: a row of a table is seen if the record is
+change_log             the record's (``table_name``, ``row_id``): seen if the record is
+audit_entry            the same by ``entity`` and ``entity_id``; an entry about no record
+                       of those tables (a network import) only by administrators
 =====================  ===================================================================
 
 Writes are checked the same way (WITH CHECK): a row put into, or moved to, another
 programme is refused; a stay, a reservation's bed must also be on a bed the user sees.
-Each policy's subqueries read the other tables under their own policies (the mapping
-above, without repeating it), and the programmes come from one InitPlan per statement
-(``(SELECT acc_my_programmes())``), so the filters become hashed subplans and index
-conditions, not a function call per row. Foreign keys and unique constraints are
-checked by PostgreSQL regardless of the policies.
+
+How the policies stay fast at a region's scale: the programmes come from one InitPlan
+per statement (``(SELECT acc_my_programmes())``), never a call per row; the network and
+the placements are filtered by index (``programme_id``) and by the policies of the
+tables they hang from, as hashed subplans; people and households, which have no
+programme of their own, are read through small views of the owner (``VIEWS``: the
+households of the user's placements, reservations and requests, by index, and their
+members), which see the links unfiltered. The households and people linked to nothing
+yet are kept in ``acc_unlinked`` by triggers (``acc_track_links``), a few rows, rather
+than found among every household at each statement. A household or person being
+inserted is checked before it is in the table: it passes by its id, above every id
+stored (ids come from a sequence, so a row committed before the statement began has a
+smaller one). Foreign keys and unique constraints are checked by PostgreSQL regardless
+of the policies. Measured on the ``region`` demonstration network (55,000 people,
+93,000 stays), a coordinator of one programme: occupancy by structure 14-30 ms (the
+superuser 20-27 ms, it sees 30 times more), the list of structures 2-4 ms, counting the
+people seen 34 ms (5 ms unfiltered), a search of people 145 ms (15-25 ms).
 
 Login management (``create_login``, ``set_login_role``, ``set_login_enabled``,
 ``set_login_password``) goes through SECURITY DEFINER functions that only
 administrators (and the owner's members) may execute: they need no CREATEROLE of their
 own, and can touch only the logins of the four roles. Passwords travel as SCRAM
 verifiers computed on the PC, never in clear (statement logs would keep them).
+
+A later migration that adds a table, a column a reader may see (``structure``), or a
+link between people, households and programmes must call ``install`` again (it is
+idempotent; run by the login that prepared the database, a member of the owner) and,
+for a new kind of record, extend ``SCOPES``. A restored backup is handed back the same
+way (``models.backup``). Backups with ``pg_dump`` need that login too: a user role sees
+only its rows, and ``pg_dump`` refuses to dump what row security filters.
 
 On a local SQLite file none of this exists: the program applies ``models.access``.
 """
@@ -146,13 +167,12 @@ SCOPES: dict[str, str] = {
     "reservation": f"programme_id = ANY ({MINE}::int[])",
     "reservation_bed": "reservation_id IN (SELECT id FROM reservation)",
     "placement_request": f"programme_id = ANY ({MINE}::int[])",
-    "household": (
-        "id IN (SELECT household_id FROM placement) "
-        "OR id IN (SELECT household_id FROM reservation) "
-        "OR id IN (SELECT household_id FROM placement_request)"
-    ),
-    "household_member": "household_id IN (SELECT id FROM household)",
-    "person": "id IN (SELECT person_id FROM household_member)",
+    # People and households through views of the owner (``VIEWS``), which read the
+    # links at once, unfiltered, for the same mapping: a few thousand ids by index rather
+    # than a chain of policies over every household of the region.
+    "household": "id IN (SELECT household_id FROM acc_my_households)",
+    "household_member": "household_id IN (SELECT household_id FROM acc_my_households)",
+    "person": "id IN (SELECT person_id FROM acc_my_people)",
 }
 # What a written row must also satisfy (WITH CHECK, besides its scope).
 CHECKS: dict[str, str] = {
@@ -161,22 +181,66 @@ CHECKS: dict[str, str] = {
     "reservation_bed": "bed_id IN (SELECT id FROM bed)",
 }
 # Rows every coordinator and operator sees besides their programmes' (with a known user).
+# A row being inserted is checked before it is in the table, so a household or a person
+# just registered is let through by its id, above every id stored (ids come from a
+# sequence: a row committed before this statement began has a smaller one). Nothing is
+# gained by it: a household or person linked to nothing is seen anyway.
 UNASSIGNED: dict[str, str] = {
     "placement_request": "programme_id IS NULL",
-    "household": "id NOT IN (SELECT acc_linked_households())",
-    "person": "id NOT IN (SELECT acc_grouped_people())",
+    "household": (
+        "id > (SELECT household FROM acc_top_ids) "
+        "OR id IN (SELECT household_id FROM acc_unassigned_households)"
+    ),
+    "household_member": "household_id IN (SELECT household_id FROM acc_unassigned_households)",
+    "person": (
+        "id > (SELECT person FROM acc_top_ids) "
+        "OR id IN (SELECT person_id FROM acc_unassigned_people)"
+    ),
 }
-SCOPED_TABLES = (*SCOPES, "change_log")
+_MY_PROGRAMME = f"programme_id = ANY ({MINE}::int[])"
+# Views of the owner the policies read (their rows are ids only).
+VIEWS: dict[str, str] = {
+    "acc_my_households": (
+        f"SELECT household_id FROM placement WHERE {_MY_PROGRAMME} "
+        f"UNION ALL SELECT household_id FROM reservation WHERE {_MY_PROGRAMME} "
+        "UNION ALL SELECT household_id FROM placement_request "
+        f"WHERE household_id IS NOT NULL AND {_MY_PROGRAMME}"
+    ),
+    "acc_my_people": (
+        "SELECT person_id FROM household_member "
+        "WHERE household_id IN (SELECT household_id FROM acc_my_households)"
+    ),
+    "acc_top_ids": (
+        "SELECT (SELECT max(id) FROM household) AS household, "
+        "(SELECT max(id) FROM person) AS person"
+    ),
+    # Households linked to no programme: on a request without one, or registered and
+    # not placed, reserved nor referred yet (``acc_unlinked``, kept by triggers).
+    "acc_unassigned_households": (
+        "SELECT household_id FROM placement_request "
+        "WHERE programme_id IS NULL AND household_id IS NOT NULL "
+        "UNION ALL SELECT row_id FROM acc_unlinked WHERE table_name = 'household'"
+    ),
+    "acc_unassigned_people": (
+        "SELECT person_id FROM household_member "
+        "WHERE household_id IN (SELECT household_id FROM acc_unassigned_households) "
+        "UNION ALL SELECT row_id FROM acc_unlinked WHERE table_name = 'person'"
+    ),
+}
 
 
-def _change_log_scope() -> str:
-    cases = " ".join(
-        f"WHEN '{t}' THEN row_id IN (SELECT id FROM {t})" for t in SCOPES if t != "change_log"
-    )
-    return f"CASE table_name {cases} ELSE false END"
+def _record_scope(table_column: str, id_column: str) -> str:
+    """A row of the log or of the audit trail is seen where its record is."""
+    cases = " ".join(f"WHEN '{t}' THEN {id_column} IN (SELECT id FROM {t})" for t in SCOPES)
+    return f"CASE {table_column} {cases} ELSE false END"
 
 
-SCOPES_WITH_LOG = {**SCOPES, "change_log": _change_log_scope()}
+SCOPES_WITH_LOG = {
+    **SCOPES,
+    "change_log": _record_scope("table_name", "row_id"),
+    "audit_entry": _record_scope("entity", "entity_id"),
+}
+SCOPED_TABLES = tuple(SCOPES_WITH_LOG)
 
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9_.-]{0,62}")
 
@@ -216,15 +280,21 @@ def uninstall(conn: Connection) -> None:
     groups = ", ".join(GROUP_ROLES.values())
     conn.execute(text(f"REVOKE ALL ON {tables} FROM {groups}"))
     conn.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {_schema(conn)} FROM {groups}"))
+    for name in reversed(VIEWS):
+        conn.execute(text(f"DROP VIEW IF EXISTS {name}"))
+    for table in ("household", "person", *LINKING_TABLES):
+        conn.execute(text(f'DROP TRIGGER IF EXISTS acc_track_links ON "{table}"'))
+    conn.execute(text("DROP FUNCTION IF EXISTS acc_track_links()"))
+    conn.execute(text(f"DROP TABLE IF EXISTS {UNLINKED_TABLE}"))
     for fn in (
         "acc_create_login(text, text, text)",
         "acc_set_login_role(text, text)",
         "acc_set_login_enabled(text, boolean)",
         "acc_set_login_password(text, text)",
-        "acc_linked_households()",
-        "acc_grouped_people()",
         "acc_my_programmes()",
         "acc_my_role()",
+        "acc_check_login(text, boolean)",
+        "acc_check_group(text)",
     ):
         conn.execute(text(f"DROP FUNCTION IF EXISTS {fn}"))
 
@@ -345,22 +415,6 @@ def _functions(conn: Connection) -> None:
             SELECT role FROM app_user WHERE login = session_user AND NOT disabled
         $$
         """,
-        # Households and people linked to something, whatever the programme: the ones
-        # that are not were just registered.
-        """
-        CREATE OR REPLACE FUNCTION acc_linked_households() RETURNS SETOF int
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-            SELECT household_id FROM placement
-            UNION SELECT household_id FROM reservation
-            UNION SELECT household_id FROM placement_request WHERE household_id IS NOT NULL
-        $$
-        """,
-        """
-        CREATE OR REPLACE FUNCTION acc_grouped_people() RETURNS SETOF int
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-            SELECT person_id FROM household_member
-        $$
-        """,
         # Login management, for administrators: only logins of the four roles.
         f"""
         CREATE OR REPLACE FUNCTION acc_check_login(login text, must_exist boolean) RETURNS void
@@ -453,11 +507,13 @@ def _functions(conn: Connection) -> None:
     ]
     for statement in statements:
         conn.execute(text(statement))
+    _unlinked(conn)
+    for name, query in VIEWS.items():  # in order: a view reads the ones before it
+        conn.execute(text(f"CREATE OR REPLACE VIEW {name} AS {query}"))
+        conn.execute(text(f"ALTER VIEW {name} OWNER TO {OWNER_ROLE}"))
     for fn in (
         "acc_my_programmes()",
         "acc_my_role()",
-        "acc_linked_households()",
-        "acc_grouped_people()",
         "acc_check_login(text, boolean)",
         "acc_check_group(text)",
         "acc_create_login(text, text, text)",
@@ -479,6 +535,75 @@ def _functions(conn: Connection) -> None:
         conn.execute(text(f"GRANT EXECUTE ON FUNCTION {fn} TO {ADMIN}"))
 
 
+# The tables whose inserts make a household or a person "linked to nothing yet", and the
+# ones whose rows link them (a member its person; the others their household).
+UNLINKED_TABLE = "acc_unlinked"
+LINKING_TABLES = ("household_member", "placement", "reservation", "placement_request")
+
+
+def _unlinked(conn: Connection) -> None:
+    """``acc_unlinked``: the households and people linked to nothing yet, kept by triggers
+    (a few rows, where finding them among every household would read them all). Links
+    are never deleted by the application, so a row leaves it for good."""
+    conn.execute(
+        text(
+            f"CREATE TABLE IF NOT EXISTS {UNLINKED_TABLE} (table_name varchar(20) NOT NULL, "
+            "row_id integer NOT NULL, PRIMARY KEY (table_name, row_id))"
+        )
+    )
+    conn.execute(text(f"ALTER TABLE {UNLINKED_TABLE} OWNER TO {OWNER_ROLE}"))
+    conn.execute(text(f"DELETE FROM {UNLINKED_TABLE}"))
+    conn.execute(
+        text(
+            f"INSERT INTO {UNLINKED_TABLE} SELECT 'household', h.id FROM household h "
+            "WHERE NOT EXISTS (SELECT 1 FROM placement p WHERE p.household_id = h.id) "
+            "AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.household_id = h.id) "
+            "AND NOT EXISTS (SELECT 1 FROM placement_request q WHERE q.household_id = h.id)"
+        )
+    )
+    conn.execute(
+        text(
+            f"INSERT INTO {UNLINKED_TABLE} SELECT 'person', p.id FROM person p "
+            "WHERE NOT EXISTS (SELECT 1 FROM household_member m WHERE m.person_id = p.id)"
+        )
+    )
+    conn.execute(
+        text(
+            f"""
+            CREATE OR REPLACE FUNCTION acc_track_links() RETURNS trigger
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+            BEGIN
+                IF TG_TABLE_NAME IN ('household', 'person') THEN
+                    INSERT INTO {UNLINKED_TABLE} VALUES (TG_TABLE_NAME, NEW.id)
+                    ON CONFLICT DO NOTHING;
+                ELSIF TG_TABLE_NAME = 'household_member' THEN
+                    DELETE FROM {UNLINKED_TABLE}
+                    WHERE table_name = 'person' AND row_id = NEW.person_id;
+                ELSIF NEW.household_id IS NOT NULL THEN
+                    DELETE FROM {UNLINKED_TABLE}
+                    WHERE table_name = 'household' AND row_id = NEW.household_id;
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """
+        )
+    )
+    conn.execute(text(f"ALTER FUNCTION acc_track_links() OWNER TO {OWNER_ROLE}"))
+    for table in ("household", "person", *LINKING_TABLES):
+        column = {"household": None, "person": None, "household_member": "person_id"}.get(
+            table, "household_id"
+        )
+        events = "INSERT" if column is None else f"INSERT OR UPDATE OF {column}"
+        conn.execute(text(f'DROP TRIGGER IF EXISTS acc_track_links ON "{table}"'))
+        conn.execute(
+            text(
+                f'CREATE TRIGGER acc_track_links AFTER {events} ON "{table}" '
+                "FOR EACH ROW EXECUTE FUNCTION acc_track_links()"
+            )
+        )
+
+
 def _grant(conn: Connection) -> None:
     schema = _schema(conn)
     everyone = ", ".join(GROUP_ROLES.values())
@@ -495,6 +620,13 @@ def _grant(conn: Connection) -> None:
     conn.execute(text(f"GRANT UPDATE (version) ON structure TO {OPER}"))
     conn.execute(
         text(f"GRANT SELECT, INSERT, UPDATE ON {', '.join(PLACEMENT_TABLES)} TO {writers}")
+    )
+    conn.execute(text(f"GRANT SELECT ON acc_my_households, acc_my_people TO {everyone}"))
+    conn.execute(
+        text(
+            "GRANT SELECT ON acc_top_ids, acc_unassigned_households, acc_unassigned_people, "
+            f"{UNLINKED_TABLE} TO {writers}"
+        )
     )
     conn.execute(text(f"GRANT SELECT, INSERT ON audit_entry TO {writers}"))
     conn.execute(text(f"GRANT SELECT ON change_log TO {writers}"))
@@ -545,7 +677,7 @@ def _policies(conn: Connection) -> None:
             )
         )
         if table in UNASSIGNED:
-            rule = f"{MINE} IS NOT NULL AND {UNASSIGNED[table]}"
+            rule = f"{MINE} IS NOT NULL AND ({UNASSIGNED[table]})"
             conn.execute(
                 text(
                     f'CREATE POLICY acc_unassigned ON "{table}" TO {WRITERS} '

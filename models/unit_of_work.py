@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, insert, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -60,6 +60,7 @@ T = TypeVar("T")
 # stopped by statement_timeout (models.database.SessionTimeouts).
 LOCK_NOT_AVAILABLE = "55P03"
 QUERY_CANCELED = "57014"
+INSUFFICIENT_PRIVILEGE = "42501"
 BUSY_MESSAGE = N_(
     "Another PC is saving in this structure: try again in a few seconds. Nothing was saved."
 )
@@ -157,6 +158,12 @@ class UnitOfWork:
             raise ConcurrentEditError(_(STALE_MESSAGE)) from exc
         except IntegrityError as exc:
             raise translate_integrity_error(exc) from exc
+        except ProgrammingError as exc:
+            if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+                # The shared server refused what the user's role may not write
+                # (models/pg_security.py).
+                raise NotAllowedError(_(NOT_ALLOWED)) from exc
+            raise
         except OperationalError as exc:
             code = getattr(exc.orig, "sqlstate", None)
             if code == LOCK_NOT_AVAILABLE:

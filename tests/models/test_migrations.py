@@ -17,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from models import schema
+from models import pg_security, schema
 from models.database import Database
 from models.entities import Base
 from models.errors import DatabaseProblem
@@ -51,7 +51,15 @@ def upgrade_to(db, revision: str) -> None:
 def schema_differences(db) -> list:
     with db.engine.connect() as conn:
         ctx = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": False}
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": False,
+                # The shared server's own bookkeeping of its row security, not a model.
+                "include_object": lambda obj, name, kind, reflected, other: (
+                    name != pg_security.UNLINKED_TABLE
+                ),
+            },
         )
         return compare_metadata(ctx, Base.metadata)
 

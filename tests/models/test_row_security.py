@@ -175,7 +175,12 @@ def test_a_user_reads_no_row_of_another_programme(network: Network, role: Role) 
             seen = visible(conn, table)
             assert not seen & theirs, table
             assert network.rows_a[table] <= seen, table
-        # The log of another programme's records is not shown either.
+        # The audit trail and the log of another programme's records are not shown either.
+        with conn.transaction():
+            audited = conn.execute(
+                "SELECT entity_id FROM audit_entry WHERE entity = 'placement'"
+            ).fetchall()
+        assert audited and network.placement_b not in {r[0] for r in audited}
         if role is not Role.READER:
             with conn.transaction():
                 logged = conn.execute(
@@ -358,6 +363,10 @@ def test_through_the_application_another_programme_is_out_of_reach(
         assert {p.id for p in backend.directory.programmes()} == {network.programme_a}
         with pytest.raises(NotFoundError):
             backend.directory.placement(network.placement_b)
+        # A record's history: its own programme's, and nothing of the other.
+        assert backend.history.of("structure", network.structure_a)
+        assert backend.history.of("structure", network.structure_b) == []
+        assert backend.history.of("placement", network.placement_b) == []
         # Writing into programme B: its structure, its placement are not there.
         with pytest.raises(DomainError):
             backend.placements.place(network.pending, network.structure_b, D(2024, 2, 1))
@@ -434,15 +443,21 @@ def test_every_change_is_logged_under_the_login_that_made_it(network: Network) -
             assert mine == (k + 2,)
 
 
-def test_a_coordinator_places_a_household_just_registered_in_their_programme(
-    network: Network,
+@pytest.mark.parametrize("role", WRITERS, ids=lambda r: r.value)
+def test_a_user_places_a_household_just_registered_in_their_programme(
+    network: Network, role: Role
 ) -> None:
-    backend = as_login(network, Role.COORDINATOR)
+    backend = as_login(network, role)
     try:
         hh = backend.people.register_household([NewPerson("Olga", "Nuova", "F", ADULT_BIRTH)])
         assert backend.directory.household(hh.id).members
-        pl = backend.placements.place(hh.id, network.structure_a, D(2024, 3, 1))
+        # One after the other in the last free bed: the coordinator in March, the
+        # operator in May.
+        month = 3 if role is Role.COORDINATOR else 5
+        pl = backend.placements.place(hh.id, network.structure_a, D(2024, month, 1))
         assert pl.programme_id == network.programme_a
+        backend.placements.extend(pl.id, D(2024, 12, 1), "Progetto individuale")
+        backend.placements.record_exit(pl.id, D(2024, month + 1, 1), "voluntary_abandonment")
     finally:
         backend.db.dispose()
     # The reader sees it now that it is placed in the reader's programme, by code only.
@@ -547,3 +562,97 @@ def test_a_disabled_user_sees_nothing(pg_server, network: Network) -> None:  # t
 def test_the_setup_needs_no_more_rights_than_it_names(network: Network) -> None:
     with network.db.engine.connect() as c:
         assert pg_security.missing_rights(c) == []  # the superuser
+
+
+def test_a_readers_application_shows_figures_and_refuses_writes_in_words(
+    network: Network,
+) -> None:
+    backend = as_login(network, Role.READER)
+    day = D(2024, 1, 15)
+    try:
+        rows = backend.occupancy.at(day)
+        assert {r.key for r in rows} and all("T-ART" not in r.label for r in rows)
+        assert backend.occupancy.overview(day).total.beds > 0
+        assert {p.id for p in backend.directory.programmes()} == {network.programme_a}
+        with pytest.raises(DomainError, match="Il tuo ruolo non consente|Your role does not"):
+            backend.people.register_household([NewPerson("Ugo", "Prova", "M", ADULT_BIRTH)])
+    finally:
+        backend.db.dispose()
+
+
+def test_the_person_who_prepared_the_server_copies_a_local_file_into_it(
+    pg_server, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Not a superuser: a login that may create roles and owns the database, as the
+    README asks; the copy writes every row past the policies, as a member of the owner."""
+    from models import demo, schema
+    from models.database_copy import copy_database, table_checksum, tables
+
+    preparer = f"acc_prep_{uuid.uuid4().hex[:8]}"
+    url = pg_server.create(migrated=False)
+    name = url.rsplit("/", 1)[1]
+    with pg_server.admin.connect() as c:
+        c.execute(text(f'CREATE ROLE "{preparer}" LOGIN CREATEROLE'))
+        c.execute(text(f'ALTER DATABASE "{name}" OWNER TO "{preparer}"'))
+    local = Database(f"sqlite:///{tmp_path / 'ufficio.sqlite3'}")
+    schema.upgrade(local)
+    demo.generate(local, scale="tiny", seed=2, today=D(2024, 11, 15))
+    shared = Database(url.replace("postgres@", f"{preparer}@"))
+    try:
+        copied = copy_database(local, shared)
+        with shared.engine.connect() as c:
+            assert {t.name: table_checksum(c, t) for t in tables()} == {
+                done.table: done for done in copied
+            }
+            # Nothing of the copy is left "linked to nothing" but what is so.
+            unlinked = c.execute(
+                text(
+                    "SELECT count(*) FROM household h WHERE NOT EXISTS "
+                    "(SELECT 1 FROM placement p WHERE p.household_id = h.id) AND NOT EXISTS "
+                    "(SELECT 1 FROM reservation r WHERE r.household_id = h.id) AND NOT EXISTS "
+                    "(SELECT 1 FROM placement_request q WHERE q.household_id = h.id)"
+                )
+            ).scalar_one()
+            kept = c.execute(
+                text("SELECT count(*) FROM acc_unlinked WHERE table_name = 'household'")
+            ).scalar_one()
+            assert kept == unlinked
+    finally:
+        local.dispose()
+        shared.dispose()
+        with pg_server.admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            c.execute(text(f'DROP ROLE IF EXISTS "{preparer}"'))
+
+
+def test_a_restored_backup_is_owned_and_protected_as_before(pg_server, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from models import backup
+
+    source = Database(pg_server.create())
+    Backend(source, actor="setup").people.register_household(
+        [NewPerson("Rita", "Prova", "F", ADULT_BIRTH)]
+    )
+    dump = backup.take(source, tmp_path / "copia.dump")
+    source.dispose()
+    target_url = pg_server.create(migrated=False)
+    backup.restore(dump, target_url, keep_dir=tmp_path)
+    target = Database(target_url)
+    try:
+        with target.engine.connect() as c:
+            owners = set(
+                c.execute(
+                    text(
+                        "SELECT pg_get_userbyid(relowner) FROM pg_class "
+                        "WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'v')"
+                    )
+                ).scalars()
+            )
+            forced = c.execute(
+                text("SELECT count(*) FROM pg_class WHERE relforcerowsecurity")
+            ).scalar_one()
+            unlinked = c.execute(text("SELECT count(*) FROM acc_unlinked")).scalar_one()
+        assert owners == {"accoglienza_owner"}
+        assert forced == len(pg_security.SCOPED_TABLES)
+        assert unlinked == 1  # the household registered, not placed yet
+    finally:
+        target.dispose()

@@ -12,7 +12,8 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from models import schema
+from models import pg_security, schema
+from models.access import Principal, Role
 from models.database import Database
 from models.errors import DatabaseProblem
 
@@ -123,6 +124,11 @@ def test_init_names_the_rights_it_lacks_then_prepares_the_database(pg_server, li
             ).scalars()
         )
     assert owners == {"accoglienza_owner"}
+    with db.engine.connect() as c:
+        # Who prepared the database works as an administrator, and its later upgrades
+        # create what they create as the owner role.
+        assert pg_security.principal_of(c) == Principal(role, Role.ADMINISTRATOR, None)
+        assert pg_security.owner_ready(c)
     db.dispose()
 
 
