@@ -19,11 +19,11 @@ from desktop.cli_options import (
     Parser,
     UsageError,
     database_option,
-    open_as,
     parse_date,
     parse_province,
     principal_of,
 )
+from desktop.cli_users import open_as
 from models import i18n
 from models.entities import TargetGroup
 from models.errors import DomainError

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from models.access import OWNER, Principal
 from models.i18n import _
-
-if TYPE_CHECKING:
-    from models.database import Database
 
 
 class UsageError(Exception):
@@ -100,14 +97,3 @@ def principal_of(args: argparse.Namespace) -> Principal:
     of the commands), or the owner of a database without users."""
     principal = getattr(args, "principal", None)
     return principal if isinstance(principal, Principal) else OWNER
-
-
-def open_as(args: argparse.Namespace, *, upgrade: bool = False) -> Database:
-    """The database of ``args``, its reads limited to what the user may see
-    (``models.visibility``)."""
-    from desktop.cli_users import open_signed_in
-    from models.visibility import see_as
-
-    db = open_signed_in(args, upgrade=upgrade)  # sets args.principal
-    see_as(db, principal_of(args))
-    return db

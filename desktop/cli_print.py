@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from desktop.cli_options import (
     Parser,
     database_option,
-    open_as,
     parse_date,
     parse_month,
     parse_province,
     principal_of,
 )
+from desktop.cli_users import open_as
 from models.errors import DomainError
 from models.i18n import _
 from models.visibility import check_named

@@ -25,7 +25,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from desktop.cli_options import Parser, UsageError, database_option
+from desktop.cli_options import Parser, UsageError, database_option, principal_of
 from models.i18n import _
 
 if TYPE_CHECKING:
@@ -147,6 +147,16 @@ def open_signed_in(
 
     db = open_database(args.database, upgrade=upgrade, create=create)
     args.principal = sign_in(db, args)
+    return db
+
+
+def open_as(args: argparse.Namespace, *, upgrade: bool = False) -> Database:
+    """The database of ``args``, its reads limited to what the user may see
+    (``models.visibility``)."""
+    from models.visibility import see_as
+
+    db = open_signed_in(args, upgrade=upgrade)  # sets args.principal
+    see_as(db, principal_of(args))
     return db
 
 
