@@ -30,7 +30,8 @@ Rights on the tables (GRANT):
 - ``audit_entry``: read and insert; ``change_log``: read only (the triggers write it as
   the owner, so nobody can forge a row). No role may update, delete or truncate either
   (also refused by the triggers of ``models.change_log``);
-- readers only read, and of ``person`` only ``READER_PERSON_COLUMNS`` (no name, no
+- readers only read (but for recording, in their own name, that they read a protected
+  person's details), and of ``person`` only ``READER_PERSON_COLUMNS`` (no name, no
   search words, no citizenship nor gender identity), of ``structure`` every column but
   the address, of ``audit_entry`` neither the actor nor the details; ``change_log`` not
   at all (it holds the values, names included). The application masks the rest itself.
@@ -649,6 +650,10 @@ def _grant(conn: Connection) -> None:
     conn.execute(
         text(f"GRANT SELECT ({', '.join(READER_AUDIT_COLUMNS)}) ON audit_entry TO {READER}")
     )
+    # A reader writes one kind of entry: that they read a protected person's details, in
+    # their own name (``models.directory``); the policy below refuses any other.
+    conn.execute(text(f"GRANT INSERT ON audit_entry TO {READER}"))
+    conn.execute(text(f"GRANT USAGE ON SEQUENCE audit_entry_id_seq TO {READER}"))
 
 
 def _policies(conn: Connection) -> None:
@@ -676,6 +681,14 @@ def _policies(conn: Connection) -> None:
                 f"USING ({scope}) WITH CHECK ({check})"
             )
         )
+        if table == "audit_entry":
+            conn.execute(
+                text(
+                    f'CREATE POLICY acc_reader_records_reading ON "{table}" AS RESTRICTIVE '
+                    f"FOR INSERT TO {READER} "
+                    "WITH CHECK (action = 'read' AND actor = session_user)"
+                )
+            )
         if table in UNASSIGNED:
             rule = f"{MINE} IS NOT NULL AND ({UNASSIGNED[table]})"
             conn.execute(

@@ -112,42 +112,33 @@ def planted(backend: Backend) -> Planted:
 
 @pytest.fixture
 def reader_url(planted: Planted) -> Iterator[str]:
-    """A URL to read as a reader: on PostgreSQL a login with a reader's column
-    privileges (as ``models.pg_security`` gives them), on a local file the file."""
+    """A URL to read as a reader of both programmes: on PostgreSQL a reader's own login,
+    made by the users' use cases (its rights and row-level security are the server's,
+    ``models.pg_security``); on a local file the file."""
     url = make_url(planted.url)
     if url.get_backend_name() == "sqlite":
         yield planted.url
         return
     role = f"acc_canary_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    person = "id, code, alias, sex, birth_date, legal_status, version"
-    with admin.connect() as c:
-        structure = ", ".join(
-            r[0]
-            for r in c.execute(
-                text(
-                    "SELECT column_name FROM information_schema.columns"
-                    " WHERE table_name = 'structure' AND column_name <> 'address'"
-                )
-            )
+    owner = Database(planted.url)
+    try:  # the first user is an administrator
+        Backend(owner).users.add(role + "_admin", Role.ADMINISTRATOR, password="una password lunga")
+        Backend(owner).users.add(
+            role,
+            Role.READER,
+            programmes=[planted.programme_id, planted.sai_programme_id],
+            password="una password lunga",
         )
-        c.execute(text(f"CREATE ROLE {role} LOGIN"))
-        c.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
-        c.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}"))
-        c.execute(text(f"REVOKE SELECT ON person, structure, change_log, audit_entry FROM {role}"))
-        c.execute(text(f"GRANT SELECT ({person}) ON person TO {role}"))
-        c.execute(text(f"GRANT SELECT ({structure}) ON structure TO {role}"))
-        # the audit trail: no actor nor details; the reading of a protected person's
-        # details is recorded by the reader itself
-        audit = "id, at, action, entity, entity_id"
-        c.execute(text(f"GRANT SELECT ({audit}) ON audit_entry TO {role}"))
-        c.execute(text(f"GRANT INSERT ON audit_entry TO {role}"))
+    finally:
+        owner.dispose()
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
     try:
         yield url.set(username=role).render_as_string(hide_password=False)
     finally:
         with admin.connect() as c:
-            c.execute(text(f"DROP OWNED BY {role}"))
-            c.execute(text(f"DROP ROLE {role}"))
+            for login in (role, role + "_admin"):
+                c.execute(text(f"DROP OWNED BY {login}"))
+                c.execute(text(f"DROP ROLE {login}"))
         admin.dispose()
 
 
@@ -164,7 +155,12 @@ def _as(url: str, principal: Principal) -> Iterator[Backend]:
 
 @pytest.fixture
 def as_reader(reader_url: str) -> Iterator[Backend]:
-    yield from _as(reader_url, READER)
+    """A reader: on PostgreSQL signed in as the server says (the login's own user)."""
+    for b in _as(reader_url, READER):
+        if not b.db.is_sqlite:
+            b.who_signs_in()
+            assert b.principal.role is Role.READER
+        yield b
 
 
 @pytest.fixture
@@ -332,7 +328,7 @@ def test_reading_a_protected_persons_details_is_recorded_without_names(
     as_admin.directory.person_history(planted.person_id)
     reads = _reads(planted.url)
     assert [(a, act, ent, pid) for a, act, ent, pid, _d in reads] == [
-        ("lettore", "read", "person", planted.person_id),
+        (as_reader.principal.login, "read", "person", planted.person_id),
         ("admin", "read", "person", planted.person_id),
     ]
     assert not any(c in str(reads) for c in CANARIES)
@@ -344,8 +340,9 @@ def _cli(monkeypatch: pytest.MonkeyPatch, principal: Principal, *argv: str) -> i
     import desktop.cli
     import desktop.cli_options
     import desktop.cli_print
+    import desktop.cli_users
 
-    for module in (desktop.cli, desktop.cli_options, desktop.cli_print):
+    for module in (desktop.cli, desktop.cli_options, desktop.cli_print, desktop.cli_users):
         monkeypatch.setattr(module, "principal_of", lambda _args: principal)
     return desktop.cli.main(list(argv))
 
@@ -417,13 +414,13 @@ def test_command_line_and_log(
 def test_a_person_one_may_not_identify_is_not_changed(
     as_other_operator: Backend, as_admin: Backend, planted: Planted
 ) -> None:
-    from models.errors import ValidationError
+    from models.errors import DomainError
 
     if not as_other_operator.db.is_sqlite:
         pytest.skip("on the shared server row-level security hides the person altogether")
     person = as_admin.directory.household(planted.household_id).reference
     assert person is not None
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError):  # not their programme, nor may they identify them
         as_other_operator.people.update_person(person.id, person.version, first_name="X")
     after = as_admin.directory.household(planted.household_id).reference
     assert after is not None and after.first_name == "Canarino" and after.version == person.version
