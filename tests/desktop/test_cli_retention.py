@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import text
 
 from desktop import cli
-from models import entities as e
 from tests.models.test_retention import OLD_WORDS, admin_backend, every_text, network
 
 

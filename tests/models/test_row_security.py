@@ -574,7 +574,7 @@ def test_a_readers_application_shows_figures_and_refuses_writes_in_words(
         assert {r.key for r in rows} and all("T-ART" not in r.label for r in rows)
         assert backend.occupancy.overview(day).total.beds > 0
         assert {p.id for p in backend.directory.programmes()} == {network.programme_a}
-        with pytest.raises(DomainError, match="Il tuo ruolo non consente|Your role does not"):
+        with pytest.raises(DomainError, match="Il tuo ruolo non permette|Your role does not"):
             backend.people.register_household([NewPerson("Ugo", "Prova", "M", ADULT_BIRTH)])
     finally:
         backend.db.dispose()
