@@ -22,7 +22,7 @@ from . import pg_security
 from .database import Database, connection_message, connection_problem, sqlite_path
 from .errors import DatabaseProblem
 from .files import fsync_folder, private_file
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -129,6 +129,12 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
     return backup
 
 
+INSUFFICIENT_PRIVILEGE = "42501"
+UPGRADE_NOT_ALLOWED = N_(
+    "This version of Accoglienza must first upgrade the shared database, and only whoever "
+    "set the database up may do it (accoglienza db upgrade). Nothing was changed: ask "
+    "whoever looks after the server, then start Accoglienza again."
+)
 # The advisory lock every client of a shared server takes to migrate it (any number the
 # application uses for nothing else).
 MIGRATION_LOCK = 7_317_001
@@ -147,6 +153,10 @@ def migrate_shared(db: Database) -> bool:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             return _migrate(conn)
     except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            # Only the login that set the database up may change its tables
+            # (models/pg_security.py): an ordinary user's PC starting a new version first.
+            raise DatabaseProblem(_(UPGRADE_NOT_ALLOWED)) from exc
         raise connection_problem(db.url, exc) from exc
 
 

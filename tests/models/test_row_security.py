@@ -656,3 +656,27 @@ def test_a_restored_backup_is_owned_and_protected_as_before(pg_server, tmp_path)
         assert unlinked == 1  # the household registered, not placed yet
     finally:
         target.dispose()
+
+
+def test_a_users_pc_starting_a_new_version_first_is_told_who_upgrades(
+    network: Network,
+) -> None:
+    """Only the login that set the database up changes its tables: an ordinary user's PC
+    meeting a database one migration behind says so, and changes nothing."""
+    from models import schema
+
+    with network.db.engine.begin() as c:
+        head = c.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        c.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+    try:
+        user = as_login(network, Role.COORDINATOR)
+        try:
+            with pytest.raises(DomainError, match="accoglienza db upgrade"):
+                schema.migrate_shared(user.db)
+        finally:
+            user.db.dispose()
+        with network.db.engine.connect() as c:
+            assert c.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0010"
+    finally:
+        with network.db.engine.begin() as c:
+            c.execute(text("UPDATE alembic_version SET version_num = :h"), {"h": head})
