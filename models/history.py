@@ -39,8 +39,9 @@ PARTS: dict[RecordKind, dict[str, str]] = {
         "room": "structure_id",
     },
 }
-# Columns that say nothing to a reader of the history.
-UNSHOWN = {"id", "version", "search_text"}
+# Bookkeeping, not what a user changed; ``shown_name`` is the shared server's copy of a
+# structure's name for readers (models.pg_security).
+UNSHOWN = {"id", "version", "search_text", "shown_name"}
 
 
 class History:

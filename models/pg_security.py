@@ -33,7 +33,7 @@ Rights on the tables (GRANT):
 - readers only read (but for recording, in their own name, that they read a protected
   person's details), and of ``person`` only ``READER_PERSON_COLUMNS`` (no name, no
   search words, no citizenship nor gender identity), of ``structure`` every column but
-  the address, of ``audit_entry`` neither the actor nor the details; ``change_log`` not
+  the name and the address (``shown_name`` instead: the code of a confidential one), of ``audit_entry`` neither the actor nor the details; ``change_log`` not
   at all (it holds the values, names included). The application masks the rest itself.
 
 Row-level security, enabled and forced on every table with personal or structure data
@@ -258,10 +258,25 @@ def install(conn: Connection) -> None:
     Idempotent; run by the migration as the login preparing the database."""
     conn.execute(text("RESET ROLE"))
     _create_roles(conn)
+    _shown_name(conn)
     _hand_to_owner(conn)
     _functions(conn)
     _grant(conn)
     _policies(conn)
+
+
+# What a reader reads for a structure's name: its code when it is confidential (a
+# protected apartment's name can point to the place), kept by the server itself.
+SHOWN_NAME = "shown_name"
+
+
+def _shown_name(conn: Connection) -> None:
+    conn.execute(
+        text(
+            f"ALTER TABLE structure ADD COLUMN IF NOT EXISTS {SHOWN_NAME} varchar(200) "
+            "GENERATED ALWAYS AS (CASE WHEN confidential THEN code ELSE name END) STORED"
+        )
+    )
 
 
 def uninstall(conn: Connection) -> None:
@@ -287,6 +302,7 @@ def uninstall(conn: Connection) -> None:
         conn.execute(text(f'DROP TRIGGER IF EXISTS acc_track_links ON "{table}"'))
     conn.execute(text("DROP FUNCTION IF EXISTS acc_track_links()"))
     conn.execute(text(f"DROP TABLE IF EXISTS {UNLINKED_TABLE}"))
+    conn.execute(text(f"ALTER TABLE structure DROP COLUMN IF EXISTS {SHOWN_NAME}"))
     for fn in (
         "acc_create_login(text, text, text)",
         "acc_set_login_role(text, text)",
@@ -644,7 +660,7 @@ def _grant(conn: Connection) -> None:
                 "ORDER BY ordinal_position"
             )
         ).scalars()
-        if c != "address"
+        if c not in ("address", "name")
     ]
     conn.execute(text(f"GRANT SELECT ({', '.join(structure_columns)}) ON structure TO {READER}"))
     conn.execute(

@@ -149,6 +149,10 @@ def _masked(element: Column[Any], masks: Masks, rendered: str, compiler: Any) ->
             return EMPTY
         return f"CASE WHEN {masks.structure_hidden(q)} THEN '' ELSE {rendered} END"
     if base.name == "structure" and name == "name":
+        if masks.reader and masks.rows_limited:
+            # The shared server gives a reader the name only as its own column of what
+            # may be shown (models.pg_security.SHOWN_NAME).
+            return f"{q}.shown_name"
         return f"CASE WHEN {masks.structure_hidden(q)} THEN {q}.code ELSE {rendered} END"
     return None
 

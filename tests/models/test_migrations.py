@@ -57,7 +57,7 @@ def schema_differences(db) -> list:
                 "compare_server_default": False,
                 # The shared server's own bookkeeping of its row security, not a model.
                 "include_object": lambda obj, name, kind, reflected, other: (
-                    name != pg_security.UNLINKED_TABLE
+                    name not in (pg_security.UNLINKED_TABLE, pg_security.SHOWN_NAME)
                 ),
             },
         )

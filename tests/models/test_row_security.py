@@ -292,6 +292,7 @@ def test_a_reader_reads_figures_never_a_name(network: Network) -> None:
             "SELECT search_text FROM person",
             "SELECT * FROM person",
             "SELECT address FROM structure",
+            "SELECT name FROM structure",
             "SELECT before, after FROM change_log",
             "SELECT details FROM audit_entry",
             "UPDATE placement SET note = ''",
@@ -299,6 +300,10 @@ def test_a_reader_reads_figures_never_a_name(network: Network) -> None:
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
                 conn.execute(sql)
+        with conn.transaction():
+            # A structure's name as a reader may read it: a confidential one's is its code.
+            shown = conn.execute("SELECT code, shown_name, confidential FROM structure").fetchall()
+        assert shown and all((n == c) == conf for c, n, conf in shown)
         with conn.transaction():
             # A household registered but not placed is a coordinator's matter, not a figure.
             assert conn.execute(
