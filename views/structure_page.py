@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import results
+from models.access import OWNER
 from models.formatting import format_date, format_short_date
 from models.i18n import N_, _, ngettext
 from models.labels import programme_kind_label, relationship_label, target_group_label
@@ -510,23 +511,32 @@ class StructurePage(QWidget):
     def _update_buttons(self) -> None:
         line = self.selected_line()
         occupied = line is not None and line.status == "occupied"
+        # What the signed-in user's role allows here (models.access); the models refuse
+        # the rest anyway.
+        who = self.backend.principal if self.backend is not None else OWNER
+        programme = self.data.info.programme_id if self.data is not None else None
+        places = who.may_place(programme)
+        network = who.may_edit_network(programme)
         for key in ("transfer", "exit", "extension", "correction"):
-            self.bed_buttons[key].setEnabled(occupied)
+            self.bed_buttons[key].setEnabled(occupied and places)
         self.bed_buttons["outage"].setEnabled(
-            line is not None and line.status in ("free", "no_place")
+            network and line is not None and line.status in ("free", "no_place")
         )
-        self.bed_buttons["placement"].setEnabled(self.structure_id is not None and self._open)
+        self.bed_buttons["placement"].setEnabled(
+            places and self.structure_id is not None and self._open
+        )
         self.bed_buttons["placement"].setToolTip(
             ""
             if self._open
             else _("Nobody can be placed here on this date: the structure is closed.")
         )
-        self.capacity_button.setEnabled(self.structure_id is not None)
+        self.capacity_button.setEnabled(network and self.structure_id is not None)
         for button in self.network_buttons.values():
-            button.setEnabled(self.structure_id is not None)
+            button.setEnabled(network and self.structure_id is not None)
         outage = self.selected_outage()
         self.end_outage_button.setEnabled(
-            outage is not None
+            network
+            and outage is not None
             and (outage.end_date is None or outage.end_date > self.day)
             and outage.start_date < self.day
         )

@@ -250,3 +250,19 @@ def test_users_dialog_adds_disables_and_keeps_the_last_administrator(  # type: i
     assert any("ultimo amministratore attivo" in t for t in recorded_messages.texts())
     assert local.users.user("marco.verdi").disabled
     assert not local.users.user("anna").disabled
+
+
+@pytest.mark.parametrize(("login", "may_edit"), [("lia", False), ("anna", True)])
+def test_structure_page_offers_changes_only_to_a_role_that_may_make_them(  # type: ignore[no-untyped-def]
+    local: Backend, qtbot, login: str, may_edit: bool
+) -> None:
+    drive, _shown = attempts(PASSWORD, login=login)
+    w = window_for(qtbot, drive)
+    w.set_backend(opened(local))
+    structure = local.directory.structures()[0]
+    w.show_structure(structure.id)
+    page = w.structure_page
+    qtbot.waitUntil(lambda: page.data is not None and page.data.info.id == structure.id)
+    buttons = [*page.network_buttons.values(), page.capacity_button]
+    assert [b.isEnabled() for b in buttons] == [may_edit] * len(buttons)
+    assert page.bed_buttons["placement"].isEnabled() == may_edit
