@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from models.access import ROLE_LABELS
 from models.formatting import format_date
 from models.i18n import _
 
@@ -51,7 +52,15 @@ class StatusBar(QStatusBar):
             self.database_label.setText(_("Opening the database…"))
             self.database_label.setToolTip("")
             return
-        self.database_label.setText(backend.description)
+        who = backend.principal
+        if who.login:  # someone signed in: who, and with which role
+            self.database_label.setText(
+                _("{database} — {user} ({role})").format(
+                    database=backend.description, user=who.login, role=_(ROLE_LABELS[who.role])
+                )
+            )
+        else:
+            self.database_label.setText(backend.description)
         self.database_label.setToolTip(
             _("Several PCs work on this database together.")
             if backend.is_shared
