@@ -237,6 +237,7 @@ class PeoplePage(QWidget):
         self.model.page_loaded.connect(self._fit_columns)
         self.model.modelReset.connect(self._update_count)
         self.register_button.clicked.connect(self.open_register)
+        self._follow_role()
         self.add_member_button.clicked.connect(self.open_add_member)
         self.edit_person_button.clicked.connect(self.open_edit_person)
         self.members.itemSelectionChanged.connect(self._member_chosen)
@@ -256,6 +257,20 @@ class PeoplePage(QWidget):
         self.search.clear()
         self.model.set_source(None)
         self._show_household(None)
+        self._follow_role()
+
+    def _follow_role(self) -> None:
+        """What the signed-in user's role allows (models.access): a reader registers
+        nobody and sees no name columns, even before searching."""
+        who = self.backend.principal
+        self.register_button.setEnabled(who.writes)
+        for column in (
+            PeopleModel.LAST_NAME,
+            PeopleModel.FIRST_NAME,
+            PeopleModel.BIRTH_DATE,
+            PeopleModel.CITIZENSHIP,
+        ):
+            self.table.setColumnHidden(column, not who.sees_names)
 
     def set_day(self, day: dt.date) -> None:
         """The date of the main window: ages, where the household sleeps, and the dialogs

@@ -125,6 +125,7 @@ def test_reader_gets_no_write_actions_nor_users(local: Backend, qtbot) -> None: 
     a = w.main_actions
     # the status bar says who is signed in, and as what
     assert "lia (Lettore)" in w.status.database_label.text()
+    assert not w.people_page.register_button.isEnabled()
     assert a.free_beds.isEnabled() and a.print.isEnabled()
     for act in (a.placement, a.transfer, a.register, a.new_structure, a.new_programme, a.users):
         assert not act.isEnabled(), act.objectName()
