@@ -172,7 +172,7 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
             placement.planned_end,
             placement.programme_id,
         )
-        answer = read_fit(backend, placement.programme_id, None, question)
+        answer = read_fit(backend, placement.programme_id, None, question, placement.programme_code)
         return answer, backend.sheets.sheet(net.structure_id, day)
 
     return {
@@ -310,4 +310,3 @@ class Writes:
                 e.CapacityPeriod.__table__.delete().where(e.CapacityPeriod.structure_id.in_(ids))
             )
             s.execute(e.Structure.__table__.delete().where(e.Structure.id.in_(ids)))
-
