@@ -41,6 +41,9 @@ Reading = tuple[Sequence[Any], Callable[[list[list[Any]]], Any]]
 # its last ones (``Database.commit_with``), one round trip each instead of their own.
 WRITE = "accoglienza_write"
 PENDING_BEGIN = "accoglienza_pending_begin"
+# Statements sent ahead (``Database.prefetch``): their cursors, by SQL and parameters,
+# waiting for the session to execute the same statement.
+PREFETCHED = "accoglienza_prefetched"
 DAMAGED = N_(
     "The database file is damaged and nothing was saved. Restore the latest backup "
     "(File > Restore a backup…)."
@@ -302,9 +305,41 @@ def _pg_begin(conn) -> None:  # type: ignore[no-untyped-def]
 
 
 def _pg_end(conn) -> None:  # type: ignore[no-untyped-def]
-    """Committed or rolled back: nothing is pending (a transaction that sent nothing)."""
+    """Committed or rolled back: nothing is pending (a transaction that sent nothing),
+    and nothing sent ahead is kept."""
     if not conn.invalidated and not conn.closed:
         conn.connection.info.pop(PENDING_BEGIN, None)
+        conn.connection.info.pop(PREFETCHED, None)
+
+
+def _forget_prefetched(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    """A connection back in the pool keeps nothing sent ahead (a read session's)."""
+    if record is not None:
+        record.info.pop(PREFETCHED, None)
+
+
+def _statement_key(sql: str, values: Any) -> str:
+    return sql + "\x00" + repr(sorted((values or {}).items()))
+
+
+def _serve_prefetched(context: Any, statement: str, parameters: Any) -> bool:
+    """The statement was sent ahead (``Database.prefetch``): its rows are read from the
+    cursor that sent it, and nothing goes to the server now."""
+    if context is None:
+        return False
+    try:
+        info = context.root_connection.connection.info
+    except NotImplementedError:
+        return False
+    kept = info.get(PREFETCHED)
+    if not kept:
+        return False
+    waiting = kept.get(_statement_key(statement, parameters))
+    if not waiting:
+        return False
+    context.cursor.close()
+    context.cursor = waiting.pop(0)
+    return True
 
 
 def _for_driver(stmt: Any, params: Any, dialect: Any) -> tuple[str, dict[str, Any]]:
@@ -342,7 +377,10 @@ def _pending_begin(context: Any) -> bool:
 def _pg_do_execute(cursor, statement, parameters, context) -> bool | None:  # type: ignore[no-untyped-def]
     """The first statement of a write transaction goes with its BEGIN, in one round
     trip (the driver's pipeline); the session runs in the driver's autocommit mode, so
-    the driver sends no BEGIN of its own. Other statements go as usual (None)."""
+    the driver sends no BEGIN of its own. A statement sent ahead is read from its cursor.
+    Other statements go as usual (None)."""
+    if _serve_prefetched(context, statement, parameters):
+        return True
     if not _pending_begin(context):
         return None
     raw = cursor.connection
@@ -353,6 +391,8 @@ def _pg_do_execute(cursor, statement, parameters, context) -> bool | None:  # ty
 
 
 def _pg_do_execute_no_params(cursor, statement, context) -> bool | None:  # type: ignore[no-untyped-def]
+    if _serve_prefetched(context, statement, None):
+        return True
     if not _pending_begin(context):
         return None
     raw = cursor.connection
@@ -433,6 +473,7 @@ def make_engine(
         event.listen(engine, "begin", _pg_begin)
         event.listen(engine, "commit", _pg_end)
         event.listen(engine, "rollback", _pg_end)
+        event.listen(engine, "checkin", _forget_prefetched)
         event.listen(engine.dialect, "do_execute", _pg_do_execute)
         event.listen(engine.dialect, "do_execute_no_params", _pg_do_execute_no_params)
         event.listen(engine.dialect, "do_executemany", _pg_do_executemany)
@@ -566,6 +607,35 @@ class Database:
         except psycopg.Error as exc:
             raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
         return [list(c.fetchall()) if c.description else [] for c in cursors]
+
+    def prefetch(self, session: Session, statements: Sequence[Any]) -> None:
+        """Send ``statements`` (selects, ORM or Core, or a select and its parameters) now,
+        in one round trip with the transaction's BEGIN when it is pending; when the
+        session then executes one of them (the same statement, the same parameters), its
+        rows come from what was sent ahead, without a round trip of its own. The code
+        that reads them stays as it is, in its order; a statement never executed costs
+        nothing more. On PostgreSQL only; on SQLite nothing is sent ahead."""
+        if self.is_sqlite or not statements:
+            return
+        import psycopg
+
+        pairs = [st if isinstance(st, tuple) else (st, None) for st in statements]
+        conn = session.connection()
+        raw: Any = conn.connection.dbapi_connection
+        compiled = [_for_driver(stmt, params, conn.dialect) for stmt, params in pairs]
+        cursors = [raw.cursor() for _ in compiled]
+        sql = ""
+        try:
+            with raw.pipeline():
+                if _pending_begin_of(conn):
+                    raw.execute(b"BEGIN")
+                for cursor, (sql, values) in zip(cursors, compiled, strict=True):
+                    cursor.execute(sql, values)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        kept = conn.connection.info.setdefault(PREFETCHED, {})
+        for cursor, (sql, values) in zip(cursors, compiled, strict=True):
+            kept.setdefault(_statement_key(sql, values), []).append(cursor)
 
     def fetch_together(self, session: Session, statements: Sequence[Any]) -> list[list[Any]]:
         """The rows of each of ``statements`` (selects, or a select and its parameters),

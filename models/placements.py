@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import convert, limits, rules, terms
 from . import entities as e
@@ -28,7 +29,9 @@ from .unit_of_work import (
     check_version,
     get,
     lock_row,
+    lock_row_statement,
     lock_structure,
+    lock_structure_statement,
     touch,
 )
 
@@ -126,28 +129,35 @@ class Placements(UseCases):
     def fit_many_reading(
         self,
         household_id: int,
-        structure_ids: Sequence[int],
+        structure_ids: Sequence[int] | None,
         day: dt.date,
         person_ids: Sequence[int] | None = None,
         *,
         until: dt.date | None = None,
         until_programme: int | None = None,
+        programme_id: int | None = None,
     ) -> Callable[[Session], Reading]:
-        """``check_fit_many`` as a reading: the structures and the people are read first,
-        then the beds, their problems, the places and where the other members sleep go
-        in one round trip, with any other reading sent together
-        (``Database.read_together``)."""
-        wanted = list(dict.fromkeys(structure_ids))
+        """``check_fit_many`` as a reading: the structures and the people are read first
+        (one round trip), then the beds, their problems, the places and where the other
+        members sleep go in one round trip, with any other reading sent together
+        (``Database.read_together``). ``structure_ids`` None: every structure of
+        ``programme_id``, without asking for their list first."""
+        wanted = list(dict.fromkeys(structure_ids or ()))
+        structures_statement = select(e.Structure).options(*convert.STRUCTURE)
+        if structure_ids is None:
+            structures_statement = structures_statement.where(
+                e.Structure.programme_id == programme_id
+            )
+        else:
+            structures_statement = structures_statement.where(e.Structure.id.in_(wanted))
 
         def reading(s: Session) -> Reading:
-            structures = {
-                st.id: st
-                for st in s.scalars(
-                    select(e.Structure)
-                    .options(*convert.STRUCTURE)
-                    .where(e.Structure.id.in_(wanted))
-                )
-            }
+            self.db.prefetch(
+                s, [structures_statement, rules.household_members_statement(household_id)]
+            )
+            structures = {st.id: st for st in s.scalars(structures_statement)}
+            if structure_ids is None:
+                wanted[:] = list(structures)
             gone = _("The record no longer exists (it may have been removed).")
             reports = {
                 sid: r.FitReport(sid, False, (gone,), False, {})
@@ -257,12 +267,50 @@ class Placements(UseCases):
         with self.work.transaction() as s:
             self.work.require(s, Right.PLACE, e.Placement, placement_id)
             self.work.require(s, Right.PLACE, e.Structure, destination_structure_id)
-            pl = get(s, e.Placement, placement_id, options=convert.PLACEMENT)
+            # On the shared server the locks and every read below go in the first round
+            # trip, with the BEGIN; the stays and the placement's new version go with the
+            # COMMIT (two round trips and the checks' one).
+            household = (
+                select(e.Placement.household_id)
+                .where(e.Placement.id == placement_id)
+                .scalar_subquery()
+            )
+            placement_statement = (
+                select(e.Placement)
+                .where(e.Placement.id == placement_id)
+                .options(*convert.PLACEMENT)
+            )
+            members_statement = rules.household_members_statement(household)
+            beds_statement = rules.household_beds_statement(household, day)
+            shared = not self.db.is_sqlite
+            if shared:
+                self.db.prefetch(
+                    s,
+                    [
+                        # The placement first, then the structure (as a placement
+                        # locks its household before its structure).
+                        lock_row_statement(e.Placement, placement_id),
+                        placement_statement,
+                        lock_structure_statement(destination_structure_id),
+                        rules.live_stays_statement(placement_id, day),
+                        members_statement,
+                        beds_statement,
+                    ],
+                )
+                lock_row(s, e.Placement, placement_id)
+            pl = s.execute(placement_statement).unique().scalar_one_or_none() or get(
+                s, e.Placement, placement_id
+            )  # gone: ``get`` says so
             check_version(pl, version)
             if pl.status != e.PlacementStatus.ACTIVE:
                 raise ValidationError(_("This placement has ended: it cannot be changed."))
             dest = lock_structure(s, destination_structure_id)
             stays = rules.live_stays(s, placement_id, day)
+            if shared:
+                rules.remember_members(
+                    s, pl.household_id, s.scalars(members_statement).unique().all()
+                )
+                rules.remember_household_beds(s, pl.household_id, day, s.execute(beds_statement))
             stays = [x for x in stays if x.start_date <= day]
             current = {x.person_id: x for x in stays}
             if not current:
@@ -341,7 +389,20 @@ class Placements(UseCases):
                     pl.exit_destination = new_programme.code
                     pl.status = e.PlacementStatus.EXITED
             self._open_stays(s, target.id, chosen, day, override_reason)
-            touch(pl)
+            if shared and target is pl:
+                # Locked since the first round trip: its version is the one read, and
+                # the new one goes with the COMMIT.
+                self.work.with_commit(
+                    s,
+                    update(e.Placement)
+                    .where(e.Placement.id == pl.id, e.Placement.version == pl.version)
+                    .values(version=pl.version + 1)
+                    .execution_options(synchronize_session=False),
+                )
+                set_committed_value(pl, "version", pl.version + 1)
+                s.info["touched"].add(pl)
+            else:
+                touch(pl)
             s.flush()
             self.work.audit(
                 s,
@@ -615,9 +676,33 @@ def place_in(
     person_ids: Sequence[int] | None = None,
     override_reason: str = "",
     note: str = "",
+    write_now: bool = False,
 ) -> e.Placement:
     """The placement of ``Placements.place`` inside the transaction ``s`` of a use case
-    (placing from the waiting list closes the request in the same transaction)."""
+    (placing from the waiting list closes the request in the same transaction).
+    ``write_now``: the placement's row is written before this returns (the caller's
+    rows refer to it), not with the COMMIT."""
+    held_statement = select(e.Reservation).where(
+        e.Reservation.household_id == household_id,
+        e.Reservation.status == e.ReservationStatus.HELD,
+    )
+    shared = not work.db.is_sqlite and not write_now
+    # On the shared server every read below goes in the first round trip, with the
+    # BEGIN and the locks, and the new placement's id is taken there too: its rows then
+    # go with the COMMIT (two round trips and the checks' one).
+    work.db.prefetch(
+        s,
+        [
+            lock_row_statement(e.Household, household_id),
+            lock_structure_statement(structure_id),
+            rules.household_members_statement(household_id),
+            held_statement,
+            # asked by the minor rule and by the companions' target group
+            rules.household_beds_statement(household_id, entry_date),
+            rules.household_beds_statement(household_id, entry_date),
+            *([next_id_statement(e.Placement)] if shared else []),
+        ],
+    )
     # The household first, then the structure: two placements of one household
     # into two structures are taken one after the other (the second is told they
     # are already placed) instead of deadlocking on the stays' exclusion.
@@ -626,12 +711,7 @@ def place_in(
     programme = st.programme
     # The members come with their household, held by them for the result's code.
     members = rules.select_members(s, household_id, person_ids)
-    held = s.scalar(
-        select(e.Reservation).where(
-            e.Reservation.household_id == household_id,
-            e.Reservation.status == e.ReservationStatus.HELD,
-        )
-    )
+    held = s.scalar(held_statement)
     if held is not None:
         # Placing beside a held reservation would keep its beds held for nobody.
         raise ValidationError(
@@ -664,18 +744,36 @@ def place_in(
             s, household_id, st.id, entry_date, [m.person_id for m in members]
         ),
     )
-    pl = e.Placement(
-        household_id=household_id,
-        programme_id=programme.id,
-        programme=programme,  # held by the placement for its result, after this returns
-        entry_date=entry_date,
-        planned_end=planned_end,
-        note=note,
-        status=e.PlacementStatus.ACTIVE,
-        extensions=[],  # a new placement has none: no need to read them back
-    )
-    s.add(pl)
-    s.flush()
+    values = {
+        "household_id": household_id,
+        "programme_id": programme.id,
+        "entry_date": entry_date,
+        "planned_end": planned_end,
+        "note": note,
+        "status": e.PlacementStatus.ACTIVE,
+        "exit_date": None,
+        "exit_reason": None,
+        "exit_destination": "",
+    }
+    if shared:
+        # Its id taken ahead: the row goes with the COMMIT, before its stays.
+        pl = e.Placement(id=s.scalar(next_id_statement(e.Placement)), version=1, **values)
+        limits.check_object(pl, changed_only=False)
+        work.with_commit(s, insert(e.Placement).values(id=pl.id, version=1, **values))
+        s.info["touched"].add(pl)
+        # held by the placement for its result, after this returns (not added to the
+        # session: the row is written by the statement above)
+        set_committed_value(pl, "programme", programme)
+        set_committed_value(pl, "household", members[0].household)
+        set_committed_value(pl, "extensions", [])
+    else:
+        pl = e.Placement(
+            **values,
+            programme=programme,  # held by the placement for its result
+            extensions=[],  # a new placement has none: no need to read them back
+        )
+        s.add(pl)
+        s.flush()
     open_stays(work, s, pl.id, chosen, entry_date, override_reason)
     work.audit(
         s,
@@ -687,6 +785,13 @@ def place_in(
         override=bool(override_reason.strip()),
     )
     return pl
+
+
+def next_id_statement(cls: type[Any]) -> Any:
+    """The next id of ``cls``'s table (PostgreSQL): taken ahead, so the new row can go
+    with the COMMIT (a refused transaction leaves a gap in the ids, as any does)."""
+    table = cls.__table__
+    return select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
 
 
 def open_stays(

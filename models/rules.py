@@ -422,19 +422,60 @@ def household_members(s: Session, household_id: int) -> list[e.HouseholdMember]:
     # who is already there): read once per transaction. Adding a member clears it.
     cache: dict[int, list[e.HouseholdMember]] = s.info.setdefault("members", {})
     if household_id not in cache:
-        cache[household_id] = list(
-            s.scalars(
-                select(e.HouseholdMember)
-                .where(e.HouseholdMember.household_id == household_id)
-                .options(
-                    joinedload(e.HouseholdMember.person, innerjoin=True),
-                    # with the household: its code, for the results, without a statement
-                    joinedload(e.HouseholdMember.household, innerjoin=True),
-                )
-                .order_by(e.HouseholdMember.id)
-            )
-        )
+        cache[household_id] = list(s.scalars(household_members_statement(household_id)))
     return list(cache[household_id])
+
+
+def remember_members(s: Session, household_id: int, members: Iterable[e.HouseholdMember]) -> None:
+    """The household's members as read ahead (``household_members_statement``), for
+    the rest of the transaction."""
+    s.info.setdefault("members", {})[household_id] = list(members)
+
+
+def household_members_statement(household_id: Any) -> Any:
+    """The statement of ``household_members`` (to be sent ahead: ``Database.prefetch``);
+    ``household_id`` may be a select of the id (the household of a placement)."""
+    return (
+        select(e.HouseholdMember)
+        .where(e.HouseholdMember.household_id == household_id)
+        .options(
+            joinedload(e.HouseholdMember.person, innerjoin=True),
+            # with the household: its code, for the results, without a statement
+            joinedload(e.HouseholdMember.household, innerjoin=True),
+        )
+        .order_by(e.HouseholdMember.id)
+    )
+
+
+def household_beds(s: Session, household_id: int, day: dt.date) -> dict[int, int]:
+    """Where the members of the household sleep on ``day``: person -> structure, for
+    the members in a bed (a person sleeps in one bed a night). Asked by the minor rule
+    and by the companions, read once when read ahead (``remember_household_beds``)."""
+    known = s.info.get("household_beds", {}).get((household_id, day))
+    if known is not None:
+        return dict(known)
+    return {p: st for p, st in s.execute(household_beds_statement(household_id, day))}
+
+
+def remember_household_beds(
+    s: Session, household_id: int, day: dt.date, rows: Iterable[Any]
+) -> None:
+    """``household_beds`` as read ahead, for the rest of the transaction: only before
+    any stay of the household changes in it (the stays go with the COMMIT)."""
+    s.info.setdefault("household_beds", {})[household_id, day] = {p: st for p, st in rows}
+
+
+def household_beds_statement(household_id: Any, day: dt.date) -> Any:
+    """The statement of ``household_beds``: (person, structure) rows; ``household_id``
+    may be a select of the id (the household of a placement)."""
+    return (
+        select(e.BedStay.person_id, e.Room.structure_id)
+        .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+        .join(e.Room, e.Room.id == e.Bed.room_id)
+        .join(e.HouseholdMember, e.HouseholdMember.person_id == e.BedStay.person_id)
+        .where(e.HouseholdMember.household_id == household_id, live_stay_clause(day))
+        .order_by(e.BedStay.person_id)
+    )
 
 
 def companions(
@@ -449,8 +490,16 @@ def companions_by_structure(
 ) -> dict[int, list[e.HouseholdMember]]:
     """Members of the household (other than ``exclude``) in a bed on ``day``, by the
     structure they sleep in: one statement (a person sleeps in one bed a night)."""
-    stmt, finish = companions_query(household_members(s, household_id), day, exclude)
-    return finish(s.execute(stmt).all() if stmt is not None else [])
+    excluded = set(exclude)
+    members = [m for m in household_members(s, household_id) if m.person_id not in excluded]
+    if not members:
+        return {}
+    where = household_beds(s, household_id, day)
+    found: dict[int, list[e.HouseholdMember]] = {}
+    for m in members:
+        if m.person_id in where:
+            found.setdefault(where[m.person_id], []).append(m)
+    return found
 
 
 def companions_query(
@@ -672,15 +721,11 @@ def minor_problem(
         return None
     members = household_members(s, household_id)
     where: dict[int, int | None] = {m.person_id: None for m in members}
-    others = [m.person_id for m in members if m.person_id not in after]
+    others = {m.person_id for m in members if m.person_id not in after}
     if others:  # where the others sleep that night, in one statement
-        for person_id, structure_id in s.execute(
-            select(e.BedStay.person_id, e.Room.structure_id)
-            .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
-            .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(e.BedStay.person_id.in_(others), live_stay_clause(day))
-        ):
-            where[person_id] = structure_id
+        for person_id, structure_id in household_beds(s, household_id, day).items():
+            if person_id in others:
+                where[person_id] = structure_id
     where.update((pid, sid) for pid, sid in after.items() if pid in where)
     adults_at = {
         where[m.person_id] for m in members if not m.person.is_minor_on(day) and where[m.person_id]
@@ -1026,14 +1071,17 @@ def running(pl: e.Placement, today: dt.date) -> bool:
 
 def live_stays(s: Session, placement_id: int, day: dt.date) -> list[e.BedStay]:
     """Stays of a placement that are open or end after ``day`` (its current beds)."""
-    return list(
-        s.scalars(
-            select(e.BedStay)
-            .where(
-                e.BedStay.placement_id == placement_id,
-                e.BedStay.cancelled.is_(False),
-                or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > day),
-            )
-            .order_by(e.BedStay.id)
+    return list(s.scalars(live_stays_statement(placement_id, day)))
+
+
+def live_stays_statement(placement_id: int, day: dt.date) -> Any:
+    """The statement of ``live_stays`` (to be sent ahead: ``Database.prefetch``)."""
+    return (
+        select(e.BedStay)
+        .where(
+            e.BedStay.placement_id == placement_id,
+            e.BedStay.cancelled.is_(False),
+            or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > day),
         )
+        .order_by(e.BedStay.id)
     )

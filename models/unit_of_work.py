@@ -125,7 +125,13 @@ class UnitOfWork:
             return
         if right is Right.PROGRAMMES or right is Right.USERS or not who.writes:
             raise self.refuse()
+        if right is Right.NETWORK and who.role is not Role.COORDINATOR:
+            raise self.refuse()
         if of is None or id_ is None or s is None:
+            return
+        if not self.db.is_sqlite:
+            # The shared server limits every read and write to the user's programmes
+            # itself (row-level security, models.pg_security): no round trip to ask.
             return
         programmes = programmes_of(s, of, id_)
         if not programmes:  # a household never placed, a request with no programme
@@ -304,7 +310,7 @@ def programmes_of(s: Session, of: type[Any], id_: int) -> set[int]:
 def lock_row(s: Session, cls: type[Any], id_: int) -> None:
     """Lock one row until the end of the transaction, before it is read with what it
     holds: FOR UPDATE cannot go with the outer joins that read its related rows."""
-    found = s.execute(select(cls.id).where(cls.id == id_).with_for_update()).first()
+    found = s.execute(lock_row_statement(cls, id_)).first()
     if found is None:
         raise NotFoundError(
             _(
@@ -313,21 +319,29 @@ def lock_row(s: Session, cls: type[Any], id_: int) -> None:
         )
 
 
+def lock_row_statement(cls: type[Any], id_: int) -> Any:
+    """The statement of ``lock_row`` (to be sent ahead with others: ``Database.prefetch``)."""
+    return select(cls.id).where(cls.id == id_).with_for_update()
+
+
+def lock_structure_statement(structure_id: int) -> Any:
+    """The statement of ``lock_structure`` (to be sent ahead with others)."""
+    return (
+        select(e.Structure)
+        .where(e.Structure.id == structure_id)
+        .options(joinedload(e.Structure.programme, innerjoin=True))
+        .with_for_update(of=e.Structure)
+        .execution_options(populate_existing=True)
+    )
+
+
 def lock_structure(s: Session, structure_id: int) -> e.Structure:
     """The structure, locked until the end of the transaction."""
     # Serialises placements into one structure across PCs (PostgreSQL), so the capacity
     # check cannot be passed by two at once. SQLite is already serial.
     # Its programme comes in the same statement; only the structure's row is locked.
-    st = (
-        s.execute(
-            select(e.Structure)
-            .where(e.Structure.id == structure_id)
-            .options(joinedload(e.Structure.programme, innerjoin=True))
-            .with_for_update(of=e.Structure)
-            .execution_options(populate_existing=True)
-        )
-        .unique()
-        .scalar_one_or_none()
+    st: e.Structure | None = (
+        s.execute(lock_structure_statement(structure_id)).unique().scalar_one_or_none()
     )
     if st is None:
         raise NotFoundError(

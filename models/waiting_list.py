@@ -180,6 +180,7 @@ class WaitingList(UseCases):
                 person_ids=person_ids,
                 override_reason=override_reason,
                 note=note,
+                write_now=True,  # the request refers to it
             )
             req.status = e.RequestStatus.PLACED
             req.closed_on = entry_date

@@ -172,7 +172,7 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
             placement.planned_end,
             placement.programme_id,
         )
-        answer = read_fit(backend, placement.programme_id, None, question)
+        answer = read_fit(backend, placement.programme_id, None, question, placement.programme_code)
         return answer, backend.sheets.sheet(net.structure_id, day)
 
     return {
@@ -276,8 +276,9 @@ class Writes:
 
         return {"place": place, "extend": extend, "transfer": transfer, "exit": exit_}
 
-    def remove(self, audit_after: int) -> None:
-        """Take away the rows made here, and the audit entries after ``audit_after``."""
+    def remove(self) -> None:
+        """Take away the rows made here; their audit entries stay (nobody may delete
+        the audit trail)."""
         households = [h for h, _p in self.made]
         people = [p for _h, p in self.made]
         with self.backend.db.write() as s:
@@ -296,7 +297,6 @@ class Writes:
             )
             s.execute(e.Person.__table__.delete().where(e.Person.id.in_(people)))
             s.execute(e.Household.__table__.delete().where(e.Household.id.in_(households)))
-            s.execute(e.AuditEntry.__table__.delete().where(e.AuditEntry.id > audit_after))
         self.made = []
 
     def remove_structures(self) -> None:
@@ -310,8 +310,3 @@ class Writes:
                 e.CapacityPeriod.__table__.delete().where(e.CapacityPeriod.structure_id.in_(ids))
             )
             s.execute(e.Structure.__table__.delete().where(e.Structure.id.in_(ids)))
-
-
-def last_audit(backend: Backend) -> int:
-    with backend.db.read() as s:
-        return int(s.scalar(select(func.max(e.AuditEntry.id))) or 0)

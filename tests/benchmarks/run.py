@@ -545,9 +545,8 @@ def interaction_rows(link: Link, backend: Any, net: Any, repeat: int) -> list[Ro
 def write_rows(link: Link, backend: Any, net: Any, repeat: int) -> list[Row]:
     """A placement's life for throw-away people (place, extend, transfer, exit), each
     one transaction, timed; then every row it made is taken away again."""
-    from tests.interactions import WRITES, Writes, last_audit
+    from tests.interactions import WRITES, Writes
 
-    audit = last_audit(backend)
     writes = Writes(backend, net)
     times: dict[str, list[float]] = {name: [] for name in WRITES}
     counted: dict[str, tuple[int, int | None]] = {}
@@ -562,9 +561,9 @@ def write_rows(link: Link, backend: Any, net: Any, repeat: int) -> list[Row]:
                 fn()
                 if i:
                     times[name].append(time.perf_counter() - t0)
-            writes.remove(audit)  # the beds are free again for the next round
+            writes.remove()  # the beds are free again for the next round
     finally:
-        writes.remove(audit)
+        writes.remove()
         writes.remove_structures()
     rows = []
     for name in WRITES:

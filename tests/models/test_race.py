@@ -50,12 +50,18 @@ def _skip_python_check(monkeypatch_or_none=None) -> None:
     """Let the service's own bed check pass, so that only the database can refuse."""
     if monkeypatch_or_none is not None:
         monkeypatch_or_none.setattr(rules, "bed_problems", _no_bed_problems)
+        monkeypatch_or_none.setattr(rules, "bed_problems_from", _no_problems_from)
     else:
         rules.bed_problems = _no_bed_problems  # type: ignore[assignment]
+        rules.bed_problems_from = _no_problems_from  # type: ignore[assignment]
 
 
 def _no_bed_problems(_s, beds, *_args, **_kwargs):  # type: ignore[no-untyped-def]
     return {b.id: None for b in beds}
+
+
+def _no_problems_from(_rows, names, *_args, **_kwargs):  # type: ignore[no-untyped-def]
+    return dict.fromkeys(names)
 
 
 def _classify(exc: BaseException) -> str:
@@ -179,6 +185,42 @@ def test_database_refusal_maps_to_bed_occupied(backend, db, monkeypatch):
         backend.placements.place(people[1][0], structure, D(2023, 2, 1), beds={people[1][1]: bed})
     with db.engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM placement")).scalar_one() == before
+
+
+def _rows(db: Database) -> tuple[int, int, int]:
+    """Placements, stays, and stays still open: what a refused write must leave alone."""
+    with db.engine.connect() as c:
+        return (
+            c.execute(text("SELECT count(*) FROM placement")).scalar_one(),
+            c.execute(text("SELECT count(*) FROM bed_stay")).scalar_one(),
+            c.execute(text("SELECT count(*) FROM bed_stay WHERE end_date IS NULL")).scalar_one(),
+        )
+
+
+def test_database_refusal_of_a_transfer_maps_to_bed_occupied(backend, db, monkeypatch):
+    """A transfer into a bed taken meanwhile, past the service's check: the database
+    refuses it when it commits (the new stays go with the COMMIT), the user reads "bed
+    already occupied", and the old stay, the placement and its version are as before."""
+    structure, bed, people = _prepare(backend, 2)
+    backend.placements.place(people[0][0], structure, DAY, beds={people[0][1]: bed})
+    other = bed_ids(backend, structure)[1]
+    moving = backend.placements.place(people[1][0], structure, DAY, beds={people[1][1]: other})
+    _skip_python_check(monkeypatch)
+    before = _rows(db)
+    with pytest.raises(BedOccupiedError) as refused:
+        backend.placements.transfer(
+            moving.id,
+            D(2023, 4, 1),
+            structure,
+            beds={people[1][1]: bed},
+            version=moving.version,
+        )
+    assert str(refused.value) == "Il posto letto è già occupato in quelle date."
+    assert _rows(db) == before
+    assert backend.directory.placement(moving.id).version == moving.version
+    # and, the service's check back, the same transfer to a free bed goes through
+    monkeypatch.undo()
+    backend.placements.transfer(moving.id, D(2023, 4, 1), structure, version=moving.version)
 
 
 @pytest.mark.slow

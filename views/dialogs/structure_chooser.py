@@ -69,38 +69,49 @@ def read_fit(
     programme_id: int,
     structures: list[StructureInfo] | None,
     question: FitQuestion | None,
+    programme_code: str | None = None,
 ) -> FitAnswer:
     """Runs in a worker: the programme's structures (unless known), their free beds and
-    whether the people of ``question`` fit each of them."""
-    if structures is None:
-        structures = backend.directory.structures(programme_id=programme_id)
+    whether the people of ``question`` fit each of them. With the programme's code
+    (``programme_code``) or its structures known, all of it goes together: the people
+    and the structures in one round trip, the rest in another."""
     free: dict[int, int] = {}
     reports: dict[int, FitReport] = {}
-    if question is not None and structures:
-        code = structures[0].programme_code
-        readings = [backend.occupancy.at_reading(question.day, programme_code=code)]
-        wanted = question.person_ids
-        if question.household_id is not None and (wanted is None or wanted):
-            # Every structure at once, in a few statements whatever their number; the
-            # free beds go with the last of them.
-            readings.append(
-                backend.placements.fit_many_reading(
-                    question.household_id,
-                    [st.id for st in structures],
-                    question.day,
-                    person_ids=wanted,
-                    until=question.until,
-                    until_programme=question.until_programme,
-                )
+    if structures is None and (question is None or programme_code is None):
+        structures = backend.directory.structures(programme_id=programme_id)
+    if question is None or (structures is not None and not structures):
+        return FitAnswer(programme_id, structures or [], question, free, reports)
+    code = structures[0].programme_code if structures else programme_code
+    readings = []
+    if structures is None:
+        readings.append(backend.directory.structures_reading(programme_id=programme_id))
+    readings.append(backend.occupancy.at_reading(question.day, programme_code=code))
+    wanted = question.person_ids
+    fit = question.household_id is not None and (wanted is None or bool(wanted))
+    if fit:
+        # Every structure at once, in a few statements whatever their number; the
+        # free beds go with the last of them.
+        readings.append(
+            backend.placements.fit_many_reading(
+                question.household_id,  # type: ignore[arg-type]
+                None if structures is None else [st.id for st in structures],
+                question.day,
+                person_ids=wanted,
+                until=question.until,
+                until_programme=question.until_programme,
+                programme_id=programme_id,
             )
-        found = backend.read_together(*readings)
-        free = {
-            r.structure_id: r.free
-            for r in found[0]
-            if r.structure_id is not None  # rows by structure always name it
-        }
-        if len(found) > 1:
-            reports = found[1]
+        )
+    found = backend.read_together(*readings)
+    if structures is None:
+        structures = found.pop(0)
+    free = {
+        r.structure_id: r.free
+        for r in found[0]
+        if r.structure_id is not None  # rows by structure always name it
+    }
+    if fit:
+        reports = found[1]
     return FitAnswer(programme_id, structures, question, free, reports)
 
 
@@ -346,7 +357,8 @@ class StructureChooser(QWidget):
             self.computing = True
             for row in range(self.table.rowCount()):
                 cell(self.table, row, self.COL_FIT).setText("…")
-        self._read(lambda: read_fit(backend, pid, listed, question), self._show_fit, "fit")
+        code = next((c for c, i in self._programme_ids.items() if i == pid), None)
+        self._read(lambda: read_fit(backend, pid, listed, question, code), self._show_fit, "fit")
         if self.computing:
             self._selected()  # "Checking the structures…" until the answer comes
 
