@@ -129,10 +129,6 @@ class UnitOfWork:
             raise self.refuse()
         if of is None or id_ is None or s is None:
             return
-        if not self.db.is_sqlite:
-            # The shared server limits every read and write to the user's programmes
-            # itself (row-level security, models.pg_security): no round trip to ask.
-            return
         programmes = programmes_of(s, of, id_)
         if not programmes:  # a household never placed, a request with no programme
             return
