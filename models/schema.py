@@ -132,8 +132,8 @@ def upgrade(db: Database, *, backup_dir: Path | None = None) -> Path | None:
 INSUFFICIENT_PRIVILEGE = "42501"
 UPGRADE_NOT_ALLOWED = N_(
     "This version of Accoglienza must first upgrade the shared database, and only whoever "
-    "set the database up may do it (accoglienza db upgrade). Nothing was changed: ask "
-    "whoever looks after the server, then start Accoglienza again."
+    "set the database up may do it. Nothing was changed: ask whoever looks after the "
+    "server to start this version first, then start Accoglienza again."
 )
 # The advisory lock every client of a shared server takes to migrate it (any number the
 # application uses for nothing else).
@@ -370,7 +370,10 @@ def backup_database(db: Database, target: Path) -> Path:
     try:
         private_file(tmp).close()
         result = subprocess.run(
-            [pg_dump, "--format=custom", f"--file={tmp}", dsn],
+            # Row-level security on (models/pg_security.py): the login that set the
+            # database up reads every row through its own policy; without this option
+            # pg_dump refuses tables with policies to anyone but a superuser.
+            [pg_dump, "--format=custom", "--enable-row-security", f"--file={tmp}", dsn],
             capture_output=True,
             text=True,
             check=False,

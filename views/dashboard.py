@@ -43,7 +43,7 @@ from models.results import (
 )
 
 from . import colours
-from .dialogs.texts import structure_text
+from .names import structure_text
 from .selection import NETWORK, Selection
 from .table_models import DATE, INT, PERCENT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner

@@ -32,7 +32,7 @@ from models.labels import programme_kind_label
 from models.results import ProgrammeInfo, StructureInfo
 
 from . import colours
-from .dialogs.texts import structure_text
+from .names import structure_text
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
 from .widgets import natural_key
 

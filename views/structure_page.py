@@ -39,7 +39,7 @@ from models.labels import programme_kind_label, relationship_label, target_group
 from models.results import BedLine, BedOutageRow, Changes
 
 from . import colours, messages
-from .dialogs.texts import structure_text
+from .names import structure_text
 from .selection import Selection
 from .table_models import DATE, INT, ROW_ROLE, Column, RowTableModel, SortFilterProxy
 from .tasks import TaskRunner, report_failure

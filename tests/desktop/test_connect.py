@@ -25,7 +25,7 @@ PASSWORD = "Segreta-Lilla-42"  # noqa: S105 - a throw-away test server
 @pytest.fixture(scope="module")
 def server() -> Iterator[PasswordServer]:
     with password_server() as s:
-        s.admin(f"CREATE ROLE coordinatrice LOGIN PASSWORD '{PASSWORD}'")
+        s.admin(f"CREATE ROLE coordinatrice LOGIN CREATEROLE PASSWORD '{PASSWORD}'")
         s.admin("CREATE DATABASE accoglienza OWNER coordinatrice")
         yield s
 

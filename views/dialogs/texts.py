@@ -43,13 +43,6 @@ def person_name(p: PersonInfo) -> str:
     return name
 
 
-def structure_text(code: str, name: str, sep: str = " · ") -> str:
-    """A structure as lists name it: code and name; the code alone when the name is
-    hidden (a confidential structure the user may not identify is read with its code
-    for a name, models.visibility)."""
-    return code if not name or name == code else f"{code}{sep}{name}"
-
-
 def targets_text(targets: Iterable[str]) -> str:
     return ", ".join(sorted(target_group_label(t) for t in targets)) or _("anyone")
 
