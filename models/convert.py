@@ -167,6 +167,63 @@ def placement(p: e.Placement, today: dt.date | None = None) -> r.PlacementInfo:
     )
 
 
+def placement_of_row(row: Any, extensions: Any, today: dt.date | None = None) -> r.PlacementInfo:
+    """``placement`` from plain columns (``Directory.placement_reading``): the placement's
+    row and its extensions' rows, by id."""
+    (
+        pid,
+        household_id,
+        household_code,
+        programme_id,
+        programme_code,
+        kind,
+        category,
+        entry_date,
+        planned_end,
+        exit_date,
+        exit_reason,
+        exit_destination,
+        status,
+        version,
+    ) = row
+    applies = terms.sai_terms_apply(kind.value, category.value if category else None)
+    scheduled = (
+        exit_date
+        if status == e.PlacementStatus.EXITED
+        and exit_date is not None
+        and today is not None
+        and exit_date > today
+        else None
+    )
+    return r.PlacementInfo(
+        id=pid,
+        household_id=household_id,
+        household_code=household_code,
+        programme_id=programme_id,
+        programme_code=programme_code,
+        entry_date=entry_date,
+        planned_end=planned_end,
+        exit_date=exit_date,
+        exit_reason=exit_reason.value if exit_reason else None,
+        exit_destination=exit_destination,
+        status="active" if scheduled is not None else status.value,
+        version=version,
+        extensions=tuple(
+            r.ExtensionInfo(
+                xid,
+                previous,
+                new,
+                reason,
+                authorised_by,
+                granted_on,
+                terms.beyond_sai_terms(applies, entry_date, new),
+            )
+            for xid, previous, new, reason, authorised_by, granted_on in extensions
+        ),
+        sai_terms=applies,
+    )
+
+
 def stay(s: e.BedStay) -> r.StayInfo:
     st = s.bed.room.structure
     return r.StayInfo(

@@ -378,6 +378,172 @@ class Directory:
                 )
             return convert.placement(p, self.today())
 
+    def placement_id_expression(self, placement_id: int | None, household_id: int | None) -> Any:
+        """The placement given, or as SQL the household's latest running one (an exit
+        recorded for a later date is only scheduled): what ``placement_reading`` reads,
+        for the statements sent with it that need the placement."""
+        if placement_id is not None:
+            return placement_id
+        p = e.Placement
+        running = or_(
+            p.status == e.PlacementStatus.ACTIVE,
+            (p.status == e.PlacementStatus.EXITED) & (p.exit_date > self.today()),
+        )
+        return (
+            select(p.id)
+            .where(p.household_id == household_id, running)
+            .order_by(p.entry_date.desc(), p.id.desc())
+            .limit(1)
+            .correlate(None)  # its own FROM, inside a statement on the placements too
+            .scalar_subquery()
+        )
+
+    def placement_reading(
+        self, placement_id: int | None, household_id: int | None = None
+    ) -> Callable[[Session], Reading]:
+        """The placement given, or the household's latest running one, with its
+        extensions (None when there is none), as a reading (``Database.read_together``):
+        two statements, the second on the placement's id as SQL, not waiting for the
+        first."""
+        p, g, h, x = e.Placement, e.Programme, e.Household, e.Extension
+        pid = self.placement_id_expression(placement_id, household_id)
+        placement = (
+            select(
+                p.id,
+                p.household_id,
+                h.code,
+                p.programme_id,
+                g.code,
+                g.kind,
+                g.sai_category,
+                p.entry_date,
+                p.planned_end,
+                p.exit_date,
+                p.exit_reason,
+                p.exit_destination,
+                p.status,
+                p.version,
+            )
+            .join(h, h.id == p.household_id)
+            .join(g, g.id == p.programme_id)
+            .where(p.id == pid)
+        )
+        extensions = (
+            select(
+                x.id,
+                x.previous_planned_end,
+                x.new_planned_end,
+                x.reason,
+                x.authorised_by,
+                x.granted_on,
+            )
+            .where(x.placement_id == pid)
+            .order_by(x.id)
+        )
+        today = self.today()
+
+        def finish(rows: list[list[Any]]) -> r.PlacementInfo | None:
+            if not rows[0]:
+                return None
+            return convert.placement_of_row(rows[0][0], rows[1], today)
+
+        return lambda _s: ([placement, extensions], finish)
+
+    def household_reading(
+        self, household_id: int | None, placement_id: int | None = None
+    ) -> Callable[[Session], Reading]:
+        """The household with its members (None when there is none), as a reading: the
+        household given, or the one of the placement given (``placement_id_expression``),
+        in one statement."""
+        h, m, p = e.Household, e.HouseholdMember, e.Person
+        hid: Any = household_id
+        if household_id is None:
+            hid = (
+                select(e.Placement.household_id)
+                .where(e.Placement.id == placement_id)
+                .correlate(None)
+                .scalar_subquery()
+            )
+        stmt = (
+            select(
+                h.id,
+                h.code,
+                h.version,
+                m.relationship_,
+                p.id,
+                p.code,
+                p.first_name,
+                p.last_name,
+                p.alias,
+                p.sex,
+                p.gender_identity,
+                p.birth_date,
+                p.citizenship,
+                p.legal_status,
+                p.version,
+            )
+            .outerjoin(m, m.household_id == h.id)
+            .outerjoin(p, p.id == m.person_id)
+            .where(h.id == hid)
+            .order_by(m.id)
+        )
+
+        def finish(rows: list[list[Any]]) -> r.HouseholdInfo | None:
+            if not rows[0]:
+                return None
+            hid_, code, version = rows[0][0][:3]
+            members = tuple(
+                r.MemberInfo(
+                    r.PersonInfo(
+                        id=pid,
+                        code=pcode,
+                        first_name=first,
+                        last_name=last,
+                        alias=alias,
+                        sex=sex.value,
+                        gender_identity=gender,
+                        birth_date=birth,
+                        citizenship=citizenship,
+                        legal_status=legal.value,
+                        version=pversion,
+                        household_id=hid_,
+                        household_code=code,
+                        relationship=rel.value,
+                    ),
+                    rel.value,
+                )
+                for (
+                    _h,
+                    _c,
+                    _v,
+                    rel,
+                    pid,
+                    pcode,
+                    first,
+                    last,
+                    alias,
+                    sex,
+                    gender,
+                    birth,
+                    citizenship,
+                    legal,
+                    pversion,
+                ) in rows[0]
+                if pid is not None
+            )
+            return r.HouseholdInfo(id=hid_, code=code, members=members, version=version)
+
+        return lambda _s: ([stmt], finish)
+
+    def programme_of_structure_reading(self, structure_id: int) -> Callable[[Session], Reading]:
+        """The code of the structure's programme (None when it is gone), as a reading."""
+        stmt = (
+            select(e.Programme.code)
+            .join(e.Structure, e.Structure.programme_id == e.Programme.id)
+            .where(e.Structure.id == structure_id)
+        )
+        return lambda _s: ([stmt], lambda rows: rows[0][0][0] if rows[0] else None)
+
     def audit_ids_after(self, after: int) -> list[int]:
         """Ids of the audit entries above ``after``: the desktop polls them to find other
         PCs' changes (on SQLite, and while the shared server's notifications are away)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -35,6 +35,10 @@ _PRESENCE_STATEMENTS: dict[tuple[bool, bool], Any] = {}
 
 
 def _presence(s: Session, day: dt.date, **filters: Any) -> list[PresenceRow]:
+    return _presence_rows(s.execute(_presence_statement(day, **filters)), day)
+
+
+def _presence_statement(day: dt.date, **filters: Any) -> Any:
     # Plain columns, not entities: no identity map to fill for rows thrown away at once.
     stmt = (
         select(
@@ -83,6 +87,12 @@ def _presence(s: Session, day: dt.date, **filters: Any) -> list[PresenceRow]:
         stmt = stmt.where(e.Structure.province == filters["province"].upper())
     if filters.get("household_id") is not None:
         stmt = stmt.where(e.Household.id == filters["household_id"])
+    if filters.get("placement_id") is not None:  # an id, or SQL giving it
+        stmt = stmt.where(e.Placement.id == filters["placement_id"])
+    return stmt
+
+
+def _presence_rows(rows: Any, day: dt.date) -> list[PresenceRow]:
     out = []
     for (
         stay_id,
@@ -110,7 +120,7 @@ def _presence(s: Session, day: dt.date, **filters: Any) -> list[PresenceRow]:
         sname,
         province,
         prog_code,
-    ) in s.execute(stmt):
+    ) in rows:
         out.append(
             PresenceRow(
                 stay_id=stay_id,
@@ -168,6 +178,20 @@ class Presence:
                 province=province,
                 household_id=household_id,
             )
+
+    def who_is_where_reading(
+        self, days: Sequence[dt.date], *, placement_id: Any
+    ) -> Callable[[Session], Reading]:
+        """For each of ``days``, the people of the placement in a bed that night, as a
+        reading (``Database.read_together``): ``placement_id`` an id, or SQL giving it
+        (``Directory.placement_id_expression``). One statement a day."""
+        wanted = list(days)
+        statements = [_presence_statement(d, placement_id=placement_id) for d in wanted]
+
+        def finish(rows: list[list[Any]]) -> dict[dt.date, list[PresenceRow]]:
+            return {d: _presence_rows(found, d) for d, found in zip(wanted, rows, strict=True)}
+
+        return lambda _s: (statements, finish)
 
     def month_nights(
         self,

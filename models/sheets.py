@@ -6,7 +6,7 @@ the structure page), its beds, capacity history, outages and reservations
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -17,12 +17,12 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from . import convert
 from . import entities as e
 from . import results as r
-from .database import Database
+from .database import Database, Reading
 from .places import free_places
 from .results import (
     BedLine,
@@ -362,6 +362,19 @@ class Sheets:
                 s, [(stmts["structure"], params), (stmts["beds"], params)]
             )
         return _sheet_from(found[0], found[1], day)[0]
+
+    def sheet_reading(self, structure_id: int, day: dt.date) -> Callable[[Session], Reading]:
+        """``sheet`` as a reading (``Database.read_together``); its result is None when
+        the structure is gone, so that the reads sent with it are kept."""
+        stmts = _structure_statements()
+        params = {"sid": structure_id, "day": day}
+
+        def finish(rows: list[list[Any]]) -> StructureSheet | None:
+            if not rows[0]:
+                return None
+            return _sheet_from(rows[0], rows[1], day)[0]
+
+        return lambda _s: ([(stmts["structure"], params), (stmts["beds"], params)], finish)
 
     def page(self, structure_id: int, day: dt.date) -> StructurePage:
         """The sheet on ``day``, the capacity history, the outages and the structure's details:

@@ -148,8 +148,8 @@ def survey(backend: Backend, day: dt.date) -> Network:
 def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
     """Each screen's reads, by name: what one click or keystroke makes the screen ask."""
     from views.dashboard import load_dashboard
-    from views.dialogs.placement_workflow_dialog import read_placement, read_rows
-    from views.dialogs.structure_chooser import FitQuestion, read_fit, read_programmes
+    from views.dialogs.placement_workflow_dialog import read_placement
+    from views.dialogs.structure_chooser import FitQuestion, programmes_readings, read_fit
     from views.people_page import load_household
     from views.selection import Selection
     from views.structure_page import load_structure
@@ -158,13 +158,16 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
     directory = backend.directory
 
     def transfer_dialog() -> Any:
-        # The placement and who is in a bed, the programmes to choose from, the fit of
-        # every structure of the placement's programme, the beds of the one chosen.
-        at_hand = read_placement(backend, net.placement_id, None)
-        assert at_hand is not None
+        # As the dialog opened from a person (no destination chosen yet): the placement,
+        # its household, who is in a bed and the programmes to choose from in one round
+        # trip; the fit of every structure of the placement's programme; the beds of the
+        # structure proposed (the first that fits). Opened from the planning board, with
+        # the destination known, its beds come with the fit (``sheet_of``).
+        at_hand, _rows, (open_ids, programmes) = read_placement(
+            backend, net.placement_id, None, [day], *programmes_readings(backend, day)
+        )
+        assert at_hand is not None and programmes
         placement = at_hand.placement
-        read_rows(backend, placement, [day])
-        read_programmes(backend, day)
         question = FitQuestion(
             net.household_id,
             net.person_ids,
@@ -173,7 +176,11 @@ def reads(backend: Backend, net: Network) -> dict[str, Callable[[], Any]]:
             placement.programme_id,
         )
         answer = read_fit(backend, placement.programme_id, None, question, placement.programme_code)
-        return answer, backend.sheets.sheet(net.structure_id, day)
+        proposed = next(
+            (st.id for st in answer.structures if answer.reports[st.id].fits),
+            net.structure_id,
+        )
+        return answer, backend.sheets.sheet(proposed, day)
 
     return {
         "search, one letter": lambda: directory.search_people("a"),

@@ -213,6 +213,14 @@ def everything_reachable(b: Backend, p: Planted, tmp_path: Path) -> dict[str, st
         b.directory.placements_of_household(p.household_id),
         b.presence.who_is_where(DAY, household_id=p.household_id),
     )
+    # The transfer dialog's opening read and the destination's beds read with its fit.
+    at = b.directory.placement_id_expression(None, p.household_id)
+    out["transfer dialog"] = b.read_together(
+        b.directory.placement_reading(None, p.household_id),
+        b.directory.household_reading(p.household_id),
+        b.presence.who_is_where_reading([DAY], placement_id=at),
+        b.sheets.sheet_reading(p.structure_id, DAY),
+    )
     out["structure list"] = b.directory.structures()
     out["structure page"] = b.sheets.page(p.structure_id, DAY)
     out["occupancy"] = b.occupancy.overview(DAY)
@@ -294,7 +302,7 @@ def test_the_administrator_sees_the_canaries(
 ) -> None:
     found = everything_reachable(as_admin, planted, tmp_path)
     seen = leaks(found)
-    for output in ("search by name", "details", "structure page", "history"):
+    for output in ("search by name", "details", "transfer dialog", "structure page", "history"):
         assert output in seen, output
     assert "Via Segreta 99" in found["structure list"]
 

@@ -93,3 +93,38 @@ def test_a_transfer_to_another_programme_ahead_keeps_the_placement_running(db, t
     assert (new.status, new.entry_date) == ("active", D(2026, 12, 28))
     [row] = Presence(db).expiring(TODAY)
     assert (row.placement_id, row.planned_end, row.kind) == (pl.id, D(2026, 12, 28), "transfer")
+
+
+def test_the_opening_read_of_a_placement_dialog_finds_the_running_placement(db, today_backend):
+    """Read together as the transfer and exit dialogs do (one round trip), from the
+    household alone: its running placement, extensions and all, also when its exit is
+    only scheduled, its household and who of it is in a bed; nothing once it ended."""
+    backend = today_backend
+    d = backend.directory
+    sc = scenario(backend)
+
+    def opening(household_id: int) -> list:
+        at = d.placement_id_expression(None, household_id)
+        return backend.read_together(
+            d.placement_reading(None, household_id),
+            d.household_reading(household_id),
+            backend.presence.who_is_where_reading([TODAY], placement_id=at),
+        )
+
+    assert opening(sc.mother.id)[0] is None
+    old = backend.placements.place(sc.mother.id, sc.families.id, D(2026, 6, 1))
+    backend.placements.record_exit(old.id, D(2026, 9, 1), "socio_economic")
+    pl = backend.placements.place(sc.mother.id, sc.families.id, D(2026, 11, 1))
+    backend.placements.extend(pl.id, D(2027, 6, 30), "percorso di autonomia")
+    backend.placements.record_exit(pl.id, D(2027, 1, 15), "socio_economic")
+    placement, household, rows = opening(sc.mother.id)
+    assert placement == d.placement(pl.id) and placement.exit_scheduled
+    assert len(placement.extensions) == 1
+    assert household == d.household(sc.mother.id)
+    assert {r.person_id for r in rows[TODAY]} == {m.person.id for m in household.members}
+    assert {r.placement_id for r in rows[TODAY]} == {pl.id}
+    # By the placement's id, the household comes with it.
+    by_id = backend.read_together(d.placement_reading(pl.id), d.household_reading(None, pl.id))
+    assert by_id == [placement, household]
+    backend.placements.record_exit(pl.id, D(2026, 12, 1), "socio_economic")
+    assert opening(sc.mother.id)[0] is None

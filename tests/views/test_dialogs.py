@@ -683,17 +683,19 @@ def test_transfer_reads_the_household_once_and_who_is_where_once_per_date(
 
         monkeypatch.setattr(getattr(backend, area), name, counting)
 
-    counted("directory", "household")
-    counted("presence", "who_is_where")
+    counted("directory", "household_reading")
+    counted("presence", "who_is_where_reading")
     dlg = TransferDialog(context(backend, MOVE), placement_id=pl.id)
     qtbot.addWidget(dlg)
-    assert reads == [("household", sc.mother.id), ("who_is_where", MOVE)]
+    # The household of the placement given (by its id, in the same round trip).
+    opening = [("household_reading", None), ("who_is_where_reading", [MOVE])]
+    assert reads == opening
     later = MOVE + dt.timedelta(days=1)
     for day in (later, MOVE, later, MOVE):
         dlg.date.set_value(day)
         dlg.refresh()
         assert len(dlg.members.people) == 3
-    assert reads == [("household", sc.mother.id), ("who_is_where", MOVE), ("who_is_where", later)]
+    assert reads == [*opening, ("who_is_where_reading", [later])]
 
 
 def test_a_dialog_shows_at_once_and_reads_and_writes_in_the_background(qtbot, backend, sc) -> None:  # type: ignore[no-untyped-def]
@@ -718,3 +720,46 @@ def test_a_dialog_shows_at_once_and_reads_and_writes_in_the_background(qtbot, ba
     assert dlg.changes == Changes(frozenset({sc.families.id}), frozenset({sc.mother.id}))
     assert len(backend.presence.who_is_where(ENTRY, structure_id=sc.families.id)) == 3
     runner.wait_all()
+
+
+def count_reads(backend: Backend, monkeypatch) -> list[int]:  # type: ignore[no-untyped-def]
+    """Counts the read transactions of ``backend`` (one round trip each on the shared
+    server, but for a fit's, which asks for its structures and people first)."""
+    from contextlib import contextmanager
+
+    real, seen = backend.db.read, [0]
+
+    @contextmanager
+    def counted():  # type: ignore[no-untyped-def]
+        seen[0] += 1
+        with real() as s:
+            yield s
+
+    monkeypatch.setattr(backend.db, "read", counted)
+    return seen
+
+
+def test_transfer_dialog_opens_in_few_reads(qtbot, backend, sc, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The placement, its household, who is in a bed and the programmes come in one read,
+    then the fit of the programme's structures; the beds of a destination chosen before
+    the dialog opened (the planning board) come with the fit."""
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY)
+    reads = count_reads(backend, monkeypatch)
+    dlg = TransferDialog(context(backend, MOVE), placement_id=pl.id, to_structure=sc.small.id)
+    qtbot.addWidget(dlg)
+    assert reads[0] == 2
+    assert dlg.chooser.structure_id() == sc.small.id
+    assert "Casa Betulla" in dlg.chooser.structure().name  # type: ignore[union-attr]
+    assert len(dlg.members.people) == 3 and dlg.members.combos
+    assert all(c.count() > 0 for c in dlg.members.combos.values())
+    assert dlg.summary.text() and dlg.ok_button.isEnabled()
+
+    # Opened from the household: the first structure that fits is proposed, its beds
+    # read once it is.
+    reads[0] = 0
+    dlg = TransferDialog(context(backend, MOVE), household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert reads[0] <= 3
+    assert dlg.placement is not None and dlg.placement.id == pl.id
+    assert dlg.household is not None and len(dlg.household.members) == 3
+    assert dlg.chooser.programme.currentData() == pl.programme_id

@@ -2,8 +2,9 @@
 and, when the structure is for another target group, the reason field.
 
 Shared by the placement, reservation and transfer dialogs. The beds of a structure on a
-date are read once; choosing the same structure again (the fit is checked again when a
-member is ticked) reads nothing.
+date are read once (or come with the fit, when the structure was asked for before:
+``StructureChooser.sheet_read``); choosing the same structure again (the fit is checked
+again when a member is ticked) reads nothing.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ class Destination(QObject):
         wanted = self._shown = (sid, day, household_id)
         if self._read is not None and self._read[0] == wanted:
             self._offer(self._read[1])
+            return
+        sheet = self.chooser.sheet_read(sid, day)  # came with the fit
+        if sheet is not None:
+            self._arrived(wanted, bed_options(sheet, household_id, household_code))
             return
         backend = self.context.backend
         self.context.run(

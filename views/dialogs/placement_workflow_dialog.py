@@ -1,9 +1,11 @@
 """The frame of the workflows on one placement (transfer, exit, extension): the placement
 given, or the household's active one, with its household and who of it sleeps where.
 
-The placement and its household are read once when the dialog opens (and again after a
-change made elsewhere); who has a bed on a date is read once per date the dialog shows,
-so moving the date back and forth reads nothing new.
+The placement, its household and who of it has a bed on the dates shown are read once
+when the dialog opens (and again after a change made elsewhere), in one round trip with
+whatever else the dialog needs at once (``opening_readings``: the transfer dialog's
+programmes); who has a bed on another date is read once per date, so moving the date
+back and forth reads nothing new.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel
 
@@ -35,35 +37,35 @@ class PlacementAtHand:
 
 
 def read_placement(
-    backend: Backend, placement_id: int | None, household_id: int | None
-) -> PlacementAtHand | None:
+    backend: Backend,
+    placement_id: int | None,
+    household_id: int | None,
+    days: Sequence[dt.date] = (),
+    *readings: Any,
+) -> tuple[PlacementAtHand | None, Rows, list[Any]]:
     """Runs in a worker: the placement given, or the household's latest active one, with
-    its household; None when there is none."""
-    placement: PlacementInfo | None = None
-    if placement_id is not None:
-        placement = backend.directory.placement(placement_id)
-    elif household_id is not None:
-        active = [
-            p
-            for p in backend.directory.placements_of_household(household_id)
-            if p.status == "active"
-        ]
-        placement = active[-1] if active else None
-    if placement is None:
-        return None
-    return PlacementAtHand(placement, backend.directory.household(placement.household_id))
+    its household (None when there is none), who of it has a bed on each of ``days``, and
+    the results of the other ``readings`` (``Backend.read_together``): all of it in one
+    round trip, the statements that need the placement naming it by SQL."""
+    d = backend.directory
+    at = d.placement_id_expression(placement_id, household_id)
+    placement, household, rows, *others = backend.read_together(
+        d.placement_reading(placement_id, household_id),
+        d.household_reading(None if placement_id is not None else household_id, placement_id),
+        backend.presence.who_is_where_reading(days, placement_id=at),
+        *readings,
+    )
+    if placement is None or household is None:
+        return None, {}, others
+    return PlacementAtHand(placement, household), rows, others
 
 
 def read_rows(backend: Backend, placement: PlacementInfo, days: Sequence[dt.date]) -> Rows:
     """Runs in a worker: for each day, the people of the placement in a bed that night."""
-    return {
-        day: [
-            r
-            for r in backend.presence.who_is_where(day, household_id=placement.household_id)
-            if r.placement_id == placement.id
-        ]
-        for day in days
-    }
+    rows: Rows = backend.read_together(
+        backend.presence.who_is_where_reading(days, placement_id=placement.id)
+    )[0]
+    return rows
 
 
 class PlacementWorkflowDialog(WorkflowDialog):
@@ -97,28 +99,36 @@ class PlacementWorkflowDialog(WorkflowDialog):
     def show_placement(self) -> None:
         """Show ``self.placement`` and the rows of ``dates_shown()``."""
 
+    def opening_readings(self) -> list[Any]:
+        """Other reads (``*_reading``) to send with the placement's, in its round trip;
+        their results go to ``opening_read``, after the placement is shown."""
+        return []
+
+    def opening_read(self, results: list[Any]) -> None:
+        """The results of ``opening_readings``, in their order."""
+
     # -- reading --
     def load_placement(self, placement_id: int | None, household_id: int | None) -> None:
         """Read the placement, its household and the rows of the dates shown now."""
-        backend, days = self.backend, self.dates_shown()
+        backend, days, readings = self.backend, self.dates_shown(), self.opening_readings()
+        self.run(
+            lambda: read_placement(backend, placement_id, household_id, days, *readings),
+            self._placement_read,
+            key="placement",
+        )
 
-        def work() -> tuple[PlacementAtHand | None, Rows]:
-            at_hand = read_placement(backend, placement_id, household_id)
-            return at_hand, read_rows(backend, at_hand.placement, days) if at_hand else {}
-
-        self.run(work, self._placement_read, key="placement")
-
-    def _placement_read(self, result: tuple[PlacementAtHand | None, Rows]) -> None:
-        at_hand, rows = result
+    def _placement_read(self, result: tuple[PlacementAtHand | None, Rows, list[Any]]) -> None:
+        at_hand, rows, others = result
         self._rows = rows
         if at_hand is None:
             self.placement = self.household = None
             self.summary.setText(self.no_placement_text())
             self.ok_button.setEnabled(False)
-            return
-        self.placement, self.household = at_hand.placement, at_hand.household
-        self.ok_button.setEnabled(True)
-        self.show_dates()
+        else:
+            self.placement, self.household = at_hand.placement, at_hand.household
+            self.ok_button.setEnabled(True)
+            self.show_dates()
+        self.opening_read(others)
 
     def show_dates(self) -> None:
         """Show the placement on the dates of the dialog, reading those not read yet."""

@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.errors import DomainError
 from models.i18n import _
-from models.results import FitReport, ProgrammeInfo, StructureInfo
+from models.results import FitReport, ProgrammeInfo, StructureInfo, StructureSheet
 
 from ..colours import bad, good, warning
 from .context import DialogContext
@@ -62,6 +61,9 @@ class FitAnswer:
     question: FitQuestion | None
     free: dict[int, int]
     reports: dict[int, FitReport]
+    # The beds of the destination asked for with the fit (``sheet_of``), on the
+    # question's day; None when not asked for or gone.
+    sheet: StructureSheet | None = None
 
 
 def read_fit(
@@ -70,11 +72,14 @@ def read_fit(
     structures: list[StructureInfo] | None,
     question: FitQuestion | None,
     programme_code: str | None = None,
+    sheet_of: int | None = None,
 ) -> FitAnswer:
     """Runs in a worker: the programme's structures (unless known), their free beds and
     whether the people of ``question`` fit each of them. With the programme's code
     (``programme_code``) or its structures known, all of it goes together: the people
-    and the structures in one round trip, the rest in another."""
+    and the structures in one round trip, the rest in another, with the beds of the
+    structure ``sheet_of`` on the question's day (the destination already chosen) when
+    given."""
     free: dict[int, int] = {}
     reports: dict[int, FitReport] = {}
     if structures is None and (question is None or programme_code is None):
@@ -102,7 +107,10 @@ def read_fit(
                 programme_id=programme_id,
             )
         )
+    if sheet_of is not None:
+        readings.append(backend.sheets.sheet_reading(sheet_of, question.day))
     found = backend.read_together(*readings)
+    sheet = found.pop() if sheet_of is not None else None
     if structures is None:
         structures = found.pop(0)
     free = {
@@ -112,16 +120,26 @@ def read_fit(
     }
     if fit:
         reports = found[1]
-    return FitAnswer(programme_id, structures, question, free, reports)
+    return FitAnswer(programme_id, structures, question, free, reports, sheet)
+
+
+def programmes_readings(
+    backend: Backend, day: dt.date, structure_id: int | None = None
+) -> list[Callable[..., object]]:
+    """The reads of ``read_programmes``, to be sent with others (``read_together``)."""
+    readings: list[Callable[..., object]] = [
+        backend.directory.programmes_with_open_structures_reading(day),
+        backend.directory.programmes_reading(),
+    ]
+    if structure_id is not None:
+        readings.append(backend.directory.programme_of_structure_reading(structure_id))
+    return readings
 
 
 def read_programmes(backend: Backend, day: dt.date) -> tuple[set[int], list[ProgrammeInfo]]:
     """Runs in a worker: the ids of the programmes with a structure open on ``day``, and
     every programme; one round trip."""
-    open_ids, programmes = backend.read_together(
-        backend.directory.programmes_with_open_structures_reading(day),
-        backend.directory.programmes_reading(),
-    )
+    open_ids, programmes = backend.read_together(*programmes_readings(backend, day))
     return open_ids, programmes
 
 
@@ -149,6 +167,7 @@ class StructureChooser(QWidget):
         *,
         structure_id: int | None = None,
         on_failure: Callable[[BaseException], None] | None = None,
+        programmes_from_opener: bool = False,
     ) -> None:
         super().__init__(parent)
         self.context = context
@@ -164,6 +183,9 @@ class StructureChooser(QWidget):
         self._wanted_structure = structure_id  # selected as soon as it is listed
         self._wanted_programme: int | None = None  # asked for before the programmes came
         self._question: FitQuestion | None = None
+        # The beds of the structure asked for, read with its fit: (structure, day, sheet).
+        self._sheet: tuple[int, dt.date, StructureSheet] | None = None
+        self._asked: tuple[int | None, str | None] = (None, None)  # see programmes_readings
         # A transfer: once the fit is known, the first structure that fits is proposed
         # (never the one the household is leaving).
         self.propose_first_fit = False
@@ -203,13 +225,20 @@ class StructureChooser(QWidget):
         lay.addWidget(self.explanation)
         self.programme.currentIndexChanged.connect(self._programme_changed)
         self.table.itemSelectionChanged.connect(self._selected)
-        self._load_programmes()
+        if not programmes_from_opener:
+            self._load_programmes()
+        # Otherwise the opener sends ``programmes_readings`` with its own reads and hands
+        # their results to ``programmes_read``.
 
     def _read(self, fn: Callable[[], T], on_success: Callable[[T], None], key: str) -> None:
         self.context.run(self, fn, on_success=on_success, on_failure=self.on_failure, key=key)
 
     # -- programmes --
-    def _load_programmes(self) -> None:
+    def programmes_readings(self) -> list[Callable[..., object]]:
+        """The reads of the programmes to choose from (and of the programme of the
+        structure asked for, unless the window's selection says it), for an opener that
+        sends them with its own (``programmes_from_opener``); their results go to
+        ``programmes_read``."""
         backend, day = self.context.backend, self.context.day
         wanted = self._wanted_structure
         selection = self.context.selection
@@ -219,24 +248,31 @@ class StructureChooser(QWidget):
         self._selection_programme = wanted is None and bool(selection.programme_code)
         if self._selection_programme:
             known = selection.programme_code
+        self._asked = (wanted, known)
+        return programmes_readings(backend, day, wanted if known is None else None)
 
-        def work() -> tuple[set[int], list[ProgrammeInfo], int | None, str | None]:
-            code = known
-            if wanted is not None and code is None:
-                try:
-                    code = backend.sheets.sheet(wanted, day).programme_code
-                except DomainError:
-                    code = None  # gone meanwhile: nothing to preselect
-            open_ids, programmes = read_programmes(backend, day)
-            return open_ids, programmes, wanted, code
+    @property
+    def programmes_shown(self) -> bool:
+        return self._programmes_read
 
-        self._read(work, self._show_programmes, "programmes")
+    def programmes_read(self, results: Sequence[object]) -> None:
+        """Show the programmes read by ``programmes_readings`` (their results, in order)."""
+        open_ids, programmes, *code = results
+        wanted, known = self._asked
+        self._show_programmes(
+            (open_ids, programmes, wanted, code[0] if code else known)  # type: ignore[arg-type]
+        )
+
+    def _load_programmes(self) -> None:
+        readings, backend = self.programmes_readings(), self.context.backend
+        self._read(lambda: backend.read_together(*readings), self.programmes_read, "programmes")
 
     def _show_programmes(
         self, result: tuple[set[int], list[ProgrammeInfo], int | None, str | None]
     ) -> None:
         open_ids, programmes, asked, wanted_code = result
         self.programme.blockSignals(True)
+        self.programme.clear()  # read again (the opener's reads failed, then came)
         # Programmes with a structure open on the date first; the others after, marked.
         for p in [p for p in programmes if p.id in open_ids] + [
             p for p in programmes if p.id not in open_ids
@@ -358,7 +394,13 @@ class StructureChooser(QWidget):
             for row in range(self.table.rowCount()):
                 cell(self.table, row, self.COL_FIT).setText("…")
         code = next((c for c, i in self._programme_ids.items() if i == pid), None)
-        self._read(lambda: read_fit(backend, pid, listed, question, code), self._show_fit, "fit")
+        # The structure asked for: its beds come with the fit, for the destination.
+        sheet_of = self._wanted_structure if question is not None else None
+        self._read(
+            lambda: read_fit(backend, pid, listed, question, code, sheet_of),
+            self._show_fit,
+            "fit",
+        )
         if self.computing:
             self._selected()  # "Checking the structures…" until the answer comes
 
@@ -388,6 +430,8 @@ class StructureChooser(QWidget):
         self.computing = False
         self.reports = answer.reports
         self.free = answer.free
+        if answer.sheet is not None and answer.question is not None:
+            self._sheet = (answer.sheet.structure_id, answer.question.day, answer.sheet)
         if answer.question is not None:
             day = answer.question.day
             for row, st in enumerate(self.structures):
@@ -428,6 +472,12 @@ class StructureChooser(QWidget):
             item.setForeground(bad())
 
     # -- the answer --
+    def sheet_read(self, structure_id: int, day: dt.date) -> StructureSheet | None:
+        """The beds of ``structure_id`` on ``day`` when they came with the fit."""
+        if self._sheet is not None and self._sheet[:2] == (structure_id, day):
+            return self._sheet[2]
+        return None
+
     def structure_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:

@@ -73,8 +73,12 @@ class TransferDialog(PlacementWorkflowDialog):
         where = QGroupBox(_("Destination"))
         where_lay = QVBoxLayout(where)
         # The structure the dialog was opened from is the one they leave, not a destination.
+        # Its programmes are read with the placement (``opening_readings``).
         self.chooser = StructureChooser(
-            self.context, structure_id=self.to_structure, on_failure=self.show_failure
+            self.context,
+            structure_id=self.to_structure,
+            on_failure=self.show_failure,
+            programmes_from_opener=True,
         )
         self.chooser.propose_first_fit = True
         self.chooser.leaving = self.structure_id
@@ -110,6 +114,16 @@ class TransferDialog(PlacementWorkflowDialog):
 
     def no_placement_text(self) -> str:
         return _("This household has no active placement: there is nobody to transfer.")
+
+    def opening_readings(self) -> list[Any]:
+        """The chooser's programmes come with the placement (until they have come)."""
+        return [] if self.chooser.programmes_shown else self.chooser.programmes_readings()
+
+    def opening_read(self, results: list[Any]) -> None:
+        # After the placement is shown: the programme preferred and the people asked
+        # about are known, and the first read of the structures is their fit.
+        if results:
+            self.chooser.programmes_read(results)
 
     def dates_shown(self) -> list[dt.date]:
         return [self.date.value()]
