@@ -137,3 +137,24 @@ def test_the_linux_archive_starts_prints_the_site_name_and_speaks_the_profiles_l
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.splitlines()[0].startswith("shown ")
     assert shown.stdout.splitlines()[-1].startswith("data ")
+    # Users sign in with argon2id hashes: the frozen program carries the binding.
+    password = "una password lunga"
+    added = run(
+        "users",
+        "add",
+        "anna",
+        "--role",
+        "administrator",
+        "--database",
+        database,
+        ACCOGLIENZA_NEW_PASSWORD=password,
+    )
+    assert added.returncode == 0, added.stderr
+    signed_in = run(
+        "occupancy", "--database", database, "--user", "anna", ACCOGLIENZA_PASSWORD=password
+    )
+    assert signed_in.returncode == 0, signed_in.stderr
+    refused = run(
+        "occupancy", "--database", database, "--user", "anna", ACCOGLIENZA_PASSWORD="sbagliata"
+    )
+    assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1
