@@ -95,7 +95,10 @@ def networks(
             demo.generate(direct, scale=scale, seed=1, today=TODAY)
             direct.dispose()
             if proxy is None:
-                proxy = SlowProxy("127.0.0.1", url.port or 5432, round_trip_ms=0).start()
+                # A few milliseconds of link: every part of one request has left before
+                # an answer can come back, so a request sent in several writes counts
+                # once, as it does over a real link (with none, the count races).
+                proxy = SlowProxy("127.0.0.1", url.port or 5432, round_trip_ms=10).start()
             through = url.set(host="127.0.0.1", port=proxy.port)
             db = Database(through.render_as_string(hide_password=False))
         made.append(db)
