@@ -360,6 +360,34 @@ def _tell_listeners(conn: Any, cursor: Any, sql: str, values: Any) -> None:
     conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
 
 
+def _send_together(
+    conn: Any, compiled: Sequence[tuple[str, Any]], *, tell: bool, commit: bool
+) -> list[Any]:
+    """Send the statements (as ``_for_driver`` makes them) in one round trip through the
+    driver's pipeline: the transaction's BEGIN first when it is pending, a COMMIT last
+    when ``commit``; ``tell`` the statement listeners of each (a prefetch tells them
+    when its rows are taken). The cursors holding their rows, in order; a refusal is
+    raised as the statement's own would be."""
+    import psycopg
+
+    raw: Any = conn.connection.dbapi_connection
+    cursors = [raw.cursor() for _ in compiled]
+    sql = ""
+    try:
+        with raw.pipeline():
+            if _pending_begin_of(conn):
+                raw.execute(b"BEGIN")
+            for cursor, (sql, values) in zip(cursors, compiled, strict=True):
+                if tell:
+                    _tell_listeners(conn, cursor, sql, values)
+                cursor.execute(sql, values)
+            if commit:
+                raw.execute(b"COMMIT")
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+    return cursors
+
+
 def _pending_begin_of(conn: Any) -> bool:
     return bool(conn.connection.info.pop(PENDING_BEGIN, False))
 
@@ -589,23 +617,10 @@ class Database:
                 result = session.connection().execute(stmt, params)
                 found.append(list(result) if result.returns_rows else [])
             return found
-        import psycopg
 
         conn = session.connection()
-        raw: Any = conn.connection.dbapi_connection
         compiled = [_for_driver(stmt, params, conn.dialect) for stmt, params in statements]
-        cursors = [raw.cursor() for _ in compiled]
-        sql = ""
-        try:
-            with raw.pipeline():
-                if _pending_begin_of(conn):
-                    raw.execute(b"BEGIN")
-                for cursor, (sql, values) in zip(cursors, compiled, strict=True):
-                    _tell_listeners(conn, cursor, sql, values)
-                    cursor.execute(sql, values)
-                raw.execute(b"COMMIT")
-        except psycopg.Error as exc:
-            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        cursors = _send_together(conn, compiled, tell=True, commit=True)
         return [list(c.fetchall()) if c.description else [] for c in cursors]
 
     def prefetch(self, session: Session, statements: Sequence[Any]) -> None:
@@ -617,22 +632,11 @@ class Database:
         nothing more. On PostgreSQL only; on SQLite nothing is sent ahead."""
         if self.is_sqlite or not statements:
             return
-        import psycopg
 
         pairs = [st if isinstance(st, tuple) else (st, None) for st in statements]
         conn = session.connection()
-        raw: Any = conn.connection.dbapi_connection
         compiled = [_for_driver(stmt, params, conn.dialect) for stmt, params in pairs]
-        cursors = [raw.cursor() for _ in compiled]
-        sql = ""
-        try:
-            with raw.pipeline():
-                if _pending_begin_of(conn):
-                    raw.execute(b"BEGIN")
-                for cursor, (sql, values) in zip(cursors, compiled, strict=True):
-                    cursor.execute(sql, values)
-        except psycopg.Error as exc:
-            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        cursors = _send_together(conn, compiled, tell=False, commit=False)
         kept = conn.connection.info.setdefault(PREFETCHED, {})
         for cursor, (sql, values) in zip(cursors, compiled, strict=True):
             kept.setdefault(_statement_key(sql, values), []).append(cursor)
@@ -646,30 +650,18 @@ class Database:
         conn = session.connection()
         if self.is_sqlite or len(pairs) == 1:
             return [list(conn.execute(stmt, params).all()) for stmt, params in pairs]
-        import psycopg
         from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 
         dialect = conn.dialect
-        raw: Any = conn.connection.dbapi_connection
         prepared = []
         for stmt, params in pairs:
             sql, values = _for_driver(stmt, params, dialect)
             columns = list(stmt.selected_columns)
             processors = [col.type._cached_result_processor(dialect, None) for col in columns]
             prepared.append((sql, values, list(stmt.selected_columns.keys()), processors))
-        cursors = [raw.cursor() for _ in prepared]
-        sql = ""
-        try:
-            with raw.pipeline():
-                if _pending_begin_of(conn):
-                    raw.execute(b"BEGIN")
-                for cursor, (sql, values, _keys, _processors) in zip(
-                    cursors, prepared, strict=True
-                ):
-                    _tell_listeners(conn, cursor, sql, values)
-                    cursor.execute(sql, values)
-        except psycopg.Error as exc:
-            raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        cursors = _send_together(
+            conn, [(sql, values) for sql, values, _k, _p in prepared], tell=True, commit=False
+        )
         found: list[list[Any]] = []
         for cursor, (_sql, _values, keys, processors) in zip(cursors, prepared, strict=True):
             rows = cursor.fetchall()
