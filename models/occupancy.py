@@ -37,7 +37,7 @@ from .results import (
     StructureOccupancyRow,
     TargetFreeRow,
 )
-from .rules import live_stay_clause
+from .rules import live_stay_clause, live_stays_first
 
 
 class Occupancy:
@@ -270,7 +270,7 @@ class Occupancy:
                 _structure_figures_statement(
                     s, day, province, programme_code, structure_id, False, False
                 ),
-                _next_ends_statement(day, province, programme_code, structure_id),
+                _next_ends_statement(s, day, province, programme_code, structure_id),
             ], lambda rows: self._overview(_figures_of(rows[0]), _next_ends_of(rows[1]))
 
         return reading
@@ -367,6 +367,7 @@ class Occupancy:
 
 
 def _next_ends_statement(
+    s: Session,
     day: dt.date,
     province: str | None,
     programme_code: str | None,
@@ -387,7 +388,11 @@ def _next_ends_statement(
         .join(e.Room, e.Room.id == e.Bed.room_id)
         .join(e.Structure, e.Structure.id == e.Room.structure_id)
         .join(e.Programme, e.Programme.id == e.Structure.programme_id)
-        .where(e.Placement.status != e.PlacementStatus.CANCELLED, live_stay_clause(day))
+        .where(
+            e.Placement.status != e.PlacementStatus.CANCELLED,
+            live_stay_clause(day),
+            live_stays_first(s, day),
+        )
         .group_by(e.Room.structure_id)
     )
     return _structure_filter(stmt, province, programme_code, structure_id)

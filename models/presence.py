@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ from .results import (
     PresenceDays,
     PresenceRow,
 )
-from .rules import live_stay_clause
+from .rules import live_stay_clause, live_stays_first
 
 _PRESENCE_STATEMENTS: dict[tuple[bool, bool], Any] = {}
 
@@ -315,6 +316,17 @@ class Presence:
         # dashboard lists some 1,800 placements nationally.
         ref_member = aliased(e.HouseholdMember)
         ref = aliased(e.Person)
+        # The placements that may be listed, found first by the indexes on the dates:
+        # those planned to end within the window and those with a stay ending in it. The
+        # statement starts from these few thousand, not from every placement.
+        candidates = union(
+            select(e.Placement.id.label("id")).where(
+                e.Placement.planned_end >= day, e.Placement.planned_end <= limit
+            ),
+            select(e.BedStay.placement_id).where(
+                e.BedStay.end_date > day, e.BedStay.end_date <= limit
+            ),
+        ).subquery()
         stmt = (
             select(
                 e.Placement.id,
@@ -333,6 +345,8 @@ class Presence:
                 e.Placement.exit_date,
                 e.Placement.exit_reason,
             )
+            .select_from(candidates)
+            .join(e.Placement, e.Placement.id == candidates.c.id)
             .join(e.Household, e.Household.id == e.Placement.household_id)
             .join(e.Programme, e.Programme.id == e.Placement.programme_id)
             .join(e.BedStay, e.BedStay.placement_id == e.Placement.id)
@@ -542,7 +556,7 @@ class Presence:
             result.sort(key=lambda x: (x.eighteenth, x.person_code))
             return result
 
-        return lambda _s: ([stmt], finish)
+        return lambda s: ([stmt.where(live_stays_first(s, day))], finish)
 
 
 # After the 18th birthday an MSNA placement runs on for six months (SAI rules), unless

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, union_all
+from sqlalchemy import Date, Integer, and_, cast, literal, null, or_, select, true, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from . import entities as e
@@ -56,6 +56,34 @@ def live_stay_clause(day: dt.date) -> Any:
         e.BedStay.start_date <= day,
         or_(e.BedStay.end_date.is_(None), e.BedStay.end_date > day),
     )
+
+
+def live_stay_ids(day: dt.date) -> Any:
+    """The ids of the stays that cover the night of ``day`` (``live_stay_clause``), as
+    two halves an index on (end_date, start_date) answers directly: the open stays and
+    those ending after ``day``. Put beside ``live_stay_clause`` as ``BedStay.id.in_(…)``,
+    it makes a list over the whole network start from the few thousand stays live that
+    night, instead of SQLite walking every bed's whole history."""
+    return union_all(
+        select(e.BedStay.id).where(
+            e.BedStay.cancelled.is_(False),
+            e.BedStay.end_date.is_(None),
+            e.BedStay.start_date <= day,
+        ),
+        select(e.BedStay.id).where(
+            e.BedStay.cancelled.is_(False), e.BedStay.end_date > day, e.BedStay.start_date <= day
+        ),
+    )
+
+
+def live_stays_first(s: Session, day: dt.date) -> Any:
+    """A condition to put beside ``live_stay_clause`` in a list over the whole network:
+    on SQLite, ``BedStay.id`` among ``live_stay_ids``, which makes the statement start from
+    the stays live that night; on PostgreSQL nothing (its planner combines both halves of
+    the dates' index by itself, and the extra condition only slows it down)."""
+    if s.get_bind().dialect.name == "sqlite":
+        return e.BedStay.id.in_(live_stay_ids(day))
+    return true()
 
 
 def household_groups(

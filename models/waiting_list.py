@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from . import convert, finder, limits
 from . import entities as e
 from . import results as r
+from .database import Reading
 from .errors import ValidationError
 from .formatting import format_date
 from .i18n import _
@@ -244,41 +245,48 @@ class WaitingList(UseCases):
     def summary(self) -> list[r.WaitingGroupRow]:
         """Per target group (None: not given): requests waiting and their median wait so
         far; requests placed in the last year and their median wait."""
+        return self.db.read_together(self.summary_reading())[0]  # type: ignore[no-any-return]
+
+    def summary_reading(self) -> Callable[[Session], Reading]:
+        """``summary`` as a reading, to be sent with others (``Database.read_together``):
+        the dashboard's tables come in one round trip."""
         today = self.work.today()
         since = today - dt.timedelta(days=RECENT_DAYS)
-        waiting: dict[str | None, list[int]] = {}
-        placed: dict[str | None, list[int]] = {}
-        with self.db.read() as s:
-            for group, status, referred, closed in s.execute(
-                select(
-                    e.PlacementRequest.target_group,
-                    e.PlacementRequest.status,
-                    e.PlacementRequest.referral_date,
-                    e.PlacementRequest.closed_on,
-                ).where(
-                    (e.PlacementRequest.status == e.RequestStatus.WAITING)
-                    | (
-                        (e.PlacementRequest.status == e.RequestStatus.PLACED)
-                        & (e.PlacementRequest.closed_on >= since)
-                    )
-                )
-            ):
+        stmt = select(
+            e.PlacementRequest.target_group,
+            e.PlacementRequest.status,
+            e.PlacementRequest.referral_date,
+            e.PlacementRequest.closed_on,
+        ).where(
+            (e.PlacementRequest.status == e.RequestStatus.WAITING)
+            | (
+                (e.PlacementRequest.status == e.RequestStatus.PLACED)
+                & (e.PlacementRequest.closed_on >= since)
+            )
+        )
+
+        def finish(found: list[list[Any]]) -> list[r.WaitingGroupRow]:
+            waiting: dict[str | None, list[int]] = {}
+            placed: dict[str | None, list[int]] = {}
+            for group, status, referred, closed in found[0]:
                 key = group.value if group else None
                 if status == e.RequestStatus.WAITING:
                     waiting.setdefault(key, []).append(max((today - referred).days, 0))
                 else:
                     placed.setdefault(key, []).append(((closed or referred) - referred).days)
-        keys = sorted(set(waiting) | set(placed), key=lambda k: (k is None, k or ""))
-        return [
-            r.WaitingGroupRow(
-                target_group=k,
-                waiting=len(waiting.get(k, [])),
-                median_days_waiting=statistics.median(waiting[k]) if waiting.get(k) else None,
-                placed=len(placed.get(k, [])),
-                median_days_to_place=statistics.median(placed[k]) if placed.get(k) else None,
-            )
-            for k in keys
-        ]
+            keys = sorted(set(waiting) | set(placed), key=lambda k: (k is None, k or ""))
+            return [
+                r.WaitingGroupRow(
+                    target_group=k,
+                    waiting=len(waiting.get(k, [])),
+                    median_days_waiting=statistics.median(waiting[k]) if waiting.get(k) else None,
+                    placed=len(placed.get(k, [])),
+                    median_days_to_place=statistics.median(placed[k]) if placed.get(k) else None,
+                )
+                for k in keys
+            ]
+
+        return lambda _s: ([stmt], finish)
 
     # -- helpers --
     def _close(

@@ -254,7 +254,7 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
     province, programme_code = selection.province, selection.programme_code
     structure_id = selection.chosen_structure()
     # Sent together: one round trip to the shared server.
-    overview, expiring, coming_of_age = backend.read_together(
+    overview, expiring, coming_of_age, waiting = backend.read_together(
         backend.occupancy.overview_reading(
             day, province=province, programme_code=programme_code, structure_id=structure_id
         ),
@@ -272,6 +272,7 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
             programme_code=programme_code,
             structure_id=structure_id,
         ),
+        backend.waiting_list.summary_reading(),
     )
     return DashboardData(
         day,
@@ -282,7 +283,7 @@ def load_dashboard(backend: Backend, day: dt.date, selection: Selection) -> Dash
         expiring,
         overview.structures,
         coming_of_age,
-        backend.waiting_list.summary(),
+        waiting,
     )
 
 
