@@ -386,14 +386,17 @@ def _next_ends_statement(
         .join(e.Placement, e.Placement.id == e.BedStay.placement_id)
         .join(e.Bed, e.Bed.id == e.BedStay.bed_id)
         .join(e.Room, e.Room.id == e.Bed.room_id)
-        .join(e.Structure, e.Structure.id == e.Room.structure_id)
-        .join(e.Programme, e.Programme.id == e.Structure.programme_id)
         .where(
             e.Placement.status != e.PlacementStatus.CANCELLED,
             live_stay_clause(day),
             live_stays_first(s, day),
         )
         .group_by(e.Room.structure_id)
+    )
+    if not (province or programme_code or structure_id is not None):
+        return stmt  # the whole network: the room gives the structure, nothing to join
+    stmt = stmt.join(e.Structure, e.Structure.id == e.Room.structure_id).join(
+        e.Programme, e.Programme.id == e.Structure.programme_id
     )
     return _structure_filter(stmt, province, programme_code, structure_id)
 
