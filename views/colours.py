@@ -14,6 +14,8 @@ used, not once at import.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 TEXT_CONTRAST = 4.5  # WCAG 2.x, AA, normal text
@@ -72,13 +74,29 @@ def readable(colour: QColor, *backgrounds: QColor, ratio: float = TEXT_CONTRAST)
     background (black or white at worst)."""
     if not backgrounds:
         return QColor(colour)
+    # Asked again for every coloured cell a table paints: worked out once per colour,
+    # backgrounds and ratio (a new palette asks anew).
+    found = _readable(_rgbf(colour), tuple(_rgbf(b) for b in backgrounds), ratio)
+    return QColor.fromRgbF(*found)
+
+
+def _rgbf(colour: QColor) -> tuple[float, float, float, float]:
+    return colour.redF(), colour.greenF(), colour.blueF(), colour.alphaF()
+
+
+@lru_cache(maxsize=256)
+def _readable(
+    rgbf: tuple[float, ...], backgrounds_rgbf: tuple[tuple[float, ...], ...], ratio: float
+) -> tuple[float, ...]:
+    colour = QColor.fromRgbF(*rgbf)
+    backgrounds = [QColor.fromRgbF(*b) for b in backgrounds_rgbf]
     dark = sum(luminance(b) for b in backgrounds) / len(backgrounds) < 0.18
     towards = QColor("#ffffff") if dark else QColor("#000000")
     for step in range(21):
         candidate = mix(colour, towards, step / 20)
         if all(contrast(candidate, b) >= ratio for b in backgrounds):
-            return candidate
-    return towards
+            return _rgbf(candidate)
+    return _rgbf(towards)
 
 
 def text_backgrounds(pal: QPalette | None = None) -> tuple[QColor, QColor, QColor]:
