@@ -763,3 +763,54 @@ def test_transfer_dialog_opens_in_few_reads(qtbot, backend, sc, monkeypatch) -> 
     assert dlg.placement is not None and dlg.placement.id == pl.id
     assert dlg.household is not None and len(dlg.household.members) == 3
     assert dlg.chooser.programme.currentData() == pl.programme_id
+
+
+def test_a_placement_workflow_opened_with_nobody_chosen_asks_whose_placement(
+    qtbot, backend, sc
+) -> None:  # type: ignore[no-untyped-def]
+    # From the toolbar or the dashboard, with no person or bed selected: the exit dialog
+    # asks for the household, then shows its placement; it does not claim that "this
+    # household" has no placement.
+    pl = backend.placements.place(sc.mother.id, sc.families.id, ENTRY, planned_end=D(2024, 9, 1))
+    loner = backend.people.register_household([NewPerson("Mario", "Rossi", "M", D(1990, 1, 1))])
+    dlg = ExitDialog(context(backend, LEAVE))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    assert dlg.picker is not None and dlg.picker.isVisible()
+    assert dlg.focusWidget() is dlg.picker.search, dlg.focusWidget()
+    assert dlg.summary.text() == _("Choose the household: search it by name above.")
+    assert not dlg.ok_button.isEnabled()
+    assert not dlg.members.isVisible()  # nothing to show before a household is chosen
+    qtbot.keyClicks(dlg.picker.search, "amina")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.placement is not None)
+    assert dlg.placement.id == pl.id
+    assert len(dlg.members.people) == 3 and dlg.members.isVisible()
+    # Another household: the first one's people do not stay on show meanwhile.
+    qtbot.mouseClick(dlg.picker.change, Qt.MouseButton.LeftButton)
+    assert dlg.placement is None and not dlg.members.isVisible()
+    assert not dlg.ok_button.isEnabled()
+    qtbot.keyClicks(dlg.picker.search, "amina")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.placement is not None)
+    dlg.reason.setCurrentIndex(dlg.reason.findData("socio_economic"))
+    click_ok(qtbot, dlg)
+    assert dlg.result() == QDialog.DialogCode.Accepted, dlg.error_label.text()
+    assert backend.directory.placements_of_household(sc.mother.id)[0].exit_date == LEAVE
+
+    # A household without a placement: said of the household chosen.
+    dlg = TransferDialog(context(backend, LEAVE))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.picker.search, "rossi")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.picker.household is not None)
+    assert dlg.picker.household.id == loner.id
+    qtbot.waitUntil(lambda: dlg.summary.text() == dlg.no_placement_text())
+    assert not dlg.ok_button.isEnabled() and not dlg.chooser.isVisible()
+
+    # Opened on a household, as before: no search.
+    dlg = ExtensionDialog(context(backend, LEAVE), household_id=sc.mother.id)
+    qtbot.addWidget(dlg)
+    assert dlg.picker is None

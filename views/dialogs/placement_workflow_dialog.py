@@ -15,12 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from models.errors import ValidationError
 from models.formatting import format_date
+from models.i18n import _
 from models.results import HouseholdInfo, PlacementInfo, PresenceRow
 
+from .household_picker import HouseholdPicker
 from .texts import placement_summary
 from .workflow_dialog import WorkflowDialog
 
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
     from models.backend import Backend
 
 Rows = dict[dt.date, list[PresenceRow]]
+
+
+def CHOOSE_HOUSEHOLD() -> str:  # noqa: N802 - a message, translated when shown
+    return _("Choose the household: search it by name above.")
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,54 @@ class PlacementWorkflowDialog(WorkflowDialog):
         self.placement: PlacementInfo | None = None
         self.household: HouseholdInfo | None = None
         self._rows: Rows = {}
+        # Opened with nobody chosen (from the toolbar or the dashboard): whose placement
+        # it is comes first, searched like the placement dialog's household.
+        self.picker: HouseholdPicker | None = None
+        if self.placement_id is None and self.household_id is None:
+            self.picker = HouseholdPicker(self.context, on_failure=self.show_failure)
+            self.picker.household_changed.connect(self._household_picked)
+            self.body.addWidget(self.picker)
         self.summary = QLabel()
         self.summary.setObjectName("placementSummary")
         self.summary.setWordWrap(True)
         self.body.addWidget(self.summary)
         self.ok_button.setEnabled(False)  # until the placement is read
-        self.build_fields()
-        self.load_placement(self.placement_id, self.household_id)
+        # The dialog's own fields, in a box of their own: with a household to choose,
+        # they show once its placement is read (never another household's left over).
+        self.fields = QWidget()
+        inner = QVBoxLayout(self.fields)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(self.body.spacing())
+        body, self.body = self.body, inner
+        try:
+            self.build_fields()
+        finally:
+            self.body = body
+        self.body.addWidget(self.fields, 1)
+        if self.picker is None:
+            self.load_placement(self.placement_id, self.household_id)
+        else:
+            # While the fields are hidden, the search and the summary stay at the top.
+            self.body.addStretch(0)
+            self._show_fields(False)
+            self.summary.setText(CHOOSE_HOUSEHOLD())
+            self.picker.setFocus()
+
+    def _show_fields(self, shown: bool) -> None:
+        self.fields.setVisible(shown)
+        if self.picker is not None:
+            self.body.setStretch(self.body.count() - 1, 0 if shown else 1)
+
+    def _household_picked(self, household: HouseholdInfo | None) -> None:
+        if household is not None:
+            self.load_placement(None, household.id)
+            return
+        # "Choose another household": nothing to record until one is chosen.
+        self.placement = self.household = None
+        self._rows = {}
+        self.ok_button.setEnabled(False)
+        self._show_fields(False)
+        self.summary.setText(CHOOSE_HOUSEHOLD())
 
     # -- what subclasses say --
     def build_fields(self) -> None:  # pragma: no cover - every dialog builds its own
@@ -124,9 +171,12 @@ class PlacementWorkflowDialog(WorkflowDialog):
             self.placement = self.household = None
             self.summary.setText(self.no_placement_text())
             self.ok_button.setEnabled(False)
+            if self.picker is not None:
+                self._show_fields(False)
         else:
             self.placement, self.household = at_hand.placement, at_hand.household
             self.ok_button.setEnabled(True)
+            self._show_fields(True)
             self.show_dates()
         self.opening_read(others)
 
