@@ -560,53 +560,40 @@ def _period_nights_reading(
     if exclude:
         chosen = chosen.where(e.Structure.id.not_in(exclude))
     ids = chosen.subquery()
-    # One scan of the stays that touch the whole range, with one sum per period:
-    # nights of a stay inside [a, b) = max(0, min(end or b, b) - max(start, a)).
-    # The stays are found in two halves (open; ending after ``first``) that the
-    # (end_date, start_date) index answers without walking the older history.
-    # Each stay's start and end as day numbers from ``first``, computed once per stay
-    # (not once per month): the sums below are then plain arithmetic.
-    lf, ll = literal(first, Date), literal(last, Date)
-    end_or_last = func.coalesce(e.BedStay.end_date, ll)
-    if dialect == "sqlite":
-        day_of = (
-            _days_between(lf, e.BedStay.start_date, dialect),
-            _days_between(lf, end_or_last, dialect),
-        )
-    else:
-        day_of = (e.BedStay.start_date - lf, end_or_last - lf)
-    cols = (e.BedStay.bed_id, day_of[0].label("d0"), day_of[1].label("d1"))
-    touching = union_all(
-        select(*cols).where(
-            e.BedStay.cancelled.is_(False),
-            e.BedStay.end_date.is_(None),
-            e.BedStay.start_date < last,
+    # The nights are counted night by night from three small answers instead of a sum
+    # per period over every stay of the range: the stays live on the first night, and
+    # how many stays begin and how many end on each day after it. The nights occupied
+    # on a day are those of the day before, plus the stays begun that day, less those
+    # ended (a stay ending on a day does not take its night).
+    filtered = bool(province or programme_code or structure_id is not None or exclude)
+
+    def stays(*columns: Any) -> Any:
+        found = select(*columns).select_from(e.BedStay).where(e.BedStay.cancelled.is_(False))
+        if filtered:
+            found = (
+                found.join(e.Bed, e.Bed.id == e.BedStay.bed_id)
+                .join(e.Room, e.Room.id == e.Bed.room_id)
+                .where(e.Room.structure_id.in_(select(ids.c.id)))
+            )
+        return found
+
+    on_first = literal(first, Date)
+    totals_stmt = union_all(
+        # Live on the first night, in the two halves the (end_date, start_date) index
+        # answers directly (open; ending after it).
+        stays(literal(0).label("kind"), on_first.label("day"), func.count().label("n")).where(
+            e.BedStay.end_date.is_(None), e.BedStay.start_date <= first
         ),
-        select(*cols).where(
-            e.BedStay.cancelled.is_(False),
-            e.BedStay.end_date > first,
-            e.BedStay.start_date < last,
+        stays(literal(0), on_first, func.count()).where(
+            e.BedStay.end_date > first, e.BedStay.start_date <= first
         ),
-    ).subquery()
-    d0, d1 = touching.c.d0, touching.c.d1
-    sums = []
-    for a, b in bounds:
-        la, lb = literal((a - first).days), literal((b - first).days)
-        # CASE rather than SQLite's min()/max(): twelve sums over every stay of the
-        # year, and a function call costs more than the arithmetic.
-        hi = case((d1 < lb, d1), else_=lb)
-        lo = case((d0 > la, d0), else_=la)
-        sums.append(func.coalesce(func.sum(case((hi > lo, hi - lo), else_=0)), 0))
-    if not (province or programme_code or structure_id is not None or exclude):
-        totals_stmt = select(*sums).select_from(touching)  # the whole network
-    else:
-        totals_stmt = (
-            select(*sums)
-            .select_from(touching)
-            .join(e.Bed, e.Bed.id == touching.c.bed_id)
-            .join(e.Room, e.Room.id == e.Bed.room_id)
-            .where(e.Room.structure_id.in_(select(ids.c.id)))
-        )
+        stays(literal(1), e.BedStay.start_date, func.count())
+        .where(e.BedStay.start_date > first, e.BedStay.start_date < last)
+        .group_by(e.BedStay.start_date),
+        stays(literal(2), e.BedStay.end_date, func.count())
+        .where(e.BedStay.end_date > first, e.BedStay.end_date < last)
+        .group_by(e.BedStay.end_date),
+    )
     capacity_stmt = (
         select(
             e.CapacityPeriod.structure_id,
@@ -624,20 +611,45 @@ def _period_nights_reading(
     )
 
     def finish(found: list[list[Any]]) -> tuple[list[int], list[int]]:
-        totals, capacity_rows = found[0][0], found[1]
-        nights = [int(n or 0) for n in totals]
-        capacity = [0] * len(bounds)
+        changes, capacity_rows = found[0], found[1]
+        # What changes on each day: the stays begun less those ended (after the first
+        # night, whose stays are counted whole), and the places of the capacity periods
+        # in force from that day less those ending (each period until the next one of
+        # its structure, within the structure's opening and its closing day).
+        live = 0
+        stays_on: dict[dt.date, int] = defaultdict(int)
+        for kind, day, n in changes:
+            if kind == 0:
+                live += n
+            else:
+                stays_on[day] += n if kind == 1 else -n
+        places_on: dict[dt.date, int] = defaultdict(int)
         by_structure: dict[int, list[Any]] = defaultdict(list)
         for row in capacity_rows:
             by_structure[row[0]].append(row)
         for per in by_structure.values():
             for j, (_sid, vf, places, opened, closed) in enumerate(per):
                 nxt = per[j + 1][1] if j + 1 < len(per) else last
-                for i, (start, end) in enumerate(bounds):
-                    a = max(vf, start, opened)
-                    b = min(nxt, end, closed + ONE_NIGHT if closed else end)
-                    if b > a:
-                        capacity[i] += places * (b - a).days
+                a = max(vf, first, opened)
+                b = min(nxt, last, closed + ONE_NIGHT if closed else last)
+                if b > a:
+                    places_on[a] += places
+                    places_on[b] -= places
+        # Night by night, what is occupied and what is in force, summed up to each day;
+        # then each period is the difference of its two ends.
+        nights_to, places_to = {first: 0}, {first: 0}
+        in_force = 0
+        day = first
+        while day < last:
+            if day != first:
+                live += stays_on.get(day, 0)
+            in_force += places_on.get(day, 0)
+            following = day + ONE_NIGHT
+            nights_to[following] = nights_to[day] + live
+            places_to[following] = places_to[day] + in_force
+            day = following
+        nights = [nights_to[end] - nights_to[start] for start, end in bounds]
+        capacity = [places_to[end] - places_to[start] for start, end in bounds]
         return nights, capacity
 
     return lambda _s: ([totals_stmt, capacity_stmt], finish)
