@@ -19,9 +19,7 @@ def format_date(day: dt.date | None, fmt: str = "long") -> str:
     cells use ``format_short_date`` instead."""
     if day is None:
         return "—"
-    locale = babel_locale()
-    text = _date(day, fmt, locale)
-    return _first_of_month(text) if locale.startswith("it") else text
+    return _long_date(day, fmt, babel_locale())
 
 
 def format_short_date(day: dt.date | None) -> str:
@@ -59,6 +57,10 @@ def italian_elision(text: str) -> str:
     The messages say "il {date}", "dal {date}" as a translator naturally writes them;
     ``_().format()`` (models/i18n.py) passes every formatted message through here, so the
     article agrees with the day whatever date fills the field."""
+    # Every preposition elided ends in "l": without "l 8", "l 08" or "l 11" there is
+    # nothing to change (most messages: thousands of them in one list).
+    if "l 8" not in text and "l 08" not in text and "l 11" not in text:
+        return text
     return _ELIDE.sub(lambda m: _ELIDED.get(m.group(1), m.group(1) + "l'"), text)
 
 
@@ -70,6 +72,13 @@ def date_phrase(preposition: str, day: dt.date, fmt: str = "long") -> str:
 
 
 # Tables show the same dates over and over (a sorted column asks for every row's text).
+@lru_cache(maxsize=8192)
+def _long_date(day: dt.date, fmt: str, locale: str) -> str:
+    """``format_date``'s text, the first of the month written as Italian does."""
+    text = _date(day, fmt, locale)
+    return _first_of_month(text) if locale.startswith("it") else text
+
+
 @lru_cache(maxsize=8192)
 def _date(day: dt.date, fmt: str, locale: str) -> str:
     from babel.dates import format_date as _format_date
