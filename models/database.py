@@ -14,6 +14,7 @@ made, and to ``pg_dump`` in its environment; a refused login has its own error
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import select
@@ -797,3 +798,21 @@ def connection_message(url: str, exc: BaseException) -> str:
             where=f"{make_url(url).host or 'localhost'}:{make_url(url).port or 5432}"
         )
     return _("Cannot open the database.")
+
+
+@contextmanager
+def collection_deferred() -> Iterator[None]:
+    """No cyclic garbage collection while a large result is built.
+
+    Thousands of rows and tuples made at once set off the collector again and again,
+    and each full pass walks every object of the application. Rows and tuples hold no
+    cycles; the collector runs again as usual afterwards. (Process-wide: another thread
+    only has its collection put off for as long.)
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -11,14 +11,14 @@ asked of the whole selection in a fixed number of statements whatever its size.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy import or_, select
 
 from . import entities as e
 from . import results as r
 from . import rules
-from .database import Database
+from .database import Database, collection_deferred
 from .errors import ValidationError
 from .i18n import _
 
@@ -30,6 +30,30 @@ class _Slot(NamedTuple):
     """A place for one person of a household not recorded yet."""
 
     id: int
+
+
+class _Structure(NamedTuple):
+    """What the finder reads of a structure (``rules.StructureFacts``): plain columns,
+    for a whole network."""
+
+    id: int
+    code: str
+    name: str
+    province: str
+    confidential: bool
+    opened_on: dt.date
+    closed_on: dt.date | None
+    targets: frozenset[e.TargetGroup]
+
+
+class _Programme(NamedTuple):
+    """What the finder reads of a programme (``rules.ProgrammeFacts``)."""
+
+    id: int
+    code: str
+    sai_category: e.SaiCategory | None
+    start_date: dt.date
+    end_date: dt.date | None
 
 
 def request_groups(
@@ -100,66 +124,119 @@ class Finder:
             ids = ids.where(e.Structure.province == province.strip().upper())
         if programme_code:
             ids = ids.where(e.Programme.code == programme_code)
-        with self.db.read() as s:
-            structures: dict[int, Any] = {}
-            programmes: dict[int, Any] = {}
-            for st, programme in s.execute(
-                select(e.Structure, e.Programme)
-                .join(e.Programme, e.Programme.id == e.Structure.programme_id)
-                .where(e.Structure.id.in_(ids))
-            ):
-                structures[st.id] = st
-                programmes[st.id] = programme
-            if not structures:
-                return []
-            slots = [_Slot(-i - 1) for i in range(needed)]
-            names: dict[int, str] = {}
-            proposals = rules.proposals(
-                s, list(structures), slots, start, end, None, among=ids, names=names, explain=False
-            )
-            shortfalls = rules.capacity_shortfalls(
-                s,
-                start,
-                dict.fromkeys(structures, end),
-                needed=needed,
-                among=ids,
-            )
-        asked = request_groups(adults, minors, wanted)
-        answers = []
-        for sid, st in structures.items():
-            programme = programmes[sid]
-            alone = (
-                rules.minor_alone_message()
-                if minors and not adults and not rules.unaccompanied_allowed(programme)
-                else None
-            )
-            reasons = rules.structure_fit_reasons(
-                st,
-                programme,
-                start,
-                rules.target_groups_problem(st, asked) if asked is not None else None,
-                needed,
-                proposals[sid],
-                shortfalls[sid],
-                last_night=last_night,
-                minor_alone=alone,
-            )
-            beds = tuple(
-                r.ProposedBed(bed_id, names[bed_id]) for bed_id in (proposals[sid] or {}).values()
-            )
-            answers.append(
-                r.FreeBedAnswer(
-                    structure_id=sid,
-                    structure_code=st.code,
-                    structure_name=st.name,
-                    province=st.province,
-                    programme_id=programme.id,
-                    programme_code=programme.code,
-                    confidential=st.confidential,
-                    fits=not reasons,
-                    reasons=tuple(reasons),
-                    beds=beds if not reasons else (),
+        # Tens of thousands of rows, tuples and messages: no cyclic collection meanwhile.
+        with collection_deferred():
+            with self.db.read() as s:
+                structures: dict[int, _Structure] = {}
+                programmes: dict[int, _Programme] = {}
+                # Plain columns: a network has thousands of structures, in a thousand
+                # programmes, each programme read once, each set of target groups too.
+                programme_of: dict[int, _Programme] = {}
+                targets_of: dict[str, frozenset[e.TargetGroup]] = {}
+                for (
+                    sid,
+                    code,
+                    name,
+                    province_code,
+                    confidential,
+                    opened_on,
+                    closed_on,
+                    groups,
+                    pid,
+                    *programme_columns,
+                ) in s.execute(
+                    select(
+                        e.Structure.id,
+                        e.Structure.code,
+                        e.Structure.name,
+                        e.Structure.province,
+                        e.Structure.confidential,
+                        e.Structure.opened_on,
+                        e.Structure.closed_on,
+                        e.Structure.target_groups,
+                        e.Programme.id,
+                        e.Programme.code,
+                        e.Programme.sai_category,
+                        e.Programme.start_date,
+                        e.Programme.end_date,
+                    )
+                    .join(e.Programme, e.Programme.id == e.Structure.programme_id)
+                    .where(e.Structure.id.in_(ids))
+                ):
+                    targets = targets_of.get(groups)
+                    if targets is None:
+                        targets = targets_of[groups] = frozenset(
+                            e.TargetGroup(t) for t in groups.split(",") if t
+                        )
+                    structures[sid] = _Structure(
+                        sid, code, name, province_code, confidential, opened_on, closed_on, targets
+                    )
+                    programme = programme_of.get(pid)
+                    if programme is None:
+                        programme = programme_of[pid] = _Programme(pid, *programme_columns)
+                    programmes[sid] = programme
+                if not structures:
+                    return []
+                slots = [_Slot(-i - 1) for i in range(needed)]
+                names: dict[int, str] = {}
+                by_dates = rules.dates_first(s)
+                proposals = rules.proposals(
+                    s,
+                    list(structures),
+                    slots,
+                    start,
+                    end,
+                    None,
+                    among=ids,
+                    names=names,
+                    explain=False,
+                    by_dates=by_dates,
                 )
-            )
-        answers.sort(key=lambda a: (not a.fits, a.province, a.programme_code, a.structure_code))
+                shortfalls = rules.capacity_shortfalls(
+                    s,
+                    start,
+                    dict.fromkeys(structures, end),
+                    needed=needed,
+                    among=ids,
+                    by_dates=by_dates,
+                )
+            asked = request_groups(adults, minors, wanted)
+            answers = []
+            for sid, st in structures.items():
+                programme = programmes[sid]
+                alone = (
+                    rules.minor_alone_message()
+                    if minors and not adults and not rules.unaccompanied_allowed(programme)
+                    else None
+                )
+                reasons = rules.structure_fit_reasons(
+                    st,
+                    programme,
+                    start,
+                    rules.target_groups_problem(st, asked) if asked is not None else None,
+                    needed,
+                    proposals[sid],
+                    shortfalls[sid],
+                    last_night=last_night,
+                    minor_alone=alone,
+                )
+                beds = tuple(
+                    r.ProposedBed(bed_id, names[bed_id])
+                    for bed_id in (proposals[sid] or {}).values()
+                )
+                answers.append(
+                    r.FreeBedAnswer(
+                        structure_id=sid,
+                        structure_code=st.code,
+                        structure_name=st.name,
+                        province=st.province,
+                        programme_id=programme.id,
+                        programme_code=programme.code,
+                        confidential=st.confidential,
+                        fits=not reasons,
+                        reasons=tuple(reasons),
+                        beds=beds if not reasons else (),
+                    )
+                )
+            answers.sort(key=lambda a: (not a.fits, a.province, a.programme_code, a.structure_code))
         return answers

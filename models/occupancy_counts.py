@@ -9,10 +9,8 @@ less occupied, reserved and out-of-service beds, never more than the beds in ser
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import (
@@ -31,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from . import entities as e
-from .database import Database, Reading
+from .database import Database, Reading, collection_deferred
 from .places import free_places
 from .results import (
     OccupancyTotals,
@@ -332,7 +330,7 @@ def _structure_figures(
 
 
 def _figures_of(rows: Any) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:
-    with _collection_deferred():
+    with collection_deferred():
         return _figures(rows)  # one fetch rather than row by row
 
 
@@ -368,25 +366,6 @@ def _structure_figures_statement(
     if structure_id is not None:
         params["structure_id"] = structure_id
     return stmt, params
-
-
-@contextmanager
-def _collection_deferred() -> Iterator[None]:
-    """No cyclic garbage collection while a large result is built.
-
-    Thousands of rows and tuples made at once set off the collector again and again,
-    and each full pass walks every object of the application. Rows and tuples hold no
-    cycles; the collector
-    runs again as usual afterwards. (Process-wide: another thread only has its
-    collection put off for as long.)
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _figures(result: Any) -> list[tuple[Any, tuple[int, int, int, int, int, int, int]]]:

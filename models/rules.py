@@ -36,6 +36,7 @@ from .errors import (
 )
 from .formatting import format_date
 from .i18n import _, ngettext
+from .labels import target_group_label
 from .unit_of_work import get
 
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -84,6 +85,57 @@ def live_stays_first(s: Session, day: dt.date) -> Any:
     if s.get_bind().dialect.name == "sqlite":
         return e.BedStay.id.in_(live_stay_ids(day))
     return true()
+
+
+class StructureFacts(Protocol):
+    """What the rules read of a structure: the entity, or a row of its columns (the
+    free-bed finder reads a whole network as plain rows)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def opened_on(self) -> dt.date: ...
+    @property
+    def closed_on(self) -> dt.date | None: ...
+    @property
+    def targets(self) -> frozenset[e.TargetGroup]: ...
+
+
+class ProgrammeFacts(Protocol):
+    """What the rules read of a programme: the entity, or a row of its columns."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def sai_category(self) -> e.SaiCategory | None: ...
+    @property
+    def start_date(self) -> dt.date: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
+
+
+def period_stay_ids(start: dt.date, until: dt.date | None) -> Any:
+    """The ids of the stays not cancelled that cover a night from ``start`` up to the
+    night before ``until`` (no end: None), as the two halves an index on (end_date,
+    start_date) answers directly, like ``live_stay_ids``: the open stays and those ending
+    after ``start``."""
+    halves = []
+    for ends in (e.BedStay.end_date.is_(None), e.BedStay.end_date > start):
+        half = select(e.BedStay.id).where(e.BedStay.cancelled.is_(False), ends)
+        if until is not None:
+            half = half.where(e.BedStay.start_date < until)
+        halves.append(half)
+    return union_all(*halves)
+
+
+def dates_first(s: Session) -> bool:
+    """Should a list over the stays of a whole network start from the stays of the
+    period (``period_stay_ids``) rather than from each bed's history? On SQLite yes: a
+    bed's history is long, the stays of a month are few. PostgreSQL's planner finds its
+    way by itself."""
+    return bool(s.get_bind().dialect.name == "sqlite")
 
 
 def household_groups(
@@ -277,12 +329,14 @@ def capacity_shortfalls(
     count_held: bool = True,
     needed: int | None = None,
     among: Any = None,
+    by_dates: bool = False,
 ) -> dict[int, Shortfall | None]:
     """``capacity_shortfall`` of several structures at once (structure id -> its
     ``until``), in one statement whatever their number. ``needed``: how many people
     come (``people`` by default: a household not yet recorded has no ids); ``among``: a
     select of the same structure ids, sent instead of the list of ids (a whole network
-    has more structures than a statement takes parameters)."""
+    has more structures than a statement takes parameters); ``by_dates``: start from
+    the stays of the period (``dates_first``)."""
     stmt, finish = capacity_shortfalls_query(
         start,
         untils,
@@ -291,6 +345,7 @@ def capacity_shortfalls(
         count_held=count_held,
         needed=needed,
         among=among,
+        by_dates=by_dates,
     )
     return finish(s.execute(stmt).all() if stmt is not None else [])
 
@@ -304,6 +359,7 @@ def capacity_shortfalls_query(
     count_held: bool = True,
     needed: int | None = None,
     among: Any = None,
+    by_dates: bool = False,
 ) -> tuple[Any, Callable[[Sequence[Any]], dict[int, Shortfall | None]]]:
     """``capacity_shortfalls`` as its statement (None: nothing to ask) and what makes
     the answer from its rows, to be sent with other statements."""
@@ -337,6 +393,8 @@ def capacity_shortfalls_query(
     )
     if last is not None:
         stays_query = stays_query.where(e.BedStay.start_date < last)
+    if by_dates:
+        stays_query = stays_query.where(e.BedStay.id.in_(period_stay_ids(start, last)))
     if people:
         stays_query = stays_query.where(
             ~and_(e.BedStay.person_id.in_(people), e.BedStay.start_date < start)
@@ -376,27 +434,34 @@ def capacity_shortfalls_query(
         parts.append(held_query)
 
     def finish(rows: Sequence[Any]) -> dict[int, Shortfall | None]:
-        stays: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
-        holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {sid: [] for sid in ids}
-        periods: dict[int, list[tuple[dt.date, int]]] = {sid: [] for sid in ids}
+        stays: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {}
+        holds: dict[int, list[tuple[dt.date, dt.date | None, int]]] = {}
+        periods: dict[int, list[tuple[dt.date, int]]] = {}
         for sid, first, end, places, bed_id in rows:
-            if sid not in stays:
+            if sid not in ends:
                 continue  # ``among`` chose more than ``untils`` names
             if places is None:
-                stays[sid].append((first, end, bed_id))
+                found = stays.get(sid)
+                if found is None:
+                    found = stays[sid] = []
+                found.append((first, end, bed_id))
             elif places < 0:
-                holds[sid].append((first, end, bed_id))
+                found = holds.get(sid)
+                if found is None:
+                    found = holds[sid] = []
+                found.append((first, end, bed_id))
             else:
-                periods[sid].append((first, places))
+                in_force = periods.get(sid)
+                if in_force is None:
+                    in_force = periods[sid] = []
+                in_force.append((first, places))
+        count = len(people) if needed is None else needed
         return {
             sid: _first_short_night(
-                stays[sid],
-                holds[sid],
-                periods[sid],
-                start,
-                ends[sid],
-                len(people) if needed is None else needed,
+                stays.get(sid, ()), holds.get(sid, ()), periods[sid], start, ends[sid], count
             )
+            if sid in periods
+            else None  # no capacity recorded: nothing to exceed
             for sid in ids
         }
 
@@ -417,12 +482,16 @@ def _first_short_night(
     if not periods:
         return None
     periods.sort()
-
-    def within(day: dt.date) -> bool:
-        return start < day and (until is None or day < until)
-
-    nights = {start} | {valid_from for valid_from, _places in periods if within(valid_from)}
-    nights |= {first for first, _end, _bed in [*stays, *holds] if within(first)}
+    # The nights where anything can change: ``start`` and every later beginning before
+    # ``until``.
+    nights = {start}
+    for first, _places in periods:
+        if start < first and (until is None or first < until):
+            nights.add(first)
+    for dated in (stays, holds):
+        for first, _end, _bed in dated:
+            if start < first and (until is None or first < until):
+                nights.add(first)
     for night in sorted(nights):
         places = None
         for valid_from, in_force in periods:
@@ -617,11 +686,17 @@ def bed_problems_statement(
     end: dt.date | None,
     household_id: int | None,
     ignore_stays: set[int] = frozenset(),  # type: ignore[assignment]
+    *,
+    ordered: bool = True,
+    by_dates: bool = False,
 ) -> Any:
     """The statement of ``named_bed_problems`` for ``beds`` (bed ids, or a select of
     them): the stays, outages and held reservations of these beds in one round trip,
     and whether they are retired, each row tagged with its kind (``bed_problems_from``
-    reads it). ``household_id`` None: a household not recorded yet."""
+    reads it). ``household_id`` None: a household not recorded yet. Not ``ordered``:
+    the rows in any order, for ``bed_problems_from`` without ``explain`` (any row
+    refuses its bed); ``by_dates``: start from the stays of the period
+    (``dates_first``)."""
     until = end or FAR_FUTURE
     stays = select(
         literal(OCCUPIED).label("kind"),
@@ -636,6 +711,8 @@ def bed_problems_statement(
     )
     if ignore_stays:
         stays = stays.where(e.BedStay.id.not_in(ignore_stays))
+    if by_dates:
+        stays = stays.where(e.BedStay.id.in_(period_stay_ids(start, end)))
     outages = select(
         literal(OUT_OF_SERVICE), e.BedOutage.bed_id, e.BedOutage.start_date, e.BedOutage.id
     ).where(
@@ -661,7 +738,8 @@ def bed_problems_statement(
     retired = select(literal(RETIRED), e.Bed.id, e.Bed.retired_on, e.Bed.id).where(
         e.Bed.id.in_(beds), e.Bed.retired_on.is_not(None), e.Bed.retired_on < until
     )
-    return union_all(stays, outages, holds, retired).order_by("kind", "day", "row_id")
+    found: Any = union_all(stays, outages, holds, retired)
+    return found.order_by("kind", "day", "row_id") if ordered else found
 
 
 def bed_problems_from(
@@ -718,13 +796,11 @@ def target_problem(
     return target_groups_problem(st, household_groups(people, day))
 
 
-def target_groups_problem(st: e.Structure, groups: Iterable[e.TargetGroup]) -> str | None:
+def target_groups_problem(st: StructureFacts, groups: Iterable[e.TargetGroup]) -> str | None:
     """Why people of ``groups`` are outside the structure's target groups, or None."""
     targets = st.targets
     if not targets or set(groups) & targets:
         return None
-    from .labels import target_group_label
-
     return _(
         "Structure {structure} is for: {targets}. The people to place do not belong to these groups."
     ).format(
@@ -764,7 +840,7 @@ def minor_problem(
     return None
 
 
-def unaccompanied_allowed(programme: e.Programme) -> bool:
+def unaccompanied_allowed(programme: ProgrammeFacts) -> bool:
     """Minors may live without an adult of their household in MSNA programmes only."""
     return programme.sai_category == e.SaiCategory.MSNA
 
@@ -806,16 +882,26 @@ def proposals(
     among: Any = None,
     names: dict[int, str] | None = None,
     explain: bool = True,
+    by_dates: bool = False,
 ) -> dict[int, dict[int, int] | None]:
     """``propose`` for several structures at once: their beds by room in one statement
     (plain columns: a programme can have hundreds), checked together in another
     (``bed_problems``). ``among``: a select of the same structure ids, sent instead of
     the list (see ``capacity_shortfalls``); ``names``, when given, receives each bed's
-    "room / label"."""
+    "room / label"; without ``explain``, a bed that cannot be used is not told why;
+    ``by_dates``: start from the stays of the period (``dates_first``)."""
     if not structure_ids:
         return {}
     statements, finish = proposals_query(
-        structure_ids, people, start, end, household_id, among=among, names=names, explain=explain
+        structure_ids,
+        people,
+        start,
+        end,
+        household_id,
+        among=among,
+        names=names,
+        explain=explain,
+        by_dates=by_dates,
     )
     return finish([s.execute(stmt).all() for stmt in statements])
 
@@ -830,6 +916,7 @@ def proposals_query(
     among: Any = None,
     names: dict[int, str] | None = None,
     explain: bool = True,
+    by_dates: bool = False,
 ) -> tuple[list[Any], Callable[[Sequence[Sequence[Any]]], dict[int, dict[int, int] | None]]]:
     """``proposals`` as its two statements, which can go together (the beds' problems
     are asked for the beds of the structures, not for the bed ids the first one
@@ -844,16 +931,25 @@ def proposals_query(
     )
     beds = select(e.Bed.id).join(e.Room, e.Room.id == e.Bed.room_id)
     problems_stmt = bed_problems_statement(
-        beds.where(e.Room.structure_id.in_(in_ids)), start, end, household_id
+        beds.where(e.Room.structure_id.in_(in_ids)),
+        start,
+        end,
+        household_id,
+        ordered=explain,
+        by_dates=by_dates,
     )
 
     def finish(found: Sequence[Sequence[Any]]) -> dict[int, dict[int, int] | None]:
         rooms: dict[int, dict[int, tuple[str, list[int]]]] = {sid: {} for sid in ids}
         bed_names: dict[int, str] = {} if names is None else names
         for structure_id, room_id, room_name, bed_id, label in found[0]:
-            if structure_id not in rooms:
+            by_room = rooms.get(structure_id)
+            if by_room is None:
                 continue  # ``among`` chose more than ``structure_ids``
-            rooms[structure_id].setdefault(room_id, (room_name, []))[1].append(bed_id)
+            room = by_room.get(room_id)
+            if room is None:
+                room = by_room[room_id] = (room_name, [])
+            room[1].append(bed_id)
             bed_names[bed_id] = f"{room_name} / {label}"
         problems = bed_problems_from(found[1], bed_names, start, explain=explain)
         return {sid: _choose_beds(list(rooms[sid].values()), problems, people) for sid in ids}
@@ -869,13 +965,11 @@ def _choose_beds(
     """The rule itself: one room that takes everyone, the smallest such room first;
     otherwise the free beds of the emptiest rooms; None when there are too few.
     ``rooms`` are (name, bed ids) in the order of their names, beds by label."""
-    free_by_room: list[tuple[str, list[int]]] = []
-    for name, beds in rooms:
-        free_by_room.append((name, [b for b in beds if problems[b] is None]))
+    free_by_room = [(name, [b for b in beds if problems[b] is None]) for name, beds in rooms]
     need = len(people)
-    fitting = sorted((len(f), name, f) for name, f in free_by_room if len(f) >= need)
+    fitting = [(len(f), name, f) for name, f in free_by_room if len(f) >= need]
     if fitting:
-        chosen = fitting[0][2][:need]
+        chosen = min(fitting)[2][:need]
     else:
         chosen = [b for _name, f in sorted(free_by_room, key=lambda rf: -len(rf[1])) for b in f][
             :need
@@ -885,7 +979,7 @@ def _choose_beds(
     return {p.id: b for p, b in zip(people, chosen, strict=True)}
 
 
-def check_structure_open(st: e.Structure, programme: e.Programme, day: dt.date) -> None:
+def check_structure_open(st: StructureFacts, programme: ProgrammeFacts, day: dt.date) -> None:
     # A closing or ending date is the last day open (DESIGN.md).
     if day < st.opened_on or (st.closed_on is not None and day > st.closed_on):
         raise ValidationError(
@@ -922,8 +1016,8 @@ def fit_reasons(
 
 
 def structure_fit_reasons(
-    st: e.Structure,
-    programme: e.Programme,
+    st: StructureFacts,
+    programme: ProgrammeFacts,
     day: dt.date,
     target: str | None,
     needed: int,
