@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from desktop import cli
-from models import demo
+from models import demo, finder, rules
 from models.backend import Backend
 from models.database import Database
 from models.errors import ValidationError
@@ -228,6 +228,36 @@ def test_the_finder_equals_a_night_by_night_brute_force(coop: Database, engine_n
             else:
                 assert a.reasons and not a.beds
     assert fitting > (20 if engine_name == "sqlite" else 1)  # not only refusals compared
+
+
+def test_the_stays_looked_for_by_their_dates_give_the_same_answers(
+    coop: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over most of a network the finder looks for the stays of the period by their
+    dates (on SQLite): the same answers, every field, as bed by bed."""
+    backend = Backend(coop, actor="test", today=lambda: TODAY)
+    requests = _requests(Raw(coop), 40, seed=3)
+
+    def answers() -> list[Any]:
+        return [
+            backend.finder.free(
+                req["start"],
+                req["end"],
+                adults=req["adults"],
+                minors=req["minors"],
+                target=req["target"],
+                programme_code=req["programme"],
+                province=req["province"],
+            )
+            for req in requests
+        ]
+
+    monkeypatch.setattr(finder, "WHOLE_NETWORK", 10**9)
+    bed_by_bed = answers()
+    monkeypatch.setattr(finder, "WHOLE_NETWORK", 0)
+    monkeypatch.setattr(rules, "dates_first", lambda _s: True)
+    assert answers() == bed_by_bed
+    assert any(a.fits for found in bed_by_bed for a in found)
 
 
 def test_structures_that_fit_have_the_free_places_of_occupancy_every_night(
