@@ -94,15 +94,21 @@ def occupancy_summary(
     output: str | Path | None = None,
 ) -> bytes:
     """The occupancy summary of the network, a province or a programme on ``day``."""
-    rows = Occupancy(db).at(day, province=province, programme_code=programme_code)
-    programmes = {p.code: p for p in Directory(db).programmes()}
+    # Its three reads together: one round trip to the shared server.
+    directory = Directory(db)
+    rows, programme_list, structures = db.read_together(
+        Occupancy(db).at_reading(day, province=province, programme_code=programme_code),
+        directory.programmes_reading(),
+        directory.structures_reading(province=province),
+    )
+    programmes = {p.code: p for p in programme_list}
     kind = (
         programmes[programme_code].kind if programme_code and programme_code in programmes else None
     )
     pseudo = resolve_pseudonymised(pseudonymised, kind)
     # Names of protected apartments can point to where they are: a summary, named or
     # not, goes further than the apartment's own staff, so it gives their codes only.
-    confidential = {s.id for s in Directory(db).structures(province=province) if s.confidential}
+    confidential = {s.id for s in structures if s.confidential}
     total = len(rows)
     if progress is not None:
         progress(0, total)
