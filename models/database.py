@@ -343,16 +343,29 @@ def _serve_prefetched(context: Any, statement: str, parameters: Any) -> bool:
     return True
 
 
-def _for_driver(stmt: Any, params: Any, dialect: Any) -> tuple[str, dict[str, Any]]:
+def _for_driver(stmt: Any, params: Any, conn: Any) -> tuple[str, dict[str, Any]]:
     """A Core statement as the driver takes it: its SQL (lists of an IN written out)
-    and its parameters, converted as SQLAlchemy converts them (an enum to its value)."""
-    c = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    binds = c._bind_processors
-    values = {}
-    for key, value in c.construct_params(params).items():
-        process = binds.get(key) or binds.get(key.rsplit("_", 1)[0])
-        values[key] = process(value) if process is not None else value
-    return str(c), values
+    and its parameters, converted as SQLAlchemy converts them (an enum to its value).
+    Compiled once per shape of statement, in the engine's own cache of compiled
+    statements, as SQLAlchemy does for the statements it sends itself: the SQL and the
+    parameters are the same as it would send."""
+    compiled, extracted, collected, _hit = stmt._compile_w_cache(
+        conn.dialect,
+        compiled_cache=conn._execution_options.get("compiled_cache", conn.engine._compiled_cache),
+        column_keys=[],
+    )
+    values = compiled.construct_params(
+        params, escape_names=False, extracted_parameters=extracted, _collected_params=collected
+    )
+    sql, processors = compiled.string, compiled._bind_processors
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        expanded = compiled._process_parameters_for_postcompile(values)
+        sql, processors = expanded.statement, {**processors, **expanded.processors}
+    escaped = compiled.escaped_bind_names or {}
+    return sql, {
+        escaped.get(key, key): (process(value) if (process := processors.get(key)) else value)
+        for key, value in values.items()
+    }
 
 
 def _tell_listeners(conn: Any, cursor: Any, sql: str, values: Any) -> None:
@@ -620,7 +633,7 @@ class Database:
             return found
 
         conn = session.connection()
-        compiled = [_for_driver(stmt, params, conn.dialect) for stmt, params in statements]
+        compiled = [_for_driver(stmt, params, conn) for stmt, params in statements]
         cursors = _send_together(conn, compiled, tell=True, commit=True)
         return [list(c.fetchall()) if c.description else [] for c in cursors]
 
@@ -636,7 +649,7 @@ class Database:
 
         pairs = [st if isinstance(st, tuple) else (st, None) for st in statements]
         conn = session.connection()
-        compiled = [_for_driver(stmt, params, conn.dialect) for stmt, params in pairs]
+        compiled = [_for_driver(stmt, params, conn) for stmt, params in pairs]
         cursors = _send_together(conn, compiled, tell=False, commit=False)
         kept = conn.connection.info.setdefault(PREFETCHED, {})
         for cursor, (sql, values) in zip(cursors, compiled, strict=True):
@@ -656,7 +669,7 @@ class Database:
         dialect = conn.dialect
         prepared = []
         for stmt, params in pairs:
-            sql, values = _for_driver(stmt, params, dialect)
+            sql, values = _for_driver(stmt, params, conn)
             columns = list(stmt.selected_columns)
             processors = [col.type._cached_result_processor(dialect, None) for col in columns]
             prepared.append((sql, values, list(stmt.selected_columns.keys()), processors))
