@@ -197,6 +197,19 @@ def _requests(raw: Raw, count: int, seed: int) -> list[dict[str, Any]]:
     return made
 
 
+def _ask(backend: Backend, req: dict[str, Any]) -> list[Any]:
+    """The finder's answers to one of ``_requests``."""
+    return backend.finder.free(
+        req["start"],
+        req["end"],
+        adults=req["adults"],
+        minors=req["minors"],
+        target=req["target"],
+        programme_code=req["programme"],
+        province=req["province"],
+    )
+
+
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgresql"])
 def test_the_finder_equals_a_night_by_night_brute_force(coop: Database, engine_name: str) -> None:
     backend = Backend(coop, actor="test", today=lambda: TODAY)
@@ -205,15 +218,7 @@ def test_the_finder_equals_a_night_by_night_brute_force(coop: Database, engine_n
     requests = _requests(raw, 200 if engine_name == "sqlite" else 40, seed=16)
     fitting = 0
     for req in requests:
-        answers = backend.finder.free(
-            req["start"],
-            req["end"],
-            adults=req["adults"],
-            minors=req["minors"],
-            target=req["target"],
-            programme_code=req["programme"],
-            province=req["province"],
-        )
+        answers = _ask(backend, req)
         expected = raw.answer(req)
         assert {a.structure_code for a in answers} == set(expected), req
         for a in answers:
@@ -239,18 +244,7 @@ def test_the_stays_looked_for_by_their_dates_give_the_same_answers(
     requests = _requests(Raw(coop), 40, seed=3)
 
     def answers() -> list[Any]:
-        return [
-            backend.finder.free(
-                req["start"],
-                req["end"],
-                adults=req["adults"],
-                minors=req["minors"],
-                target=req["target"],
-                programme_code=req["programme"],
-                province=req["province"],
-            )
-            for req in requests
-        ]
+        return [_ask(backend, req) for req in requests]
 
     monkeypatch.setattr(finder, "WHOLE_NETWORK", 10**9)
     bed_by_bed = answers()
