@@ -502,14 +502,15 @@ class MainWindow(QMainWindow):
         self.set_selection(Selection(NETWORK, _("All network")))
 
     def show_people(self) -> None:
+        """The People page, ready for a name to be typed."""
         self.pages.setCurrentIndex(PAGE_PEOPLE)
+        self.people_page.focus_search()
 
     def show_board(self) -> None:
         self.pages.setCurrentIndex(PAGE_BOARD)
 
     def search_people(self) -> None:
         self.show_people()
-        self.people_page.focus_search()
 
     def _page_changed(self, index: int) -> None:
         if index == PAGE_FIRST_RUN:

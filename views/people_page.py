@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -40,7 +39,7 @@ from .dialogs.texts import age_text, date_text, person_name, scheduled_exit_text
 from .people_tables import PAGE_SIZE, HistoryModel, PeopleModel, PlacementsModel
 from .selection import Selection
 from .tasks import TaskRunner, report_failure
-from .widgets import make_table, section_label
+from .widgets import SearchEdit, make_table, section_label
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -113,7 +112,7 @@ class PeoplePage(QWidget):
 
         outer = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.search = QLineEdit()
+        self.search = SearchEdit()
         self.search.setObjectName("peopleSearch")
         self.search.setAccessibleName(_("Search people"))
         self.search.setPlaceholderText(
@@ -229,6 +228,7 @@ class PeoplePage(QWidget):
         self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _t: self.timer.start())
         self.search.returnPressed.connect(self.run_search)
+        self.search.go_down.connect(self._to_results)
         self.table.selectionModel().currentRowChanged.connect(
             lambda cur, _prev: self._person_chosen(cur.row())
         )
@@ -291,6 +291,14 @@ class PeoplePage(QWidget):
     def apply_changes(self, changes: Changes) -> None:
         if self.household is not None and self.household.id in changes.households:
             self.refresh()
+
+    def _to_results(self) -> None:
+        """The down arrow from the search: on to the people found, the first chosen."""
+        if self.model.rowCount() == 0:
+            return
+        self.table.setFocus()
+        if not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
 
     def focus_search(self) -> None:
         self.search.setFocus()

@@ -8,13 +8,23 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QEvent, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QStyledItemDelegate,
     QTableView,
@@ -80,6 +90,20 @@ def bar_colour(rate: float, *, strong: bool = False) -> QColor:
         base = colours.palette().color(colours.Role.Base)
         return colours.readable(hue, base, ratio=colours.GRAPHIC_CONTRAST)
     return colours.tint(hue, 0.5)
+
+
+class SearchEdit(QLineEdit):
+    """A search field where Enter picks the first result instead of pressing the dialog's OK,
+    and the down arrow goes to the results."""
+
+    go_down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+        elif event.key() == Qt.Key.Key_Down:
+            self.go_down.emit()
 
 
 class RateBarDelegate(QStyledItemDelegate):

@@ -636,3 +636,25 @@ def test_the_tree_counts_numbers_as_numbers(qtbot, world):
     province.setExpanded(True)
     names = [province.child(i).text(0) for i in range(province.childCount())]
     assert names[:3] == ["BS-5 · Brescia 5", "BS-39 · Brescia 39", "BS-50 · Brescia 50"]
+
+
+def test_the_people_page_opens_ready_to_type_a_name(qtbot, world):
+    """From the toolbar (or Ctrl+3), the People page takes what is typed next as the
+    search: the coordinator does not have to click into the field first."""
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.main_actions.people.trigger()
+    assert w.current_page() is w.people_page
+    qtbot.keyClicks(w.focusWidget(), "amina")
+    page = w.people_page
+    assert page.search.text() == "amina"
+    # Enter searches now; the down arrow goes on to the people found, the first chosen.
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    qtbot.keyClick(page.search, Qt.Key.Key_Down)
+    assert page.table.hasFocus()
+    qtbot.waitUntil(lambda: page.household is not None)
+    assert page.household.id == sc.mother.id

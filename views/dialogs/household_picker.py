@@ -7,11 +7,9 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -21,25 +19,12 @@ from PySide6.QtWidgets import (
 
 from models.i18n import _, ngettext
 from models.results import HouseholdInfo, PersonInfo
+from views.widgets import SearchEdit
 
 from .context import DialogContext
 from .texts import person_name
 
 T = TypeVar("T")
-
-
-class SearchEdit(QLineEdit):
-    """A search field where Enter picks the first result instead of pressing the dialog's OK,
-    and the down arrow goes to the results."""
-
-    go_down = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
-        super().keyPressEvent(event)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.accept()
-        elif event.key() == Qt.Key.Key_Down:
-            self.go_down.emit()
 
 
 class HouseholdPicker(QWidget):
