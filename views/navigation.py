@@ -18,7 +18,6 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush
 from PySide6.QtWidgets import (
     QHeaderView,
-    QLineEdit,
     QMenu,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,7 +33,7 @@ from models.results import ProgrammeInfo, StructureInfo
 from . import colours
 from .names import structure_text
 from .selection import NETWORK, PROGRAMME, PROVINCE, STRUCTURE, PrintScope, Selection
-from .widgets import natural_key
+from .widgets import SearchEdit, natural_key
 
 if TYPE_CHECKING:
     from models.backend import Backend
@@ -76,7 +75,7 @@ class NavigationTree(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.filter_edit = QLineEdit(self)
+        self.filter_edit = SearchEdit(self)
         self.filter_edit.setObjectName("navigationFilter")
         self.filter_edit.setAccessibleName(_("Find a structure"))
         self.filter_edit.setPlaceholderText(_("Find a structure (code, name, town)…"))
@@ -101,6 +100,9 @@ class NavigationTree(QWidget):
         self._filter_timer.setInterval(200)
         self._filter_timer.timeout.connect(self._apply_filter)
         self.filter_edit.textChanged.connect(lambda _t: self._filter_timer.start())
+        # Enter opens the first structure or programme found; the down arrow goes to them.
+        self.filter_edit.returnPressed.connect(self._open_first)
+        self.filter_edit.go_down.connect(self._to_found)
         self.tree.itemExpanded.connect(self._fill)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemClicked.connect(self._clicked)
@@ -367,6 +369,31 @@ class NavigationTree(QWidget):
         )
 
     # -- filter -------------------------------------------------------------------------
+
+    def _first_found(self) -> QTreeWidgetItem | None:
+        """The first item the filter found (the filter applied now if it was waiting)."""
+        if not self.filter_edit.text().strip():
+            return None
+        if self._filter_timer.isActive():
+            self._filter_timer.stop()
+            self._apply_filter()
+        item = self.tree.topLevelItem(0)
+        if item is None or not isinstance(item.data(0, SELECTION_ROLE), Selection):
+            return None  # "No structure found"
+        return item
+
+    def _open_first(self) -> None:
+        item = self._first_found()
+        if item is not None:
+            self.tree.setCurrentItem(item)
+            self._clicked(item)
+
+    def _to_found(self) -> None:
+        item = self._first_found()
+        if item is not None:
+            self.tree.setFocus()
+            if self.tree.currentItem() is None:
+                self.tree.setCurrentItem(item)
 
     def _apply_filter(self) -> None:
         """Programmes (in bold) and structures whose code, name, holder or town contain

@@ -658,3 +658,24 @@ def test_the_people_page_opens_ready_to_type_a_name(qtbot, world):
     assert page.table.hasFocus()
     qtbot.waitUntil(lambda: page.household is not None)
     assert page.household.id == sc.mother.id
+
+
+def test_enter_in_the_navigation_filter_opens_the_first_structure_found(qtbot, world):
+    """Typing part of a name and Enter opens the structure, without waiting for the
+    filter's pause or reaching for the mouse; the down arrow goes to what was found."""
+    backend, sc = world
+    w = make_window(qtbot, backend)
+    nav = w.navigation
+    qtbot.keyClicks(nav.filter_edit, "glicine")
+    qtbot.keyClick(nav.filter_edit, Qt.Key.Key_Return)
+    assert w.current_page() is w.structure_page
+    assert w.selection.structure_id == sc.families.id
+    nav.filter_edit.clear()
+    qtbot.keyClicks(nav.filter_edit, "derive")
+    qtbot.keyClick(nav.filter_edit, Qt.Key.Key_Down)
+    assert nav.tree.hasFocus() or w.focusWidget() is nav.tree
+    assert nav.tree.currentItem().text(0) == "Derive di prova"
+    before = w.selection
+    nav.filter_edit.setText("Milano")  # nothing found: Enter does nothing
+    qtbot.keyClick(nav.filter_edit, Qt.Key.Key_Return)
+    assert w.selection == before
