@@ -150,6 +150,7 @@ class Colours:
     out: QColor
     short: QColor
     marker: QColor
+    closed: QColor
 
     @classmethod
     def of(cls, palette: QPalette) -> Colours:
@@ -168,7 +169,22 @@ class Colours:
             out=_mix(base, text, 0.55),
             short=_mix(base, link, 0.55),
             marker=_mix(text, QColor(200, 40, 40), 0.6),
+            closed=_mix(base, text, 0.3),
         )
+
+
+def _runs(start: dt.date, marked: Sequence[bool]) -> list[tuple[dt.date, dt.date]]:
+    """The nights marked, from ``start`` one a day, as runs ``[first, stop)``."""
+    runs: list[tuple[dt.date, dt.date]] = []
+    for k, on in enumerate(marked):
+        if not on:
+            continue
+        day = start + dt.timedelta(days=k)
+        if runs and runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], day + ONE_DAY)
+        else:
+            runs.append((day, day + ONE_DAY))
+    return runs
 
 
 class BoardView(QAbstractScrollArea):
@@ -207,6 +223,7 @@ class BoardView(QAbstractScrollArea):
         self._holidays: dict[int, set[dt.date]] = {}
         self._frame: tuple[dt.date, float] | None = None  # first day, day width
         self._short_runs: dict[int, list[tuple[dt.date, dt.date]]] = {}
+        self._closed_runs: dict[int, list[tuple[dt.date, dt.date]]] = {}
         self._drag: tuple[str, BoardBar, QPoint] | None = None
         self._drag_to: QPoint | None = None
         self.horizontalScrollBar().valueChanged.connect(self._scrolled)
@@ -236,23 +253,19 @@ class BoardView(QAbstractScrollArea):
 
     def _index(self) -> None:
         self._bars_of, self._held_of, self._out_of = {}, {}, {}
-        self._short_runs = {}
+        self._short_runs, self._closed_runs = {}, {}
         if self.board_window is None:
             return
-        # The nights short of places of each structure, as runs [first, stop).
+        # The nights short of places of each structure, and those it is closed (or its
+        # programme not running), as runs [first, stop).
         start = self.board_window.start
         for sid, nights in self.nights.items():
-            runs: list[tuple[dt.date, dt.date]] = []
-            for k, n in enumerate(nights):
-                if not n.short_of_places:
-                    continue
-                day = start + dt.timedelta(days=k)
-                if runs and runs[-1][1] == day:
-                    runs[-1] = (runs[-1][0], day + ONE_DAY)
-                else:
-                    runs.append((day, day + ONE_DAY))
-            if runs:
-                self._short_runs[sid] = runs
+            short = _runs(start, [n.short_of_places for n in nights])
+            if short:
+                self._short_runs[sid] = short
+            closed = _runs(start, [not n.taking for n in nights])
+            if closed:
+                self._closed_runs[sid] = closed
         for b in self.board_window.bars:
             self._bars_of.setdefault(b.bed_id, []).append(b)
         for h in self.board_window.reservations:
@@ -475,10 +488,19 @@ class BoardView(QAbstractScrollArea):
                 k = (day - start).days
                 if 0 <= k < len(nights):
                     cell = QRectF(self.day_x(day), y, dw, ROW_HEIGHT - 1)
-                    p.drawText(cell, Qt.AlignmentFlag.AlignCenter, str(nights[k].free))
+                    # A night it is closed has no places to count: a dash, not a 0.
+                    figure = str(nights[k].free) if nights[k].taking else "—"
+                    p.drawText(cell, Qt.AlignmentFlag.AlignCenter, figure)
             return
         row = line.row
         assert row is not None
+        # Nights the structure is closed: its beds take nobody.
+        for a, b in self._closed_runs.get(row.structure_id, []):
+            x0, x1 = self.day_x(a), self.day_x(b)
+            p.fillRect(
+                QRectF(x0, y, x1 - x0, ROW_HEIGHT - 1),
+                QBrush(colours.closed, Qt.BrushStyle.Dense5Pattern),
+            )
         # Nights where the structure has fewer places than beds: an empty bed is not free.
         runs = self._short_runs.get(row.structure_id)
         if runs:
@@ -754,6 +776,8 @@ class BoardView(QAbstractScrollArea):
         )
         if n.short_of_places:
             text += "\n" + _("Fewer places than beds on this night: an empty bed is not free.")
+        if not n.taking:
+            text += "\n" + _("Closed on this night: nobody can be placed there.")
         return text
 
     def event(self, event: QEvent) -> bool:
@@ -1101,17 +1125,22 @@ class PlanningBoardPage(QWidget):
                 _swatch(colours.weekend, Qt.BrushStyle.SolidPattern, colours.grid),
                 _("weekend or holiday"),
             ),
+            (
+                _swatch(colours.closed, Qt.BrushStyle.Dense5Pattern, colours.grid),
+                _("structure closed"),
+            ),
         ]
+        across = 4  # items a row: two rows, then the hint
         for i, (pix, text) in enumerate(items):
-            row, col = divmod(i, 3)
+            row, col = divmod(i, across)
             swatch = QLabel()
             swatch.setPixmap(pix)
             grid.addWidget(swatch, row, 2 * col)
             grid.addWidget(QLabel(text), row, 2 * col + 1)
         hint = QLabel(_("(numbers on a structure's line: free places)"))
         hint.setObjectName("boardHint")
-        grid.addWidget(hint, 2, 0, 1, 6)
-        grid.setColumnStretch(5, 1)
+        grid.addWidget(hint, -(-len(items) // across), 0, 1, 2 * across)
+        grid.setColumnStretch(2 * across - 1, 1)
         return grid
 
     # -- Page ------------------------------------------------------------------------------

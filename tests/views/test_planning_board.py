@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from models.backend import Backend
 from models.database import Database
+from models.i18n import _
 from models.results import NewPerson
 from tests.factories import Scenario, scenario
 from views.dialogs.context import DialogContext
@@ -309,3 +310,31 @@ def test_a_click_in_the_navigation_keeps_the_board_on_the_new_selection(
     )
     assert w.selection.kind != STRUCTURE
     assert w.pages.currentIndex() == PAGE_BOARD
+
+
+def test_a_closed_structure_shows_its_nights_closed_not_zero_free(qtbot, make_backend) -> None:  # type: ignore[no-untyped-def]
+    """A structure closed within the window: from the night after its last day its line
+    says it is closed (no "0 free" that reads like a full house), its beds are shaded."""
+    backend = make_backend()
+    sc = scenario(backend)
+    last_day = TODAY + dt.timedelta(days=5)
+    st = next(s for s in backend.directory.structures() if s.id == sc.men.id)
+    backend.structures.close_structure(st.id, st.version, last_day)
+    w = MainWindow(backend, today=TODAY, settings=MemorySettings())
+    qtbot.addWidget(w)
+    w.resize(1366, 740)
+    w.show()
+    w.set_selection(Selection(STRUCTURE, "T-UOM", programme_code="SAI-TEST", structure_id=st.id))
+    w.show_board()
+    w.board_page._fetch()
+    view = w.board_page.view
+    bed = next(b.id for b in backend.sheets.beds(st.id))
+    y = view.line_y(view.line_of_bed[bed] - 1) + 11  # the structure's own line, above its beds
+
+    def tip(day: dt.date) -> str:
+        return view.tooltip_at(QPoint(int(view.day_x(day) + view.day_width() / 2), y))
+
+    closed = _("Closed on this night: nobody can be placed there.")
+    assert closed not in tip(last_day)
+    assert closed in tip(last_day + dt.timedelta(days=1))
+    assert view._closed_runs[st.id][0][0] == last_day + dt.timedelta(days=1)
