@@ -65,16 +65,7 @@ def live_stay_ids(day: dt.date) -> Any:
     those ending after ``day``. Put beside ``live_stay_clause`` as ``BedStay.id.in_(…)``,
     it makes a list over the whole network start from the few thousand stays live that
     night, instead of SQLite walking every bed's whole history."""
-    return union_all(
-        select(e.BedStay.id).where(
-            e.BedStay.cancelled.is_(False),
-            e.BedStay.end_date.is_(None),
-            e.BedStay.start_date <= day,
-        ),
-        select(e.BedStay.id).where(
-            e.BedStay.cancelled.is_(False), e.BedStay.end_date > day, e.BedStay.start_date <= day
-        ),
-    )
+    return period_stay_ids(day, day + dt.timedelta(days=1))
 
 
 def live_stays_first(s: Session, day: dt.date) -> Any:
@@ -82,9 +73,7 @@ def live_stays_first(s: Session, day: dt.date) -> Any:
     on SQLite, ``BedStay.id`` among ``live_stay_ids``, which makes the statement start from
     the stays live that night; on PostgreSQL nothing (its planner combines both halves of
     the dates' index by itself, and the extra condition only slows it down)."""
-    if s.get_bind().dialect.name == "sqlite":
-        return e.BedStay.id.in_(live_stay_ids(day))
-    return true()
+    return e.BedStay.id.in_(live_stay_ids(day)) if dates_first(s) else true()
 
 
 class StructureFacts(Protocol):
