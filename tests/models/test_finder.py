@@ -326,3 +326,21 @@ def test_statements_per_finder_call_do_not_grow_with_the_network(
         db.dispose()
     assert found[0] == found[1]
     assert found[1] <= (10 if engine_name == "sqlite" else 8)
+
+
+def test_a_structure_with_no_places_recorded_yet_is_limited_by_its_beds_alone(
+    coop: Database,
+) -> None:
+    """A structure just created, its places not recorded yet: nothing to exceed but its
+    beds, as the placement's own check says (``capacity_shortfalls``)."""
+    backend = Backend(coop, actor="test", today=lambda: TODAY)
+    programme = backend.directory.programmes()[0]
+    st = backend.structures.create_structure(
+        programme.id, "T-NEW", "Casa Nuova", "SO", TODAY - dt.timedelta(days=30)
+    )
+    beds = {b.id for b in backend.structures.add_room(st.id, "Camera 1", beds=["A", "B"])}
+    week = (TODAY, TODAY + dt.timedelta(days=7))
+    [two] = [a for a in backend.finder.free(*week, adults=2) if a.structure_id == st.id]
+    assert two.fits and {b.id for b in two.beds} == beds
+    [three] = [a for a in backend.finder.free(*week, adults=3) if a.structure_id == st.id]
+    assert not three.fits and three.reasons
