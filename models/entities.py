@@ -168,6 +168,12 @@ class Programme(Versioned, Base):
         return tuple(p for p in self.provinces.split(",") if p)
 
 
+def stored_targets(stored: str) -> frozenset[TargetGroup]:
+    """The target groups a structure's ``target_groups`` column holds (comma-separated
+    values), also for a list that reads the column alone."""
+    return frozenset(TargetGroup(t) for t in stored.split(",") if t)
+
+
 class Structure(Versioned, Base):
     """Struttura, appartamento."""
 
@@ -198,7 +204,7 @@ class Structure(Versioned, Base):
 
     @property
     def targets(self) -> frozenset[TargetGroup]:
-        return frozenset(TargetGroup(t) for t in self.target_groups.split(",") if t)
+        return stored_targets(self.target_groups)
 
     @targets.setter
     def targets(self, value: set[TargetGroup] | frozenset[TargetGroup]) -> None:

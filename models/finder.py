@@ -174,9 +174,7 @@ class Finder:
                 ):  # in one fetch, not row by row
                     targets = targets_of.get(groups)
                     if targets is None:
-                        targets = targets_of[groups] = frozenset(
-                            e.TargetGroup(t) for t in groups.split(",") if t
-                        )
+                        targets = targets_of[groups] = e.stored_targets(groups)
                     structures[sid] = _Structure(
                         sid, code, name, province_code, confidential, opened_on, closed_on, targets
                     )
