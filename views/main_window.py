@@ -509,9 +509,6 @@ class MainWindow(QMainWindow):
     def show_board(self) -> None:
         self.pages.setCurrentIndex(PAGE_BOARD)
 
-    def search_people(self) -> None:
-        self.show_people()
-
     def _page_changed(self, index: int) -> None:
         if index == PAGE_FIRST_RUN:
             self.main_actions.show_page(-1)
