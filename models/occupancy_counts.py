@@ -506,7 +506,6 @@ def _period_nights_in_place(
     """``_period_nights`` counting each structure under its present programme."""
     found: tuple[list[int], list[int]] = db.read_together(
         _period_nights_reading(
-            db.backend,
             bounds,
             province=province,
             programme_code=programme_code,
@@ -518,7 +517,6 @@ def _period_nights_in_place(
 
 
 def _period_nights_reading(
-    dialect: str,
     bounds: list[tuple[dt.date, dt.date]],
     *,
     province: str | None = None,
@@ -527,8 +525,6 @@ def _period_nights_reading(
     exclude: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> Callable[[Session], Reading]:
     """``_period_nights`` as a reading: its two statements go together."""
-    from sqlalchemy import Date
-
     first, last = bounds[0][0], bounds[-1][1]
     chosen = _structure_filter(
         select(e.Structure.id).join(e.Programme, e.Programme.id == e.Structure.programme_id),
