@@ -27,6 +27,11 @@ from .texts import person_name
 T = TypeVar("T")
 
 
+def choose_household_text() -> str:
+    """What a dialog says while no household is chosen in its picker."""
+    return _("Choose the household: search it by name above.")
+
+
 class HouseholdPicker(QWidget):
     """Search a household as you type and pick it; ``household_changed`` says which."""
 

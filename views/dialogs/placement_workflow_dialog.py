@@ -19,10 +19,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from models.errors import ValidationError
 from models.formatting import format_date
-from models.i18n import _
 from models.results import HouseholdInfo, PlacementInfo, PresenceRow
 
-from .household_picker import HouseholdPicker
+from .household_picker import HouseholdPicker, choose_household_text
 from .texts import placement_summary
 from .workflow_dialog import WorkflowDialog
 
@@ -30,10 +29,6 @@ if TYPE_CHECKING:
     from models.backend import Backend
 
 Rows = dict[dt.date, list[PresenceRow]]
-
-
-def CHOOSE_HOUSEHOLD() -> str:  # noqa: N802 - a message, translated when shown
-    return _("Choose the household: search it by name above.")
 
 
 @dataclass(frozen=True)
@@ -114,7 +109,7 @@ class PlacementWorkflowDialog(WorkflowDialog):
             # While the fields are hidden, the search and the summary stay at the top.
             self.body.addStretch(0)
             self._show_fields(False)
-            self.summary.setText(CHOOSE_HOUSEHOLD())
+            self.summary.setText(choose_household_text())
             self.picker.setFocus()
 
     def _show_fields(self, shown: bool) -> None:
@@ -131,7 +126,7 @@ class PlacementWorkflowDialog(WorkflowDialog):
         self._rows = {}
         self.ok_button.setEnabled(False)
         self._show_fields(False)
-        self.summary.setText(CHOOSE_HOUSEHOLD())
+        self.summary.setText(choose_household_text())
 
     # -- what subclasses say --
     def build_fields(self) -> None:  # pragma: no cover - every dialog builds its own

@@ -27,7 +27,7 @@ from models.results import Changes, HouseholdInfo, PlacementInfo, ReservationInf
 from ..widgets import fit_on_screen
 from .dates import DateEdit, OptionalDateEdit, add_months, date_row
 from .destination import Destination
-from .household_picker import HouseholdPicker
+from .household_picker import HouseholdPicker, choose_household_text
 from .members_table import MembersTable, household_people
 from .override_reason import OverrideReasonEdit
 from .structure_chooser import StructureChooser
@@ -304,7 +304,7 @@ class ReservationDialog(WorkflowDialog):
             self.refresh_fit()
         h = self.picker.household
         if h is None:
-            raise ValidationError(_("Choose the household: search it by name above."))
+            raise ValidationError(choose_household_text())
         if not self.members.checked_ids():
             raise ValidationError(_("Tick at least one person."))
         sid = self.chooser.structure_id()
